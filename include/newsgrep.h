@@ -1,0 +1,417 @@
+/*
+ * newsgrep.h — the one public header of libnewsgrep, a full-text search
+ * library for archives of news articles: a Unicode analyzer, an inverted
+ * index with compressed posting lists, and a BM25 query engine.
+ *
+ * CAVEATS (read these first)
+ * - Every function that can fail returns an int: 0 on success or a negative
+ *   NG_E* code. ng_strerror() names the code; handles also keep a detailed
+ *   message (path, errno, query position) readable with their *_errmsg().
+ *   On failure, out-parameters are set to NULL / 0 -- with one exception:
+ *   the four calls that open or produce a handle (ng_index_open,
+ *   ng_reader_open, ng_query_parse, ng_search) return the handle even when
+ *   they fail (except for NG_EINVAL and NG_ENOMEM), so that its *_errmsg()
+ *   can explain what went wrong. Free it as usual.
+ * - Every *_create / *_open has exactly one *_free, and every free accepts
+ *   NULL. Pointers returned by accessors are BORROWED: each function says how
+ *   long they live (usually: until the owning handle is freed or modified).
+ * - Concurrency: one ng_index (writer) per index directory at a time, across
+ *   processes (an flock'ed lock file; a second writer gets NG_ELOCKED). Any
+ *   number of ng_reader snapshots, in any number of processes, also while the
+ *   writer works. An ng_reader may be searched from several threads at once;
+ *   ng_analyzer, ng_query, ng_results and ng_index handles are not
+ *   thread-safe: use one per thread.
+ * - Writer errors are sticky: after an I/O failure the ng_index refuses
+ *   further work with the same code, so nothing half-written is committed.
+ *   The last successful commit stays intact on disk.
+ * - The library never prints, never exits and holds no global mutable state.
+ */
+#ifndef NEWSGREP_H
+#define NEWSGREP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(NG_STATIC_BUILD)
+#define NG_API __attribute__((visibility("default")))
+#else
+#define NG_API
+#endif
+
+/* ---------------------------------------------------------------------
+ * Versions. The API version lives only here; the build extracts it.
+ * The ABI version is the SONAME (Makefile); the on-disk format version is
+ * stored in every index file (lib/FORMAT.md).
+ * ------------------------------------------------------------------- */
+#define NG_VERSION_MAJOR 0
+#define NG_VERSION_MINOR 1
+#define NG_VERSION_PATCH 0
+#define NG_VERSION_NUMBER \
+    (NG_VERSION_MAJOR * 10000 + NG_VERSION_MINOR * 100 + NG_VERSION_PATCH)
+#define NG_STRINGIFY_(x) #x
+#define NG_STRINGIFY(x) NG_STRINGIFY_(x)
+#define NG_VERSION_STRING              \
+    NG_STRINGIFY(NG_VERSION_MAJOR) "." \
+    NG_STRINGIFY(NG_VERSION_MINOR) "." NG_STRINGIFY(NG_VERSION_PATCH)
+
+/* The version of the library actually linked (compare with the macros). */
+NG_API unsigned ng_version_number(void);
+NG_API const char *ng_version_string(void);
+
+/* ---------------------------------------------------------------------
+ * Errors. One table generates the codes, their names and their messages.
+ * Released codes are never renumbered; new ones are appended.
+ * ------------------------------------------------------------------- */
+#define NG_ERROR_TABLE(X)                                                    \
+    X(NG_OK, 0, "success")                                                   \
+    X(NG_ENOMEM, -1, "out of memory")                                        \
+    X(NG_EINVAL, -2, "invalid argument")                                     \
+    X(NG_EIO, -3, "I/O error")                                               \
+    X(NG_ECORRUPT, -4, "corrupt index")                                      \
+    X(NG_ELOCKED, -5, "index is locked by another writer")                   \
+    X(NG_ENOTFOUND, -6, "not found")                                         \
+    X(NG_EQUERY, -7, "query syntax error")                                   \
+    X(NG_ELIMIT, -8, "limit exceeded")                                       \
+    X(NG_EVERSION, -9, "unsupported index format version")                   \
+    X(NG_ENOINDEX, -10, "no index at this path")                             \
+    X(NG_ELANG, -11, "unsupported language")                                 \
+    X(NG_ESTATE, -12, "handle is unusable after an earlier error")           \
+    X(NG_EDOC, -13, "invalid document")
+
+enum ng_error {
+#define NG_ERROR_ENUM_(name, code, msg) name = code,
+    NG_ERROR_TABLE(NG_ERROR_ENUM_)
+#undef NG_ERROR_ENUM_
+};
+
+/* Static message for a code ("corrupt index"); never NULL. */
+NG_API const char *ng_strerror(int code);
+/* Static symbolic name of a code ("NG_ECORRUPT"); never NULL. */
+NG_API const char *ng_error_name(int code);
+
+/* ---------------------------------------------------------------------
+ * Limits (named so that callers and docs can refer to them).
+ * ------------------------------------------------------------------- */
+#define NG_MAX_TOKEN_BYTES 255      /* longer tokens are skipped */
+#define NG_MAX_ID_BYTES 1024        /* external id length */
+#define NG_DEFAULT_MAX_DOC_BYTES (64u << 20) /* per document, settable */
+#define NG_MAX_QUERY_DEPTH 32       /* nesting of parentheses / operators */
+#define NG_MAX_QUERY_TERMS 256      /* leaf terms after analysis */
+#define NG_MAX_PREFIX_EXPANSION 1024 /* terms a prefix* may expand to */
+#define NG_MAX_PHRASE_SLOP 64       /* N in "phrase"~N */
+
+/* =====================================================================
+ * Analyzer: UTF-8 text -> tokens (term, position, byte offsets).
+ * NFKC, full case folding, diacritics stripped, stopwords removed (their
+ * positions still count), Snowball stemming; CJK as overlapping bigrams.
+ * ===================================================================== */
+typedef struct ng_analyzer ng_analyzer;
+
+enum ng_analyzer_flags {
+    NG_ANALYZE_DEFAULT = 0,
+    NG_ANALYZE_NO_STEM = 1u << 0,  /* keep folded words unstemmed */
+    NG_ANALYZE_NO_STOP = 1u << 1   /* keep stopwords */
+};
+
+/* One token. term is NOT NUL-terminated and is borrowed: valid only during
+ * the callback. start/end are byte offsets into the caller's original text
+ * (start inclusive, end exclusive). position counts words, stopwords
+ * included, from 0. */
+typedef struct ng_token {
+    const char *term;   /* normalised, folded, stemmed bytes */
+    size_t term_len;    /* bytes in term, 1..NG_MAX_TOKEN_BYTES */
+    uint32_t position;  /* word position in the text */
+    size_t start;       /* first byte in the original text */
+    size_t end;         /* one past the last byte */
+} ng_token;
+
+/* Return 0 to continue, non-zero to stop (ng_analyzer_tokenize then
+ * returns that value). */
+typedef int (*ng_token_fn)(void *ctx, const ng_token *token);
+
+/* Creates an analyzer. language: a libstemmer language name or ISO code
+ * ("english", "en", "french", ...); NULL means "english". flags: a bitwise
+ * OR of ng_analyzer_flags. Errors: NG_EINVAL (out is NULL), NG_ELANG,
+ * NG_ENOMEM. */
+NG_API int ng_analyzer_create(ng_analyzer **out, const char *language,
+                              unsigned flags);
+NG_API void ng_analyzer_free(ng_analyzer *analyzer);
+
+/* Tokenizes len bytes of text (need not be NUL-terminated; invalid UTF-8
+ * is tolerated and counted). Positions start at first_position.
+ * Returns 0, a callback's non-zero value, or NG_EINVAL / NG_ENOMEM. */
+NG_API int ng_analyzer_tokenize(ng_analyzer *analyzer, const char *text,
+                                size_t len, uint32_t first_position,
+                                ng_token_fn fn, void *ctx);
+
+/* Number of invalid UTF-8 bytes replaced since the analyzer was created. */
+NG_API uint64_t ng_analyzer_invalid_bytes(const ng_analyzer *analyzer);
+/* The canonical language name ("english"); borrowed, lives as long as the
+ * analyzer. */
+NG_API const char *ng_analyzer_language(const ng_analyzer *analyzer);
+/* NULL-terminated list of supported language names; static. */
+NG_API const char **ng_languages(void);
+
+/* =====================================================================
+ * Documents.
+ * A document is a list of string fields. Exactly one field has the role
+ * NG_FIELD_ID. Title and body fields are indexed (as one BM25 field, with
+ * title:/body: restrictions); every field is stored, in order, under its
+ * own name, so a document comes back exactly as it was given.
+ * ===================================================================== */
+enum ng_field_role {
+    NG_FIELD_STORED = 0, /* stored only */
+    NG_FIELD_ID = 1,     /* unique external id (1..NG_MAX_ID_BYTES bytes) */
+    NG_FIELD_TITLE = 2,  /* indexed and stored */
+    NG_FIELD_BODY = 3,   /* indexed and stored */
+    NG_FIELD_DATE = 4,   /* "YYYY-MM-DD"; stored, and used by date filters */
+    NG_FIELD_SOURCE = 5  /* source path or URL; stored */
+};
+
+typedef struct ng_field {
+    const char *name;    /* NUL-terminated field name (e.g. "headline") */
+    const char *value;   /* value bytes, UTF-8, need not be NUL-terminated */
+    size_t value_len;    /* bytes in value */
+    int role;            /* an ng_field_role */
+} ng_field;
+
+typedef struct ng_document {
+    const ng_field *fields; /* borrowed for the duration of the call */
+    size_t n_fields;
+} ng_document;
+
+/* =====================================================================
+ * Index writer.
+ * ===================================================================== */
+typedef struct ng_index ng_index;
+
+typedef struct ng_index_options {
+    const char *language;   /* new index only; NULL = "english" */
+    unsigned analyzer_flags;/* new index only; ng_analyzer_flags */
+    double k1;              /* default BM25 k1 stored in a new index (0.9) */
+    double b;               /* default BM25 b stored in a new index (0.4) */
+    size_t ram_mb;          /* RAM budget before a segment flush (256) */
+    unsigned threads;       /* indexing threads; 0 = number of cores */
+    size_t max_doc_bytes;   /* larger documents: NG_ELIMIT (64 MiB) */
+    int create;             /* non-zero: create the directory if missing */
+} ng_index_options;
+
+/* Fills opts with the defaults above (create = 1). */
+NG_API void ng_index_options_init(ng_index_options *opts);
+
+/* Opens (or creates) the index in directory dir for writing and takes the
+ * writer lock. opts may be NULL for defaults. Errors: NG_EINVAL, NG_ELOCKED,
+ * NG_ENOINDEX (missing and create == 0), NG_EIO, NG_ECORRUPT, NG_EVERSION,
+ * NG_ELANG, NG_ENOMEM. On failure other than NG_EINVAL / NG_ENOMEM, *out
+ * holds a failed handle whose ng_index_errmsg() says why (free it). */
+NG_API int ng_index_open(ng_index **out, const char *dir,
+                         const ng_index_options *opts);
+
+/* Adds a document; an existing document with the same id is replaced
+ * (visible to readers after the next commit). Errors: NG_EDOC (no id, two
+ * ids, bad date), NG_ELIMIT (too large), NG_ENOMEM, NG_EIO, NG_ESTATE. */
+NG_API int ng_index_add(ng_index *index, const ng_document *doc);
+
+/* Deletes the document with this id, if any (after the next commit).
+ * Errors: NG_EINVAL, NG_ENOMEM, NG_EIO, NG_ESTATE. */
+NG_API int ng_index_delete(ng_index *index, const char *id, size_t id_len);
+
+/* Makes every add and delete so far durable and visible, atomically.
+ * Errors: NG_EIO (sticky), NG_ENOMEM, NG_ESTATE. */
+NG_API int ng_index_commit(ng_index *index);
+
+/* Commits, then merges every segment into one (deleted documents are
+ * dropped). Errors: as ng_index_commit, and NG_ECORRUPT. */
+NG_API int ng_index_merge(ng_index *index);
+
+/* Releases the lock and frees the handle. Uncommitted changes are
+ * discarded (call ng_index_commit first to keep them). */
+NG_API void ng_index_free(ng_index *index);
+
+/* Detailed message of the last error on this handle; borrowed, valid until
+ * the next call on the handle. Never NULL. */
+NG_API const char *ng_index_errmsg(const ng_index *index);
+
+/* Counts since open: documents added, replaced (an existing id), deleted. */
+typedef struct ng_index_counts {
+    uint64_t added;
+    uint64_t replaced;
+    uint64_t deleted;
+} ng_index_counts;
+NG_API void ng_index_get_counts(const ng_index *index, ng_index_counts *out);
+
+/* =====================================================================
+ * Reader: a consistent snapshot of the last commit.
+ * ===================================================================== */
+typedef struct ng_reader ng_reader;
+
+/* Opens the last committed snapshot of the index in dir. Errors:
+ * NG_ENOINDEX, NG_EIO, NG_ECORRUPT, NG_EVERSION, NG_ENOMEM. On failure
+ * other than NG_EINVAL / NG_ENOMEM, *out holds a failed handle whose
+ * ng_reader_errmsg() says why (free it). */
+NG_API int ng_reader_open(ng_reader **out, const char *dir);
+/* Moves the reader to the newest commit, if any. *changed (may be NULL) is
+ * set to 1 when the snapshot changed. Results and documents obtained from
+ * the reader before stay valid. Errors: as ng_reader_open. */
+NG_API int ng_reader_reopen(ng_reader *reader, int *changed);
+NG_API void ng_reader_free(ng_reader *reader);
+/* Borrowed; valid until the next call on the reader. Never NULL. */
+NG_API const char *ng_reader_errmsg(const ng_reader *reader);
+
+/* Index statistics of the snapshot. */
+typedef struct ng_stats {
+    uint64_t documents;       /* live documents */
+    uint64_t deleted;         /* deleted, not yet merged away */
+    uint64_t terms;           /* distinct terms (summed over segments) */
+    uint64_t tokens;          /* indexed tokens of all documents */
+    uint64_t segments;        /* live segments */
+    uint64_t generation;      /* commit generation */
+    uint64_t postings_bytes;  /* doc ids, frequencies, skip data */
+    uint64_t positions_bytes; /* position streams */
+    uint64_t lexicon_bytes;   /* term dictionaries */
+    uint64_t docstore_bytes;  /* compressed stored fields */
+    uint64_t other_bytes;     /* norms, ids, deletes, manifest */
+    uint64_t total_bytes;     /* every file of the snapshot */
+    double avg_doc_length;    /* tokens per document */
+    double k1, b;             /* the index's default BM25 parameters */
+    const char *language;     /* borrowed; lives as long as the reader */
+    unsigned analyzer_flags;
+} ng_stats;
+NG_API int ng_reader_stats(ng_reader *reader, ng_stats *out);
+
+/* Verifies every checksum and structural invariant of the snapshot.
+ * Returns 0 when intact, else NG_ECORRUPT (or NG_EIO) with the damaged
+ * file named in ng_reader_errmsg(). */
+NG_API int ng_reader_check(ng_reader *reader);
+
+/* A stored document. */
+typedef struct ng_doc ng_doc;
+/* Fetches the live document with this external id. Errors: NG_ENOTFOUND,
+ * NG_ECORRUPT, NG_ENOMEM. */
+NG_API int ng_reader_get(ng_reader *reader, const char *id, size_t id_len,
+                         ng_doc **out);
+NG_API void ng_doc_free(ng_doc *doc);
+NG_API size_t ng_doc_field_count(const ng_doc *doc);
+/* The i-th stored field (in the order given to ng_index_add). Returns NULL
+ * when i is out of range. Borrowed; lives as long as doc. */
+NG_API const ng_field *ng_doc_field(const ng_doc *doc, size_t i);
+/* The first field with this role, or NULL. Borrowed; lives as long as doc. */
+NG_API const ng_field *ng_doc_field_by_role(const ng_doc *doc, int role);
+
+/* =====================================================================
+ * Queries and search.
+ * Query language: bare words are a ranked OR; AND, OR, NOT, +word, -word,
+ * parentheses; "exact phrase"; "phrase"~N; title:word, body:"a phrase";
+ * prefix*; date:YYYY-MM-DD..YYYY-MM-DD.
+ * ===================================================================== */
+typedef struct ng_query ng_query;
+
+enum ng_query_flags {
+    NG_QUERY_DEFAULT = 0,
+    NG_QUERY_ALL = 1u << 0 /* bare words are all required (--all) */
+};
+
+/* Parses text (len bytes) with the analyzer settings of reader's index.
+ * The query may be used only with readers of the same index. Errors:
+ * NG_EQUERY (message and byte offset via ng_query_errmsg /
+ * ng_query_error_offset on the returned handle: on NG_EQUERY the handle IS
+ * returned in *out so the caller can read them, and must free it),
+ * NG_ELIMIT (too deep, too many terms, prefix expands too far; also
+ * returned in *out), NG_ENOMEM, NG_EINVAL. */
+NG_API int ng_query_parse(ng_query **out, ng_reader *reader, const char *text,
+                          size_t len, unsigned flags);
+NG_API void ng_query_free(ng_query *query);
+/* Borrowed; lives as long as the query. Never NULL. */
+NG_API const char *ng_query_errmsg(const ng_query *query);
+/* Byte offset in the query text of the last parse error. */
+NG_API size_t ng_query_error_offset(const ng_query *query);
+
+enum ng_sort { NG_SORT_SCORE = 0, NG_SORT_DATE = 1 /* newest first */ };
+
+enum ng_search_flags {
+    NG_SEARCH_DEFAULT = 0,
+    NG_SEARCH_COUNT = 1u << 0,      /* compute the exact total of matches */
+    NG_SEARCH_FETCH = 1u << 1,      /* load title, date, source of hits */
+    NG_SEARCH_SNIPPETS = 1u << 2,   /* build highlighted snippets (FETCH) */
+    NG_SEARCH_EXPLAIN = 1u << 3,    /* per-term score breakdown */
+    NG_SEARCH_EXHAUSTIVE = 1u << 4  /* no dynamic pruning (tests, explain) */
+};
+
+typedef struct ng_search_options {
+    size_t k;              /* results wanted (10) */
+    double k1, b;          /* BM25; negative = the index default */
+    int sort;              /* an ng_sort */
+    const char *since;     /* "YYYY-MM-DD" inclusive, or NULL */
+    const char *until;     /* "YYYY-MM-DD" inclusive, or NULL */
+    unsigned flags;        /* ng_search_flags */
+    size_t snippet_bytes;  /* target snippet length (200) */
+} ng_search_options;
+
+NG_API void ng_search_options_init(ng_search_options *opts);
+
+typedef struct ng_results ng_results;
+
+/* A highlighted span of a snippet: bytes [start, end) of the snippet. */
+typedef struct ng_span {
+    size_t start;
+    size_t end;
+} ng_span;
+
+/* One hit. Every pointer is borrowed and lives as long as the results;
+ * fields not requested by the search flags are NULL. */
+typedef struct ng_hit {
+    const char *id;          /* external id, NUL-terminated */
+    double score;            /* BM25 score (0 for pure filters) */
+    const char *title;       /* NG_SEARCH_FETCH */
+    const char *date;        /* NG_SEARCH_FETCH; "YYYY-MM-DD" or NULL */
+    const char *source;      /* NG_SEARCH_FETCH */
+    const char *snippet;     /* NG_SEARCH_SNIPPETS; UTF-8 text */
+    const ng_span *highlights; /* NG_SEARCH_SNIPPETS */
+    size_t n_highlights;
+    const char *explain;     /* NG_SEARCH_EXPLAIN; multi-line text */
+} ng_hit;
+
+/* Runs query on reader (thread-safe for one reader and distinct queries).
+ * opts may be NULL for defaults. Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT,
+ * NG_ELIMIT. On failure other than NG_EINVAL / NG_ENOMEM, *out holds a
+ * failed results handle whose ng_results_errmsg() says why (free it). */
+NG_API int ng_search(ng_reader *reader, const ng_query *query,
+                     const ng_search_options *opts, ng_results **out);
+NG_API void ng_results_free(ng_results *results);
+/* Borrowed; lives as long as the results. Never NULL. */
+NG_API const char *ng_results_errmsg(const ng_results *results);
+/* Number of hits returned (<= k). */
+NG_API size_t ng_results_count(const ng_results *results);
+/* Exact number of matching documents with NG_SEARCH_COUNT, else -1. */
+NG_API int64_t ng_results_total(const ng_results *results);
+/* The i-th hit, best first; NULL when out of range. */
+NG_API const ng_hit *ng_results_hit(const ng_results *results, size_t i);
+
+/* Counts matching documents per date bucket (documents without a date are
+ * not counted). by: "day", "week" (ISO weeks, Monday), "month" or "year".
+ * Calls fn(ctx, bucket_start "YYYY-MM-DD", count) in date order for every
+ * bucket from the first to the last non-empty one (empty ones included).
+ * Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT. */
+typedef int (*ng_bucket_fn)(void *ctx, const char *bucket_start,
+                            uint64_t count);
+NG_API int ng_timeline(ng_reader *reader, const ng_query *query,
+                       const ng_search_options *opts, const char *by,
+                       ng_bucket_fn fn, void *ctx);
+
+/* =====================================================================
+ * UNSTABLE: benchmark and debugging hooks. Not covered by any
+ * compatibility promise; may change in any release.
+ * ===================================================================== */
+
+/* Decodes n_blocks random blocks of 128 bit-packed integers repeatedly;
+ * returns the number of integers decoded (for bench/). */
+NG_API uint64_t ng_unstable_codec_bench(unsigned bits, uint64_t n_blocks);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEWSGREP_H */

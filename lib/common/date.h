@@ -1,0 +1,23 @@
+/*
+ * date.h — calendar dates as days since 1970-01-01 (proleptic Gregorian),
+ * the form stored in the index and compared by date filters.
+ */
+#ifndef NG_DATE_H
+#define NG_DATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Stored for documents without a date; sorts before every real date. */
+#define NGI_NO_DATE INT32_MIN
+
+/* Parses exactly "YYYY-MM-DD" (len bytes) into days; returns 0, or -1 when
+ * the text is not a valid date (month 1..12, day within the month). */
+int ngi_date_parse(const char *s, size_t len, int32_t *days);
+/* Writes "YYYY-MM-DD" and a NUL into out (11 bytes). */
+void ngi_date_format(int32_t days, char out[11]);
+/* Civil date <-> days. */
+int32_t ngi_days_from_civil(int y, unsigned m, unsigned d);
+void ngi_civil_from_days(int32_t days, int *y, unsigned *m, unsigned *d);
+
+#endif /* NG_DATE_H */

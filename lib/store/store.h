@@ -1,0 +1,174 @@
+/*
+ * store.h — durable files of an index directory: the sectioned file
+ * container every index file uses (magic, format version, section table,
+ * XXH3 checksums), the zstd document store, the manifest with its atomic
+ * commit, the writer lock and deletion bitmaps. Byte grammar: lib/FORMAT.md.
+ *
+ * Nothing here knows about terms or postings; lib/index builds on it.
+ */
+#ifndef NG_STORE_H
+#define NG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/common.h"
+
+#define NGI_FORMAT_VERSION 1
+
+/* ---- container: a file of tagged sections --------------------------- */
+
+/* Section tags: four ASCII bytes, e.g. NGI_TAG('L','E','X','I'). */
+#define NGI_TAG(a, b, c, d)                                            \
+    ((uint32_t)(uint8_t)(a) | ((uint32_t)(uint8_t)(b) << 8) |           \
+     ((uint32_t)(uint8_t)(c) << 16) | ((uint32_t)(uint8_t)(d) << 24))
+
+/* Kinds of file (part of the magic check: a segment is not a manifest). */
+enum ngi_file_kind {
+    NGI_FILE_SEGMENT = 1,
+    NGI_FILE_DELETES = 2,
+    NGI_FILE_MANIFEST = 3
+};
+
+typedef struct ngi_file_writer ngi_file_writer;
+
+/* Creates dir/name (must not exist) for writing. Errors: NG_EIO. */
+int ngi_file_writer_create(ngi_file_writer **out, const char *dir,
+                           const char *name, int kind, ngi_error *err);
+/* Writes one whole section. Sections are written in order, each once. */
+int ngi_file_writer_section(ngi_file_writer *w, uint32_t tag,
+                            const void *data, size_t len);
+/* Streams a section in pieces: begin, any number of appends, end. */
+int ngi_file_writer_begin(ngi_file_writer *w, uint32_t tag);
+int ngi_file_writer_append(ngi_file_writer *w, const void *data, size_t len);
+int ngi_file_writer_end(ngi_file_writer *w);
+/* Writes the section table and checksum footer, fsyncs and closes.
+ * *bytes (may be NULL) receives the file size. Frees the writer. */
+int ngi_file_writer_finish(ngi_file_writer *w, uint64_t *bytes);
+/* Closes and unlinks the partial file. Frees the writer. NULL-safe. */
+void ngi_file_writer_abort(ngi_file_writer *w);
+
+typedef struct ngi_file_reader ngi_file_reader;
+
+/* Maps dir/name read-only and validates magic, kind, version, footer and
+ * section table (every offset and length inside the file); does NOT read
+ * the whole file. Errors: NG_EIO (missing: NG_ENOTFOUND), NG_ECORRUPT,
+ * NG_EVERSION; err names the file. */
+int ngi_file_reader_open(ngi_file_reader **out, const char *dir,
+                         const char *name, int kind, ngi_error *err);
+void ngi_file_reader_close(ngi_file_reader *r);
+/* Finds a section; returns 0, or NG_ECORRUPT (err says which file and tag)
+ * when the section is missing. Pointers live as long as the reader. */
+int ngi_file_reader_section(const ngi_file_reader *r, uint32_t tag,
+                            const uint8_t **data, size_t *len,
+                            ngi_error *err);
+/* Verifies the checksum of every section and of the whole file. */
+int ngi_file_reader_verify(const ngi_file_reader *r, ngi_error *err);
+uint64_t ngi_file_reader_size(const ngi_file_reader *r);
+const char *ngi_file_reader_name(const ngi_file_reader *r);
+
+/* ---- document store ------------------------------------------------- */
+/* Stored fields of many documents, zstd-compressed in blocks of about
+ * NGI_DOCSTORE_BLOCK raw bytes, with an offset table; fetching one
+ * document decompresses one block. */
+#define NGI_DOCSTORE_BLOCK (32 * 1024)
+
+typedef struct ngi_docstore_writer ngi_docstore_writer;
+
+int ngi_docstore_writer_create(ngi_docstore_writer **out, int zstd_level);
+void ngi_docstore_writer_free(ngi_docstore_writer *w);
+/* Appends the next document (doc ids are implicit: 0, 1, 2, ...). */
+int ngi_docstore_writer_add(ngi_docstore_writer *w, const ng_field *fields,
+                            size_t n_fields);
+/* Bytes held so far (counts toward the RAM budget). */
+size_t ngi_docstore_writer_memory(const ngi_docstore_writer *w);
+/* Appends the finished section bytes (blocks + offset table) to out. */
+int ngi_docstore_writer_finish(ngi_docstore_writer *w, ngi_buf *out);
+
+typedef struct ngi_docstore_reader ngi_docstore_reader;
+
+/* Validates the offset table of a docstore section holding n_docs docs. */
+int ngi_docstore_reader_open(ngi_docstore_reader **out, const uint8_t *data,
+                             size_t len, uint32_t n_docs, ngi_error *err);
+void ngi_docstore_reader_free(ngi_docstore_reader *r);
+
+/* A fetched document: fields point into `storage` (owned). */
+typedef struct ngi_stored_doc {
+    ng_field *fields;   /* n_fields entries; names and values NUL-terminated */
+    size_t n_fields;
+    ngi_buf storage;    /* backing bytes of names and values */
+} ngi_stored_doc;
+
+void ngi_stored_doc_init(ngi_stored_doc *d);
+void ngi_stored_doc_free(ngi_stored_doc *d);
+/* Decompresses doc's block and fills *d. Thread-safe on one reader.
+ * Errors: NG_ECORRUPT, NG_ENOMEM, NG_EINVAL (doc out of range). */
+int ngi_docstore_get(const ngi_docstore_reader *r, uint32_t doc,
+                     ngi_stored_doc *d, ngi_error *err);
+
+/* ---- manifest and commit -------------------------------------------- */
+
+#define NGI_MANIFEST_NAME "MANIFEST"
+#define NGI_LOCK_NAME "LOCK"
+#define NGI_SEGMENT_NAME_MAX 64
+
+/* Index-wide settings, fixed when the index is created. */
+typedef struct ngi_settings {
+    char language[32];        /* libstemmer language name */
+    unsigned analyzer_flags;  /* ng_analyzer_flags */
+    double k1, b;             /* default BM25 parameters */
+} ngi_settings;
+
+typedef struct ngi_segment_entry {
+    char name[NGI_SEGMENT_NAME_MAX];     /* segment file, e.g. "seg_000012.ngs" */
+    char deletes[NGI_SEGMENT_NAME_MAX];  /* deletion file or "" */
+    uint32_t n_docs;                     /* documents in the segment */
+    uint32_t n_deleted;                  /* of which deleted */
+} ngi_segment_entry;
+
+typedef struct ngi_manifest {
+    uint64_t generation;        /* increases by one per commit */
+    uint64_t next_file;         /* counter for new file names */
+    ngi_settings settings;
+    ngi_segment_entry *segments;/* owned array */
+    size_t n_segments;
+} ngi_manifest;
+
+void ngi_manifest_init(ngi_manifest *m);
+void ngi_manifest_free(ngi_manifest *m);
+int ngi_manifest_copy(ngi_manifest *dst, const ngi_manifest *src);
+/* Reads dir/MANIFEST. Errors: NG_ENOINDEX (none), NG_ECORRUPT, NG_EIO. */
+int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err);
+/* The atomic commit: the new files are already written and fsynced; write
+ * the manifest to a temporary name, fsync, rename over MANIFEST, fsync the
+ * directory. A crash at any instant leaves the old or the new manifest. */
+int ngi_manifest_commit(const char *dir, const ngi_manifest *m,
+                        ngi_error *err);
+/* Deletes index files in dir that m does not reference (and stale temp
+ * files). Readers holding maps of deleted files keep them. */
+int ngi_store_remove_unreferenced(const char *dir, const ngi_manifest *m,
+                                  ngi_error *err);
+
+/* ---- writer lock ------------------------------------------------------ */
+/* flock(LOCK_EX | LOCK_NB) on dir/LOCK: a lock of a killed process is
+ * released by the kernel, so it never blocks the next writer. */
+int ngi_lock_acquire(const char *dir, int *fd_out, ngi_error *err);
+void ngi_lock_release(int fd);
+
+/* ---- deletion bitmaps ------------------------------------------------- */
+/* Writes a deletes file (a container with one bitmap section) for a segment
+ * of n_docs documents; bits: (n_docs + 7) / 8 bytes, bit i = doc i. */
+int ngi_deletes_write(const char *dir, const char *name, const uint8_t *bits,
+                      uint32_t n_docs, ngi_error *err);
+/* Reads one; *bits is owned by the caller (ngi_free). */
+int ngi_deletes_read(const char *dir, const char *name, uint32_t n_docs,
+                     uint8_t **bits, ngi_error *err);
+
+/* ---- small file helpers ---------------------------------------------- */
+int ngi_mkdir_p(const char *dir, ngi_error *err);
+int ngi_fsync_dir(const char *dir, ngi_error *err);
+/* dir + "/" + name into out (NG_ELIMIT when it does not fit). */
+int ngi_path_join(char *out, size_t cap, const char *dir, const char *name);
+
+#endif /* NG_STORE_H */
