@@ -63,7 +63,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: all lib cli test unit fuzz-replay cli-test install-test check-symbols \
-        check-asan asan fuzz bench bench-quick demo deps install uninstall \
+        check-asan asan stress fuzz bench bench-quick demo deps install uninstall \
         clean help $(addprefix test-,$(MODULES) api)
 
 all: lib cli check-symbols
@@ -134,8 +134,13 @@ test: all
 
 asan: check-asan
 check-asan:
-	$(MAKE) BUILD=build/asan OPT="-O1 -g" \
+	TEST_STEPS="unit fuzz-replay cli" $(MAKE) BUILD=build/asan OPT="-O1 -g" \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
+
+# Long reliability runs (SIGKILL during commits, injected I/O faults,
+# corruption sweeps, concurrent readers); bounded in time.
+stress: all
+	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/stress.sh
 
 FUZZ_TIME ?= 60
 fuzz:
@@ -194,6 +199,7 @@ help:
 	@echo "make test         unit tests, fuzz-corpus replays, CLI golden tests, install test"
 	@echo "make test-MODULE  unit tests of one module: $(MODULES) api"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
+	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=...; make uninstall; make clean"
