@@ -46,7 +46,8 @@ struct ngi_file_writer {
     uint64_t offset;             /* bytes of the file so far (incl. wbuf) */
     int in_section;              /* between begin and end */
     section_entry *sections;     /* table being built */
-    size_t n_sections, cap_sections;
+    size_t n_sections;           /* finished sections */
+    size_t cap_sections;         /* allocated entries */
     void *state_mem;             /* raw allocation holding the states */
     ngi_checksum_state *file_cs; /* whole file (64-byte aligned) */
     ngi_checksum_state *sect_cs; /* current section (64-byte aligned) */
@@ -265,7 +266,7 @@ struct ngi_file_reader {
     const uint8_t *map;      /* the whole file, read-only */
     uint64_t size;           /* bytes */
     section_entry *sections; /* parsed table, in file order */
-    size_t n_sections;
+    size_t n_sections;       /* entries in sections */
     uint64_t file_checksum;  /* from the trailer */
     char name[256];          /* file name (no dir), for messages */
 };
