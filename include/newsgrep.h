@@ -133,22 +133,29 @@ typedef struct ng_token {
  * returns that value). */
 typedef int (*ng_token_fn)(void *ctx, const ng_token *token);
 
-/* Creates an analyzer. language: a libstemmer language name or ISO code
- * ("english", "en", "french", ...); NULL means "english". flags: a bitwise
- * OR of ng_analyzer_flags. Errors: NG_EINVAL (out is NULL), NG_ELANG,
- * NG_ENOMEM. */
+/* Creates an analyzer. language: a libstemmer language name or ISO 639
+ * code, case-insensitive ("english", "en", "eng", "french", ...); NULL
+ * means "english". English stopwords apply to "english" and "porter";
+ * other languages have no stopword list. flags: a bitwise OR of
+ * ng_analyzer_flags. An analyzer is cheap to create; its term cache grows
+ * with use up to about 20 MiB. Errors: NG_EINVAL (out is NULL, unknown
+ * flag bits), NG_ELANG, NG_ENOMEM. */
 NG_API int ng_analyzer_create(ng_analyzer **out, const char *language,
                               unsigned flags);
 NG_API void ng_analyzer_free(ng_analyzer *analyzer);
 
 /* Tokenizes len bytes of text (need not be NUL-terminated; invalid UTF-8
- * is tolerated and counted). Positions start at first_position.
- * Returns 0, a callback's non-zero value, or NG_EINVAL / NG_ENOMEM. */
+ * bytes separate words and are counted). Positions start at
+ * first_position. Tokens longer than NG_MAX_TOKEN_BYTES after
+ * normalisation are skipped but take a position. The callback must not
+ * call back into the same analyzer. The token rules are documented at the
+ * top of lib/analyze/tokenizer.c. Returns 0, a callback's non-zero value,
+ * or NG_EINVAL / NG_ENOMEM. */
 NG_API int ng_analyzer_tokenize(ng_analyzer *analyzer, const char *text,
                                 size_t len, uint32_t first_position,
                                 ng_token_fn fn, void *ctx);
 
-/* Number of invalid UTF-8 bytes replaced since the analyzer was created. */
+/* Number of invalid UTF-8 bytes seen since the analyzer was created. */
 NG_API uint64_t ng_analyzer_invalid_bytes(const ng_analyzer *analyzer);
 /* The canonical language name ("english"); borrowed, lives as long as the
  * analyzer. */
@@ -212,8 +219,11 @@ NG_API int ng_index_open(ng_index **out, const char *dir,
                          const ng_index_options *opts);
 
 /* Adds a document; an existing document with the same id is replaced
- * (visible to readers after the next commit). Errors: NG_EDOC (no id, two
- * ids, bad date), NG_ELIMIT (too large), NG_ENOMEM, NG_EIO, NG_ESTATE. */
+ * (visible to readers after the next commit). The fields are copied before
+ * the call returns. Errors: NG_EDOC (no id, two ids, id longer than
+ * NG_MAX_ID_BYTES or containing a NUL byte, bad date, field without a
+ * name), NG_ELIMIT (names and values together larger than max_doc_bytes;
+ * neither is sticky), NG_ENOMEM, NG_EIO, NG_ESTATE. */
 NG_API int ng_index_add(ng_index *index, const ng_document *doc);
 
 /* Deletes the document with this id, if any (after the next commit).
@@ -236,7 +246,8 @@ NG_API void ng_index_free(ng_index *index);
  * the next call on the handle. Never NULL. */
 NG_API const char *ng_index_errmsg(const ng_index *index);
 
-/* Counts since open: documents added, replaced (an existing id), deleted. */
+/* Counts since open: documents added (replacements included), of which
+ * replaced an existing id, and deletes of an existing id. */
 typedef struct ng_index_counts {
     uint64_t added;
     uint64_t replaced;
@@ -312,7 +323,10 @@ typedef struct ng_query ng_query;
 
 enum ng_query_flags {
     NG_QUERY_DEFAULT = 0,
-    NG_QUERY_ALL = 1u << 0 /* bare words are all required (--all) */
+    NG_QUERY_ALL = 1u << 0,  /* bare words are all required (--all) */
+    NG_QUERY_PLAIN = 1u << 1 /* no syntax: every analysed word of the text
+                                is a ranked term (batch evaluation of
+                                natural-language queries) */
 };
 
 /* Parses text (len bytes) with the analyzer settings of reader's index.

@@ -1,0 +1,721 @@
+/*
+ * tokenizer.c — UTF-8 text to tokens (term, position, byte offsets): word
+ * scanning with an ASCII fast path, CJK bigrams, and the per-word pipeline
+ * (term cache -> normalise -> stopwords -> stem). The index and the query
+ * parser both call this, so a query word and a text word meet as equal
+ * terms exactly when these rules make them equal.
+ *
+ * TOKEN RULES (what a token is)
+ * - Input is UTF-8, decoded strictly (RFC 3629 by hand here, for speed;
+ *   utf8proc does the rest): lone continuation bytes, overlong forms,
+ *   surrogates, code points above U+10FFFF and truncated sequences are
+ *   invalid. Each invalid byte is a separator and is counted
+ *   (ng_analyzer_invalid_bytes). NUL and other controls are separators.
+ * - A word is a run of letters, digits and marks (Unicode categories L*,
+ *   N*, M*); default-ignorable format characters inside it (soft hyphen,
+ *   ZWJ, ZWNJ, word joiner, BOM) are dropped. Everything else separates
+ *   words: punctuation, symbols, emoji, spaces, hyphens ("Good-Neighborliness"
+ *   gives "good" and "neighborli" at consecutive positions).
+ * - Joiners inside a word (both sides word characters):
+ *   apostrophe (' or U+2019): "don't", "o'brien" stay one word (U+2019 is
+ *     stored as '). A final "'s" / "’s" is dropped: "China's" -> "china"
+ *     (its span ends before the apostrophe).
+ *   dot: between single letters it makes an acronym and is removed:
+ *     "U.S." and "U.S" -> "us", "e.g." -> "eg" (a trailing dot belongs to
+ *     the acronym's span). Between ASCII digits it is a decimal point and
+ *     is kept: "3.5", "192.168.0.1". Otherwise it separates.
+ *   comma: thousands separators are removed when a pure ASCII number is
+ *     followed by ",ddd" (exactly three digits): "1,000" -> "1000",
+ *     "155,221" -> "155221"; "1,2" gives "1" and "2".
+ * - Normalisation: NFKC, full case folding, diacritics stripped
+ *   ("Café" -> "cafe", "Straße" -> "strasse", "ＡＢＣ" -> "abc"). Marks
+ *   are stripped only in words written entirely in scripts where they are
+ *   diacritics (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic); in
+ *   Indic, Thai, etc. they are vowels and are kept. Only letters, marks,
+ *   digits and the kept joiners survive NFKC ("⑴" -> "1", "½" -> "12").
+ *   Plain ASCII words are lowercased through a table and never reach
+ *   utf8proc. Stemmers therefore see unaccented words, in every language.
+ * - Han, Hiragana, Katakana and Hangul runs give overlapping bigrams
+ *   ("北京大学" -> 北京 京大 大学 at consecutive positions; a lone
+ *   character is a unigram). Each bigram's span covers its two characters
+ *   (with their combining marks). CJK characters are NFKC-folded but keep
+ *   their marks (が stays が), and are never stopped or stemmed.
+ * - English stopwords (stopwords.c; "us" is not one) are dropped when the
+ *   language is english/porter; other languages have no stopword list.
+ *   Then the Snowball stemmer of the language runs (not on numbers).
+ * - Positions: every word, stopword, skipped word and bigram takes one
+ *   position (starting at first_position, saturating at UINT32_MAX), so
+ *   "Treaty of Friendship" puts treaty at p and friendship at p + 2.
+ * - Limits: a term longer than NG_MAX_TOKEN_BYTES (255) bytes after
+ *   normalisation and stemming is skipped, as is any word whose raw bytes
+ *   exceed NGI_MAX_RAW_WORD (4096); both still take a position. Scripts
+ *   written without spaces other than CJK (Thai, Khmer, ...) therefore
+ *   give one word per space-separated run, often skipped as too long.
+ * - Offsets are byte offsets into the caller's text, start inclusive, end
+ *   exclusive: in "Le café, naïve" cafe spans [3, 8).
+ */
+#include <libstemmer.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#include <utf8proc.h>
+
+#include "analyze.h"
+#include "common/hash.h"
+
+/* Character classes. */
+enum {
+    C_SEP = 0, /* separator (also invalid bytes inside a word scan) */
+    C_WORD,    /* letter, or ASCII digit */
+    C_WNUM,    /* non-ASCII number (Nd, Nl, No) */
+    C_MARK,    /* combining mark */
+    C_CJK,     /* Han, Hiragana, Katakana or Hangul letter */
+    C_IGN,     /* default-ignorable format character (dropped in words) */
+    C_APOS,    /* ' or U+2019 */
+    C_DOT,     /* . */
+    C_COMMA,   /* , */
+    C_BAD      /* invalid UTF-8 byte */
+};
+
+#define S C_SEP
+#define W C_WORD
+#define A C_APOS
+#define D C_DOT
+#define C C_COMMA
+static const uint8_t ascii_cls[128] = {
+    S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,
+    S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,
+    S, S, S, S, S, S, S, A, S, S, S, S, C, S, D, S,
+    W, W, W, W, W, W, W, W, W, W, S, S, S, S, S, S,
+    S, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
+    W, W, W, W, W, W, W, W, W, W, W, S, S, S, S, S,
+    S, W, W, W, W, W, W, W, W, W, W, W, W, W, W, W,
+    W, W, W, W, W, W, W, W, W, W, W, S, S, S, S, S,
+};
+#undef S
+#undef W
+#undef A
+#undef D
+#undef C
+
+/* Flags of ASCII letters and digits for the word scanning loop (256
+ * entries so that any byte indexes it; bytes >= 0x80 have none). */
+enum { F_DIGIT = 1, F_ALPHA = 2 };
+#define N F_DIGIT
+#define L F_ALPHA
+static const uint8_t alnum_flags[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    N, N, N, N, N, N, N, N, N, N, 0, 0, 0, 0, 0, 0,
+    0, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, L, L, L, L, L, L, 0, 0, 0, 0, 0,
+    0, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, L, L, L, L, L, L, 0, 0, 0, 0, 0,
+};
+#undef N
+#undef L
+
+static inline bool is_ascii_digit(uint8_t c) { return (unsigned)(c - '0') < 10u; }
+
+/* ---------------------------------------------------------------------
+ * Decoding and classification.
+ * ------------------------------------------------------------------- */
+
+/* Decodes the sequence at s (n >= 1 bytes available, s[0] >= 0x80).
+ * Returns its length, or 0 when s[0] does not start a valid sequence. */
+static size_t utf8_decode(const uint8_t *s, size_t n, uint32_t *cp) {
+    uint8_t c = s[0];
+    if (c < 0xC2) return 0; /* continuation byte, or overlong C0/C1 */
+    if (c < 0xE0) {
+        if (n < 2 || (s[1] & 0xC0) != 0x80) return 0;
+        *cp = ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (c < 0xF0) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && s[1] < 0xA0) return 0;  /* overlong */
+        if (c == 0xED && s[1] >= 0xA0) return 0; /* surrogate */
+        *cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+              (s[2] & 0x3F);
+        return 3;
+    }
+    if (c > 0xF4 || n < 4 || (s[1] & 0xC0) != 0x80 ||
+        (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+        return 0;
+    if (c == 0xF0 && s[1] < 0x90) return 0;  /* overlong */
+    if (c == 0xF4 && s[1] >= 0x90) return 0; /* above U+10FFFF */
+    *cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+          ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+    return 4;
+}
+
+/* Han, Hiragana, Katakana and Hangul blocks (letters in them are C_CJK). */
+static bool in_cjk_block(uint32_t cp) {
+    if (cp < 0x1100) return false;
+    return (cp <= 0x11FF) ||                    /* Hangul Jamo */
+           (cp >= 0x3005 && cp <= 0x3007) ||    /* 々 〆 〇 */
+           (cp >= 0x3021 && cp <= 0x3029) ||    /* Hangzhou numerals */
+           (cp >= 0x3038 && cp <= 0x303C) ||
+           (cp >= 0x3041 && cp <= 0x30FF) ||    /* Hiragana, Katakana */
+           (cp >= 0x3131 && cp <= 0x318E) ||    /* Hangul compat. Jamo */
+           (cp >= 0x31F0 && cp <= 0x31FF) ||    /* Katakana ext. */
+           (cp >= 0x3400 && cp <= 0x4DBF) ||    /* CJK ext. A */
+           (cp >= 0x4E00 && cp <= 0x9FFF) ||    /* CJK unified */
+           (cp >= 0xA960 && cp <= 0xA97F) ||    /* Hangul Jamo ext. A */
+           (cp >= 0xAC00 && cp <= 0xD7FF) ||    /* Hangul syllables, ext. B */
+           (cp >= 0xF900 && cp <= 0xFAFF) ||    /* CJK compatibility */
+           (cp >= 0xFF66 && cp <= 0xFFDC) ||    /* halfwidth kana, Hangul */
+           (cp >= 0x1B000 && cp <= 0x1B16F) ||  /* kana supplement, ext. */
+           (cp >= 0x20000 && cp <= 0x3134F);    /* CJK ext. B..G */
+}
+
+/* CJK letters that continue the previous character rather than start one:
+ * halfwidth (semi-)voiced marks and conjoining Hangul vowels/finals. */
+static bool cjk_extender(uint32_t cp) {
+    return cp == 0xFF9E || cp == 0xFF9F || (cp >= 0x1160 && cp <= 0x11FF) ||
+           (cp >= 0xD7B0 && cp <= 0xD7FF);
+}
+
+/* Default-ignorable format characters that may sit inside a word. */
+static bool ignorable_in_word(uint32_t cp) {
+    return cp == 0x00AD || cp == 0x200C || cp == 0x200D || cp == 0x2060 ||
+           cp == 0xFEFF;
+}
+
+/* Scripts whose marks are diacritics (stripped): see TOKEN RULES. */
+static bool marks_are_diacritics(uint32_t cp) {
+    return cp < 0x0700 ||                       /* Latin..Cyrillic, Hebrew, Arabic */
+           (cp >= 0x0750 && cp <= 0x077F) || (cp >= 0x08A0 && cp <= 0x08FF) ||
+           (cp >= 0x1AB0 && cp <= 0x1AFF) ||    /* combining marks ext. */
+           (cp >= 0x1D00 && cp <= 0x1FFF) ||    /* phonetic, Latin/Greek ext. */
+           (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0x2C60 && cp <= 0x2C7F) ||
+           (cp >= 0xA720 && cp <= 0xA7FF) || (cp >= 0xFB00 && cp <= 0xFDFF) ||
+           (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0xFE70 && cp <= 0xFFEF);
+}
+
+static int classify(uint32_t cp) {
+    if (cp == 0x2019) return C_APOS;
+    switch (utf8proc_category((utf8proc_int32_t)cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+        return in_cjk_block(cp) ? C_CJK : C_WORD;
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return in_cjk_block(cp) ? C_CJK : C_WNUM;
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return C_MARK;
+    case UTF8PROC_CATEGORY_CF:
+        return ignorable_in_word(cp) ? C_IGN : C_SEP;
+    default:
+        return C_SEP;
+    }
+}
+
+/* The tokenizer's state for one ng_analyzer_tokenize call. */
+typedef struct tok {
+    ng_analyzer *a;    /* the analyzer (scratch buffers, cache, stemmer) */
+    const uint8_t *s;  /* the caller's text */
+    size_t len;        /* bytes in s */
+    uint32_t pos;      /* position of the next word */
+    ng_token_fn fn;    /* the caller's callback */
+    void *ctx;         /* its context */
+} tok;
+
+/* Class of the character at i (< len) and its length in *n. */
+static inline int char_at(const tok *t, size_t i, uint32_t *cp, size_t *n) {
+    uint8_t c = t->s[i];
+    *n = 1;
+    if (c < 0x80) {
+        *cp = c;
+        return ascii_cls[c];
+    }
+    size_t k = utf8_decode(t->s + i, t->len - i, cp);
+    if (!k) {
+        *cp = 0xFFFD;
+        return C_BAD;
+    }
+    *n = k;
+    return classify(*cp);
+}
+
+static inline bool starts_word(int cls) {
+    return cls == C_WORD || cls == C_WNUM || cls == C_MARK;
+}
+
+/* Takes the next position; positions saturate instead of wrapping. */
+static inline uint32_t next_pos(tok *t) {
+    uint32_t p = t->pos;
+    if (p != UINT32_MAX) t->pos++;
+    return p;
+}
+
+static inline int emit(tok *t, const uint8_t *term, size_t n, uint32_t pos,
+                       size_t start, size_t end) {
+    ng_token tk = {(const char *)term, n, pos, start, end};
+    return t->fn(t->ctx, &tk);
+}
+
+/* ---------------------------------------------------------------------
+ * Words: raw bytes -> term (cache, normalise, stop, stem).
+ * ------------------------------------------------------------------- */
+
+/* Only digits and dots: numbers are not stemmed. */
+static bool is_number(const uint8_t *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!is_ascii_digit(s[i]) && s[i] != '.') return false;
+    return true;
+}
+
+/* Terms made only of joiners (left after normalisation removed
+ * everything else) are not words. */
+static bool only_joiners(const uint8_t *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '\'' && s[i] != '.') return false;
+    return true;
+}
+
+/* Folds a raw word into a->term: a lowercase table for ASCII, utf8proc
+ * for the rest. */
+static int fold(ng_analyzer *a, const uint8_t *key, size_t klen,
+                bool nonascii, bool keepmarks) {
+    ngi_buf *tb = &a->term;
+    if (nonascii) return ngi_normalize(a, key, klen, !keepmarks, tb);
+    ngi_buf_reset(tb); /* room for NGI_MAX_RAW_WORD reserved at create */
+    for (size_t i = 0; i < klen; i++) {
+        uint8_t c = key[i];
+        tb->data[i] = (unsigned)(c - 'A') < 26u ? (uint8_t)(c + 32) : c;
+    }
+    tb->len = klen;
+    return 0;
+}
+
+/* The verdict on a folded term: *val and *vlen (the stem, or the term
+ * itself), or a negative verdict in *vlen. */
+static int verdict(ng_analyzer *a, const uint8_t *term, size_t n,
+                   const uint8_t **val, int *vlen) {
+    *val = term;
+    if (n == 0 || n > NG_MAX_TOKEN_BYTES || only_joiners(term, n)) {
+        *vlen = NGI_TC_SKIP;
+        return 0;
+    }
+    *vlen = (int)n;
+    if (a->stop_en && ngi_stopword_en(term, n)) {
+        *vlen = NGI_TC_STOP;
+    } else if (a->stemmer && !is_number(term, n)) {
+        const sb_symbol *st = sb_stemmer_stem(a->stemmer, term, (int)n);
+        if (!st) return NG_ENOMEM;
+        int sl = sb_stemmer_length(a->stemmer);
+        if (sl > NG_MAX_TOKEN_BYTES) *vlen = NGI_TC_SKIP;
+        else if (sl > 0) *val = st, *vlen = sl;
+    }
+    return 0;
+}
+
+/* Caches key -> value; *val then points to the cached copy (or stays on
+ * its own buffer when the cache is out of memory). */
+static void remember(ng_analyzer *a, uint64_t h, const uint8_t *key,
+                     size_t klen, const uint8_t **val, int vlen) {
+    const uint8_t *kept = ngi_termcache_put(&a->cache, h, key, klen, *val, vlen);
+    if (kept) *val = kept;
+}
+
+/* Cache miss: computes the term and caches it (kept out of line so that
+ * the hit path stays small). An ASCII word with capitals ("The") is also
+ * looked up and cached under its lowercase form, so that case variants
+ * share one stemmer run (for ASCII, the lowercase form is its own key). */
+static __attribute__((noinline)) int miss(ng_analyzer *a, uint64_t h,
+                                          const uint8_t *key, size_t klen,
+                                          bool nonascii, bool keepmarks,
+                                          const uint8_t **val, int *vlen) {
+    if (ngi_termcache_get_prev(&a->cache, h, key, klen, val, vlen)) return 0;
+    int rc = fold(a, key, klen, nonascii, keepmarks);
+    if (rc) return rc;
+    uint8_t *term = a->term.data;
+    size_t n = a->term.len;
+    bool alias = !nonascii && memcmp(term, key, n) != 0;
+    uint64_t th = alias ? ngi_hash64(term, n) : 0;
+    if (alias && ngi_termcache_get(&a->cache, th, term, n, val, vlen)) {
+        if (*vlen > 0) memcpy(term, *val, (size_t)*vlen); /* a stable copy */
+        *val = term;
+        remember(a, h, key, klen, val, *vlen);
+        return 0;
+    }
+    rc = verdict(a, term, n, val, vlen);
+    if (rc) return rc;
+    const uint8_t *computed = *val;
+    if (alias) remember(a, th, term, n, val, *vlen);
+    *val = computed; /* the put above may have moved cached values */
+    remember(a, h, key, klen, val, *vlen);
+    return 0;
+}
+
+/* Emits the word whose raw bytes are key (cache first). */
+static inline int emit_word(tok *t, const uint8_t *key, size_t klen,
+                            bool nonascii, bool keepmarks, uint32_t pos,
+                            size_t start, size_t end) {
+    ng_analyzer *a = t->a;
+    uint64_t h = ngi_hash64(key, klen);
+    const uint8_t *val;
+    int vlen;
+    if (!ngi_tc_table_get(&a->cache.cur, h, key, klen, &val, &vlen)) {
+        int rc = miss(a, h, key, klen, nonascii, keepmarks, &val, &vlen);
+        if (rc) return rc;
+    }
+    if (vlen < 0) return 0;
+    return emit(t, val, (size_t)vlen, pos, start, end);
+}
+
+/* ---------------------------------------------------------------------
+ * Word scanning: units (runs of word characters) glued by joiners.
+ * ------------------------------------------------------------------- */
+
+/* A maximal run of word characters. */
+typedef struct unit {
+    size_t start, end;  /* its bytes in the text */
+    size_t n_base;      /* letters and digits (not marks) */
+    bool letter1;       /* the first base character is a letter */
+    bool all_digit;     /* only ASCII digits (and nothing else) */
+    bool first_digit;   /* starts with an ASCII digit */
+    bool last_digit;    /* ends with an ASCII digit */
+    bool nonascii;      /* has a non-ASCII character */
+    bool keepmarks;     /* has a character of a script whose marks stay */
+    bool has_ign;       /* has ignorable characters to drop */
+} unit;
+
+/* A word being assembled from units. Its key is the text span
+ * [start, term_end) unless an edit (a dropped or replaced byte) happened;
+ * then it is a->raw. */
+typedef struct word {
+    size_t start;     /* first byte of the word */
+    size_t raw_from;  /* text bytes from here are not yet copied to raw */
+    size_t term_end;  /* end of the last accepted unit */
+    bool edited;      /* the key is a->raw */
+    bool toolong;     /* raw bytes exceed NGI_MAX_RAW_WORD */
+    bool nonascii;    /* some unit has non-ASCII characters */
+    bool keepmarks;   /* some unit needs its marks kept */
+} word;
+
+/* Adds one non-ASCII character of class cls to u; false when it is not a
+ * word character (the unit ends). */
+static bool unit_add_unicode(unit *u, int cls, uint32_t cp) {
+    if (cls == C_IGN) {
+        u->has_ign = true;
+        return true;
+    }
+    if (cls != C_WORD && cls != C_WNUM && cls != C_MARK) return false;
+    u->nonascii = true;
+    if (!marks_are_diacritics(cp)) u->keepmarks = true;
+    if (cls != C_MARK) {
+        if (u->n_base == 0) u->letter1 = cls == C_WORD;
+        u->n_base++;
+        u->last_digit = false;
+    }
+    return true;
+}
+
+static void scan_unit(const tok *t, size_t i, unit *u) {
+    const uint8_t *s = t->s;
+    unsigned seen = 0; /* F_* flags of the ASCII characters */
+    *u = (unit){.start = i};
+    for (;;) {
+        size_t j = i; /* the ASCII fast path: one table lookup a byte */
+        while (j < t->len && alnum_flags[s[j]]) seen |= alnum_flags[s[j++]];
+        if (j > i) {
+            if (u->n_base == 0) u->first_digit = is_ascii_digit(s[i]),
+                                u->letter1 = !u->first_digit;
+            u->n_base += j - i;
+            u->last_digit = is_ascii_digit(s[j - 1]);
+            i = j;
+        }
+        if (i >= t->len || s[i] < 0x80) break;
+        uint32_t cp;
+        size_t n;
+        int cls = char_at(t, i, &cp, &n);
+        if (!unit_add_unicode(u, cls, cp)) break;
+        i += n;
+    }
+    u->end = i;
+    u->all_digit = u->n_base > 0 && !(seen & F_ALPHA) && !u->nonascii;
+}
+
+/* Copies text bytes [raw_from, upto) to the raw key. */
+static void raw_flush(tok *t, word *w, size_t upto) {
+    ngi_buf *r = &t->a->raw;
+    size_t n = upto - w->raw_from;
+    if (r->len + n > NGI_MAX_RAW_WORD) w->toolong = true;
+    else if (n) memcpy(r->data + r->len, t->s + w->raw_from, n), r->len += n;
+    w->raw_from = upto;
+}
+
+/* Replaces the skip bytes at `at` by repl (rlen <= 1 byte) in the key. */
+static void edit(tok *t, word *w, size_t at, size_t skip, const char *repl,
+                 size_t rlen) {
+    ngi_buf *r = &t->a->raw;
+    if (!w->edited) ngi_buf_reset(r), w->raw_from = w->start;
+    w->edited = true;
+    raw_flush(t, w, at);
+    if (rlen && r->len + rlen <= NGI_MAX_RAW_WORD)
+        memcpy(r->data + r->len, repl, rlen), r->len += rlen;
+    w->raw_from = at + skip;
+}
+
+/* Adds unit u to the word (dropping its ignorable characters). */
+static void accept(tok *t, word *w, const unit *u) {
+    w->nonascii |= u->nonascii;
+    w->keepmarks |= u->keepmarks;
+    w->term_end = u->end;
+    if (!u->has_ign) return;
+    for (size_t i = u->start; i < u->end;) {
+        uint32_t cp;
+        size_t n;
+        if (char_at(t, i, &cp, &n) == C_IGN) edit(t, w, i, n, "", 0);
+        i += n;
+    }
+}
+
+/* Joiner at i: its class (C_APOS, C_DOT, C_COMMA) and byte length, or 0. */
+static size_t joiner_at(const tok *t, size_t i, int *jc) {
+    const uint8_t *s = t->s + i;
+    if (*s == '\'' || *s == '.' || *s == ',') {
+        *jc = ascii_cls[*s];
+        return 1;
+    }
+    if (s[0] == 0xE2 && t->len - i >= 3 && s[1] == 0x80 && s[2] == 0x99) {
+        *jc = C_APOS; /* U+2019 */
+        return 3;
+    }
+    return 0;
+}
+
+/* Emits the finished word spanning [start, end) of the text. */
+static int finish(tok *t, word *w, size_t end) {
+    uint32_t pos = next_pos(t);
+    const uint8_t *key = t->s + w->start;
+    size_t klen = w->term_end - w->start;
+    if (w->edited) {
+        raw_flush(t, w, w->term_end);
+        key = t->a->raw.data;
+        klen = t->a->raw.len;
+    }
+    if (w->toolong || klen > NGI_MAX_RAW_WORD || klen == 0) return 0;
+    return emit_word(t, key, klen, w->nonascii, w->keepmarks, pos, w->start,
+                     end);
+}
+
+/* Decides whether joiner jc (at i, jl bytes) glues the following unit v to
+ * the word. Returns 1 to glue, 0 to end the word, 2 for a possessive. */
+static int glue(tok *t, word *w, int jc, size_t i, size_t jl, const unit *v,
+                const unit *prev, bool acronym_ok, bool numeric) {
+    size_t k = i + jl;
+    if (jc == C_APOS) {
+        if (v->end - v->start == 1 && (t->s[k] | 0x20) == 's') return 2;
+        edit(t, w, i, jl, "'", 1);
+        return 1;
+    }
+    if (jc == C_DOT) {
+        if (acronym_ok && v->n_base == 1 && v->letter1) {
+            edit(t, w, i, jl, "", 0);
+            return 1;
+        }
+        return prev->last_digit && v->first_digit; /* decimal point, kept */
+    }
+    if (numeric && v->all_digit && v->end - v->start == 3) {
+        edit(t, w, i, jl, "", 0); /* thousands separator */
+        return 1;
+    }
+    return 0;
+}
+
+/* Scans the word starting at i (a word character); *next gets the byte
+ * where scanning resumes. */
+static int scan_word(tok *t, size_t i, size_t *next) {
+    word w = {i, i, i, false, false, false, false};
+    unit u, v;
+    scan_unit(t, i, &u);
+    accept(t, &w, &u);
+    bool acronym_ok = u.n_base == 1 && u.letter1, acronym = false;
+    bool numeric = u.all_digit;
+    size_t end = u.end;
+    for (;;) {
+        int jc;
+        size_t jl = end < t->len ? joiner_at(t, end, &jc) : 0;
+        if (!jl || end + jl >= t->len) break;
+        uint32_t cp;
+        size_t n;
+        if (!starts_word(char_at(t, end + jl, &cp, &n))) break;
+        scan_unit(t, end + jl, &v);
+        int g = glue(t, &w, jc, end, jl, &v, &u, acronym_ok, numeric);
+        if (g == 0) break;
+        if (g == 2) { /* possessive: the span ends before the apostrophe */
+            *next = v.end;
+            return finish(t, &w, end);
+        }
+        acronym |= acronym_ok && jc == C_DOT && v.n_base == 1 && v.letter1;
+        acronym_ok = acronym_ok && jc == C_DOT && v.n_base == 1 && v.letter1;
+        numeric = numeric && jc == C_COMMA;
+        accept(t, &w, &v);
+        u = v;
+        end = v.end;
+    }
+    if (acronym && end < t->len && t->s[end] == '.') end++;
+    *next = end;
+    return finish(t, &w, end);
+}
+
+/* ---------------------------------------------------------------------
+ * CJK runs: overlapping bigrams of characters.
+ * ------------------------------------------------------------------- */
+
+/* One CJK character (with its marks and extenders) is NFKC-stable when it
+ * is a single code point of these ranges: copy it as it is. */
+static bool cjk_stable(uint32_t cp) {
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FA) ||
+           cp == 0x30FC || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+           (cp >= 0x20000 && cp <= 0x2A6DF);
+}
+
+/* End of the CJK character starting at i: marks and extenders follow. */
+static size_t cjk_char_end(const tok *t, size_t i) {
+    while (i < t->len && t->s[i] >= 0x80) {
+        uint32_t cp;
+        size_t n;
+        int cls = char_at(t, i, &cp, &n);
+        if (cls != C_MARK && !(cls == C_CJK && cjk_extender(cp))) break;
+        i += n;
+    }
+    return i;
+}
+
+/* Normalises the character s[0..n) into out (empty when absurdly long). */
+static int cjk_fold(ng_analyzer *a, const uint8_t *s, size_t n, uint32_t cp,
+                    size_t cp_len, ngi_buf *out) {
+    ngi_buf_reset(out);
+    if (n > NGI_MAX_RAW_WORD) return 0;
+    if (n == cp_len && cjk_stable(cp)) return ngi_buf_append(out, s, n);
+    return ngi_normalize(a, s, n, false, out);
+}
+
+static int emit_cjk(tok *t, const ngi_buf *x, const ngi_buf *y, size_t start,
+                    size_t end) {
+    uint32_t pos = next_pos(t);
+    ngi_buf *tb = &t->a->term;
+    size_t n = x->len + (y ? y->len : 0);
+    if (x->len == 0 || (y && y->len == 0) || n > NG_MAX_TOKEN_BYTES) return 0;
+    ngi_buf_reset(tb); /* tb has room for NGI_MAX_RAW_WORD bytes */
+    memcpy(tb->data, x->data, x->len);
+    if (y) memcpy(tb->data + x->len, y->data, y->len);
+    return emit(t, tb->data, n, pos, start, end);
+}
+
+static int scan_cjk(tok *t, size_t i, size_t *next) {
+    ng_analyzer *a = t->a;
+    size_t prev_start = i, count = 0;
+    int rc = 0;
+    while (i < t->len && t->s[i] >= 0x80) {
+        uint32_t cp;
+        size_t n;
+        if (char_at(t, i, &cp, &n) != C_CJK) break;
+        size_t start = i;
+        i = cjk_char_end(t, i + n);
+        rc = cjk_fold(a, t->s + start, i - start, cp, n, &a->cjk_cur);
+        if (!rc && count) rc = emit_cjk(t, &a->cjk_prev, &a->cjk_cur, prev_start, i);
+        if (rc) break;
+        ngi_buf tmp = a->cjk_prev;
+        a->cjk_prev = a->cjk_cur;
+        a->cjk_cur = tmp;
+        prev_start = start;
+        count++;
+    }
+    *next = i;
+    if (!rc && count == 1) rc = emit_cjk(t, &a->cjk_prev, NULL, prev_start, i);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The entry point.
+ * ------------------------------------------------------------------- */
+
+/* End of the run of ASCII letters and digits starting at j: 16 bytes at
+ * a time with SSE2 where available (most words end in the first block). */
+static inline size_t alnum_end(const uint8_t *s, size_t j, size_t len) {
+#ifdef __SSE2__
+    /* x in [lo, lo + n) as bytes <=> (int8)(x - (lo + 128)) < n - 128. */
+    const __m128i lower = _mm_set1_epi8(0x20);
+    const __m128i a_lo = _mm_set1_epi8((char)('a' + 128));
+    const __m128i a_n = _mm_set1_epi8((char)(26 - 128));
+    const __m128i d_lo = _mm_set1_epi8((char)('0' + 128));
+    const __m128i d_n = _mm_set1_epi8((char)(10 - 128));
+    while (len - j >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        __m128i l = _mm_or_si128(v, lower);
+        __m128i is_a = _mm_cmplt_epi8(_mm_sub_epi8(l, a_lo), a_n);
+        __m128i is_d = _mm_cmplt_epi8(_mm_sub_epi8(v, d_lo), d_n);
+        unsigned m = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(is_a, is_d)) & 0xFFFFu;
+        if (m) return j + (size_t)__builtin_ctz(m);
+        j += 16;
+    }
+#endif
+    while (j < len && alnum_flags[s[j]]) j++;
+    return j;
+}
+
+/* Does the ASCII word ending at j end there for sure? True at the end of
+ * the text, before an ASCII separator, and before a joiner (' . ,) that
+ * is not followed by a word character: then no rule can extend it. */
+static inline bool plain_end(const tok *t, size_t j) {
+    if (j >= t->len) return true;
+    uint8_t c = t->s[j];
+    if (c >= 0x80) return false;
+    if (ascii_cls[c] == C_SEP) return true;
+    return j + 1 >= t->len || (t->s[j + 1] < 0x80 && !alnum_flags[t->s[j + 1]]);
+}
+
+/* The ASCII fast path: the plain word [i, j) goes straight to the cache. */
+static inline int fast_word(tok *t, size_t i, size_t j) {
+    uint32_t pos = next_pos(t);
+    if (j - i > NGI_MAX_RAW_WORD) return 0;
+    return emit_word(t, t->s + i, j - i, false, false, pos, i, j);
+}
+
+int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
+                         uint32_t first_position, ng_token_fn fn, void *ctx) {
+    if (!a || !fn || (!text && len)) return NG_EINVAL;
+    tok t = {a, (const uint8_t *)text, len, first_position, fn, ctx};
+    const uint8_t *s = t.s;
+    size_t i = 0;
+    while (i < len) {
+        uint8_t c = s[i];
+        int rc;
+        if (c < 0x80) {
+            if (!alnum_flags[c]) {
+                i++;
+                continue;
+            }
+            size_t j = alnum_end(s, i + 1, len);
+            if (plain_end(&t, j)) {
+                rc = fast_word(&t, i, j);
+                i = j;
+            } else {
+                rc = scan_word(&t, i, &i);
+            }
+        } else {
+            uint32_t cp;
+            size_t n;
+            int cls = char_at(&t, i, &cp, &n);
+            if (cls == C_BAD) a->invalid_bytes++;
+            if (starts_word(cls)) rc = scan_word(&t, i, &i);
+            else if (cls == C_CJK) rc = scan_cjk(&t, i, &i);
+            else {
+                i += n;
+                continue;
+            }
+        }
+        if (rc) return rc;
+    }
+    return 0;
+}

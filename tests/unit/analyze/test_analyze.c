@@ -1,0 +1,506 @@
+/* Unit tests of lib/analyze: every token rule of tokenizer.c with exact
+ * terms, positions and byte offsets; languages, flags, limits, invalid
+ * UTF-8, the term cache and allocation failures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "common/fault.h"
+#include "newsgrep.h"
+
+/* ---- helpers: tokens rendered as "term@pos[start,end)" ---- */
+
+typedef struct collect {
+    char out[16384];  /* rendered tokens, space separated */
+    size_t len;       /* bytes used in out */
+    size_t count;     /* tokens seen */
+    size_t stop_after;/* return 7 after this many tokens (0 = never) */
+} collect;
+
+static int collect_cb(void *ctx, const ng_token *t) {
+    collect *c = ctx;
+    assert_true(t->term_len >= 1 && t->term_len <= NG_MAX_TOKEN_BYTES);
+    assert_true(t->start < t->end);
+    int n = snprintf(c->out + c->len, sizeof c->out - c->len, "%s%.*s@%u[%zu,%zu)",
+                     c->len ? " " : "", (int)t->term_len, t->term, t->position,
+                     t->start, t->end);
+    assert_true(n > 0 && (size_t)n < sizeof c->out - c->len);
+    c->len += (size_t)n;
+    c->count++;
+    return c->stop_after && c->count >= c->stop_after ? 7 : 0;
+}
+
+/* Tokenizes text with flags (English) and returns the rendering. */
+static const char *toks_lang(const char *lang, unsigned flags, const char *text,
+                             size_t len) {
+    static collect c;
+    memset(&c, 0, sizeof c);
+    ng_analyzer *a = NULL;
+    assert_int_equal(ng_analyzer_create(&a, lang, flags), 0);
+    assert_int_equal(ng_analyzer_tokenize(a, text, len, 0, collect_cb, &c), 0);
+    ng_analyzer_free(a);
+    return c.out;
+}
+
+static const char *toks(unsigned flags, const char *text) {
+    return toks_lang("english", flags, text, strlen(text));
+}
+
+#define RAW (NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP)
+
+/* ---- normalisation ---- */
+
+static void folds_case_and_diacritics(void **state) {
+    (void)state;
+    assert_string_equal(toks(RAW, "Café Straße naïve NAÏVE"),
+                        "cafe@0[0,5) strasse@1[6,13) naive@2[14,20) naive@3[21,27)");
+    /* Decomposed é (e + U+0301) and precomposed é give the same term. */
+    assert_string_equal(toks(RAW, "cafe\xcc\x81 caf\xc3\xa9"),
+                        "cafe@0[0,6) cafe@1[7,12)");
+    /* NFKC: fullwidth letters, ligatures, circled digits. */
+    assert_string_equal(toks(RAW, "\xef\xbc\xb5\xef\xbc\xb3 \xef\xac\x81ne"),
+                        "us@0[0,6) fine@1[7,12)");
+    /* Default flags: naïve and NAÏVE stem to the same term. */
+    assert_string_equal(toks(0, "naïve NAÏVE"), "naiv@0[0,6) naiv@1[7,13)");
+}
+
+static void offsets_point_into_original_text(void **state) {
+    (void)state;
+    assert_string_equal(toks(0, "Le café, naïve"),
+                        "le@0[0,2) cafe@1[3,8) naiv@2[10,16)");
+}
+
+static void keeps_marks_of_indic_scripts(void **state) {
+    (void)state;
+    /* Devanagari vowel signs are marks, but letters of the word: kept. */
+    assert_string_equal(toks_lang("hindi", RAW, "हिन्दी", strlen("हिन्दी")),
+                        "हिन्दी@0[0,18)");
+}
+
+static void drops_ignorables_inside_words(void **state) {
+    (void)state;
+    /* Soft hyphen and zero-width joiner do not split a word. */
+    assert_string_equal(toks(RAW, "news\xc2\xadpaper ab\xe2\x80\x8d" "cd"),
+                        "newspaper@0[0,11) abcd@1[12,19)");
+}
+
+/* ---- words, joiners ---- */
+
+static void us_acronym_equals_us_and_is_kept(void **state) {
+    (void)state;
+    assert_string_equal(toks(0, "U.S. US us u.s the U.S.-led"),
+                        "us@0[0,4) us@1[5,7) us@2[8,10) us@3[11,14) "
+                        "us@5[19,23) led@6[24,27)");
+    /* As a query would contain it, quotes included. */
+    assert_string_equal(toks(0, "\"U.S.\""), "us@0[1,5)");
+    assert_string_equal(toks(0, "e.g. U.N. J.R.R."),
+                        "eg@0[0,4) un@1[5,9) jrr@2[10,16)");
+    /* A dot after a longer word separates. */
+    assert_string_equal(toks(RAW, "U.S.Army example.com"),
+                        "us@0[0,4) army@1[4,8) example@2[9,16) com@3[17,20)");
+}
+
+static void possessive_s_dropped(void **state) {
+    (void)state;
+    assert_string_equal(toks(0, "China's China\xe2\x80\x99s China"),
+                        "china@0[0,5) china@1[8,13) china@2[18,23)");
+    assert_string_equal(toks(RAW, "workers' union"),
+                        "workers@0[0,7) union@1[9,14)");
+}
+
+static void apostrophe_keeps_one_word(void **state) {
+    (void)state;
+    assert_string_equal(toks(RAW, "don't don\xe2\x80\x99t rock'n'roll 'quoted'"),
+                        "don't@0[0,5) don't@1[6,13) rock'n'roll@2[14,25) "
+                        "quoted@3[27,33)");
+    assert_string_equal(toks(0, "don't"), "don't@0[0,5)");
+}
+
+static void hyphens_split_words(void **state) {
+    (void)state;
+    assert_string_equal(toks(0, "Good-Neighborliness"),
+                        "good@0[0,4) neighborli@1[5,19)");
+    assert_string_equal(toks(RAW, "Good-Neighborliness"),
+                        "good@0[0,4) neighborliness@1[5,19)");
+    /* Unicode hyphen and en dash too. */
+    assert_string_equal(toks(RAW, "China\xe2\x80\x93" "Central x\xe2\x80\x90y"),
+                        "china@0[0,5) central@1[8,15) x@2[16,17) y@3[20,21)");
+}
+
+static void numbers_kept(void **state) {
+    (void)state;
+    assert_string_equal(toks(0, "3.5 2025 133 1,000 155,221 1,2 192.168.0.1 5.93."),
+                        "3.5@0[0,3) 2025@1[4,8) 133@2[9,12) 1000@3[13,18) "
+                        "155221@4[19,26) 1@5[27,28) 2@6[29,30) "
+                        "192.168.0.1@7[31,42) 5.93@8[43,47)");
+    assert_string_equal(toks(0, "1,000,000 1,000.5 .5"),
+                        "1000000@0[0,9) 1000.5@1[10,17) 5@2[19,20)");
+}
+
+/* ---- stopwords ---- */
+
+static void stopwords_keep_positions(void **state) {
+    (void)state;
+    assert_string_equal(toks(0, "Treaty of Friendship"),
+                        "treati@0[0,6) friendship@2[10,20)");
+    assert_string_equal(toks(NG_ANALYZE_NO_STOP, "Treaty of Friendship"),
+                        "treati@0[0,6) of@1[7,9) friendship@2[10,20)");
+}
+
+static void english_stopword_list(void **state) {
+    (void)state;
+    const char *stop =
+        "a an and are as at be but by for if in into is it no not of on or "
+        "such that the their then there these they this to was will with";
+    assert_string_equal(toks(0, stop), "");
+    assert_string_equal(toks(NG_ANALYZE_NO_STEM, "The THE it's us"),
+                        "us@3[13,15)");
+    assert_true(ngi_stopword_en((const uint8_t *)"with", 4));
+    assert_false(ngi_stopword_en((const uint8_t *)"us", 2));
+    assert_false(ngi_stopword_en((const uint8_t *)"thes", 4));
+    /* Other languages have no stopword list. */
+    assert_string_equal(toks_lang("french", NG_ANALYZE_NO_STEM, "the le", 6),
+                        "the@0[0,3) le@1[4,6)");
+}
+
+/* ---- stemming and languages ---- */
+
+static void snowball_english_stemming(void **state) {
+    (void)state;
+    assert_string_equal(toks(0, "summits summit signed signing"),
+                        "summit@0[0,7) summit@1[8,14) sign@2[15,21) sign@3[22,29)");
+    assert_string_equal(toks(NG_ANALYZE_NO_STEM, "summits signed signing"),
+                        "summits@0[0,7) signed@1[8,14) signing@2[15,22)");
+    /* Case variants share one cache entry under the lowercase form, in
+     * any order of first appearance. */
+    assert_string_equal(toks(0, "SUMMITS summits Summits sUmmits"),
+                        "summit@0[0,7) summit@1[8,15) summit@2[16,23) summit@3[24,31)");
+    assert_string_equal(toks(0, "Summits summits THE the The"),
+                        "summit@0[0,7) summit@1[8,15)");
+    assert_string_equal(toks_lang("porter", 0, "the summits", 11),
+                        "summit@1[4,11)");
+}
+
+static void every_libstemmer_language(void **state) {
+    (void)state;
+    const char **langs = ng_languages();
+    size_t n = 0;
+    for (; langs[n]; n++) {
+        ng_analyzer *a = NULL;
+        assert_int_equal(ng_analyzer_create(&a, langs[n], 0), 0);
+        assert_string_equal(ng_analyzer_language(a), langs[n]);
+        ng_analyzer_free(a);
+    }
+    assert_true(n >= 25);
+    assert_string_equal(toks_lang("fr", 0, "continuellement Élégantes", 26),
+                        "continuel@0[0,15) eleg@1[16,26)");
+    assert_string_equal(toks_lang("ru", 0, "Москва столицы", 25),
+                        "москв@0[0,12) столиц@1[13,25)");
+}
+
+static void language_names_and_codes(void **state) {
+    (void)state;
+    const char *cases[][2] = {{"en", "english"}, {"eng", "english"},
+                              {"English", "english"}, {"fr", "french"},
+                              {"deu", "german"}, {"ES", "spanish"}};
+    for (size_t i = 0; i < NGI_ARRAY_LEN(cases); i++) {
+        ng_analyzer *a = NULL;
+        assert_int_equal(ng_analyzer_create(&a, cases[i][0], 0), 0);
+        assert_string_equal(ng_analyzer_language(a), cases[i][1]);
+        ng_analyzer_free(a);
+    }
+    ng_analyzer *a = (ng_analyzer *)1;
+    assert_int_equal(ng_analyzer_create(&a, "klingon", 0), NG_ELANG);
+    assert_null(a);
+    assert_int_equal(ng_analyzer_create(&a, "", 0), NG_ELANG);
+    assert_int_equal(ng_analyzer_create(&a, "englishenglishenglishenglishenglish", 0),
+                     NG_ELANG);
+    assert_int_equal(ng_analyzer_create(&a, NULL, 0), 0);
+    assert_string_equal(ng_analyzer_language(a), "english");
+    ng_analyzer_free(a);
+}
+
+/* ---- CJK ---- */
+
+static void cjk_bigrams(void **state) {
+    (void)state;
+    assert_string_equal(toks(0, "北京大学"),
+                        "北京@0[0,6) 京大@1[3,9) 大学@2[6,12)");
+    assert_string_equal(toks(0, "京 news"), "京@0[0,3) news@1[4,8)");
+    assert_string_equal(toks(0, "北京大学 news"),
+                        "北京@0[0,6) 京大@1[3,9) 大学@2[6,12) news@3[13,17)");
+    /* Latin and digits end a run; kana and Hangul are bigrammed too. */
+    assert_string_equal(toks(RAW, "abc北京def 2025年"),
+                        "abc@0[0,3) 北京@1[3,9) def@2[9,12) 2025@3[13,17) 年@4[17,20)");
+    assert_string_equal(toks(0, "ひらがなカタカナ"),
+                        "ひら@0[0,6) らが@1[3,9) がな@2[6,12) なカ@3[9,15) "
+                        "カタ@4[12,18) タカ@5[15,21) カナ@6[18,24)");
+    assert_string_equal(toks(0, "한국어"), "한국@0[0,6) 국어@1[3,9)");
+}
+
+static void cjk_marks_kept_and_folded(void **state) {
+    (void)state;
+    /* が (precomposed) and か + U+3099 are the same; か differs. */
+    assert_string_equal(toks(0, "が \xe3\x81\x8b\xe3\x82\x99 か"),
+                        "が@0[0,3) が@1[4,10) か@2[11,14)");
+    /* Halfwidth ｶﾞ folds to ガ; a compatibility ideograph to its unified one. */
+    assert_string_equal(toks(0, "\xef\xbd\xb6\xef\xbe\x9e \xef\xa4\x80"),
+                        "ガ@0[0,6) 豈@1[7,10)");
+}
+
+/* ---- bad input and limits ---- */
+
+static void invalid_utf8_separates_and_is_counted(void **state) {
+    (void)state;
+    static const char text[] =
+        "ab\x80" "cd"               /* lone continuation: 1 */
+        " ef\xc0\xaf" "gh"          /* overlong 2-byte: 2 */
+        " ij\xe0\x80\xaf" "kl"      /* overlong 3-byte: 3 */
+        " mn\xed\xa0\x80" "op"      /* surrogate: 3 */
+        " qr\xf4\x90\x80\x80" "st"  /* above U+10FFFF: 4 */
+        " uv\xff" "wx"              /* never valid: 1 */
+        " yz\xe2\x82";              /* truncated at the end: 2 */
+    ng_analyzer *a = NULL;
+    collect c;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(ng_analyzer_create(&a, NULL, RAW), 0);
+    assert_int_equal(ng_analyzer_tokenize(a, text, sizeof text - 1, 0, collect_cb, &c), 0);
+    assert_string_equal(c.out,
+                        "ab@0[0,2) cd@1[3,5) ef@2[6,8) gh@3[10,12) ij@4[13,15) "
+                        "kl@5[18,20) mn@6[21,23) op@7[26,28) qr@8[29,31) "
+                        "st@9[35,37) uv@10[38,40) wx@11[41,43) yz@12[44,46)");
+    assert_true(ng_analyzer_invalid_bytes(a) == 16);
+    /* The count accumulates over calls. */
+    assert_int_equal(ng_analyzer_tokenize(a, "\x80", 1, 0, collect_cb, &c), 0);
+    assert_true(ng_analyzer_invalid_bytes(a) == 17);
+    ng_analyzer_free(a);
+}
+
+static void nul_bytes_and_symbols_separate(void **state) {
+    (void)state;
+    static const char text[] = "ab\0cd\0\0ef";
+    assert_string_equal(toks_lang(NULL, RAW, text, sizeof text - 1),
+                        "ab@0[0,2) cd@1[3,5) ef@2[7,9)");
+    assert_string_equal(toks(RAW, "x😀y x+y"), "x@0[0,1) y@1[5,6) x@2[7,8) y@3[9,10)");
+}
+
+static void long_tokens_skipped_position_counted(void **state) {
+    (void)state;
+    char text[700], expect[700];
+    memset(text, 'a', sizeof text);
+    /* "x " + 255 a's + " y": kept. */
+    memcpy(text, "x ", 2);
+    memcpy(text + 257, " y", 3);
+    snprintf(expect, sizeof expect, "x@0[0,1) %.255s@1[2,257) y@2[258,259)", text + 2);
+    assert_string_equal(toks(RAW, text), expect);
+    /* 256 a's: skipped, its position still taken. */
+    memset(text, 'a', sizeof text);
+    memcpy(text, "x ", 2);
+    memcpy(text + 258, " y", 3);
+    assert_string_equal(toks(RAW, text), "x@0[0,1) y@2[259,260)");
+    /* The limit applies after normalisation: 128 é (256 bytes) fold to
+     * 128 bytes and are kept; 100 ŉ (200 bytes) fold to 300 and are not. */
+    char *p = text;
+    for (int i = 0; i < 128; i++) memcpy(p, "\xc3\xa9", 2), p += 2;
+    strcpy(p, " z");
+    snprintf(expect, sizeof expect, "%.128s@0[0,256) z@1[257,258)",
+             "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+             "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+    assert_string_equal(toks(NG_ANALYZE_NO_STEM, text), expect);
+    p = text;
+    for (int i = 0; i < 100; i++) memcpy(p, "\xc5\x89", 2), p += 2;
+    strcpy(p, " z");
+    assert_string_equal(toks(NG_ANALYZE_NO_STEM, text), "z@1[201,202)");
+    /* Very long words (more than NGI_MAX_RAW_WORD bytes) too. */
+    size_t big = 3 * NGI_MAX_RAW_WORD;
+    char *huge = malloc(big + 3);
+    assert_non_null(huge);
+    memset(huge, 'b', big);
+    memcpy(huge + big, " c", 3);
+    char want[64];
+    snprintf(want, sizeof want, "c@1[%zu,%zu)", big + 1, big + 2);
+    assert_string_equal(toks(0, huge), want);
+    free(huge);
+}
+
+/* ---- API contract ---- */
+
+static void callback_stop_value_propagates(void **state) {
+    (void)state;
+    ng_analyzer *a = NULL;
+    collect c;
+    memset(&c, 0, sizeof c);
+    c.stop_after = 2;
+    assert_int_equal(ng_analyzer_create(&a, "en", 0), 0);
+    assert_int_equal(ng_analyzer_tokenize(a, "one two three 北京大学", 24, 0, collect_cb, &c), 7);
+    assert_int_equal(c.count, 2);
+    memset(&c, 0, sizeof c);
+    c.stop_after = 1;
+    assert_int_equal(ng_analyzer_tokenize(a, "北京大学", 12, 0, collect_cb, &c), 7);
+    assert_int_equal(c.count, 1);
+    ng_analyzer_free(a);
+}
+
+static void first_position_and_empty_text(void **state) {
+    (void)state;
+    ng_analyzer *a = NULL;
+    collect c;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(ng_analyzer_create(&a, "en", 0), 0);
+    assert_int_equal(ng_analyzer_tokenize(a, "the summit", 10, 100, collect_cb, &c), 0);
+    assert_string_equal(c.out, "summit@101[4,10)");
+    assert_int_equal(ng_analyzer_tokenize(a, NULL, 0, 0, collect_cb, &c), 0);
+    memset(&c, 0, sizeof c);
+    /* Positions saturate instead of wrapping. */
+    assert_int_equal(ng_analyzer_tokenize(a, "x y", 3, UINT32_MAX, collect_cb, &c), 0);
+    assert_string_equal(c.out, "x@4294967295[0,1) y@4294967295[2,3)");
+    ng_analyzer_free(a);
+}
+
+static void invalid_arguments(void **state) {
+    (void)state;
+    ng_analyzer *a = NULL;
+    collect c;
+    assert_int_equal(ng_analyzer_create(NULL, "en", 0), NG_EINVAL);
+    assert_int_equal(ng_analyzer_create(&a, "en", 1u << 7), NG_EINVAL);
+    assert_null(a);
+    assert_int_equal(ng_analyzer_create(&a, "en", 0), 0);
+    assert_int_equal(ng_analyzer_tokenize(NULL, "x", 1, 0, collect_cb, &c), NG_EINVAL);
+    assert_int_equal(ng_analyzer_tokenize(a, "x", 1, 0, NULL, &c), NG_EINVAL);
+    assert_int_equal(ng_analyzer_tokenize(a, NULL, 1, 0, collect_cb, &c), NG_EINVAL);
+    ng_analyzer_free(a);
+    ng_analyzer_free(NULL);
+    assert_null(ng_analyzer_language(NULL));
+    assert_true(ng_analyzer_invalid_bytes(NULL) == 0);
+}
+
+/* ---- the term cache ---- */
+
+/* Checks that token i is "w<i>ingse" at position i. */
+static int check_nth_cb(void *ctx, const ng_token *t) {
+    size_t *count = ctx;
+    char want[32];
+    int n = snprintf(want, sizeof want, "w%zuingse", *count);
+    assert_int_equal(t->term_len, (size_t)n);
+    assert_memory_equal(t->term, want, (size_t)n);
+    assert_int_equal(t->position, *count);
+    (*count)++;
+    return 0;
+}
+
+/* Many distinct words (more than the cache holds: it clears and refills)
+ * come out right, in a first pass (misses) and a second one (hits). */
+static void cache_overflow_and_hits_agree(void **state) {
+    (void)state;
+    size_t n = 200000, cap = n * 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "w%zuings\xc3\xa9 ", i);
+    ng_analyzer *a = NULL;
+    assert_int_equal(ng_analyzer_create(&a, "en", NG_ANALYZE_NO_STEM), 0);
+    for (int pass = 0; pass < 2; pass++) {
+        size_t count = 0;
+        assert_int_equal(ng_analyzer_tokenize(a, text, len, 0, check_nth_cb, &count), 0);
+        assert_int_equal(count, n);
+    }
+    ng_analyzer_free(a);
+    free(text);
+}
+
+/* ---- the ASCII fast path ---- */
+
+/* Plain ASCII words take the fast path unless a joiner or a non-ASCII
+ * byte follows them; both paths must give the same terms and offsets. */
+static void ascii_fast_and_slow_paths_agree(void **state) {
+    (void)state;
+    /* Fast: ASCII separators. */
+    assert_string_equal(toks(0, "Summits signed US, by 2025."),
+                        "summit@0[0,7) sign@1[8,14) us@2[15,17) 2025@4[22,26)");
+    /* Slow: em dashes (non-ASCII separators) after each word. */
+    assert_string_equal(toks(0, "Summits\xe2\x80\x94signed\xe2\x80\x94US\xe2\x80\x94"
+                                "by\xe2\x80\x94" "2025\xe2\x80\x94"),
+                        "summit@0[0,7) sign@1[10,16) us@2[19,21) 2025@4[29,33)");
+}
+
+/* Once the words are cached, tokenizing allocates nothing at all. */
+static void no_allocation_per_token(void **state) {
+    (void)state;
+    const char *text = "The U.S. summit signed Café 北京大学 1,000 don't China's";
+    ng_analyzer *a = NULL;
+    collect c1, c2;
+    memset(&c1, 0, sizeof c1);
+    memset(&c2, 0, sizeof c2);
+    assert_int_equal(ng_analyzer_create(&a, "en", 0), 0);
+    assert_int_equal(ng_analyzer_tokenize(a, text, strlen(text), 0, collect_cb, &c1), 0);
+    ngi_fault_alloc_after(0); /* every allocation fails from now on */
+    for (int i = 0; i < 100; i++) {
+        memset(&c2, 0, sizeof c2);
+        assert_int_equal(ng_analyzer_tokenize(a, text, strlen(text), 0, collect_cb, &c2), 0);
+    }
+    ngi_fault_alloc_after(-1);
+    assert_string_equal(c1.out, c2.out);
+    ng_analyzer_free(a);
+}
+
+/* ---- allocation failures ---- */
+
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    const char *text = "Café naïve Straße 北京大学 ｶﾞ the U.S. summits";
+    for (long k = 0; k < 64; k++) {
+        ng_analyzer *a = NULL;
+        ngi_fault_alloc_after(k);
+        int rc = ng_analyzer_create(&a, "en", 0);
+        if (rc == 0) {
+            collect c;
+            memset(&c, 0, sizeof c);
+            rc = ng_analyzer_tokenize(a, text, strlen(text), 0, collect_cb, &c);
+            assert_true(rc == 0 || rc == NG_ENOMEM);
+        } else {
+            assert_int_equal(rc, NG_ENOMEM);
+            assert_null(a);
+        }
+        ngi_fault_alloc_after(-1);
+        ng_analyzer_free(a);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(folds_case_and_diacritics),
+        cmocka_unit_test(offsets_point_into_original_text),
+        cmocka_unit_test(keeps_marks_of_indic_scripts),
+        cmocka_unit_test(drops_ignorables_inside_words),
+        cmocka_unit_test(us_acronym_equals_us_and_is_kept),
+        cmocka_unit_test(possessive_s_dropped),
+        cmocka_unit_test(apostrophe_keeps_one_word),
+        cmocka_unit_test(hyphens_split_words),
+        cmocka_unit_test(numbers_kept),
+        cmocka_unit_test(stopwords_keep_positions),
+        cmocka_unit_test(english_stopword_list),
+        cmocka_unit_test(snowball_english_stemming),
+        cmocka_unit_test(every_libstemmer_language),
+        cmocka_unit_test(language_names_and_codes),
+        cmocka_unit_test(cjk_bigrams),
+        cmocka_unit_test(cjk_marks_kept_and_folded),
+        cmocka_unit_test(invalid_utf8_separates_and_is_counted),
+        cmocka_unit_test(nul_bytes_and_symbols_separate),
+        cmocka_unit_test(long_tokens_skipped_position_counted),
+        cmocka_unit_test(callback_stop_value_propagates),
+        cmocka_unit_test(first_position_and_empty_text),
+        cmocka_unit_test(invalid_arguments),
+        cmocka_unit_test(cache_overflow_and_hits_agree),
+        cmocka_unit_test(ascii_fast_and_slow_paths_agree),
+        cmocka_unit_test(no_allocation_per_token),
+        cmocka_unit_test(allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
