@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "codec/codec.h"
+#include "common/date.h"
 #include "common/common.h"
 #include "store/store.h"
 
@@ -106,7 +107,8 @@ typedef struct ngi_snapshot {
     double avg_doc_len;      /* total_len / max_doc (BM25 avgdl) */
 } ngi_snapshot;
 
-/* The reader's current snapshot; valid until ng_reader_reopen or free. */
+/* The reader's current snapshot; valid until ng_reader_reopen or free.
+ * NULL only for a failed handle (ng_reader_open returned an error). */
 const ngi_snapshot *ngi_reader_snapshot(const ng_reader *r);
 
 /* Index-wide document frequency of a term: the sum over segments (deleted

@@ -1,0 +1,138 @@
+/*
+ * internal.h — what the files of lib/index share and nobody else uses:
+ * the in-memory segment (memseg.c), the segment file builder
+ * (segwrite.c), the lexicon iterator (segment.c), snapshot building
+ * (snapshot.c) and merging (merge.c). Byte grammar: lib/index/FORMAT.md.
+ */
+#ifndef NG_INDEX_INTERNAL_H
+#define NG_INDEX_INTERNAL_H
+
+#include <stdio.h>
+
+#include "common/buf.h"
+#include "common/date.h"
+#include "common/varint.h"
+#include "index.h"
+
+/* Section tags of a segment file. */
+#define NGI_SEC_HEAD NGI_TAG('H', 'E', 'A', 'D') /* counts */
+#define NGI_SEC_POST NGI_TAG('P', 'O', 'S', 'T') /* docs stream (codec) */
+#define NGI_SEC_POSN NGI_TAG('P', 'O', 'S', 'N') /* positions stream */
+#define NGI_SEC_LEXI NGI_TAG('L', 'E', 'X', 'I') /* front-coded blocks */
+#define NGI_SEC_LIDX NGI_TAG('L', 'I', 'D', 'X') /* block offsets */
+#define NGI_SEC_NORM NGI_TAG('N', 'O', 'R', 'M') /* u32 doc lengths */
+#define NGI_SEC_DATE NGI_TAG('D', 'A', 'T', 'E') /* i32 days per doc */
+#define NGI_SEC_DSRT NGI_TAG('D', 'S', 'R', 'T') /* (date, doc) by date */
+#define NGI_SEC_TEND NGI_TAG('T', 'E', 'N', 'D') /* u32 title_end */
+#define NGI_SEC_IDOF NGI_TAG('I', 'D', 'O', 'F') /* u32 id offsets */
+#define NGI_SEC_IDDA NGI_TAG('I', 'D', 'D', 'A') /* NUL-terminated ids */
+#define NGI_SEC_IDIX NGI_TAG('I', 'D', 'I', 'X') /* u32 docs by id */
+#define NGI_SEC_DOCS NGI_TAG('D', 'O', 'C', 'S') /* docstore */
+
+#define NGI_LEX_BLOCK 16      /* terms per front-coded lexicon block */
+#define NGI_HEAD_BYTES 32     /* size of the HEAD section */
+#define NGI_MAX_TERM 255      /* longest term (NG_MAX_TOKEN_BYTES) */
+/* zstd level of the document store: 3 keeps reuters21578 at ~30% of its
+ * JSONL; level 5 saves ~4% of the store for ~20% more indexing CPU. */
+#define NGI_INDEX_DOCSTORE_LEVEL 3
+/* Flags in the low bits of a lexicon entry's suffix length. */
+#define NGI_LEX_DOCS_GAP 1    /* a docs-offset gap follows */
+#define NGI_LEX_POS_GAP 2     /* a positions-offset gap follows */
+#define NGI_LEX_TF 4          /* cf - df and max_tf - 1 follow */
+
+/* ---- segment builder (segwrite.c) ----------------------------------- */
+
+typedef struct ngi_segwriter ngi_segwriter;
+
+/* Starts dir/name. Terms are then given in byte order (term_begin,
+ * postings with ascending docs, term_end), then every document in order
+ * (ngi_segwriter_doc), then finish. */
+int ngi_segwriter_create(ngi_segwriter **out, const char *dir,
+                         const char *name, ngi_error *err);
+int ngi_segwriter_term_begin(ngi_segwriter *w, const char *term, size_t len);
+int ngi_segwriter_posting(ngi_segwriter *w, uint32_t doc, uint32_t tf,
+                          const uint32_t *positions, uint32_t doc_len);
+int ngi_segwriter_term_end(ngi_segwriter *w);
+/* Optional after the last term: writes the postings streams now and frees
+ * them (a merge then builds its docstore with that memory back). */
+int ngi_segwriter_terms_done(ngi_segwriter *w);
+int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date,
+                      uint32_t title_end, const char *id, size_t id_len);
+/* Writes the remaining sections (the docstore writer is finished here but
+ * still owned by the caller), fsyncs, frees w. *bytes = file size. */
+int ngi_segwriter_finish(ngi_segwriter *w, ngi_docstore_writer *ds,
+                         uint64_t *bytes);
+/* Removes the partial file and frees w. NULL-safe. */
+void ngi_segwriter_abort(ngi_segwriter *w);
+
+/* ---- in-memory segment (memseg.c) ----------------------------------- */
+
+typedef struct ngi_memseg ngi_memseg;
+
+int ngi_memseg_create(ngi_memseg **out);
+void ngi_memseg_free(ngi_memseg *m);
+/* Analyses and adds one (validated) document; seq is its global sequence
+ * number (replacement order). */
+int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
+                   uint64_t seq);
+size_t ngi_memseg_memory(const ngi_memseg *m);
+uint32_t ngi_memseg_n_docs(const ngi_memseg *m);
+/* Writes the documents as segment dir/name; the memseg is then empty. */
+int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
+                     uint64_t *bytes, ngi_error *err);
+/* Sequence numbers of the documents of the last flush (n_docs of them);
+ * the caller takes ownership. */
+uint64_t *ngi_memseg_take_seqs(ngi_memseg *m);
+
+/* ---- lexicon iteration (segment.c) ---------------------------------- */
+
+typedef struct ngi_lex_iter {
+    const ngi_segment *s;        /* segment iterated */
+    uint64_t idx;                /* index of the next term */
+    const uint8_t *p, *end;      /* cursor in the current block */
+    char term[NGI_MAX_TERM + 1]; /* current term (NUL-terminated) */
+    size_t len;                  /* bytes in term */
+    ngi_term_postings tp;        /* current term's postings */
+    uint64_t docs_end, pos_end;  /* end offsets of the previous term */
+    bool fresh;                  /* just positioned at a block start */
+} ngi_lex_iter;
+
+/* Positions it before term number block * NGI_LEX_BLOCK. */
+int ngi_lex_iter_seek(ngi_lex_iter *it, const ngi_segment *s, uint64_t block,
+                      ngi_error *err);
+/* 1 = a term was read, 0 = end, NG_ECORRUPT. */
+int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err);
+
+/* Raw deletion bitmap (NULL when nothing is deleted). */
+const uint8_t *ngi_segment_deletes(const ngi_segment *s);
+/* Name of the deletes file the segment was opened with ("" if none). */
+const char *ngi_segment_deletes_name(const ngi_segment *s);
+/* The docstore reader (for merges). */
+const ngi_docstore_reader *ngi_segment_docstore(const ngi_segment *s);
+
+/* ---- snapshots (snapshot.c) ----------------------------------------- */
+
+/* Builds a snapshot of manifest m, reusing segments of old (may be NULL)
+ * whose file and deletes names are unchanged. */
+int ngi_snapshot_build(ngi_snapshot **out, const char *dir,
+                       const ngi_manifest *m, const ngi_snapshot *old,
+                       ngi_error *err);
+void ngi_snapshot_free(ngi_snapshot *s);
+/* Reads the manifest and builds its snapshot, retrying (bounded) when a
+ * newer commit removed a segment file meanwhile. */
+int ngi_snapshot_load(ngi_snapshot **out, const char *dir,
+                      const ngi_snapshot *old, ngi_manifest *m,
+                      ngi_error *err);
+/* Live (segment, doc) of an external id, newest segment first. */
+int ngi_snapshot_find_live(const ngi_snapshot *s, const char *id, size_t len,
+                           size_t *seg, uint32_t *doc, ngi_error *err);
+
+/* ---- merging (merge.c) ---------------------------------------------- */
+
+/* Merges segs[0..n) (dropping deleted docs) into new segment dir/name.
+ * *n_docs receives the live documents written. */
+int ngi_merge_segments(ngi_segment *const *segs, size_t n, const char *dir,
+                       const char *name, uint32_t *n_docs, uint64_t *bytes,
+                       ngi_error *err);
+
+#endif /* NG_INDEX_INTERNAL_H */

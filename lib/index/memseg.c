@@ -1,0 +1,568 @@
+/*
+ * memseg.c — the in-memory segment of one indexing thread: terms interned
+ * in an open-addressing hash table (XXH3), each term's postings appended to
+ * a chain of growing chunks carved from 1 MiB pages (no per-token malloc),
+ * per-document lengths, dates, title ends and ids, and the stored fields in
+ * a docstore writer. Flushing sorts the terms and writes a segment file.
+ *
+ * A term's chain holds varints: (doc_delta << 1 | 1) starts a document,
+ * then (position_delta << 1) per occurrence (first one from 0).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/date.h"
+#include "common/hash.h"
+#include "common/le.h"
+#include "internal.h"
+
+#define PAGE_BITS 20
+#define PAGE_BYTES (1u << PAGE_BITS)
+#define MAX_PAGES 4000 /* addresses are u32: stay below 4 GiB */
+#define NEXT_BYTES 4   /* chunk trailer: address of the next chunk */
+
+/* Payload bytes of a chunk by level; the last level repeats. */
+static const uint32_t level_bytes[] = {8,   16,   32,   64,    128,  256,
+                                       512, 1024, 2048, 4096, 8192, 16384};
+#define N_LEVELS NGI_ARRAY_LEN(level_bytes)
+
+/* Cold facts of a term, needed only at flush. */
+typedef struct mterm {
+    uint32_t text;      /* offset of the term bytes in the text arena */
+    uint32_t head;      /* slab address of the first chunk */
+} mterm;
+
+/* A hash slot carries its term's hot state, so adding a token touches one
+ * slot (32 bytes) and the chunk it appends to; terms of up to
+ * INLINE_BYTES bytes are compared without leaving the slot. */
+#define INLINE_BYTES 8
+typedef struct tslot {
+    uint32_t hash;      /* high 32 bits of the term's XXH3 */
+    uint32_t idx;       /* term index + 1; 0 = empty slot */
+    uint32_t tail;      /* slab address of the next byte to write */
+    uint32_t last_doc1; /* last document + 1 (0: none yet) */
+    uint32_t last_pos;  /* last position written for that document */
+    uint16_t left;      /* payload bytes left in the current chunk */
+    uint8_t level;      /* level of the current chunk */
+    uint8_t len;        /* bytes in the term (1..NGI_MAX_TERM) */
+    char prefix[INLINE_BYTES]; /* the term's first bytes */
+} tslot;
+
+struct ngi_memseg {
+    uint8_t **pages;         /* slab pages, PAGE_BYTES each */
+    size_t n_pages;          /* pages allocated (kept across flushes) */
+    size_t used_pages;       /* pages in use; the last is partly filled */
+    uint32_t page_used;      /* bytes used in the last page in use */
+    tslot *slots;            /* hash table, linear probing */
+    size_t n_slots;          /* power of two */
+    mterm *terms;            /* interned terms */
+    size_t n_terms, cap_terms; /* used and allocated entries of terms */
+    ngi_buf text;            /* term bytes */
+    ngi_buf lens, dates, tends, seqs, idof, idda; /* per-document tables */
+    uint32_t n_docs;         /* documents added */
+    ngi_docstore_writer *ds; /* stored fields */
+    uint32_t doc_len;        /* tokens of the document being added */
+    ngi_buf toks, toktext;   /* buffered tokens of one field (btok) */
+    int error;               /* error raised inside the token callback */
+    ngi_buf scratch;         /* positions of one posting at flush */
+    uint64_t *taken;         /* seqs of the last flush, for the caller */
+};
+
+static inline uint8_t *at(const ngi_memseg *m, uint32_t addr) {
+    return m->pages[addr >> PAGE_BITS] + (addr & (PAGE_BYTES - 1));
+}
+
+/* ---- slab ------------------------------------------------------------- */
+
+static int new_page(ngi_memseg *m) {
+    if (m->used_pages == m->n_pages) {
+        if (m->n_pages >= MAX_PAGES) return NG_ELIMIT;
+        uint8_t **p = ngi_realloc(m->pages, (m->n_pages + 1) * sizeof *p);
+        if (!p) return NG_ENOMEM;
+        m->pages = p;
+        if (!(p[m->n_pages] = ngi_malloc(PAGE_BYTES))) return NG_ENOMEM;
+        m->n_pages++;
+    }
+    m->used_pages++;
+    m->page_used = 0;
+    return 0;
+}
+
+/* Allocates a chunk of payload + trailer; returns its address or
+ * UINT32_MAX. */
+static uint32_t chunk_alloc(ngi_memseg *m, uint32_t payload) {
+    uint32_t need = payload + NEXT_BYTES;
+    if (m->used_pages == 0 || m->page_used + need > PAGE_BYTES) {
+        int rc = new_page(m);
+        if (rc) {
+            m->error = rc;
+            return UINT32_MAX;
+        }
+    }
+    uint32_t addr = (uint32_t)((m->used_pages - 1) << PAGE_BITS) + m->page_used;
+    m->page_used += need;
+    return addr;
+}
+
+/* The current chunk is full: link a bigger one after it. */
+static int chain_grow(ngi_memseg *m, tslot *t) {
+    uint32_t level = t->level + 1u < N_LEVELS ? t->level + 1u : t->level;
+    uint32_t addr = chunk_alloc(m, level_bytes[level]);
+    if (addr == UINT32_MAX) return -1;
+    ngi_store_le32(at(m, t->tail), addr);
+    t->tail = addr;
+    t->left = (uint16_t)level_bytes[level];
+    t->level = (uint8_t)level;
+    return 0;
+}
+
+static inline int put_vbyte(ngi_memseg *m, tslot *t, uint64_t v) {
+    if (NGI_LIKELY(t->left >= NGI_VBYTE_MAX)) { /* fits in the chunk */
+        uint8_t *p = at(m, t->tail), *p0 = p;
+        while (v >= 0x80) {
+            *p++ = (uint8_t)(v | 0x80);
+            v >>= 7;
+        }
+        *p++ = (uint8_t)v;
+        t->tail += (uint32_t)(p - p0);
+        t->left = (uint16_t)(t->left - (p - p0));
+        return 0;
+    }
+    uint8_t tmp[NGI_VBYTE_MAX];
+    size_t n = ngi_vbyte_put(tmp, v);
+    for (size_t i = 0; i < n; i++) {
+        if (t->left == 0 && chain_grow(m, t)) return -1;
+        *at(m, t->tail) = tmp[i];
+        t->tail++;
+        t->left--;
+    }
+    return 0;
+}
+
+/* ---- term hash ------------------------------------------------------- */
+
+static const char *term_text(const ngi_memseg *m, const tslot *t) {
+    return (const char *)m->text.data + m->terms[t->idx - 1].text;
+}
+
+static int table_grow(ngi_memseg *m) {
+    size_t n = m->n_slots ? m->n_slots * 2 : 1 << 14;
+    tslot *s = ngi_calloc(n, sizeof *s);
+    if (!s) return NG_ENOMEM;
+    for (size_t i = 0; i < m->n_slots; i++) {
+        const tslot *t = &m->slots[i];
+        if (!t->idx) continue;
+        size_t j = ngi_hash64(term_text(m, t), t->len) & (n - 1);
+        while (s[j].idx) j = (j + 1) & (n - 1);
+        s[j] = *t;
+    }
+    ngi_free(m->slots);
+    m->slots = s;
+    m->n_slots = n;
+    return 0;
+}
+
+static tslot *term_insert(ngi_memseg *m, const char *s, size_t len,
+                          tslot *t, uint32_t hbits) {
+    if (m->n_terms == m->cap_terms) {
+        size_t cap = m->cap_terms ? m->cap_terms * 2 : 4096;
+        mterm *a = ngi_realloc(m->terms, cap * sizeof *a);
+        if (!a) return NULL;
+        m->terms = a;
+        m->cap_terms = cap;
+    }
+    if (m->text.len + len > UINT32_MAX) return NULL;
+    uint32_t head = chunk_alloc(m, level_bytes[0]);
+    if (head == UINT32_MAX) return NULL;
+    mterm *e = &m->terms[m->n_terms];
+    e->text = (uint32_t)m->text.len;
+    e->head = head;
+    if (ngi_buf_append(&m->text, s, len)) return NULL;
+    memset(t, 0, sizeof *t);
+    t->hash = hbits;
+    t->idx = (uint32_t)++m->n_terms;
+    t->tail = head;
+    t->left = (uint16_t)level_bytes[0];
+    t->len = (uint8_t)len;
+    memcpy(t->prefix, s, NGI_MIN(len, (size_t)INLINE_BYTES));
+    return t;
+}
+
+static inline bool same_term(const ngi_memseg *m, const tslot *t,
+                             const char *s, size_t len) {
+    if (t->len != len) return false;
+    if (len <= INLINE_BYTES) return memcmp(t->prefix, s, len) == 0;
+    return memcmp(term_text(m, t), s, len) == 0;
+}
+
+/* The slot of term s (hash h), inserted if new; NULL when out of memory. */
+static tslot *intern(ngi_memseg *m, const char *s, size_t len, uint64_t h) {
+    if (4 * (m->n_terms + 1) > 3 * m->n_slots && table_grow(m)) return NULL;
+    uint32_t hbits = (uint32_t)(h >> 32);
+    size_t mask = m->n_slots - 1, j = h & mask;
+    for (;; j = (j + 1) & mask) {
+        tslot *t = &m->slots[j];
+        if (!t->idx) return term_insert(m, s, len, t, hbits);
+        if (t->hash == hbits && same_term(m, t, s, len)) return t;
+    }
+}
+
+/* ---- adding documents ----------------------------------------------- */
+
+/* Tokens of a field are buffered, then added with the hash slots of later
+ * tokens prefetched: the table is far bigger than the caches, and waiting
+ * for one slot per token dominated indexing time. */
+#define PREFETCH_AHEAD 8
+
+typedef struct btok {
+    uint64_t hash;  /* XXH3 of the term */
+    uint32_t text;  /* offset of the term bytes in m->toktext */
+    uint32_t pos;   /* position */
+    uint32_t len;   /* term bytes */
+} btok;
+
+static int on_token(void *ctx, const ng_token *tok) {
+    ngi_memseg *m = ctx;
+    if (NGI_UNLIKELY(tok->term_len > NGI_MAX_TERM || !tok->term_len))
+        return 0; /* the analyzer promises 1..255 bytes */
+    btok b = {ngi_hash64(tok->term, tok->term_len), (uint32_t)m->toktext.len,
+              tok->position, (uint32_t)tok->term_len};
+    if (m->toktext.len > UINT32_MAX - NGI_MAX_TERM ||
+        ngi_buf_append(&m->toktext, tok->term, tok->term_len) ||
+        ngi_buf_append(&m->toks, &b, sizeof b)) {
+        m->error = NG_ENOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+static int add_token(ngi_memseg *m, const btok *b) {
+    tslot *t = intern(m, (const char *)m->toktext.data + b->text, b->len,
+                      b->hash);
+    if (!t) return -1;
+    uint32_t doc1 = m->n_docs + 1, pos = b->pos;
+    if (t->last_doc1 != doc1) {
+        if (put_vbyte(m, t, ((uint64_t)(doc1 - t->last_doc1) << 1) | 1))
+            return -1;
+        t->last_doc1 = doc1;
+        t->last_pos = 0;
+    }
+    if (pos < t->last_pos) pos = t->last_pos; /* never decreasing */
+    if (put_vbyte(m, t, (uint64_t)(pos - t->last_pos) << 1)) return -1;
+    t->last_pos = pos;
+    return 0;
+}
+
+static int add_buffered(ngi_memseg *m, uint32_t *last_pos) {
+    const btok *b = (const btok *)(const void *)m->toks.data;
+    size_t n = m->toks.len / sizeof *b;
+    if (4 * (m->n_terms + n + 1) > 3 * m->n_slots) /* grow before prefetching */
+        while (4 * (m->n_terms + n + 1) > 3 * m->n_slots)
+            if (table_grow(m)) return NG_ENOMEM;
+    size_t mask = m->n_slots - 1;
+    for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(&m->slots[b[i + PREFETCH_AHEAD].hash & mask]);
+        if (add_token(m, &b[i])) return m->error ? m->error : NG_ENOMEM;
+        *last_pos = NGI_MAX(*last_pos, b[i].pos);
+    }
+    m->doc_len += (uint32_t)n;
+    return 0;
+}
+
+/* Analyses the fields of one role starting at *next; advances *next past
+ * the last token + 1 so that no phrase spans two fields. */
+static int add_fields(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
+                      int role, uint32_t *next) {
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        const ng_field *f = &doc->fields[i];
+        if (f->role != role) continue;
+        ngi_buf_reset(&m->toks);
+        ngi_buf_reset(&m->toktext);
+        int rc = ng_analyzer_tokenize(a, f->value, f->value_len, *next,
+                                      on_token, m);
+        if (m->error) return m->error;
+        if (rc) return rc;
+        uint32_t last = 0;
+        if ((rc = add_buffered(m, &last))) return rc;
+        if (m->toks.len) *next = last + 2;
+    }
+    return 0;
+}
+
+static int add_doc_facts(ngi_memseg *m, const ng_document *doc, uint64_t seq,
+                         uint32_t title_end) {
+    int32_t date = NGI_NO_DATE;
+    const ng_field *id = NULL;
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        const ng_field *f = &doc->fields[i];
+        if (f->role == NG_FIELD_ID && !id) id = f;
+        if (f->role == NG_FIELD_DATE && date == NGI_NO_DATE &&
+            ngi_date_parse(f->value, f->value_len, &date) != 0)
+            date = NGI_NO_DATE;
+    }
+    if (!id) return NG_EDOC;
+    if (m->idda.len + id->value_len + 1 > UINT32_MAX) return NG_ELIMIT;
+    int bad = ngi_buf_append_le32(&m->lens, m->doc_len) ||
+              ngi_buf_append_le32(&m->dates, (uint32_t)date) ||
+              ngi_buf_append_le32(&m->tends, title_end) ||
+              ngi_buf_append_le64(&m->seqs, seq) ||
+              ngi_buf_append_le32(&m->idof, (uint32_t)m->idda.len) ||
+              ngi_buf_append_str(&m->idda, id->value, id->value_len);
+    return bad ? NG_ENOMEM : 0;
+}
+
+int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
+                   uint64_t seq) {
+    if (m->n_docs >= UINT32_MAX - 2) return NG_ELIMIT;
+    m->doc_len = 0;
+    m->error = 0;
+    uint32_t next = 0;
+    int rc = add_fields(m, a, doc, NG_FIELD_TITLE, &next);
+    uint32_t title_end = next;
+    if (!rc) rc = add_fields(m, a, doc, NG_FIELD_BODY, &next);
+    if (!rc) rc = add_doc_facts(m, doc, seq, title_end);
+    if (!rc) rc = ngi_docstore_writer_add(m->ds, doc->fields, doc->n_fields);
+    if (rc) return rc;
+    m->n_docs++;
+    return 0;
+}
+
+/* ---- lifetime and accounting ---------------------------------------- */
+
+int ngi_memseg_create(ngi_memseg **out) {
+    *out = NULL;
+    ngi_memseg *m = ngi_calloc(1, sizeof *m);
+    if (!m) return NG_ENOMEM;
+    if (ngi_docstore_writer_create(&m->ds, NGI_INDEX_DOCSTORE_LEVEL) || table_grow(m)) {
+        ngi_memseg_free(m);
+        return NG_ENOMEM;
+    }
+    *out = m;
+    return 0;
+}
+
+static void free_tables(ngi_memseg *m) {
+    ngi_buf *bufs[] = {&m->lens, &m->dates, &m->tends, &m->seqs, &m->idof,
+                       &m->idda, &m->text,  &m->scratch, &m->toks, &m->toktext};
+    for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
+}
+
+void ngi_memseg_free(ngi_memseg *m) {
+    if (!m) return;
+    for (size_t i = 0; i < m->n_pages; i++) ngi_free(m->pages[i]);
+    ngi_free(m->pages);
+    ngi_free(m->slots);
+    ngi_free(m->terms);
+    free_tables(m);
+    ngi_docstore_writer_free(m->ds);
+    ngi_free(m->taken);
+    ngi_free(m);
+}
+
+size_t ngi_memseg_memory(const ngi_memseg *m) {
+    size_t pages = m->used_pages ? (m->used_pages - 1) * (size_t)PAGE_BYTES +
+                                       m->page_used
+                                 : 0;
+    size_t n = pages + m->n_slots * sizeof(tslot) +
+               m->cap_terms * sizeof(mterm) + m->text.cap + m->lens.cap +
+               m->dates.cap + m->tends.cap + m->seqs.cap + m->idof.cap +
+               m->idda.cap;
+    return n + ngi_docstore_writer_memory(m->ds);
+}
+
+uint32_t ngi_memseg_n_docs(const ngi_memseg *m) { return m->n_docs; }
+
+uint64_t *ngi_memseg_take_seqs(ngi_memseg *m) {
+    uint64_t *t = m->taken;
+    m->taken = NULL;
+    return t;
+}
+
+/* ---- flush ------------------------------------------------------------ */
+
+/* Reads a term's chain: the readable span of the current chunk, then the
+ * next chunk through the trailer. */
+typedef struct chain_reader {
+    const ngi_memseg *m;  /* slab */
+    const uint8_t *p;     /* next byte */
+    const uint8_t *pend;  /* end of the readable span */
+    uint32_t addr;        /* slab address of p's chunk payload start */
+    uint32_t level;       /* chunk level */
+    uint32_t end;         /* the term's tail address */
+    bool last;            /* the span ends at the tail */
+} chain_reader;
+
+static void chain_span(chain_reader *r) {
+    uint32_t size = level_bytes[r->level];
+    r->p = at(r->m, r->addr);
+    r->last = r->end >= r->addr && r->end - r->addr <= size;
+    r->pend = r->p + (r->last ? r->end - r->addr : size);
+}
+
+static void chain_open(chain_reader *r, const ngi_memseg *m, uint32_t head,
+                       uint32_t tail) {
+    r->m = m;
+    r->addr = head;
+    r->level = 0;
+    r->end = tail;
+    chain_span(r);
+}
+
+static int chain_byte(chain_reader *r, uint8_t *b) {
+    while (r->p == r->pend) {
+        if (r->last) return -1;
+        r->addr = ngi_load_le32(r->pend); /* trailer of a full chunk */
+        r->level = r->level + 1 < N_LEVELS ? r->level + 1 : r->level;
+        chain_span(r);
+    }
+    *b = *r->p++;
+    return 0;
+}
+
+/* 1 = value read, 0 = end of chain. */
+static inline int chain_vbyte(chain_reader *r, uint64_t *v) {
+    if (NGI_LIKELY(r->pend - r->p >= NGI_VBYTE_MAX)) { /* within the span */
+        uint64_t x = 0;
+        for (unsigned shift = 0;; shift += 7) {
+            uint8_t b = *r->p++;
+            x |= (uint64_t)(b & 0x7f) << shift;
+            if (!(b & 0x80)) break;
+        }
+        *v = x;
+        return 1;
+    }
+    uint64_t x = 0;
+    uint8_t b;
+    for (unsigned shift = 0;; shift += 7) {
+        if (chain_byte(r, &b)) return 0;
+        x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) break;
+    }
+    *v = x;
+    return 1;
+}
+
+static int push_pos(ngi_memseg *m, uint32_t tf, uint32_t pos) {
+    if ((size_t)(tf + 1) * 4 > m->scratch.cap &&
+        ngi_buf_reserve(&m->scratch, (size_t)(tf + 1) * 4 - m->scratch.len))
+        return NG_ENOMEM;
+    ((uint32_t *)(void *)m->scratch.data)[tf] = pos;
+    return 0;
+}
+
+static uint32_t doc_len_of(const ngi_memseg *m, uint32_t doc) {
+    return ngi_load_le32(m->lens.data + 4 * (size_t)doc);
+}
+
+static int flush_term(ngi_memseg *m, const tslot *t, ngi_segwriter *w) {
+    int rc = ngi_segwriter_term_begin(w, term_text(m, t), t->len);
+    chain_reader r;
+    chain_open(&r, m, m->terms[t->idx - 1].head, t->tail);
+    uint32_t doc = 0, tf = 0, pos = 0;
+    uint64_t v;
+    bool have = false;
+    const uint32_t *ps;
+    while (!rc && chain_vbyte(&r, &v)) {
+        if (v & 1) {
+            ps = (const uint32_t *)(void *)m->scratch.data;
+            if (have)
+                rc = ngi_segwriter_posting(w, doc, tf, ps, doc_len_of(m, doc));
+            doc = have ? doc + (uint32_t)(v >> 1) : (uint32_t)(v >> 1) - 1;
+            have = true;
+            tf = pos = 0;
+        } else {
+            pos += (uint32_t)(v >> 1);
+            rc = push_pos(m, tf++, pos);
+        }
+    }
+    ps = (const uint32_t *)(void *)m->scratch.data;
+    if (!rc && have)
+        rc = ngi_segwriter_posting(w, doc, tf, ps, doc_len_of(m, doc));
+    return rc ? rc : ngi_segwriter_term_end(w);
+}
+
+static int cmp_terms(const void *a, const void *b, void *ctx) {
+    const ngi_memseg *m = ctx;
+    const tslot *x = &m->slots[*(const uint32_t *)a];
+    const tslot *y = &m->slots[*(const uint32_t *)b];
+    int c = memcmp(term_text(m, x), term_text(m, y), NGI_MIN(x->len, y->len));
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static int flush_docs(ngi_memseg *m, ngi_segwriter *w) {
+    for (uint32_t i = 0; i < m->n_docs; i++) {
+        uint32_t off = ngi_load_le32(m->idof.data + 4 * (size_t)i);
+        const char *id = (const char *)m->idda.data + off;
+        int rc = ngi_segwriter_doc(
+            w, doc_len_of(m, i),
+            (int32_t)ngi_load_le32(m->dates.data + 4 * (size_t)i),
+            ngi_load_le32(m->tends.data + 4 * (size_t)i), id, strlen(id));
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int write_segment(ngi_memseg *m, ngi_segwriter *w, uint64_t *bytes) {
+    uint32_t *order = ngi_malloc((m->n_terms + 1) * sizeof *order);
+    if (!order) return NG_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_slots; i++)
+        if (m->slots[i].idx) order[n++] = (uint32_t)i;
+    qsort_r(order, n, sizeof *order, cmp_terms, m);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (i + 8 < n) /* the walk in term order is random in memory */
+            __builtin_prefetch(&m->slots[order[i + 8]]);
+        if (i + 4 < n) {
+            const tslot *ahead = &m->slots[order[i + 4]];
+            __builtin_prefetch(&m->terms[ahead->idx - 1]);
+            __builtin_prefetch(at(m, ahead->tail));
+        }
+        rc = flush_term(m, &m->slots[order[i]], w);
+    }
+    ngi_free(order);
+    if (!rc) rc = flush_docs(m, w);
+    if (rc) {
+        ngi_segwriter_abort(w);
+        return rc;
+    }
+    return ngi_segwriter_finish(w, m->ds, bytes);
+}
+
+/* Empties the memseg, keeping its pages and table for the next run. */
+static int reset(ngi_memseg *m) {
+    m->used_pages = 0;
+    m->page_used = 0;
+    m->n_terms = 0;
+    memset(m->slots, 0, m->n_slots * sizeof *m->slots);
+    ngi_buf *bufs[] = {&m->lens, &m->dates, &m->tends, &m->seqs,
+                       &m->idof, &m->idda,  &m->text};
+    for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_reset(bufs[i]);
+    m->n_docs = 0;
+    ngi_docstore_writer_free(m->ds);
+    m->ds = NULL;
+    return ngi_docstore_writer_create(&m->ds, NGI_INDEX_DOCSTORE_LEVEL) ? NG_ENOMEM : 0;
+}
+
+int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
+                     uint64_t *bytes, ngi_error *err) {
+    ngi_segwriter *w;
+    int rc = ngi_segwriter_create(&w, dir, name, err);
+    if (rc) return rc;
+    rc = write_segment(m, w, bytes);
+    if (rc) {
+        if (!err->code || err->code != rc)
+            ngi_error_set(err, rc, "flushing segment %s: %s", name,
+                          ng_strerror(rc));
+        return rc;
+    }
+    ngi_free(m->taken);
+    uint8_t *raw = ngi_buf_steal(&m->seqs);
+    m->taken = (uint64_t *)(void *)raw;
+    for (uint32_t i = 0; i < m->n_docs; i++) /* LE bytes -> host order */
+        m->taken[i] = ngi_load_le64(raw + 8 * (size_t)i);
+    rc = reset(m);
+    if (rc) return ngi_error_set(err, rc, "out of memory");
+    return 0;
+}

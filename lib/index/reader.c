@@ -1,0 +1,196 @@
+/*
+ * reader.c — the public reader (ng_reader_*): a snapshot of the last
+ * commit that can be reopened, statistics, check, and stored documents by
+ * external id (ng_doc_*, which own their bytes so they outlive reopens).
+ */
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+struct ng_reader {
+    ngi_error err;       /* last error detail */
+    ngi_snapshot *snap;  /* current snapshot (NULL in a failed handle) */
+    ngi_manifest man;    /* the manifest of snap */
+    char dir[];          /* index directory */
+};
+
+struct ng_doc {
+    ngi_stored_doc d;    /* fields and their bytes */
+};
+
+static int reader_fail(ng_reader *r, int rc) {
+    if (r->err.code != rc) ngi_error_set(&r->err, rc, "%s", ng_strerror(rc));
+    return rc;
+}
+
+int ng_reader_open(ng_reader **out, const char *dir) {
+    if (!out) return NG_EINVAL;
+    *out = NULL;
+    if (!dir) return NG_EINVAL;
+    size_t n = strlen(dir);
+    ng_reader *r = ngi_calloc(1, sizeof *r + n + 1);
+    if (!r) return NG_ENOMEM;
+    memcpy(r->dir, dir, n + 1);
+    ngi_manifest_init(&r->man);
+    int rc = ngi_snapshot_load(&r->snap, dir, NULL, &r->man, &r->err);
+    if (rc == NG_ENOMEM) {
+        ng_reader_free(r);
+        return rc;
+    }
+    *out = r;
+    return rc ? reader_fail(r, rc) : 0;
+}
+
+int ng_reader_reopen(ng_reader *r, int *changed) {
+    if (changed) *changed = 0;
+    if (!r) return NG_EINVAL;
+    ngi_manifest m;
+    ngi_manifest_init(&m);
+    ngi_snapshot *snap = NULL;
+    ngi_error_clear(&r->err);
+    int rc = ngi_manifest_read(r->dir, &m, &r->err);
+    if (!rc && r->snap && m.generation == r->snap->generation) {
+        ngi_manifest_free(&m);
+        return 0;
+    }
+    if (!rc) rc = ngi_snapshot_load(&snap, r->dir, r->snap, &m, &r->err);
+    if (rc) {
+        ngi_manifest_free(&m);
+        return reader_fail(r, rc);
+    }
+    ngi_snapshot_free(r->snap);
+    ngi_manifest_free(&r->man);
+    r->snap = snap;
+    r->man = m;
+    if (changed) *changed = 1;
+    return 0;
+}
+
+void ng_reader_free(ng_reader *r) {
+    if (!r) return;
+    ngi_snapshot_free(r->snap);
+    ngi_manifest_free(&r->man);
+    ngi_free(r);
+}
+
+const char *ng_reader_errmsg(const ng_reader *r) {
+    if (!r) return ng_strerror(NG_EINVAL);
+    return ngi_error_message(&r->err);
+}
+
+const ngi_snapshot *ngi_reader_snapshot(const ng_reader *r) {
+    return r->snap;
+}
+
+static int need_snapshot(ng_reader *r) {
+    if (r->snap) return 0;
+    return r->err.code ? NG_ESTATE : NG_EINVAL;
+}
+
+/* ---- statistics ------------------------------------------------------- */
+
+static uint64_t manifest_bytes(const char *dir) {
+    char path[4096];
+    struct stat st;
+    if (ngi_path_join(path, sizeof path, dir, NGI_MANIFEST_NAME) != 0 ||
+        stat(path, &st) != 0)
+        return 0;
+    return (uint64_t)st.st_size;
+}
+
+int ng_reader_stats(ng_reader *r, ng_stats *out) {
+    if (!r || !out) return NG_EINVAL;
+    memset(out, 0, sizeof *out);
+    int rc = need_snapshot(r);
+    if (rc) return rc;
+    const ngi_snapshot *s = r->snap;
+    for (size_t i = 0; i < s->n_segs; i++) {
+        ngi_segment_sizes z;
+        ngi_segment_sizes_get(s->segs[i], &z);
+        out->terms += ngi_segment_n_terms(s->segs[i]);
+        out->postings_bytes += z.postings;
+        out->positions_bytes += z.positions;
+        out->lexicon_bytes += z.lexicon;
+        out->docstore_bytes += z.docstore;
+        out->other_bytes += z.other;
+        out->total_bytes += z.total;
+    }
+    uint64_t mb = manifest_bytes(r->dir);
+    out->other_bytes += mb;
+    out->total_bytes += mb;
+    out->documents = s->live_docs;
+    out->deleted = s->max_doc - s->live_docs;
+    out->tokens = s->total_len;
+    out->segments = s->n_segs;
+    out->generation = s->generation;
+    out->avg_doc_length = s->avg_doc_len;
+    out->k1 = s->settings.k1;
+    out->b = s->settings.b;
+    out->language = s->settings.language;
+    out->analyzer_flags = s->settings.analyzer_flags;
+    return 0;
+}
+
+int ng_reader_check(ng_reader *r) {
+    if (!r) return NG_EINVAL;
+    int rc = need_snapshot(r);
+    if (rc) return rc;
+    ngi_error_clear(&r->err);
+    for (size_t i = 0; i < r->snap->n_segs && !rc; i++)
+        rc = ngi_segment_check(r->snap->segs[i], &r->err);
+    if (!rc) { /* the manifest's own checksum */
+        ngi_manifest m;
+        ngi_manifest_init(&m);
+        rc = ngi_manifest_read(r->dir, &m, &r->err);
+        ngi_manifest_free(&m);
+    }
+    return rc;
+}
+
+/* ---- stored documents --------------------------------------------------- */
+
+int ng_reader_get(ng_reader *r, const char *id, size_t id_len, ng_doc **out) {
+    if (out) *out = NULL;
+    if (!r || !id || !out) return NG_EINVAL;
+    int rc = need_snapshot(r);
+    if (rc) return rc;
+    size_t seg;
+    uint32_t doc;
+    rc = ngi_snapshot_find_live(r->snap, id, id_len, &seg, &doc, &r->err);
+    if (rc == NG_ENOTFOUND)
+        return ngi_error_set(&r->err, rc, "no document with id '%.*s'",
+                             (int)NGI_MIN(id_len, 200), id);
+    if (rc) return rc;
+    ng_doc *d = ngi_calloc(1, sizeof *d);
+    if (!d) return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
+    ngi_stored_doc_init(&d->d);
+    rc = ngi_segment_fetch(r->snap->segs[seg], doc, &d->d, &r->err);
+    if (rc) {
+        ng_doc_free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+void ng_doc_free(ng_doc *doc) {
+    if (!doc) return;
+    ngi_stored_doc_free(&doc->d);
+    ngi_free(doc);
+}
+
+size_t ng_doc_field_count(const ng_doc *doc) {
+    return doc ? doc->d.n_fields : 0;
+}
+
+const ng_field *ng_doc_field(const ng_doc *doc, size_t i) {
+    if (!doc || i >= doc->d.n_fields) return NULL;
+    return &doc->d.fields[i];
+}
+
+const ng_field *ng_doc_field_by_role(const ng_doc *doc, int role) {
+    for (size_t i = 0; doc && i < doc->d.n_fields; i++)
+        if (doc->d.fields[i].role == role) return &doc->d.fields[i];
+    return NULL;
+}

@@ -1,0 +1,621 @@
+/*
+ * segment.c — the reader of one segment file: opens the container (no
+ * checksum pass), validates every section's size against the counts of the
+ * HEAD section, then serves lexicon lookups (binary search over the sparse
+ * block index, then a scan of one front-coded block), prefix enumeration,
+ * posting cursors, O(1) per-document facts, ids and stored fields. check()
+ * verifies checksums and decodes everything. Grammar: FORMAT.md.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/le.h"
+#include "common/varint.h"
+#include "internal.h"
+
+struct ngi_segment {
+    atomic_int refs;                  /* references held */
+    char name[NGI_SEGMENT_NAME_MAX];  /* file name */
+    char dels_name[NGI_SEGMENT_NAME_MAX]; /* deletes file or "" */
+    ngi_file_reader *fr;              /* the mapped file */
+    uint32_t n_docs, n_dated;         /* HEAD counts */
+    uint64_t n_terms, total_len;      /* HEAD counts */
+    uint64_t n_blocks;                /* lexicon blocks */
+    const uint8_t *post, *posn, *lexi, *lidx; /* sections */
+    size_t post_len, posn_len, lexi_len;      /* their sizes */
+    const uint8_t *norm, *date, *dsrt, *tend, *idof, *idda, *idix; /* more */
+    size_t docs_len, idda_len;        /* DOCS and IDDA sizes */
+    ngi_docstore_reader *ds;          /* stored fields */
+    uint8_t *dels;                    /* deletion bitmap or NULL */
+    uint32_t n_deleted;               /* bits set in dels */
+    uint64_t dels_bytes;              /* size of the deletes file */
+    char dir[];                       /* index directory (for check) */
+};
+
+static int corrupt(const ngi_segment *s, ngi_error *err, const char *what) {
+    return ngi_error_set(err, NG_ECORRUPT, "corrupt index: segment %s: %s",
+                         s->name, what);
+}
+
+/* ---- open ------------------------------------------------------------- */
+
+static int section(ngi_segment *s, uint32_t tag, const uint8_t **p,
+                   size_t *len, size_t want, ngi_error *err) {
+    int rc = ngi_file_reader_section(s->fr, tag, p, len, err);
+    if (rc) return rc;
+    if (want != SIZE_MAX && *len != want)
+        return corrupt(s, err, "section size does not match the counts");
+    return 0;
+}
+
+static int read_head(ngi_segment *s, const ngi_segment_entry *e,
+                     ngi_error *err) {
+    const uint8_t *h;
+    size_t len;
+    int rc = section(s, NGI_SEC_HEAD, &h, &len, NGI_HEAD_BYTES, err);
+    if (rc) return rc;
+    s->n_docs = ngi_load_le32(h);
+    s->n_dated = ngi_load_le32(h + 4);
+    s->n_terms = ngi_load_le64(h + 8);
+    s->total_len = ngi_load_le64(h + 16);
+    if (ngi_load_le32(h + 24) != NGI_LEX_BLOCK || s->n_docs == UINT32_MAX ||
+        s->n_dated > s->n_docs || s->n_terms > (uint64_t)SIZE_MAX / 16)
+        return corrupt(s, err, "bad header");
+    if (s->n_docs != e->n_docs)
+        return corrupt(s, err, "document count differs from the manifest");
+    s->n_blocks = (s->n_terms + NGI_LEX_BLOCK - 1) / NGI_LEX_BLOCK;
+    return 0;
+}
+
+static int check_lidx(ngi_segment *s, ngi_error *err) {
+    uint64_t prev = 0;
+    for (uint64_t b = 0; b < s->n_blocks; b++) {
+        uint64_t off = ngi_load_le64(s->lidx + 8 * b);
+        if ((b == 0 && off != 0) || (b > 0 && off <= prev) ||
+            off >= s->lexi_len)
+            return corrupt(s, err, "bad lexicon block index");
+        prev = off;
+    }
+    return 0;
+}
+
+static int check_ids(ngi_segment *s, ngi_error *err) {
+    uint32_t prev = 0;
+    for (uint32_t i = 0; i <= s->n_docs; i++) {
+        uint32_t off = ngi_load_le32(s->idof + 4 * (size_t)i);
+        if (off > s->idda_len) return corrupt(s, err, "id offset out of range");
+        if (i == 0 ? off != 0 : off <= prev + 1 || s->idda[off - 1] != 0)
+            return corrupt(s, err, "bad id table");
+        if (i == s->n_docs && off != s->idda_len)
+            return corrupt(s, err, "bad id table end");
+        prev = off;
+    }
+    for (uint32_t i = 0; i < s->n_docs; i++)
+        if (ngi_load_le32(s->idix + 4 * (size_t)i) >= s->n_docs)
+            return corrupt(s, err, "bad id index");
+    for (uint32_t i = 0; i < s->n_dated; i++)
+        if (ngi_load_le32(s->dsrt + 8 * (size_t)i + 4) >= s->n_docs)
+            return corrupt(s, err, "bad date table");
+    return 0;
+}
+
+static int read_sections(ngi_segment *s, ngi_error *err) {
+    size_t n = s->n_docs, len;
+    const uint8_t *docs;
+    int rc;
+    if ((rc = section(s, NGI_SEC_POST, &s->post, &s->post_len, SIZE_MAX, err)) ||
+        (rc = section(s, NGI_SEC_POSN, &s->posn, &s->posn_len, SIZE_MAX, err)) ||
+        (rc = section(s, NGI_SEC_LEXI, &s->lexi, &s->lexi_len, SIZE_MAX, err)) ||
+        (rc = section(s, NGI_SEC_LIDX, &s->lidx, &len, 8 * s->n_blocks, err)) ||
+        (rc = section(s, NGI_SEC_NORM, &s->norm, &len, 4 * n, err)) ||
+        (rc = section(s, NGI_SEC_DATE, &s->date, &len, 4 * n, err)) ||
+        (rc = section(s, NGI_SEC_TEND, &s->tend, &len, 4 * n, err)) ||
+        (rc = section(s, NGI_SEC_DSRT, &s->dsrt, &len, 8 * (size_t)s->n_dated,
+                      err)) ||
+        (rc = section(s, NGI_SEC_IDOF, &s->idof, &len, 4 * (n + 1), err)) ||
+        (rc = section(s, NGI_SEC_IDDA, &s->idda, &s->idda_len, SIZE_MAX, err)) ||
+        (rc = section(s, NGI_SEC_IDIX, &s->idix, &len, 4 * n, err)) ||
+        (rc = section(s, NGI_SEC_DOCS, &docs, &s->docs_len, SIZE_MAX, err)))
+        return rc;
+    if (s->idda_len > UINT32_MAX) return corrupt(s, err, "id table too big");
+    if ((rc = check_lidx(s, err)) || (rc = check_ids(s, err))) return rc;
+    rc = ngi_docstore_reader_open(&s->ds, docs, s->docs_len, s->n_docs, err);
+    if (rc && rc != NG_ENOMEM)
+        return ngi_error_set(err, NG_ECORRUPT,
+                             "corrupt index: segment %s: docstore: %s",
+                             s->name, ngi_error_message(err));
+    return rc;
+}
+
+static uint32_t popcount_bits(const uint8_t *bits, uint32_t n_docs) {
+    uint32_t c = 0;
+    for (uint32_t i = 0; i < n_docs; i++) c += (bits[i >> 3] >> (i & 7)) & 1;
+    return c;
+}
+
+static int read_deletes(ngi_segment *s, const ngi_segment_entry *e,
+                        ngi_error *err) {
+    if (!e->deletes[0]) return 0;
+    int rc = ngi_deletes_read(s->dir, e->deletes, s->n_docs, &s->dels, err);
+    if (rc) return rc;
+    s->n_deleted = popcount_bits(s->dels, s->n_docs);
+    char path[4096];
+    struct stat st;
+    if (ngi_path_join(path, sizeof path, s->dir, e->deletes) == 0 &&
+        stat(path, &st) == 0)
+        s->dels_bytes = (uint64_t)st.st_size;
+    return 0;
+}
+
+int ngi_segment_open(ngi_segment **out, const char *dir,
+                     const ngi_segment_entry *e, ngi_error *err) {
+    *out = NULL;
+    size_t dl = strlen(dir);
+    ngi_segment *s = ngi_calloc(1, sizeof *s + dl + 1);
+    if (!s) return ngi_error_set(err, NG_ENOMEM, "out of memory");
+    memcpy(s->dir, dir, dl + 1);
+    atomic_init(&s->refs, 1);
+    snprintf(s->name, sizeof s->name, "%s", e->name);
+    snprintf(s->dels_name, sizeof s->dels_name, "%s", e->deletes);
+    int rc = ngi_file_reader_open(&s->fr, dir, e->name, NGI_FILE_SEGMENT, err);
+    if (!rc) rc = read_head(s, e, err);
+    if (!rc) rc = read_sections(s, err);
+    if (!rc) rc = read_deletes(s, e, err);
+    if (rc) {
+        ngi_segment_unref(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void ngi_segment_ref(ngi_segment *s) { atomic_fetch_add(&s->refs, 1); }
+
+void ngi_segment_unref(ngi_segment *s) {
+    if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
+    ngi_docstore_reader_free(s->ds);
+    ngi_file_reader_close(s->fr);
+    ngi_free(s->dels);
+    ngi_free(s);
+}
+
+uint32_t ngi_segment_n_docs(const ngi_segment *s) { return s->n_docs; }
+uint32_t ngi_segment_n_deleted(const ngi_segment *s) { return s->n_deleted; }
+uint64_t ngi_segment_n_terms(const ngi_segment *s) { return s->n_terms; }
+uint64_t ngi_segment_total_len(const ngi_segment *s) { return s->total_len; }
+const char *ngi_segment_name(const ngi_segment *s) { return s->name; }
+const uint8_t *ngi_segment_deletes(const ngi_segment *s) { return s->dels; }
+const char *ngi_segment_deletes_name(const ngi_segment *s) {
+    return s->dels_name;
+}
+const ngi_docstore_reader *ngi_segment_docstore(const ngi_segment *s) {
+    return s->ds;
+}
+
+/* ---- lexicon ---------------------------------------------------------- */
+
+int ngi_lex_iter_seek(ngi_lex_iter *it, const ngi_segment *s, uint64_t block,
+                      ngi_error *err) {
+    it->s = s;
+    it->idx = block * NGI_LEX_BLOCK;
+    it->len = 0;
+    it->docs_end = it->pos_end = 0;
+    it->fresh = true;
+    if (block >= s->n_blocks) {
+        it->p = it->end = s->lexi + s->lexi_len;
+        it->idx = s->n_terms;
+        return 0;
+    }
+    (void)err;
+    it->p = s->lexi + ngi_load_le64(s->lidx + 8 * block);
+    it->end = block + 1 < s->n_blocks
+                  ? s->lexi + ngi_load_le64(s->lidx + 8 * (block + 1))
+                  : s->lexi + s->lexi_len;
+    return 0;
+}
+
+static int get64(ngi_lex_iter *it, uint64_t *v) {
+    return ngi_vbyte_get(&it->p, it->end, v);
+}
+
+static int lex_postings(ngi_lex_iter *it, unsigned flags) {
+    const ngi_segment *s = it->s;
+    uint64_t df, cfx = 0, dd = 0, dl, pd = 0, pl, mt = 0, md;
+    if (get64(it, &df) || get64(it, &dl) || get64(it, &pl) || get64(it, &md) ||
+        ((flags & NGI_LEX_DOCS_GAP) && get64(it, &dd)) ||
+        ((flags & NGI_LEX_POS_GAP) && get64(it, &pd)) ||
+        ((flags & NGI_LEX_TF) && (get64(it, &cfx) || get64(it, &mt))))
+        return -1;
+    mt += 1;
+    if (df == 0 || df > s->n_docs || cfx > UINT64_MAX - df || mt == 0 ||
+        mt > UINT32_MAX || md > UINT32_MAX || flags > 7)
+        return -1;
+    if (dd > s->post_len || dl > s->post_len || pd > s->posn_len ||
+        pl > s->posn_len)
+        return -1;
+    uint64_t doff = it->docs_end + dd, poff = it->pos_end + pd;
+    if (doff > s->post_len - dl || poff > s->posn_len - pl) return -1;
+    ngi_term_postings *tp = &it->tp;
+    tp->df = (uint32_t)df;
+    tp->cf = df + cfx;
+    tp->docs_off = doff;
+    tp->docs_len = dl;
+    tp->pos_off = poff;
+    tp->pos_len = pl;
+    tp->max_tf = (uint32_t)mt;
+    tp->min_dl = (uint32_t)md;
+    it->docs_end = doff + dl;
+    it->pos_end = poff + pl;
+    return 0;
+}
+
+int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err) {
+    const ngi_segment *s = it->s;
+    if (it->idx >= s->n_terms) return 0;
+    if (it->idx % NGI_LEX_BLOCK == 0 && !it->fresh)
+        ngi_lex_iter_seek(it, s, it->idx / NGI_LEX_BLOCK, err);
+    bool first = it->fresh;
+    it->fresh = false;
+    uint64_t shared, suffix;
+    if (get64(it, &shared) || get64(it, &suffix))
+        return corrupt(s, err, "bad lexicon entry");
+    unsigned flags = (unsigned)(suffix & 7);
+    suffix >>= 3;
+    if (shared > it->len || (first && shared != 0) ||
+        suffix > NGI_MAX_TERM - shared || shared + suffix == 0 ||
+        suffix > (uint64_t)(it->end - it->p))
+        return corrupt(s, err, "bad lexicon entry");
+    memcpy(it->term + shared, it->p, suffix);
+    it->p += suffix;
+    it->len = shared + suffix;
+    it->term[it->len] = '\0';
+    if (lex_postings(it, flags)) return corrupt(s, err, "bad lexicon entry");
+    it->idx++;
+    return 1;
+}
+
+static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb) {
+    int c = memcmp(a, b, NGI_MIN(na, nb));
+    return c ? c : (na > nb) - (na < nb);
+}
+
+/* First term of block b (shared length 0 by construction). */
+static int block_first(const ngi_segment *s, uint64_t b, const char **t,
+                       size_t *len) {
+    const uint8_t *p = s->lexi + ngi_load_le64(s->lidx + 8 * b);
+    const uint8_t *end = s->lexi + s->lexi_len;
+    uint64_t shared, n;
+    if (ngi_vbyte_get(&p, end, &shared) || ngi_vbyte_get(&p, end, &n))
+        return -1;
+    n >>= 3; /* flags */
+    if (shared != 0 || n == 0 || n > NGI_MAX_TERM || n > (uint64_t)(end - p))
+        return -1;
+    *t = (const char *)p;
+    *len = n;
+    return 0;
+}
+
+/* The last block whose first term is < key (or <= key when inclusive);
+ * block 0 when none is. */
+static int find_block(const ngi_segment *s, const char *key, size_t len,
+                      bool inclusive, uint64_t *block, ngi_error *err) {
+    uint64_t lo = 0, hi = s->n_blocks; /* answer in [lo, hi) */
+    while (hi - lo > 1) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        const char *t;
+        size_t tl;
+        if (block_first(s, mid, &t, &tl))
+            return corrupt(s, err, "bad lexicon block");
+        int c = cmp_bytes(t, tl, key, len);
+        if (c < 0 || (inclusive && c == 0))
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *block = lo;
+    return 0;
+}
+
+int ngi_segment_lookup(const ngi_segment *s, const char *term, size_t len,
+                       ngi_term_postings *tp, ngi_error *err) {
+    if (s->n_terms == 0 || len == 0 || len > NGI_MAX_TERM) return NG_ENOTFOUND;
+    uint64_t b;
+    int rc = find_block(s, term, len, true, &b, err);
+    if (rc) return rc;
+    ngi_lex_iter it;
+    ngi_lex_iter_seek(&it, s, b, err);
+    for (int i = 0; i < NGI_LEX_BLOCK; i++) {
+        rc = ngi_lex_iter_next(&it, err);
+        if (rc <= 0) return rc ? rc : NG_ENOTFOUND;
+        int c = cmp_bytes(it.term, it.len, term, len);
+        if (c == 0) {
+            *tp = it.tp;
+            return 0;
+        }
+        if (c > 0) break;
+    }
+    return NG_ENOTFOUND;
+}
+
+int ngi_segment_prefix(const ngi_segment *s, const char *prefix, size_t len,
+                       ngi_term_fn fn, void *ctx, ngi_error *err) {
+    if (s->n_terms == 0) return 0;
+    uint64_t b = 0;
+    int rc = len ? find_block(s, prefix, len, false, &b, err) : 0;
+    if (rc) return rc;
+    ngi_lex_iter it;
+    ngi_lex_iter_seek(&it, s, b, err);
+    while ((rc = ngi_lex_iter_next(&it, err)) == 1) {
+        int c = memcmp(it.term, prefix, NGI_MIN(it.len, len));
+        if (c > 0) break; /* past every term with this prefix */
+        if (c < 0 || it.len < len) continue;
+        if ((rc = fn(ctx, it.term, it.len, &it.tp))) return rc;
+    }
+    return rc < 0 ? rc : 0; /* 1: stopped past the prefix */
+}
+
+int ngi_segment_cursor(const ngi_segment *s, const ngi_term_postings *tp,
+                       ngi_cursor *c, ngi_error *err) {
+    if (tp->docs_off > s->post_len || tp->docs_len > s->post_len - tp->docs_off ||
+        tp->pos_off > s->posn_len || tp->pos_len > s->posn_len - tp->pos_off ||
+        tp->df > s->n_docs)
+        return corrupt(s, err, "postings offsets out of range");
+    int rc = ngi_cursor_open(c, tp, s->post, s->post_len, s->posn,
+                             s->posn_len, s->n_docs);
+    if (rc == NG_ECORRUPT) return corrupt(s, err, "bad postings");
+    if (rc) return ngi_error_set(err, rc, "opening a cursor");
+    return 0;
+}
+
+/* ---- per-document facts ------------------------------------------------ */
+
+uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc) {
+    NGI_ASSERT(doc < s->n_docs);
+    return ngi_load_le32(s->norm + 4 * (size_t)doc);
+}
+
+int32_t ngi_segment_doc_date(const ngi_segment *s, uint32_t doc) {
+    NGI_ASSERT(doc < s->n_docs);
+    return (int32_t)ngi_load_le32(s->date + 4 * (size_t)doc);
+}
+
+uint32_t ngi_segment_title_end(const ngi_segment *s, uint32_t doc) {
+    NGI_ASSERT(doc < s->n_docs);
+    return ngi_load_le32(s->tend + 4 * (size_t)doc);
+}
+
+bool ngi_segment_is_deleted(const ngi_segment *s, uint32_t doc) {
+    NGI_ASSERT(doc < s->n_docs);
+    return s->dels && ((s->dels[doc >> 3] >> (doc & 7)) & 1);
+}
+
+static int32_t dsrt_date(const ngi_segment *s, size_t i) {
+    return (int32_t)ngi_load_le32(s->dsrt + 8 * i);
+}
+
+/* First entry of the date table with date >= d. */
+static size_t dsrt_lower(const ngi_segment *s, int64_t d) {
+    size_t lo = 0, hi = s->n_dated;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (dsrt_date(s, mid) < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since,
+                              int32_t until, uint32_t **docs, size_t *n,
+                              ngi_error *err) {
+    *docs = NULL;
+    *n = 0;
+    if (since == NGI_NO_DATE) since = NGI_NO_DATE + 1; /* undated never match */
+    size_t a = dsrt_lower(s, since), b = dsrt_lower(s, (int64_t)until + 1);
+    size_t cnt = b > a ? b - a : 0;
+    uint32_t *d = ngi_malloc((cnt ? cnt : 1) * sizeof *d);
+    if (!d) return ngi_error_set(err, NG_ENOMEM, "out of memory");
+    for (size_t i = 0; i < cnt; i++)
+        d[i] = ngi_load_le32(s->dsrt + 8 * (a + i) + 4);
+    qsort(d, cnt, sizeof *d, cmp_u32);
+    *docs = d;
+    *n = cnt;
+    return 0;
+}
+
+/* ---- ids and stored fields ----------------------------------------------- */
+
+int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id,
+                       size_t *len, ngi_error *err) {
+    if (doc >= s->n_docs) return ngi_error_set(err, NG_EINVAL, "bad doc id");
+    uint32_t a = ngi_load_le32(s->idof + 4 * (size_t)doc);
+    uint32_t b = ngi_load_le32(s->idof + 4 * (size_t)doc + 4);
+    *id = (const char *)s->idda + a;
+    *len = b - a - 1;
+    return 0;
+}
+
+static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id,
+                     size_t len) {
+    const char *x;
+    size_t xl;
+    ngi_segment_doc_id(s, doc, &x, &xl, NULL);
+    return cmp_bytes(x, xl, id, len);
+}
+
+int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len,
+                        uint32_t *doc, ngi_error *err) {
+    (void)err;
+    size_t lo = 0, hi = s->n_docs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_id_at(s, ngi_load_le32(s->idix + 4 * mid), id, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* Several versions may share an id (all but one deleted): prefer the
+     * live one. */
+    bool found = false;
+    for (size_t i = lo; i < s->n_docs; i++) {
+        uint32_t d = ngi_load_le32(s->idix + 4 * i);
+        if (cmp_id_at(s, d, id, len) != 0) break;
+        *doc = d;
+        found = true;
+        if (!ngi_segment_is_deleted(s, d)) return 0;
+    }
+    return found ? 0 : NG_ENOTFOUND;
+}
+
+int ngi_segment_fetch(const ngi_segment *s, uint32_t doc, ngi_stored_doc *d,
+                      ngi_error *err) {
+    int rc = ngi_docstore_get(s->ds, doc, d, err);
+    if (rc == NG_ECORRUPT) {
+        char msg[NGI_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
+        return ngi_error_set(err, rc, "corrupt index: segment %s: %s",
+                             s->name, msg);
+    }
+    return rc;
+}
+
+/* ---- sizes ------------------------------------------------------------- */
+
+void ngi_segment_sizes_get(const ngi_segment *s, ngi_segment_sizes *out) {
+    out->postings = s->post_len;
+    out->positions = s->posn_len;
+    out->lexicon = s->lexi_len + 8 * s->n_blocks;
+    out->docstore = s->docs_len;
+    out->total = ngi_file_reader_size(s->fr) + s->dels_bytes;
+    out->other = out->total - out->postings - out->positions - out->lexicon -
+                 out->docstore;
+}
+
+/* ---- check ------------------------------------------------------------ */
+
+/* Decodes one term's postings fully against its lexicon facts. */
+static int check_postings(const ngi_segment *s, const ngi_term_postings *tp,
+                          ngi_error *err) {
+    ngi_cursor c;
+    int rc = ngi_segment_cursor(s, tp, &c, err);
+    if (rc) return rc;
+    uint64_t n = 0, cf = 0;
+    uint32_t prev = 0, max_tf = 0, min_dl = UINT32_MAX;
+    while (!(rc = ngi_cursor_next(&c)) && c.doc != NGI_DOC_END) {
+        const uint32_t *pos;
+        if ((n && c.doc <= prev) || c.doc >= s->n_docs || c.freq == 0 ||
+            (rc = ngi_cursor_positions(&c, &pos)))
+            break;
+        for (uint32_t i = 1; i < c.freq; i++)
+            if (pos[i] < pos[i - 1]) rc = NG_ECORRUPT;
+        n++;
+        cf += c.freq;
+        prev = c.doc;
+        max_tf = NGI_MAX(max_tf, c.freq);
+        min_dl = NGI_MIN(min_dl, ngi_segment_doc_len(s, c.doc));
+        if (rc) break;
+    }
+    ngi_cursor_close(&c);
+    if (rc || c.doc != NGI_DOC_END || n != tp->df || cf != tp->cf ||
+        max_tf != tp->max_tf || min_dl < tp->min_dl)
+        return corrupt(s, err, "postings disagree with the lexicon");
+    return 0;
+}
+
+static int check_lexicon(const ngi_segment *s, ngi_error *err) {
+    ngi_lex_iter it;
+    char prev[NGI_MAX_TERM + 1];
+    size_t prev_len = 0;
+    int rc;
+    ngi_lex_iter_seek(&it, s, 0, err);
+    while ((rc = ngi_lex_iter_next(&it, err)) == 1) {
+        if (it.idx > 1 && cmp_bytes(prev, prev_len, it.term, it.len) >= 0)
+            return corrupt(s, err, "lexicon not sorted");
+        if (it.idx % NGI_LEX_BLOCK == 0 || it.idx == s->n_terms)
+            if (it.p != it.end)
+                return corrupt(s, err, "lexicon block has trailing bytes");
+        memcpy(prev, it.term, it.len);
+        prev_len = it.len;
+        if ((rc = check_postings(s, &it.tp, err))) return rc;
+    }
+    return rc;
+}
+
+static int check_docs(const ngi_segment *s, ngi_error *err) {
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < s->n_docs; i++)
+        total += ngi_segment_doc_len(s, i);
+    if (total != s->total_len) return corrupt(s, err, "norms disagree");
+    for (uint32_t i = 1; i < s->n_docs; i++) {
+        uint32_t a = ngi_load_le32(s->idix + 4 * (size_t)(i - 1));
+        uint32_t b = ngi_load_le32(s->idix + 4 * (size_t)i);
+        const char *ib;
+        size_t lb;
+        ngi_segment_doc_id(s, b, &ib, &lb, NULL);
+        int c = cmp_id_at(s, a, ib, lb);
+        if (c > 0 || (c == 0 && a >= b)) return corrupt(s, err, "id index");
+    }
+    uint32_t dated = 0;
+    for (uint32_t i = 0; i < s->n_docs; i++)
+        dated += ngi_segment_doc_date(s, i) != NGI_NO_DATE;
+    if (dated != s->n_dated) return corrupt(s, err, "date table count");
+    for (uint32_t i = 0; i < s->n_dated; i++) {
+        uint32_t d = ngi_load_le32(s->dsrt + 8 * (size_t)i + 4);
+        if (ngi_segment_doc_date(s, d) != dsrt_date(s, i) ||
+            (i && dsrt_date(s, i) < dsrt_date(s, i - 1)))
+            return corrupt(s, err, "date table");
+    }
+    return 0;
+}
+
+/* Every stored document decodes and carries its own id. */
+static int check_docstore(const ngi_segment *s, ngi_error *err) {
+    ngi_stored_doc d;
+    ngi_stored_doc_init(&d);
+    int rc = 0;
+    for (uint32_t i = 0; i < s->n_docs && !rc; i++) {
+        if ((rc = ngi_segment_fetch(s, i, &d, err))) break;
+        const char *id;
+        size_t len;
+        ngi_segment_doc_id(s, i, &id, &len, NULL);
+        bool ok = false;
+        for (size_t f = 0; f < d.n_fields; f++)
+            if (d.fields[f].role == NG_FIELD_ID &&
+                d.fields[f].value_len == len &&
+                memcmp(d.fields[f].value, id, len) == 0)
+                ok = true;
+        if (!ok) rc = corrupt(s, err, "stored document lacks its id");
+        ngi_stored_doc_free(&d);
+        ngi_stored_doc_init(&d);
+    }
+    ngi_stored_doc_free(&d);
+    return rc;
+}
+
+static int check_deletes(const ngi_segment *s, ngi_error *err) {
+    if (!s->dels_name[0]) return 0;
+    uint8_t *bits = NULL;
+    int rc = ngi_deletes_read(s->dir, s->dels_name, s->n_docs, &bits, err);
+    if (!rc && memcmp(bits, s->dels, ((size_t)s->n_docs + 7) / 8) != 0)
+        rc = ngi_error_set(err, NG_ECORRUPT,
+                           "corrupt index: %s changed on disk", s->dels_name);
+    ngi_free(bits);
+    return rc;
+}
+
+int ngi_segment_check(const ngi_segment *s, ngi_error *err) {
+    int rc = ngi_file_reader_verify(s->fr, err);
+    if (!rc) rc = check_deletes(s, err);
+    if (!rc) rc = check_lexicon(s, err);
+    if (!rc) rc = check_docs(s, err);
+    if (!rc) rc = check_docstore(s, err);
+    return rc;
+}

@@ -1,0 +1,298 @@
+/*
+ * segwrite.c — builds one segment file from terms given in byte order and
+ * documents given in doc-id order: the postings go through the codec's
+ * postings writer, the lexicon is front-coded in blocks of NGI_LEX_BLOCK
+ * terms with a sparse index of block offsets, and the per-document tables
+ * (norms, dates, title ends, ids) are laid out for O(1) access.
+ * Used by both memseg flushes and merges. Byte grammar: FORMAT.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/le.h"
+#include "internal.h"
+
+#define DOCS_FLUSH_BYTES (1u << 20) /* docs stream written in pieces */
+
+struct ngi_segwriter {
+    ngi_file_writer *fw;          /* the file being written */
+    ngi_postings_writer *pw;      /* codec writer on docs/pos */
+    ngi_error *err;               /* caller's error detail */
+    ngi_buf docs, pos;            /* postings streams */
+    uint64_t docs_flushed;        /* docs-stream bytes already in the file */
+    bool terms_done;              /* POST and POSN are written */
+    ngi_buf lexi, lidx;           /* lexicon blocks, block offsets */
+    char prev[NGI_MAX_TERM + 1];  /* previous term (front coding) */
+    size_t prev_len;              /* bytes in prev */
+    char cur[NGI_MAX_TERM + 1];   /* term being written */
+    size_t cur_len;               /* bytes in cur */
+    uint64_t docs_end, pos_end;   /* previous term's end offsets in block */
+    uint64_t n_terms;             /* terms written */
+    ngi_buf norms, dates, tend;   /* per-document tables */
+    ngi_buf idof, idda;           /* id offsets and bytes */
+    uint32_t n_docs;              /* documents given */
+    uint32_t n_dated;             /* documents with a date */
+    uint64_t total_len;           /* sum of document lengths */
+};
+
+int ngi_segwriter_create(ngi_segwriter **out, const char *dir,
+                         const char *name, ngi_error *err) {
+    *out = NULL;
+    ngi_segwriter *w = ngi_calloc(1, sizeof *w);
+    if (!w) return ngi_error_set(err, NG_ENOMEM, "out of memory");
+    w->err = err;
+    if (ngi_postings_writer_create(&w->pw, &w->docs, &w->pos) != 0) {
+        ngi_free(w);
+        return ngi_error_set(err, NG_ENOMEM, "out of memory");
+    }
+    int rc = ngi_file_writer_create(&w->fw, dir, name, NGI_FILE_SEGMENT, err);
+    if (!rc) rc = ngi_file_writer_begin(w->fw, NGI_SEC_POST);
+    if (rc) {
+        ngi_file_writer_abort(w->fw);
+        ngi_postings_writer_free(w->pw);
+        ngi_free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+static void segwriter_free(ngi_segwriter *w) {
+    ngi_postings_writer_free(w->pw);
+    ngi_buf *bufs[] = {&w->docs, &w->pos,   &w->lexi, &w->lidx, &w->norms,
+                       &w->dates, &w->tend, &w->idof, &w->idda};
+    for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
+    ngi_free(w);
+}
+
+void ngi_segwriter_abort(ngi_segwriter *w) {
+    if (!w) return;
+    ngi_file_writer_abort(w->fw);
+    segwriter_free(w);
+}
+
+static int nomem(ngi_segwriter *w) {
+    return ngi_error_set(w->err, NG_ENOMEM, "out of memory writing a segment");
+}
+
+int ngi_segwriter_term_begin(ngi_segwriter *w, const char *term, size_t len) {
+    NGI_ASSERT(len >= 1 && len <= NGI_MAX_TERM);
+    memcpy(w->cur, term, len);
+    w->cur_len = len;
+    ngi_postings_writer_begin(w->pw);
+    return 0;
+}
+
+int ngi_segwriter_posting(ngi_segwriter *w, uint32_t doc, uint32_t tf,
+                          const uint32_t *positions, uint32_t doc_len) {
+    int rc = ngi_postings_writer_add(w->pw, doc, tf, positions, doc_len);
+    if (rc == NG_ENOMEM) return nomem(w);
+    if (rc) return ngi_error_set(w->err, rc, "postings writer failed");
+    return 0;
+}
+
+static size_t common_prefix(const char *a, size_t na, const char *b,
+                            size_t nb) {
+    size_t n = NGI_MIN(na, nb), i = 0;
+    while (i < n && a[i] == b[i]) i++;
+    return i;
+}
+
+/* One lexicon entry (see FORMAT.md "Lexicon"). */
+static int lex_entry(ngi_segwriter *w, const ngi_term_postings *tp) {
+    size_t shared = 0;
+    if (w->n_terms % NGI_LEX_BLOCK == 0) {
+        if (ngi_buf_append_le64(&w->lidx, w->lexi.len)) return NG_ENOMEM;
+        w->docs_end = w->pos_end = 0;
+    } else {
+        shared = common_prefix(w->prev, w->prev_len, w->cur, w->cur_len);
+    }
+    /* Most terms occur once in one document: flags say which of the usual
+     * values (gaps 0, cf == df, max_tf 1) are left out. */
+    uint64_t docs_gap = tp->docs_off - w->docs_end;
+    uint64_t pos_gap = tp->pos_off - w->pos_end;
+    unsigned flags = (docs_gap ? NGI_LEX_DOCS_GAP : 0) |
+                     (pos_gap ? NGI_LEX_POS_GAP : 0) |
+                     (tp->cf != tp->df ? NGI_LEX_TF : 0);
+    size_t suffix = w->cur_len - shared;
+    ngi_buf *b = &w->lexi;
+    int bad = ngi_buf_append_vbyte(b, shared) ||
+              ngi_buf_append_vbyte(b, (uint64_t)suffix << 3 | flags) ||
+              ngi_buf_append(b, w->cur + shared, suffix) ||
+              ngi_buf_append_vbyte(b, tp->df) ||
+              ngi_buf_append_vbyte(b, tp->docs_len) ||
+              ngi_buf_append_vbyte(b, tp->pos_len) ||
+              ngi_buf_append_vbyte(b, tp->min_dl);
+    if (!bad && docs_gap) bad = ngi_buf_append_vbyte(b, docs_gap);
+    if (!bad && pos_gap) bad = ngi_buf_append_vbyte(b, pos_gap);
+    if (!bad && (flags & NGI_LEX_TF))
+        bad = ngi_buf_append_vbyte(b, tp->cf - tp->df) ||
+              ngi_buf_append_vbyte(b, tp->max_tf - 1);
+    if (bad) return NG_ENOMEM;
+    w->docs_end = tp->docs_off + tp->docs_len;
+    w->pos_end = tp->pos_off + tp->pos_len;
+    memcpy(w->prev, w->cur, w->cur_len);
+    w->prev_len = w->cur_len;
+    w->n_terms++;
+    return 0;
+}
+
+int ngi_segwriter_term_end(ngi_segwriter *w) {
+    ngi_term_postings tp;
+    memset(&tp, 0, sizeof tp);
+    int rc = ngi_postings_writer_end(w->pw, &tp);
+    if (rc == NG_ENOMEM) return nomem(w);
+    if (rc) return ngi_error_set(w->err, rc, "postings writer failed");
+    tp.docs_off += w->docs_flushed; /* the codec counts from our buffer */
+    if (w->docs.len >= DOCS_FLUSH_BYTES) { /* stream the docs to the file */
+        if ((rc = ngi_file_writer_append(w->fw, w->docs.data, w->docs.len)))
+            return rc;
+        w->docs_flushed += w->docs.len;
+        ngi_buf_reset(&w->docs);
+    }
+    if (tp.df == 0) return 0; /* every posting was dropped (merge) */
+    if (tp.docs_off < w->docs_end || tp.pos_off < w->pos_end)
+        return ngi_error_set(w->err, NG_EINVAL, "postings out of order");
+    return lex_entry(w, &tp) ? nomem(w) : 0;
+}
+
+int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date,
+                      uint32_t title_end, const char *id, size_t id_len) {
+    if (w->n_docs == UINT32_MAX - 1 || w->idda.len + id_len + 1 > UINT32_MAX)
+        return ngi_error_set(w->err, NG_ELIMIT, "segment too large");
+    int bad = ngi_buf_append_le32(&w->norms, len) ||
+              ngi_buf_append_le32(&w->dates, (uint32_t)date) ||
+              ngi_buf_append_le32(&w->tend, title_end) ||
+              ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len) ||
+              ngi_buf_append_str(&w->idda, id, id_len);
+    if (bad) return nomem(w);
+    w->n_docs++;
+    w->n_dated += date != NGI_NO_DATE;
+    w->total_len += len;
+    return 0;
+}
+
+/* ---- the per-document tables built at finish -------------------------- */
+
+static const char *id_at(const ngi_segwriter *w, uint32_t doc) {
+    return (const char *)w->idda.data + ngi_load_le32(w->idof.data + 4 * doc);
+}
+
+static int cmp_ids(const void *a, const void *b, void *ctx) {
+    const ngi_segwriter *w = ctx;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    int c = strcmp(id_at(w, x), id_at(w, y));
+    return c ? c : (x > y) - (x < y);
+}
+
+/* IDIX: doc ids sorted by (id bytes, doc). */
+static int write_id_index(ngi_segwriter *w) {
+    uint32_t *ix = ngi_malloc(((size_t)w->n_docs + 1) * 4);
+    if (!ix) return nomem(w);
+    for (uint32_t i = 0; i < w->n_docs; i++) ix[i] = i;
+    qsort_r(ix, w->n_docs, 4, cmp_ids, w);
+    for (uint32_t i = 0; i < w->n_docs; i++) ngi_store_le32(&ix[i], ix[i]);
+    int rc = ngi_file_writer_section(w->fw, NGI_SEC_IDIX, ix,
+                                     (size_t)w->n_docs * 4);
+    ngi_free(ix);
+    return rc;
+}
+
+static int cmp_dated(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* DSRT: (date, doc) of dated documents sorted by date then doc. The sort
+ * key puts the biased date in the high half so u64 order is (date, doc). */
+static int write_date_table(ngi_segwriter *w) {
+    uint64_t *keys = ngi_malloc(((size_t)w->n_dated + 1) * 8);
+    if (!keys) return nomem(w);
+    size_t n = 0;
+    for (uint32_t i = 0; i < w->n_docs; i++) {
+        int32_t d = (int32_t)ngi_load_le32(w->dates.data + 4 * (size_t)i);
+        if (d == NGI_NO_DATE) continue;
+        uint32_t biased = (uint32_t)d ^ 0x80000000u;
+        keys[n++] = ((uint64_t)biased << 32) | i;
+    }
+    qsort(keys, n, 8, cmp_dated);
+    uint8_t *out = (uint8_t *)keys; /* rewrite in place: 8 bytes each */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = keys[i];
+        ngi_store_le32(out + 8 * i, (uint32_t)(k >> 32) ^ 0x80000000u);
+        ngi_store_le32(out + 8 * i + 4, (uint32_t)k);
+    }
+    int rc = ngi_file_writer_section(w->fw, NGI_SEC_DSRT, out, n * 8);
+    ngi_free(keys);
+    return rc;
+}
+
+static int write_head(ngi_segwriter *w) {
+    uint8_t h[NGI_HEAD_BYTES] = {0};
+    ngi_store_le32(h, w->n_docs);
+    ngi_store_le32(h + 4, w->n_dated);
+    ngi_store_le64(h + 8, w->n_terms);
+    ngi_store_le64(h + 16, w->total_len);
+    ngi_store_le32(h + 24, NGI_LEX_BLOCK);
+    return ngi_file_writer_section(w->fw, NGI_SEC_HEAD, h, sizeof h);
+}
+
+static int write_docstore(ngi_segwriter *w, ngi_docstore_writer *ds) {
+    ngi_buf out = NGI_BUF_INIT;
+    int rc = ngi_docstore_writer_finish(ds, &out);
+    if (rc) {
+        ngi_buf_free(&out);
+        return ngi_error_set(w->err, rc, "docstore: %s", ng_strerror(rc));
+    }
+    rc = ngi_file_writer_section(w->fw, NGI_SEC_DOCS, out.data, out.len);
+    ngi_buf_free(&out);
+    return rc;
+}
+
+int ngi_segwriter_terms_done(ngi_segwriter *w) {
+    if (w->terms_done) return 0;
+    w->terms_done = true;
+    int rc;
+    if ((rc = ngi_file_writer_append(w->fw, w->docs.data, w->docs.len)) ||
+        (rc = ngi_file_writer_end(w->fw)))
+        return rc;
+    ngi_buf_free(&w->docs);
+    rc = ngi_file_writer_section(w->fw, NGI_SEC_POSN, w->pos.data, w->pos.len);
+    ngi_buf_free(&w->pos);
+    return rc;
+}
+
+/* Big streams first, each buffer freed as soon as it is written. */
+static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
+    int rc;
+    if ((rc = ngi_segwriter_terms_done(w))) return rc;
+    if ((rc = write_docstore(w, ds))) return rc;
+    struct { uint32_t tag; ngi_buf *b; } plain[] = {
+        {NGI_SEC_LEXI, &w->lexi}, {NGI_SEC_LIDX, &w->lidx},
+        {NGI_SEC_NORM, &w->norms}, {NGI_SEC_DATE, &w->dates},
+        {NGI_SEC_TEND, &w->tend}, {NGI_SEC_IDDA, &w->idda}};
+    for (size_t i = 0; i < NGI_ARRAY_LEN(plain); i++)
+        if ((rc = ngi_file_writer_section(w->fw, plain[i].tag,
+                                          plain[i].b->data, plain[i].b->len)))
+            return rc;
+    if (ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len)) return nomem(w);
+    if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_IDOF, w->idof.data,
+                                      w->idof.len)))
+        return rc;
+    if ((rc = write_id_index(w)) || (rc = write_date_table(w))) return rc;
+    return write_head(w);
+}
+
+int ngi_segwriter_finish(ngi_segwriter *w, ngi_docstore_writer *ds,
+                         uint64_t *bytes) {
+    int rc = write_sections(w, ds);
+    if (rc) {
+        if (!w->err->code) ngi_error_set(w->err, rc, "writing a segment");
+        ngi_segwriter_abort(w);
+        return rc;
+    }
+    rc = ngi_file_writer_finish(w->fw, bytes);
+    w->fw = NULL;
+    segwriter_free(w);
+    return rc;
+}

@@ -1,0 +1,314 @@
+/*
+ * writer.c — the public writer (ng_index_*): opening or creating an index
+ * directory under the writer lock, validating and copying documents into
+ * batches for the indexing threads, deletes, counts and sticky errors.
+ * Commit and merges live in commit.c, the threads in workers.c.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/date.h"
+#include "writer.h"
+
+#define BATCH_DOCS 256           /* documents per batch */
+#define BATCH_BYTES (1u << 20)   /* largest batch (both bound queue memory) */
+#define MEMSEG_SHARE 0.6         /* of a thread's RAM share; the rest covers
+                                  * flush buffers, batches and the id map */
+
+void ng_index_options_init(ng_index_options *o) {
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    o->k1 = 0.9;
+    o->b = 0.4;
+    o->ram_mb = 256;
+    o->max_doc_bytes = NG_DEFAULT_MAX_DOC_BYTES;
+    o->create = 1;
+}
+
+int ngi_writer_fail(ng_index *ix, int rc) {
+    if (!ix->sticky && rc != NG_ENOTFOUND) ix->sticky = rc;
+    if (ix->err.code != rc) ngi_error_set(&ix->err, rc, "%s", ng_strerror(rc));
+    return rc;
+}
+
+/* NG_ESTATE after an earlier failure, keeping that failure's message. */
+static int usable(ng_index *ix) {
+    if (!ix) return NG_EINVAL;
+    return ix->sticky ? NG_ESTATE : 0;
+}
+
+/* ---- open --------------------------------------------------------------- */
+
+static void effective_options(ng_index *ix, const ng_index_options *o) {
+    ng_index_options_init(&ix->opts);
+    if (o) ix->opts = *o;
+    if (!ix->opts.ram_mb) ix->opts.ram_mb = 256;
+    if (!ix->opts.max_doc_bytes) ix->opts.max_doc_bytes = NG_DEFAULT_MAX_DOC_BYTES;
+    if (!ix->opts.threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        ix->opts.threads = n > 0 ? (unsigned)NGI_MIN(n, 64) : 1;
+    }
+    ix->opts.threads = NGI_MIN(ix->opts.threads, 64u);
+    /* Batches in flight (queued, being filled, being indexed) take at most
+     * 1/16 of the budget. */
+    double budget = (double)ix->opts.ram_mb * 1048576.0;
+    double batches = 3.0 * ix->opts.threads + 1;
+    ix->batch_bytes = (size_t)NGI_MIN(BATCH_BYTES, budget / 16 / batches);
+    ix->batch_bytes = NGI_MAX(ix->batch_bytes, (size_t)16384);
+    double share = budget * 15 / 16 / ix->opts.threads;
+    ix->memseg_limit = (size_t)(share * MEMSEG_SHARE);
+    ix->memseg_limit = NGI_MIN(ix->memseg_limit, (size_t)3 << 30);
+}
+
+static int new_manifest(ng_index *ix) {
+    const ng_index_options *o = &ix->opts;
+    ngi_settings *s = &ix->man.settings;
+    const char *lang = o->language ? o->language : "english";
+    ng_analyzer *a;
+    int rc = ng_analyzer_create(&a, lang, o->analyzer_flags);
+    if (rc)
+        return ngi_error_set(&ix->err, rc, "language '%s': %s", lang,
+                             ng_strerror(rc));
+    snprintf(s->language, sizeof s->language, "%s", ng_analyzer_language(a));
+    ng_analyzer_free(a);
+    s->analyzer_flags = o->analyzer_flags;
+    s->k1 = o->k1 > 0 ? o->k1 : 0.9;
+    s->b = o->b >= 0 && o->b <= 1 ? o->b : 0.4;
+    ix->man.generation = 1;
+    ix->man.next_file = 1;
+    return ngi_manifest_commit(ix->dir, &ix->man, &ix->err);
+}
+
+static int open_dir(ng_index *ix) {
+    struct stat st;
+    char path[4096];
+    if (!ix->opts.create && /* leave foreign directories alone */
+        (ngi_path_join(path, sizeof path, ix->dir, NGI_MANIFEST_NAME) != 0 ||
+         stat(path, &st) != 0))
+        return ngi_error_set(&ix->err, NG_ENOINDEX, "no index at %s", ix->dir);
+    if (stat(ix->dir, &st) != 0) {
+        int rc = ngi_mkdir_p(ix->dir, &ix->err);
+        if (rc) return rc;
+    }
+    int rc = ngi_lock_acquire(ix->dir, &ix->lock_fd, &ix->err);
+    if (rc) return rc;
+    rc = ngi_manifest_read(ix->dir, &ix->man, &ix->err);
+    if (rc == NG_ENOINDEX && ix->opts.create) {
+        ngi_manifest_free(&ix->man);
+        ngi_manifest_init(&ix->man);
+        ngi_error_clear(&ix->err);
+        rc = new_manifest(ix);
+    }
+    if (rc) return rc;
+    rc = ngi_snapshot_build(&ix->snap, ix->dir, &ix->man, NULL, &ix->err);
+    if (rc) return rc;
+    ix->next_file = ix->man.next_file;
+    /* Files a crashed writer left behind are not part of any commit. */
+    ngi_error scratch;
+    ngi_store_remove_unreferenced(ix->dir, &ix->man, &scratch);
+    return ngi_workers_start(ix);
+}
+
+int ng_index_open(ng_index **out, const char *dir,
+                  const ng_index_options *opts) {
+    if (!out) return NG_EINVAL;
+    *out = NULL;
+    if (!dir || !*dir) return NG_EINVAL;
+    size_t n = strlen(dir);
+    ng_index *ix = ngi_calloc(1, sizeof *ix + n + 1);
+    if (!ix) return NG_ENOMEM;
+    memcpy(ix->dir, dir, n + 1);
+    ix->lock_fd = -1;
+    ix->seq = 1;
+    atomic_init(&ix->abandon, false);
+    ngi_manifest_init(&ix->man);
+    ngi_idmap_init(&ix->session);
+    effective_options(ix, opts);
+    int rc = open_dir(ix);
+    if (rc == NG_ENOMEM) {
+        ng_index_free(ix);
+        return rc;
+    }
+    *out = ix;
+    return rc ? ngi_writer_fail(ix, rc) : 0;
+}
+
+/* Removes the files of this session that no commit references. The
+ * manifest is read back from disk: after a failed commit we cannot know
+ * whether the new one became live, and must not remove its files. */
+static void remove_uncommitted(ng_index *ix) {
+    ngi_manifest m;
+    ngi_manifest_init(&m);
+    ngi_error scratch;
+    if (ngi_manifest_read(ix->dir, &m, &scratch) == 0)
+        ngi_store_remove_unreferenced(ix->dir, &m, &scratch);
+    ngi_manifest_free(&m);
+}
+
+static void remove_pending(ng_index *ix) {
+    for (size_t i = 0; i < ix->n_pend; i++) ngi_free(ix->pend[i].seqs);
+    ngi_free(ix->pend);
+    ix->pend = NULL;
+    ix->n_pend = ix->cap_pend = 0;
+}
+
+void ng_index_free(ng_index *ix) {
+    if (!ix) return;
+    atomic_store(&ix->abandon, true);
+    ngi_workers_stop(ix);
+    ngi_batch_free(ix->cur);
+    if (ix->lock_fd >= 0) remove_uncommitted(ix);
+    remove_pending(ix);
+    ngi_snapshot_free(ix->snap);
+    ngi_manifest_free(&ix->man);
+    ngi_idmap_free(&ix->session);
+    ngi_lock_release(ix->lock_fd);
+    ngi_free(ix);
+}
+
+const char *ng_index_errmsg(const ng_index *ix) {
+    if (!ix) return ng_strerror(NG_EINVAL);
+    return ngi_error_message(&ix->err);
+}
+
+void ng_index_get_counts(const ng_index *ix, ng_index_counts *out) {
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    if (ix) *out = ix->counts;
+}
+
+/* ---- documents ----------------------------------------------------------- */
+
+static int doc_error(ng_index *ix, int rc, const char *what) {
+    return ngi_error_set(&ix->err, rc, "invalid document: %s", what);
+}
+
+/* Checks a document; *id receives its id field. */
+static int validate(ng_index *ix, const ng_document *doc, const ng_field **id) {
+    *id = NULL;
+    if (!doc || (doc->n_fields && !doc->fields))
+        return doc_error(ix, NG_EDOC, "no fields");
+    size_t bytes = 0;
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        const ng_field *f = &doc->fields[i];
+        if (!f->name || (f->value_len && !f->value) || f->role < 0 ||
+            f->role > NG_FIELD_SOURCE)
+            return doc_error(ix, NG_EDOC, "bad field");
+        bytes += strlen(f->name) + f->value_len;
+        int32_t days;
+        if (f->role == NG_FIELD_DATE &&
+            ngi_date_parse(f->value, f->value_len, &days) != 0)
+            return doc_error(ix, NG_EDOC, "date is not YYYY-MM-DD");
+        if (f->role != NG_FIELD_ID) continue;
+        if (*id) return doc_error(ix, NG_EDOC, "two id fields");
+        if (!f->value_len || f->value_len > NG_MAX_ID_BYTES ||
+            memchr(f->value, 0, f->value_len))
+            return doc_error(ix, NG_EDOC, "bad id length or NUL in id");
+        *id = f;
+    }
+    if (!*id) return doc_error(ix, NG_EDOC, "no id field");
+    if (bytes > ix->opts.max_doc_bytes)
+        return ngi_error_set(&ix->err, NG_ELIMIT,
+                             "document '%.*s' has %zu bytes, more than the "
+                             "limit of %zu", (int)NGI_MIN((*id)->value_len, 200),
+                             (*id)->value, bytes, ix->opts.max_doc_bytes);
+    return 0;
+}
+
+static int batch_add_field(ngi_batch *b, const ng_field *f) {
+    ngi_batch_field bf;
+    bf.name_off = b->bytes.len;
+    if (ngi_buf_append_str(&b->bytes, f->name, strlen(f->name)))
+        return NG_ENOMEM;
+    bf.value_off = b->bytes.len;
+    bf.value_len = f->value_len;
+    bf.role = f->role;
+    if (ngi_buf_append_str(&b->bytes, f->value ? f->value : "", f->value_len))
+        return NG_ENOMEM;
+    return ngi_buf_append(&b->fields, &bf, sizeof bf);
+}
+
+static int batch_add(ng_index *ix, const ng_document *doc, uint64_t seq) {
+    if (!ix->cur && !(ix->cur = ngi_calloc(1, sizeof *ix->cur)))
+        return NG_ENOMEM;
+    ngi_batch *b = ix->cur;
+    ngi_batch_doc d = {b->fields.len / sizeof(ngi_batch_field), doc->n_fields,
+                       seq};
+    size_t bytes_len = b->bytes.len, fields_len = b->fields.len;
+    int rc = 0;
+    for (size_t i = 0; i < doc->n_fields && !rc; i++)
+        rc = batch_add_field(b, &doc->fields[i]);
+    if (!rc) rc = ngi_buf_append(&b->docs, &d, sizeof d);
+    if (rc) { /* leave the batch as it was */
+        b->bytes.len = bytes_len;
+        b->fields.len = fields_len;
+        return rc;
+    }
+    b->n_docs++;
+    return 0;
+}
+
+/* Whether id has a live version (this session's newest op, else the last
+ * commit). */
+static bool exists(ng_index *ix, const char *id, size_t len) {
+    uint64_t seq;
+    bool deleted;
+    if (ngi_idmap_get(&ix->session, id, len, &seq, &deleted)) return !deleted;
+    size_t seg;
+    uint32_t doc;
+    return ngi_snapshot_find_live(ix->snap, id, len, &seg, &doc, NULL) == 0;
+}
+
+int ng_index_add(ng_index *ix, const ng_document *doc) {
+    int rc = usable(ix);
+    if (rc) return rc;
+    const ng_field *id;
+    if ((rc = validate(ix, doc, &id))) return rc;
+    bool replaced = exists(ix, id->value, id->value_len);
+    uint64_t seq = ix->seq;
+    rc = batch_add(ix, doc, seq);
+    if (!rc) rc = ngi_idmap_put(&ix->session, id->value, id->value_len, seq,
+                                false);
+    if (rc) {
+        ngi_error_set(&ix->err, rc, "%s", ng_strerror(rc));
+        return ngi_writer_fail(ix, rc); /* batch and map may disagree now */
+    }
+    ix->seq++;
+    ix->counts.added++;
+    ix->counts.replaced += replaced;
+    const ngi_batch *b = ix->cur;
+    if (b->n_docs >= BATCH_DOCS || b->bytes.len >= ix->batch_bytes) {
+        if ((rc = ngi_workers_submit(ix))) return ngi_writer_fail(ix, rc);
+    }
+    return 0;
+}
+
+int ng_index_delete(ng_index *ix, const char *id, size_t id_len) {
+    int rc = usable(ix);
+    if (rc) return rc;
+    if (!id || !id_len || id_len > NG_MAX_ID_BYTES)
+        return ngi_error_set(&ix->err, NG_EINVAL, "bad id");
+    bool existed = exists(ix, id, id_len);
+    rc = ngi_idmap_put(&ix->session, id, id_len, ix->seq, true);
+    if (rc) return ngi_error_set(&ix->err, rc, "%s", ng_strerror(rc));
+    ix->seq++;
+    ix->counts.deleted += existed;
+    return 0;
+}
+
+int ng_index_commit(ng_index *ix) {
+    int rc = usable(ix);
+    if (rc) return rc;
+    rc = ngi_writer_commit(ix);
+    return rc ? ngi_writer_fail(ix, rc) : 0;
+}
+
+int ng_index_merge(ng_index *ix) {
+    int rc = usable(ix);
+    if (rc) return rc;
+    rc = ngi_writer_commit(ix);
+    if (!rc) rc = ngi_writer_merge_all(ix);
+    return rc ? ngi_writer_fail(ix, rc) : 0;
+}
