@@ -1,0 +1,538 @@
+/*
+ * search.c — ng_search: evaluates the query segment by segment with global
+ * doc ids, keeps the top k in a min-heap, and prunes with block-max
+ * MaxScore (rank-safe: same documents and scores as the exhaustive path,
+ * which stays for tests, --explain, --sort date and counting).
+ *
+ * Tie rule (both paths): higher score first, then lower global doc id.
+ * Documents are visited in increasing global id, so a later document can
+ * only enter a full heap with a score strictly above the threshold; a
+ * bound <= threshold therefore prunes safely. Scores are always summed in
+ * one canonical order (MUST children, then SHOULD children, query order),
+ * whichever path found the document, so both paths give identical doubles.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/date.h"
+#include "search.h"
+
+#define SLACK NGI_SLACK
+
+/* ---- top-k heap ------------------------------------------------------------ */
+
+static int better(const ngi_hitent *a, const ngi_hitent *b, int by_date) {
+    if (by_date && a->date != b->date) return a->date > b->date;
+    if (a->score != b->score) return a->score > b->score;
+    return a->doc < b->doc;
+}
+
+/* Min-heap on "better": the root is the worst kept hit. */
+static void sift_down(ngi_topk *h, size_t i) {
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        if (l < h->n && better(&h->e[w], &h->e[l], h->by_date)) w = l;
+        if (r < h->n && better(&h->e[w], &h->e[r], h->by_date)) w = r;
+        if (w == i) return;
+        ngi_hitent t = h->e[i];
+        h->e[i] = h->e[w];
+        h->e[w] = t;
+        i = w;
+    }
+}
+
+static void sift_up(ngi_topk *h, size_t i) {
+    while (i) {
+        size_t p = (i - 1) / 2;
+        if (!better(&h->e[p], &h->e[i], h->by_date)) return;
+        ngi_hitent t = h->e[i];
+        h->e[i] = h->e[p];
+        h->e[p] = t;
+        i = p;
+    }
+}
+
+/* Offers a hit; returns 1 when the heap changed. */
+static int topk_push(ngi_topk *h, const ngi_hitent *x) {
+    if (h->k == 0) return 0;
+    if (h->n < h->k) {
+        h->e[h->n++] = *x;
+        sift_up(h, h->n - 1);
+        return 1;
+    }
+    if (!better(x, &h->e[0], h->by_date)) return 0;
+    h->e[0] = *x;
+    sift_down(h, 0);
+    return 1;
+}
+
+/* Threshold for pruning: -1 until the heap is full (scores are >= 0). */
+static double topk_theta(const ngi_topk *h) {
+    return h->k && h->n == h->k ? h->e[0].score : -1.0;
+}
+
+/* ---- per-segment evaluation state ------------------------------------------- */
+
+typedef struct seval {
+    ngi_sctx *c;           /* search context */
+    ngi_topk *h;           /* shared heap */
+    ngi_it *root;          /* root group */
+    ngi_it *filter;        /* --since/--until filter, or NULL */
+    uint32_t base;         /* global id of local doc 0 */
+    uint32_t si;           /* segment index */
+    double *cm, *cs;       /* contributions of MUST / SHOULD children */
+    uint8_t *ms;           /* SHOULD child matched */
+    uint32_t *order;       /* SHOULD children sorted by ub */
+    double *pref;          /* prefix sums of ub in that order */
+    uint32_t *rank, *hp, *at, *set; /* disjunction scratch (orstate) */
+} seval;
+
+static int doc_ok(seval *v, uint32_t d) {
+    if (ngi_segment_is_deleted(v->c->seg, d)) return 0;
+    if (v->filter) {
+        ngi_it_advance(v->filter, d);
+        if (v->filter->doc != d) return 0;
+    }
+    ngi_it *g = v->root;
+    for (uint32_t i = 0; g->need_should && i < g->n_must; i++) {
+        ngi_it_advance(g->must[i], d); /* date filters of the root */
+        if (g->must[i]->doc != d) return 0;
+    }
+    for (uint32_t i = 0; i < g->n_not; i++) {
+        ngi_it_advance(g->nots[i], d);
+        if (g->nots[i]->doc == d) return 0;
+    }
+    return 1;
+}
+
+/* The canonical score from the recorded contributions. */
+static double canonical(const seval *v) {
+    const ngi_it *g = v->root;
+    double s = 0.0;
+    for (uint32_t i = 0; i < g->n_must; i++) s += v->cm[i];
+    for (uint32_t i = 0; i < g->n_should; i++)
+        if (v->ms[i]) s += v->cs[i];
+    return s;
+}
+
+static int push(seval *v, uint32_t d, double score) {
+    ngi_hitent e = {score, v->base + d, NGI_NO_DATE, v->si, d};
+    if (v->h->by_date) e.date = ngi_segment_doc_date(v->c->seg, d);
+    return topk_push(v->h, &e);
+}
+
+/* Lets each root child skip matches whose own score cannot lift the
+ * document above theta even with every other child at its bound. */
+static void set_floors(seval *v, double theta, double total) {
+    ngi_it *g = v->root;
+    for (uint32_t i = 0; i < g->n_must; i++)
+        g->must[i]->floor = theta < 0 ? -1.0
+            : theta / SLACK - (total - g->must[i]->ub) * SLACK;
+    for (uint32_t i = 0; i < g->n_should; i++)
+        g->should[i]->floor = theta < 0 ? -1.0
+            : theta / SLACK - (total - g->should[i]->ub) * SLACK;
+}
+
+/* ---- exhaustive ------------------------------------------------------------- */
+
+static void eval_exhaustive(seval *v, const ngi_search_plan *p, int score,
+                            uint64_t *count) {
+    ngi_it *r = v->root;
+    for (; r->doc != NGI_DOC_END && !v->c->err; ngi_it_next(r)) {
+        uint32_t d = r->doc;
+        if (ngi_segment_is_deleted(v->c->seg, d)) continue;
+        if (v->filter) {
+            ngi_it_advance(v->filter, d);
+            if (v->filter->doc != d) continue;
+        }
+        (*count)++;
+        if (p->on_match) p->on_match(p->arg, v->c->seg, d);
+        if (score) push(v, d, ngi_it_score(r));
+    }
+}
+
+/* ---- block-max MaxScore, disjunction (no MUST child) -------------------------- */
+
+static void sort_by_ub(seval *v) {
+    ngi_it *g = v->root;
+    for (uint32_t i = 0; i < g->n_should; i++) {
+        uint32_t j = i;
+        while (j && g->should[v->order[j - 1]]->ub > g->should[i]->ub) {
+            v->order[j] = v->order[j - 1];
+            j--;
+        }
+        v->order[j] = i;
+    }
+    double s = 0.0;
+    for (uint32_t i = 0; i < g->n_should; i++)
+        v->pref[i] = s += g->should[v->order[i]]->ub;
+}
+
+/* Range check over the essential lists: skips whole blocks whose bounds
+ * cannot beat theta. Returns 1 when it moved the cursors. */
+static int skip_blocks(seval *v, uint32_t fe, double theta, int *done) {
+    ngi_it *g = v->root;
+    double bsum = fe ? v->pref[fe - 1] : 0.0;
+    uint32_t bmin = NGI_DOC_END;
+    for (uint32_t i = fe; i < g->n_should; i++) {
+        ngi_it *e = g->should[v->order[i]];
+        if (e->doc == NGI_DOC_END) continue;
+        uint32_t be = ngi_it_shallow(e, e->doc);
+        bsum += e->blk_ub;
+        bmin = NGI_MIN(bmin, be);
+    }
+    if (bsum * SLACK > theta) return 0;
+    if (bmin == NGI_DOC_END) {
+        *done = 1;
+        return 1;
+    }
+    for (uint32_t i = fe; i < g->n_should; i++)
+        ngi_it_advance(g->should[v->order[i]], bmin + 1);
+    return 1;
+}
+
+/* Disjunctions wider than this keep their essential children in a heap
+ * by doc (prefix expansions); narrower ones scan them linearly. */
+#define WIDE 16
+
+/* Per-segment state of the disjunction. */
+typedef struct orstate {
+    uint32_t n;       /* SHOULD children */
+    uint32_t fe;      /* rank (in v->order) of the first essential child */
+    uint32_t *rank;   /* child -> rank */
+    uint32_t *hp;     /* wide: heap of essential children, by doc */
+    uint32_t hn;      /* entries in hp */
+    uint32_t *at;     /* essential children at the candidate */
+    uint32_t na;      /* entries in at */
+    uint32_t *set;    /* children whose v->ms flag is set */
+    uint32_t nset;    /* entries in set */
+    int wide;         /* heap mode */
+} orstate;
+
+static uint32_t child_doc(const seval *v, uint32_t c) {
+    return v->root->should[c]->doc;
+}
+
+static void hp_down(seval *v, orstate *o, uint32_t i) {
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < o->hn && child_doc(v, o->hp[l]) < child_doc(v, o->hp[m])) m = l;
+        if (r < o->hn && child_doc(v, o->hp[r]) < child_doc(v, o->hp[m])) m = r;
+        if (m == i) return;
+        uint32_t t = o->hp[i];
+        o->hp[i] = o->hp[m];
+        o->hp[m] = t;
+        i = m;
+    }
+}
+
+static void hp_push(seval *v, orstate *o, uint32_t c) {
+    uint32_t i = o->hn++;
+    o->hp[i] = c;
+    while (i && child_doc(v, o->hp[(i - 1) / 2]) > child_doc(v, o->hp[i])) {
+        uint32_t p = (i - 1) / 2, t = o->hp[p];
+        o->hp[p] = o->hp[i];
+        o->hp[i] = t;
+        i = p;
+    }
+}
+
+static uint32_t hp_pop(seval *v, orstate *o) {
+    uint32_t c = o->hp[0];
+    o->hp[0] = o->hp[--o->hn];
+    hp_down(v, o, 0);
+    return c;
+}
+
+/* The next candidate: the smallest doc among the essential children, and
+ * in o->at the essential children positioned on it. */
+static uint32_t gather(seval *v, orstate *o) {
+    uint32_t d = NGI_DOC_END;
+    o->na = 0;
+    if (!o->wide) {
+        for (uint32_t i = o->fe; i < o->n; i++)
+            d = NGI_MIN(d, child_doc(v, v->order[i]));
+        for (uint32_t i = o->fe; d != NGI_DOC_END && i < o->n; i++)
+            if (child_doc(v, v->order[i]) == d) o->at[o->na++] = v->order[i];
+        return d;
+    }
+    while (o->hn && (o->rank[o->hp[0]] < o->fe || o->na == 0 ||
+                     child_doc(v, o->hp[0]) == d)) {
+        uint32_t c = hp_pop(v, o);
+        if (o->rank[c] < o->fe) continue; /* became non-essential */
+        d = child_doc(v, c);
+        o->at[o->na++] = c;
+    }
+    return d;
+}
+
+/* Moves the children at the candidate past it. */
+static void release(seval *v, orstate *o) {
+    for (uint32_t i = 0; i < o->nset; i++) v->ms[o->set[i]] = 0;
+    o->nset = 0;
+    for (uint32_t i = 0; i < o->na; i++) {
+        uint32_t c = o->at[i];
+        ngi_it_next(v->root->should[c]);
+        if (o->wide && child_doc(v, c) != NGI_DOC_END && o->rank[c] >= o->fe)
+            hp_push(v, o, c);
+    }
+}
+
+/* A bound on d's score without its length: each essential term at d with
+ * its tf and its block's smallest length, the rest at their bounds. */
+static double tf_bound(seval *v, orstate *o, uint32_t d) {
+    double b = o->fe ? v->pref[o->fe - 1] : 0.0;
+    for (uint32_t i = 0; i < o->na; i++) {
+        ngi_it *e = v->root->should[o->at[i]];
+        ngi_it_shallow(e, d);
+        if (e->kind == NGI_Q_TERM && !e->field)
+            b += ngi_bm25(e->A, e->cur->freq, e->blk_kmin);
+        else
+            b += e->blk_ub;
+    }
+    return b;
+}
+
+static double take(seval *v, orstate *o, uint32_t c) {
+    v->cs[c] = ngi_it_score(v->root->should[c]);
+    v->ms[c] = 1;
+    o->set[o->nset++] = c;
+    return v->cs[c];
+}
+
+/* Scores candidate d: essential lists first, then the non-essential ones
+ * from the largest bound down while the doc can still beat theta. */
+static int score_candidate(seval *v, orstate *o, uint32_t d, double theta,
+                           double *out) {
+    if (theta >= 0 && tf_bound(v, o, d) * SLACK <= theta) return 0;
+    double s = 0.0;
+    for (uint32_t i = 0; i < o->na; i++) s += take(v, o, o->at[i]);
+    for (uint32_t i = o->fe; i-- > 0;) {
+        if ((s + v->pref[i]) * SLACK <= theta) return 0;
+        uint32_t c = v->order[i];
+        ngi_it_advance(v->root->should[c], d);
+        if (child_doc(v, c) == d) s += take(v, o, c);
+    }
+    if (s * SLACK <= theta) return 0;
+    *out = canonical(v);
+    return 1;
+}
+
+static void or_setup(seval *v, orstate *o) {
+    ngi_it *g = v->root;
+    *o = (orstate){.n = g->n_should, .rank = v->rank, .hp = v->hp,
+                   .at = v->at, .set = v->set, .wide = g->n_should > WIDE};
+    for (uint32_t i = 0; i < g->n_must; i++) v->cm[i] = 0.0; /* filters */
+    memset(v->ms, 0, o->n);
+    sort_by_ub(v);
+    for (uint32_t i = 0; i < o->n; i++) o->rank[v->order[i]] = i;
+    double theta = topk_theta(v->h);
+    while (o->fe < o->n && v->pref[o->fe] * SLACK <= theta) o->fe++;
+    set_floors(v, theta, v->pref[o->n - 1]);
+    for (uint32_t i = o->fe; o->wide && i < o->n; i++)
+        if (child_doc(v, v->order[i]) != NGI_DOC_END) hp_push(v, o, v->order[i]);
+}
+
+static void eval_or(seval *v) {
+    orstate o;
+    or_setup(v, &o);
+    double theta = topk_theta(v->h);
+    while (o.fe < o.n && !v->c->err) {
+        if (theta >= 0 && !o.wide) {
+            int done = 0;
+            if (skip_blocks(v, o.fe, theta, &done)) {
+                if (done) break;
+                continue;
+            }
+        }
+        uint32_t d = gather(v, &o);
+        if (d == NGI_DOC_END) break;
+        double s;
+        if (doc_ok(v, d) && score_candidate(v, &o, d, theta, &s) &&
+            push(v, d, s)) {
+            theta = topk_theta(v->h);
+            while (o.fe < o.n && v->pref[o.fe] * SLACK <= theta) o.fe++;
+            set_floors(v, theta, v->pref[o.n - 1]);
+        }
+        release(v, &o);
+    }
+}
+
+/* ---- block-max MaxScore with required children ----------------------------------- */
+
+/* Next doc >= d where every MUST child matches, skipping blocks whose
+ * bounds (plus every optional bound) cannot beat theta. */
+static uint32_t next_conj(seval *v, uint32_t d, double opt_ub) {
+    ngi_it *g = v->root;
+    while (d != NGI_DOC_END && !v->c->err) {
+        ngi_it *lead = g->mlead[0];
+        ngi_it_advance(lead, d);
+        d = lead->doc;
+        if (d == NGI_DOC_END) break;
+        double theta = topk_theta(v->h);
+        if (theta >= 0) {
+            double bsum = opt_ub;
+            uint32_t bmin = NGI_DOC_END;
+            for (uint32_t i = 0; i < g->n_must; i++) {
+                uint32_t be = ngi_it_shallow(g->mlead[i], d);
+                bsum += g->mlead[i]->blk_ub;
+                bmin = NGI_MIN(bmin, be);
+            }
+            if (bsum * SLACK <= theta) {
+                d = bmin == NGI_DOC_END ? NGI_DOC_END : bmin + 1;
+                continue;
+            }
+        }
+        uint32_t j = 1;
+        for (; j < g->n_must; j++) {
+            ngi_it_advance(g->mlead[j], d);
+            if (g->mlead[j]->doc != d) break;
+        }
+        if (j == g->n_must) return d;
+        d = g->mlead[j]->doc;
+    }
+    return NGI_DOC_END;
+}
+
+/* A bound on d's score without its length (see tf_bound). */
+static double conj_tf_bound(seval *v, uint32_t d, double opt_ub) {
+    ngi_it *g = v->root;
+    double b = opt_ub;
+    for (uint32_t i = 0; i < g->n_must; i++) {
+        ngi_it *m = g->must[i];
+        ngi_it_shallow(m, d);
+        if (m->kind == NGI_Q_TERM && !m->field)
+            b += ngi_bm25(m->A, m->cur->freq, m->blk_kmin);
+        else
+            b += m->blk_ub;
+    }
+    return b;
+}
+
+static int score_conj(seval *v, uint32_t d, double theta, double *out) {
+    ngi_it *g = v->root;
+    double opt_ub = g->n_should ? v->pref[g->n_should - 1] : 0.0;
+    if (theta >= 0 && conj_tf_bound(v, d, opt_ub) * SLACK <= theta) return 0;
+    double s = 0.0;
+    for (uint32_t i = 0; i < g->n_must; i++) s += v->cm[i] = ngi_it_score(g->must[i]);
+    memset(v->ms, 0, g->n_should);
+    /* optional children by decreasing bound; pref holds suffix sums */
+    for (uint32_t k = g->n_should; k-- > 0;) {
+        double rest = v->pref[k];
+        if ((s + rest) * SLACK <= theta) return 0;
+        uint32_t o = v->order[k];
+        ngi_it_advance(g->should[o], d);
+        if (g->should[o]->doc != d) continue;
+        v->cs[o] = ngi_it_score(g->should[o]);
+        v->ms[o] = 1;
+        s += v->cs[o];
+    }
+    if (s * SLACK <= theta) return 0;
+    *out = canonical(v);
+    return 1;
+}
+
+static void eval_and(seval *v) {
+    ngi_it *g = v->root;
+    sort_by_ub(v); /* pref[k] = sum of the k+1 smallest optional bounds */
+    double opt_ub = g->n_should ? v->pref[g->n_should - 1] : 0.0;
+    double req_ub = 0.0;
+    for (uint32_t i = 0; i < g->n_must; i++) req_ub += g->must[i]->ub;
+    uint32_t d = 0;
+    set_floors(v, topk_theta(v->h), req_ub + opt_ub);
+    while (!v->c->err) {
+        double theta = topk_theta(v->h);
+        if (theta >= 0 && (req_ub + opt_ub) * SLACK <= theta) break;
+        d = next_conj(v, d, opt_ub);
+        if (d == NGI_DOC_END) break;
+        double s;
+        if (doc_ok(v, d) && score_conj(v, d, theta, &s) && push(v, d, s))
+            set_floors(v, topk_theta(v->h), req_ub + opt_ub);
+        d++;
+    }
+}
+
+/* ---- driver --------------------------------------------------------------------- */
+
+static int seval_alloc(seval *v, const ng_query *q) {
+    size_t n = q->n_nodes ? q->n_nodes : 1;
+    v->cm = ngi_calloc(n, sizeof *v->cm);
+    v->cs = ngi_calloc(n, sizeof *v->cs);
+    v->ms = ngi_calloc(n, 1);
+    v->order = ngi_calloc(n, sizeof *v->order);
+    v->pref = ngi_calloc(n, sizeof *v->pref);
+    v->rank = ngi_calloc(n, sizeof *v->rank);
+    v->hp = ngi_calloc(n, sizeof *v->hp);
+    v->at = ngi_calloc(n, sizeof *v->at);
+    v->set = ngi_calloc(n, sizeof *v->set);
+    return v->cm && v->cs && v->ms && v->order && v->pref && v->rank &&
+           v->hp && v->at && v->set ? 0 : NG_ENOMEM;
+}
+
+static void seval_free(seval *v) {
+    ngi_free(v->cm);
+    ngi_free(v->cs);
+    ngi_free(v->ms);
+    ngi_free(v->order);
+    ngi_free(v->pref);
+    ngi_free(v->rank);
+    ngi_free(v->hp);
+    ngi_free(v->at);
+    ngi_free(v->set);
+}
+
+/* Builds the root (and filter) of segment si; 0 with v->root NULL when
+ * nothing there can match. */
+static int seval_build(seval *v, uint32_t si, const ngi_search_plan *p) {
+    int rc = ngi_sctx_build(v->c, si, &v->root);
+    v->si = si;
+    v->base = v->c->snap->seg_base[si];
+    v->filter = NULL;
+    if (rc || !v->root) return rc;
+    if (p->since != INT32_MIN || p->until != INT32_MAX) {
+        rc = ngi_sctx_date_filter(v->c, p->since, p->until, &v->filter);
+        if (!rc && !v->filter) v->root = NULL;
+    }
+    return rc;
+}
+
+int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h,
+                   uint64_t *total) {
+    seval v = {.c = c, .h = h};
+    int rc = seval_alloc(&v, c->q);
+    *total = 0;
+    int idle = h->k == 0 && !p->count && !p->on_match; /* nothing asked */
+    for (uint32_t si = 0; !rc && !idle && si < c->snap->n_segs; si++) {
+        if ((rc = seval_build(&v, si, p)) || !v.root) continue;
+        uint64_t n = 0;
+        int exhaustive = p->exhaustive || h->by_date || h->k == 0;
+        if (exhaustive)
+            eval_exhaustive(&v, p, h->k > 0, &n);
+        else if (v.root->n_must && !v.root->need_should)
+            eval_and(&v);
+        else
+            eval_or(&v);
+        if (p->count && !exhaustive) {
+            if ((rc = seval_build(&v, si, p)) || !v.root) continue;
+            eval_exhaustive(&v, p, 0, &n);
+        }
+        *total += n;
+        rc = c->err;
+    }
+    seval_free(&v);
+    return rc ? rc : c->err;
+}
+
+static int cmp_hits_score(const void *a, const void *b) {
+    const ngi_hitent *x = a, *y = b;
+    return better(x, y, 0) ? -1 : better(y, x, 0) ? 1 : 0;
+}
+
+static int cmp_hits_date(const void *a, const void *b) {
+    const ngi_hitent *x = a, *y = b;
+    return better(x, y, 1) ? -1 : better(y, x, 1) ? 1 : 0;
+}
+
+void ngi_topk_sort(ngi_topk *h) {
+    qsort(h->e, h->n, sizeof *h->e, h->by_date ? cmp_hits_date : cmp_hits_score);
+}

@@ -1,0 +1,973 @@
+/*
+ * Unit tests of the search engine (lib/query): an oracle that scores BM25
+ * naively from the analyzer's tokens and must agree with ng_search to
+ * 1e-5; pruned top-k equal to exhaustive top-k on thousands of random
+ * queries over a multi-segment index with deletions; phrase and proximity
+ * edge cases; field restrictions; dates, counts and timelines; snippets;
+ * several threads searching one reader.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common/date.h"
+#include "common/fault.h"
+#include "query/query.h"
+
+/* ---- temporary index directories ------------------------------------- */
+
+static void rm_rf(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    char path[4096];
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static char *make_tmp(void) {
+    char *t = strdup("/tmp/ng-query-test-XXXXXX");
+    assert_non_null(mkdtemp(t));
+    return t;
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+typedef struct tdoc {
+    char id[32];
+    char *title;
+    char *body;
+    char date[11]; /* "" = none */
+    int deleted;
+} tdoc;
+
+static void add_doc(ng_index *ix, const tdoc *d) {
+    ng_field f[4];
+    size_t n = 0;
+    f[n++] = (ng_field){"id", d->id, strlen(d->id), NG_FIELD_ID};
+    if (d->title) f[n++] = (ng_field){"title", d->title, strlen(d->title), NG_FIELD_TITLE};
+    if (d->body) f[n++] = (ng_field){"body", d->body, strlen(d->body), NG_FIELD_BODY};
+    if (d->date[0]) f[n++] = (ng_field){"date", d->date, 10, NG_FIELD_DATE};
+    ng_document doc = {f, n};
+    int rc = ng_index_add(ix, &doc);
+    if (rc) fail_msg("add %s: %s", d->id, ng_index_errmsg(ix));
+}
+
+/* Indexes docs, committing every `every` documents (several segments). */
+static ng_reader *build_index(const char *dir, tdoc *docs, size_t n,
+                              size_t every) {
+    ng_index_options o;
+    ng_index_options_init(&o);
+    o.threads = 1;
+    ng_index *ix = NULL;
+    int rc = ng_index_open(&ix, dir, &o);
+    if (rc) fail_msg("open: %s", ix ? ng_index_errmsg(ix) : ng_strerror(rc));
+    for (size_t i = 0; i < n; i++) {
+        add_doc(ix, &docs[i]);
+        if (every && (i + 1) % every == 0) assert_int_equal(ng_index_commit(ix), 0);
+    }
+    assert_int_equal(ng_index_commit(ix), 0);
+    for (size_t i = 0; i < n; i++)
+        if (docs[i].deleted)
+            assert_int_equal(ng_index_delete(ix, docs[i].id, strlen(docs[i].id)), 0);
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ng_reader *r = NULL;
+    rc = ng_reader_open(&r, dir);
+    if (rc) fail_msg("reader: %s", r ? ng_reader_errmsg(r) : ng_strerror(rc));
+    return r;
+}
+
+/* ---- generated corpus ---------------------------------------------------- */
+
+static unsigned rnd(unsigned *s) {
+    *s = *s * 1103515245u + 12345u;
+    return (*s >> 8) & 0xffffff;
+}
+
+#define VOCAB 600
+static char vocab[VOCAB][16];
+
+static void make_vocab(void) {
+    static const char *syl[] = {"ka", "lo", "mi", "ru", "te", "zan", "po",
+                                "vel", "qui", "dor", "sa", "bex"};
+    unsigned s = 7;
+    for (int i = 0; i < VOCAB; i++) {
+        int n = 2 + (int)(rnd(&s) % 3);
+        vocab[i][0] = 0;
+        for (int j = 0; j < n; j++) strcat(vocab[i], syl[rnd(&s) % 12]);
+        char num[8];
+        snprintf(num, sizeof num, "%c", 'a' + i % 26); /* distinct-ish */
+        strcat(vocab[i], num);
+    }
+}
+
+/* Zipf-ish: small indexes are much more frequent. */
+static const char *zipf_word(unsigned *s) {
+    double u = (rnd(s) + 1) / 16777217.0;
+    int i = (int)(pow(VOCAB, u)) - 1;
+    if (i < 0) i = 0;
+    if (i >= VOCAB) i = VOCAB - 1;
+    return vocab[i];
+}
+
+static char *random_text(unsigned *s, int n) {
+    size_t cap = (size_t)n * 20 + 1, len = 0;
+    char *t = malloc(cap);
+    t[0] = 0;
+    for (int i = 0; i < n; i++) {
+        const char *w = rnd(s) % 9 == 0 ? "the" : zipf_word(s);
+        len += (size_t)snprintf(t + len, cap - len, "%s%s", i ? " " : "", w);
+    }
+    return t;
+}
+
+static tdoc *make_docs(size_t n, unsigned seed, int deletions) {
+    tdoc *d = calloc(n, sizeof *d);
+    unsigned s = seed;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(d[i].id, sizeof d[i].id, "doc%zu", i);
+        d[i].title = rnd(&s) % 10 ? random_text(&s, 2 + (int)(rnd(&s) % 6)) : NULL;
+        d[i].body = random_text(&s, (int)(rnd(&s) % 120));
+        if (rnd(&s) % 5)
+            ngi_date_format(ngi_days_from_civil(2025, 1, 1) + (int32_t)(rnd(&s) % 200), d[i].date);
+        d[i].deleted = deletions && rnd(&s) % 13 == 0;
+    }
+    return d;
+}
+
+static void free_docs(tdoc *d, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        free(d[i].title);
+        free(d[i].body);
+    }
+    free(d);
+}
+
+/* ---- naive model: analysed tokens per doc ----------------------------------- */
+
+typedef struct ntok {
+    char term[64];
+    uint32_t pos;
+} ntok;
+
+typedef struct ndoc {
+    ntok *t;
+    size_t n, cap;
+    uint32_t title_end;
+    uint32_t last;
+} ndoc;
+
+static int naive_tok(void *ctx, const ng_token *t) {
+    ndoc *d = ctx;
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->t = realloc(d->t, d->cap * sizeof *d->t);
+    }
+    snprintf(d->t[d->n].term, sizeof d->t[d->n].term, "%.*s", (int)t->term_len, t->term);
+    d->t[d->n++].pos = t->position;
+    d->last = t->position;
+    return 0;
+}
+
+/* The title from position 0, the body from last title position + 2. */
+static ndoc *naive_build(ng_analyzer *a, const tdoc *docs, size_t n) {
+    ndoc *nd = calloc(n, sizeof *nd);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t next = 0;
+        if (docs[i].title) {
+            size_t before = nd[i].n;
+            ng_analyzer_tokenize(a, docs[i].title, strlen(docs[i].title), 0, naive_tok, &nd[i]);
+            if (nd[i].n > before) next = nd[i].last + 2;
+        }
+        nd[i].title_end = next;
+        if (docs[i].body)
+            ng_analyzer_tokenize(a, docs[i].body, strlen(docs[i].body), next, naive_tok, &nd[i]);
+    }
+    return nd;
+}
+
+static void naive_free(ndoc *nd, size_t n) {
+    for (size_t i = 0; i < n; i++) free(nd[i].t);
+    free(nd);
+}
+
+typedef struct nstats {
+    double N, avgdl;
+} nstats;
+
+static nstats naive_stats(const ndoc *nd, size_t n) {
+    double tot = 0;
+    for (size_t i = 0; i < n; i++) tot += (double)nd[i].n;
+    return (nstats){(double)n, tot / (double)n};
+}
+
+static uint32_t naive_tf(const ndoc *d, const char *term) {
+    uint32_t tf = 0;
+    for (size_t i = 0; i < d->n; i++) tf += !strcmp(d->t[i].term, term);
+    return tf;
+}
+
+static double naive_idf(const ndoc *nd, size_t n, const char *term) {
+    double df = 0;
+    for (size_t i = 0; i < n; i++) df += naive_tf(&nd[i], term) > 0;
+    return log(1 + ((double)n - df + 0.5) / (df + 0.5));
+}
+
+static double naive_bm25(double idf, double tf, double dl, nstats st) {
+    double k1 = 0.9, b = 0.4;
+    return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / st.avgdl));
+}
+
+/* Occurrences of an exact phrase (terms at positions rel) in d. */
+static uint32_t naive_phrase_tf(const ndoc *d, char terms[][64],
+                                const uint32_t *rel, int n) {
+    uint32_t c = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (strcmp(d->t[i].term, terms[0])) continue;
+        uint32_t s = d->t[i].pos;
+        int ok = 1;
+        for (int w = 1; w < n && ok; w++) {
+            int found = 0;
+            for (size_t j = 0; j < d->n; j++)
+                found |= d->t[j].pos == s + rel[w] && !strcmp(d->t[j].term, terms[w]);
+            ok = found;
+        }
+        if (ok && (s < d->title_end) != (s + rel[n - 1] < d->title_end)) ok = 0;
+        c += (uint32_t)ok;
+    }
+    return c;
+}
+
+/* ---- running searches ------------------------------------------------------- */
+
+typedef struct hitv {
+    char id[32];
+    double score;
+} hitv;
+
+static size_t run_search(ng_reader *r, const char *q, unsigned qflags,
+                         size_t k, unsigned sflags, hitv *out,
+                         int64_t *total) {
+    ng_query *qq = NULL;
+    int rc = ng_query_parse(&qq, r, q, strlen(q), qflags);
+    if (rc) fail_msg("parse '%s': %s", q, qq ? ng_query_errmsg(qq) : ng_strerror(rc));
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.k = k;
+    o.flags = sflags;
+    ng_results *res = NULL;
+    rc = ng_search(r, qq, &o, &res);
+    if (rc) fail_msg("search '%s': %s", q, res ? ng_results_errmsg(res) : ng_strerror(rc));
+    size_t n = ng_results_count(res);
+    for (size_t i = 0; i < n; i++) {
+        const ng_hit *h = ng_results_hit(res, i);
+        snprintf(out[i].id, sizeof out[i].id, "%s", h->id);
+        out[i].score = h->score;
+        if (i) assert_true(out[i - 1].score >= out[i].score);
+    }
+    if (total) *total = ng_results_total(res);
+    ng_results_free(res);
+    ng_query_free(qq);
+    return n;
+}
+
+static int cmp_hitv_id(const void *a, const void *b) {
+    return strcmp(((const hitv *)a)->id, ((const hitv *)b)->id);
+}
+
+/* ---- (b) the oracle -------------------------------------------------------------- */
+
+#define ORACLE_DOCS 200
+
+typedef struct oracle {
+    tdoc *docs;
+    ndoc *nd;
+    nstats st;
+    ng_reader *r;
+    char *dir;
+} oracle;
+
+/* Analyzes one query word to its term (test words analyse to one). */
+static void analyse_word(ng_analyzer *a, const char *w, char out[64]) {
+    ndoc d = {0};
+    ng_analyzer_tokenize(a, w, strlen(w), 0, naive_tok, &d);
+    assert_int_equal(d.n, 1);
+    snprintf(out, 64, "%s", d.t[0].term);
+    free(d.t);
+}
+
+typedef enum { Q_OR, Q_AND, Q_PHRASE, Q_NOT, Q_TITLE } qtype;
+
+/* tf of term in the title only (positions before title_end). */
+static uint32_t naive_title_tf(const ndoc *d, const char *term) {
+    uint32_t tf = 0;
+    for (size_t i = 0; i < d->n; i++)
+        tf += d->t[i].pos < d->title_end && !strcmp(d->t[i].term, term);
+    return tf;
+}
+
+/* Naive evaluation; returns matches into out (score per doc). */
+static size_t naive_eval(const oracle *o, qtype t, char terms[][64], int nt,
+                         const uint32_t *rel, hitv *out) {
+    size_t m = 0;
+    for (size_t i = 0; i < ORACLE_DOCS; i++) {
+        const ndoc *d = &o->nd[i];
+        double dl = (double)d->n, s = 0;
+        int matched = 0, all = 1;
+        if (t == Q_TITLE) {
+            /* title:w — tf in the title, idf and dl as usual */
+            uint32_t tf = naive_title_tf(d, terms[0]);
+            if (!tf) continue;
+            s = naive_bm25(naive_idf(o->nd, ORACLE_DOCS, terms[0]), tf, dl, o->st);
+            matched = 1;
+        } else if (t == Q_PHRASE) {
+            uint32_t tf = naive_phrase_tf(d, terms, rel, nt);
+            if (!tf) continue;
+            double idf = 0;
+            for (int w = 0; w < nt; w++) idf += naive_idf(o->nd, ORACLE_DOCS, terms[w]);
+            s = naive_bm25(idf, tf, dl, o->st);
+            matched = 1;
+        } else {
+            int npos = t == Q_NOT ? nt - 1 : nt;
+            for (int w = 0; w < npos; w++) {
+                uint32_t tf = naive_tf(d, terms[w]);
+                if (tf) matched = 1; else all = 0;
+                /* a repeated query term counts once per occurrence */
+                if (tf) s += naive_bm25(naive_idf(o->nd, ORACLE_DOCS, terms[w]), tf, dl, o->st);
+            }
+            if (t == Q_AND && !all) continue;
+            if (t == Q_NOT && naive_tf(d, terms[nt - 1])) continue;
+        }
+        if (!matched) continue;
+        snprintf(out[m].id, sizeof out[m].id, "%s", o->docs[i].id);
+        out[m++].score = s;
+    }
+    return m;
+}
+
+static void oracle_query(const oracle *o, ng_analyzer *a, unsigned *s) {
+    qtype t = (qtype)(rnd(s) % 5);
+    char q[512] = "", terms[8][64];
+    uint32_t rel[8] = {0};
+    int nt = 0;
+    if (t == Q_PHRASE) {
+        /* a phrase taken from a document body (two or three words) */
+        const tdoc *d = &o->docs[rnd(s) % ORACLE_DOCS];
+        const char *b = d->body;
+        char words[64][32];
+        int nw = 0;
+        for (const char *p = b; *p && nw < 64;) {
+            while (*p == ' ') p++;
+            const char *e = strchr(p, ' ');
+            size_t l = e ? (size_t)(e - p) : strlen(p);
+            if (!l) break;
+            snprintf(words[nw++], 32, "%.*s", (int)l, p);
+            p += l;
+        }
+        if (nw < 3) return;
+        int st = (int)(rnd(s) % (unsigned)(nw - 2)), len = 2 + (int)(rnd(s) % 2);
+        strcat(q, "\"");
+        uint32_t pos = 0;
+        for (int i = 0; i < len; i++) {
+            strcat(q, i ? " " : "");
+            strcat(q, words[st + i]);
+            if (!strcmp(words[st + i], "the")) { pos++; continue; }
+            if (nt == 0) pos = 0;
+            analyse_word(a, words[st + i], terms[nt]);
+            rel[nt++] = pos++;
+        }
+        strcat(q, "\"");
+        if (nt < 2) return;
+    } else if (t == Q_TITLE) {
+        const char *w = zipf_word(s);
+        snprintf(q, sizeof q, "title:%s", w);
+        analyse_word(a, w, terms[0]);
+        nt = 1;
+    } else {
+        nt = (t == Q_NOT ? 2 : 1) + (int)(rnd(s) % 4);
+        for (int i = 0; i < nt; i++) {
+            const char *w = zipf_word(s);
+            if (t == Q_NOT && i == nt - 1) {
+                if (nt == 1) break;
+                strcat(q, " -");
+            } else if (i) {
+                strcat(q, t == Q_AND ? " AND " : " ");
+            }
+            strcat(q, w);
+            analyse_word(a, w, terms[i]);
+        }
+        if (t == Q_NOT && nt == 1) t = Q_OR;
+    }
+    hitv want[ORACLE_DOCS], got[ORACLE_DOCS];
+    size_t nw = naive_eval(o, t, terms, nt, rel, want);
+    int64_t total;
+    size_t ng = run_search(o->r, q, 0, ORACLE_DOCS, NG_SEARCH_COUNT, got, &total);
+    if (ng != nw) fail_msg("query %s: %zu hits, naive %zu", q, ng, nw);
+    assert_int_equal(total, (int64_t)nw);
+    qsort(want, nw, sizeof *want, cmp_hitv_id);
+    qsort(got, ng, sizeof *got, cmp_hitv_id);
+    for (size_t i = 0; i < nw; i++) {
+        assert_string_equal(got[i].id, want[i].id);
+        if (fabs(got[i].score - want[i].score) > 1e-5)
+            fail_msg("query %s doc %s: score %.9f naive %.9f", q, got[i].id,
+                     got[i].score, want[i].score);
+    }
+}
+
+static void oracle_agrees_with_naive_bm25(void **state) {
+    (void)state;
+    oracle o;
+    o.dir = make_tmp();
+    o.docs = make_docs(ORACLE_DOCS, 42, 0);
+    ng_analyzer *a;
+    assert_int_equal(ng_analyzer_create(&a, "english", 0), 0);
+    o.nd = naive_build(a, o.docs, ORACLE_DOCS);
+    o.st = naive_stats(o.nd, ORACLE_DOCS);
+    o.r = build_index(o.dir, o.docs, ORACLE_DOCS, 70);
+    unsigned s = 99;
+    for (int i = 0; i < 400; i++) oracle_query(&o, a, &s);
+    ng_reader_free(o.r);
+    naive_free(o.nd, ORACLE_DOCS);
+    free_docs(o.docs, ORACLE_DOCS);
+    ng_analyzer_free(a);
+    rm_rf(o.dir);
+    free(o.dir);
+}
+
+/* ---- (c) pruned top-k equals exhaustive ------------------------------------------ */
+
+#define BIG_DOCS 3000
+
+static void random_query(unsigned *s, char *q, size_t cap, unsigned *qflags) {
+    size_t n = 0;
+    int kind = (int)(rnd(s) % 10), nt = 1 + (int)(rnd(s) % 6);
+    *qflags = kind == 1 ? NG_QUERY_ALL : 0;
+    q[0] = 0;
+    for (int i = 0; i < nt; i++) {
+        const char *pre = i ? " " : "";
+        if (kind == 2 && i) pre = " AND ";
+        if (kind == 3 && i == nt - 1 && nt > 1) pre = " -";
+        if (kind == 4 && i == 0) pre = "+";
+        if (kind == 6 && i == 0) pre = "title:";
+        if (kind == 8 && i == 0) pre = "body:";
+        n += (size_t)snprintf(q + n, cap - n, "%s%s", pre, zipf_word(s));
+    }
+    if (kind == 5)
+        n += (size_t)snprintf(q + n, cap - n, " \"%s %s\"", zipf_word(s), zipf_word(s));
+    if (kind == 7)
+        n += (size_t)snprintf(q + n, cap - n, " date:2025-02-01..2025-04-30");
+    if (kind == 9)
+        n += (size_t)snprintf(q + n, cap - n, " \"%s %s\"~3", zipf_word(s), zipf_word(s));
+    if (rnd(s) % 6 == 0) { /* a prefix: up to ~60 expansions (wide OR) */
+        static const char *pre[] = {"ka*", "lo*", "mi*", "zan*", "kalo*", "te*"};
+        n += (size_t)snprintf(q + n, cap - n, " %s", pre[rnd(s) % 6]);
+    }
+}
+
+static void pruned_equals_exhaustive(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    tdoc *docs = make_docs(BIG_DOCS, 4242, 1);
+    ng_reader *r = build_index(dir, docs, BIG_DOCS, 700);
+    ng_stats st;
+    assert_int_equal(ng_reader_stats(r, &st), 0);
+    assert_true(st.segments > 1);
+    assert_true(st.deleted > 0);
+    unsigned s = 1234;
+    static const size_t ks[] = {1, 3, 10, 10, 50, 200};
+    hitv a[200], b[200];
+    /* NG_QUERY_TEST_N: more random queries for a longer soak */
+    int nq = getenv("NG_QUERY_TEST_N") ? atoi(getenv("NG_QUERY_TEST_N")) : 3000;
+    if (getenv("NG_QUERY_TEST_SEED")) s = (unsigned)atoi(getenv("NG_QUERY_TEST_SEED"));
+    for (int i = 0; i < nq; i++) {
+        char q[512];
+        unsigned qf;
+        random_query(&s, q, sizeof q, &qf);
+        size_t k = ks[rnd(&s) % 6];
+        size_t na = run_search(r, q, qf, k, 0, a, NULL);
+        size_t nb = run_search(r, q, qf, k, NG_SEARCH_EXHAUSTIVE, b, NULL);
+        if (na != nb) fail_msg("query '%s' k=%zu: pruned %zu hits, exhaustive %zu", q, k, na, nb);
+        for (size_t j = 0; j < na; j++)
+            if (strcmp(a[j].id, b[j].id) || a[j].score != b[j].score)
+                fail_msg("query '%s' k=%zu rank %zu: pruned %s %.17g, exhaustive %s %.17g",
+                         q, k, j, a[j].id, a[j].score, b[j].id, b[j].score);
+    }
+    ng_reader_free(r);
+    free_docs(docs, BIG_DOCS);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* ---- (d) phrases, proximity, fields, dates ------------------------------------------ */
+
+static tdoc *hand_docs(size_t *n) {
+    static const char *raw[][4] = {
+        {"ny", "New York", "New York, New York is a song about New York", "2025-06-01"},
+        {"treaty", "Treaty of Good-Neighborliness",
+         "The leaders signed the Treaty of Good-Neighborliness in Astana.", "2025-06-17"},
+        {"split", "The treaty of", "Good-Neighborliness was not signed", "2025-06-20"},
+        {"boundary", "alpha beta", "gamma delta", "2025-07-02"},
+        {"zulu", "first", "this document ends with zulu", "2025-07-03"},
+        {"yankee", "second", "yankee starts this document", "2025-08-15"},
+        {"fox", "animals", "the quick brown fox jumps", "2025-08-16"},
+        {"fox2", "animals again", "a fox that was quick", ""},
+        {"astana", "Astana Declaration signed",
+         "The leaders of China, Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan "
+         "and Uzbekistan signed the Astana Declaration at the second China–Central "
+         "Asia summit in Astana on 17 June 2025.", "2025-06-17"},
+    };
+    *n = sizeof raw / sizeof raw[0];
+    tdoc *d = calloc(*n, sizeof *d);
+    for (size_t i = 0; i < *n; i++) {
+        snprintf(d[i].id, sizeof d[i].id, "%s", raw[i][0]);
+        d[i].title = strdup(raw[i][1]);
+        d[i].body = strdup(raw[i][2]);
+        snprintf(d[i].date, sizeof d[i].date, "%s", raw[i][3]);
+    }
+    return d;
+}
+
+/* The ids matching q, sorted, joined by spaces. */
+static void ids_of(ng_reader *r, const char *q, char *out, size_t cap) {
+    hitv h[64];
+    size_t n = run_search(r, q, 0, 64, 0, h, NULL);
+    qsort(h, n, sizeof *h, cmp_hitv_id);
+    out[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        strncat(out, i ? " " : "", cap - strlen(out) - 1);
+        strncat(out, h[i].id, cap - strlen(out) - 1);
+    }
+}
+
+static void expect_ids(ng_reader *r, const char *q, const char *want) {
+    char got[1024];
+    ids_of(r, q, got, sizeof got);
+    if (strcmp(got, want)) fail_msg("query %s: got [%s] want [%s]", q, got, want);
+}
+
+static void phrase_edge_cases(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    size_t n;
+    tdoc *docs = hand_docs(&n);
+    ng_reader *r = build_index(dir, docs, n, 0);
+    expect_ids(r, "\"New York, New York\"", "ny");
+    expect_ids(r, "\"York New York\"", "ny");
+    expect_ids(r, "\"Treaty of Good-Neighborliness\"", "treaty");
+    expect_ids(r, "\"Astana Declaration\"", "astana");
+    expect_ids(r, "\"beta gamma\"", "");
+    expect_ids(r, "\"zulu yankee\"", "");
+    expect_ids(r, "\"quick fox\"~1", "fox");
+    expect_ids(r, "\"fox quick\"~1", "fox");
+    expect_ids(r, "\"fox quick\"~3", "fox fox2"); /* stopwords count */
+    expect_ids(r, "\"quick fox\"~2", "fox fox2");
+    expect_ids(r, "\"quick fox\"", "");
+    expect_ids(r, "\"fox quick\"~0", "");
+    expect_ids(r, "\"brown fox\"", "fox");
+    expect_ids(r, "\"beta gamma\"~5", "");
+    /* title / body restrictions */
+    expect_ids(r, "title:york", "ny");
+    expect_ids(r, "body:treaty", "treaty");
+    expect_ids(r, "title:treaty", "split treaty");
+    expect_ids(r, "title:\"astana declaration\"", "astana");
+    expect_ids(r, "body:\"astana declaration\"", "astana");
+    expect_ids(r, "title:(alpha gamma)", "boundary");
+    expect_ids(r, "body:(alpha gamma)", "boundary");
+    expect_ids(r, "title:gamma", "");
+    /* dates */
+    expect_ids(r, "astana date:2025-06-17", "astana treaty");
+    expect_ids(r, "date:2025-07-01..2025-08-15", "boundary yankee zulu");
+    expect_ids(r, "date:2025-08-16..", "fox");
+    expect_ids(r, "fox -date:2025-08-16", "fox2");
+    expect_ids(r, "astan* -treaty", "astana");
+    /* a phrase counts its occurrences: "new york" twice in ny's body + title */
+    hitv h[4];
+    assert_int_equal(run_search(r, "\"new york\"", 0, 4, 0, h, NULL), 1);
+    assert_true(h[0].score > 0);
+    ng_reader_free(r);
+    free_docs(docs, n);
+    rm_rf(dir);
+    free(dir);
+}
+
+static void phrase_count_definition(void **state) {
+    (void)state;
+    /* "new york new york" over new@{0,2,5,7} york@{1,3,6,8}: starts 0, 5 */
+    uint32_t pn[] = {0, 2, 5, 7}, py[] = {1, 3, 6, 8};
+    const uint32_t *pos[] = {pn, py};
+    uint32_t np[] = {4, 4}, wmap[] = {0, 1, 0, 1}, wrel[] = {0, 1, 2, 3};
+    ngi_buf b = NGI_BUF_INIT;
+    assert_int_equal(ngi_phrase_count(pos, np, wmap, wrel, 4, 2, 0, 100, 0, &b), 2);
+    /* body starts at 3: "new york" at 0 (title), 5 and 7 (body); 2-3
+     * crosses the boundary */
+    assert_int_equal(ngi_phrase_count(pos, np, wmap, wrel, 2, 2, 0, 3, 0, &b), 3);
+    assert_int_equal(ngi_phrase_count(pos, np, wmap, wrel, 2, 2, 0, 3, NGI_FIELD_TITLE, &b), 1);
+    assert_int_equal(ngi_phrase_count(pos, np, wmap, wrel, 2, 2, 0, 3, NGI_FIELD_BODY, &b), 2);
+    /* proximity: a@{10} b@{5}: span 5, slop 4 ok, slop 3 not */
+    uint32_t pa[] = {10}, pb[] = {5};
+    const uint32_t *pos2[] = {pa, pb};
+    uint32_t np2[] = {1, 1}, wmap2[] = {0, 1}, wrel2[] = {0, 1};
+    assert_int_equal(ngi_phrase_count(pos2, np2, wmap2, wrel2, 2, 2, 4, 100, 0, &b), 1);
+    assert_int_equal(ngi_phrase_count(pos2, np2, wmap2, wrel2, 2, 2, 3, 100, 0, &b), 0);
+    /* never across the title/body boundary */
+    assert_int_equal(ngi_phrase_count(pos2, np2, wmap2, wrel2, 2, 2, 10, 8, 0, &b), 0);
+    ngi_buf_free(&b);
+}
+
+/* ---- counts, sort by date, timeline ----------------------------------------------- */
+
+typedef struct tl {
+    char days[64][11];
+    uint64_t counts[64];
+    int n;
+} tl;
+
+static int tl_cb(void *ctx, const char *b, uint64_t c) {
+    tl *t = ctx;
+    if (t->n == 64) return 1;
+    snprintf(t->days[t->n], 11, "%s", b);
+    t->counts[t->n++] = c;
+    return 0;
+}
+
+static void counts_dates_and_timeline(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    size_t n;
+    tdoc *docs = hand_docs(&n);
+    ng_reader *r = build_index(dir, docs, n, 4);
+    hitv h[16];
+    int64_t total;
+    assert_int_equal(run_search(r, "astana OR fox OR york", 0, 1, NG_SEARCH_COUNT, h, &total), 1);
+    assert_int_equal(total, 5);
+    /* sort by date: newest first */
+    ng_query *q;
+    assert_int_equal(ng_query_parse(&q, r, "astana OR fox OR york", 21, 0), 0);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.sort = NG_SORT_DATE;
+    o.flags = NG_SEARCH_FETCH;
+    ng_results *res;
+    assert_int_equal(ng_search(r, q, &o, &res), 0);
+    assert_int_equal(ng_results_count(res), 5);
+    assert_string_equal(ng_results_hit(res, 0)->id, "fox");
+    assert_string_equal(ng_results_hit(res, 0)->date, "2025-08-16");
+    assert_string_equal(ng_results_hit(res, 4)->id, "fox2"); /* no date: last */
+    ng_results_free(res);
+    /* --since / --until */
+    o.sort = NG_SORT_SCORE;
+    o.since = "2025-06-02";
+    o.until = "2025-06-30";
+    assert_int_equal(ng_search(r, q, &o, &res), 0);
+    assert_int_equal(ng_results_count(res), 2);
+    ng_results_free(res);
+    o.since = "2025-02-30";
+    assert_int_equal(ng_search(r, q, &o, &res), NG_EINVAL);
+    assert_null(res);
+    /* timeline by month with an empty bucket (July has only non-matches) */
+    tl t = {0};
+    assert_int_equal(ng_timeline(r, q, NULL, "month", tl_cb, &t), 0);
+    assert_int_equal(t.n, 3);
+    assert_string_equal(t.days[0], "2025-06-01");
+    assert_int_equal(t.counts[0], 3);
+    assert_string_equal(t.days[1], "2025-07-01");
+    assert_int_equal(t.counts[1], 0);
+    assert_string_equal(t.days[2], "2025-08-01");
+    assert_int_equal(t.counts[2], 1);
+    memset(&t, 0, sizeof t);
+    assert_int_equal(ng_timeline(r, q, NULL, "week", tl_cb, &t), 0);
+    assert_string_equal(t.days[0], "2025-05-26"); /* Monday before June 1 */
+    ng_query_free(q);
+    assert_int_equal(ng_query_parse(&q, r, "date:2025-06-01..2025-06-30", 27, 0), 0);
+    memset(&t, 0, sizeof t);
+    assert_int_equal(ng_timeline(r, q, NULL, "day", tl_cb, &t), 0);
+    assert_int_equal(t.n, 20);
+    assert_int_equal(t.counts[0], 1);
+    assert_int_equal(t.counts[16], 2);
+    assert_int_equal(ng_timeline(r, q, NULL, "decade", tl_cb, &t), NG_EINVAL);
+    ng_query_free(q);
+    ng_reader_free(r);
+    free_docs(docs, n);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* ---- explain and prefix limits ------------------------------------------------------ */
+
+static void explain_and_prefix_limit(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    size_t n = 1100;
+    tdoc *docs = calloc(n, sizeof *docs);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(docs[i].id, sizeof docs[i].id, "d%zu", i);
+        char b[64];
+        snprintf(b, sizeof b, "pre%zux astana", i);
+        docs[i].body = strdup(b);
+    }
+    ng_reader *r = build_index(dir, docs, n, 0);
+    ng_query *q;
+    assert_int_equal(ng_query_parse(&q, r, "pre*", 4, 0), NG_ELIMIT);
+    assert_non_null(strstr(ng_query_errmsg(q), "NG_MAX_PREFIX_EXPANSION"));
+    ng_query_free(q);
+    int prc = ng_query_parse(&q, r, "pre10* astana", 13, 0);
+    if (prc) fail_msg("pre10*: %s", ng_query_errmsg(q));
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.flags = NG_SEARCH_EXPLAIN | NG_SEARCH_COUNT;
+    ng_results *res;
+    assert_int_equal(ng_search(r, q, &o, &res), 0);
+    assert_int_equal(ng_results_total(res), (int64_t)n);
+    const ng_hit *h = ng_results_hit(res, 0);
+    assert_non_null(h->explain);
+    assert_non_null(strstr(h->explain, "idf="));
+    assert_non_null(strstr(h->explain, "term astana"));
+    assert_non_null(strstr(h->explain, "term pre10"));
+    ng_results_free(res);
+    ng_query_free(q);
+    ng_reader_free(r);
+    free_docs(docs, n);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* ---- (e) snippets --------------------------------------------------------------------- */
+
+static int valid_utf8(const unsigned char *s, size_t n) {
+    for (size_t i = 0; i < n;) {
+        size_t l = s[i] < 0x80 ? 1 : (s[i] >> 5) == 6 ? 2 : (s[i] >> 4) == 14 ? 3
+                 : (s[i] >> 3) == 30 ? 4 : 0;
+        if (!l || i + l > n) return 0;
+        for (size_t j = 1; j < l; j++)
+            if ((s[i + j] & 0xC0) != 0x80) return 0;
+        i += l;
+    }
+    return 1;
+}
+
+static void snippets_highlight_the_right_bytes(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    tdoc d[2] = {{.id = "long"}, {.id = "short"}};
+    char body[4096] = "";
+    for (int i = 0; i < 40; i++) strcat(body, "Café société naïve filler words here. ");
+    strcat(body, "Then the leaders met in Astana and signed the Astana Declaration, "
+                 "a text on trade, 北京 and energy. ");
+    for (int i = 0; i < 30; i++) strcat(body, "More filler about nothing much. ");
+    d[0].title = strdup("Summit");
+    d[0].body = strdup(body);
+    d[1].title = strdup("Astana Declaration signed");
+    d[1].body = strdup("");
+    ng_reader *r = build_index(dir, d, 2, 0);
+    ng_query *q;
+    const char *qs = "astana declaration 北京";
+    assert_int_equal(ng_query_parse(&q, r, qs, strlen(qs), 0), 0);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.flags = NG_SEARCH_SNIPPETS;
+    o.snippet_bytes = 120;
+    ng_results *res;
+    assert_int_equal(ng_search(r, q, &o, &res), 0);
+    assert_int_equal(ng_results_count(res), 2);
+    ng_analyzer *a;
+    assert_int_equal(ng_analyzer_create(&a, "english", 0), 0);
+    for (size_t i = 0; i < 2; i++) {
+        const ng_hit *h = ng_results_hit(res, i);
+        size_t len = strlen(h->snippet);
+        assert_true(valid_utf8((const unsigned char *)h->snippet, len));
+        assert_true(len <= o.snippet_bytes + 6);
+        assert_true(h->n_highlights >= 2);
+        for (size_t j = 0; j < h->n_highlights; j++) {
+            const ng_span *sp = &h->highlights[j];
+            assert_true(sp->start < sp->end && sp->end <= len);
+            ndoc t = {0};
+            ng_analyzer_tokenize(a, h->snippet + sp->start, sp->end - sp->start, 0, naive_tok, &t);
+            assert_true(t.n >= 1);
+            assert_true(!strcmp(t.t[0].term, "astana") || !strcmp(t.t[0].term, "declar") ||
+                        !strcmp(t.t[0].term, "北京"));
+            free(t.t);
+        }
+        if (!strcmp(h->id, "long")) {
+            assert_non_null(strstr(h->snippet, "Astana Declaration"));
+            assert_memory_equal(h->snippet, "\xe2\x80\xa6", 3); /* cut at the start */
+        } else {
+            assert_string_equal(h->snippet, "Astana Declaration signed");
+        }
+    }
+    ng_analyzer_free(a);
+    ng_results_free(res);
+    ng_query_free(q);
+    ng_reader_free(r);
+    free(d[0].title); free(d[0].body); free(d[1].title); free(d[1].body);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* ---- argument errors -------------------------------------------------------------------- */
+
+static void invalid_arguments(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    size_t n;
+    tdoc *docs = hand_docs(&n);
+    ng_reader *r = build_index(dir, docs, n, 0);
+    ng_query *q = NULL, *bad = NULL;
+    ng_results *res = (ng_results *)1;
+    assert_int_equal(ng_query_parse(&q, r, "fox", 3, 0), 0);
+    assert_int_equal(ng_query_parse(&bad, r, "(fox", 4, 0), NG_EQUERY);
+    assert_int_equal(ng_search(r, bad, NULL, &res), NG_EINVAL);
+    assert_null(res);
+    assert_int_equal(ng_search(NULL, q, NULL, &res), NG_EINVAL);
+    assert_int_equal(ng_search(r, q, NULL, NULL), NG_EINVAL);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.b = 2.0;
+    assert_int_equal(ng_search(r, q, &o, &res), NG_EINVAL);
+    /* per-search k1 / b change the score */
+    ng_search_options_init(&o);
+    assert_int_equal(ng_search(r, q, &o, &res), 0);
+    double s1 = ng_results_hit(res, 0)->score;
+    assert_int_equal(ng_results_total(res), -1);
+    assert_null(ng_results_hit(res, 5));
+    ng_results_free(res);
+    o.k1 = 1.2;
+    o.b = 0.75;
+    assert_int_equal(ng_search(r, q, &o, &res), 0);
+    assert_true(ng_results_hit(res, 0)->score != s1);
+    ng_results_free(res);
+    /* k = 0 with a count */
+    o.k = 0;
+    o.flags = NG_SEARCH_COUNT;
+    assert_int_equal(ng_search(r, q, &o, &res), 0);
+    assert_int_equal(ng_results_count(res), 0);
+    assert_int_equal(ng_results_total(res), 2);
+    ng_results_free(res);
+    ng_query_free(bad);
+    ng_query_free(q);
+    ng_reader_free(r);
+    free_docs(docs, n);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* ---- allocation failures ------------------------------------------------------------------ */
+
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    size_t n;
+    tdoc *docs = hand_docs(&n);
+    ng_reader *r = build_index(dir, docs, n, 4);
+    const char *qs = "\"new york\" OR astana* OR (fox AND -dog) date:2025-01-01..";
+    ng_query *q;
+    assert_int_equal(ng_query_parse(&q, r, qs, strlen(qs), 0), 0);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.flags = NG_SEARCH_SNIPPETS | NG_SEARCH_EXPLAIN | NG_SEARCH_COUNT;
+    int done = 0;
+    for (long k = 0; k < 400 && !done; k++) {
+        ng_results *res = NULL;
+        ngi_fault_alloc_after(k);
+        int rc = ng_search(r, q, &o, &res);
+        ngi_fault_alloc_after(-1);
+        if (rc == 0) {
+            assert_int_equal(ng_results_count(res), 4);
+            done = 1;
+        } else {
+            assert_int_equal(rc, NG_ENOMEM);
+        }
+        ng_results_free(res);
+    }
+    assert_true(done);
+    ng_query_free(q);
+    ng_reader_free(r);
+    free_docs(docs, n);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* ---- threads --------------------------------------------------------------------------- */
+
+typedef struct targ {
+    ng_reader *r;
+    unsigned seed;
+    int bad;
+} targ;
+
+static void *thread_main(void *p) {
+    targ *t = p;
+    for (int i = 0; i < 200; i++) {
+        char q[512];
+        unsigned qf;
+        random_query(&t->seed, q, sizeof q, &qf);
+        ng_query *qq;
+        if (ng_query_parse(&qq, t->r, q, strlen(q), qf)) { t->bad++; ng_query_free(qq); continue; }
+        ng_search_options o;
+        ng_search_options_init(&o);
+        ng_results *a, *b;
+        int ra = ng_search(t->r, qq, &o, &a);
+        o.flags = NG_SEARCH_EXHAUSTIVE;
+        int rb = ng_search(t->r, qq, &o, &b);
+        if (ra || rb || ng_results_count(a) != ng_results_count(b)) t->bad++;
+        else
+            for (size_t j = 0; j < ng_results_count(a); j++)
+                t->bad += ng_results_hit(a, j)->score != ng_results_hit(b, j)->score;
+        ng_results_free(a);
+        ng_results_free(b);
+        ng_query_free(qq);
+    }
+    return NULL;
+}
+
+static void threads_share_a_reader(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    tdoc *docs = make_docs(800, 77, 1);
+    ng_reader *r = build_index(dir, docs, 800, 300);
+    pthread_t th[3];
+    targ ta[3];
+    for (int i = 0; i < 3; i++) {
+        ta[i] = (targ){r, 100u + (unsigned)i, 0};
+        pthread_create(&th[i], NULL, thread_main, &ta[i]);
+    }
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(ta[i].bad, 0);
+    }
+    ng_reader_free(r);
+    free_docs(docs, 800);
+    rm_rf(dir);
+    free(dir);
+}
+
+int main(void) {
+    make_vocab();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(phrase_count_definition),
+        cmocka_unit_test(oracle_agrees_with_naive_bm25),
+        cmocka_unit_test(pruned_equals_exhaustive),
+        cmocka_unit_test(phrase_edge_cases),
+        cmocka_unit_test(counts_dates_and_timeline),
+        cmocka_unit_test(explain_and_prefix_limit),
+        cmocka_unit_test(snippets_highlight_the_right_bytes),
+        cmocka_unit_test(invalid_arguments),
+        cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(threads_share_a_reader),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
