@@ -20,8 +20,8 @@
 void ng_index_options_init(ng_index_options *o) {
     if (!o) return;
     memset(o, 0, sizeof *o);
-    o->k1 = 0.9;
-    o->b = 0.4;
+    o->k1 = NG_DEFAULT_K1;
+    o->b = NG_DEFAULT_B;
     o->ram_mb = 256;
     o->max_doc_bytes = NG_DEFAULT_MAX_DOC_BYTES;
     o->create = 1;
@@ -74,8 +74,8 @@ static int new_manifest(ng_index *ix) {
     snprintf(s->language, sizeof s->language, "%s", ng_analyzer_language(a));
     ng_analyzer_free(a);
     s->analyzer_flags = o->analyzer_flags;
-    s->k1 = o->k1 > 0 ? o->k1 : 0.9;
-    s->b = o->b >= 0 && o->b <= 1 ? o->b : 0.4;
+    s->k1 = o->k1 > 0 ? o->k1 : NG_DEFAULT_K1;
+    s->b = o->b >= 0 && o->b <= 1 ? o->b : NG_DEFAULT_B;
     ix->man.generation = 1;
     ix->man.next_file = 1;
     return ngi_manifest_commit(ix->dir, &ix->man, &ix->err);

@@ -229,7 +229,7 @@ static double naive_idf(const ndoc *nd, size_t n, const char *term) {
 }
 
 static double naive_bm25(double idf, double tf, double dl, nstats st) {
-    double k1 = 0.9, b = 0.4;
+    double k1 = NG_DEFAULT_K1, b = NG_DEFAULT_B;
     return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / st.avgdl));
 }
 
@@ -845,8 +845,8 @@ static void invalid_arguments(void **state) {
     assert_int_equal(ng_results_total(res), -1);
     assert_null(ng_results_hit(res, 5));
     ng_results_free(res);
-    o.k1 = 1.2;
-    o.b = 0.75;
+    o.k1 = 0.9;
+    o.b = 0.4;
     assert_int_equal(ng_search(r, q, &o, &res), 0);
     assert_true(ng_results_hit(res, 0)->score != s1);
     ng_results_free(res);
