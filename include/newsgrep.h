@@ -330,9 +330,9 @@ typedef struct ng_query ng_query;
 enum ng_query_flags {
     NG_QUERY_DEFAULT = 0,
     NG_QUERY_ALL = 1u << 0,  /* bare words are all required (--all) */
-    NG_QUERY_PLAIN = 1u << 1 /* no syntax: every analysed word of the text
-                                is a ranked term (batch evaluation of
-                                natural-language queries) */
+    NG_QUERY_PLAIN = 1u << 1 /* no operators: a "quoted" part is a phrase,
+                                every other analysed word a ranked term (batch
+                                evaluation of natural-language queries) */
 };
 
 /* Parses text (len bytes) with the analyzer settings of reader's index.

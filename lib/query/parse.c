@@ -585,23 +585,48 @@ static int parse_seq(parser *p, int field, int depth, uint32_t *out) {
     return 0;
 }
 
-/* Plain mode: every analysed token of the whole text is a ranked term. */
-static int parse_plain(parser *p, uint32_t *out) {
-    size_t n;
-    int rc = new_node(p, NGI_Q_GROUP, 0, out);
-    if (rc || (rc = analyse(p, p->a, p->text, p->len, 0, &n))) return rc;
-    int occur = (p->flags & NG_QUERY_ALL) ? NGI_MUST : NGI_SHOULD;
-    for (size_t i = 0; i < n; i++) {
+/* Plain mode adds the analysed tokens of text[0..n) as ranked terms. */
+static int plain_terms(parser *p, uint32_t g, size_t off, size_t n,
+                       int occur) {
+    size_t count;
+    int rc = analyse(p, p->a, p->text + off, n, off, &count);
+    for (size_t i = 0; rc == 0 && i < count; i++) {
         const atok *t = tok_at(p, i);
         uint32_t id, leaf;
         if ((rc = intern(p, (const char *)p->tbytes.data + t->off, t->len,
                          &id)) ||
-            (rc = new_node(p, NGI_Q_TERM, 0, &leaf)))
+            (rc = new_node(p, NGI_Q_TERM, off, &leaf)))
             return rc;
         p->q->nodes[leaf].term = id;
-        add_child(p->q, *out, leaf, occur);
+        add_child(p->q, g, leaf, occur);
     }
-    return 0;
+    return rc;
+}
+
+/* Plain mode: no operators; a "double-quoted" part is a phrase and every
+ * other analysed token a ranked term (the convention of the peers'
+ * evaluation runs). An unclosed quote is read as plain words. */
+static int parse_plain(parser *p, uint32_t *out) {
+    int occur = (p->flags & NG_QUERY_ALL) ? NGI_MUST : NGI_SHOULD;
+    int rc = new_node(p, NGI_Q_GROUP, 0, out);
+    size_t i = 0;
+    while (rc == 0 && i < p->len) {
+        const char *q = memchr(p->text + i, '"', p->len - i);
+        const char *close =
+            q ? memchr(q + 1, '"', p->len - (size_t)(q + 1 - p->text)) : NULL;
+        size_t words_end = close ? (size_t)(q - p->text) : p->len;
+        if ((rc = plain_terms(p, *out, i, words_end - i, occur)) || !close)
+            break;
+        size_t start = words_end + 1, n, len = (size_t)(close - p->text) - start;
+        uint32_t leaf;
+        if ((rc = analyse(p, p->a, p->text + start, len, start, &n)) ||
+            (rc = leaf_from_tokens(p, n, 0, NGI_FIELD_ANY, start, &leaf)))
+            break;
+        if (p->q->nodes[leaf].kind != NGI_Q_EMPTY)
+            add_child(p->q, *out, leaf, occur);
+        i = (size_t)(close - p->text) + 1;
+    }
+    return rc;
 }
 
 /* ---- normalisation ------------------------------------------------------ */

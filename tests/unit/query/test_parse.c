@@ -136,6 +136,12 @@ static void prefixes_without_index_expand_to_nothing(void **state) {
 static void plain_mode_ignores_syntax(void **state) {
     (void)state;
     shape_flags("what is (\"aero\" AND -flow)", NG_QUERY_PLAIN, "(what aero flow)");
+    /* quotes still make phrases: the peers' evaluation convention */
+    shape_flags("the \"Astana Declaration\" AND summit", NG_QUERY_PLAIN,
+                "(\"astana declar\" summit)");
+    shape_flags("\"astana summit", NG_QUERY_PLAIN, "(astana summit)");
+    shape_flags("china \"astana summit\"", NG_QUERY_PLAIN | NG_QUERY_ALL,
+                "(+china +\"astana summit\")");
 }
 
 static void errors_point_at_the_position(void **state) {
