@@ -215,6 +215,12 @@ static int classify(uint32_t cp) {
     }
 }
 
+/* Plain ASCII words are looked up in the term cache this many words after
+ * their slot was prefetched: the cache is larger than L2, and waiting for
+ * one slot a word dominated the analyzer's time. Other words first drain
+ * the queue, so tokens keep their text order. */
+#define TOK_AHEAD 8
+
 /* The tokenizer's state for one ng_analyzer_tokenize call. */
 typedef struct tok {
     ng_analyzer *a;    /* the analyzer (scratch buffers, cache, stemmer) */
@@ -223,6 +229,14 @@ typedef struct tok {
     uint32_t pos;      /* position of the next word */
     ng_token_fn fn;    /* the caller's callback */
     void *ctx;         /* its context */
+    unsigned q_head;   /* first pending plain word in q */
+    unsigned q_len;    /* pending plain words */
+    struct {
+        uint64_t h;    /* hash of the word's bytes */
+        size_t i;      /* its first byte in the text */
+        size_t n;      /* its length */
+        uint32_t pos;  /* its position */
+    } q[TOK_AHEAD];    /* plain ASCII words whose cache slot is prefetched */
 } tok;
 
 /* Class of the character at i (< len) and its length in *n. */
@@ -354,11 +368,10 @@ static __attribute__((noinline)) int miss(ng_analyzer *a, uint64_t h,
 }
 
 /* Emits the word whose raw bytes are key (cache first). */
-static inline int emit_word(tok *t, const uint8_t *key, size_t klen,
-                            bool nonascii, bool keepmarks, uint32_t pos,
-                            size_t start, size_t end) {
+static inline int emit_word_h(tok *t, uint64_t h, const uint8_t *key,
+                              size_t klen, bool nonascii, bool keepmarks,
+                              uint32_t pos, size_t start, size_t end) {
     ng_analyzer *a = t->a;
-    uint64_t h = ngi_hash64(key, klen);
     const uint8_t *val;
     int vlen;
     if (!ngi_tc_table_get(&a->cache.cur, h, key, klen, &val, &vlen)) {
@@ -367,6 +380,31 @@ static inline int emit_word(tok *t, const uint8_t *key, size_t klen,
     }
     if (vlen < 0) return 0;
     return emit(t, val, (size_t)vlen, pos, start, end);
+}
+
+static inline int emit_word(tok *t, const uint8_t *key, size_t klen,
+                            bool nonascii, bool keepmarks, uint32_t pos,
+                            size_t start, size_t end) {
+    return emit_word_h(t, ngi_hash64(key, klen), key, klen, nonascii,
+                       keepmarks, pos, start, end);
+}
+
+/* Emits the oldest pending plain word. */
+static inline int q_pop(tok *t) {
+    unsigned k = t->q_head;
+    t->q_head = (k + 1) % TOK_AHEAD;
+    t->q_len--;
+    size_t i = t->q[k].i, n = t->q[k].n;
+    return emit_word_h(t, t->q[k].h, t->s + i, n, false, false, t->q[k].pos,
+                       i, i + n);
+}
+
+/* Emits every pending plain word (before any other kind of token, so
+ * tokens keep their text order). */
+static int q_drain(tok *t) {
+    int rc = 0;
+    while (t->q_len && !rc) rc = q_pop(t);
+    return rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -679,13 +717,24 @@ static inline bool plain_end(const tok *t, size_t j) {
 static inline int fast_word(tok *t, size_t i, size_t j) {
     uint32_t pos = next_pos(t);
     if (j - i > NGI_MAX_RAW_WORD) return 0;
-    return emit_word(t, t->s + i, j - i, false, false, pos, i, j);
+    int rc = t->q_len == TOK_AHEAD ? q_pop(t) : 0;
+    uint64_t h = ngi_hash64(t->s + i, j - i);
+    const ngi_tc_table *c = &t->a->cache.cur, *p = &t->a->cache.prev;
+    __builtin_prefetch(&c->slots[(uint32_t)h & c->mask]);
+    if (p->slots) /* where a word missing from the current one is found */
+        __builtin_prefetch(&p->slots[(uint32_t)h & p->mask]);
+    unsigned k = (t->q_head + t->q_len++) % TOK_AHEAD;
+    t->q[k].h = h;
+    t->q[k].i = i;
+    t->q[k].n = j - i;
+    t->q[k].pos = pos;
+    return rc;
 }
 
 int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
                          uint32_t first_position, ng_token_fn fn, void *ctx) {
     if (!a || !fn || (!text && len)) return NG_EINVAL;
-    tok t = {a, (const uint8_t *)text, len, first_position, fn, ctx};
+    tok t = {a, (const uint8_t *)text, len, first_position, fn, ctx, 0, 0, {{0}}};
     const uint8_t *s = t.s;
     size_t i = 0;
     while (i < len) {
@@ -700,7 +749,7 @@ int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
             if (plain_end(&t, j)) {
                 rc = fast_word(&t, i, j);
                 i = j;
-            } else {
+            } else if (!(rc = q_drain(&t))) {
                 rc = scan_word(&t, i, &i);
             }
         } else {
@@ -708,14 +757,16 @@ int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
             size_t n;
             int cls = char_at(&t, i, &cp, &n);
             if (cls == C_BAD) a->invalid_bytes++;
-            if (starts_word(cls)) rc = scan_word(&t, i, &i);
-            else if (cls == C_CJK) rc = scan_cjk(&t, i, &i);
-            else {
+            if (starts_word(cls)) {
+                if (!(rc = q_drain(&t))) rc = scan_word(&t, i, &i);
+            } else if (cls == C_CJK) {
+                if (!(rc = q_drain(&t))) rc = scan_cjk(&t, i, &i);
+            } else {
                 i += n;
                 continue;
             }
         }
         if (rc) return rc;
     }
-    return 0;
+    return q_drain(&t);
 }

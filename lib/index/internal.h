@@ -58,6 +58,11 @@ int ngi_segwriter_term_end(ngi_segwriter *w);
 int ngi_segwriter_terms_done(ngi_segwriter *w);
 int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date,
                       uint32_t title_end, const char *id, size_t id_len);
+/* Optional, after the last term: begins the docstore section and makes ds
+ * stream its compressed blocks into it as they are made (a merge then
+ * never holds its output store in memory). ds must be the writer later
+ * given to finish. */
+int ngi_segwriter_docs_stream(ngi_segwriter *w, ngi_docstore_writer *ds);
 /* Writes the remaining sections (the docstore writer is finished here but
  * still owned by the caller), fsyncs, frees w. *bytes = file size. */
 int ngi_segwriter_finish(ngi_segwriter *w, ngi_docstore_writer *ds,
@@ -76,6 +81,9 @@ void ngi_memseg_free(ngi_memseg *m);
 int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
                    uint64_t seq);
 size_t ngi_memseg_memory(const ngi_memseg *m);
+/* Frees the pages and tables an empty memseg keeps for its next run (after
+ * a commit: merges then have that memory). No-op when not empty. */
+void ngi_memseg_trim(ngi_memseg *m);
 uint32_t ngi_memseg_n_docs(const ngi_memseg *m);
 /* Writes the documents as segment dir/name; the memseg is then empty. */
 int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
@@ -107,6 +115,14 @@ int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err);
 const uint8_t *ngi_segment_deletes(const ngi_segment *s);
 /* Name of the deletes file the segment was opened with ("" if none). */
 const char *ngi_segment_deletes_name(const ngi_segment *s);
+/* Lets the mapped pages of the postings streams and/or the document store
+ * leave this process's resident set (merges read each input once and would
+ * otherwise hold every input in RSS). Reading them again still works. */
+void ngi_segment_drop_pages(const ngi_segment *s, bool postings, bool docs);
+/* The same for the postings bytes before these offsets (a merge has read
+ * them: terms are laid out in term order). */
+void ngi_segment_drop_postings_before(const ngi_segment *s, uint64_t docs_off,
+                                      uint64_t pos_off);
 /* The docstore reader (for merges). */
 const ngi_docstore_reader *ngi_segment_docstore(const ngi_segment *s);
 

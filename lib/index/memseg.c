@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/date.h"
 #include "common/hash.h"
@@ -145,10 +146,24 @@ static const char *term_text(const ngi_memseg *m, const tslot *t) {
     return (const char *)m->text.data + m->terms[t->idx - 1].text;
 }
 
+/* Asks for huge pages on the whole 2 MiB pages of a big table: tokens land
+ * on random slots, and TLB misses add to the (prefetched) cache misses. */
+static void advise_huge(void *p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t e = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (bytes >= 2 * huge && e > a) madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+    (void)p, (void)bytes;
+#endif
+}
+
 static int table_grow(ngi_memseg *m) {
     size_t n = m->n_slots ? m->n_slots * 2 : 1 << 14;
     tslot *s = ngi_calloc(n, sizeof *s);
     if (!s) return NG_ENOMEM;
+    advise_huge(s, n * sizeof *s);
     for (size_t i = 0; i < m->n_slots; i++) {
         const tslot *t = &m->slots[i];
         if (!t->idx) continue;
@@ -212,7 +227,7 @@ static tslot *intern(ngi_memseg *m, const char *s, size_t len, uint64_t h) {
 /* Tokens of a field are buffered, then added with the hash slots of later
  * tokens prefetched: the table is far bigger than the caches, and waiting
  * for one slot per token dominated indexing time. */
-#define PREFETCH_AHEAD 8
+#define PREFETCH_AHEAD 16
 
 typedef struct btok {
     uint64_t hash;  /* XXH3 of the term */
@@ -263,6 +278,12 @@ static int add_buffered(ngi_memseg *m, uint32_t *last_pos) {
     for (size_t i = 0; i < n; i++) {
         if (i + PREFETCH_AHEAD < n)
             __builtin_prefetch(&m->slots[b[i + PREFETCH_AHEAD].hash & mask]);
+        /* Half-way, the slot has arrived: prefetch the chunk the token's
+         * postings go to (a hint: on a probe collision it is another's). */
+        if (i + PREFETCH_AHEAD / 2 < n) {
+            const tslot *t = &m->slots[b[i + PREFETCH_AHEAD / 2].hash & mask];
+            if (t->idx) __builtin_prefetch(at(m, t->tail), 1);
+        }
         if (add_token(m, &b[i])) return m->error ? m->error : NG_ENOMEM;
         *last_pos = NGI_MAX(*last_pos, b[i].pos);
     }
@@ -373,6 +394,29 @@ size_t ngi_memseg_memory(const ngi_memseg *m) {
 
 uint32_t ngi_memseg_n_docs(const ngi_memseg *m) { return m->n_docs; }
 
+void ngi_memseg_trim(ngi_memseg *m) {
+    if (m->n_docs) return; /* only an empty memseg lets its memory go */
+    for (size_t i = 0; i < m->n_pages; i++) ngi_free(m->pages[i]);
+    ngi_free(m->pages);
+    m->pages = NULL;
+    m->n_pages = m->used_pages = 0;
+    m->page_used = 0;
+    ngi_free(m->terms);
+    m->terms = NULL;
+    m->cap_terms = 0;
+    free_tables(m);
+    tslot *old = m->slots;
+    size_t n_old = m->n_slots;
+    m->slots = NULL;
+    m->n_slots = 0;
+    if (table_grow(m)) { /* no memory for a small table: keep the big one */
+        m->slots = old;
+        m->n_slots = n_old;
+        return;
+    }
+    ngi_free(old);
+}
+
 uint64_t *ngi_memseg_take_seqs(ngi_memseg *m) {
     uint64_t *t = m->taken;
     m->taken = NULL;
@@ -482,12 +526,50 @@ static int flush_term(ngi_memseg *m, const tslot *t, ngi_segwriter *w) {
     return rc ? rc : ngi_segwriter_term_end(w);
 }
 
+/* A term to sort: its first 8 bytes as a big-endian number (zero padded)
+ * order terms as memcmp-then-length does, unless they are equal; only then
+ * are the terms themselves compared (a comparison that chases three
+ * pointers to random places). */
+typedef struct sort_key {
+    uint64_t key;  /* first bytes, big-endian, zero padded */
+    uint32_t slot; /* the term's slot */
+} sort_key;
+
 static int cmp_terms(const void *a, const void *b, void *ctx) {
     const ngi_memseg *m = ctx;
-    const tslot *x = &m->slots[*(const uint32_t *)a];
-    const tslot *y = &m->slots[*(const uint32_t *)b];
+    const sort_key *p = a, *q = b;
+    if (p->key != q->key) return p->key < q->key ? -1 : 1;
+    const tslot *x = &m->slots[p->slot], *y = &m->slots[q->slot];
     int c = memcmp(term_text(m, x), term_text(m, y), NGI_MIN(x->len, y->len));
     return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static uint64_t prefix_key(const tslot *t) {
+    uint64_t k = 0;
+    size_t n = NGI_MIN((size_t)t->len, (size_t)INLINE_BYTES);
+    for (size_t i = 0; i < INLINE_BYTES; i++)
+        k = k << 8 | (i < n ? (uint8_t)t->prefix[i] : 0u);
+    return k;
+}
+
+/* The filled slots in term order; NULL when out of memory. */
+static uint32_t *sorted_slots(ngi_memseg *m, size_t *n_out) {
+    sort_key *keys = ngi_malloc((m->n_terms + 1) * sizeof *keys);
+    uint32_t *order = ngi_malloc((m->n_terms + 1) * sizeof *order);
+    if (!keys || !order) {
+        ngi_free(keys);
+        ngi_free(order);
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_slots; i++)
+        if (m->slots[i].idx)
+            keys[n++] = (sort_key){prefix_key(&m->slots[i]), (uint32_t)i};
+    qsort_r(keys, n, sizeof *keys, cmp_terms, m);
+    for (size_t i = 0; i < n; i++) order[i] = keys[i].slot;
+    ngi_free(keys);
+    *n_out = n;
+    return order;
 }
 
 static int flush_docs(ngi_memseg *m, ngi_segwriter *w) {
@@ -504,12 +586,12 @@ static int flush_docs(ngi_memseg *m, ngi_segwriter *w) {
 }
 
 static int write_segment(ngi_memseg *m, ngi_segwriter *w, uint64_t *bytes) {
-    uint32_t *order = ngi_malloc((m->n_terms + 1) * sizeof *order);
-    if (!order) return NG_ENOMEM;
     size_t n = 0;
-    for (size_t i = 0; i < m->n_slots; i++)
-        if (m->slots[i].idx) order[n++] = (uint32_t)i;
-    qsort_r(order, n, sizeof *order, cmp_terms, m);
+    uint32_t *order = sorted_slots(m, &n);
+    if (!order) {
+        ngi_segwriter_abort(w);
+        return NG_ENOMEM;
+    }
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         if (i + 8 < n) /* the walk in term order is random in memory */

@@ -9,12 +9,14 @@
 #include "internal.h"
 
 #define NO_DOC UINT32_MAX
+#define DROP_BYTES (4u << 20) /* read postings leave RSS in steps this big */
 
 typedef struct merge_src {
     ngi_segment *seg;  /* source segment */
     uint32_t *map;     /* old doc -> new doc, NO_DOC when deleted */
     ngi_lex_iter it;   /* lexicon position */
     int live;          /* 1 while it holds a term */
+    uint64_t dropped;  /* positions bytes already dropped from RSS */
 } merge_src;
 
 typedef struct merge {
@@ -76,6 +78,13 @@ static int copy_postings(merge *m, merge_src *src) {
 static int advance(merge *m, merge_src *src) {
     int rc = ngi_lex_iter_next(&src->it, m->err);
     src->live = rc == 1;
+    /* The inputs are read once, in order: let the pages read so far go,
+     * so that a merge holds about one window of each input. */
+    if (src->live && src->it.tp.pos_off >= src->dropped + DROP_BYTES) {
+        ngi_segment_drop_postings_before(src->seg, src->it.tp.docs_off,
+                                         src->it.tp.pos_off);
+        src->dropped = src->it.tp.pos_off;
+    }
     return rc < 0 ? rc : 0;
 }
 
@@ -116,7 +125,9 @@ static int copy_doc(merge *m, ngi_segment *s, uint32_t d,
     if (!rc) rc = ngi_segment_fetch(s, d, sd, m->err);
     if (!rc) {
         rc = ngi_docstore_writer_add(ds, sd->fields, sd->n_fields);
-        if (rc) ngi_error_set(m->err, rc, "docstore: %s", ng_strerror(rc));
+        /* A streamed block's write error already names the file. */
+        if (rc && m->err->code != rc)
+            ngi_error_set(m->err, rc, "docstore: %s", ng_strerror(rc));
     }
     ngi_stored_doc_free(sd);
     ngi_stored_doc_init(sd);
@@ -131,6 +142,7 @@ static int merge_docs(merge *m, ngi_docstore_writer *ds) {
         ngi_segment *s = m->src[i].seg;
         for (uint32_t d = 0; d < ngi_segment_n_docs(s) && !rc; d++)
             if (m->src[i].map[d] != NO_DOC) rc = copy_doc(m, s, d, ds, &sd);
+        ngi_segment_drop_pages(s, false, true);
     }
     ngi_stored_doc_free(&sd);
     return rc;
@@ -142,9 +154,12 @@ static int run(merge *m, const char *dir, const char *name, uint64_t *bytes) {
     if (!rc) rc = ngi_segwriter_create(&m->w, dir, name, m->err);
     if (rc) return rc;
     rc = merge_terms(m);
+    for (size_t i = 0; i < m->n; i++)
+        ngi_segment_drop_pages(m->src[i].seg, true, false);
     if (!rc) rc = ngi_segwriter_terms_done(m->w);
     if (!rc && ngi_docstore_writer_create(&ds, NGI_INDEX_DOCSTORE_LEVEL))
         rc = ngi_error_set(m->err, NG_ENOMEM, "out of memory");
+    if (!rc) rc = ngi_segwriter_docs_stream(m->w, ds);
     if (!rc) rc = merge_docs(m, ds);
     if (!rc) {
         rc = ngi_segwriter_finish(m->w, ds, bytes);

@@ -9,7 +9,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/le.h"
 #include "common/varint.h"
@@ -192,6 +194,35 @@ const char *ngi_segment_deletes_name(const ngi_segment *s) {
 }
 const ngi_docstore_reader *ngi_segment_docstore(const ngi_segment *s) {
     return s->ds;
+}
+
+/* Drops the whole pages inside [p, p + len) from the resident set. The
+ * mapping is read-only and shared, so touching them again just re-reads
+ * them from the page cache. */
+static void drop_pages(const uint8_t *p, size_t len) {
+    long ps = sysconf(_SC_PAGESIZE);
+    if (ps <= 0 || !p || !len) return;
+    uintptr_t a = ((uintptr_t)p + (uintptr_t)ps - 1) & ~((uintptr_t)ps - 1);
+    uintptr_t e = ((uintptr_t)p + len) & ~((uintptr_t)ps - 1);
+    if (e > a) madvise((void *)a, e - a, MADV_DONTNEED); /* a hint only */
+}
+
+void ngi_segment_drop_postings_before(const ngi_segment *s, uint64_t docs_off,
+                                      uint64_t pos_off) {
+    drop_pages(s->post, (size_t)NGI_MIN(docs_off, (uint64_t)s->post_len));
+    drop_pages(s->posn, (size_t)NGI_MIN(pos_off, (uint64_t)s->posn_len));
+}
+
+void ngi_segment_drop_pages(const ngi_segment *s, bool postings, bool docs) {
+    if (postings) {
+        drop_pages(s->post, s->post_len);
+        drop_pages(s->posn, s->posn_len);
+    }
+    const uint8_t *d;
+    size_t n;
+    ngi_error scratch;
+    if (docs && !ngi_file_reader_section(s->fr, NGI_SEC_DOCS, &d, &n, &scratch))
+        drop_pages(d, n);
 }
 
 /* ---- lexicon ---------------------------------------------------------- */

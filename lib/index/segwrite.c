@@ -21,6 +21,7 @@ struct ngi_segwriter {
     ngi_buf docs, pos;            /* postings streams */
     uint64_t docs_flushed;        /* docs-stream bytes already in the file */
     bool terms_done;              /* POST and POSN are written */
+    bool docs_open;               /* the DOCS section is being streamed */
     ngi_buf lexi, lidx;           /* lexicon blocks, block offsets */
     char prev[NGI_MAX_TERM + 1];  /* previous term (front coding) */
     size_t prev_len;              /* bytes in prev */
@@ -237,15 +238,28 @@ static int write_head(ngi_segwriter *w) {
     return ngi_file_writer_section(w->fw, NGI_SEC_HEAD, h, sizeof h);
 }
 
+/* Streams the docstore into its section: no copy of the whole store. */
 static int write_docstore(ngi_segwriter *w, ngi_docstore_writer *ds) {
-    ngi_buf out = NGI_BUF_INIT;
-    int rc = ngi_docstore_writer_finish(ds, &out);
+    int rc = w->docs_open ? 0 : ngi_file_writer_begin(w->fw, NGI_SEC_DOCS);
+    if (rc) return rc;
+    w->docs_open = true;
+    rc = ngi_docstore_writer_finish_to(ds, w->fw);
     if (rc) {
-        ngi_buf_free(&out);
-        return ngi_error_set(w->err, rc, "docstore: %s", ng_strerror(rc));
+        if (w->err->code != rc) /* a write error already names the file */
+            ngi_error_set(w->err, rc, "docstore: %s", ng_strerror(rc));
+        return rc;
     }
-    rc = ngi_file_writer_section(w->fw, NGI_SEC_DOCS, out.data, out.len);
-    ngi_buf_free(&out);
+    return ngi_file_writer_end(w->fw);
+}
+
+int ngi_segwriter_docs_stream(ngi_segwriter *w, ngi_docstore_writer *ds) {
+    int rc = ngi_segwriter_terms_done(w);
+    if (!rc && !w->docs_open) rc = ngi_file_writer_begin(w->fw, NGI_SEC_DOCS);
+    if (rc) return rc;
+    w->docs_open = true;
+    rc = ngi_docstore_writer_stream(ds, w->fw);
+    if (rc && w->err->code != rc)
+        ngi_error_set(w->err, rc, "docstore: %s", ng_strerror(rc));
     return rc;
 }
 

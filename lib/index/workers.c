@@ -137,6 +137,7 @@ static void *worker_main(void *arg) {
             ix->busy++;
             pthread_mutex_unlock(&ix->mu);
             rc = atomic_load(&ix->abandon) ? 0 : worker_flush(w);
+            if (!rc) ngi_memseg_trim(w->ms); /* idle until the next batch */
             flushed = req;
         } else {
             break; /* stop, nothing left */

@@ -21,6 +21,7 @@
 #define MAX_RAW_BLOCK (1u << 30)    /* sane bound on one block's raw size */
 #define DICT_MIN_DOCS 64            /* fewer sample docs: no dictionary */
 #define DICT_SAMPLE_FACTOR 32       /* train on this many times dict size */
+#define STREAM_BYTES (1u << 20)     /* blocks buffered before a sink write */
 
 /* ---- writer ----------------------------------------------------------- */
 
@@ -33,7 +34,9 @@ struct ngi_docstore_writer {
     int pending;           /* still collecting dictionary samples */
     ngi_buf raw;           /* the open block, raw */
     ngi_buf held;          /* closed raw blocks awaiting the dictionary */
-    ngi_buf blocks;        /* compressed blocks */
+    ngi_buf blocks;        /* compressed blocks not yet streamed */
+    ngi_file_writer *sink; /* where blocks are streamed, or NULL */
+    uint64_t sunk;         /* block bytes already written to sink */
     ngi_buf dict;          /* the dictionary bytes */
     ngi_buf btable;        /* BLOCK_ENTRY bytes per closed block */
     ngi_buf dtable;        /* u32 per doc: offset inside its block */
@@ -92,6 +95,20 @@ size_t ngi_docstore_writer_memory(const ngi_docstore_writer *w) {
            w->btable.cap + w->dtable.cap;
 }
 
+/* Offset of the next compressed block from the section start. */
+static uint64_t blocks_end(const ngi_docstore_writer *w) {
+    return w->sunk + w->blocks.len;
+}
+
+/* Writes the buffered compressed blocks to the sink. */
+static int sink_blocks(ngi_docstore_writer *w) {
+    int rc = ngi_file_writer_append(w->sink, w->blocks.data, w->blocks.len);
+    if (rc) return rc;
+    w->sunk += w->blocks.len;
+    ngi_buf_reset(&w->blocks);
+    return 0;
+}
+
 /* Compresses raw[0, n) as one frame appended to w->blocks. */
 static int compress_one(ngi_docstore_writer *w, const uint8_t *raw, size_t n) {
     size_t bound = ZSTD_compressBound(n);
@@ -100,6 +117,7 @@ static int compress_one(ngi_docstore_writer *w, const uint8_t *raw, size_t n) {
     size_t c = ZSTD_compress2(w->cctx, dst, bound, raw, n);
     if (ZSTD_isError(c)) return NG_ENOMEM; /* only allocation can fail */
     w->blocks.len += c;
+    if (w->sink && w->blocks.len >= STREAM_BYTES) return sink_blocks(w);
     return 0;
 }
 
@@ -107,7 +125,7 @@ static int compress_one(ngi_docstore_writer *w, const uint8_t *raw, size_t n) {
  * raw while dictionary samples are still being collected). */
 static int close_block(ngi_docstore_writer *w) {
     uint8_t e[BLOCK_ENTRY] = {0};
-    ngi_store_le64(e, w->blocks.len); /* fixed up later for held blocks */
+    ngi_store_le64(e, blocks_end(w)); /* fixed up later for held blocks */
     ngi_store_le32(e + 8, w->block_first);
     ngi_store_le32(e + 12, (uint32_t)w->raw.len);
     if (ngi_buf_reserve(&w->btable, BLOCK_ENTRY)) return NG_ENOMEM;
@@ -169,7 +187,7 @@ static int release_held(ngi_docstore_writer *w) {
     for (uint32_t b = 0; b < w->n_blocks; b++) {
         uint8_t *e = w->btable.data + b * BLOCK_ENTRY;
         uint32_t raw_len = ngi_load_le32(e + 12);
-        ngi_store_le64(e, w->blocks.len);
+        ngi_store_le64(e, blocks_end(w));
         rc = compress_one(w, w->held.data + off, raw_len);
         if (rc) return rc;
         off += raw_len;
@@ -245,21 +263,58 @@ int ngi_docstore_writer_add(ngi_docstore_writer *w, const ng_field *fields,
     return rc;
 }
 
-static void put_trailer(ngi_buf *out, const ngi_docstore_writer *w) {
-    uint8_t t[TRAILER] = {0};
-    ngi_store_le64(t, w->blocks.len);
+static void fill_trailer(uint8_t *t, const ngi_docstore_writer *w) {
+    memset(t, 0, TRAILER);
+    ngi_store_le64(t, blocks_end(w));
     ngi_store_le32(t + 8, (uint32_t)w->dict.len);
     ngi_store_le32(t + 12, w->n_blocks);
     ngi_store_le32(t + 16, w->n_docs);
     ngi_store_le32(t + 28, DS_MAGIC);
+}
+
+static void put_trailer(ngi_buf *out, const ngi_docstore_writer *w) {
+    uint8_t t[TRAILER];
+    fill_trailer(t, w);
     ngi_buf_append(out, t, sizeof t); /* reserved by the caller */
+}
+
+/* Closes the last block and compresses what is still held. */
+static int close_all(ngi_docstore_writer *w) {
+    int rc = 0;
+    if (w->raw.len) rc = close_block(w);
+    if (!rc && w->pending) rc = release_held(w);
+    return rc;
+}
+
+int ngi_docstore_writer_stream(ngi_docstore_writer *w, ngi_file_writer *fw) {
+    if (w->status) return w->status;
+    w->sink = fw;
+    int rc = sink_blocks(w);
+    if (rc) w->status = rc;
+    return rc;
+}
+
+int ngi_docstore_writer_finish_to(ngi_docstore_writer *w,
+                                  ngi_file_writer *fw) {
+    if (w->status) return w->status;
+    int rc = w->sink == fw ? 0 : ngi_docstore_writer_stream(w, fw);
+    if (!rc) rc = close_all(w);
+    if (!rc) rc = sink_blocks(w);
+    ngi_buf_free(&w->blocks); /* nothing else uses the memory now */
+    uint8_t t[TRAILER];
+    fill_trailer(t, w);
+    if (!rc) rc = ngi_file_writer_append(fw, w->dict.data, w->dict.len);
+    if (!rc) rc = ngi_file_writer_append(fw, w->btable.data, w->btable.len);
+    if (!rc) rc = ngi_file_writer_append(fw, w->dtable.data, w->dtable.len);
+    if (!rc) rc = ngi_file_writer_append(fw, t, sizeof t);
+    if (rc) w->status = rc;
+    return rc;
 }
 
 int ngi_docstore_writer_finish(ngi_docstore_writer *w, ngi_buf *out) {
     if (w->status) return w->status;
-    int rc = 0;
-    if (w->raw.len) rc = close_block(w);
-    if (!rc && w->pending) rc = release_held(w);
+    if (w->sink) return w->status = NG_EINVAL; /* blocks are in the file */
+    int rc = close_all(w);
     size_t total = w->blocks.len + w->dict.len + w->btable.len +
                    w->dtable.len + TRAILER;
     if (!rc && ngi_buf_reserve(out, total)) rc = NG_ENOMEM;

@@ -96,8 +96,18 @@ int ngi_docstore_writer_add(ngi_docstore_writer *w, const ng_field *fields,
                             size_t n_fields);
 /* Bytes held so far (counts toward the RAM budget). */
 size_t ngi_docstore_writer_memory(const ngi_docstore_writer *w);
-/* Appends the finished section bytes (blocks + offset table) to out. */
+/* Appends the finished section bytes (blocks + offset table) to out.
+ * Not after ngi_docstore_writer_stream (NG_EINVAL). */
 int ngi_docstore_writer_finish(ngi_docstore_writer *w, ngi_buf *out);
+/* From now on, compressed blocks go to fw, inside a section the caller
+ * has begun (ngi_file_writer_begin) and keeps open until finish_to: the
+ * store is then never held whole in memory (merges). */
+int ngi_docstore_writer_stream(ngi_docstore_writer *w, ngi_file_writer *fw);
+/* Writes the (rest of the) section bytes to fw, inside a section the
+ * caller has begun, without copying the store; the caller ends the
+ * section. Errors of fw (NG_EIO, ...) are returned as they are. */
+int ngi_docstore_writer_finish_to(ngi_docstore_writer *w,
+                                  ngi_file_writer *fw);
 
 typedef struct ngi_docstore_reader ngi_docstore_reader;
 

@@ -466,6 +466,74 @@ static void docstore_round_trip(void **state) {
     docstore_round_trip_cfg(300, NGI_DOCSTORE_BLOCK, NGI_DOCSTORE_DICT);
 }
 
+/* A store streamed into a file section (ngi_docstore_writer_stream from
+ * doc `from` on, or only at finish_to) has the same bytes as the buffered
+ * finish. big makes one large doc so that blocks pass the stream buffer. */
+static void docstore_streamed_cfg(const char *dir, size_t n, size_t from,
+                                  size_t block, size_t dict, size_t big) {
+    test_doc *docs = calloc(n ? n : 1, sizeof *docs);
+    ngi_docstore_writer *a, *b;
+    ngi_error err = {0, ""};
+    ngi_file_writer *fw;
+    assert_int_equal(ngi_docstore_writer_create_opts(&a, 3, block, dict), 0);
+    assert_int_equal(ngi_docstore_writer_create_opts(&b, 3, block, dict), 0);
+    assert_int_equal(ngi_file_writer_create(&fw, dir, "streamed",
+                                            NGI_FILE_SEGMENT, &err), 0);
+    assert_int_equal(ngi_file_writer_section(fw, TAG_A, "x", 1), 0);
+    assert_int_equal(ngi_file_writer_begin(fw, TAG_B), 0);
+    for (size_t i = 0; i < n; i++) {
+        make_doc(&docs[i], i == n / 3 ? big : 0);
+        if (i == from) assert_int_equal(ngi_docstore_writer_stream(b, fw), 0);
+        assert_int_equal(ngi_docstore_writer_add(a, docs[i].f, docs[i].n), 0);
+        assert_int_equal(ngi_docstore_writer_add(b, docs[i].f, docs[i].n), 0);
+    }
+    ngi_buf out = NGI_BUF_INIT;
+    assert_int_equal(ngi_docstore_writer_finish(a, &out), 0);
+    assert_int_equal(ngi_docstore_writer_finish_to(b, fw), 0);
+    if (from < n) /* the blocks already went to the file */
+        assert_int_equal(ngi_docstore_writer_finish(b, &out), NG_EINVAL);
+    assert_int_equal(ngi_file_writer_end(fw), 0);
+    assert_int_equal(ngi_file_writer_finish(fw, NULL), 0);
+    ngi_file_reader *r;
+    const uint8_t *sec;
+    size_t len;
+    assert_int_equal(ngi_file_reader_open(&r, dir, "streamed",
+                                          NGI_FILE_SEGMENT, &err), 0);
+    assert_int_equal(ngi_file_reader_section(r, TAG_B, &sec, &len, &err), 0);
+    assert_int_equal(len, out.len);
+    assert_memory_equal(sec, out.data, len);
+    ngi_docstore_reader *dr;
+    assert_int_equal(ngi_docstore_reader_open(&dr, sec, len, (uint32_t)n,
+                                              &err), 0);
+    ngi_stored_doc s;
+    ngi_stored_doc_init(&s);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ngi_docstore_get(dr, (uint32_t)i, &s, &err), 0);
+        check_doc(&s, &docs[i]);
+    }
+    ngi_stored_doc_free(&s);
+    ngi_docstore_reader_free(dr);
+    ngi_file_reader_close(r);
+    char p[4096];
+    snprintf(p, sizeof p, "%s/streamed", dir);
+    unlink(p);
+    ngi_docstore_writer_free(a);
+    ngi_docstore_writer_free(b);
+    for (size_t i = 0; i < n; i++) free_doc(&docs[i]);
+    free(docs);
+    ngi_buf_free(&out);
+}
+
+static void docstore_streamed(void **state) {
+    const char *dir = *state;
+    docstore_streamed_cfg(dir, 0, 0, 4096, 0, 0);
+    docstore_streamed_cfg(dir, 1, 0, 4096, 0, 0);
+    docstore_streamed_cfg(dir, 700, 700, 4096, 0, 0);     /* at finish only */
+    docstore_streamed_cfg(dir, 700, 0, 4096, 0, 3 << 20); /* > 1 MiB blocks */
+    docstore_streamed_cfg(dir, 700, 200, 16384, 4096, 0); /* with dict */
+    docstore_streamed_cfg(dir, 3000, 1500, 2048, 4096, 5 << 20);
+}
+
 /* One scratch alternating between two stores with the same documents
  * (one with a dictionary): its block cache must never mix them up. */
 static void docstore_scratch_two_readers(void **state) {
@@ -931,6 +999,7 @@ int main(void) {
         T(container_alloc_failures),
         cmocka_unit_test(docstore_round_trip),
         cmocka_unit_test(docstore_scratch_two_readers),
+        T(docstore_streamed),
         cmocka_unit_test(docstore_default_writer),
         cmocka_unit_test(docstore_corrupt),
         cmocka_unit_test(docstore_alloc_failures),
