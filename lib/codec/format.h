@@ -1,6 +1,6 @@
 /*
  * format.h — constants of the postings byte format shared by the writer
- * and the cursor (private to lib/codec). Grammar: lib/codec/FORMAT.md.
+ * and the cursor (private to lib/codec). Grammar: lib/FORMAT.md.
  */
 #ifndef NG_CODEC_FORMAT_H
 #define NG_CODEC_FORMAT_H

@@ -3,7 +3,7 @@
  * tfs in bit-packed blocks of 128 with a variable-byte tail, one skip entry
  * per block, and the positions of each block as one group of PFOR chunks
  * (bit-packed, wide values patched) in the positions stream. Byte grammar:
- * lib/codec/FORMAT.md.
+ * lib/FORMAT.md.
  */
 #include <string.h>
 
@@ -100,7 +100,7 @@ static unsigned best_width(const uint32_t *v, size_t n, unsigned *mb_out) {
     return best;
 }
 
-/* Appends one positions chunk (see FORMAT.md): header, the low `b` bits
+/* Appends one positions chunk (see lib/FORMAT.md): header, the low `b` bits
  * of every value, then the exceptions' indexes and high bits. The width is
  * >= 1 so that every position costs at least one bit and a reader can
  * bound counts by bytes. */

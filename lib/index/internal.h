@@ -2,7 +2,7 @@
  * internal.h — what the files of lib/index share and nobody else uses:
  * the in-memory segment (memseg.c), the segment file builder
  * (segwrite.c), the lexicon iterator (segment.c), snapshot building
- * (snapshot.c) and merging (merge.c). Byte grammar: lib/index/FORMAT.md.
+ * (snapshot.c) and merging (merge.c). Byte grammar: lib/FORMAT.md.
  */
 #ifndef NG_INDEX_INTERNAL_H
 #define NG_INDEX_INTERNAL_H

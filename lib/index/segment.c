@@ -4,7 +4,7 @@
  * HEAD section, then serves lexicon lookups (binary search over the sparse
  * block index, then a scan of one front-coded block), prefix enumeration,
  * posting cursors, O(1) per-document facts, ids and stored fields. check()
- * verifies checksums and decodes everything. Grammar: FORMAT.md.
+ * verifies checksums and decodes everything. Grammar: lib/FORMAT.md.
  */
 #include <stdatomic.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * postings writer, the lexicon is front-coded in blocks of NGI_LEX_BLOCK
  * terms with a sparse index of block offsets, and the per-document tables
  * (norms, dates, title ends, ids) are laid out for O(1) access.
- * Used by both memseg flushes and merges. Byte grammar: FORMAT.md.
+ * Used by both memseg flushes and merges. Byte grammar: lib/FORMAT.md.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +99,7 @@ static size_t common_prefix(const char *a, size_t na, const char *b,
     return i;
 }
 
-/* One lexicon entry (see FORMAT.md "Lexicon"). */
+/* One lexicon entry (see lib/FORMAT.md "Lexicon"). */
 static int lex_entry(ngi_segwriter *w, const ngi_term_postings *tp) {
     size_t shared = 0;
     if (w->n_terms % NGI_LEX_BLOCK == 0) {

@@ -3,7 +3,7 @@
  * sections written one after another (each 8-byte aligned), a section
  * table and a 40-byte trailer with XXH3-64 checksums. The writer streams
  * through a buffer; the reader mmaps and validates only header, trailer and
- * table at open. Byte grammar: lib/store/FORMAT.md.
+ * table at open. Byte grammar: lib/FORMAT.md.
  */
 #include <errno.h>
 #include <fcntl.h>

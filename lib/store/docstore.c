@@ -3,7 +3,7 @@
  * compactly, packed into blocks of about NGI_DOCSTORE_BLOCK raw bytes, each
  * block one zstd frame (optionally with a dictionary trained on the first
  * documents), followed by an offset table. A fetch decompresses one block.
- * Byte grammar: lib/store/FORMAT.md ("Document store").
+ * Byte grammar: lib/FORMAT.md ("Document store").
  */
 #include <string.h>
 #define ZDICT_STATIC_LINKING_ONLY /* ZDICT_trainFromBuffer_fastCover */

@@ -2,7 +2,7 @@
  * manifest.c — the manifest (generation, file counter, settings, live
  * segments) as a small container file, its atomic commit, removal of files
  * no manifest references, and the deletion bitmap files.
- * Byte grammar: lib/store/FORMAT.md.
+ * Byte grammar: lib/FORMAT.md.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -77,7 +77,7 @@ const char *ngi_file_reader_name(const ngi_file_reader *r);
  * document decompresses one block. */
 #define NGI_DOCSTORE_BLOCK (16 * 1024)
 /* Dictionary trained on the first documents of each docstore (0: none);
- * worth 8-12% of the store size on news (lib/store/FORMAT.md, measured). */
+ * worth 8-12% of the store size on news (lib/FORMAT.md, measured). */
 #define NGI_DOCSTORE_DICT (64 * 1024)
 /* Recommended zstd level: 5 meets 30% of the text on reuters21578 (29.6%)
  * at ~2x the CPU of level 3; wikipedia_en needs 19 to come near 30%. */

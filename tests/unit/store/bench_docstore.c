@@ -2,7 +2,7 @@
  * bench_docstore.c — measures the document store on a JSONL corpus read
  * from stdin: section size against the text size, build time and random
  * fetch time, for one zstd level / block size / dictionary size. Not a unit
- * test (no test_ prefix); build and run commands in lib/store/FORMAT.md.
+ * test (no test_ prefix); build and run commands in lib/FORMAT.md.
  *   zstd -dc --long=31 corpus.jsonl.zst | bench_docstore LEVEL BLOCK DICT [MAXDOCS]
  */
 #include <jansson.h>
