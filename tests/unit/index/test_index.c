@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "unit/testdir.h"
+
 #include "common/fault.h"
 #include "index/index.h"
 
@@ -27,25 +29,9 @@
 
 /* ---- temporary directories ------------------------------------------- */
 
-static void rm_rf(const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[4096];
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
+static void rm_rf(const char *dir) { test_rm_rf(dir); }
 
-static char *make_tmp(void) {
-    char *t = strdup("/tmp/ng-index-test-XXXXXX");
-    assert_non_null(mkdtemp(t));
-    return t;
-}
+static char *make_tmp(void) { return test_make_tmp("ng-index-test"); }
 
 /* ---- test documents --------------------------------------------------- */
 

@@ -19,31 +19,17 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "unit/testdir.h"
+
 #include "common/date.h"
 #include "common/fault.h"
 #include "query/query.h"
 
 /* ---- temporary index directories ------------------------------------- */
 
-static void rm_rf(const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    char path[4096];
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
+static void rm_rf(const char *dir) { test_rm_rf(dir); }
 
-static char *make_tmp(void) {
-    char *t = strdup("/tmp/ng-query-test-XXXXXX");
-    assert_non_null(mkdtemp(t));
-    return t;
-}
+static char *make_tmp(void) { return test_make_tmp("ng-query-test"); }
 
 /* ---- documents ---------------------------------------------------------- */
 
