@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# run_libfuzzer.sh — `make fuzz`: builds every tests/fuzz/fuzz_*.c as a
+# libFuzzer binary (clang, -fsanitize=fuzzer,address,undefined) linked with
+# the library and CLI sources built the same way, runs each for FUZZ_TIME
+# seconds over a copy of its seed corpus tests/fuzz/corpus/<name>/, and
+# prints executions and crashes per target. Exit 1 on any crash or build
+# failure. Env: FUZZ_TIME (s, default 60), FUZZ_TARGETS (names, e.g.
+# "postings segment"; default all), FUZZ_BUILD (default build/fuzz),
+# FUZZ_CC (default clang), FUZZ_JOBS (parallel compiles, default 2).
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+FUZZ_TIME=${FUZZ_TIME:-60}
+CC=${FUZZ_CC:-clang}
+OUT=${FUZZ_BUILD:-build/libfuzzer}
+JOBS=${FUZZ_JOBS:-2}
+SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+PKGS="libutf8proc libzstd libxxhash jansson libxml-2.0 zlib"
+CFLAGS="-std=c11 -O1 -g -Wall -Wextra -D_GNU_SOURCE -Iinclude -Ilib -Icli $(pkg-config --cflags $PKGS 2>/dev/null)"
+LIBS="$(pkg-config --libs $PKGS 2>/dev/null) -lstemmer -lpthread -lm"
+
+command -v "$CC" >/dev/null || { echo "run_libfuzzer: $CC not found (make deps)"; exit 1; }
+mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/run" || exit 1
+
+# ---- objects: lib/**/*.c and cli/*.c except cli/main.c -------------------
+sources=$(ls lib/*/*.c lib/*.c cli/*.c 2>/dev/null | grep -v '^cli/main\.c$')
+newest_header=$(ls -t include/*.h lib/*/*.h cli/*.h tests/reliability/*.h 2>/dev/null | head -1)
+stale=()
+for src in $sources; do
+  obj="$OUT/obj/${src%.c}.o"
+  if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_header" -nt "$obj" ]; then
+    stale+=("$src")
+  fi
+done
+compile_one() {  # compile_one SRC: used through xargs
+  local obj="$OUT/obj/${1%.c}.o"
+  mkdir -p "$(dirname "$obj")"
+  $CC $CFLAGS $SAN -c "$1" -o "$obj" || { rm -f "$obj"; echo "run_libfuzzer: cannot compile $1" >&2; return 1; }
+}
+export -f compile_one; export CC CFLAGS SAN OUT
+if [ ${#stale[@]} -gt 0 ]; then
+  echo "run_libfuzzer: compiling ${#stale[@]} sources with $CC $SAN"
+  printf '%s\n' "${stale[@]}" | xargs -P "$JOBS" -I{} bash -c 'compile_one "$@"' _ {}
+fi
+# An archive, so that a target links only what it uses: one broken source
+# fails the run but does not keep the other targets from running.
+objs=() missing=0
+for src in $sources; do
+  o="$OUT/obj/${src%.c}.o"
+  if [ -f "$o" ]; then objs+=("$o"); else missing=$((missing + 1)); fi
+done
+rm -f "$OUT/libng_fuzz.a"; ar rcs "$OUT/libng_fuzz.a" "${objs[@]}" || exit 1
+
+# ---- build and run each target --------------------------------------------
+total_execs=0 total_crashes=0 status=0 lines=() targets=0
+if [ "$missing" -gt 0 ]; then status=1; lines+=("build: $missing sources FAILED to compile"); fi
+for t in tests/fuzz/fuzz_*.c; do
+  name=$(basename "$t" .c); short=${name#fuzz_}
+  if [ -n "${FUZZ_TARGETS:-}" ] && ! grep -qw "$short" <<<"$FUZZ_TARGETS"; then continue; fi
+  bin="$OUT/bin/$name"; targets=$((targets + 1))
+  if ! $CC $CFLAGS $SAN -o "$bin" "$t" "$OUT/libng_fuzz.a" $LIBS 2>"$OUT/bin/$name.log"; then
+    cat "$OUT/bin/$name.log"; status=1
+    lines+=("$name: BUILD FAILED"); continue
+  fi
+  work="$OUT/run/$name"; rm -rf "$work"; mkdir -p "$work/corpus" "$work/artifacts"
+  [ -d "tests/fuzz/corpus/$short" ] && cp -r "tests/fuzz/corpus/$short/." "$work/corpus/"
+  seeds=$(ls "$work/corpus" | wc -l)
+  echo "run_libfuzzer: $name for ${FUZZ_TIME}s over $seeds seeds"
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
+  "$bin" -max_total_time="$FUZZ_TIME" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" \
+    >"$work/log" 2>&1
+  rc=$?
+  execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$work/log" | tail -1)
+  crashes=$(ls "$work/artifacts" | wc -l)
+  if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi
+  total_execs=$((total_execs + ${execs:-0})); total_crashes=$((total_crashes + crashes))
+  if [ "$crashes" -gt 0 ]; then
+    status=1
+    grep -m1 -B2 -A25 'ERROR\|==ERROR\|runtime error\|fuzz_[a-z]*:\|deadly signal\|timeout' "$work/log" | head -60
+    lines+=("$name: ${execs:-?} executions, $crashes CRASHES (artifacts: $work/artifacts, log: $work/log)")
+  else
+    lines+=("$name: ${execs:-0} executions, 0 crashes, corpus $seeds -> $(ls "$work/corpus" | wc -l) inputs")
+  fi
+done
+printf '%s\n' "${lines[@]}"
+echo "fuzz: $targets targets, $total_execs executions, $total_crashes crashes (${FUZZ_TIME}s each)"
+exit $status
