@@ -63,7 +63,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: all lib cli test unit fuzz-replay cli-test install-test check-symbols \
-        check-asan asan stress fuzz bench bench-quick demo deps install uninstall \
+        check-asan asan reliability-quick stress fuzz bench bench-quick demo deps install uninstall \
         clean help $(addprefix test-,$(MODULES) api)
 
 all: lib cli check-symbols
@@ -139,6 +139,9 @@ check-asan:
 
 # Long reliability runs (SIGKILL during commits, injected I/O faults,
 # corruption sweeps, concurrent readers); bounded in time.
+reliability-quick: all
+	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/quick.sh
+
 stress: all
 	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/stress.sh
 
