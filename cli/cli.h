@@ -1,0 +1,158 @@
+/*
+ * cli.h — internal interface between the files of the newsgrep command.
+ * The command uses only the public header of the library; everything here
+ * is the command's own: messages, option helpers, the subcommands, output
+ * formatting and the helpers shared by the input readers (ingest.h).
+ * CLI-internal symbols use the ngc_ prefix.
+ */
+#ifndef NGC_CLI_H
+#define NGC_CLI_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ingest.h"
+#include "newsgrep.h"
+
+/* Exit statuses, like grep. */
+#define NGC_EXIT_MATCH 0
+#define NGC_EXIT_NOMATCH 1
+#define NGC_EXIT_ERROR 2
+
+/* ---- entry point (cli.c) ------------------------------------------- */
+/* The real main(): dispatches to a subcommand; returns the exit status. */
+int ngc_main(int argc, char **argv);
+
+/* ---- messages (util.c) ---------------------------------------------- */
+/* Prints "newsgrep: " + message + newline on stderr. */
+void ngc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the usage hint for a bad option and returns NGC_EXIT_ERROR. */
+int ngc_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Index directory: -i DIR, else $NEWSGREP_INDEX, else ./.newsgrep. */
+const char *ngc_index_dir(const char *opt);
+/* Parses a non-negative integer option value; returns -1 on error (and
+ * prints a message naming the option). */
+int ngc_parse_size(const char *opt, const char *val, size_t *out);
+int ngc_parse_double(const char *opt, const char *val, double *out);
+/* Monotonic clock in seconds. */
+double ngc_now(void);
+/* Opens the reader at dir; prints the error and returns NULL on failure. */
+ng_reader *ngc_open_reader(const char *dir);
+/* Prints a query parse error with the query and a caret. */
+void ngc_print_query_error(const char *where, const char *query,
+                           const ng_query *q, int rc);
+/* Copies s to out with invalid UTF-8 bytes replaced by U+FFFD (for JSON). */
+char *ngc_utf8_sanitize(const char *s, size_t len, size_t *out_len);
+/* Progress and summary lines go to stderr only when it is a terminal. */
+bool ngc_stderr_tty(void);
+
+/* ---- subcommands (cmd_*.c) ------------------------------------------ */
+int ngc_cmd_index(int argc, char **argv);
+int ngc_cmd_search(int argc, char **argv);
+int ngc_cmd_count(int argc, char **argv);
+int ngc_cmd_show(int argc, char **argv);
+int ngc_cmd_delete(int argc, char **argv);
+int ngc_cmd_merge(int argc, char **argv);
+int ngc_cmd_stats(int argc, char **argv);
+int ngc_cmd_check(int argc, char **argv);
+int ngc_cmd_timeline(int argc, char **argv);
+int ngc_cmd_tokens(int argc, char **argv);
+int ngc_cmd_grep(int argc, char **argv);
+
+/* Help texts (help.c); `name` NULL = the command's overview. Returns 0 when
+ * the subcommand exists. */
+int ngc_help(FILE *out, const char *name);
+
+/* ---- feeding documents to an index (ingest_run.c) ------------------- */
+typedef struct ngc_ingest_opts {
+    const char *format;      /* "auto", "jsonl", "html" or "text" */
+    ngc_fieldmap map;        /* JSON keys of id, title, body, date */
+    const char **include;    /* --include globs (files in folders) */
+    size_t n_include;        /* entries in include */
+    const char **exclude;    /* --exclude globs (files and folders) */
+    size_t n_exclude;        /* entries in exclude */
+    size_t max_doc_bytes;    /* larger documents are skipped */
+    size_t commit_every;     /* commit after every N documents (0: never) */
+    bool dry_run;            /* print documents as JSONL instead */
+    bool quiet;              /* no summary */
+    bool verbose;            /* name every file */
+    bool grep_ids;           /* grep mode: JSONL ids become path:LINE */
+} ngc_ingest_opts;
+
+typedef struct ngc_ingest_stats {
+    uint64_t docs;           /* documents given to the index */
+    uint64_t skipped;        /* documents or files skipped for an error */
+    uint64_t binary;         /* binary files ignored (not an error) */
+    uint64_t bytes;          /* raw input bytes read (compressed) */
+    uint64_t text_bytes;     /* bytes after decompression */
+    bool fatal;              /* the index failed: stop, exit 2 */
+    const char *reason[8];   /* kinds of skips (static strings) */
+    uint64_t reason_n[8];    /* how many of each */
+    size_t n_reasons;        /* kinds used */
+} ngc_ingest_stats;
+
+void ngc_ingest_opts_init(ngc_ingest_opts *o);
+/* Reads every path (files, folders, "-") into ix (NULL with dry_run).
+ * Bad inputs are reported on stderr and counted; returns 0, or -1 on a
+ * fatal index error (already reported). */
+int ngc_ingest_run(ng_index *ix, const ngc_ingest_opts *o, char **paths,
+                   size_t n_paths, ngc_ingest_stats *st);
+/* Prints the end-of-run summary on stderr. */
+void ngc_ingest_summary(const ng_index *ix, const ngc_ingest_stats *st,
+                        double seconds);
+
+/* ---- search output (output.c) --------------------------------------- */
+enum ngc_out_mode {
+    NGC_OUT_HUMAN = 0, /* rank, score, date, title, id, snippet */
+    NGC_OUT_JSON,      /* one JSON object per line */
+    NGC_OUT_TREC,      /* qid Q0 docid rank score TAG */
+    NGC_OUT_IDS,       /* one id per line */
+    NGC_OUT_FILES      /* -l: source path (or id) once each */
+};
+
+typedef struct ngc_out {
+    int mode;          /* an ngc_out_mode */
+    bool color;        /* ANSI colours (human mode) */
+    const char *tag;   /* TREC run tag */
+    bool explain;      /* print the score breakdown */
+    bool path_ids;     /* grep mode: the id is a path, say "path" */
+    char **seen;       /* -l: sources already printed */
+    size_t n_seen;     /* entries in seen */
+} ngc_out;
+
+/* Resolves --color=auto|always|never against NO_COLOR and isatty(1).
+ * Returns -1 for a bad value. */
+int ngc_color_choice(const char *val, bool *color);
+/* Prints the results of one query (qid used by TREC). */
+void ngc_out_results(ngc_out *o, const ng_results *res, const char *qid);
+void ngc_out_free(ngc_out *o);
+
+/* ---- search options (cmd_search.c) ---------------------------------- */
+typedef struct ngc_search_args {
+    const char *index;       /* -i DIR (NULL: the default rule) */
+    ng_search_options so;    /* k, BM25, sort, dates, flags */
+    unsigned qflags;         /* NG_QUERY_ALL for --all */
+    ngc_out out;             /* output mode and colour */
+    const char *color;       /* --color value */
+    bool snippets;           /* --snippets / --no-snippets */
+    bool count;              /* --count: print the exact total */
+    const char *queries;     /* batch: qid<TAB>query file */
+    const char *latency;     /* batch: latency file */
+    size_t warmup;           /* batch: untimed passes */
+    bool k_set;              /* -k was given */
+    int first_arg;           /* optind after parsing */
+} ngc_search_args;
+
+/* Parses the options of search (io != NULL: grep mode, which also takes
+ * the input options of index). Returns 0, or an exit status. */
+int ngc_search_parse(int argc, char **argv, const char *cmd,
+                     ngc_search_args *a, ngc_ingest_opts *io);
+/* Runs one query against dir and prints the results; returns the exit
+ * status (0 match, 1 none, 2 error). */
+int ngc_search_one(ngc_search_args *a, const char *dir, const char *query);
+
+#endif /* NGC_CLI_H */

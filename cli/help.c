@@ -1,0 +1,155 @@
+/*
+ * help.c — the --help texts of the command and of every subcommand, kept
+ * together so they read as one document (the man page cli/newsgrep.1 says
+ * the same at more length).
+ */
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct help_entry {
+    const char *name; /* subcommand */
+    const char *text; /* its help */
+} help_entry;
+
+static const char overview[] =
+    "Usage: newsgrep COMMAND [OPTIONS] ...\n"
+    "       newsgrep [OPTIONS] QUERY PATH...    rank files by BM25, no index needed\n"
+    "\n"
+    "Full-text search for news archives: index JSONL, HTML, text and Markdown,\n"
+    "then search with a ranked (BM25) query language.\n"
+    "\n"
+    "Commands:\n"
+    "  index     add documents (JSONL, HTML, text, folders, .gz/.zst, -) to an index\n"
+    "  search    search the index (also batch mode for evaluation)\n"
+    "  count     number of matching documents\n"
+    "  show      print a stored document\n"
+    "  delete    delete documents by id\n"
+    "  merge     merge all segments into one\n"
+    "  stats     documents, terms, sizes, segments\n"
+    "  check     verify checksums and structure\n"
+    "  timeline  matching documents per day/week/month/year as a bar chart\n"
+    "  tokens    show how the analyzer splits a text\n"
+    "\n"
+    "Query language: words (ranked OR), AND, OR, NOT, +word, -word, (...),\n"
+    "\"exact phrase\", \"phrase\"~N, title:word, body:\"a phrase\", prefix*,\n"
+    "date:2025-06-01..2025-06-30.\n"
+    "\n"
+    "Index location: -i DIR, else $NEWSGREP_INDEX, else ./.newsgrep\n"
+    "Exit status: 0 match (or success), 1 no match, 2 error.\n"
+    "\n"
+    "  -h, --help     this help ('newsgrep COMMAND --help' for a command)\n"
+    "  -V, --version  command and library versions\n"
+    "See newsgrep(1) for details.\n";
+
+#define OUTPUT_OPTS                                                          \
+    "Output:\n"                                                              \
+    "  -k N                 number of results (default 10)\n"                \
+    "      --json           one JSON object per result (id, score, title,\n"  \
+    "                       date, source, snippet, highlights)\n"            \
+    "      --trec TAG       TREC run lines: qid Q0 docid rank score TAG\n"     \
+    "      --ids            ids only, one per line\n"                        \
+    "  -l, --files          source paths (or ids) only, like grep -l\n"       \
+    "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n" \
+    "      --snippets, --no-snippets   show highlighted passages (default on)\n"
+
+static const help_entry entries[] = {
+    {"index",
+     "Usage: newsgrep index [-i DIR] [OPTIONS] PATH... | -\n"
+     "\n"
+     "Adds documents to the index (created when missing). PATH may be a JSONL\n"
+     "file (one JSON object per line), an HTML page, a text or Markdown file,\n"
+     "or a folder (recursively; hidden files skipped); .gz and .zst files are\n"
+     "decompressed on the fly; - reads stdin. A document whose id exists\n"
+     "replaces the old one. Bad inputs are reported as FILE:LINE: reason, the\n"
+     "rest is indexed and committed, and the exit status is then 2.\n"
+     "\n"
+     "  -i, --index DIR        index directory\n"
+     "      --format F         auto (default), jsonl, html or text\n"
+     "      --id-field F       JSON key of the id (default id)\n"
+     "      --title-field F    JSON key of the title (default title)\n"
+     "      --body-field F     JSON key of the body (default body)\n"
+     "      --date-field F     JSON key of the date (default date)\n"
+     "      --include GLOB     in folders, only files matching GLOB (repeatable)\n"
+     "      --exclude GLOB     skip files and folders matching GLOB (repeatable)\n"
+     "      --threads N        indexing threads (default: the number of cores)\n"
+     "      --ram-mb N         memory budget before a segment is flushed (256)\n"
+     "      --commit-every N   commit after every N documents\n"
+     "      --lang L           language of a new index (default english)\n"
+     "      --no-stem, --no-stop   a new index without stemming / stopwords\n"
+     "      --max-doc-mb N     skip larger documents (default 64)\n"
+     "      --dry-run          print the extracted documents as JSONL, no index\n"
+     "  -q, --quiet            no summary\n"
+     "  -v, --verbose          name every file as it is read\n"},
+    {"search",
+     "Usage: newsgrep search [-i DIR] [OPTIONS] QUERY\n"
+     "       newsgrep search [-i DIR] --queries FILE.tsv --trec TAG [-k N] [--all]\n"
+     "                       [--warmup N] [--latency FILE]\n"
+     "\n"
+     "Ranks the documents matching QUERY by BM25, best first.\n"
+     "\n"
+     "  -i, --index DIR      index directory\n"
+     "      --all            every bare word is required (AND)\n"
+     "      --since DATE     only documents dated DATE or later (YYYY-MM-DD)\n"
+     "      --until DATE     only documents dated DATE or earlier\n"
+     "      --sort S         score (default) or date (newest first)\n"
+     "      --explain        per-term score breakdown of every result\n"
+     "      --k1 X, --b X    BM25 parameters (default: the index's; a new index\n"
+     "                       gets k1 " NG_STRINGIFY(NG_DEFAULT_K1) ", b " NG_STRINGIFY(NG_DEFAULT_B) ")\n"
+     "      --count          also print the exact number of matches\n"
+     "      --exhaustive     no dynamic pruning (same results, slower; for tests)\n"
+     OUTPUT_OPTS
+     "Batch mode (evaluation):\n"
+     "      --queries FILE   qid<TAB>query lines; needs --trec\n"
+     "      --warmup N       run the whole set N times untimed first\n"
+     "      --latency FILE   write qid<TAB>ms<TAB>returned<TAB>total per query\n"},
+    {"count",
+     "Usage: newsgrep count [-i DIR] [--all] [--since D] [--until D] QUERY\n"
+     "\nPrints the exact number of matching documents.\n"},
+    {"show",
+     "Usage: newsgrep show [-i DIR] [--json] ID\n"
+     "\nPrints the stored document with this id; --json gives the stored fields\n"
+     "as one JSON object (for JSONL input: the same keys and values).\n"},
+    {"delete",
+     "Usage: newsgrep delete [-i DIR] ID...\n"
+     "\nDeletes documents by id and commits. Exit 1 when none existed.\n"},
+    {"merge",
+     "Usage: newsgrep merge [-i DIR]\n"
+     "\nMerges every segment into one, dropping deleted documents.\n"},
+    {"stats",
+     "Usage: newsgrep stats [-i DIR] [--json]\n"
+     "\nDocuments, terms, tokens, segments and sizes of the index.\n"},
+    {"check",
+     "Usage: newsgrep check [-i DIR]\n"
+     "\nVerifies every checksum and structural invariant. Exit 0 intact,\n"
+     "2 damaged (the damaged file is named).\n"},
+    {"timeline",
+     "Usage: newsgrep timeline [-i DIR] [--by day|week|month|year] [--json]\n"
+     "                         [--all] [--since D] [--until D] QUERY\n"
+     "\nCounts the matching documents per period (default: month) and draws\n"
+     "them as a bar chart; --json prints {\"period\":...,\"count\":...} lines.\n"},
+    {"tokens",
+     "Usage: newsgrep tokens [--lang L] [--no-stem] [--no-stop] TEXT...\n"
+     "\nPrints the analyzer's tokens of TEXT (or stdin when TEXT is -), one per\n"
+     "line: term<TAB>position<TAB>start_byte<TAB>end_byte.\n"},
+    {"grep",
+     "Usage: newsgrep [OPTIONS] QUERY PATH...\n"
+     "\nRanks the files under PATH (and the documents of JSONL files) by BM25\n"
+     "without a saved index: they are indexed into a temporary directory\n"
+     "(under $TMPDIR, removed at exit). Takes the options of 'search' and the\n"
+     "input options of 'index' (--format, --include, --exclude, --*-field).\n"},
+};
+
+int ngc_help(FILE *out, const char *name)
+{
+    if (!name) {
+        fputs(overview, out);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+        if (strcmp(entries[i].name, name) == 0) {
+            fputs(entries[i].text, out);
+            return 0;
+        }
+    return -1;
+}

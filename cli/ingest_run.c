@@ -1,0 +1,601 @@
+/*
+ * ingest_run.c — walks the inputs of `newsgrep index` (and of grep-style
+ * search): files, folders (sorted, recursive, hidden entries skipped,
+ * --include/--exclude), stdin; picks a reader per file; hands documents to
+ * the index; reports bad inputs as FILE:LINE: reason and keeps going; draws
+ * the progress bar when stderr is a terminal.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+#define JSONL_BUF (8u << 20)    /* initial JSONL read buffer */
+#define PROGRESS_EVERY 0.2      /* seconds between progress updates */
+#define MAX_WALK_DEPTH 64       /* folder nesting followed */
+
+enum fmt { FMT_AUTO, FMT_JSONL, FMT_HTML, FMT_TEXT };
+
+typedef struct run {
+    ng_index *ix;              /* target index (NULL: dry run) */
+    const ngc_ingest_opts *o;  /* options */
+    ngc_ingest_stats *st;      /* counters */
+    const char *file;          /* the file being read ("<stdin>" for -) */
+    uint64_t line;             /* its line (JSONL), 0 otherwise */
+    uint64_t since_commit;     /* documents since the last commit */
+    ngc_docb grep_doc;         /* grep mode: the rewritten JSONL document */
+    /* progress */
+    bool progress;             /* draw the bar */
+    double t0, last_draw;      /* start / last draw */
+    uint64_t total_bytes;      /* raw bytes of all inputs (0: unknown) */
+    uint64_t done_bytes;       /* raw bytes of the files finished */
+    ngc_src *cur;              /* source being read */
+} run;
+
+typedef struct file_list {
+    char **path;   /* collected file paths */
+    size_t n, cap; /* used / allocated */
+} file_list;
+
+void ngc_ingest_opts_init(ngc_ingest_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = "auto";
+    ngc_fieldmap_init(&o->map);
+    o->max_doc_bytes = NG_DEFAULT_MAX_DOC_BYTES;
+}
+
+/* ---- problems ------------------------------------------------------- */
+
+static void tally(ngc_ingest_stats *st, const char *reason)
+{
+    st->skipped++;
+    for (size_t i = 0; i < st->n_reasons; i++)
+        if (strcmp(st->reason[i], reason) == 0) {
+            st->reason_n[i]++;
+            return;
+        }
+    if (st->n_reasons < 8) {
+        st->reason[st->n_reasons] = reason;
+        st->reason_n[st->n_reasons++] = 1;
+    }
+}
+
+static void clear_progress(run *r)
+{
+    if (r->progress && r->last_draw > 0)
+        fputs("\r\033[K", stderr);
+}
+
+/* newsgrep: FILE[:LINE]: detail — and one more skip of kind `reason`. */
+static void problem(run *r, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(run *r, const char *reason, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    clear_progress(r);
+    if (r->line)
+        ngc_err("%s:%llu: %s", r->file, (unsigned long long)r->line, msg);
+    else
+        ngc_err("%s: %s", r->file, msg);
+    if (reason)
+        tally(r->st, reason);
+}
+
+/* ---- progress ------------------------------------------------------- */
+
+static void draw_progress(run *r, bool force)
+{
+    double now = ngc_now();
+    if (!r->progress || (!force && now - r->last_draw < PROGRESS_EVERY))
+        return;
+    r->last_draw = now;
+    /* The bar and ETA follow the raw (maybe compressed) bytes; the sizes
+     * and rate shown are of the text. */
+    uint64_t done = r->done_bytes + (r->cur ? ngc_src_raw_pos(r->cur) : 0);
+    double el = now - r->t0, mb = (double)r->st->text_bytes / 1e6, rate = el > 0 ? mb / el : 0;
+    double raw_rate = el > 0 ? (double)done / el : 0;
+    char bar[64] = "", eta[32] = "";
+    if (r->total_bytes) {
+        double f = (double)done / (double)r->total_bytes;
+        int w = 24, full = (int)(f * w + 0.5);
+        if (full > w)
+            full = w;
+        snprintf(bar, sizeof bar, "[%.*s%*s] ", full, "########################",
+                 w - full, "");
+        if (raw_rate > 0 && f < 1) {
+            double left = ((double)r->total_bytes - (double)done) / raw_rate;
+            snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
+        }
+    }
+    fprintf(stderr, "\r\033[K%s%llu docs  %.1f MB  %.1f MB/s%s", bar,
+            (unsigned long long)r->st->docs, mb, rate, eta);
+    fflush(stderr);
+}
+
+/* ---- documents -------------------------------------------------------- */
+
+static size_t doc_bytes(const ng_document *doc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < doc->n_fields; i++)
+        n += doc->fields[i].value_len;
+    return n;
+}
+
+/* --dry-run: the document as one JSON line. */
+static void print_doc_json(const ng_document *doc)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        size_t n;
+        char *v = ngc_utf8_sanitize(doc->fields[i].value, doc->fields[i].value_len, &n);
+        if (v)
+            json_object_set_new(o, doc->fields[i].name, json_stringn(v, n));
+        free(v);
+    }
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(o);
+}
+
+static int commit(run *r)
+{
+    int rc = ng_index_commit(r->ix);
+    if (rc < 0) {
+        clear_progress(r);
+        ngc_err("commit: %s", ng_index_errmsg(r->ix));
+        r->st->fatal = true;
+        return -2;
+    }
+    r->since_commit = 0;
+    return 0;
+}
+
+/* The sink of every reader: returns 0, or -2 when the index failed. */
+static int add_doc(void *ctx, const ng_document *doc)
+{
+    run *r = ctx;
+    size_t n = doc_bytes(doc);
+    if (n > r->o->max_doc_bytes) {
+        problem(r, "over the size limit", "document of %zu bytes is over the limit of %zu bytes (--max-doc-mb)",
+                n, r->o->max_doc_bytes);
+        return 0;
+    }
+    if (r->o->dry_run) {
+        print_doc_json(doc);
+        r->st->docs++;
+        return 0;
+    }
+    int rc = ng_index_add(r->ix, doc);
+    if (rc == NG_EDOC || rc == NG_ELIMIT) {
+        problem(r, rc == NG_EDOC ? "invalid document" : "over a limit", "%s",
+                ng_index_errmsg(r->ix));
+        return 0;
+    }
+    if (rc < 0) {
+        clear_progress(r);
+        ngc_err("%s: %s", r->file, ng_index_errmsg(r->ix));
+        r->st->fatal = true;
+        return -2;
+    }
+    r->st->docs++;
+    if (r->o->commit_every && ++r->since_commit >= r->o->commit_every)
+        return commit(r);
+    return 0;
+}
+
+/* Grep mode: id = path:LINE (ids of different files may clash), source =
+ * path; the document's own id and source are kept as stored fields. */
+static int add_grep_doc(run *r, ngc_docb *d)
+{
+    char id[NG_MAX_ID_BYTES];
+    snprintf(id, sizeof id, "%s:%llu", r->file, (unsigned long long)r->line);
+    ng_document doc;
+    ngc_docb_finish(d, &doc);
+    ngc_docb *g = &r->grep_doc;
+    ngc_docb_reset(g);
+    int rc = ngc_docb_add(g, "id", 2, id, strlen(id), NG_FIELD_ID, NGC_COPY_VALUE);
+    rc |= ngc_docb_add(g, "source", 6, r->file, strlen(r->file), NG_FIELD_SOURCE, 0);
+    for (size_t i = 0; i < doc.n_fields && !rc; i++) {
+        ng_field f = doc.fields[i];
+        if (f.role == NG_FIELD_ID || f.role == NG_FIELD_SOURCE)
+            f.role = NG_FIELD_STORED;
+        rc |= ngc_docb_add(g, f.name, strlen(f.name), f.value, f.value_len, f.role, 0);
+    }
+    if (rc) {
+        problem(r, "out of memory", "out of memory");
+        return 0;
+    }
+    ngc_docb_finish(g, &doc);
+    return add_doc(r, &doc);
+}
+
+/* ---- JSONL -------------------------------------------------------------- */
+
+static int jsonl_line(run *r, ngc_docb *d, const char *p, size_t n)
+{
+    const char *why;
+    size_t pos;
+    r->line++;
+    if (n > r->o->max_doc_bytes) {
+        problem(r, "over the size limit", "line of %zu bytes is over the limit of %zu bytes (--max-doc-mb)",
+                n, r->o->max_doc_bytes);
+        return 0;
+    }
+    int rc = ngc_jsonl_parse(p, n, &r->o->map, d, &why, &pos);
+    if (rc == 1)
+        return 0;
+    if (rc < 0) {
+        if (strcmp(why, "missing id") == 0 || strcmp(why, "empty id") == 0)
+            problem(r, "missing id", "%s (--id-field %s)", why, r->o->map.id);
+        else
+            problem(r, "malformed JSON", "malformed JSON: %s at column %zu", why, pos + 1);
+        return 0;
+    }
+    if (r->o->grep_ids)
+        return add_grep_doc(r, d);
+    ng_document doc;
+    ngc_docb_finish(d, &doc);
+    return add_doc(r, &doc);
+}
+
+/* Streams lines through a large buffer; a line longer than the size limit
+ * is skipped up to its newline without being held in memory. */
+static int read_jsonl(run *r, ngc_src *src)
+{
+    ngc_buf b = {0};
+    ngc_docb d = {0};
+    size_t start = 0;
+    bool skipping = false, eof = false;
+    int rc = 0;
+    if (ngc_buf_reserve(&b, JSONL_BUF) < 0) {
+        problem(r, "out of memory", "out of memory");
+        return 0;
+    }
+    while (rc == 0) {
+        const char *nl;
+        while (rc == 0 && (nl = memchr(b.data + start, '\n', b.len - start)) != NULL) {
+            size_t n = (size_t)(nl - (b.data + start));
+            if (skipping)
+                skipping = false; /* the end of the over-long line */
+            else
+                rc = jsonl_line(r, &d, b.data + start, n);
+            start += n + 1;
+            if (r->progress && (r->line & 1023) == 0) /* the clock is cheap, not free */
+                draw_progress(r, false);
+        }
+        if (rc || eof) {
+            if (!rc && !skipping && start < b.len)
+                rc = jsonl_line(r, &d, b.data + start, b.len - start);
+            break;
+        }
+        if (!skipping && b.len - start > r->o->max_doc_bytes) {
+            r->line++;
+            problem(r, "over the size limit", "line is over the limit of %zu bytes (--max-doc-mb)",
+                    r->o->max_doc_bytes);
+            skipping = true;
+        }
+        if (skipping)
+            start = b.len; /* drop what we have of it */
+        memmove(b.data, b.data + start, b.len - start);
+        b.len -= start;
+        start = 0;
+        if (b.cap - b.len < (1u << 16) && ngc_buf_reserve(&b, b.cap) < 0) {
+            problem(r, "out of memory", "out of memory");
+            break;
+        }
+        ssize_t got = ngc_src_read(src, b.data + b.len, b.cap - b.len - 1);
+        if (got < 0) {
+            r->line = 0;
+            problem(r, "unreadable file", "%s", ngc_src_error(src));
+            break;
+        }
+        eof = got == 0;
+        b.len += (size_t)got;
+        r->st->text_bytes += (uint64_t)got;
+    }
+    ngc_docb_free(&d);
+    ngc_buf_free(&b);
+    return rc;
+}
+
+/* ---- whole files: HTML and text -------------------------------------- */
+
+static bool has_ext(const char *name, size_t n, const char *const *exts)
+{
+    for (int i = 0; exts[i]; i++) {
+        size_t e = strlen(exts[i]);
+        if (n > e && strncasecmp(name + n - e, exts[i], e) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Format from the file name (a .gz/.zst suffix is looked through). */
+static int fmt_from_name(const char *path)
+{
+    static const char *const zext[] = {".gz", ".zst", ".gzip", ".zstd", NULL};
+    static const char *const jext[] = {".jsonl", ".ndjson", ".json", ".jsonlines", NULL};
+    static const char *const hext[] = {".html", ".htm", ".xhtml", ".shtml", NULL};
+    static const char *const text[] = {".txt", ".text", ".md", ".markdown", ".rst", NULL};
+    size_t n = strlen(path);
+    for (int i = 0; zext[i]; i++) {
+        size_t e = strlen(zext[i]);
+        if (n > e && strcasecmp(path + n - e, zext[i]) == 0) {
+            n -= e;
+            break;
+        }
+    }
+    if (has_ext(path, n, jext))
+        return FMT_JSONL;
+    if (has_ext(path, n, hext))
+        return FMT_HTML;
+    if (has_ext(path, n, text))
+        return FMT_TEXT;
+    return FMT_AUTO;
+}
+
+/* Format from the first bytes. */
+static int fmt_from_bytes(const char *p, size_t n)
+{
+    size_t i = n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    if (i < n && p[i] == '{')
+        return FMT_JSONL;
+    size_t m = n < 2048 ? n : 2048;
+    static const char *const tags[] = {"<!doctype html", "<html", "<head", "<body", NULL};
+    for (size_t k = i; k < m; k++)
+        for (int t = 0; tags[t]; t++)
+            if (m - k >= strlen(tags[t]) && strncasecmp(p + k, tags[t], strlen(tags[t])) == 0)
+                return FMT_HTML;
+    return FMT_TEXT;
+}
+
+static bool is_blank(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+            return false;
+    return true;
+}
+
+static int read_whole(run *r, ngc_src *src, int fmt, const char *id)
+{
+    ngc_buf b = {0};
+    int rc = 0, s = ngc_src_slurp(src, &b, r->o->max_doc_bytes);
+    const char *why = NULL;
+    r->st->text_bytes += b.len;
+    if (s < 0)
+        problem(r, "unreadable file", "%s", ngc_src_error(src));
+    else if (s > 0)
+        problem(r, "over the size limit", "file is over the limit of %zu bytes (--max-doc-mb)",
+                r->o->max_doc_bytes);
+    else if (is_blank(b.data, b.len))
+        problem(r, NULL, "empty file skipped");
+    else if (ngc_looks_binary(b.data ? b.data : "", b.len)) {
+        problem(r, NULL, "binary file skipped");
+        r->st->binary++;
+    } else if (fmt == FMT_HTML) {
+        rc = ngc_html_extract(b.data, b.len, id, add_doc, r, &why);
+        if (rc == -1 && why)
+            problem(r, NULL, "%s; skipped", why);
+    } else {
+        rc = ngc_text_extract(b.data ? b.data : "", b.len, id, add_doc, r);
+    }
+    ngc_buf_free(&b);
+    return rc < -1 ? rc : 0;
+}
+
+static int read_one(run *r, const char *path, int fmt_opt)
+{
+    char err[256];
+    bool in = strcmp(path, "-") == 0;
+    r->file = in ? "<stdin>" : path;
+    r->line = 0;
+    if (r->o->verbose) {
+        clear_progress(r);
+        ngc_err("reading %s", r->file);
+    }
+    ngc_src *src = ngc_src_open(path, err, sizeof err);
+    if (!src) {
+        problem(r, "unreadable file", "%s", err);
+        return 0;
+    }
+    r->cur = src;
+    int fmt = fmt_opt != FMT_AUTO ? fmt_opt : in ? FMT_AUTO : fmt_from_name(path), rc;
+    if (fmt == FMT_AUTO) {
+        const char *p;
+        size_t n = ngc_src_peek(src, &p, 4096);
+        fmt = fmt_from_bytes(p, n);
+    }
+    if (fmt == FMT_JSONL)
+        rc = read_jsonl(r, src);
+    else
+        rc = read_whole(r, src, fmt, in ? "stdin" : path);
+    r->done_bytes += ngc_src_raw_pos(src);
+    r->st->bytes += ngc_src_raw_pos(src);
+    r->cur = NULL;
+    ngc_src_close(src);
+    return rc;
+}
+
+/* ---- folders ------------------------------------------------------------ */
+
+static bool glob_any(const char *const *globs, size_t n, const char *path, const char *base)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fnmatch(globs[i], base, 0) == 0 || fnmatch(globs[i], path, 0) == 0)
+            return true;
+    return false;
+}
+
+static int list_add(file_list *fl, const char *path)
+{
+    if (fl->n == fl->cap) {
+        size_t cap = fl->cap ? fl->cap * 2 : 64;
+        char **p = realloc(fl->path, cap * sizeof *p);
+        if (!p)
+            return -1;
+        fl->path = p;
+        fl->cap = cap;
+    }
+    return (fl->path[fl->n] = strdup(path)) ? (int)(fl->n++ * 0) : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(run *r, const char *dir, int depth, file_list *fl)
+{
+    DIR *d = opendir(dir);
+    file_list names = {0};
+    if (!d) {
+        r->file = dir;
+        r->line = 0;
+        problem(r, "unreadable file", "%s", strerror(errno));
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.' && list_add(&names, e->d_name) < 0)
+            break;
+    closedir(d);
+    qsort(names.path, names.n, sizeof *names.path, cmp_str);
+    const ngc_ingest_opts *o = r->o;
+    for (size_t i = 0; i < names.n; i++) {
+        char path[4096];
+        struct stat sb;
+        if (strcmp(dir, ".") == 0) /* "a.txt", not "./a.txt" */
+            snprintf(path, sizeof path, "%s", names.path[i]);
+        else
+            snprintf(path, sizeof path, "%s%s%s", dir,
+                     dir[strlen(dir) - 1] == '/' ? "" : "/", names.path[i]);
+        /* Symbolic links to files are followed, to folders not (loops). */
+        if (lstat(path, &sb) < 0 || glob_any(o->exclude, o->n_exclude, path, names.path[i]))
+            continue;
+        bool link = S_ISLNK(sb.st_mode);
+        if (link && (stat(path, &sb) < 0 || S_ISDIR(sb.st_mode)))
+            continue;
+        if (S_ISDIR(sb.st_mode) && depth < MAX_WALK_DEPTH)
+            walk(r, path, depth + 1, fl);
+        else if (S_ISREG(sb.st_mode) &&
+                 (!o->n_include || glob_any(o->include, o->n_include, path, names.path[i])))
+            list_add(fl, path);
+    }
+    for (size_t i = 0; i < names.n; i++)
+        free(names.path[i]);
+    free(names.path);
+}
+
+static void collect_inputs(run *r, char **paths, size_t n, file_list *fl)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct stat sb;
+        if (strcmp(paths[i], "-") == 0) {
+            list_add(fl, "-");
+        } else if (stat(paths[i], &sb) < 0) {
+            r->file = paths[i];
+            r->line = 0;
+            problem(r, "unreadable file", "%s", strerror(errno));
+        } else if (S_ISDIR(sb.st_mode)) {
+            walk(r, paths[i], 0, fl);
+        } else {
+            list_add(fl, paths[i]);
+        }
+    }
+    for (size_t i = 0; i < fl->n; i++) {
+        struct stat sb;
+        if (strcmp(fl->path[i], "-") != 0 && stat(fl->path[i], &sb) == 0)
+            r->total_bytes += (uint64_t)sb.st_size;
+    }
+}
+
+static int fmt_of_option(const char *f)
+{
+    if (!f || strcmp(f, "auto") == 0)
+        return FMT_AUTO;
+    if (strcmp(f, "jsonl") == 0 || strcmp(f, "json") == 0)
+        return FMT_JSONL;
+    if (strcmp(f, "html") == 0)
+        return FMT_HTML;
+    return FMT_TEXT;
+}
+
+int ngc_ingest_run(ng_index *ix, const ngc_ingest_opts *o, char **paths,
+                   size_t n_paths, ngc_ingest_stats *st)
+{
+    run r = {0};
+    file_list fl = {0};
+    r.ix = ix;
+    r.o = o;
+    r.st = st;
+    r.t0 = ngc_now();
+    r.progress = !o->quiet && !o->dry_run && ngc_stderr_tty();
+    collect_inputs(&r, paths, n_paths, &fl);
+    int rc = 0, fmt = fmt_of_option(o->format);
+    for (size_t i = 0; i < fl.n && rc == 0; i++)
+        rc = read_one(&r, fl.path[i], fmt);
+    if (r.progress)
+        draw_progress(&r, true);
+    clear_progress(&r);
+    for (size_t i = 0; i < fl.n; i++)
+        free(fl.path[i]);
+    free(fl.path);
+    ngc_docb_free(&r.grep_doc);
+    return rc < 0 || st->fatal ? -1 : 0;
+}
+
+static void human_bytes(char *out, size_t n, uint64_t b)
+{
+    if (b < 1000)
+        snprintf(out, n, "%llu bytes", (unsigned long long)b);
+    else
+        snprintf(out, n, "%.1f %s", b >= 1000000 ? (double)b / 1e6 : (double)b / 1e3,
+                 b >= 1000000 ? "MB" : "kB");
+}
+
+void ngc_ingest_summary(const ng_index *ix, const ngc_ingest_stats *st, double seconds)
+{
+    ng_index_counts c = {0};
+    char skips[512] = "";
+    size_t o = 0;
+    if (ix)
+        ng_index_get_counts(ix, &c);
+    else
+        c.added = st->docs;
+    for (size_t i = 0; i < st->n_reasons && o < sizeof skips; i++)
+        o += (size_t)snprintf(skips + o, sizeof skips - o, "%s%llu %s", i ? ", " : " (",
+                              (unsigned long long)st->reason_n[i], st->reason[i]);
+    if (st->n_reasons && o < sizeof skips)
+        snprintf(skips + o, sizeof skips - o, ")");
+    uint64_t added = c.added - (c.replaced <= c.added ? c.replaced : 0);
+    fprintf(stderr, "newsgrep: %llu document%s added, %llu replaced, %llu skipped%s",
+            (unsigned long long)added, added == 1 ? "" : "s",
+            (unsigned long long)c.replaced, (unsigned long long)st->skipped, skips);
+    if (st->binary)
+        fprintf(stderr, ", %llu binary file%s ignored", (unsigned long long)st->binary,
+                st->binary == 1 ? "" : "s");
+    char text[32], raw[48] = "";
+    human_bytes(text, sizeof text, st->text_bytes);
+    if (st->bytes != st->text_bytes) {
+        char z[32];
+        human_bytes(z, sizeof z, st->bytes);
+        snprintf(raw, sizeof raw, " (%s compressed)", z);
+    }
+    fprintf(stderr, "; %s%s in %.2f s\n", text, raw, seconds);
+}

@@ -1,0 +1,472 @@
+/*
+ * jsonl.c — one JSONL line -> one document, on the indexing critical path.
+ * A dedicated single-pass parser (RFC 8259 grammar) instead of building a
+ * jansson tree per line: string values without escapes are not copied at
+ * all, escaped ones are decoded once into the document builder. Nested
+ * values are validated and skipped. tests/fuzz/fuzz_jsonl.c checks it
+ * against jansson.
+ */
+#include <string.h>
+
+#include "ingest.h"
+
+#define MAX_NESTING 64 /* depth of skipped nested values */
+
+void ngc_fieldmap_init(ngc_fieldmap *m)
+{
+    m->id = "id";
+    m->title = "title";
+    m->body = "body";
+    m->date = "date";
+}
+
+typedef struct jp {
+    const char *s;      /* the line */
+    size_t len;         /* its length */
+    size_t i;           /* current position */
+    const char *why;    /* static error reason */
+    ngc_docb *d;        /* the document being built */
+} jp;
+
+static int fail(jp *p, const char *why)
+{
+    if (!p->why)
+        p->why = why;
+    return -1;
+}
+
+static void skip_ws(jp *p)
+{
+    while (p->i < p->len) {
+        char c = p->s[p->i];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            break;
+        p->i++;
+    }
+}
+
+static int hex4(const char *s, unsigned *out)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = s[k];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Decodes one \uXXXX (and its low surrogate) at s[*i] (just after "\u");
+ * lone surrogates become U+FFFD. */
+static int unicode_escape(jp *p, size_t *i, char *o, size_t *olen)
+{
+    unsigned cp, lo;
+    if (*i + 4 > p->len || hex4(p->s + *i, &cp) < 0)
+        return fail(p, "bad \\u escape");
+    *i += 4;
+    if (cp >= 0xD800 && cp <= 0xDBFF && *i + 6 <= p->len && p->s[*i] == '\\' &&
+        p->s[*i + 1] == 'u' && hex4(p->s + *i + 2, &lo) == 0 && lo >= 0xDC00 &&
+        lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        *i += 6;
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+        cp = 0xFFFD;
+    }
+    *olen += put_utf8(o + *olen, cp);
+    return 0;
+}
+
+/* Decodes the escaped string body s[start, end) into the builder's bytes
+ * (worst case the same length: every escape is at least as long as its
+ * UTF-8). Returns the offset of the decoded bytes, or -1. */
+static int decode_escaped(jp *p, size_t start, size_t end, size_t *off, size_t *n)
+{
+    ngc_buf *b = &p->d->bytes;
+    if (ngc_buf_reserve(b, end - start + 1) < 0)
+        return fail(p, "out of memory");
+    char *o = b->data + b->len;
+    size_t olen = 0;
+    for (size_t i = start; i < end;) {
+        /* Copy the run up to the next backslash in one go. */
+        const char *bs = memchr(p->s + i, '\\', end - i);
+        size_t run = bs ? (size_t)(bs - (p->s + i)) : end - i;
+        memcpy(o + olen, p->s + i, run);
+        olen += run;
+        i += run;
+        if (i >= end)
+            break;
+        i++;
+        char c = p->s[i++]; /* the scanner guaranteed a character follows */
+        switch (c) {
+        case '"': o[olen++] = '"'; break;
+        case '\\': o[olen++] = '\\'; break;
+        case '/': o[olen++] = '/'; break;
+        case 'b': o[olen++] = '\b'; break;
+        case 'f': o[olen++] = '\f'; break;
+        case 'n': o[olen++] = '\n'; break;
+        case 'r': o[olen++] = '\r'; break;
+        case 't': o[olen++] = '\t'; break;
+        case 'u':
+            if (unicode_escape(p, &i, o, &olen) < 0)
+                return -1;
+            break;
+        default:
+            return fail(p, "bad escape in string");
+        }
+    }
+    *off = b->len;
+    *n = olen;
+    o[olen] = '\0';
+    b->len += olen + 1;
+    return 0;
+}
+
+/* Non-zero when one of the 8 bytes in x may be '"', '\\' or a control
+ * character (the classic "has zero byte" tricks; positions may be wrong
+ * but a hit is never missed, which is all the scanner needs). */
+static inline uint64_t special8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x)) & high;
+}
+
+/* Scans a string at p->i (on the opening quote). Sets [*start, *end) to the
+ * raw body and *esc when it holds escapes. Control characters are invalid
+ * JSON; bytes >= 0x80 are passed through (the analyzer copes with bad
+ * UTF-8). This is the hot loop: 8 bytes at a time until something
+ * interesting shows up. */
+static int scan_string(jp *p, size_t *start, size_t *end, bool *esc)
+{
+    const char *s = p->s;
+    size_t k = p->i + 1, len = p->len;
+    *esc = false;
+    *start = k;
+    for (;;) {
+        while (k + 8 <= len) {
+            uint64_t x;
+            memcpy(&x, s + k, 8);
+            if (special8(x))
+                break;
+            k += 8;
+        }
+        if (k >= len)
+            return fail(p, "unterminated string");
+        unsigned char c = (unsigned char)s[k];
+        if (c == '"') {
+            *end = k;
+            p->i = k + 1;
+            return 0;
+        }
+        if (c == '\\') {
+            *esc = true;
+            k += 2; /* the escaped character, '"' included */
+            continue;
+        }
+        if (c < 0x20)
+            return fail(p, "control character in string");
+        k++;
+    }
+}
+
+static int skip_value(jp *p, int depth);
+
+static int skip_number(jp *p)
+{
+    size_t i = p->i, n = p->len;
+    const char *s = p->s;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i < n && s[i] == '0')
+        i++;
+    else if (i < n && s[i] >= '1' && s[i] <= '9')
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    else
+        return fail(p, "invalid value");
+    if (i < n && s[i] == '.') {
+        if (++i >= n || s[i] < '0' || s[i] > '9')
+            return fail(p, "invalid number");
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || s[i] < '0' || s[i] > '9')
+            return fail(p, "invalid number");
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    p->i = i;
+    return 0;
+}
+
+static int skip_word(jp *p, const char *w)
+{
+    size_t n = strlen(w);
+    if (p->len - p->i < n || memcmp(p->s + p->i, w, n) != 0)
+        return fail(p, "invalid value");
+    p->i += n;
+    return 0;
+}
+
+/* Skips the members of an object or the items of an array. */
+static int skip_container(jp *p, int depth, char close)
+{
+    p->i++;
+    skip_ws(p);
+    if (p->i < p->len && p->s[p->i] == close) {
+        p->i++;
+        return 0;
+    }
+    for (;;) {
+        skip_ws(p);
+        if (close == '}') {
+            size_t a, b;
+            bool e;
+            if (p->i >= p->len || p->s[p->i] != '"' || scan_string(p, &a, &b, &e) < 0)
+                return fail(p, "expected a key");
+            skip_ws(p);
+            if (p->i >= p->len || p->s[p->i++] != ':')
+                return fail(p, "expected ':'");
+        }
+        if (skip_value(p, depth + 1) < 0)
+            return -1;
+        skip_ws(p);
+        if (p->i >= p->len)
+            return fail(p, "unexpected end of line");
+        char c = p->s[p->i++];
+        if (c == close)
+            return 0;
+        if (c != ',')
+            return fail(p, "expected ',' or the end of an object/array");
+    }
+}
+
+static int skip_value(jp *p, int depth)
+{
+    if (depth > MAX_NESTING)
+        return fail(p, "nested too deeply");
+    skip_ws(p);
+    if (p->i >= p->len)
+        return fail(p, "unexpected end of line");
+    size_t a, b;
+    bool e;
+    switch (p->s[p->i]) {
+    case '"': return scan_string(p, &a, &b, &e);
+    case '{': return skip_container(p, depth, '}');
+    case '[': return skip_container(p, depth, ']');
+    case 't': return skip_word(p, "true");
+    case 'f': return skip_word(p, "false");
+    case 'n': return skip_word(p, "null");
+    default: return skip_number(p);
+    }
+}
+
+static bool key_is(const char *k, size_t n, const char *name)
+{
+    return name && strlen(name) == n && memcmp(k, name, n) == 0;
+}
+
+static int role_of(const ngc_fieldmap *m, const char *k, size_t n)
+{
+    if (key_is(k, n, m->id))
+        return NG_FIELD_ID;
+    if (key_is(k, n, m->title))
+        return NG_FIELD_TITLE;
+    if (key_is(k, n, m->body))
+        return NG_FIELD_BODY;
+    if (key_is(k, n, m->date))
+        return NG_FIELD_DATE;
+    /* Other keys ("source" is often a publication's name, not a path) are
+     * stored under their own names. */
+    return NG_FIELD_STORED;
+}
+
+/* Decodes a key or string value (escaped -> copied into the builder). */
+static int string_at(jp *p, const char **v, size_t *vn, bool *copied)
+{
+    size_t a, b;
+    bool esc;
+    if (scan_string(p, &a, &b, &esc) < 0)
+        return -1;
+    *copied = esc;
+    if (!esc) {
+        *v = p->s + a;
+        *vn = b - a;
+        return 0;
+    }
+    size_t off, n;
+    if (decode_escaped(p, a, b, &off, &n) < 0)
+        return -1;
+    *v = (const char *)(uintptr_t)off; /* an offset until finish */
+    *vn = n;
+    return 0;
+}
+
+/* Adds one member. Escaped bytes already sit in the builder, at offsets. */
+static int add_member(jp *p, const ngc_fieldmap *m, const char *k, size_t kn,
+                      bool kcopied, const char *v, size_t vn, bool vcopied)
+{
+    ngc_docb *d = p->d;
+    char kbuf[256];
+    const char *key = kcopied ? d->bytes.data + (uintptr_t)k : k;
+    if (kn >= sizeof kbuf)
+        return fail(p, "key too long");
+    memcpy(kbuf, key, kn);
+    kbuf[kn] = '\0';
+    int role = role_of(m, kbuf, kn);
+    if (role == NG_FIELD_DATE) {
+        char iso[11];
+        const char *raw = vcopied ? d->bytes.data + (uintptr_t)v : v;
+        if (ngc_date_normalize(raw, vn, iso) < 0)
+            role = NG_FIELD_STORED; /* keep the text; not a filterable date */
+        else if (vn != 10 || memcmp(raw, iso, 10) != 0)
+            return ngc_docb_add(d, kbuf, kn, iso, 10, role, NGC_COPY_NAME | NGC_COPY_VALUE) < 0
+                       ? fail(p, "out of memory") : 0;
+    }
+    if (ngc_docb_add(d, kbuf, kn, v, vn, role, NGC_COPY_NAME) < 0)
+        return fail(p, "out of memory");
+    if (vcopied)
+        d->voff[d->n - 1] = (size_t)(uintptr_t)v;
+    return 0;
+}
+
+/* The value of a member: strings become fields, numbers only for the id;
+ * everything else is validated and skipped. */
+static int member_value(jp *p, const ngc_fieldmap *m, const char *k, size_t kn,
+                        bool kcopied)
+{
+    skip_ws(p);
+    if (p->i >= p->len)
+        return fail(p, "unexpected end of line");
+    char c = p->s[p->i];
+    if (c == '"') {
+        const char *v;
+        size_t vn;
+        bool vc;
+        if (string_at(p, &v, &vn, &vc) < 0)
+            return -1;
+        return add_member(p, m, k, kn, kcopied, v, vn, vc);
+    }
+    size_t at = p->i;
+    if (skip_value(p, 1) < 0)
+        return -1;
+    const char *key = kcopied ? p->d->bytes.data + (uintptr_t)k : k;
+    if ((c == '-' || (c >= '0' && c <= '9')) && key_is(key, kn, m->id))
+        return add_member(p, m, k, kn, kcopied, p->s + at, p->i - at, false);
+    return 0;
+}
+
+static int parse_object(jp *p, const ngc_fieldmap *m)
+{
+    if (p->s[p->i] != '{')
+        return fail(p, "not a JSON object");
+    p->i++;
+    skip_ws(p);
+    if (p->i < p->len && p->s[p->i] == '}') {
+        p->i++;
+        return 0;
+    }
+    for (;;) {
+        skip_ws(p);
+        if (p->i >= p->len || p->s[p->i] != '"')
+            return fail(p, "expected a key");
+        const char *k;
+        size_t kn;
+        bool kc;
+        if (string_at(p, &k, &kn, &kc) < 0)
+            return -1;
+        skip_ws(p);
+        if (p->i >= p->len || p->s[p->i++] != ':')
+            return fail(p, "expected ':'");
+        if (member_value(p, m, k, kn, kc) < 0)
+            return -1;
+        skip_ws(p);
+        if (p->i >= p->len)
+            return fail(p, "unexpected end of line");
+        char c = p->s[p->i++];
+        if (c == '}')
+            return 0;
+        if (c != ',')
+            return fail(p, "expected ',' or '}'");
+    }
+}
+
+/* Two members with the same key would make show --json ambiguous. */
+static int check_duplicates(jp *p)
+{
+    ngc_docb *d = p->d;
+    for (size_t a = 0; a < d->n; a++)
+        for (size_t b = a + 1; b < d->n; b++)
+            if (strcmp(d->bytes.data + d->noff[a], d->bytes.data + d->noff[b]) == 0)
+                return fail(p, "duplicate key");
+    return 0;
+}
+
+int ngc_jsonl_parse(const char *line, size_t len, const ngc_fieldmap *map,
+                    ngc_docb *d, const char **why, size_t *why_pos)
+{
+    jp p = {line, len, 0, NULL, d};
+    ngc_docb_reset(d);
+    *why = NULL;
+    *why_pos = 0;
+    skip_ws(&p);
+    if (p.i == p.len)
+        return 1;
+    if (parse_object(&p, map) == 0) {
+        skip_ws(&p);
+        if (p.i != p.len)
+            fail(&p, "text after the JSON object");
+    }
+    if (!p.why && check_duplicates(&p) == 0 && ngc_docb_find(d, NG_FIELD_ID) < 0)
+        fail(&p, "missing id");
+    if (!p.why) {
+        int id = ngc_docb_find(d, NG_FIELD_ID);
+        /* Offsets of escaped values are resolved first, then checked. */
+        ng_document doc;
+        ngc_docb_finish(d, &doc);
+        if (d->fields[id].value_len == 0)
+            fail(&p, "empty id");
+    }
+    if (p.why) {
+        *why = p.why;
+        *why_pos = p.i;
+        return -1;
+    }
+    return 0;
+}

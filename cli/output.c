@@ -1,0 +1,175 @@
+/*
+ * output.c — prints search results: the human format (rank, score, date,
+ * title, id, highlighted snippet; ANSI colour only on a terminal), JSON
+ * lines (jansson), TREC run lines, ids, and grep -l style paths.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define C_TITLE "\033[1m"
+#define C_ID "\033[35m"
+#define C_DIM "\033[2m"
+#define C_HIT "\033[1;31m"
+#define C_OFF "\033[0m"
+
+int ngc_color_choice(const char *val, bool *color)
+{
+    if (!val || strcmp(val, "auto") == 0) {
+        const char *nc = getenv("NO_COLOR");
+        *color = !(nc && *nc) && isatty(STDOUT_FILENO) == 1;
+    } else if (strcmp(val, "always") == 0) {
+        *color = true;
+    } else if (strcmp(val, "never") == 0) {
+        *color = false;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* Snippet text with highlights: colour or [brackets]; newlines -> spaces.
+ * Highlights separated by one space or hyphen are shown as one ("[Astana
+ * Declaration]" rather than "[Astana] [Declaration]"). */
+static void print_snippet(const ngc_out *o, const ng_hit *h)
+{
+    const char *s = h->snippet;
+    size_t len = strlen(s), k = 0;
+    bool in = false;
+    fputs("    ", stdout);
+    for (size_t i = 0; i < len; i++) {
+        while (k < h->n_highlights && h->highlights[k].end <= i)
+            k++; /* spans are in order; skip the ones behind us */
+        if (!in && k < h->n_highlights && h->highlights[k].start <= i) {
+            fputs(o->color ? C_HIT : "[", stdout);
+            in = true;
+        }
+        char c = s[i];
+        putchar(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+        if (in && (k >= h->n_highlights || i + 1 >= h->highlights[k].end)) {
+            bool joined = k + 1 < h->n_highlights && (s[i + 1] == ' ' || s[i + 1] == '-') &&
+                          h->highlights[k + 1].start == i + 2;
+            if (!joined) {
+                fputs(o->color ? C_OFF : "]", stdout);
+                in = false;
+            }
+        }
+    }
+    if (in)
+        fputs(o->color ? C_OFF : "]", stdout);
+    putchar('\n');
+}
+
+static void print_explain(const char *ex)
+{
+    while (*ex) {
+        const char *nl = strchr(ex, '\n');
+        size_t n = nl ? (size_t)(nl - ex) : strlen(ex);
+        printf("    | %.*s\n", (int)n, ex);
+        ex += n + (nl != NULL);
+    }
+}
+
+static void print_human(const ngc_out *o, const ng_hit *h, size_t rank)
+{
+    if (rank > 1)
+        putchar('\n');
+    printf("%2zu  %.4f  %s  %s%s%s\n", rank, h->score,
+           h->date && *h->date ? h->date : "----------", o->color ? C_TITLE : "",
+           h->title && *h->title ? h->title : "(untitled)", o->color ? C_OFF : "");
+    printf("    %s%s%s", o->color ? C_ID : "", h->id, o->color ? C_OFF : "");
+    size_t sl = h->source ? strlen(h->source) : 0;
+    /* ids path:LINE (grep mode) and path#N (HTML) show the path already */
+    if (sl && strcmp(h->source, h->id) != 0 &&
+        !(strncmp(h->id, h->source, sl) == 0 && (h->id[sl] == ':' || h->id[sl] == '#')))
+        printf("  %s(%s)%s", o->color ? C_DIM : "", h->source, o->color ? C_OFF : "");
+    putchar('\n');
+    if (h->snippet && *h->snippet)
+        print_snippet(o, h);
+    if (h->explain && o->explain)
+        print_explain(h->explain);
+}
+
+/* A JSON string from bytes that may hold invalid UTF-8. */
+static json_t *jstr(const char *s)
+{
+    if (!s)
+        return json_null();
+    size_t n;
+    char *v = ngc_utf8_sanitize(s, strlen(s), &n);
+    json_t *j = v ? json_stringn(v, n) : json_null();
+    free(v);
+    return j;
+}
+
+static void print_json(const ngc_out *o, const ng_hit *h)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "id", jstr(h->id));
+    /* Rounded so that the printed digits are stable across platforms. */
+    json_object_set_new(j, "score", json_real(round(h->score * 1e6) / 1e6));
+    json_object_set_new(j, "title", jstr(h->title));
+    json_object_set_new(j, "date", jstr(h->date));
+    json_object_set_new(j, "source", jstr(h->source));
+    if (h->snippet) {
+        json_t *hl = json_array();
+        for (size_t k = 0; k < h->n_highlights; k++)
+            json_array_append_new(hl, json_pack("[II]", (json_int_t)h->highlights[k].start,
+                                                (json_int_t)h->highlights[k].end));
+        json_object_set_new(j, "snippet", jstr(h->snippet));
+        json_object_set_new(j, "highlights", hl);
+    }
+    if (h->explain && o->explain)
+        json_object_set_new(j, "explain", jstr(h->explain));
+    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(j);
+}
+
+/* -l: each source (or id) once. */
+static void print_file(ngc_out *o, const ng_hit *h)
+{
+    const char *p = h->source && *h->source ? h->source : h->id;
+    for (size_t i = 0; i < o->n_seen; i++)
+        if (strcmp(o->seen[i], p) == 0)
+            return;
+    char **s = realloc(o->seen, (o->n_seen + 1) * sizeof *s);
+    if (!s)
+        return;
+    o->seen = s;
+    if ((s[o->n_seen] = strdup(p)) != NULL)
+        o->n_seen++;
+    puts(p);
+}
+
+void ngc_out_results(ngc_out *o, const ng_results *res, const char *qid)
+{
+    size_t n = ng_results_count(res);
+    for (size_t i = 0; i < n; i++) {
+        const ng_hit *h = ng_results_hit(res, i);
+        switch (o->mode) {
+        case NGC_OUT_JSON: print_json(o, h); break;
+        case NGC_OUT_TREC:
+            printf("%s Q0 %s %zu %.6f %s\n", qid, h->id, i + 1, h->score, o->tag);
+            break;
+        case NGC_OUT_IDS: puts(h->id); break;
+        case NGC_OUT_FILES: print_file(o, h); break;
+        default: print_human(o, h, i + 1); break;
+        }
+    }
+}
+
+void ngc_out_free(ngc_out *o)
+{
+    for (size_t i = 0; i < o->n_seen; i++)
+        free(o->seen[i]);
+    free(o->seen);
+    o->seen = NULL;
+    o->n_seen = 0;
+}
