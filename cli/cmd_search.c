@@ -255,45 +255,15 @@ static int load_queries(const char *path, batch_query **out, size_t *n)
     return bad;
 }
 
-/* Natural-language queries of test collections sometimes hold operator
- * characters ("pitot-static tubes ,. - (a)"); such a query is searched as
- * its plain words: operators and quotes become spaces, AND/OR/NOT words. */
-static char *plain_words(const char *q)
-{
-    char *p = strdup(q);
-    for (char *c = p; c && *c; c++)
-        if (strchr("\"()+-*:~^\\", *c))
-            *c = ' ';
-    for (char *w = p; w && (w = strstr(w, "AND")) != NULL; w += 3)
-        w[0] = 'a', w[1] = 'n', w[2] = 'd';
-    for (char *w = p; w && (w = strstr(w, "OR")) != NULL; w += 2)
-        w[0] = 'o', w[1] = 'r';
-    for (char *w = p; w && (w = strstr(w, "NOT")) != NULL; w += 3)
-        w[0] = 'n', w[1] = 'o', w[2] = 't';
-    return p;
-}
-
-/* Parses (falling back to plain words, with a note when loud) and runs one
- * batch query. */
+/* Parses and runs one batch query. Batch queries are natural-language
+ * queries (test collections hold stray "-", "(" and upper-case AND/OR):
+ * no operators, a "quoted" part is a phrase -- the peers' convention. */
 static int batch_query_run(ngc_search_args *a, ng_reader *r, const batch_query *bq,
                            bool loud, ng_results **out)
 {
     ng_query *q = NULL;
-    int rc = ng_query_parse(&q, r, bq->text, strlen(bq->text), a->qflags);
-    if (rc == NG_EQUERY) {
-        if (loud) {
-            const char *m = ng_query_errmsg(q);
-            char pos[48] = "";
-            if (!strstr(m, "position"))
-                snprintf(pos, sizeof pos, " at position %zu", ng_query_error_offset(q));
-            ngc_err("%s: query %s: %s%s; searched as plain words", a->queries, bq->qid, m, pos);
-        }
-        ng_query_free(q);
-        q = NULL;
-        char *plain = plain_words(bq->text);
-        rc = plain ? ng_query_parse(&q, r, plain, strlen(plain), a->qflags) : NG_ENOMEM;
-        free(plain);
-    }
+    int rc = ng_query_parse(&q, r, bq->text, strlen(bq->text),
+                            a->qflags | NG_QUERY_PLAIN);
     if (rc < 0) {
         if (loud)
             ngc_print_query_error("query", bq->text, q, rc);

@@ -100,7 +100,8 @@ static const help_entry entries[] = {
      "      --exhaustive     no dynamic pruning (same results, slower; for tests)\n"
      OUTPUT_OPTS
      "Batch mode (evaluation):\n"
-     "      --queries FILE   qid<TAB>query lines; needs --trec\n"
+     "      --queries FILE   qid<TAB>query lines, read as natural language: words and\n"
+     "                       \"quoted phrases\", no operators; needs --trec\n"
      "      --warmup N       run the whole set N times untimed first\n"
      "      --latency FILE   write qid<TAB>ms<TAB>returned<TAB>total per query\n"},
     {"count",
