@@ -107,6 +107,12 @@ $CC -std=c11 -Wall -Wextra -Werror -static-libgcc -o "$tmp/prog_static" "$tmp/pr
 got=$("$tmp/prog_static" "$tmp/ix2") || fail "program (static) exited $?"
 [ "$got" = "$want" ] || fail "static: wrong output"
 echo "static: compiled, ran: ok"
+# the README's example program (examples/search.c), as a user would build it
+$CC -std=c11 -Wall -Wextra -Werror -o "$tmp/readme_example" examples/search.c $(pkg-config --cflags --libs newsgrep) \
+  || fail "compiling the README example"
+got=$(cd "$tmp" && LD_LIBRARY_PATH="$root/usr/lib" ./readme_example) || fail "README example exited $?"
+case "$got" in "a1 "*"Leaders sign the Astana Declaration"*) ;; *) fail "README example printed: $got" ;; esac
+echo "README example: compiled, ran: ok"
 # the installed command and man page
 "$root/usr/bin/newsgrep" --version | grep -q "^newsgrep " || fail "installed newsgrep --version"
 "$root/usr/bin/newsgrep" search -i "$tmp/ix1" --ids astana | grep -qx doc-1 || fail "installed newsgrep search"
