@@ -585,8 +585,8 @@ static int parse_seq(parser *p, int field, int depth, uint32_t *out) {
     return 0;
 }
 
-/* Plain mode adds the analysed tokens of text[0..n) as ranked terms. */
-static int plain_terms(parser *p, uint32_t g, size_t off, size_t n,
+/* Plain mode adds the analysed tokens of text[off..off+n) as ranked terms. */
+static int plain_words(parser *p, uint32_t g, size_t off, size_t n,
                        int occur) {
     size_t count;
     int rc = analyse(p, p->a, p->text + off, n, off, &count);
@@ -603,9 +603,32 @@ static int plain_terms(parser *p, uint32_t g, size_t off, size_t n,
     return rc;
 }
 
-/* Plain mode: no operators; a "double-quoted" part is a phrase and every
- * other analysed token a ranked term (the convention of the peers'
- * evaluation runs). An unclosed quote is read as plain words. */
+/* As plain_words, but a whitespace-separated word ending in '*' is a
+ * prefix, expanded through the lexicon as in the query language. */
+static int plain_terms(parser *p, uint32_t g, size_t off, size_t n,
+                       int occur) {
+    size_t run = off, end = off + n, i = off;
+    int rc = 0;
+    while (rc == 0 && i < end) {
+        while (i < end && is_space(p->text[i])) i++;
+        size_t w = i;
+        while (i < end && !is_space(p->text[i])) i++;
+        if (i - w < 2 || p->text[i - 1] != '*') continue;
+        uint32_t leaf;
+        if ((rc = plain_words(p, g, run, w - run, occur)) ||
+            (rc = expand_prefix(p, p->text + w, i - w, NGI_FIELD_ANY, w,
+                                &leaf)))
+            return rc;
+        if (p->q->nodes[leaf].kind != NGI_Q_EMPTY)
+            add_child(p->q, g, leaf, occur);
+        run = i;
+    }
+    return rc ? rc : plain_words(p, g, run, end - run, occur);
+}
+
+/* Plain mode: no operators; a "double-quoted" part is a phrase, word* a
+ * prefix, and every other analysed token a ranked term (the convention of
+ * the peers' evaluation runs). An unclosed quote is read as plain words. */
 static int parse_plain(parser *p, uint32_t *out) {
     int occur = (p->flags & NG_QUERY_ALL) ? NGI_MUST : NGI_SHOULD;
     int rc = new_node(p, NGI_Q_GROUP, 0, out);

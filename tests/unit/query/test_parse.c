@@ -140,6 +140,7 @@ static void plain_mode_ignores_syntax(void **state) {
     shape_flags("the \"Astana Declaration\" AND summit", NG_QUERY_PLAIN,
                 "(\"astana declar\" summit)");
     shape_flags("\"astana summit", NG_QUERY_PLAIN, "(astana summit)");
+    shape_flags("china summ* (talks)", NG_QUERY_PLAIN, "(china talk)");
     shape_flags("china \"astana summit\"", NG_QUERY_PLAIN | NG_QUERY_ALL,
                 "(+china +\"astana summit\")");
 }
