@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "ingest.h"
 #include "newsgrep.h"
 
@@ -130,6 +132,10 @@ int ngc_color_choice(const char *val, bool *color);
 /* Prints the results of one query (qid used by TREC). */
 void ngc_out_results(ngc_out *o, const ng_results *res, const char *qid);
 void ngc_out_free(ngc_out *o);
+/* Sets o[f->name] to f's value (invalid UTF-8 replaced). */
+void ngc_json_set_field(json_t *o, const ng_field *f);
+/* Prints o as one compact JSON line (keys in insertion order) and frees it. */
+void ngc_json_print_line(json_t *o);
 
 /* ---- search options (cmd_search.c) ---------------------------------- */
 typedef struct ngc_search_args {

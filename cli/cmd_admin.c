@@ -56,19 +56,9 @@ static int parse(int argc, char **argv, const char *cmd, bool json_ok, admin_arg
 static void show_json(const ng_doc *d)
 {
     json_t *o = json_object();
-    for (size_t i = 0; i < ng_doc_field_count(d); i++) {
-        const ng_field *f = ng_doc_field(d, i);
-        size_t n;
-        char *v = ngc_utf8_sanitize(f->value, f->value_len, &n);
-        if (v)
-            json_object_set_new(o, f->name, json_stringn(v, n));
-        free(v);
-    }
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (s)
-        puts(s);
-    free(s);
-    json_decref(o);
+    for (size_t i = 0; i < ng_doc_field_count(d); i++)
+        ngc_json_set_field(o, ng_doc_field(d, i));
+    ngc_json_print_line(o);
 }
 
 static void show_text(const ng_doc *d)

@@ -137,18 +137,9 @@ static size_t doc_bytes(const ng_document *doc)
 static void print_doc_json(const ng_document *doc)
 {
     json_t *o = json_object();
-    for (size_t i = 0; i < doc->n_fields; i++) {
-        size_t n;
-        char *v = ngc_utf8_sanitize(doc->fields[i].value, doc->fields[i].value_len, &n);
-        if (v)
-            json_object_set_new(o, doc->fields[i].name, json_stringn(v, n));
-        free(v);
-    }
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (s)
-        puts(s);
-    free(s);
-    json_decref(o);
+    for (size_t i = 0; i < doc->n_fields; i++)
+        ngc_json_set_field(o, &doc->fields[i]);
+    ngc_json_print_line(o);
 }
 
 static int commit(run *r)

@@ -173,3 +173,21 @@ void ngc_out_free(ngc_out *o)
     o->seen = NULL;
     o->n_seen = 0;
 }
+
+void ngc_json_set_field(json_t *o, const ng_field *f)
+{
+    size_t n;
+    char *v = ngc_utf8_sanitize(f->value, f->value_len, &n);
+    if (v)
+        json_object_set_new(o, f->name, json_stringn(v, n));
+    free(v);
+}
+
+void ngc_json_print_line(json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(o);
+}
