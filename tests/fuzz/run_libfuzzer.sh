@@ -62,7 +62,7 @@ for t in tests/fuzz/fuzz_*.c; do
     lines+=("$name: BUILD FAILED"); continue
   fi
   work="$OUT/run/$name"; rm -rf "$work"; mkdir -p "$work/corpus" "$work/artifacts"
-  [ -d "tests/fuzz/corpus/$short" ] && cp -r "tests/fuzz/corpus/$short/." "$work/corpus/"
+  [ -d "tests/fuzz/corpus/$short" ] && cp -rL "tests/fuzz/corpus/$short/." "$work/corpus/"
   seeds=$(ls "$work/corpus" | wc -l)
   echo "run_libfuzzer: $name for ${FUZZ_TIME}s over $seeds seeds"
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
