@@ -98,6 +98,24 @@ typedef struct ngc_ingest_stats {
 } ngc_ingest_stats;
 
 void ngc_ingest_opts_init(ngc_ingest_opts *o);
+
+/* The input options shared by `index` and grep mode: getopt codes above
+ * every subcommand's own, their long options, and one parser for them. */
+enum {
+    NGC_OPT_FORMAT = 0x1000, NGC_OPT_IDF, NGC_OPT_TITLEF, NGC_OPT_BODYF,
+    NGC_OPT_DATEF, NGC_OPT_INCLUDE, NGC_OPT_EXCLUDE
+};
+#define NGC_INPUT_LONGOPTS                                                   \
+    {"format", required_argument, 0, NGC_OPT_FORMAT},                        \
+    {"id-field", required_argument, 0, NGC_OPT_IDF},                         \
+    {"title-field", required_argument, 0, NGC_OPT_TITLEF},                   \
+    {"body-field", required_argument, 0, NGC_OPT_BODYF},                     \
+    {"date-field", required_argument, 0, NGC_OPT_DATEF},                     \
+    {"include", required_argument, 0, NGC_OPT_INCLUDE},                      \
+    {"exclude", required_argument, 0, NGC_OPT_EXCLUDE}
+/* Applies input option c with value arg to io: 0, NGC_EXIT_ERROR (after a
+ * message naming cmd), or 1 when c is not an input option. */
+int ngc_input_option(const char *cmd, ngc_ingest_opts *io, int c, const char *arg);
 /* Reads every path (files, folders, "-") into ix (NULL with dry_run).
  * Bad inputs are reported on stderr and counted; returns 0, or -1 on a
  * fatal index error (already reported). */

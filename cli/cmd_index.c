@@ -10,19 +10,13 @@
 #include "cli.h"
 
 enum {
-    O_FORMAT = 256, O_IDF, O_TITLEF, O_BODYF, O_DATEF, O_INCLUDE, O_EXCLUDE,
-    O_THREADS, O_RAM, O_COMMIT, O_LANG, O_MAXDOC, O_DRY, O_NOSTEM, O_NOSTOP
+    O_THREADS = 256, O_RAM, O_COMMIT, O_LANG, O_MAXDOC, O_DRY, O_NOSTEM, O_NOSTOP
 };
 
 static const struct option index_opts[] = {
     {"index", required_argument, 0, 'i'},   {"help", no_argument, 0, 'h'},
     {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
-    {"format", required_argument, 0, O_FORMAT}, {"id-field", required_argument, 0, O_IDF},
-    {"title-field", required_argument, 0, O_TITLEF},
-    {"body-field", required_argument, 0, O_BODYF},
-    {"date-field", required_argument, 0, O_DATEF},
-    {"include", required_argument, 0, O_INCLUDE},
-    {"exclude", required_argument, 0, O_EXCLUDE},
+    NGC_INPUT_LONGOPTS,
     {"threads", required_argument, 0, O_THREADS}, {"ram-mb", required_argument, 0, O_RAM},
     {"commit-every", required_argument, 0, O_COMMIT},
     {"lang", required_argument, 0, O_LANG}, {"max-doc-mb", required_argument, 0, O_MAXDOC},
@@ -34,16 +28,6 @@ typedef struct index_args {
     ngc_ingest_opts io;       /* input options */
     ng_index_options ix;      /* writer options */
 } index_args;
-
-static int push(const char ***list, size_t *n, const char *v)
-{
-    const char **p = realloc(*list, (*n + 1) * sizeof *p);
-    if (!p)
-        return NGC_EXIT_ERROR;
-    p[(*n)++] = v;
-    *list = p;
-    return 0;
-}
 
 static int size_opt(const char *name, size_t *dst)
 {
@@ -57,18 +41,6 @@ static int one_opt(index_args *a, int c)
     case 'i': a->index = optarg; return 0;
     case 'q': a->io.quiet = true; return 0;
     case 'v': a->io.verbose = true; return 0;
-    case O_FORMAT:
-        if (strcmp(optarg, "auto") && strcmp(optarg, "jsonl") && strcmp(optarg, "html") &&
-            strcmp(optarg, "text"))
-            return ngc_usage_error("index", "--format: auto, jsonl, html or text, not '%s'", optarg);
-        a->io.format = optarg;
-        return 0;
-    case O_IDF: a->io.map.id = optarg; return 0;
-    case O_TITLEF: a->io.map.title = optarg; return 0;
-    case O_BODYF: a->io.map.body = optarg; return 0;
-    case O_DATEF: a->io.map.date = optarg; return 0;
-    case O_INCLUDE: return push(&a->io.include, &a->io.n_include, optarg);
-    case O_EXCLUDE: return push(&a->io.exclude, &a->io.n_exclude, optarg);
     case O_THREADS:
         if (size_opt("--threads", &v))
             return NGC_EXIT_ERROR;
@@ -90,7 +62,8 @@ static int one_opt(index_args *a, int c)
     case O_DRY: a->io.dry_run = true; return 0;
     case O_NOSTEM: a->ix.analyzer_flags |= NG_ANALYZE_NO_STEM; return 0;
     case O_NOSTOP: a->ix.analyzer_flags |= NG_ANALYZE_NO_STOP; return 0;
-    default: return NGC_EXIT_ERROR;
+    default:
+        return ngc_input_option("index", &a->io, c, optarg) == 0 ? 0 : NGC_EXIT_ERROR;
     }
 }
 

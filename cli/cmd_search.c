@@ -12,9 +12,7 @@
 enum {
     O_JSON = 256, O_TREC, O_IDS, O_ALL, O_SINCE, O_UNTIL, O_SORT, O_SNIP,
     O_NOSNIP, O_EXPLAIN, O_K1, O_B, O_QUERIES, O_WARMUP, O_LATENCY, O_COLOR,
-    O_COUNT, O_EXHAUSTIVE,
-    /* grep mode only: input options */
-    O_FORMAT, O_IDF, O_TITLEF, O_BODYF, O_DATEF, O_INCLUDE, O_EXCLUDE
+    O_COUNT, O_EXHAUSTIVE
 };
 
 static const struct option search_opts[] = {
@@ -29,12 +27,8 @@ static const struct option search_opts[] = {
     {"warmup", required_argument, 0, O_WARMUP}, {"latency", required_argument, 0, O_LATENCY},
     {"color", required_argument, 0, O_COLOR}, {"colour", required_argument, 0, O_COLOR},
     {"count", no_argument, 0, O_COUNT},    {"exhaustive", no_argument, 0, O_EXHAUSTIVE},
-    {"format", required_argument, 0, O_FORMAT}, {"id-field", required_argument, 0, O_IDF},
-    {"title-field", required_argument, 0, O_TITLEF},
-    {"body-field", required_argument, 0, O_BODYF},
-    {"date-field", required_argument, 0, O_DATEF},
-    {"include", required_argument, 0, O_INCLUDE},
-    {"exclude", required_argument, 0, O_EXCLUDE},
+    /* grep mode only */
+    NGC_INPUT_LONGOPTS,
     {0, 0, 0, 0}};
 
 static int date_opt(const char *cmd, const char *opt, const char *val, char out[11],
@@ -44,31 +38,6 @@ static int date_opt(const char *cmd, const char *opt, const char *val, char out[
         return ngc_usage_error(cmd, "%s: not a date: '%s' (use YYYY-MM-DD)", opt, val);
     *dst = out;
     return 0;
-}
-
-static int add_glob(const char ***list, size_t *n, const char *g)
-{
-    const char **p = realloc(*list, (*n + 1) * sizeof *p);
-    if (!p)
-        return -1;
-    p[(*n)++] = g;
-    *list = p;
-    return 0;
-}
-
-/* The input options of grep mode; returns 1 when opt is not one. */
-static int input_opt(ngc_ingest_opts *io, int c, const char *arg)
-{
-    switch (c) {
-    case O_FORMAT: io->format = arg; return 0;
-    case O_IDF: io->map.id = arg; return 0;
-    case O_TITLEF: io->map.title = arg; return 0;
-    case O_BODYF: io->map.body = arg; return 0;
-    case O_DATEF: io->map.date = arg; return 0;
-    case O_INCLUDE: return add_glob(&io->include, &io->n_include, arg);
-    case O_EXCLUDE: return add_glob(&io->exclude, &io->n_exclude, arg);
-    default: return 1;
-    }
 }
 
 static int set_mode(const char *cmd, ngc_search_args *a, int mode)
@@ -118,9 +87,7 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
     case O_WARMUP: return ngc_parse_size("--warmup", optarg, &a->warmup) < 0 ? NGC_EXIT_ERROR : 0;
     case O_COLOR: a->color = optarg; return 0;
     default:
-        if (io && input_opt(io, c, optarg) == 0)
-            return 0;
-        return NGC_EXIT_ERROR;
+        return io && ngc_input_option(cmd, io, c, optarg) == 0 ? 0 : NGC_EXIT_ERROR;
     }
 }
 
@@ -138,7 +105,7 @@ int ngc_search_parse(int argc, char **argv, const char *cmd, ngc_search_args *a,
             ngc_help(stdout, cmd);
             return -1;
         }
-        if (c == '?' || c == ':' || (!io && c >= O_FORMAT)) {
+        if (c == '?' || c == ':' || (!io && c >= NGC_OPT_FORMAT)) {
             char shortopt[3] = {'-', (char)optopt, 0};
             const char *bad = optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1];
             return ngc_usage_error(cmd, c == ':' ? "option '%s' needs a value" : "unknown option '%s'",

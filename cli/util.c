@@ -163,3 +163,32 @@ char *ngc_utf8_sanitize(const char *s, size_t len, size_t *out_len)
     *out_len = (size_t)(p - o);
     return o;
 }
+
+static int push_glob(const char ***list, size_t *n, const char *glob)
+{
+    const char **p = realloc(*list, (*n + 1) * sizeof *p);
+    if (!p)
+        return NGC_EXIT_ERROR;
+    p[(*n)++] = glob;
+    *list = p;
+    return 0;
+}
+
+int ngc_input_option(const char *cmd, ngc_ingest_opts *io, int c, const char *arg)
+{
+    switch (c) {
+    case NGC_OPT_FORMAT:
+        if (strcmp(arg, "auto") && strcmp(arg, "jsonl") && strcmp(arg, "html") &&
+            strcmp(arg, "text"))
+            return ngc_usage_error(cmd, "--format: auto, jsonl, html or text, not '%s'", arg);
+        io->format = arg;
+        return 0;
+    case NGC_OPT_IDF: io->map.id = arg; return 0;
+    case NGC_OPT_TITLEF: io->map.title = arg; return 0;
+    case NGC_OPT_BODYF: io->map.body = arg; return 0;
+    case NGC_OPT_DATEF: io->map.date = arg; return 0;
+    case NGC_OPT_INCLUDE: return push_glob(&io->include, &io->n_include, arg);
+    case NGC_OPT_EXCLUDE: return push_glob(&io->exclude, &io->n_exclude, arg);
+    default: return 1;
+    }
+}
