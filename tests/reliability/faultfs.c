@@ -249,15 +249,20 @@ static mode_t mode_arg(int flags, va_list ap) {
     return (flags & (O_CREAT | __O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
 }
 
+/* Whether this open creates a file in the watched directory and is the one
+ * to fail. */
+static int creating_open_fails(const char *path, int flags) {
+    return (flags & O_CREAT) && path_matches(AT_FDCWD, path) &&
+           should_fail(OP_CREATE);
+}
+
 int open(const char *path, int flags, ...) {
     REAL(open);
     va_list ap;
     va_start(ap, flags);
     mode_t mode = mode_arg(flags, ap);
     va_end(ap);
-    if ((flags & O_CREAT) && path_matches(AT_FDCWD, path) &&
-        should_fail(OP_CREATE))
-        return -1;
+    if (creating_open_fails(path, flags)) return -1;
     return real_open(path, flags, mode);
 }
 
@@ -267,9 +272,7 @@ int open64(const char *path, int flags, ...) {
     va_start(ap, flags);
     mode_t mode = mode_arg(flags, ap);
     va_end(ap);
-    if ((flags & O_CREAT) && path_matches(AT_FDCWD, path) &&
-        should_fail(OP_CREATE))
-        return -1;
+    if (creating_open_fails(path, flags)) return -1;
     return real_open64(path, flags, mode);
 }
 
