@@ -1,8 +1,9 @@
 /*
  * cmd_grep.c — grep-style search without a saved index:
- * `newsgrep [OPTIONS] QUERY PATH...` indexes PATH into a fresh directory
- * under $TMPDIR (mkdtemp), searches it like `search`, and removes it at
- * exit, on errors and on SIGINT/SIGTERM/SIGHUP.
+ * `newsgrep [OPTIONS] QUERY PATH...` reads PATH into a fresh index under
+ * $TMPDIR (mkdtemp) that keeps only the documents containing a word of the
+ * query (ng_index_set_filter), searches it like `search`, and removes it
+ * at exit, on errors and on SIGINT/SIGTERM/SIGHUP.
  */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
@@ -59,12 +60,38 @@ static int make_tmp(void)
     return 0;
 }
 
-static int build(ngc_ingest_opts *io, char **paths, size_t n)
+/* Parses the query against the empty temporary index, so that a wrong
+ * query is reported, like search reports it, before any input is read. */
+static int check_query(const ngc_search_args *a, const char *query)
+{
+    ng_reader *r = ngc_open_reader(tmp_dir);
+    if (!r)
+        return -1;
+    ng_query *q = NULL;
+    int rc = ng_query_parse(&q, r, query, strlen(query), a->qflags);
+    if (rc < 0)
+        ngc_print_query_error("query", query, q, rc);
+    ng_query_free(q);
+    ng_reader_free(r);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Indexes only the documents (and terms) the query can use: the others
+ * are counted, and their count and length go to the search options so
+ * that BM25 ranks as over every document read. */
+static int build(ngc_search_args *a, ngc_ingest_opts *io, const char *query,
+                 char **paths, size_t n)
 {
     ng_index_options o;
     ng_index_options_init(&o);
     ng_index *ix = NULL;
     int rc = ng_index_open(&ix, tmp_dir, &o);
+    if (rc == 0 && (rc = ng_index_commit(ix)) == 0 && check_query(a, query) < 0) {
+        ng_index_free(ix);
+        return -1;
+    }
+    if (rc == 0)
+        rc = ng_index_set_filter(ix, query, strlen(query), a->qflags);
     if (rc < 0) {
         ngc_err("%s: %s", tmp_dir, ix ? ng_index_errmsg(ix) : ng_strerror(rc));
         ng_index_free(ix);
@@ -77,6 +104,10 @@ static int build(ngc_ingest_opts *io, char **paths, size_t n)
         ngc_err("%s: %s", tmp_dir, ng_index_errmsg(ix));
         rc = -1;
     }
+    ng_index_counts c;
+    ng_index_get_counts(ix, &c);
+    a->so.unseen_docs = c.filtered;
+    a->so.unseen_tokens = c.filtered_tokens;
     ng_index_free(ix);
     return rc < 0 ? -1 : st.skipped ? 1 : 0;
 }
@@ -110,7 +141,8 @@ int ngc_cmd_grep(int argc, char **argv)
         a.so.k = GREP_FILES_K;
     io.quiet = false; /* a progress bar while a big input is read, on a terminal */
     rc = make_tmp();
-    int built = rc < 0 ? -1 : build(&io, argv + a.first_arg + 1, (size_t)(rest - 1));
+    int built = rc < 0 ? -1 : build(&a, &io, argv[a.first_arg], argv + a.first_arg + 1,
+                                    (size_t)(rest - 1));
     free(io.include);
     free(io.exclude);
     if (built < 0) {

@@ -253,13 +253,36 @@ NG_API void ng_index_free(ng_index *index);
 NG_API const char *ng_index_errmsg(const ng_index *index);
 
 /* Counts since open: documents added (replacements included), of which
- * replaced an existing id, and deletes of an existing id. */
+ * replaced an existing id, and deletes of an existing id. With a filter
+ * (ng_index_set_filter), filtered of the added documents were left out and
+ * filtered_tokens is the sum of their lengths; both are exact after
+ * ng_index_commit. */
 typedef struct ng_index_counts {
     uint64_t added;
     uint64_t replaced;
     uint64_t deleted;
+    uint64_t filtered;
+    uint64_t filtered_tokens;
 } ng_index_counts;
 NG_API void ng_index_get_counts(const ng_index *index, ng_index_counts *out);
+
+/* Grep-style scans: keeps only the documents that can match query (parsed
+ * as ng_query_parse would, with flags). A document is kept when one of its
+ * terms is a word of the query (of any clause, phrase or field) or starts
+ * with one of its prefix* words; the others are analysed, counted in
+ * ng_index_counts.filtered / filtered_tokens, and dropped (a dropped
+ * document still replaces an older one with its id). Of each kept
+ * document only the terms the query can use are indexed; its length, text
+ * and stored fields are complete. Searching the index for the same query
+ * with ng_search_options.unseen_docs / unseen_tokens set to those counts
+ * then gives exactly the hits and scores an index of every document would.
+ * Call before the first ng_index_add of the handle. A query without words
+ * (only a date range, or only stopwords) filters nothing. Errors:
+ * NG_EINVAL (also when documents were added already or a filter is set),
+ * NG_EQUERY / NG_ELIMIT (the query does not parse: the message, with the
+ * byte offset, is in ng_index_errmsg), NG_ESTATE, NG_ENOMEM. */
+NG_API int ng_index_set_filter(ng_index *index, const char *query, size_t len,
+                               unsigned flags);
 
 /* =====================================================================
  * Reader: a consistent snapshot of the last commit.
@@ -369,6 +392,12 @@ typedef struct ng_search_options {
     const char *until;     /* "YYYY-MM-DD" inclusive, or NULL */
     unsigned flags;        /* ng_search_flags */
     size_t snippet_bytes;  /* target snippet length (200) */
+    /* BM25 collection statistics of documents that are not in the index
+     * but belong to the collection ranked (the ones a filter dropped, see
+     * ng_index_set_filter; or the rest of a sharded collection): added to
+     * the index's document count and total length (0, 0). */
+    uint64_t unseen_docs;
+    uint64_t unseen_tokens;
 } ng_search_options;
 
 NG_API void ng_search_options_init(ng_search_options *opts);

@@ -164,7 +164,19 @@ struct ng_analyzer {
     ngi_buf cjk_cur;            /* scratch: current CJK character */
     int32_t *ucs;               /* scratch: code points for utf8proc */
     size_t ucs_cap;             /* entries usable in ucs (one more exist) */
+    bool gate_on;               /* see ngi_analyzer_set_gate */
+    bool gate[256];             /* first bytes of the terms wanted */
 };
+
+/* Grep-style scans (the term filter of lib/index/filter.h) want only terms
+ * beginning with a byte marked in first[]. With the gate on, a plain ASCII
+ * word that is neither a stopword nor too long, and whose first letter
+ * (lowercased) is not marked, skips the term cache and the stemmer: it is
+ * emitted with its raw bytes as the term, which the caller must only count
+ * (its position and span are right). This holds only when the stemmer
+ * keeps a word's first letter, as the English ones do: for other languages
+ * the gate stays off and false is returned. first = NULL turns it off. */
+bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256]);
 
 /* ---------------------------------------------------------------------
  * Unicode normalisation (normalize.c).

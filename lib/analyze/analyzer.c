@@ -105,6 +105,16 @@ int ng_analyzer_create(ng_analyzer **out, const char *language,
     return 0;
 }
 
+bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256]) {
+    /* Snowball's english and porter stemmers only rewrite word endings
+     * (their exceptions, "dying" -> "die", keep the first letter too). */
+    bool keeps_first = !a->stemmer || !strcmp(a->language, "english") ||
+                       !strcmp(a->language, "porter");
+    a->gate_on = first && keeps_first;
+    if (a->gate_on) memcpy(a->gate, first, sizeof a->gate);
+    return a->gate_on;
+}
+
 void ng_analyzer_free(ng_analyzer *a) {
     if (!a) return;
     if (a->stemmer) sb_stemmer_delete(a->stemmer);

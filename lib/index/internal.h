@@ -85,6 +85,12 @@ size_t ngi_memseg_memory(const ngi_memseg *m);
  * a commit: merges then have that memory). No-op when not empty. */
 void ngi_memseg_trim(ngi_memseg *m);
 uint32_t ngi_memseg_n_docs(const ngi_memseg *m);
+/* Grep-style scans: from now on, only tokens f matches are indexed, and
+ * documents without one are only counted (f outlives m; NULL = off). */
+struct ngi_filter;
+void ngi_memseg_set_filter(ngi_memseg *m, const struct ngi_filter *f);
+/* Documents the filter dropped since the last call, and their lengths. */
+void ngi_memseg_take_dropped(ngi_memseg *m, uint64_t *docs, uint64_t *tokens);
 /* Writes the documents as segment dir/name; the memseg is then empty. */
 int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
                      uint64_t *bytes, ngi_error *err);

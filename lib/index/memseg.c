@@ -15,6 +15,7 @@
 #include "common/date.h"
 #include "common/hash.h"
 #include "common/le.h"
+#include "filter.h"
 #include "internal.h"
 
 #define PAGE_BITS 20
@@ -64,6 +65,12 @@ struct ngi_memseg {
     ngi_docstore_writer *ds; /* stored fields */
     uint32_t doc_len;        /* tokens of the document being added */
     ngi_buf toks, toktext;   /* buffered tokens of one field (btok) */
+    uint32_t field_toks;     /* tokens of that field, filtered ones too */
+    uint32_t field_last;     /* and the last position among them */
+    bool doc_kept;           /* a token of the document passed the filter */
+    const ngi_filter *filter; /* grep-style scans; NULL = keep everything */
+    uint64_t dropped_docs;   /* documents the filter turned away */
+    uint64_t dropped_toks;   /* and their lengths */
     int error;               /* error raised inside the token callback */
     ngi_buf scratch;         /* positions of one posting at flush */
     uint64_t *taken;         /* seqs of the last flush, for the caller */
@@ -240,6 +247,10 @@ static int on_token(void *ctx, const ng_token *tok) {
     ngi_memseg *m = ctx;
     if (NGI_UNLIKELY(tok->term_len > NGI_MAX_TERM || !tok->term_len))
         return 0; /* the analyzer promises 1..255 bytes */
+    m->field_toks++;
+    m->field_last = NGI_MAX(m->field_last, tok->position);
+    if (m->filter && !ngi_filter_match(m->filter, tok->term, tok->term_len))
+        return 0; /* counts in the length, but no query can use it */
     btok b = {ngi_hash64(tok->term, tok->term_len), (uint32_t)m->toktext.len,
               tok->position, (uint32_t)tok->term_len};
     if (m->toktext.len > UINT32_MAX - NGI_MAX_TERM ||
@@ -268,7 +279,7 @@ static int add_token(ngi_memseg *m, const btok *b) {
     return 0;
 }
 
-static int add_buffered(ngi_memseg *m, uint32_t *last_pos) {
+static int add_buffered(ngi_memseg *m) {
     const btok *b = (const btok *)(const void *)m->toks.data;
     size_t n = m->toks.len / sizeof *b;
     if (4 * (m->n_terms + n + 1) > 3 * m->n_slots) /* grow before prefetching */
@@ -285,9 +296,8 @@ static int add_buffered(ngi_memseg *m, uint32_t *last_pos) {
             if (t->idx) __builtin_prefetch(at(m, t->tail), 1);
         }
         if (add_token(m, &b[i])) return m->error ? m->error : NG_ENOMEM;
-        *last_pos = NGI_MAX(*last_pos, b[i].pos);
     }
-    m->doc_len += (uint32_t)n;
+    m->doc_kept |= n > 0;
     return 0;
 }
 
@@ -300,13 +310,14 @@ static int add_fields(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
         if (f->role != role) continue;
         ngi_buf_reset(&m->toks);
         ngi_buf_reset(&m->toktext);
+        m->field_toks = m->field_last = 0;
         int rc = ng_analyzer_tokenize(a, f->value, f->value_len, *next,
                                       on_token, m);
         if (m->error) return m->error;
         if (rc) return rc;
-        uint32_t last = 0;
-        if ((rc = add_buffered(m, &last))) return rc;
-        if (m->toks.len) *next = last + 2;
+        if ((rc = add_buffered(m))) return rc;
+        m->doc_len += m->field_toks;
+        if (m->field_toks) *next = m->field_last + 2;
     }
     return 0;
 }
@@ -338,10 +349,16 @@ int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
     if (m->n_docs >= UINT32_MAX - 2) return NG_ELIMIT;
     m->doc_len = 0;
     m->error = 0;
+    m->doc_kept = false;
     uint32_t next = 0;
     int rc = add_fields(m, a, doc, NG_FIELD_TITLE, &next);
     uint32_t title_end = next;
     if (!rc) rc = add_fields(m, a, doc, NG_FIELD_BODY, &next);
+    if (!rc && m->filter && !m->doc_kept) { /* no posting was added */
+        m->dropped_docs++;
+        m->dropped_toks += m->doc_len;
+        return 0;
+    }
     if (!rc) rc = add_doc_facts(m, doc, seq, title_end);
     if (!rc) rc = ngi_docstore_writer_add(m->ds, doc->fields, doc->n_fields);
     if (rc) return rc;
@@ -393,6 +410,14 @@ size_t ngi_memseg_memory(const ngi_memseg *m) {
 }
 
 uint32_t ngi_memseg_n_docs(const ngi_memseg *m) { return m->n_docs; }
+
+void ngi_memseg_set_filter(ngi_memseg *m, const ngi_filter *f) { m->filter = f; }
+
+void ngi_memseg_take_dropped(ngi_memseg *m, uint64_t *docs, uint64_t *tokens) {
+    *docs = m->dropped_docs;
+    *tokens = m->dropped_toks;
+    m->dropped_docs = m->dropped_toks = 0;
+}
 
 void ngi_memseg_trim(ngi_memseg *m) {
     if (m->n_docs) return; /* only an empty memseg lets its memory go */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze/analyze.h"
+#include "filter.h"
 #include "writer.h"
 
 void ngi_batch_free(ngi_batch *b) {
@@ -98,8 +100,25 @@ static int doc_fields(ngi_worker *w, const ngi_batch *b,
     return 0;
 }
 
+/* Moves the memseg's count of filtered documents to the index's. */
+static void publish_dropped(ngi_worker *w) {
+    uint64_t docs, toks;
+    ngi_memseg_take_dropped(w->ms, &docs, &toks);
+    if (docs) {
+        atomic_fetch_add(&w->ix->filtered_docs, docs);
+        atomic_fetch_add(&w->ix->filtered_toks, toks);
+    }
+}
+
 static int process(ngi_worker *w, const ngi_batch *b) {
     const ngi_batch_doc *docs = (const ngi_batch_doc *)(const void *)b->docs.data;
+    const ngi_filter *f = w->ix->filter;
+    ngi_memseg_set_filter(w->ms, f);
+    if (f) { /* words that cannot pass the filter skip the stemmer */
+        bool first[256];
+        ngi_filter_first_bytes(f, first);
+        ngi_analyzer_set_gate(w->an, first);
+    }
     for (size_t i = 0; i < b->n_docs; i++) {
         if (atomic_load(&w->ix->abandon)) return 0;
         ng_document doc;
@@ -111,6 +130,7 @@ static int process(ngi_worker *w, const ngi_batch *b) {
             (rc = worker_flush(w)))
             return rc;
     }
+    publish_dropped(w);
     return 0;
 }
 

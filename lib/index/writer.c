@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/date.h"
+#include "filter.h"
 #include "writer.h"
 
 #define BATCH_DOCS 256           /* documents per batch */
@@ -165,6 +166,7 @@ void ng_index_free(ng_index *ix) {
     ngi_manifest_free(&ix->man);
     ngi_idmap_free(&ix->session);
     ngi_lock_release(ix->lock_fd);
+    ngi_filter_free(ix->filter);
     ngi_free(ix);
 }
 
@@ -176,7 +178,31 @@ const char *ng_index_errmsg(const ng_index *ix) {
 void ng_index_get_counts(const ng_index *ix, ng_index_counts *out) {
     if (!out) return;
     memset(out, 0, sizeof *out);
-    if (ix) *out = ix->counts;
+    if (!ix) return;
+    *out = ix->counts;
+    out->filtered = atomic_load(&ix->filtered_docs);
+    out->filtered_tokens = atomic_load(&ix->filtered_toks);
+}
+
+int ngi_writer_set_filter(ng_index *ix, ngi_filter *f) {
+    int rc = usable(ix);
+    if (!rc && (ix->filter || ix->counts.added))
+        rc = ngi_error_set(&ix->err, NG_EINVAL,
+                           "a filter must be set once, before the first document");
+    if (rc) {
+        ngi_filter_free(f);
+        return rc;
+    }
+    ix->filter = f; /* the workers see it with their first batch */
+    return 0;
+}
+
+const ngi_settings *ngi_writer_settings(const ng_index *ix) {
+    return &ix->man.settings;
+}
+
+int ngi_writer_error(ng_index *ix, int rc, const char *msg) {
+    return ngi_error_set(&ix->err, rc, "%s", msg);
 }
 
 /* ---- documents ----------------------------------------------------------- */

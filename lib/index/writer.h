@@ -81,6 +81,9 @@ struct ng_index {
     size_t n_pend, cap_pend;  /* used and allocated entries of pend */
     ngi_worker *workers;      /* opts.threads of them */
     ngi_batch *cur;           /* batch being filled by the caller */
+    struct ngi_filter *filter; /* grep-style scans (filter.h), or NULL */
+    atomic_uint_fast64_t filtered_docs; /* documents the filter dropped */
+    atomic_uint_fast64_t filtered_toks; /* and their lengths */
     char dir[];               /* index directory */
 };
 

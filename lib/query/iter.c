@@ -88,6 +88,7 @@ int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
     c->k1 = k1;
     c->b = b;
     c->avgdl = snap->avg_doc_len > 0 ? snap->avg_doc_len : 1.0;
+    c->n_docs = snap->max_doc;
     c->errd = err;
     c->k_doc = NGI_DOC_END;
     size_t nt = q->n_terms ? q->n_terms : 1, ns = snap->n_segs ? snap->n_segs : 1;
@@ -121,6 +122,15 @@ int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
     for (size_t t = 0; t < q->n_terms; t++)
         if (c->df[t]) c->idf[t] = ngi_bm25_idf(snap->max_doc, c->df[t]);
     return 0;
+}
+
+void ngi_sctx_add_unseen(ngi_sctx *c, uint64_t docs, uint64_t tokens) {
+    if (!docs) return;
+    c->n_docs = c->snap->max_doc + docs;
+    double total = (double)c->snap->total_len + (double)tokens;
+    c->avgdl = total > 0 ? total / (double)c->n_docs : 1.0;
+    for (size_t t = 0; t < c->q->n_terms; t++)
+        if (c->df[t]) c->idf[t] = ngi_bm25_idf(c->n_docs, c->df[t]);
 }
 
 void ngi_sctx_free(ngi_sctx *c) {

@@ -367,6 +367,8 @@ static int expand_prefix(parser *p, const char *s, size_t n, int field,
     const atok *t = tok_at(p, 0);
     char pre[NG_MAX_TOKEN_BYTES + 1];
     memcpy(pre, p->tbytes.data + t->off, t->len);
+    if (ngi_buf_append_str(&p->q->prefixes, pre, t->len))
+        return perr(p, NG_ENOMEM, off, "out of memory");
     prefix_ctx c = {p, NGI_BUF_INIT, 0};
     for (size_t i = 0; p->snap && i < p->snap->n_segs && !rc; i++) {
         ngi_error e;
@@ -810,6 +812,7 @@ int ngi_query_parse_with(ng_query **out, ng_analyzer *a, ng_analyzer *fold,
     ng_query *q = ngi_calloc(1, sizeof *q);
     if (!q) return NG_ENOMEM;
     ngi_buf_init(&q->term_bytes);
+    ngi_buf_init(&q->prefixes);
     parser p = {.q = q, .a = a, .fold = fold, .snap = snap, .text = text,
                 .len = len, .flags = flags};
     ngi_buf_init(&p.toks);
@@ -855,6 +858,7 @@ void ng_query_free(ng_query *q) {
     ngi_free(q->term_off);
     ngi_free(q->term_len);
     ngi_buf_free(&q->term_bytes);
+    ngi_buf_free(&q->prefixes);
     ngi_free(q);
 }
 

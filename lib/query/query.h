@@ -72,6 +72,7 @@ struct ng_query {
     uint32_t *term_len;       /* bytes of term i */
     size_t n_terms, cap_terms;
     size_t n_leaf_words;      /* words counted against NG_MAX_QUERY_TERMS */
+    ngi_buf prefixes;         /* folded prefix* words, each NUL-terminated */
     char language[32];        /* analyzer settings the query was made with */
     unsigned analyzer_flags;
 };
@@ -170,6 +171,7 @@ struct ngi_sctx {
     const ngi_segment *seg;     /* segment being evaluated */
     uint32_t seg_index;         /* its index in snap->segs */
     double k1, b, avgdl;        /* BM25 parameters of this search */
+    uint64_t n_docs;            /* BM25's N (the snapshot's, + unseen) */
     double *idf;                /* per query term; 0 = term absent */
     uint64_t *df;               /* per query term: index-wide df */
     ngi_term_postings *tps;     /* [seg * n_terms + term] */
@@ -189,6 +191,10 @@ struct ngi_sctx {
 
 int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
                   double k1, double b, ngi_error *err);
+/* Ranks as if the collection also held docs documents of tokens total
+ * length that are not in the snapshot (ng_search_options.unseen_*):
+ * recomputes N, avgdl and the idfs. Call right after ngi_sctx_init. */
+void ngi_sctx_add_unseen(ngi_sctx *c, uint64_t docs, uint64_t tokens);
 void ngi_sctx_free(ngi_sctx *c);
 /* Builds the iterator tree of node for segment si (frees the previous
  * segment's tree). *out is NULL when the node cannot match there. */

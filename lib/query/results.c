@@ -208,7 +208,7 @@ static int explain_hits(ng_results *r, ngi_sctx *c, const ngi_topk *h) {
         uint32_t d = h->e[i].local;
         ngi_buf_printf(&o, "score=%.6f (BM25 k1=%.3f b=%.3f N=%llu avgdl=%.4f)\n",
                        h->e[i].score, c->k1, c->b,
-                       (unsigned long long)c->snap->max_doc, c->avgdl);
+                       (unsigned long long)c->n_docs, c->avgdl);
         if (root) ngi_it_advance(root, d);
         if (root && root->doc == d) explain_it(c, root, d, 1, &o);
         if (ngi_buf_append_u8(&o, 0)) break;
@@ -257,7 +257,9 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
     ngi_sctx c;
     ngi_topk h = {NULL, 0, NGI_MIN(o->k, (size_t)snap->max_doc),
                   o->sort == NG_SORT_DATE};
-    if (!(rc = ngi_sctx_init(&c, snap, q, k1, b, &r->err)) &&
+    if (!(rc = ngi_sctx_init(&c, snap, q, k1, b, &r->err)))
+        ngi_sctx_add_unseen(&c, o->unseen_docs, o->unseen_tokens);
+    if (!rc &&
         !(h.e = ngi_calloc(h.k ? h.k : 1, sizeof *h.e)))
         rc = ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     uint64_t total = 0;

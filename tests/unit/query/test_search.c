@@ -499,6 +499,162 @@ static void pruned_equals_exhaustive(void **state) {
     free(dir);
 }
 
+/* ---- (c2) grep-style scans: a filtered index ranks like a full one ----------------- */
+
+/* Text the generated vocabulary lacks: capitals, acronyms, joiners,
+ * accents, Snowball's exceptions ("dying" -> "die"), numbers. */
+static const char *const tricky[] = {
+    "The Cafe reopened", "Café Zürich", "the U.S. and the US", "don't stop",
+    "1,000 tonnes", "Dying embers; die hard", "Kalo-mizan plans",
+    "ÜBER CAFÉ", "Reuters said", "Straße", "north-east", "KALOA",
+};
+
+static tdoc *tricky_docs(size_t n, unsigned seed) {
+    tdoc *d = make_docs(n, seed, 0);
+    unsigned s = seed * 7 + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (rnd(&s) % 3) continue;
+        const char *t = tricky[rnd(&s) % NGI_ARRAY_LEN(tricky)];
+        size_t len = strlen(d[i].body) + strlen(t) + 2;
+        char *b = malloc(len);
+        snprintf(b, len, "%s %s", t, d[i].body);
+        free(d[i].body);
+        d[i].body = b;
+    }
+    return d;
+}
+
+/* Indexes docs with a filter for q; returns the reader and the filter's
+ * counts in *c. */
+static ng_reader *build_filtered(const char *dir, const tdoc *docs, size_t n,
+                                 const char *q, unsigned qflags,
+                                 ng_index_counts *c) {
+    ng_index_options o;
+    ng_index_options_init(&o);
+    o.threads = 1; /* documents keep their order: ties break alike */
+    ng_index *ix = NULL;
+    assert_int_equal(ng_index_open(&ix, dir, &o), 0);
+    int rc = ng_index_set_filter(ix, q, strlen(q), qflags);
+    if (rc) fail_msg("filter '%s': %s", q, ng_index_errmsg(ix));
+    for (size_t i = 0; i < n; i++) add_doc(ix, &docs[i]);
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_get_counts(ix, c);
+    ng_index_free(ix);
+    ng_reader *r = NULL;
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    return r;
+}
+
+static size_t search_unseen(ng_reader *r, const char *q, unsigned qflags,
+                            size_t k, const ng_index_counts *c, hitv *out) {
+    ng_query *qq = NULL;
+    assert_int_equal(ng_query_parse(&qq, r, q, strlen(q), qflags), 0);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.k = k;
+    o.unseen_docs = c->filtered;
+    o.unseen_tokens = c->filtered_tokens;
+    ng_results *res = NULL;
+    assert_int_equal(ng_search(r, qq, &o, &res), 0);
+    size_t n = ng_results_count(res);
+    for (size_t i = 0; i < n; i++) {
+        const ng_hit *h = ng_results_hit(res, i);
+        snprintf(out[i].id, sizeof out[i].id, "%s", h->id);
+        out[i].score = h->score;
+    }
+    ng_results_free(res);
+    ng_query_free(qq);
+    return n;
+}
+
+static void next_filter_query(unsigned *s, int i, char *q, size_t cap,
+                              unsigned *qf) {
+    static const char *const words[] = {
+        "cafe", "us", "1000", "don't", "die", "strasse", "uber", "reuters",
+        "\"die hard\"", "kalo*", "zurich OR mizan", "north", "caf*",
+        "the", "+us -cafe",
+    };
+    if (i % 3 == 0) {
+        *qf = 0;
+        snprintf(q, cap, "%s %s", words[rnd(s) % NGI_ARRAY_LEN(words)],
+                 i % 2 ? zipf_word(s) : "");
+    } else {
+        random_query(s, q, cap, qf);
+    }
+}
+
+/* Dropping the documents without a query word (ng_index_set_filter) and
+ * adding them back as unseen statistics gives the same hits and scores,
+ * bit for bit, as the index of everything. */
+static void filtered_equals_full(void **state) {
+    (void)state;
+    enum { N = 1200 };
+    char *dir = make_tmp(), *fdir = make_tmp();
+    tdoc *docs = tricky_docs(N, 99);
+    ng_reader *full = build_index(dir, docs, N, 400);
+    unsigned s = 4321;
+    hitv a[50], b[50];
+    int nq = getenv("NG_QUERY_TEST_N") ? atoi(getenv("NG_QUERY_TEST_N")) / 20 : 150;
+    uint64_t dropped = 0;
+    for (int i = 0; i < nq; i++) {
+        char q[512];
+        unsigned qf;
+        next_filter_query(&s, i, q, sizeof q, &qf);
+        rm_rf(fdir);
+        ng_index_counts c;
+        ng_reader *fr = build_filtered(fdir, docs, N, q, qf, &c);
+        dropped += c.filtered;
+        size_t k = i % 2 ? 10 : 50;
+        size_t na = run_search(full, q, qf, k, 0, a, NULL);
+        size_t nb = search_unseen(fr, q, qf, k, &c, b);
+        if (na != nb) fail_msg("query '%s': full %zu hits, filtered %zu", q, na, nb);
+        for (size_t j = 0; j < na; j++)
+            if (strcmp(a[j].id, b[j].id) || a[j].score != b[j].score)
+                fail_msg("query '%s' rank %zu: full %s %.17g, filtered %s %.17g", q,
+                         j, a[j].id, a[j].score, b[j].id, b[j].score);
+        ng_reader_free(fr);
+    }
+    assert_true(dropped > (uint64_t)nq * N / 4); /* the filter did drop */
+    ng_reader_free(full);
+    free_docs(docs, N);
+    rm_rf(dir);
+    rm_rf(fdir);
+    free(dir);
+    free(fdir);
+}
+
+static void filter_api_errors(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    ng_index *ix = NULL;
+    assert_int_equal(ng_index_open(&ix, dir, NULL), 0);
+    assert_int_equal(ng_index_set_filter(NULL, "a", 1, 0), NG_EINVAL);
+    assert_int_equal(ng_index_set_filter(ix, NULL, 3, 0), NG_EINVAL);
+    assert_int_equal(ng_index_set_filter(ix, "(oil", 4, 0), NG_EQUERY);
+    assert_non_null(strstr(ng_index_errmsg(ix), "byte"));
+    assert_int_equal(ng_index_set_filter(ix, "the of", 6, 0), 0); /* no words: off */
+    assert_int_equal(ng_index_set_filter(ix, "oil", 3, 0), 0);
+    assert_int_equal(ng_index_set_filter(ix, "gas", 3, 0), NG_EINVAL); /* once */
+    tdoc d = {"x1", NULL, "Oil prices rose", "", 0};
+    tdoc e = {"x2", NULL, "Gas prices fell", "", 0};
+    add_doc(ix, &d);
+    add_doc(ix, &e);
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_counts c;
+    ng_index_get_counts(ix, &c);
+    assert_int_equal(c.added, 2);
+    assert_int_equal(c.filtered, 1);
+    assert_int_equal(c.filtered_tokens, 3);
+    ng_index_free(ix);
+    rm_rf(dir);
+    assert_int_equal(ng_index_open(&ix, dir, NULL), 0);
+    add_doc(ix, &d);
+    assert_int_equal(ng_index_set_filter(ix, "oil", 3, 0), NG_EINVAL); /* too late */
+    ng_index_free(ix);
+    rm_rf(dir);
+    free(dir);
+}
+
 /* ---- (d) phrases, proximity, fields, dates ------------------------------------------ */
 
 static tdoc *hand_docs(size_t *n) {
@@ -947,6 +1103,8 @@ int main(void) {
         cmocka_unit_test(phrase_count_definition),
         cmocka_unit_test(oracle_agrees_with_naive_bm25),
         cmocka_unit_test(pruned_equals_exhaustive),
+        cmocka_unit_test(filtered_equals_full),
+        cmocka_unit_test(filter_api_errors),
         cmocka_unit_test(phrase_edge_cases),
         cmocka_unit_test(counts_dates_and_timeline),
         cmocka_unit_test(explain_and_prefix_limit),
