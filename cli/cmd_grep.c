@@ -84,6 +84,7 @@ static int build(ngc_search_args *a, ngc_ingest_opts *io, const char *query,
 {
     ng_index_options o;
     ng_index_options_init(&o);
+    o.flags = NG_INDEX_TEMPORARY;
     ng_index *ix = NULL;
     int rc = ng_index_open(&ix, tmp_dir, &o);
     if (rc == 0 && (rc = ng_index_commit(ix)) == 0 && check_query(a, query) < 0) {

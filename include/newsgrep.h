@@ -211,7 +211,15 @@ typedef struct ng_index_options {
     unsigned threads;       /* indexing threads; 0 = number of cores */
     size_t max_doc_bytes;   /* larger documents: NG_ELIMIT (64 MiB) */
     int create;             /* non-zero: create the directory if missing */
+    unsigned flags;         /* ng_index_flags */
 } ng_index_options;
+
+enum ng_index_flags {
+    NG_INDEX_DEFAULT = 0,
+    /* A throwaway index (a grep-style scan): stored fields are compressed
+     * for speed (zstd's fastest level, no trained dictionary), not size. */
+    NG_INDEX_TEMPORARY = 1u << 0
+};
 
 /* Fills opts with the defaults above (create = 1). */
 NG_API void ng_index_options_init(ng_index_options *opts);

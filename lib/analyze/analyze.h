@@ -143,6 +143,41 @@ static inline bool ngi_termcache_get(ngi_termcache *tc, uint64_t hash,
  * ------------------------------------------------------------------- */
 /* Is term (folded, unstemmed) an English stopword? */
 bool ngi_stopword_en(const uint8_t *term, size_t len);
+#define NGI_STOPWORD_MAX 5 /* bytes of the longest English stopword */
+
+/* Lucene's EnglishAnalyzer list (33 words), each word packed into an
+ * integer (byte i at bits 8i): the switch compiles to a few compares, and
+ * it runs for every short word of every scanned document. Note: "us" is
+ * NOT a stopword (nor is it in Lucene's list): news text is full of the
+ * U.S., and "U.S." and "US" both fold to "us". Keep it out if this list is
+ * ever extended (Snowball's and SMART's longer lists differ here). */
+#define NGI_W2(a, b) ((uint64_t)(a) | (uint64_t)(b) << 8)
+#define NGI_W3(a, b, c) (NGI_W2(a, b) | (uint64_t)(c) << 16)
+#define NGI_W4(a, b, c, d) (NGI_W3(a, b, c) | (uint64_t)(d) << 24)
+#define NGI_W5(a, b, c, d, e) (NGI_W4(a, b, c, d) | (uint64_t)(e) << 32)
+static inline bool ngi_stopword_packed(uint64_t v) {
+    switch (v) {
+    case 'a':
+    case NGI_W2('a', 'n'): case NGI_W2('a', 's'): case NGI_W2('a', 't'):
+    case NGI_W2('b', 'e'): case NGI_W2('b', 'y'): case NGI_W2('i', 'f'):
+    case NGI_W2('i', 'n'): case NGI_W2('i', 's'): case NGI_W2('i', 't'):
+    case NGI_W2('n', 'o'): case NGI_W2('o', 'f'): case NGI_W2('o', 'n'):
+    case NGI_W2('o', 'r'): case NGI_W2('t', 'o'):
+    case NGI_W3('a', 'n', 'd'): case NGI_W3('a', 'r', 'e'):
+    case NGI_W3('b', 'u', 't'): case NGI_W3('f', 'o', 'r'):
+    case NGI_W3('n', 'o', 't'): case NGI_W3('t', 'h', 'e'):
+    case NGI_W3('w', 'a', 's'):
+    case NGI_W4('i', 'n', 't', 'o'): case NGI_W4('s', 'u', 'c', 'h'):
+    case NGI_W4('t', 'h', 'a', 't'): case NGI_W4('t', 'h', 'e', 'n'):
+    case NGI_W4('t', 'h', 'e', 'y'): case NGI_W4('t', 'h', 'i', 's'):
+    case NGI_W4('w', 'i', 'l', 'l'): case NGI_W4('w', 'i', 't', 'h'):
+    case NGI_W5('t', 'h', 'e', 'i', 'r'): case NGI_W5('t', 'h', 'e', 'r', 'e'):
+    case NGI_W5('t', 'h', 'e', 's', 'e'):
+        return true;
+    default:
+        return false;
+    }
+}
 
 /* Canonical libstemmer name for a name or ISO 639 code ("en", "eng",
  * "English"), or NULL when unknown. The result is static. */
@@ -166,16 +201,20 @@ struct ng_analyzer {
     size_t ucs_cap;             /* entries usable in ucs (one more exist) */
     bool gate_on;               /* see ngi_analyzer_set_gate */
     bool gate[256];             /* first bytes of the terms wanted */
+    uint32_t gated;             /* words gated out by the last tokenize */
+    uint32_t gated_last;        /* the last position among them */
 };
 
 /* Grep-style scans (the term filter of lib/index/filter.h) want only terms
- * beginning with a byte marked in first[]. With the gate on, a plain ASCII
- * word that is neither a stopword nor too long, and whose first letter
- * (lowercased) is not marked, skips the term cache and the stemmer: it is
- * emitted with its raw bytes as the term, which the caller must only count
- * (its position and span are right). This holds only when the stemmer
- * keeps a word's first letter, as the English ones do: for other languages
- * the gate stays off and false is returned. first = NULL turns it off. */
+ * beginning with a byte marked in first[], and the number of the others.
+ * With the gate on, a plain ASCII word that is neither a stopword nor too
+ * long, and whose first letter (lowercased) is not marked, is not emitted:
+ * each ng_analyzer_tokenize call counts such words in a->gated (a token
+ * each, as emitted ones) and keeps the last of their positions in
+ * a->gated_last. They skip the term cache and the stemmer, which is what
+ * makes scans fast. This is exact only when the stemmer keeps a word's
+ * first letter, as the English ones do: for other languages the gate stays
+ * off and false is returned. first = NULL turns it off. */
 bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256]);
 
 /* ---------------------------------------------------------------------

@@ -236,7 +236,6 @@ typedef struct tok {
         size_t i;      /* its first byte in the text */
         size_t n;      /* its length */
         uint32_t pos;  /* its position */
-        bool raw;      /* gated out: emitted as it is (set_gate) */
     } q[TOK_AHEAD];    /* plain ASCII words whose cache slot is prefetched */
 } tok;
 
@@ -396,7 +395,6 @@ static inline int q_pop(tok *t) {
     t->q_head = (k + 1) % TOK_AHEAD;
     t->q_len--;
     size_t i = t->q[k].i, n = t->q[k].n;
-    if (t->q[k].raw) return emit(t, t->s + i, n, t->q[k].pos, i, i + n);
     return emit_word_h(t, t->q[k].h, t->s + i, n, false, false, t->q[k].pos,
                        i, i + n);
 }
@@ -715,32 +713,33 @@ static inline bool plain_end(const tok *t, size_t j) {
     return j + 1 >= t->len || (t->s[j + 1] < 0x80 && !alnum_flags[t->s[j + 1]]);
 }
 
-/* Stopwords begin with one of these letters; none is longer than 5. */
-static inline bool may_be_stopword(const ng_analyzer *a, uint8_t c0, size_t n) {
-    return a->stop_en && n <= 5 && memchr("abfinostw", c0, 9);
+static inline uint8_t ascii_lower(uint8_t c) {
+    return (unsigned)(c - 'A') < 26u ? (uint8_t)(c + 32) : c;
 }
 
-/* With the gate on (ngi_analyzer_set_gate): true when the plain word
- * s[0..n) can only give a term the caller does not want. */
-static inline bool gated_out(const ng_analyzer *a, const uint8_t *s, size_t n) {
-    uint8_t c0 = (unsigned)(s[0] - 'A') < 26u ? (uint8_t)(s[0] + 32) : s[0];
-    return a->gate_on && !a->gate[c0] && n <= NG_MAX_TOKEN_BYTES &&
-           !may_be_stopword(a, c0, n);
+/* What the gate (ngi_analyzer_set_gate) does with a plain ASCII word. */
+enum { GATE_PASS, GATE_COUNT, GATE_STOP };
+
+static inline int gate_word(const ng_analyzer *a, const uint8_t *s, size_t n) {
+    if (!a->gate_on || n > NG_MAX_TOKEN_BYTES) return GATE_PASS;
+    if (a->stop_en && n <= NGI_STOPWORD_MAX) {
+        uint64_t v = 0; /* packed and lowercased: | 0x20 keeps digits */
+        for (size_t k = 0; k < n; k++) v |= (uint64_t)(s[k] | 0x20) << (8 * k);
+        if (ngi_stopword_packed(v)) return GATE_STOP;
+    }
+    return a->gate[ascii_lower(s[0])] ? GATE_PASS : GATE_COUNT;
 }
 
 /* The ASCII fast path: the plain word [i, j) goes straight to the cache. */
 static inline int fast_word(tok *t, size_t i, size_t j) {
     uint32_t pos = next_pos(t);
     if (j - i > NGI_MAX_RAW_WORD) return 0;
-    int rc = t->q_len == TOK_AHEAD ? q_pop(t) : 0;
-    if (gated_out(t->a, t->s + i, j - i)) { /* queued too: text order */
-        unsigned k = (t->q_head + t->q_len++) % TOK_AHEAD;
-        t->q[k].i = i;
-        t->q[k].n = j - i;
-        t->q[k].pos = pos;
-        t->q[k].raw = true;
-        return rc;
+    int g = gate_word(t->a, t->s + i, j - i);
+    if (g != GATE_PASS) { /* a stopword, or counted and not emitted */
+        if (g == GATE_COUNT) t->a->gated++, t->a->gated_last = pos;
+        return 0;
     }
+    int rc = t->q_len == TOK_AHEAD ? q_pop(t) : 0;
     uint64_t h = ngi_hash64(t->s + i, j - i);
     const ngi_tc_table *c = &t->a->cache.cur, *p = &t->a->cache.prev;
     __builtin_prefetch(&c->slots[(uint32_t)h & c->mask]);
@@ -751,7 +750,6 @@ static inline int fast_word(tok *t, size_t i, size_t j) {
     t->q[k].i = i;
     t->q[k].n = j - i;
     t->q[k].pos = pos;
-    t->q[k].raw = false;
     return rc;
 }
 
@@ -759,6 +757,7 @@ int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
                          uint32_t first_position, ng_token_fn fn, void *ctx) {
     if (!a || !fn || (!text && len)) return NG_EINVAL;
     tok t = {a, (const uint8_t *)text, len, first_position, fn, ctx, 0, 0, {{0}}};
+    a->gated = a->gated_last = 0;
     const uint8_t *s = t.s;
     size_t i = 0;
     while (i < len) {

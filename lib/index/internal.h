@@ -74,7 +74,8 @@ void ngi_segwriter_abort(ngi_segwriter *w);
 
 typedef struct ngi_memseg ngi_memseg;
 
-int ngi_memseg_create(ngi_memseg **out);
+/* fast_store: NG_INDEX_TEMPORARY's quick, larger document store. */
+int ngi_memseg_create(ngi_memseg **out, bool fast_store);
 void ngi_memseg_free(ngi_memseg *m);
 /* Analyses and adds one (validated) document; seq is its global sequence
  * number (replacement order). */

@@ -15,6 +15,7 @@
 #include "common/date.h"
 #include "common/hash.h"
 #include "common/le.h"
+#include "analyze/analyze.h"
 #include "filter.h"
 #include "internal.h"
 
@@ -63,6 +64,7 @@ struct ngi_memseg {
     ngi_buf lens, dates, tends, seqs, idof, idda; /* per-document tables */
     uint32_t n_docs;         /* documents added */
     ngi_docstore_writer *ds; /* stored fields */
+    bool fast_store;         /* NG_INDEX_TEMPORARY: fast, not small */
     uint32_t doc_len;        /* tokens of the document being added */
     ngi_buf toks, toktext;   /* buffered tokens of one field (btok) */
     uint32_t field_toks;     /* tokens of that field, filtered ones too */
@@ -315,6 +317,10 @@ static int add_fields(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
                                       on_token, m);
         if (m->error) return m->error;
         if (rc) return rc;
+        if (a->gated) { /* words the filter's gate counted for us */
+            m->field_toks += a->gated;
+            m->field_last = NGI_MAX(m->field_last, a->gated_last);
+        }
         if ((rc = add_buffered(m))) return rc;
         m->doc_len += m->field_toks;
         if (m->field_toks) *next = m->field_last + 2;
@@ -368,11 +374,18 @@ int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
 
 /* ---- lifetime and accounting ---------------------------------------- */
 
-int ngi_memseg_create(ngi_memseg **out) {
+static int new_store(ngi_memseg *m) {
+    if (m->fast_store) /* level 1, no dictionary: training one dominated scans */
+        return ngi_docstore_writer_create_opts(&m->ds, 1, NGI_DOCSTORE_BLOCK, 0);
+    return ngi_docstore_writer_create(&m->ds, NGI_INDEX_DOCSTORE_LEVEL);
+}
+
+int ngi_memseg_create(ngi_memseg **out, bool fast_store) {
     *out = NULL;
     ngi_memseg *m = ngi_calloc(1, sizeof *m);
     if (!m) return NG_ENOMEM;
-    if (ngi_docstore_writer_create(&m->ds, NGI_INDEX_DOCSTORE_LEVEL) || table_grow(m)) {
+    m->fast_store = fast_store;
+    if (new_store(m) || table_grow(m)) {
         ngi_memseg_free(m);
         return NG_ENOMEM;
     }
@@ -649,7 +662,7 @@ static int reset(ngi_memseg *m) {
     m->n_docs = 0;
     ngi_docstore_writer_free(m->ds);
     m->ds = NULL;
-    return ngi_docstore_writer_create(&m->ds, NGI_INDEX_DOCSTORE_LEVEL) ? NG_ENOMEM : 0;
+    return new_store(m) ? NG_ENOMEM : 0;
 }
 
 int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,

@@ -174,7 +174,7 @@ static void *worker_main(void *arg) {
 
 static int worker_init(ng_index *ix, ngi_worker *w) {
     w->ix = ix;
-    int rc = ngi_memseg_create(&w->ms);
+    int rc = ngi_memseg_create(&w->ms, ix->opts.flags & NG_INDEX_TEMPORARY);
     if (rc) return ngi_error_set(&ix->err, rc, "out of memory");
     rc = ng_analyzer_create(&w->an, ix->man.settings.language,
                             ix->man.settings.analyzer_flags);

@@ -116,7 +116,8 @@ int ng_index_open(ng_index **out, const char *dir,
                   const ng_index_options *opts) {
     if (!out) return NG_EINVAL;
     *out = NULL;
-    if (!dir || !*dir) return NG_EINVAL;
+    if (!dir || !*dir || (opts && (opts->flags & ~(unsigned)NG_INDEX_TEMPORARY)))
+        return NG_EINVAL;
     size_t n = strlen(dir);
     ng_index *ix = ngi_calloc(1, sizeof *ix + n + 1);
     if (!ix) return NG_ENOMEM;
