@@ -145,38 +145,19 @@ static inline bool ngi_termcache_get(ngi_termcache *tc, uint64_t hash,
 bool ngi_stopword_en(const uint8_t *term, size_t len);
 #define NGI_STOPWORD_MAX 5 /* bytes of the longest English stopword */
 
-/* Lucene's EnglishAnalyzer list (33 words), each word packed into an
- * integer (byte i at bits 8i): the switch compiles to a few compares, and
- * it runs for every short word of every scanned document. Note: "us" is
- * NOT a stopword (nor is it in Lucene's list): news text is full of the
- * U.S., and "U.S." and "US" both fold to "us". Keep it out if this list is
- * ever extended (Snowball's and SMART's longer lists differ here). */
+/* A word of at most NGI_STOPWORD_MAX bytes packed into an integer, byte i
+ * at bits 8i (so that a stopword check is one multiply, one load and one
+ * compare: it runs for every short word of every scanned document). */
 #define NGI_W2(a, b) ((uint64_t)(a) | (uint64_t)(b) << 8)
 #define NGI_W3(a, b, c) (NGI_W2(a, b) | (uint64_t)(c) << 16)
 #define NGI_W4(a, b, c, d) (NGI_W3(a, b, c) | (uint64_t)(d) << 24)
 #define NGI_W5(a, b, c, d, e) (NGI_W4(a, b, c, d) | (uint64_t)(e) << 32)
+/* A perfect hash of the 33 stopwords into 64 slots (stopwords.c: two
+ * words in one slot would not compile). */
+#define NGI_STOP_SLOT(v) ((unsigned)(((uint64_t)(v) * 0xde8de6bfb1f784e3ull) >> 58))
+extern const uint64_t ngi_stop_table[64];
 static inline bool ngi_stopword_packed(uint64_t v) {
-    switch (v) {
-    case 'a':
-    case NGI_W2('a', 'n'): case NGI_W2('a', 's'): case NGI_W2('a', 't'):
-    case NGI_W2('b', 'e'): case NGI_W2('b', 'y'): case NGI_W2('i', 'f'):
-    case NGI_W2('i', 'n'): case NGI_W2('i', 's'): case NGI_W2('i', 't'):
-    case NGI_W2('n', 'o'): case NGI_W2('o', 'f'): case NGI_W2('o', 'n'):
-    case NGI_W2('o', 'r'): case NGI_W2('t', 'o'):
-    case NGI_W3('a', 'n', 'd'): case NGI_W3('a', 'r', 'e'):
-    case NGI_W3('b', 'u', 't'): case NGI_W3('f', 'o', 'r'):
-    case NGI_W3('n', 'o', 't'): case NGI_W3('t', 'h', 'e'):
-    case NGI_W3('w', 'a', 's'):
-    case NGI_W4('i', 'n', 't', 'o'): case NGI_W4('s', 'u', 'c', 'h'):
-    case NGI_W4('t', 'h', 'a', 't'): case NGI_W4('t', 'h', 'e', 'n'):
-    case NGI_W4('t', 'h', 'e', 'y'): case NGI_W4('t', 'h', 'i', 's'):
-    case NGI_W4('w', 'i', 'l', 'l'): case NGI_W4('w', 'i', 't', 'h'):
-    case NGI_W5('t', 'h', 'e', 'i', 'r'): case NGI_W5('t', 'h', 'e', 'r', 'e'):
-    case NGI_W5('t', 'h', 'e', 's', 'e'):
-        return true;
-    default:
-        return false;
-    }
+    return ngi_stop_table[NGI_STOP_SLOT(v)] == v;
 }
 
 /* Canonical libstemmer name for a name or ISO 639 code ("en", "eng",

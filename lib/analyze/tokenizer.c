@@ -63,6 +63,7 @@
 
 #include "analyze.h"
 #include "common/hash.h"
+#include "common/le.h"
 
 /* Character classes. */
 enum {
@@ -720,12 +721,18 @@ static inline uint8_t ascii_lower(uint8_t c) {
 /* What the gate (ngi_analyzer_set_gate) does with a plain ASCII word. */
 enum { GATE_PASS, GATE_COUNT, GATE_STOP };
 
-static inline int gate_word(const ng_analyzer *a, const uint8_t *s, size_t n) {
+static inline int gate_word(const ng_analyzer *a, const uint8_t *s, size_t n,
+                            size_t avail) {
     if (!a->gate_on || n > NG_MAX_TOKEN_BYTES) return GATE_PASS;
     if (a->stop_en && n <= NGI_STOPWORD_MAX) {
-        uint64_t v = 0; /* packed and lowercased: | 0x20 keeps digits */
-        for (size_t k = 0; k < n; k++) v |= (uint64_t)(s[k] | 0x20) << (8 * k);
-        if (ngi_stopword_packed(v)) return GATE_STOP;
+        uint64_t v = 0, low = ((uint64_t)1 << (8 * n)) - 1;
+        if (avail >= 8) {
+            v = ngi_load_le64(s) & low; /* one load for most words */
+        } else {
+            for (size_t k = 0; k < n; k++) v |= (uint64_t)s[k] << (8 * k);
+        }
+        if (ngi_stopword_packed(v | (0x2020202020ull & low))) /* | 0x20: */
+            return GATE_STOP; /* lowercase, and digits stay digits */
     }
     return a->gate[ascii_lower(s[0])] ? GATE_PASS : GATE_COUNT;
 }
@@ -734,7 +741,7 @@ static inline int gate_word(const ng_analyzer *a, const uint8_t *s, size_t n) {
 static inline int fast_word(tok *t, size_t i, size_t j) {
     uint32_t pos = next_pos(t);
     if (j - i > NGI_MAX_RAW_WORD) return 0;
-    int g = gate_word(t->a, t->s + i, j - i);
+    int g = gate_word(t->a, t->s + i, j - i, t->len - i);
     if (g != GATE_PASS) { /* a stopword, or counted and not emitted */
         if (g == GATE_COUNT) t->a->gated++, t->a->gated_last = pos;
         return 0;
@@ -753,16 +760,79 @@ static inline int fast_word(tok *t, size_t i, size_t j) {
     return rc;
 }
 
+#ifdef __SSE2__
+/* Masks of 64 bytes at s: bit k of *alnum for an ASCII letter or digit at
+ * s[k], of *high for a byte >= 0x80, of *joiner for ' . or ,. */
+static inline void block_masks(const uint8_t *s, uint64_t *alnum,
+                               uint64_t *high, uint64_t *joiner) {
+    const __m128i lower = _mm_set1_epi8(0x20);
+    const __m128i a_lo = _mm_set1_epi8((char)('a' + 128));
+    const __m128i a_n = _mm_set1_epi8((char)(26 - 128));
+    const __m128i d_lo = _mm_set1_epi8((char)('0' + 128));
+    const __m128i d_n = _mm_set1_epi8((char)(10 - 128));
+    *alnum = *high = *joiner = 0;
+    for (int b = 0; b < 4; b++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * b));
+        __m128i l = _mm_or_si128(v, lower);
+        __m128i is_a = _mm_cmplt_epi8(_mm_sub_epi8(l, a_lo), a_n);
+        __m128i is_d = _mm_cmplt_epi8(_mm_sub_epi8(v, d_lo), d_n);
+        __m128i is_j = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+        *alnum |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(is_a, is_d)) << (16 * b);
+        *high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * b);
+        *joiner |= (uint64_t)(unsigned)_mm_movemask_epi8(is_j) << (16 * b);
+    }
+}
+
+/* Hands the plain words that lie wholly in the 64 bytes from i (which is
+ * not inside a word) to fast_word, in order, and returns where the scalar
+ * loop resumes: before the first word it cannot decide from the block (a
+ * joiner or a non-ASCII byte next to it, or the block's end). A plain
+ * word is what plain_end() accepts; most words of Latin-script news are
+ * plain, and finding them 64 bytes at a time is what makes the analyzer
+ * (and grep-style scans, with the gate) fast. */
+static size_t block_words(tok *t, size_t i, int *rc) {
+    uint64_t A, H, J;
+    block_masks(t->s + i, &A, &H, &J);
+    uint64_t usable = H ? (H & -H) - 1 : ~(uint64_t)0; /* before any high byte */
+    uint64_t starts = A & ~(A << 1), ends = A & ~(A >> 1);
+    size_t done = 0;
+    *rc = 0;
+    while (starts) {
+        unsigned k = (unsigned)__builtin_ctzll(starts);
+        unsigned e = (unsigned)__builtin_ctzll(ends >> k) + k; /* last byte */
+        if (e >= 62 || !(usable >> (e + 1) & 1)) break; /* may go on, or high */
+        if ((J >> (e + 1) & 1) && ((A | H) >> (e + 2) & 1)) break; /* glued */
+        if ((*rc = fast_word(t, i + k, i + e + 1))) break;
+        done = e + 1;
+        starts &= starts - 1;
+    }
+    return i + done;
+}
+#endif
+
 int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
                          uint32_t first_position, ng_token_fn fn, void *ctx) {
     if (!a || !fn || (!text && len)) return NG_EINVAL;
     tok t = {a, (const uint8_t *)text, len, first_position, fn, ctx, 0, 0, {{0}}};
     a->gated = a->gated_last = 0;
     const uint8_t *s = t.s;
-    size_t i = 0;
+    size_t i = 0, scalar_until = 0; /* block_words failed: scalar until */
     while (i < len) {
         uint8_t c = s[i];
         int rc;
+#ifdef __SSE2__
+        if (i >= scalar_until && len - i >= 64 && c < 0x80 &&
+            !(i && alnum_flags[s[i - 1]])) {
+            size_t next = block_words(&t, i, &rc);
+            if (rc) return rc;
+            if (next == i) scalar_until = i + 64;
+            i = next;
+            continue;
+        }
+#endif
         if (c < 0x80) {
             if (!alnum_flags[c]) {
                 i++;
