@@ -136,9 +136,11 @@ static const help_entry entries[] = {
     {"grep",
      "Usage: newsgrep [OPTIONS] QUERY PATH...\n"
      "\nRanks the files under PATH (and the documents of JSONL files) by BM25\n"
-     "without a saved index: they are indexed into a temporary directory\n"
-     "(under $TMPDIR, removed at exit). Takes the options of 'search' and the\n"
-     "input options of 'index' (--format, --include, --exclude, --*-field).\n"},
+     "without a saved index: only the documents containing a query word are\n"
+     "kept, in a temporary index (under $TMPDIR, removed at exit); the scores\n"
+     "are those 'index' + 'search' would give. Takes the options of 'search'\n"
+     "and the input options of 'index' (--format, --include, --exclude,\n"
+     "--*-field).\n"},
 };
 
 int ngc_help(FILE *out, const char *name)
