@@ -217,7 +217,7 @@ typedef struct ng_index_options {
 enum ng_index_flags {
     NG_INDEX_DEFAULT = 0,
     /* A throwaway index (a grep-style scan): stored fields are compressed
-     * for speed (zstd's fastest level, no trained dictionary), not size. */
+     * for speed (a zstd fast level, no trained dictionary), not size. */
     NG_INDEX_TEMPORARY = 1u << 0
 };
 

@@ -167,6 +167,7 @@ const char *ngi_language_canonical(const char *name);
 /* ---------------------------------------------------------------------
  * The analyzer handle (analyzer.c creates it, tokenizer.c uses it).
  * ------------------------------------------------------------------- */
+#define NGI_GATE2_BYTES (256 * 256 / 8) /* see ngi_analyzer_set_gate */
 struct ng_analyzer {
     const char *language;       /* canonical libstemmer name (static) */
     unsigned flags;             /* ng_analyzer_flags */
@@ -182,21 +183,28 @@ struct ng_analyzer {
     size_t ucs_cap;             /* entries usable in ucs (one more exist) */
     bool gate_on;               /* see ngi_analyzer_set_gate */
     bool gate[256];             /* first bytes of the terms wanted */
+    uint8_t gate2[NGI_GATE2_BYTES]; /* and their first two (bit c0 * 256 + c1) */
     uint32_t gated;             /* words gated out by the last tokenize */
     uint32_t gated_last;        /* the last position among them */
 };
 
 /* Grep-style scans (the term filter of lib/index/filter.h) want only terms
- * beginning with a byte marked in first[], and the number of the others.
- * With the gate on, a plain ASCII word that is neither a stopword nor too
- * long, and whose first letter (lowercased) is not marked, is not emitted:
+ * beginning with a byte marked in first[] and, when they are 2 bytes long
+ * or more, with a pair of bytes marked in pairs[] (bit c0 * 256 + c1), and
+ * the number of the others. With the gate on, a plain ASCII word that is
+ * neither a stopword nor too long, and whose first letter, or first two
+ * (lowercased), are not marked, is not emitted:
  * each ng_analyzer_tokenize call counts such words in a->gated (a token
  * each, as emitted ones) and keeps the last of their positions in
  * a->gated_last. They skip the term cache and the stemmer, which is what
  * makes scans fast. This is exact only when the stemmer keeps a word's
- * first letter, as the English ones do: for other languages the gate stays
- * off and false is returned. first = NULL turns it off. */
-bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256]);
+ * first two letters, as the English ones do (but for a 'y' second letter:
+ * "dying" -> "die", "ay" -> "ai" in porter; such words are judged by their
+ * first letter only), and a term of one letter is marked in pairs[] with
+ * every second byte. For other languages the gate stays off and false is
+ * returned. first = NULL turns it off. */
+bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256],
+                           const uint8_t pairs[NGI_GATE2_BYTES]);
 
 /* ---------------------------------------------------------------------
  * Unicode normalisation (normalize.c).

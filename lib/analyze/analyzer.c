@@ -105,13 +105,17 @@ int ng_analyzer_create(ng_analyzer **out, const char *language,
     return 0;
 }
 
-bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256]) {
+bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256],
+                           const uint8_t pairs[NGI_GATE2_BYTES]) {
     /* Snowball's english and porter stemmers only rewrite word endings
      * (their exceptions, "dying" -> "die", keep the first letter too). */
     bool keeps_first = !a->stemmer || !strcmp(a->language, "english") ||
                        !strcmp(a->language, "porter");
     a->gate_on = first && keeps_first;
-    if (a->gate_on) memcpy(a->gate, first, sizeof a->gate);
+    if (a->gate_on) {
+        memcpy(a->gate, first, sizeof a->gate);
+        memcpy(a->gate2, pairs, sizeof a->gate2);
+    }
     return a->gate_on;
 }
 

@@ -734,7 +734,11 @@ static inline int gate_word(const ng_analyzer *a, const uint8_t *s, size_t n,
         if (ngi_stopword_packed(v | (0x2020202020ull & low))) /* | 0x20: */
             return GATE_STOP; /* lowercase, and digits stay digits */
     }
-    return a->gate[ascii_lower(s[0])] ? GATE_PASS : GATE_COUNT;
+    uint8_t c0 = ascii_lower(s[0]), c1 = n > 1 ? ascii_lower(s[1]) : 'y';
+    if (c1 == 'y') /* "dying" -> "die": only the first letter is kept */
+        return a->gate[c0] ? GATE_PASS : GATE_COUNT;
+    unsigned pair = (unsigned)c0 << 8 | c1;
+    return a->gate2[pair >> 3] >> (pair & 7) & 1 ? GATE_PASS : GATE_COUNT;
 }
 
 /* The ASCII fast path: the plain word [i, j) goes straight to the cache. */

@@ -375,8 +375,9 @@ int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
 /* ---- lifetime and accounting ---------------------------------------- */
 
 static int new_store(ngi_memseg *m) {
-    if (m->fast_store) /* level 1, no dictionary: training one dominated scans */
-        return ngi_docstore_writer_create_opts(&m->ds, 1, NGI_DOCSTORE_BLOCK, 0);
+    if (m->fast_store) /* zstd's fast mode -5, no dictionary: training one
+                        * and level 3 dominated scans with common words */
+        return ngi_docstore_writer_create_opts(&m->ds, -5, NGI_DOCSTORE_BLOCK, 0);
     return ngi_docstore_writer_create(&m->ds, NGI_INDEX_DOCSTORE_LEVEL);
 }
 

@@ -116,8 +116,9 @@ static int process(ngi_worker *w, const ngi_batch *b) {
     ngi_memseg_set_filter(w->ms, f);
     if (f) { /* words that cannot pass the filter skip the stemmer */
         bool first[256];
-        ngi_filter_first_bytes(f, first);
-        ngi_analyzer_set_gate(w->an, first);
+        uint8_t pairs[NGI_GATE2_BYTES];
+        ngi_filter_gate(f, first, pairs);
+        ngi_analyzer_set_gate(w->an, first, pairs);
     }
     for (size_t i = 0; i < b->n_docs; i++) {
         if (atomic_load(&w->ix->abandon)) return 0;

@@ -507,6 +507,7 @@ static const char *const tricky[] = {
     "The Cafe reopened", "Café Zürich", "the U.S. and the US", "don't stop",
     "1,000 tonnes", "Dying embers; die hard", "Kalo-mizan plans",
     "ÜBER CAFÉ", "Reuters said", "Straße", "north-east", "KALOA",
+    "ay ay", "Lying low", "the skies, flies and skis", "IDLY ies", "i a is",
 };
 
 static tdoc *tricky_docs(size_t n, unsigned seed) {
@@ -572,7 +573,8 @@ static void next_filter_query(unsigned *s, int i, char *q, size_t cap,
     static const char *const words[] = {
         "cafe", "us", "1000", "don't", "die", "strasse", "uber", "reuters",
         "\"die hard\"", "kalo*", "zurich OR mizan", "north", "caf*",
-        "the", "+us -cafe",
+        "the", "+us -cafe", "lie", "sky", "flies", "ay", "idly", "i",
+        "ski*", "l*",
     };
     if (i % 3 == 0) {
         *qf = 0;
