@@ -63,7 +63,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: all lib cli test unit fuzz-replay cli-test install-test check-symbols \
-        check-asan asan reliability-quick stress fuzz bench bench-quick demo deps install uninstall \
+        check-asan asan reliability-quick stress fuzz bench bench-quick bench-grep demo deps install uninstall \
         clean help $(addprefix test-,$(MODULES) api)
 
 all: lib cli check-symbols
@@ -153,6 +153,8 @@ bench: all
 	@bench/run.sh full
 bench-quick: all
 	@bench/run.sh quick
+bench-grep: all
+	@python3 bench/grep_bench.py --build $(BUILD)
 
 demo: all
 	@./demo.sh
