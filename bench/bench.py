@@ -346,6 +346,19 @@ def ng_stats(exe, ix):
         return {}
 
 
+def ng_merged(exe, ix, text_bytes, timeout, log):
+    """Sizes after `newsgrep merge` into one segment (what FTS5's
+    'optimize' and Xapian's compact() do inside their timed indexing)."""
+    m = measured([exe, "merge", "-i", ix], timeout, None, log)
+    s = ng_stats(exe, ix)
+    if m["rc"] != 0 or not isinstance(s.get("docstore_bytes"), int):
+        return {"merged_error": "merge rc=%s" % m["rc"]}
+    size = dir_size(ix)
+    return {"merge_wall_s": m["wall_s"],
+            "merged_size_no_text_bytes": size - s["docstore_bytes"],
+            "merged_docstore_pct_text": 100.0 * s["docstore_bytes"] / text_bytes}
+
+
 def evaluate(qrels_path, run_path, qids):
     sys.path.insert(0, os.path.join(ARGS.tools, "peers"))
     import treceval  # noqa: E402
@@ -441,6 +454,7 @@ def bench_corpus(c, engines, corpora, cache, tools, work_root, mode, t_start):
             er["stats"] = s
             if isinstance(s.get("docstore_bytes"), int):
                 r["size_no_text_bytes"] = r["size_bytes"] - s["docstore_bytes"]
+                r["docstore_pct_text"] = 100.0 * s["docstore_bytes"] / st["text_bytes"]
             else:
                 r["size_no_text_bytes"] = None
         say("%s %s: index %.2f s wall, %.2f s CPU, %.0f MiB RSS, %.1f MiB" % (
@@ -486,6 +500,8 @@ def bench_corpus(c, engines, corpora, cache, tools, work_root, mode, t_start):
                     c["name"], e.name, qt, sr["p50_ms"], sr["mean_ms"],
                     (", nDCG@10 %.4f" % sr["eval"]["ndcg@10"]) if "eval" in sr else ""))
             er["search"][qt] = sr
+        if e.ng:  # after the searches, which ran on the index as built
+            er["index"].update(ng_merged(e.exe, ix, st["text_bytes"], timeout_ix, log))
         shutil.rmtree(ix, ignore_errors=True)
         if c["kind"] == "wikisplit":
             SPENT[e.name] = time.time() - t_engine

@@ -48,6 +48,11 @@ def index_rows(c, engines):
         ("index peak RSS MiB", lambda ix: mib(ix.get("peak_rss_kb", 0) * 1024)),
         ("index MiB (total)", lambda ix: mib(ix.get("size_bytes"))),
         ("index MiB (without stored text)", lambda ix: mib(ix.get("size_no_text_bytes"))),
+        ("document store, % of text", lambda ix: ix.get("docstore_pct_text")),
+        ("after `newsgrep merge` (untimed, s)", lambda ix: ix.get("merge_wall_s")),
+        ("merged: index MiB without stored text",
+         lambda ix: mib(ix.get("merged_size_no_text_bytes"))),
+        ("merged: document store, % of text", lambda ix: ix.get("merged_docstore_pct_text")),
     ]
     return [(label, {e: get(e, f) for e in engines}) for label, f in rows]
 

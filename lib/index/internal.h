@@ -32,9 +32,13 @@
 #define NGI_LEX_BLOCK 16      /* terms per front-coded lexicon block */
 #define NGI_HEAD_BYTES 32     /* size of the HEAD section */
 #define NGI_MAX_TERM 255      /* longest term (NG_MAX_TOKEN_BYTES) */
-/* zstd level of the document store: 3 keeps reuters21578 at ~30% of its
- * JSONL; level 5 saves ~4% of the store for ~20% more indexing CPU. */
-#define NGI_INDEX_DOCSTORE_LEVEL 3
+/* zstd level of the document store, for flushes and merges alike: on
+ * word-coded text (lib/FORMAT.md) 5 keeps wikipedia_en's store under 30%
+ * of its text (level 3: 31.1%) for ~5% more indexing CPU. -D overridable
+ * for measurements. */
+#ifndef NGI_INDEX_DOCSTORE_LEVEL
+#define NGI_INDEX_DOCSTORE_LEVEL 5
+#endif
 /* Flags in the low bits of a lexicon entry's suffix length. */
 #define NGI_LEX_DOCS_GAP 1    /* a docs-offset gap follows */
 #define NGI_LEX_POS_GAP 2     /* a positions-offset gap follows */

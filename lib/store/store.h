@@ -15,7 +15,7 @@
 #include "common/buf.h"
 #include "common/common.h"
 
-#define NGI_FORMAT_VERSION 1
+#define NGI_FORMAT_VERSION 2 /* 2: word-coded document store (lib/FORMAT.md) */
 
 /* ---- container: a file of tagged sections --------------------------- */
 
@@ -72,15 +72,16 @@ uint64_t ngi_file_reader_size(const ngi_file_reader *r);
 const char *ngi_file_reader_name(const ngi_file_reader *r);
 
 /* ---- document store ------------------------------------------------- */
-/* Stored fields of many documents, zstd-compressed in blocks of about
- * NGI_DOCSTORE_BLOCK raw bytes, with an offset table; fetching one
- * document decompresses one block. */
+/* Stored fields of many documents, word-coded (wordcode.h) and
+ * zstd-compressed in blocks of about NGI_DOCSTORE_BLOCK raw bytes, with an
+ * offset table; fetching one document decompresses one block. */
 #define NGI_DOCSTORE_BLOCK (16 * 1024)
-/* Dictionary trained on the first documents of each docstore (0: none);
- * worth 8-12% of the store size on news (lib/FORMAT.md, measured). */
+/* Dictionary trained on the first documents of each docstore (0: none,
+ * and no word coding either); worth 8-12% of the store size on news
+ * (lib/FORMAT.md, measured). */
 #define NGI_DOCSTORE_DICT (64 * 1024)
-/* Recommended zstd level: 5 meets 30% of the text on reuters21578 (29.6%)
- * at ~2x the CPU of level 3; wikipedia_en needs 19 to come near 30%. */
+/* Recommended zstd level: with word coding, 5 makes wikipedia_en's store
+ * ~29.8% of its text (level 3: 31.1%) for ~5% more indexing CPU. */
 #define NGI_DOCSTORE_LEVEL 5
 
 typedef struct ngi_docstore_writer ngi_docstore_writer;

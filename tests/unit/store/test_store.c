@@ -1,5 +1,6 @@
 /* Unit tests of lib/store: the file container (round trip, truncation and
- * bit flips at every offset), the document store, manifest commit, writer
+ * bit flips at every offset), the document store and its word coding,
+ * manifest commit, writer
  * lock (also across a SIGKILLed child), deletion bitmaps and helpers. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,8 @@
 
 #include "common/fault.h"
 #include "store/store.h"
+#include "store/wordcode.h"
+#include "common/le.h"
 
 #define TAG_A NGI_TAG('A', 'A', 'A', 'A')
 #define TAG_E NGI_TAG('E', 'M', 'P', 'T')
@@ -255,11 +258,16 @@ static void container_kind_version_missing(void **state) {
                         "seg_000002.ngs: a segment file, expected manifest");
     uint8_t *d;
     size_t n = read_file(dir, "seg_000002.ngs", &d);
-    d[8] = 2; /* a future format version */
+    d[8] = NGI_FORMAT_VERSION + 1; /* a future format version */
     write_file(dir, "v2", d, n);
     assert_int_equal(ngi_file_reader_open(&r, dir, "v2", NGI_FILE_SEGMENT,
                                           &err), NG_EVERSION);
-    assert_non_null(strstr(err.msg, "v2: format version 2"));
+    assert_non_null(strstr(err.msg, "v2: format version 3"));
+    d[8] = 1; /* format 1: the document store before word coding */
+    write_file(dir, "v1", d, n);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "v1", NGI_FILE_SEGMENT,
+                                          &err), NG_EVERSION);
+    assert_non_null(strstr(err.msg, "v1: format version 1"));
     memcpy(d, "XXXX", 4);
     write_file(dir, "nomagic", d, n);
     assert_int_equal(ngi_file_reader_open(&r, dir, "nomagic", NGI_FILE_SEGMENT,
@@ -427,6 +435,9 @@ static void docstore_round_trip_cfg(size_t n, size_t block, size_t dict) {
     ngi_error err = {0, ""};
     assert_int_equal(ngi_docstore_reader_open(&r, out.data, out.len,
                                               (uint32_t)n, &err), 0);
+    /* With a dictionary and enough documents, the store is word-coded. */
+    uint32_t vocab = ngi_load_le32(out.data + out.len - 12);
+    assert_true((vocab > 0) == (dict > 0 && n >= 64));
     ngi_stored_doc s;
     ngi_stored_doc_init(&s);
     for (size_t i = 0; i < n; i++) { /* in order, then a reused doc */
@@ -464,6 +475,184 @@ static void docstore_round_trip(void **state) {
     docstore_round_trip_cfg(700, 16384, 4096);   /* with a dictionary */
     docstore_round_trip_cfg(30, 1024, 4096);     /* too few docs to train */
     docstore_round_trip_cfg(300, NGI_DOCSTORE_BLOCK, NGI_DOCSTORE_DICT);
+}
+
+/* ---- word coding ------------------------------------------------------ */
+
+/* Text of n words drawn from a Zipf-like vocabulary of 6000 invented
+ * words (so that codes of every length are assigned), with capitals,
+ * punctuation, digits and newlines. */
+static size_t word_text(uint8_t *p, size_t n) {
+    static const char *punct[] = {" ", " ", " ", " ", ", ", ". ", "\n", "(", " 19"};
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = rnd();
+        size_t w = (size_t)((r % 6000) * ((r >> 20) % 6000) / 6000);
+        char word[16];
+        int len = snprintf(word, sizeof word, "%c%c%cor%zu",
+                           (int)('a' + w % 26), (int)('a' + w / 26 % 26),
+                           (int)('n' + w / 676 % 12), w);
+        for (int j = 0; j < len; j++) /* letters only, as tokens are */
+            if (word[j] >= '0' && word[j] <= '9') word[j] = (char)('q' + word[j] - '0');
+        if (r % 17 == 0) word[0] = (char)(word[0] - 32); /* capitalised */
+        memcpy(p + o, word, (size_t)len);
+        o += (size_t)len;
+        const char *q = punct[(r >> 40) % 9];
+        memcpy(p + o, q, strlen(q));
+        o += strlen(q);
+    }
+    return o;
+}
+
+static size_t vocab_words(const ngi_buf *v) {
+    size_t k = 0;
+    for (size_t p = 0; p < v->len; p += 1 + v->data[p]) k++;
+    return k;
+}
+
+/* encode then decode gives src back; a wrong output size is refused. */
+static void wc_check(const ngi_wordcode *wc, const uint8_t *src, size_t n) {
+    uint8_t *enc = malloc(2 * n + 1), *dec = malloc(n + 1);
+    size_t e = ngi_wordcode_encode(wc, src, n, enc);
+    assert_true(e <= 2 * n);
+    assert_int_equal(ngi_wordcode_decode(wc, enc, e, dec, n), 0);
+    if (n) assert_memory_equal(dec, src, n);
+    assert_int_equal(ngi_wordcode_decode(wc, enc, e, dec, n + 1), -1);
+    if (n) assert_int_equal(ngi_wordcode_decode(wc, enc, e, dec, n - 1), -1);
+    free(enc);
+    free(dec);
+}
+
+static void wordcode_round_trip(void **state) {
+    (void)state;
+    size_t cap = 400000 * 16;
+    uint8_t *text = malloc(cap);
+    size_t n = word_text(text, 400000);
+    ngi_buf v = NGI_BUF_INIT, v2 = NGI_BUF_INIT;
+    assert_int_equal(ngi_wordcode_train(text, n, &v), 0);
+    assert_int_equal(ngi_wordcode_train(text, n, &v2), 0);
+    assert_int_equal(v.len, v2.len); /* deterministic */
+    assert_memory_equal(v.data, v2.data, v.len);
+    assert_true(vocab_words(&v) > 31 + 2304); /* three-byte codes in use */
+    ngi_wordcode *wc;
+    assert_int_equal(ngi_wordcode_open(&wc, v.data, v.len, 1), 0);
+    ngi_buf_free(&v2); /* the coder keeps its own copy */
+    uint8_t *enc = malloc(2 * n);
+    assert_true(ngi_wordcode_encode(wc, text, n, enc) < n / 2);
+    free(enc);
+    wc_check(wc, text, n);
+    wc_check(wc, text, 0);
+    /* Every byte value (code bytes escaped), words at the very end (no
+     * padding after them), runs longer than a token, lone letters. */
+    uint8_t b[600];
+    for (int i = 0; i < 256; i++) b[i] = (uint8_t)i;
+    wc_check(wc, b, 256);
+    for (size_t k = 0; k < 400; k++) {
+        size_t len = (size_t)(rnd() % sizeof b);
+        size_t at = (size_t)(rnd() % (n - len));
+        memcpy(b, text + at, len);
+        for (size_t j = 0; j < len; j++) {
+            uint64_t r = rnd() % 40;
+            if (r == 0) b[j] = (uint8_t)rnd();          /* any byte */
+            else if (r == 1) b[j] = 'x';                /* longer runs */
+        }
+        wc_check(wc, b, len);
+    }
+    for (size_t len = 20; len <= 30; len++) { /* around the 24-byte limit */
+        memset(b, 'k', len);
+        b[0] = ' ';
+        wc_check(wc, b, len);
+        wc_check(wc, b + 1, len - 1);
+    }
+    size_t tail = word_text(b, 3);
+    wc_check(wc, b, tail - 1); /* ends inside a word, right at the buffer end */
+    ngi_wordcode_free(wc);
+    ngi_wordcode_free(NULL);
+    ngi_buf_free(&v);
+    free(text);
+}
+
+static void wordcode_malformed(void **state) {
+    (void)state;
+    ngi_wordcode *wc;
+    const uint8_t bad1[] = {0}, bad2[] = {25, 'a'}, bad3[] = {5, 'a', 'b'};
+    assert_int_equal(ngi_wordcode_open(&wc, bad1, 1, 0), NG_ECORRUPT);
+    assert_int_equal(ngi_wordcode_open(&wc, bad2, 2, 0), NG_ECORRUPT);
+    assert_int_equal(ngi_wordcode_open(&wc, bad3, 3, 1), NG_ECORRUPT);
+    assert_null(wc);
+    const uint8_t vocab[] = {4, ' ', 't', 'h', 'e', 3, 'c', 'a', 't'};
+    assert_int_equal(ngi_wordcode_open(&wc, vocab, sizeof vocab, 0), 0);
+    uint8_t out[64];
+    const uint8_t ok[] = {0x00, 0x01, 0xF5, 0x00, '!'}; /* " the" "cat" \0 ! */
+    assert_int_equal(ngi_wordcode_decode(wc, ok, sizeof ok, out, 9), 0);
+    assert_memory_equal(out, " thecat\0!", 9);
+    const uint8_t *cut[] = {(const uint8_t *)"\xF5", (const uint8_t *)"\xF6",
+                            (const uint8_t *)"\xFF\x00"};
+    const size_t cut_len[] = {1, 1, 2};
+    for (size_t i = 0; i < 3; i++) /* a code or escape cut by the end */
+        assert_int_equal(ngi_wordcode_decode(wc, cut[i], cut_len[i], out, 1),
+                         -1);
+    const uint8_t past[] = {0x02}, past2[] = {0xF6, 0x00}, past3[] = {0xFF, 1, 1};
+    assert_int_equal(ngi_wordcode_decode(wc, past, 1, out, 4), -1);
+    assert_int_equal(ngi_wordcode_decode(wc, past2, 2, out, 4), -1);
+    assert_int_equal(ngi_wordcode_decode(wc, past3, 3, out, 4), -1);
+    assert_int_equal(ngi_wordcode_decode(wc, ok, sizeof ok, out, 3), -1);
+    ngi_wordcode_free(wc);
+    /* Nothing to learn: an empty vocabulary. */
+    ngi_buf v = NGI_BUF_INIT;
+    assert_int_equal(ngi_wordcode_train((const uint8_t *)"a b c 1 2 3", 11, &v), 0);
+    assert_int_equal(v.len, 0);
+    ngi_buf_free(&v);
+}
+
+/* Word-coded stores at block boundaries: documents that exactly fill a
+ * block, one byte over, larger than a block, empty, and full of code
+ * bytes; every document fetched in random order. */
+static void docstore_block_boundaries(void **state) {
+    (void)state;
+    const size_t block = 2048, n = 300;
+    uint8_t *text = malloc(200000 * 16);
+    size_t tlen = word_text(text, 200000);
+    ngi_docstore_writer *w;
+    assert_int_equal(ngi_docstore_writer_create_opts(&w, 5, block, 4096), 0);
+    ng_field f[300];
+    for (size_t i = 0, at = 0; i < n; i++) {
+        /* 1 + (1 + 4 + "body" + 2) = 9 bytes of framing (values < 16 KiB) */
+        static const size_t sizes[] = {block - 9, block - 8, 0, 1, 3 * block,
+                                       block / 2 - 9, block / 2 - 9, 700};
+        size_t len = sizes[i % 8];
+        if (at + len > tlen) at = 0;
+        f[i] = (ng_field){"body", (const char *)text + at, len, NG_FIELD_BODY};
+        if (i % 8 == 7) f[i].value = "\xF5\xFF\xF6\x01\xC0\x00 the"; /* codes */
+        if (i % 8 == 7) f[i].value_len = 10;
+        at += len;
+        assert_int_equal(ngi_docstore_writer_add(w, &f[i], 1), 0);
+    }
+    ngi_buf out = NGI_BUF_INIT;
+    assert_int_equal(ngi_docstore_writer_finish(w, &out), 0);
+    ngi_docstore_writer_free(w);
+    assert_true(ngi_load_le32(out.data + out.len - 12) > 0); /* coded */
+    ngi_docstore_reader *r;
+    ngi_error err = {0, ""};
+    assert_int_equal(ngi_docstore_reader_open(&r, out.data, out.len,
+                                              (uint32_t)n, &err), 0);
+    ngi_docstore_scratch *sc;
+    assert_int_equal(ngi_docstore_scratch_create(&sc), 0);
+    ngi_stored_doc s;
+    ngi_stored_doc_init(&s);
+    for (size_t k = 0; k < 3 * n; k++) {
+        size_t i = k < n ? k : (size_t)(rnd() % n);
+        assert_int_equal(ngi_docstore_get_scratch(r, sc, (uint32_t)i, &s, &err),
+                         0);
+        assert_int_equal(s.n_fields, 1);
+        assert_int_equal(s.fields[0].value_len, f[i].value_len);
+        assert_memory_equal(s.fields[0].value, f[i].value, f[i].value_len);
+    }
+    ngi_stored_doc_free(&s);
+    ngi_docstore_scratch_free(sc);
+    ngi_docstore_reader_free(r);
+    ngi_buf_free(&out);
+    free(text);
 }
 
 /* A store streamed into a file section (ngi_docstore_writer_stream from
@@ -1002,6 +1191,9 @@ int main(void) {
         T(docstore_streamed),
         cmocka_unit_test(docstore_default_writer),
         cmocka_unit_test(docstore_corrupt),
+        cmocka_unit_test(wordcode_round_trip),
+        cmocka_unit_test(wordcode_malformed),
+        cmocka_unit_test(docstore_block_boundaries),
         cmocka_unit_test(docstore_alloc_failures),
         cmocka_unit_test(docstore_bbc_corpus),
         T(manifest_commit_read),
