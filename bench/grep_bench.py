@@ -41,6 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import queries as qmod  # noqa: E402  (bench/queries.py: query clean-up, stop words)
+import bench as benchlib  # noqa: E402  (bench/bench.py: machine_info)
 
 CORPORA = ("reuters21578", "wikipedia_en")
 ENGINES = ("newsgrep", "rg", "grep")
@@ -320,15 +321,7 @@ def machine_info():
             return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
         except (OSError, IndexError):
             return "?"
-    cpu = "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
+    cpu = benchlib.machine_info()["cpu"]
     mem = "?"
     try:
         with open("/proc/meminfo") as f:
