@@ -17,8 +17,9 @@ MANDIR  ?= $(PREFIX)/share/man
 VERSION_PART = $(shell sed -n 's/^\#define NG_VERSION_$(1) \([0-9]*\).*/\1/p' include/newsgrep.h)
 VMAJOR  := $(call VERSION_PART,MAJOR)
 VERSION := $(VMAJOR).$(call VERSION_PART,MINOR).$(call VERSION_PART,PATCH)
-# The ABI version: bump only when the ABI changes.
-SOVERSION := 0
+# The ABI version: bump only when the ABI changes (1: ng_index_options,
+# ng_index_counts and ng_search_options grew in 0.2).
+SOVERSION := 1
 SONAME  := libnewsgrep.so.$(SOVERSION)
 
 PKGS      := libutf8proc libzstd libxxhash

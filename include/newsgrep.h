@@ -48,7 +48,7 @@ extern "C" {
  * stored in every index file (lib/FORMAT.md).
  * ------------------------------------------------------------------- */
 #define NG_VERSION_MAJOR 0
-#define NG_VERSION_MINOR 1
+#define NG_VERSION_MINOR 2
 #define NG_VERSION_PATCH 0
 #define NG_VERSION_NUMBER \
     (NG_VERSION_MAJOR * 10000 + NG_VERSION_MINOR * 100 + NG_VERSION_PATCH)
@@ -285,7 +285,7 @@ NG_API void ng_index_get_counts(const ng_index *index, ng_index_counts *out);
  * with ng_search_options.unseen_docs / unseen_tokens set to those counts
  * then gives exactly the hits and scores an index of every document would.
  * Call before the first ng_index_add of the handle. A query without words
- * (only a date range, or only stopwords) filters nothing. Errors:
+ * (only stopwords) or with a date clause filters nothing. Errors:
  * NG_EINVAL (also when documents were added already or a filter is set),
  * NG_EQUERY / NG_ELIMIT (the query does not parse: the message, with the
  * byte offset, is in ng_index_errmsg), NG_ESTATE, NG_ENOMEM. */
