@@ -45,6 +45,21 @@ static int by_first_byte(const void *a, const void *b) {
     return cx < cy ? -1 : cx > cy;
 }
 
+static void build_gate(ngi_filter *f) {
+    for (unsigned c = 0; c < 256; c++)
+        f->gate_first[c] = f->start[c + 1] > f->start[c];
+    for (size_t i = 0; i < f->n; i++) {
+        const ngi_filter_entry *e = &f->entries[i];
+        unsigned c0 = (unsigned char)e->bytes[0];
+        if (e->len == 1) {
+            memset(f->gate_pairs + c0 * 32, 0xff, 32);
+        } else {
+            unsigned pair = c0 << 8 | (unsigned char)e->bytes[1];
+            f->gate_pairs[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+        }
+    }
+}
+
 int ngi_filter_seal(ngi_filter *f) {
     if (f->sealed) return NG_EINVAL;
     for (size_t i = 0; i < f->n; i++)
@@ -56,6 +71,7 @@ int ngi_filter_seal(ngi_filter *f) {
         while (c < 256 && i < f->n && (unsigned char)f->entries[i].bytes[0] == c)
             i++;
     }
+    build_gate(f);
     f->sealed = true;
     return 0;
 }

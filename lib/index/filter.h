@@ -27,34 +27,22 @@ typedef struct ngi_filter {
     char *text;        /* entry bytes, back to back */
     size_t text_len, text_cap;
     uint32_t start[257];
-    bool sealed;       /* start[] built; no more adds */
+    bool sealed;       /* start[] and the gate built; no more adds */
+    /* The analyzer's gate (ngi_analyzer_set_gate): the entries' first
+     * bytes, and their first two (bit c0 * 256 + c1; every pair of c0
+     * for a one-byte entry). */
+    bool gate_first[256];
+    uint8_t gate_pairs[256 * 256 / 8];
 } ngi_filter;
 
 ngi_filter *ngi_filter_create(void);
 void ngi_filter_free(ngi_filter *f);
 /* Adds a term (prefix = false) or a prefix; duplicates are harmless. */
 int ngi_filter_add(ngi_filter *f, const char *s, size_t len, bool prefix);
-/* Groups the entries by first byte; call once, after the last add. */
+/* Groups the entries by first byte and builds the gate; call once, after
+ * the last add. */
 int ngi_filter_seal(ngi_filter *f);
 static inline bool ngi_filter_empty(const ngi_filter *f) { return f->n == 0; }
-/* Marks the first bytes of the filter's entries, and their first two
- * (bit c0 * 256 + c1; every pair of c0 for a one-byte entry), for the
- * analyzer's gate (ngi_analyzer_set_gate). */
-static inline void ngi_filter_gate(const ngi_filter *f, bool first[256],
-                                   uint8_t pairs[256 * 256 / 8]) {
-    memset(pairs, 0, 256 * 256 / 8);
-    for (unsigned c = 0; c < 256; c++) first[c] = f->start[c + 1] > f->start[c];
-    for (size_t i = 0; i < f->n; i++) {
-        const ngi_filter_entry *e = &f->entries[i];
-        unsigned c0 = (unsigned char)e->bytes[0];
-        if (e->len == 1) {
-            memset(pairs + c0 * 32, 0xff, 32);
-        } else {
-            unsigned pair = c0 << 8 | (unsigned char)e->bytes[1];
-            pairs[pair >> 3] |= (uint8_t)(1u << (pair & 7));
-        }
-    }
-}
 
 /* True when the analysed term is one of the filter's terms or starts with
  * one of its prefixes. Called once per token of every scanned document. */

@@ -113,12 +113,10 @@ static void publish_dropped(ngi_worker *w) {
 static int process(ngi_worker *w, const ngi_batch *b) {
     const ngi_batch_doc *docs = (const ngi_batch_doc *)(const void *)b->docs.data;
     const ngi_filter *f = w->ix->filter;
-    ngi_memseg_set_filter(w->ms, f);
-    if (f) { /* words that cannot pass the filter skip the stemmer */
-        bool first[256];
-        uint8_t pairs[NGI_GATE2_BYTES];
-        ngi_filter_gate(f, first, pairs);
-        ngi_analyzer_set_gate(w->an, first, pairs);
+    if (f && !w->gated) { /* words that cannot pass the filter skip the stemmer */
+        ngi_memseg_set_filter(w->ms, f);
+        ngi_analyzer_set_gate(w->an, f->gate_first, f->gate_pairs);
+        w->gated = true;
     }
     for (size_t i = 0; i < b->n_docs; i++) {
         if (atomic_load(&w->ix->abandon)) return 0;

@@ -48,6 +48,7 @@ typedef struct ngi_worker {
     ngi_error err;        /* detail of this worker's failures */
     uint64_t seen_flush;  /* last flush request handled */
     ngi_buf fields;       /* scratch ng_field array */
+    bool gated;           /* the index's filter is set on ms and an */
 } ngi_worker;
 
 struct ng_index {
