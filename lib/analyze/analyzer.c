@@ -107,8 +107,9 @@ int ng_analyzer_create(ng_analyzer **out, const char *language,
 
 bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256],
                            const uint8_t pairs[NGI_GATE2_BYTES]) {
-    /* Snowball's english and porter stemmers only rewrite word endings
-     * (their exceptions, "dying" -> "die", keep the first letter too). */
+    /* Snowball's english and porter stemmers only rewrite word endings:
+     * the first two letters stay, but for a second 'y' ("dying" -> "die",
+     * "ay" -> "ai"), which the tokenizer's gate_word judges by the first. */
     bool keeps_first = !a->stemmer || !strcmp(a->language, "english") ||
                        !strcmp(a->language, "porter");
     a->gate_on = first && keeps_first;

@@ -376,8 +376,9 @@ int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
 
 static int new_store(ngi_memseg *m) {
     if (m->fast_store) /* zstd's fast mode -20 (~1 GB/s on 16 KiB blocks,
-                        * 8% smaller), no dictionary: training one and level
-                        * 3 dominated scans for common words */
+                        * 8% smaller), no dictionary or word coding: they
+                        * and the default level dominated scans for common
+                        * words */
         return ngi_docstore_writer_create_opts(&m->ds, -20, NGI_DOCSTORE_BLOCK, 0);
     return ngi_docstore_writer_create(&m->ds, NGI_INDEX_DOCSTORE_LEVEL);
 }
