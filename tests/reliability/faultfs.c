@@ -251,8 +251,8 @@ static mode_t mode_arg(int flags, va_list ap) {
 
 /* Whether this open creates a file in the watched directory and is the one
  * to fail. */
-static int creating_open_fails(const char *path, int flags) {
-    return (flags & O_CREAT) && path_matches(AT_FDCWD, path) &&
+static int creating_open_fails(int dirfd, const char *path, int flags) {
+    return (flags & O_CREAT) && path_matches(dirfd, path) &&
            should_fail(OP_CREATE);
 }
 
@@ -262,7 +262,7 @@ int open(const char *path, int flags, ...) {
     va_start(ap, flags);
     mode_t mode = mode_arg(flags, ap);
     va_end(ap);
-    if (creating_open_fails(path, flags)) return -1;
+    if (creating_open_fails(AT_FDCWD, path, flags)) return -1;
     return real_open(path, flags, mode);
 }
 
@@ -272,7 +272,7 @@ int open64(const char *path, int flags, ...) {
     va_start(ap, flags);
     mode_t mode = mode_arg(flags, ap);
     va_end(ap);
-    if (creating_open_fails(path, flags)) return -1;
+    if (creating_open_fails(AT_FDCWD, path, flags)) return -1;
     return real_open64(path, flags, mode);
 }
 
@@ -282,9 +282,7 @@ int openat(int dirfd, const char *path, int flags, ...) {
     va_start(ap, flags);
     mode_t mode = mode_arg(flags, ap);
     va_end(ap);
-    if ((flags & O_CREAT) && path_matches(dirfd, path) &&
-        should_fail(OP_CREATE))
-        return -1;
+    if (creating_open_fails(dirfd, path, flags)) return -1;
     return real_openat(dirfd, path, flags, mode);
 }
 
@@ -294,9 +292,7 @@ int openat64(int dirfd, const char *path, int flags, ...) {
     va_start(ap, flags);
     mode_t mode = mode_arg(flags, ap);
     va_end(ap);
-    if ((flags & O_CREAT) && path_matches(dirfd, path) &&
-        should_fail(OP_CREATE))
-        return -1;
+    if (creating_open_fails(dirfd, path, flags)) return -1;
     return real_openat64(dirfd, path, flags, mode);
 }
 
