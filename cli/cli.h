@@ -49,6 +49,9 @@ void ngc_print_query_error(const char *where, const char *query,
                            const ng_query *q, int rc);
 /* Copies s to out with invalid UTF-8 bytes replaced by U+FFFD (for JSON). */
 char *ngc_utf8_sanitize(const char *s, size_t len, size_t *out_len);
+/* Checks a date option (--since/--until) with ng_date_parse; prints the
+ * problem with a caret under it and returns NGC_EXIT_ERROR, or 0. */
+int ngc_check_date(const char *cmd, const char *opt, const char *val);
 /* Progress and summary lines go to stderr only when it is a terminal. */
 bool ngc_stderr_tty(void);
 
@@ -95,6 +98,8 @@ typedef struct ngc_ingest_stats {
     const char *reason[8];   /* kinds of skips (static strings) */
     uint64_t reason_n[8];    /* how many of each */
     size_t n_reasons;        /* kinds used */
+    uint64_t bad_dates;      /* dates not understood (documents kept) */
+    char bad_date[192];      /* the first: FILE:LINE "text" (why) */
 } ngc_ingest_stats;
 
 void ngc_ingest_opts_init(ngc_ingest_opts *o);
@@ -124,6 +129,12 @@ int ngc_ingest_run(ng_index *ix, const ngc_ingest_opts *o, char **paths,
 /* Prints the end-of-run summary on stderr. */
 void ngc_ingest_summary(const ng_index *ix, const ngc_ingest_stats *st,
                         double seconds);
+/* Counts doc's date when it was not understood (a reader left the mapped
+ * date key, date_key, as a stored field) and keeps the first example. */
+void ngc_note_bad_date(ngc_ingest_stats *st, const ng_document *doc,
+                       const char *date_key, const char *file, uint64_t line);
+/* "N dates not understood, e.g. ..." on stderr, when there were any. */
+void ngc_print_bad_dates(const ngc_ingest_stats *st);
 
 /* ---- search output (output.c) --------------------------------------- */
 enum ngc_out_mode {

@@ -31,12 +31,13 @@ static const struct option search_opts[] = {
     NGC_INPUT_LONGOPTS,
     {0, 0, 0, 0}};
 
-static int date_opt(const char *cmd, const char *opt, const char *val, char out[11],
-                    const char **dst)
+/* The library reads the date again: since = the first day of its period,
+ * until = the last ("--until 1987" = to 1987-12-31). */
+static int date_opt(const char *cmd, const char *opt, const char *val, const char **dst)
 {
-    if (ngc_date_normalize(val, strlen(val), out) < 0)
-        return ngc_usage_error(cmd, "%s: not a date: '%s' (use YYYY-MM-DD)", opt, val);
-    *dst = out;
+    if (ngc_check_date(cmd, opt, val) != 0)
+        return NGC_EXIT_ERROR;
+    *dst = val;
     return 0;
 }
 
@@ -50,7 +51,6 @@ static int set_mode(const char *cmd, ngc_search_args *a, int mode)
 
 static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int c)
 {
-    static char since[11], until[11];
     size_t v;
     switch (c) {
     case 'i': a->index = optarg; return 0;
@@ -65,8 +65,8 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
     case O_IDS: return set_mode(cmd, a, NGC_OUT_IDS);
     case O_TREC: a->out.tag = optarg; return set_mode(cmd, a, NGC_OUT_TREC);
     case O_ALL: a->qflags |= NG_QUERY_ALL; return 0;
-    case O_SINCE: return date_opt(cmd, "--since", optarg, since, &a->so.since);
-    case O_UNTIL: return date_opt(cmd, "--until", optarg, until, &a->so.until);
+    case O_SINCE: return date_opt(cmd, "--since", optarg, &a->so.since);
+    case O_UNTIL: return date_opt(cmd, "--until", optarg, &a->so.until);
     case O_SORT:
         if (strcmp(optarg, "score") && strcmp(optarg, "date"))
             return ngc_usage_error(cmd, "--sort: 'score' or 'date', not '%s'", optarg);

@@ -78,12 +78,10 @@ static void draw(const series *s, const char *by)
 static int parse(int argc, char **argv, const char **index, const char **by, bool *json,
                  ng_search_options *so, unsigned *qflags)
 {
-    static char since[11], until[11];
     opterr = 0;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, ":i:h", tl_opts, NULL)) != -1) {
-        char *d = c == O_SINCE ? since : until;
         switch (c) {
         case 'h': ngc_help(stdout, "timeline"); return -1;
         case 'i': *index = optarg; break;
@@ -97,9 +95,9 @@ static int parse(int argc, char **argv, const char **index, const char **by, boo
         case O_ALL: *qflags |= NG_QUERY_ALL; break;
         case O_SINCE:
         case O_UNTIL:
-            if (ngc_date_normalize(optarg, strlen(optarg), d) < 0)
-                return ngc_usage_error("timeline", "not a date: '%s'", optarg);
-            *(c == O_SINCE ? &so->since : &so->until) = d;
+            if (ngc_check_date("timeline", c == O_SINCE ? "--since" : "--until", optarg))
+                return NGC_EXIT_ERROR;
+            *(c == O_SINCE ? &so->since : &so->until) = optarg;
             break;
         default:
             return ngc_usage_error("timeline", c == ':' ? "option '%s' needs a value"

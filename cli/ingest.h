@@ -54,11 +54,11 @@ int ngc_docb_find(const ngc_docb *d, int role);
 void ngc_docb_finish(ngc_docb *d, ng_document *doc);
 void ngc_docb_free(ngc_docb *d);
 
-/* ---- dates (date.c) -------------------------------------------------- */
-/* Normalises "2025-06-17T10:00:00+02:00", "17 June 2025", "June 17, 2025",
- * "Tue, 17 Jun 2025 10:00:00 +0000", "2025/06/17" ... to "YYYY-MM-DD"
+/* ---- dates (util.c) -------------------------------------------------- */
+/* Normalises a document's date, any form ng_date_parse reads ("2025-06-17T
+ * 10:00:00+02:00", "17 June 2025", "18 juin 2025" ...), to "YYYY-MM-DD"
  * (the date as written, zone not applied). Returns 0, or -1 when the text is
- * not a date. */
+ * not a date of one day. */
 int ngc_date_normalize(const char *s, size_t len, char out[11]);
 
 /* ---- byte sources (source.c) ---------------------------------------- */

@@ -159,6 +159,7 @@ static int commit(run *r)
 static int add_doc(void *ctx, const ng_document *doc)
 {
     run *r = ctx;
+    ngc_note_bad_date(r->st, doc, r->o->map.date, r->file, r->line);
     size_t n = doc_bytes(doc);
     if (n > r->o->max_doc_bytes) {
         problem(r, "over the size limit", "document of %zu bytes is over the limit of %zu bytes (--max-doc-mb)",
@@ -570,8 +571,9 @@ void ngc_ingest_summary(const ng_index *ix, const ngc_ingest_stats *st, double s
     else
         c.added = st->docs;
     for (size_t i = 0; i < st->n_reasons && o < sizeof skips; i++)
-        o += (size_t)snprintf(skips + o, sizeof skips - o, "%s%llu %s", i ? ", " : " (",
-                              (unsigned long long)st->reason_n[i], st->reason[i]);
+        o += (size_t)snprintf(skips + o, sizeof skips - o, "%s%llu %s%s", i ? ", " : " (",
+                              (unsigned long long)st->reason_n[i], st->reason[i],
+                              st->reason_n[i] > 1 && strstr(st->reason[i], "file") ? "s" : "");
     if (st->n_reasons && o < sizeof skips)
         snprintf(skips + o, sizeof skips - o, ")");
     uint64_t added = c.added - (c.replaced <= c.added ? c.replaced : 0);
@@ -589,4 +591,5 @@ void ngc_ingest_summary(const ng_index *ix, const ngc_ingest_stats *st, double s
         snprintf(raw, sizeof raw, " (%s compressed)", z);
     }
     fprintf(stderr, "; %s%s in %.2f s\n", text, raw, seconds);
+    ngc_print_bad_dates(st);
 }

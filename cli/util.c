@@ -164,6 +164,56 @@ char *ngc_utf8_sanitize(const char *s, size_t len, size_t *out_len)
     return o;
 }
 
+int ngc_check_date(const char *cmd, const char *opt, const char *val)
+{
+    ng_date d;
+    if (ng_date_parse(val, strlen(val), &d) == 0)
+        return 0;
+    if (d.error_offset == 0 || strchr(val, '\n'))
+        return ngc_usage_error(cmd, "%s '%s': not a date: %s (write e.g. 2025-06-17, "
+                               "2025-06, 2025 or \"17 June 2025\")", opt, val, d.error);
+    return ngc_usage_error(cmd, "%s '%s': not a date: %s\n  %s\n  %*s^", opt, val, d.error,
+                           val, (int)column_of(val, d.error_offset), "");
+}
+
+int ngc_date_normalize(const char *s, size_t len, char out[11])
+{
+    ng_date d;
+    if (ng_date_parse(s, len, &d) != 0 || d.precision != NG_DATE_DAY)
+        return -1;
+    memcpy(out, d.iso, 11);
+    return 0;
+}
+
+void ngc_note_bad_date(ngc_ingest_stats *st, const ng_document *doc,
+                       const char *date_key, const char *file, uint64_t line)
+{
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        const ng_field *f = &doc->fields[i];
+        if (f->role != NG_FIELD_STORED || strcmp(f->name, date_key ? date_key : "date"))
+            continue;
+        if (st->bad_dates++)
+            return;
+        ng_date d;
+        const char *why = ng_date_parse(f->value, f->value_len, &d) == 0
+                              ? "not a day" : d.error;
+        char at[32] = "";
+        if (line)
+            snprintf(at, sizeof at, ":%llu", (unsigned long long)line);
+        int n = f->value_len > 40 ? 40 : (int)f->value_len;
+        snprintf(st->bad_date, sizeof st->bad_date, "%s%s \"%.*s%s\" (%s)", file, at, n,
+                 f->value, f->value_len > 40 ? "..." : "", why);
+        return;
+    }
+}
+
+void ngc_print_bad_dates(const ngc_ingest_stats *st)
+{
+    if (st->bad_dates)
+        fprintf(stderr, "newsgrep: %llu date%s not understood, e.g. %s\n",
+                (unsigned long long)st->bad_dates, st->bad_dates == 1 ? "" : "s", st->bad_date);
+}
+
 static int push_glob(const char ***list, size_t *n, const char *glob)
 {
     const char **p = realloc(*list, (*n + 1) * sizeof *p);

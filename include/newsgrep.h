@@ -354,7 +354,8 @@ NG_API const ng_field *ng_doc_field_by_role(const ng_doc *doc, int role);
  * Queries and search.
  * Query language: bare words are a ranked OR; AND, OR, NOT, +word, -word,
  * parentheses; "exact phrase"; "phrase"~N; title:word, body:"a phrase";
- * prefix*; date:YYYY-MM-DD..YYYY-MM-DD.
+ * prefix*; date:YYYY-MM-DD..YYYY-MM-DD (either end may be a month or a
+ * year, or left open; see ng_date_parse).
  * ===================================================================== */
 typedef struct ng_query ng_query;
 
@@ -396,8 +397,10 @@ typedef struct ng_search_options {
     size_t k;              /* results wanted (10) */
     double k1, b;          /* BM25; negative = the index default */
     int sort;              /* an ng_sort */
-    const char *since;     /* "YYYY-MM-DD" inclusive, or NULL */
-    const char *until;     /* "YYYY-MM-DD" inclusive, or NULL */
+    const char *since;     /* a date (ng_date_parse) or NULL: from the first
+                              day of its period ("1987-10": October 1st) */
+    const char *until;     /* a date or NULL: to the last day of its period
+                              ("1987": December 31st), inclusive */
     unsigned flags;        /* ng_search_flags */
     size_t snippet_bytes;  /* target snippet length (200) */
     /* BM25 collection statistics of documents that are not in the index
@@ -458,6 +461,39 @@ typedef int (*ng_bucket_fn)(void *ctx, const char *bucket_start,
 NG_API int ng_timeline(ng_reader *reader, const ng_query *query,
                        const ng_search_options *opts, const char *by,
                        ng_bucket_fn fn, void *ctx);
+
+/* ---- dates -----------------------------------------------------------
+ * One reader of dates for documents, search options and query clauses.
+ * ng_date_parse understands ISO 8601 ("2025-06-17", "2025-06-17T10:00:00
+ * +02:00", "2025-06", "2025"), YYYY/MM/DD, YYYYMMDD, DD.MM.YYYY, RFC 2822
+ * ("Tue, 17 Jun 2025 10:00:00 +0000") and dates written with month names
+ * in English, French, German, Spanish, Italian, Portuguese, Dutch and
+ * Russian ("June 17, 2025", "18 juin 2025", "3. März 2024", "5 de mayo de
+ * 2023", "12 января 2022"), case- and accent-insensitive. A date names a
+ * period: a day, a month ("June 2025") or a year ("2025"). Times and zone
+ * offsets are checked but not applied: a paper's date is the day in its own
+ * time zone. Years 0001 to 9999 of the Gregorian calendar. */
+typedef enum ng_date_precision {
+    NG_DATE_YEAR = 1,  /* "2025": the whole year */
+    NG_DATE_MONTH = 2, /* "June 2025": the whole month */
+    NG_DATE_DAY = 3    /* "2025-06-17": one day */
+} ng_date_precision;
+
+typedef struct ng_date {
+    int32_t first;         /* first day of the period, days since 1970-01-01 */
+    int32_t last;          /* last day of the period (== first for a day) */
+    int precision;         /* an ng_date_precision */
+    char iso[11];          /* "YYYY", "YYYY-MM" or "YYYY-MM-DD", NUL-ended */
+    size_t error_offset;   /* on failure: byte offset of the problem in text */
+    char error[96];        /* on failure: what is wrong, e.g. "2025 has no
+                              February 29" */
+} ng_date;
+
+/* Reads the date in text[0..len) (surrounding blanks allowed) into *out.
+ * Returns 0, or NG_EINVAL with out->error and out->error_offset set when
+ * the text is not a valid date (unknown word, February 29 of a common
+ * year, an offset such as +99:99, ...). */
+NG_API int ng_date_parse(const char *text, size_t len, ng_date *out);
 
 /* =====================================================================
  * UNSTABLE: benchmark and debugging hooks. Not covered by any

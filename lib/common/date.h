@@ -5,8 +5,11 @@
 #ifndef NG_DATE_H
 #define NG_DATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "newsgrep.h"
 
 /* Stored for documents without a date; sorts before every real date. */
 #define NGI_NO_DATE INT32_MIN
@@ -14,6 +17,10 @@
 /* Parses exactly "YYYY-MM-DD" (len bytes) into days; returns 0, or -1 when
  * the text is not a valid date (month 1..12, day within the month). */
 int ngi_date_parse(const char *s, size_t len, int32_t *days);
+/* Reads s[0..n) with ng_date_parse; *days = the first day of its period
+ * (last false: a "since" bound) or its last day (last true: "until").
+ * Returns 0, or NG_EINVAL with the details in *d. */
+int ngi_date_bound(const char *s, size_t n, bool last, int32_t *days, ng_date *d);
 /* Writes "YYYY-MM-DD" and a NUL into out (11 bytes). */
 void ngi_date_format(int32_t days, char out[11]);
 /* Civil date <-> days. */

@@ -406,18 +406,18 @@ static int parse_date(parser *p, size_t off, uint32_t *out) {
     for (size_t i = 0; i + 1 < n; i++)
         if (s[i] == '.' && s[i + 1] == '.') { dots = s + i; break; }
     int bad;
-    if (!dots) {
-        bad = ngi_date_parse(s, n, &lo) != 0;
-        hi = lo;
+    ng_date d = {.error = "nothing between the dots"};
+    if (!dots) { /* a month or a year is the whole period */
+        bad = ngi_date_bound(s, n, false, &lo, &d) || ngi_date_bound(s, n, true, &hi, &d);
     } else {
         size_t a = (size_t)(dots - s), b = n - a - 2;
-        bad = (a == 0 && b == 0) || (a && ngi_date_parse(s, a, &lo)) ||
-              (b && ngi_date_parse(dots + 2, b, &hi));
+        bad = (a == 0 && b == 0) || (a && ngi_date_bound(s, a, false, &lo, &d)) ||
+              (b && ngi_date_bound(dots + 2, b, true, &hi, &d));
     }
     if (bad)
         return perr(p, NG_EQUERY, off,
-                    "invalid date (want date:YYYY-MM-DD, "
-                    "date:YYYY-MM-DD..YYYY-MM-DD or open ends)");
+                    "invalid date: %s; want date:YYYY-MM-DD, "
+                    "date:YYYY-MM..YYYY or open ends", d.error);
     int rc = new_node(p, NGI_Q_DATE, off, out);
     if (rc) return rc;
     p->q->nodes[*out].since = lo;

@@ -226,11 +226,12 @@ static int explain_hits(ng_results *r, ngi_sctx *c, const ngi_topk *h) {
 
 static int parse_opt_date(ng_results *r, const char *s, int32_t dflt,
                           const char *what, int32_t *out) {
+    ng_date d;
     *out = dflt;
     if (!s) return 0;
-    if (ngi_date_parse(s, strlen(s), out))
-        return ngi_error_set(&r->err, NG_EINVAL, "%s: invalid date '%s' (want "
-                             "YYYY-MM-DD)", what, s);
+    if (ngi_date_bound(s, strlen(s), dflt == INT32_MAX, out, &d))
+        return ngi_error_set(&r->err, NG_EINVAL, "%s: invalid date '%s': %s",
+                             what, s, d.error);
     return 0;
 }
 

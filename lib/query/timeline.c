@@ -87,8 +87,9 @@ static int by_of(const char *by) {
 }
 
 static int opt_day(const char *s, int32_t dflt, int32_t *out) {
+    ng_date d;
     *out = dflt;
-    return s && ngi_date_parse(s, strlen(s), out) ? NG_EINVAL : 0;
+    return s && ngi_date_bound(s, strlen(s), dflt == INT32_MAX, out, &d) ? NG_EINVAL : 0;
 }
 
 int ng_timeline(ng_reader *reader, const ng_query *query,
