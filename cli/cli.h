@@ -155,6 +155,19 @@ typedef struct ngc_out {
     size_t n_seen;     /* entries in seen */
 } ngc_out;
 
+/* How ngc_put_safe shows whitespace control characters. */
+enum ngc_safe {
+    NGC_SAFE_LINE, /* tab, newline, CR -> space (titles, snippets) */
+    NGC_SAFE_TEXT, /* tab and newline kept (a document's body) */
+    NGC_SAFE_ID    /* every control character escaped (ids, paths) */
+};
+/* Writes n bytes of s to f with terminal control characters (C0, DEL, C1)
+ * shown as \xHH, so that stored text cannot move the cursor, retitle the
+ * terminal or forge output lines. */
+void ngc_put_safe(FILE *f, const char *s, size_t n, int how);
+/* ngc_put_safe of a NUL-terminated string on stdout. */
+void ngc_puts_safe(const char *s, int how);
+
 /* Resolves --color=auto|always|never against NO_COLOR and isatty(1).
  * Returns -1 for a bad value. */
 int ngc_color_choice(const char *val, bool *color);

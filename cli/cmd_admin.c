@@ -68,13 +68,20 @@ static void show_text(const ng_doc *d)
         const ng_field *f = ng_doc_field(d, i);
         if (f->role == NG_FIELD_BODY)
             bodies++;
-        else
-            printf("%s: %.*s\n", f->name, (int)f->value_len, f->value);
+        else {
+            ngc_puts_safe(f->name, NGC_SAFE_ID);
+            fputs(": ", stdout);
+            ngc_put_safe(stdout, f->value, f->value_len, NGC_SAFE_LINE);
+            putchar('\n');
+        }
     }
     for (size_t i = 0; i < n && bodies; i++) {
         const ng_field *f = ng_doc_field(d, i);
-        if (f->role == NG_FIELD_BODY)
-            printf("\n%.*s\n", (int)f->value_len, f->value);
+        if (f->role == NG_FIELD_BODY) {
+            putchar('\n');
+            ngc_put_safe(stdout, f->value, f->value_len, NGC_SAFE_TEXT);
+            putchar('\n');
+        }
     }
 }
 

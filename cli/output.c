@@ -32,6 +32,31 @@ int ngc_color_choice(const char *val, bool *color)
     return 0;
 }
 
+void ngc_put_safe(FILE *f, const char *s, size_t n, int how)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool ws = c == '\t' || c == '\n' || c == '\r';
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+            (unsigned char)s[i + 1] <= 0x9F) { /* C1 control, e.g. U+009B CSI */
+            fprintf(f, "\\u%04x", (unsigned char)s[++i]);
+        } else if (ws && how == NGC_SAFE_LINE) {
+            putc(' ', f);
+        } else if (ws && how == NGC_SAFE_TEXT && c != '\r') {
+            putc(c, f);
+        } else if (c < 0x20 || c == 0x7F) {
+            fprintf(f, "\\x%02x", c);
+        } else {
+            putc(c, f);
+        }
+    }
+}
+
+void ngc_puts_safe(const char *s, int how)
+{
+    ngc_put_safe(stdout, s, strlen(s), how);
+}
+
 /* Snippet text with highlights: colour or [brackets]; newlines -> spaces.
  * Highlights separated by one space or hyphen are shown as one ("[Astana
  * Declaration]" rather than "[Astana] [Declaration]"). */
@@ -48,8 +73,9 @@ static void print_snippet(const ngc_out *o, const ng_hit *h)
             fputs(o->color ? C_HIT : "[", stdout);
             in = true;
         }
-        char c = s[i];
-        putchar(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+        size_t cn = (unsigned char)s[i] == 0xC2 && i + 1 < len ? 2 : 1; /* C1 */
+        ngc_put_safe(stdout, s + i, cn, NGC_SAFE_LINE);
+        i += cn - 1;
         if (in && (k >= h->n_highlights || i + 1 >= h->highlights[k].end)) {
             bool joined = k + 1 < h->n_highlights && (s[i + 1] == ' ' || s[i + 1] == '-') &&
                           h->highlights[k + 1].start == i + 2;
@@ -78,15 +104,22 @@ static void print_human(const ngc_out *o, const ng_hit *h, size_t rank)
 {
     if (rank > 1)
         putchar('\n');
-    printf("%2zu  %.4f  %s  %s%s%s\n", rank, h->score,
-           h->date && *h->date ? h->date : "----------", o->color ? C_TITLE : "",
-           h->title && *h->title ? h->title : "(untitled)", o->color ? C_OFF : "");
-    printf("    %s%s%s", o->color ? C_ID : "", h->id, o->color ? C_OFF : "");
+    printf("%2zu  %.4f  ", rank, h->score);
+    ngc_puts_safe(h->date && *h->date ? h->date : "----------", NGC_SAFE_ID);
+    printf("  %s", o->color ? C_TITLE : "");
+    ngc_puts_safe(h->title && *h->title ? h->title : "(untitled)", NGC_SAFE_LINE);
+    printf("%s\n    %s", o->color ? C_OFF : "", o->color ? C_ID : "");
+    ngc_puts_safe(h->id, NGC_SAFE_ID);
+    fputs(o->color ? C_OFF : "", stdout);
     size_t sl = h->source ? strlen(h->source) : 0;
     /* ids path:LINE (grep mode) and path#N (HTML) show the path already */
     if (sl && strcmp(h->source, h->id) != 0 &&
         !(strncmp(h->id, h->source, sl) == 0 && (h->id[sl] == ':' || h->id[sl] == '#')))
-        printf("  %s(%s)%s", o->color ? C_DIM : "", h->source, o->color ? C_OFF : "");
+    {
+        printf("  %s(", o->color ? C_DIM : "");
+        ngc_puts_safe(h->source, NGC_SAFE_ID);
+        printf(")%s", o->color ? C_OFF : "");
+    }
     putchar('\n');
     if (h->snippet && *h->snippet)
         print_snippet(o, h);
@@ -145,7 +178,8 @@ static void print_file(ngc_out *o, const ng_hit *h)
     o->seen = s;
     if ((s[o->n_seen] = strdup(p)) != NULL)
         o->n_seen++;
-    puts(p);
+    ngc_puts_safe(p, NGC_SAFE_ID);
+    putchar('\n');
 }
 
 void ngc_out_results(ngc_out *o, const ng_results *res, const char *qid)
@@ -156,9 +190,14 @@ void ngc_out_results(ngc_out *o, const ng_results *res, const char *qid)
         switch (o->mode) {
         case NGC_OUT_JSON: print_json(o, h); break;
         case NGC_OUT_TREC:
-            printf("%s Q0 %s %zu %.6f %s\n", qid, h->id, i + 1, h->score, o->tag);
+            printf("%s Q0 ", qid);
+            ngc_puts_safe(h->id, NGC_SAFE_ID);
+            printf(" %zu %.6f %s\n", i + 1, h->score, o->tag);
             break;
-        case NGC_OUT_IDS: puts(h->id); break;
+        case NGC_OUT_IDS:
+            ngc_puts_safe(h->id, NGC_SAFE_ID);
+            putchar('\n');
+            break;
         case NGC_OUT_FILES: print_file(o, h); break;
         default: print_human(o, h, i + 1); break;
         }
