@@ -57,6 +57,8 @@ bool ngc_stderr_tty(void);
 
 /* ---- subcommands (cmd_*.c) ------------------------------------------ */
 int ngc_cmd_index(int argc, char **argv);
+/* True after Ctrl-C during `newsgrep index` (cmd_index.c): stop feeding. */
+bool ngc_interrupted(void);
 int ngc_cmd_search(int argc, char **argv);
 int ngc_cmd_count(int argc, char **argv);
 int ngc_cmd_show(int argc, char **argv);

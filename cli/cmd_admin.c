@@ -146,8 +146,20 @@ int ngc_cmd_delete(int argc, char **argv)
     if (!ix)
         return NGC_EXIT_ERROR;
     int rc = 0;
-    for (int i = optind; i < argc && rc == 0; i++)
+    /* Which ids are not in the index: the writer deletes silently. */
+    ng_reader *r = NULL;
+    if (ng_reader_open(&r, dir) < 0) {
+        ng_reader_free(r);
+        r = NULL;
+    }
+    for (int i = optind; i < argc && rc == 0; i++) {
+        ng_doc *d = NULL;
+        if (r && ng_reader_get(r, argv[i], strlen(argv[i]), &d) == NG_ENOTFOUND)
+            ngc_err("delete: no document with id '%s'", argv[i]);
+        ng_doc_free(d);
         rc = ng_index_delete(ix, argv[i], strlen(argv[i]));
+    }
+    ng_reader_free(r);
     if (rc == 0)
         rc = ng_index_commit(ix);
     ng_index_counts c = {0};

@@ -3,9 +3,15 @@
  * the requested settings, feeding it (ingest_run.c), the final commit and
  * the summary. Exit 2 when anything was skipped for an error.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -99,10 +105,106 @@ static void free_args(index_args *a)
     free(a->io.exclude);
 }
 
+/* ---- Ctrl-C ---------------------------------------------------------------
+ * The first SIGINT asks the feeding loop to stop (ingest_run.c asks
+ * ngc_interrupted() before each document); what is indexed is committed.
+ * The second one leaves at once: the last commit stays intact, since a
+ * commit is atomic. */
+static volatile sig_atomic_t interrupts;
+static bool interrupt_tty;
+
+bool ngc_interrupted(void)
+{
+    return interrupts > 0;
+}
+
+static void say(const char *s)
+{
+    ssize_t w = write(STDERR_FILENO, s, strlen(s));
+    (void)w;
+}
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (interrupt_tty)
+        say("\r\033[K");
+    if (interrupts++ == 0) {
+        say("newsgrep: interrupted: committing what is indexed "
+            "(Ctrl-C again to stop without committing)\n");
+        return;
+    }
+    say("newsgrep: interrupted again: stopped without committing; the index "
+        "holds its last commit\n");
+    _exit(130);
+}
+
+static void catch_sigint(void)
+{
+    struct sigaction sa, old;
+    if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        return; /* started with SIGINT ignored (nohup, background): keep it */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESTART; /* reads go on; the loop checks the flag */
+    sigemptyset(&sa.sa_mask);
+    interrupt_tty = ngc_stderr_tty();
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+static void list_languages(void)
+{
+    const char **l = ng_languages();
+    fputs("newsgrep: supported languages:", stderr);
+    for (size_t i = 0; l && l[i]; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", l[i]);
+    fputc('\n', stderr);
+}
+
+/* The index at dir exists with another language than --lang asks for:
+ * refuse, as its terms would be analysed two ways. */
+static int language_clash(const char *dir, const char *lang)
+{
+    ng_reader *r = NULL;
+    ng_analyzer *an = NULL;
+    ng_stats s;
+    int clash = 0;
+    if (lang && ng_reader_open(&r, dir) == 0 && ng_reader_stats(r, &s) == 0 &&
+        ng_analyzer_create(&an, lang, 0) == 0 && s.language &&
+        strcmp(s.language, ng_analyzer_language(an)) != 0) {
+        ngc_err("%s: the index is in %s; --lang %s would analyse new documents "
+                "differently (use another index, or leave out --lang)", dir, s.language, lang);
+        clash = 1;
+    }
+    ng_analyzer_free(an);
+    ng_reader_free(r);
+    return clash;
+}
+
+/* Removes the folder a failed create left: it did not exist before this
+ * run, so everything in it is ours. */
+static void remove_new_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            unlinkat(dirfd(d), e->d_name, 0);
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
 /* Opens the writer; prints the reason and returns NULL on failure. */
 static ng_index *open_writer(const char *dir, const ng_index_options *opts)
 {
     ng_index *ix = NULL;
+    struct stat st;
+    bool existed = stat(dir, &st) == 0;
+    if (existed && language_clash(dir, opts->language))
+        return NULL;
     int rc = ng_index_open(&ix, dir, opts);
     if (rc == 0)
         return ix;
@@ -111,8 +213,25 @@ static ng_index *open_writer(const char *dir, const ng_index_options *opts)
                 "or 'merge' is running)", dir);
     else
         ngc_err("%s: %s", dir, ix ? ng_index_errmsg(ix) : ng_strerror(rc));
+    if (rc == NG_ELANG)
+        list_languages();
     ng_index_free(ix);
+    if (!existed)
+        remove_new_dir(dir);
     return NULL;
+}
+
+/* Refuses to create an index when no input can be read at all ("newsgrep
+ * index nosuchfile" must not leave an empty index behind). */
+static bool any_input(char **paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(paths[i], "-") == 0 || access(paths[i], R_OK) == 0)
+            return true; /* the reader reports the others */
+    for (size_t i = 0; i < n; i++)
+        if (access(paths[i], R_OK) != 0)
+            ngc_err("%s: %s", paths[i], strerror(errno));
+    return false;
 }
 
 int ngc_cmd_index(int argc, char **argv)
@@ -126,19 +245,36 @@ int ngc_cmd_index(int argc, char **argv)
     const char *dir = ngc_index_dir(a.index);
     double t0 = ngc_now();
     ngc_ingest_stats st = {0};
+    char **paths = argv + optind;
+    size_t n_paths = (size_t)(argc - optind);
+    if (!a.io.dry_run && !any_input(paths, n_paths)) {
+        ngc_err("nothing to index: no input could be read (no index was created or changed)");
+        free_args(&a);
+        return NGC_EXIT_ERROR;
+    }
     ng_index *ix = a.io.dry_run ? NULL : open_writer(dir, &a.ix);
     if (!ix && !a.io.dry_run) {
         free_args(&a);
         return NGC_EXIT_ERROR;
     }
-    rc = ngc_ingest_run(ix, &a.io, argv + optind, (size_t)(argc - optind), &st);
-    if (rc == 0 && ix && ng_index_commit(ix) < 0) {
+    if (ix)
+        catch_sigint();
+    rc = ngc_ingest_run(ix, &a.io, paths, n_paths, &st);
+    bool stopped = ngc_interrupted() && !st.fatal;
+    if ((rc == 0 || stopped) && ix && ng_index_commit(ix) < 0) {
         ngc_err("%s: commit failed: %s", dir, ng_index_errmsg(ix));
         rc = -1;
+        stopped = false;
     }
     if (!a.io.quiet && !a.io.dry_run)
         ngc_ingest_summary(ix, &st, ngc_now() - t0);
+    if (stopped)
+        ngc_err("interrupted: %llu document%s of this run committed; run the same command "
+                "again to continue (documents with the same id are replaced)",
+                (unsigned long long)st.docs, st.docs == 1 ? "" : "s");
     ng_index_free(ix);
     free_args(&a);
+    if (stopped)
+        return 130;
     return rc < 0 || st.skipped ? NGC_EXIT_ERROR : 0;
 }

@@ -3,6 +3,7 @@
  * lines timed per query for evaluation) and `newsgrep count`. The option
  * parser is shared with grep-style search (cmd_grep.c).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,14 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
     size_t v;
     switch (c) {
     case 'i': a->index = optarg; return 0;
-    case 'k':
-        if (ngc_parse_size("-k", optarg, &v) < 0 || v == 0)
-            return ngc_usage_error(cmd, "-k needs a positive number");
+    case 'k': {
+        char *end;
+        errno = 0;
+        unsigned long long k = strtoull(optarg, &end, 10);
+        if (errno || end == optarg || *end || optarg[0] == '-' || k == 0)
+            return ngc_usage_error(cmd, "-k needs a positive number, not '%s'", optarg);
+        v = (size_t)k;
+    }
         a->so.k = v;
         a->k_set = true;
         return 0;
@@ -377,7 +383,10 @@ int ngc_cmd_count(int argc, char **argv)
     rc = run_query(&a, r, q, &res);
     if (rc == 0) {
         int64_t total = ng_results_total(res);
-        printf("%lld\n", (long long)total);
+        if (a.out.mode == NGC_OUT_JSON)
+            printf("{\"count\":%lld}\n", (long long)total);
+        else
+            printf("%lld\n", (long long)total);
         rc = total > 0 ? NGC_EXIT_MATCH : NGC_EXIT_NOMATCH;
     }
     ng_results_free(res);

@@ -159,6 +159,8 @@ static int commit(run *r)
 static int add_doc(void *ctx, const ng_document *doc)
 {
     run *r = ctx;
+    if (ngc_interrupted())
+        return -2; /* Ctrl-C: stop here, the command commits */
     ngc_note_bad_date(r->st, doc, r->o->map.date, r->file, r->line);
     size_t n = doc_bytes(doc);
     if (n > r->o->max_doc_bytes) {

@@ -114,10 +114,34 @@ static size_t column_of(const char *s, size_t off)
     return col;
 }
 
+/* The library names its limits for programmers ("NG_MAX_PHRASE_SLOP
+ * (64)", "32 (NG_MAX_QUERY_DEPTH)"); a user is told the number only. */
+static void drop_limit_names(const char *msg, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = msg; *p && o + 16 < cap;) {
+        size_t n = strncmp(p, "NG_", 3) == 0 ? 3 + strspn(p + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") : 0;
+        if (n > 3 && o && out[o - 1] == '(' && p[n] == ')') { /* " (NG_X)" */
+            o -= o >= 2 && out[o - 2] == ' ' ? 2 : 1;
+            p += n + 1;
+        } else if (n > 3 && p[n] == ' ' && p[n + 1] == '(') { /* "NG_X (64)" */
+            const char *num = p + n + 2;
+            size_t d = strspn(num, "0123456789");
+            o += (size_t)snprintf(out + o, cap - o, "the limit of %.*s", (int)d, num);
+            p = num + d + (num[d] == ')');
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+}
+
 void ngc_print_query_error(const char *where, const char *query,
                            const ng_query *q, int rc)
 {
-    const char *msg = q ? ng_query_errmsg(q) : ng_strerror(rc);
+    char clean[512];
+    drop_limit_names(q ? ng_query_errmsg(q) : ng_strerror(rc), clean, sizeof clean);
+    const char *msg = clean;
     size_t off = q ? ng_query_error_offset(q) : 0, len = strlen(query);
     if (off > len)
         off = len;

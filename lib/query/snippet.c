@@ -223,9 +223,15 @@ static int build(const char *text, size_t len, const match *m, size_t n,
     size_t shift = out->len - pre;
     if (append_clean(out, text, a, b)) return NG_ENOMEM;
     if (b < len && ngi_buf_append(out, ELLIPSIS, 3)) return NG_ENOMEM;
+    size_t ours = spans->len; /* spans before it belong to other hits */
     for (size_t i = 0; i < n; i++) {
         if (m[i].start < a || m[i].end > b) continue;
         ng_span sp = {m[i].start - a + shift + pre, m[i].end - a + shift + pre};
+        ng_span *prev = spans->len > ours ? (ng_span *)(spans->data + spans->len) - 1 : NULL;
+        if (prev && sp.start <= prev->end) { /* touching or overlapping (CJK */
+            if (sp.end > prev->end) prev->end = sp.end; /* bigrams): one span */
+            continue;
+        }
         if (ngi_buf_append(spans, &sp, sizeof sp)) return NG_ENOMEM;
     }
     return 0;
