@@ -1,9 +1,15 @@
 /*
  * text.c — plain text and Markdown files: one document per file, id and
  * source = the path, title = the first non-empty line (without a Markdown
- * "#" heading marker), body = the rest. Also the binary-file sniffer.
+ * "#" heading marker), body = the rest. Latin-1/Windows-1252 files are
+ * converted to UTF-8 first (charset.c). Markdown: a YAML front matter gives
+ * the title and date (and is not text); emphasis, heading marks and link
+ * targets are dropped so that snippets show the words. Also the
+ * binary-file sniffer.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ingest.h"
 
@@ -29,12 +35,126 @@ static bool blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
 }
 
+/* ---- Markdown ------------------------------------------------------------ */
+
+typedef struct front_matter {
+    const char *title, *date; /* values (not NUL-terminated), or NULL */
+    size_t title_len, date_len;
+    size_t end;               /* offset of the text after it (0: none) */
+} front_matter;
+
+static bool is_markdown(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot && (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".markdown") ||
+                   !strcasecmp(dot, ".mdown"));
+}
+
+/* The value of "key: value" at line[0..n), quotes removed. */
+static bool yaml_value(const char *line, size_t n, const char *key, const char **v,
+                       size_t *vn)
+{
+    size_t k = strlen(key);
+    if (n <= k || strncmp(line, key, k) != 0 || line[k] != ':')
+        return false;
+    size_t a = k + 1, b = n;
+    while (a < b && blank(line[a]))
+        a++;
+    while (b > a && blank(line[b - 1]))
+        b--;
+    if (b - a >= 2 && (line[a] == '"' || line[a] == '\'') && line[b - 1] == line[a])
+        a++, b--;
+    *v = line + a;
+    *vn = b - a;
+    return true;
+}
+
+/* A YAML front matter: "---" on the first line, up to "---" or "...". */
+static front_matter read_front_matter(const char *d, size_t len, size_t i)
+{
+    front_matter fm = {0};
+    if (len - i < 4 || memcmp(d + i, "---", 3) != 0 || (d[i + 3] != '\n' && d[i + 3] != '\r'))
+        return fm;
+    const char *line = memchr(d + i, '\n', len - i);
+    while (line && (size_t)(line - d) + 1 < len) {
+        const char *s = line + 1, *nl = memchr(s, '\n', len - (size_t)(s - d));
+        size_t n = nl ? (size_t)(nl - s) : len - (size_t)(s - d);
+        if (n && s[n - 1] == '\r')
+            n--;
+        if ((n == 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))) {
+            fm.end = nl ? (size_t)(nl - d) + 1 : len;
+            return fm;
+        }
+        if (!fm.title)
+            yaml_value(s, n, "title", &fm.title, &fm.title_len);
+        if (!fm.date)
+            yaml_value(s, n, "date", &fm.date, &fm.date_len);
+        line = nl;
+    }
+    return (front_matter){0}; /* not closed: not a front matter */
+}
+
+/* Markdown to its words: drops "**", "__", "`", heading marks at line
+ * starts, and link targets ("[words](url)" -> "words"). */
+static int markdown_plain(const char *s, size_t len, ngc_buf *out)
+{
+    int rc = ngc_buf_reserve(out, len + 1);
+    for (size_t i = 0; i < len && rc == 0; i++) {
+        char c = s[i];
+        bool line_start = i == 0 || s[i - 1] == '\n';
+        if (line_start && c == '#') {
+            while (i < len && s[i] == '#')
+                i++;
+            while (i < len && s[i] == ' ')
+                i++;
+            i--;
+        } else if ((c == '*' || c == '_') && i + 1 < len && s[i + 1] == c) {
+            i++;
+        } else if (c == '`') {
+            continue;
+        } else if (c == ']' && i + 1 < len && s[i + 1] == '(') {
+            const char *close = memchr(s + i, ')', len - i);
+            const char *nl = memchr(s + i, '\n', len - i);
+            if (close && (!nl || close < nl))
+                i = (size_t)(close - s);
+        } else if (c == '[' && memchr(s + i, ']', len - i)) {
+            continue;
+        } else {
+            rc = ngc_buf_addc(out, c);
+        }
+    }
+    return rc;
+}
+
+static int extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
+                   void *ctx, ngc_buf *md);
+
 int ngc_text_extract(const char *data, size_t len, const char *path,
                      ngc_doc_fn fn, void *ctx)
+{
+    ngc_buf utf8 = {0}, md = {0};
+    int rc = 0;
+    if (ngc_looks_cp1252(data, len)) { /* Latin-1 / Windows-1252 */
+        rc = ngc_cp1252_to_utf8(data, len, &utf8);
+        data = utf8.data ? utf8.data : "";
+        len = utf8.len;
+    }
+    if (rc == 0)
+        rc = extract(data, len, path, fn, ctx, is_markdown(path) ? &md : NULL);
+    ngc_buf_free(&utf8);
+    ngc_buf_free(&md);
+    return rc;
+}
+
+static int extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
+                   void *ctx, ngc_buf *md)
 {
     size_t i = 0;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
+    front_matter fm = md ? read_front_matter(data, len, i) : (front_matter){0};
+    if (fm.end)
+        i = fm.end;
     while (i < len && blank(data[i]))
         i++;
     const char *eol = memchr(data + i, '\n', len - i);
@@ -53,9 +173,35 @@ int ngc_text_extract(const char *data, size_t len, const char *path,
         be--;
     ngc_docb d = {0};
     int rc = -1;
+    const char *title = data + ts, *body = data + bs;
+    size_t title_len = te - ts, body_len = be - bs;
+    if (fm.title && fm.title_len) { /* the first line is text, then */
+        title = fm.title, title_len = fm.title_len;
+        body = data + i, body_len = len - i;
+        while (body_len && blank(*body))
+            body++, body_len--;
+        while (body_len && blank(body[body_len - 1]))
+            body_len--;
+    }
+    if (md) { /* both into md; pointers taken once it stopped growing */
+        md->len = 0;
+        if (markdown_plain(title, title_len, md) < 0)
+            return -1;
+        size_t tl = md->len;
+        if (markdown_plain(body, body_len, md) < 0 || ngc_buf_addc(md, '\0') < 0)
+            return -1;
+        title = md->data, title_len = tl;
+        body = md->data + tl, body_len = md->len - 1 - tl;
+    }
+    char iso[11];
+    bool dated = fm.date && ngc_date_normalize(fm.date, fm.date_len, iso) == 0;
     if (ngc_docb_add(&d, "id", 2, path, strlen(path), NG_FIELD_ID, 0) == 0 &&
-        ngc_docb_add(&d, "title", 5, data + ts, te - ts, NG_FIELD_TITLE, 0) == 0 &&
-        ngc_docb_add(&d, "body", 4, data + bs, be - bs, NG_FIELD_BODY, 0) == 0 &&
+        ngc_docb_add(&d, "title", 5, title, title_len, NG_FIELD_TITLE, 0) == 0 &&
+        ngc_docb_add(&d, "body", 4, body, body_len, NG_FIELD_BODY, 0) == 0 &&
+        (!fm.date || ngc_docb_add(&d, "date", 4, dated ? iso : fm.date,
+                                  dated ? 10 : fm.date_len,
+                                  dated ? NG_FIELD_DATE : NG_FIELD_STORED,
+                                  NGC_COPY_VALUE) == 0) &&
         ngc_docb_add(&d, "source", 6, path, strlen(path), NG_FIELD_SOURCE, 0) == 0) {
         ng_document doc;
         ngc_docb_finish(&d, &doc);

@@ -160,20 +160,8 @@ char *ngc_utf8_sanitize(const char *s, size_t len, size_t *out_len)
     if (!o)
         return NULL;
     for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        bool ok = n && i + n <= len && c != 0;
-        for (size_t k = 1; ok && k < n; k++)
-            ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
-        if (ok && n > 1) { /* overlong, surrogates, > U+10FFFF */
-            unsigned cp = c & (0x7F >> n);
-            for (size_t k = 1; k < n; k++)
-                cp = (cp << 6) | ((unsigned char)s[i + k] & 0x3F);
-            ok = !(n == 2 && cp < 0x80) && !(n == 3 && cp < 0x800) &&
-                 !(n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
-                 !(cp >= 0xD800 && cp <= 0xDFFF);
-        }
-        if (ok) {
+        size_t n = ngc_utf8_char(s + i, len - i);
+        if (n) {
             memcpy(p, s + i, n);
             p += n;
             i += n;
