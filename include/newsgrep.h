@@ -314,7 +314,9 @@ NG_API const char *ng_reader_errmsg(const ng_reader *reader);
 typedef struct ng_stats {
     uint64_t documents;       /* live documents */
     uint64_t deleted;         /* deleted, not yet merged away */
-    uint64_t terms;           /* distinct terms (summed over segments) */
+    uint64_t terms;           /* distinct terms (a term held by several
+                                 segments counts once; deleted documents'
+                                 terms count until merged away) */
     uint64_t tokens;          /* indexed tokens of all documents */
     uint64_t segments;        /* live segments */
     uint64_t generation;      /* commit generation */

@@ -122,6 +122,11 @@ int ngi_lex_iter_seek(ngi_lex_iter *it, const ngi_segment *s, uint64_t block,
 /* 1 = a term was read, 0 = end, NG_ECORRUPT. */
 int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err);
 
+/* Distinct terms over n segments' lexicons (lexstats.c): 0, NG_ENOMEM or
+ * NG_ECORRUPT. */
+int ngi_distinct_terms(ngi_segment *const *segs, size_t n, uint64_t *out,
+                       ngi_error *err);
+
 /* Raw deletion bitmap (NULL when nothing is deleted). */
 const uint8_t *ngi_segment_deletes(const ngi_segment *s);
 /* Name of the deletes file the segment was opened with ("" if none). */

@@ -116,6 +116,10 @@ int ng_reader_stats(ng_reader *r, ng_stats *out) {
         out->other_bytes += z.other;
         out->total_bytes += z.total;
     }
+    if (s->n_segs > 1) { /* a term in several segments counts once */
+        rc = ngi_distinct_terms(s->segs, s->n_segs, &out->terms, &r->err);
+        if (rc) return rc;
+    }
     uint64_t mb = manifest_bytes(r->dir);
     out->other_bytes += mb;
     out->total_bytes += mb;
