@@ -33,7 +33,10 @@ static const char overview[] =
     "\n"
     "Query language: words (ranked OR), AND, OR, NOT, +word, -word, (...),\n"
     "\"exact phrase\", \"phrase\"~N, title:word, body:\"a phrase\", prefix*,\n"
-    "date:2025-06-01..2025-06-30.\n"
+    "date:2025-06-01..2025-06-30 (either end may be a month or a year: date:1987-10..1988).\n"
+    "\n"
+    "Grep style: a QUERY whose first word is a command name needs --:\n"
+    "  newsgrep -- merge PATH...    (searches for 'merge')\n"
     "\n"
     "Index location: -i DIR, else $NEWSGREP_INDEX, else ./.newsgrep\n"
     "Exit status: 0 match (or success), 1 no match, 2 error.\n"
@@ -75,12 +78,17 @@ static const help_entry entries[] = {
      "      --threads N        indexing threads (default: the number of cores)\n"
      "      --ram-mb N         memory budget before a segment is flushed (256)\n"
      "      --commit-every N   commit after every N documents\n"
-     "      --lang L           language of a new index (default english)\n"
+     "      --lang L           language of a new index (default english; an\n"
+     "                         existing index keeps its own)\n"
      "      --no-stem, --no-stop   a new index without stemming / stopwords\n"
      "      --max-doc-mb N     skip larger documents (default 64)\n"
      "      --dry-run          print the extracted documents as JSONL, no index\n"
      "  -q, --quiet            no summary\n"
-     "  -v, --verbose          name every file as it is read\n"},
+     "  -v, --verbose          name every file as it is read\n"
+     "\n"
+     "Ctrl-C commits what is indexed so far (run the command again to go on);\n"
+     "a second Ctrl-C stops at once, keeping the last commit. Text that is not\n"
+     "UTF-8 is read as Windows-1252 (Latin-1).\n"},
     {"search",
      "Usage: newsgrep search [-i DIR] [OPTIONS] QUERY\n"
      "       newsgrep search [-i DIR] --queries FILE.tsv --trec TAG [-k N] [--all]\n"
@@ -90,8 +98,11 @@ static const help_entry entries[] = {
      "\n"
      "  -i, --index DIR      index directory\n"
      "      --all            every bare word is required (AND)\n"
-     "      --since DATE     only documents dated DATE or later (YYYY-MM-DD)\n"
-     "      --until DATE     only documents dated DATE or earlier\n"
+     "      --since DATE     only documents dated DATE or later: 2025-06-17,\n"
+     "                       \"17 June 2025\", \"18 juin 2025\"...; a month or year\n"
+     "                       starts on its first day (--since 1987-10)\n"
+     "      --until DATE     only documents dated DATE or earlier; a month or year\n"
+     "                       ends on its last day (--until 1987 = to 1987-12-31)\n"
      "      --sort S         score (default) or date (newest first)\n"
      "      --explain        per-term score breakdown of every result\n"
      "      --k1 X, --b X    BM25 parameters (default: the index's; a new index\n"
@@ -140,7 +151,8 @@ static const help_entry entries[] = {
      "kept, in a temporary index (under $TMPDIR, removed at exit); the scores\n"
      "are those 'index' + 'search' would give. Takes the options of 'search'\n"
      "and the input options of 'index' (--format, --include, --exclude,\n"
-     "--*-field).\n"},
+     "--*-field). A QUERY whose first word is a command name (index, search,\n"
+     "count, merge ...) needs -- before it: newsgrep -- merge PATH...\n"},
 };
 
 int ngc_help(FILE *out, const char *name)
