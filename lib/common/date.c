@@ -11,7 +11,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "common.h"
 
@@ -281,17 +280,19 @@ static size_t char_count(const char *w) {
     return n;
 }
 
-static bool is_prefix(const char *w, const char *name) {
-    size_t n = strlen(w);
-    return n <= strlen(name) && memcmp(w, name, n) == 0;
+/* Whether w (n bytes) begins name; the first byte is tested first, as
+ * most names differ there. */
+static bool is_prefix(const char *w, size_t n, const char *name) {
+    return name[0] == w[0] && strncmp(name, w, n) == 0;
 }
 
 /* 1..12, 0 when w is no month, -1 when it could be two months ("jui"). */
 static int month_of(const char *w) {
     int m = 0;
+    size_t n = strlen(w);
     if (char_count(w) < 3) return 0;
     for (size_t i = 0; i < sizeof month_names / sizeof month_names[0]; i++) {
-        if (!is_prefix(w, month_names[i].name)) continue;
+        if (!is_prefix(w, n, month_names[i].name)) continue;
         if (m && m != month_names[i].month) return -1;
         m = month_names[i].month;
     }
@@ -299,15 +300,16 @@ static int month_of(const char *w) {
 }
 
 static bool is_weekday(const char *w) {
+    size_t n = strlen(w);
     if (char_count(w) < 2) return false;
     for (size_t i = 0; i < sizeof weekday_names / sizeof weekday_names[0]; i++)
-        if (is_prefix(w, weekday_names[i])) return true;
+        if (is_prefix(w, n, weekday_names[i])) return true;
     return false;
 }
 
 static bool is_filler(const char *w) {
     for (size_t i = 0; i < sizeof filler_words / sizeof filler_words[0]; i++)
-        if (strcmp(w, filler_words[i]) == 0) return true;
+        if (filler_words[i][0] == w[0] && strcmp(w, filler_words[i]) == 0) return true;
     return false;
 }
 
@@ -334,7 +336,8 @@ static int scan_word(date_scan *d) {
         return scan_fail(d, at, "unknown word '%.*s'", (int)(n < 40 ? n : 40),
                          d->s + at);
     int m = month_of(w);
-    bool weekday = is_weekday(w);
+    /* Only a short month word can also be a weekday ("mar", "sab"...). */
+    bool weekday = (m <= 0 || char_count(w) <= 4) && is_weekday(w);
     if (m > 0) return take_month(d, m, weekday, at);
     if (weekday || is_filler(w)) return 0;
     if (m < 0)
@@ -395,8 +398,9 @@ static void skip_ordinal(date_scan *d) {
     static const char *const sfx[] = {"st", "nd", "rd", "th", "er", "e",
                                       "\xC2\xBA", "\xC2\xAA", "\xC2\xB0"};
     for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
-        size_t n = strlen(sfx[i]), e = d->pos + n;
-        if (e > d->len || strncasecmp(d->s + d->pos, sfx[i], n) != 0) continue;
+        size_t n = strlen(sfx[i]), e = d->pos + n, k = 0;
+        while (k < n && e <= d->len && (d->s[d->pos + k] | 0x20) == (sfx[i][k] | 0x20)) k++;
+        if (k < n) continue;
         if (e < d->len && is_alpha_ascii(d->s[e])) continue;
         d->pos = e;
         return;
@@ -529,8 +533,15 @@ static int finish(date_scan *d) {
     o->first = ngi_days_from_civil(d->year, m0, d->day ? (unsigned)d->day : 1);
     o->last = ngi_days_from_civil(d->year, m1,
                                   d->day ? (unsigned)d->day : days_in_month(d->year, m1));
-    ngi_date_format(o->first, o->iso);
-    o->iso[o->precision == NG_DATE_DAY ? 10 : o->precision == NG_DATE_MONTH ? 7 : 4] = '\0';
+    /* Digit by digit: the ranges are checked, and snprintf's truncation
+     * warning cannot see that. */
+    char *t = o->iso;
+    int y = d->year;
+    t[0] = (char)('0' + y / 1000), t[1] = (char)('0' + y / 100 % 10);
+    t[2] = (char)('0' + y / 10 % 10), t[3] = (char)('0' + y % 10);
+    t[4] = '-', t[5] = (char)('0' + m0 / 10), t[6] = (char)('0' + m0 % 10);
+    t[7] = '-', t[8] = (char)('0' + d->day / 10), t[9] = (char)('0' + d->day % 10);
+    t[o->precision == NG_DATE_DAY ? 10 : o->precision == NG_DATE_MONTH ? 7 : 4] = '\0';
     return 0;
 }
 
