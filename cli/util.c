@@ -207,8 +207,9 @@ void ngc_note_bad_date(ngc_ingest_stats *st, const ng_document *doc,
         if (st->bad_dates++)
             return;
         ng_date d;
-        const char *why = ng_date_parse(f->value, f->value_len, &d) == 0
-                              ? "not a day" : d.error;
+        const char *why = ng_date_parse(f->value, f->value_len, &d) != 0 ? d.error
+                          : d.precision == NG_DATE_MONTH ? "a month, not a day"
+                          : "a year, not a day";
         char at[32] = "";
         if (line)
             snprintf(at, sizeof at, ":%llu", (unsigned long long)line);

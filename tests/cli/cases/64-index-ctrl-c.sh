@@ -5,13 +5,13 @@
 . "$ROOT/tests/cli/lib.sh"
 set -m # background jobs keep SIGINT (a non-interactive shell ignores it)
 printf '{"id":"a%d","body":"oil"}\n' 1 2 3 > a.jsonl
-{ sleep 1; printf '{"id":"b%d","body":"oil"}\n' 1 2; } | "$NG" index -i ix a.jsonl - 2> err &
-sleep 0.5; kill -INT $!; wait $!; echo "[exit $?]"
+{ sleep 3; printf '{"id":"b%d","body":"oil"}\n' 1 2; } | "$NG" index -i ix a.jsonl - 2> err &
+sleep 1.5; kill -INT $!; wait $!; echo "[exit $?]"
 mask_time < err
 "$NG" count -i ix oil
 echo "# twice"
-{ sleep 1; printf '{"id":"c%d","body":"oil"}\n' 1 2; } | "$NG" index -i ix a.jsonl - 2> err &
-sleep 0.3; kill -INT $!; sleep 0.2; kill -INT $!; wait $!; echo "[exit $?]"
+{ sleep 3; printf '{"id":"c%d","body":"oil"}\n' 1 2; } | "$NG" index -i ix a.jsonl - 2> err &
+sleep 1.5; kill -INT $!; sleep 0.5; kill -INT $!; wait $!; echo "[exit $?]"
 cat err
 "$NG" count -i ix oil
 st "$NG" check -i ix
