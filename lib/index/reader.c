@@ -12,6 +12,9 @@ struct ng_reader {
     ngi_error err;       /* last error detail */
     ngi_snapshot *snap;  /* current snapshot (NULL in a failed handle) */
     ngi_manifest man;    /* the manifest of snap */
+    /* ng_stats.language points here, not into a snapshot that a reopen
+     * frees; the language of an index never changes. */
+    char language[sizeof(((ngi_settings *)0)->language)];
     char dir[];          /* index directory */
 };
 
@@ -127,7 +130,9 @@ int ng_reader_stats(ng_reader *r, ng_stats *out) {
     out->avg_doc_length = s->avg_doc_len;
     out->k1 = s->settings.k1;
     out->b = s->settings.b;
-    out->language = s->settings.language;
+    memcpy(r->language, s->settings.language, sizeof r->language);
+    r->language[sizeof r->language - 1] = '\0';
+    out->language = r->language;
     out->analyzer_flags = s->settings.analyzer_flags;
     return 0;
 }
