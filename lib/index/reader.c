@@ -170,7 +170,13 @@ int ng_reader_get(ng_reader *r, const char *id, size_t id_len, ng_doc **out) {
     ng_doc *d = ngi_calloc(1, sizeof *d);
     if (!d) return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     ngi_stored_doc_init(&d->d);
-    rc = ngi_segment_fetch(r->snap->segs[seg], doc, &d->d, &r->err);
+    /* One document: a scratch of its own (the reader is shared by
+     * threads, so it cannot hold one). */
+    ngi_docstore_scratch *scratch;
+    rc = ngi_docstore_scratch_create(&scratch)
+             ? ngi_error_set(&r->err, NG_ENOMEM, "out of memory")
+             : ngi_segment_fetch(r->snap->segs[seg], scratch, doc, &d->d, &r->err);
+    ngi_docstore_scratch_free(scratch);
     if (rc) {
         ng_doc_free(d);
         return rc;

@@ -105,15 +105,22 @@ static int fetch_docs(ng_results *r, const ngi_snapshot *snap,
     if (!(r->docs = ngi_calloc(h->n ? h->n : 1, sizeof *r->docs)))
         return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     for (size_t i = 0; i < h->n; i++) ngi_stored_doc_init(&r->docs[i]);
+    ngi_docstore_scratch *scratch;
+    if (ngi_docstore_scratch_create(&scratch))
+        return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     for (size_t i = 0; i < h->n; i++) {
-        int rc = ngi_segment_fetch(snap->segs[h->e[i].seg], h->e[i].local,
-                                   &r->docs[i], &r->err);
-        if (rc) return rc;
+        int rc = ngi_segment_fetch(snap->segs[h->e[i].seg], scratch,
+                                   h->e[i].local, &r->docs[i], &r->err);
+        if (rc) {
+            ngi_docstore_scratch_free(scratch);
+            return rc;
+        }
         const ng_field *f;
         if ((f = by_role(&r->docs[i], NG_FIELD_TITLE))) r->hits[i].title = f->value;
         if ((f = by_role(&r->docs[i], NG_FIELD_DATE))) r->hits[i].date = f->value;
         if ((f = by_role(&r->docs[i], NG_FIELD_SOURCE))) r->hits[i].source = f->value;
     }
+    ngi_docstore_scratch_free(scratch);
     return 0;
 }
 

@@ -780,13 +780,3 @@ int ngi_docstore_get_scratch(const ngi_docstore_reader *r,
     }
     return 0;
 }
-
-int ngi_docstore_get(const ngi_docstore_reader *r, uint32_t doc,
-                     ngi_stored_doc *d, ngi_error *err) {
-    ngi_docstore_scratch *s;
-    if (ngi_docstore_scratch_create(&s))
-        return ngi_error_set(err, NG_ENOMEM, "out of memory");
-    int rc = ngi_docstore_get_scratch(r, s, doc, d, err);
-    ngi_docstore_scratch_free(s);
-    return rc;
-}
