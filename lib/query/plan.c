@@ -222,16 +222,23 @@ static int expand(ngi_sctx *c, const ngi_qnode *n, ngi_pexp *e) {
     return rc;
 }
 
+/* Expands the prefixes of the tree under node ni (not the nodes that
+ * normalisation merged into others). */
+static int expand_under(ngi_sctx *c, uint32_t ni) {
+    const ngi_qnode *n = &c->q->nodes[ni];
+    if (n->kind == NGI_Q_PREFIX) return expand(c, n, &c->pexp[ni]);
+    int rc = 0;
+    if (n->kind == NGI_Q_GROUP)
+        for (uint32_t k = n->child; k != NGI_QNONE && !rc; k = c->q->nodes[k].next)
+            rc = expand_under(c, k);
+    return rc;
+}
+
 static int expand_prefixes(ngi_sctx *c) {
     const ng_query *q = c->q;
     if (!q->n_prefix_nodes) return 0;
     if (!(c->pexp = ngi_calloc(q->n_nodes, sizeof *c->pexp))) return NG_ENOMEM;
-    for (size_t i = 0; i < q->n_nodes; i++) {
-        if (q->nodes[i].kind != NGI_Q_PREFIX) continue;
-        int rc = expand(c, &q->nodes[i], &c->pexp[i]);
-        if (rc) return rc;
-    }
-    return 0;
+    return expand_under(c, q->root);
 }
 
 /* ---- context ---------------------------------------------------------------- */

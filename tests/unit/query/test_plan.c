@@ -17,31 +17,50 @@
 
 #include "newsgrep.h"
 
-/* ---- small index helpers ------------------------------------------------ */
+/* ---- a small index, its writer and a reader -------------------------- */
 
-static void add_body(ng_index *ix, const char *id, const char *body) {
-    ng_field f[2] = {{"id", id, strlen(id), NG_FIELD_ID},
-                     {"body", body, strlen(body), NG_FIELD_BODY}};
-    ng_document doc = {f, 2};
-    int rc = ng_index_add(ix, &doc);
-    if (rc) fail_msg("add %s: %s", id, ng_index_errmsg(ix));
+typedef struct fixture {
+    char *dir;
+    ng_index *ix;   /* writer (open until fx_close) */
+    ng_reader *r;   /* reader of the last fx_commit */
+} fixture;
+
+static void fx_open(fixture *f) {
+    f->dir = test_make_tmp("ng-plan-test");
+    f->r = NULL;
+    f->ix = NULL;
+    int rc = ng_index_open(&f->ix, f->dir, NULL);
+    if (rc) fail_msg("open: %s", f->ix ? ng_index_errmsg(f->ix) : ng_strerror(rc));
 }
 
-static ng_index *open_writer(const char *dir) {
-    ng_index_options o;
-    ng_index_options_init(&o);
-    o.threads = 1;
-    ng_index *ix = NULL;
-    int rc = ng_index_open(&ix, dir, &o);
-    if (rc) fail_msg("open: %s", ix ? ng_index_errmsg(ix) : ng_strerror(rc));
-    return ix;
+static void fx_add(fixture *f, const char *id, const char *body) {
+    ng_field fl[2] = {{"id", id, strlen(id), NG_FIELD_ID},
+                      {"body", body, strlen(body), NG_FIELD_BODY}};
+    ng_document doc = {fl, 2};
+    int rc = ng_index_add(f->ix, &doc);
+    if (rc) fail_msg("add %s: %s", id, ng_index_errmsg(f->ix));
 }
 
-static ng_reader *open_reader(const char *dir) {
-    ng_reader *r = NULL;
-    int rc = ng_reader_open(&r, dir);
-    if (rc) fail_msg("reader: %s", r ? ng_reader_errmsg(r) : ng_strerror(rc));
-    return r;
+/* Commits, then opens the reader or moves it to the new commit. */
+static void fx_commit(fixture *f) {
+    assert_int_equal(ng_index_commit(f->ix), 0);
+    int rc = f->r ? ng_reader_reopen(f->r, NULL) : ng_reader_open(&f->r, f->dir);
+    if (rc) fail_msg("reader: %s", f->r ? ng_reader_errmsg(f->r) : ng_strerror(rc));
+}
+
+/* A new index of one document; returns its reader. */
+static ng_reader *fx_one(fixture *f, const char *id, const char *body) {
+    fx_open(f);
+    fx_add(f, id, body);
+    fx_commit(f);
+    return f->r;
+}
+
+static void fx_close(fixture *f) {
+    ng_index_free(f->ix);
+    ng_reader_free(f->r);
+    test_rm_rf(f->dir);
+    free(f->dir);
 }
 
 /* Searches q (already parsed); returns the hits (k = 100), and the
@@ -71,61 +90,44 @@ static ng_query *parse(ng_reader *r, const char *text) {
 
 static void stats_language_outlives_reopen(void **state) {
     (void)state;
-    char *dir = test_make_tmp("ng-plan-test");
-    ng_index *ix = open_writer(dir);
-    add_body(ix, "a", "zebra crossing");
-    assert_int_equal(ng_index_commit(ix), 0);
-    ng_reader *r = open_reader(dir);
+    fixture f;
+    ng_reader *r = fx_one(&f, "a", "zebra crossing");
     ng_stats st;
     assert_int_equal(ng_reader_stats(r, &st), 0);
-    add_body(ix, "b", "zebu herd");
-    assert_int_equal(ng_index_commit(ix), 0);
+    fx_add(&f, "b", "zebu herd");
+    assert_int_equal(ng_index_commit(f.ix), 0);
     int changed = 0;
     assert_int_equal(ng_reader_reopen(r, &changed), 0);
     assert_int_equal(changed, 1);
     /* the old snapshot is freed: the string must not have lived there
      * (AddressSanitizer reports a heap-use-after-free otherwise) */
     assert_string_equal(st.language, "english");
-    ng_index_free(ix);
-    ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    fx_close(&f);
 }
 
 /* ---- a query is planned at each search ------------------------------------ */
 
 static void prefix_sees_terms_added_after_parse(void **state) {
     (void)state;
-    char *dir = test_make_tmp("ng-plan-test");
-    ng_index *ix = open_writer(dir);
-    add_body(ix, "a", "zebra crossing");
-    assert_int_equal(ng_index_commit(ix), 0);
-    ng_reader *r = open_reader(dir);
+    fixture f;
+    ng_reader *r = fx_one(&f, "a", "zebra crossing");
     ng_query *q = parse(r, "zeb*");
     assert_int_equal(hits_of(r, q, NULL, 0), 1);
-    add_body(ix, "b", "zebu herd");
-    assert_int_equal(ng_index_commit(ix), 0);
-    assert_int_equal(ng_reader_reopen(r, NULL), 0);
+    fx_add(&f, "b", "zebu herd");
+    fx_commit(&f);
     assert_int_equal(hits_of(r, q, NULL, 0), 2); /* the same query */
     ng_query_free(q);
     /* parsed without a reader, for the index's language */
     assert_int_equal(ng_query_parse_for(&q, "en", 0, "zebu*", 5, 0), 0);
     assert_int_equal(hits_of(r, q, NULL, 0), 1);
     ng_query_free(q);
-    ng_index_free(ix);
-    ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    fx_close(&f);
 }
 
 static void search_refuses_a_query_of_another_language(void **state) {
     (void)state;
-    char *dir = test_make_tmp("ng-plan-test");
-    ng_index *ix = open_writer(dir);
-    add_body(ix, "a", "elections in France");
-    assert_int_equal(ng_index_commit(ix), 0);
-    ng_index_free(ix);
-    ng_reader *r = open_reader(dir);
+    fixture f;
+    ng_reader *r = fx_one(&f, "a", "elections in France");
     ng_query *q = NULL;
     assert_int_equal(ng_query_parse_for(&q, "french", 0, "elections", 9, 0), 0);
     ng_results *res = NULL;
@@ -140,9 +142,7 @@ static void search_refuses_a_query_of_another_language(void **state) {
     assert_int_equal(ng_search(r, q, NULL, &res), NG_EQUERY);
     ng_results_free(res);
     ng_query_free(q);
-    ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    fx_close(&f);
 }
 
 /* ---- prefixes ---------------------------------------------------------------- */
@@ -151,45 +151,41 @@ static void search_refuses_a_query_of_another_language(void **state) {
  * outrank the common word (with an idf per term, it would: ~2.7 vs 0.07). */
 static void prefix_is_one_blended_term(void **state) {
     (void)state;
-    char *dir = test_make_tmp("ng-plan-test");
-    ng_index *ix = open_writer(dir);
-    add_body(ix, "typo", "petrorusrance report");
+    fixture f;
+    fx_open(&f);
+    fx_add(&f, "typo", "petrorusrance report");
     char id[16];
     for (int i = 0; i < 20; i++) {
         snprintf(id, sizeof id, "p%02d", i);
-        add_body(ix, id, "petroleum petroleum report");
+        fx_add(&f, id, "petroleum petroleum report");
     }
-    assert_int_equal(ng_index_commit(ix), 0);
-    ng_index_free(ix);
-    ng_reader *r = open_reader(dir);
+    fx_commit(&f);
+    ng_reader *r = f.r;
     ng_query *q = parse(r, "petro*");
     char first[32];
     assert_int_equal(hits_of(r, q, first, sizeof first), 21);
     assert_string_equal(first, "p00");
     ng_query_free(q);
-    ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    fx_close(&f);
 }
 
 /* Past NG_MAX_PREFIX_EXPANSION terms, the most frequent are searched. */
 static void prefix_limit_keeps_the_frequent_terms(void **state) {
     (void)state;
-    char *dir = test_make_tmp("ng-plan-test");
-    ng_index *ix = open_writer(dir);
+    fixture f;
+    fx_open(&f);
     char id[16], body[32];
     for (int i = 0; i < NG_MAX_PREFIX_EXPANSION + 50; i++) {
         snprintf(id, sizeof id, "r%d", i);
         snprintf(body, sizeof body, "qua%04dx", i);
-        add_body(ix, id, body);
+        fx_add(&f, id, body);
     }
     for (int i = 0; i < 3; i++) {
         snprintf(id, sizeof id, "f%d", i);
-        add_body(ix, id, "quazzz");
+        fx_add(&f, id, "quazzz");
     }
-    assert_int_equal(ng_index_commit(ix), 0);
-    ng_index_free(ix);
-    ng_reader *r = open_reader(dir);
+    fx_commit(&f);
+    ng_reader *r = f.r;
     ng_query *q = parse(r, "qua*");
     ng_search_options o;
     ng_search_options_init(&o);
@@ -201,21 +197,15 @@ static void prefix_limit_keeps_the_frequent_terms(void **state) {
     assert_non_null(strstr(ng_results_warning(res), "qua* matches 1075 terms"));
     ng_results_free(res);
     ng_query_free(q);
-    ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    fx_close(&f);
 }
 
 /* ---- stopwords ------------------------------------------------------------------ */
 
 static void stopword_query_says_why(void **state) {
     (void)state;
-    char *dir = test_make_tmp("ng-plan-test");
-    ng_index *ix = open_writer(dir);
-    add_body(ix, "hamlet", "To be, or not to be, that is the question");
-    assert_int_equal(ng_index_commit(ix), 0);
-    ng_index_free(ix);
-    ng_reader *r = open_reader(dir);
+    fixture f;
+    ng_reader *r = fx_one(&f, "hamlet", "To be, or not to be, that is the question");
     ng_query *q = parse(r, "to be or not to be");
     ng_results *res = NULL;
     assert_int_equal(ng_search(r, q, NULL, &res), 0);
@@ -230,9 +220,7 @@ static void stopword_query_says_why(void **state) {
     assert_null(ng_results_warning(res));
     ng_results_free(res);
     ng_query_free(q);
-    ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    fx_close(&f);
 }
 
 int main(void) {
