@@ -413,7 +413,7 @@ int ngi_query_parse_with(ng_query **out, ng_analyzer *a, ng_analyzer *fold,
                          const char *text, size_t len, unsigned flags) {
     if (!out) return NG_EINVAL;
     *out = NULL;
-    if (!a || !fold || (!text && len)) return NG_EINVAL;
+    if (!a || (!text && len)) return NG_EINVAL;
     ng_query *q = ngi_calloc(1, sizeof *q);
     if (!q) return NG_ENOMEM;
     ngi_buf_init(&q->term_bytes);
@@ -423,6 +423,7 @@ int ngi_query_parse_with(ng_query **out, ng_analyzer *a, ng_analyzer *fold,
     ngi_buf_init(&p.toks);
     ngi_buf_init(&p.tbytes);
     int rc = parse_all(&p);
+    ng_analyzer_free(p.fold_owned);
     ngi_buf_free(&p.toks);
     ngi_buf_free(&p.tbytes);
     if (rc == NG_ENOMEM || rc == NG_EINVAL) {
@@ -439,18 +440,14 @@ int ng_query_parse_for(ng_query **out, const char *language,
     if (!out) return NG_EINVAL;
     *out = NULL;
     if (!text && len) return NG_EINVAL;
-    ng_analyzer *a = NULL, *fold = NULL;
+    ng_analyzer *a = NULL;
     int rc = ng_analyzer_create(&a, language, analyzer_flags);
-    if (!rc)
-        rc = ng_analyzer_create(&fold, language, analyzer_flags |
-                                NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP);
-    if (!rc) rc = ngi_query_parse_with(out, a, fold, text, len, flags);
+    if (!rc) rc = ngi_query_parse_with(out, a, NULL, text, len, flags);
     if (*out) { /* the canonical name, as the index stores it */
         snprintf((*out)->language, sizeof (*out)->language, "%s",
                  ng_analyzer_language(a));
         (*out)->analyzer_flags = analyzer_flags;
     }
     ng_analyzer_free(a);
-    ng_analyzer_free(fold);
     return rc;
 }

@@ -26,7 +26,9 @@ typedef struct tok {
 typedef struct parser {
     ng_query *q;            /* the query being built */
     ng_analyzer *a;         /* index analyzer */
-    ng_analyzer *fold;      /* prefix normaliser */
+    ng_analyzer *fold;      /* prefix normaliser (made at the first
+                               prefix when NULL: it costs a term cache) */
+    ng_analyzer *fold_owned;/* that one, freed after the parse */
     const char *text;       /* query text */
     size_t len;             /* its bytes */
     size_t pos;             /* lexer position */

@@ -84,8 +84,9 @@ struct ng_query {
 };
 
 /* Parses text with the given analyzers: `a` analyses words like the
- * index does; `fold` (flags + NO_STEM + NO_STOP) normalises prefixes.
- * Same errors and *out rules as ng_query_parse. */
+ * index does; `fold` (flags + NO_STEM + NO_STOP) normalises prefixes (NULL:
+ * made from a's settings if the text has a prefix). Same errors and *out
+ * rules as ng_query_parse. */
 int ngi_query_parse_with(ng_query **out, ng_analyzer *a, ng_analyzer *fold,
                          const char *text, size_t len, unsigned flags);
 

@@ -85,7 +85,6 @@ typedef struct seval {
     uint32_t *order;       /* SHOULD children sorted by ub */
     double *pref;          /* prefix sums of ub in that order */
     uint32_t *rank, *hp, *at; /* disjunction scratch (orstate) */
-    ngi_it **atit;         /* the iterators of orstate.at */
     uint32_t *set;         /* SHOULD children whose ms flag is set */
     uint32_t nset;         /* entries in set */
 } seval;
@@ -285,13 +284,15 @@ static void release(seval *v, orstate *o) {
 }
 
 /* A bound on d's score without its length: the children positioned on d
- * (ngi_it_tf_bound) plus `rest`, the bounds of the others. */
-static double tf_bound(ngi_it *const *at, uint32_t n, uint32_t d,
-                       double rest) {
+ * (ngi_it_tf_bound), kids[idx[i]] or kids[i] without idx, plus `rest`,
+ * the bounds of the others. */
+static inline double tf_bound(ngi_it *const *kids, const uint32_t *idx,
+                              uint32_t n, uint32_t d, double rest) {
     double b = rest;
     for (uint32_t i = 0; i < n; i++) {
-        ngi_it_shallow(at[i], d);
-        b += ngi_it_tf_bound(at[i]);
+        ngi_it *it = kids[idx ? idx[i] : i];
+        ngi_it_shallow(it, d);
+        b += ngi_it_tf_bound(it);
     }
     return b;
 }
@@ -307,8 +308,8 @@ static double take(seval *v, uint32_t c) {
  * ranks [0, upto) at d, from the largest bound down (v->pref[i] bounds
  * ranks 0..i together), while the document can still beat theta; then
  * its canonical score. Returns 0 when it cannot win. */
-static int finish_score(seval *v, uint32_t upto, uint32_t d, double s,
-                        double theta, double *out) {
+static inline int finish_score(seval *v, uint32_t upto, uint32_t d,
+                               double s, double theta, double *out) {
     for (uint32_t i = upto; i-- > 0;) {
         if ((s + v->pref[i]) * SLACK <= theta) return 0;
         uint32_t c = v->order[i];
@@ -324,10 +325,10 @@ static int finish_score(seval *v, uint32_t upto, uint32_t d, double s,
  * from the largest bound down while the doc can still beat theta. */
 static int score_candidate(seval *v, orstate *o, uint32_t d, double theta,
                            double *out) {
-    ngi_it **at = v->atit;
-    for (uint32_t i = 0; i < o->na; i++) at[i] = v->root->grp.should[o->at[i]];
     double rest = o->fe ? v->pref[o->fe - 1] : 0.0;
-    if (theta >= 0 && tf_bound(at, o->na, d, rest) * SLACK <= theta) return 0;
+    if (theta >= 0 &&
+        tf_bound(v->root->grp.should, o->at, o->na, d, rest) * SLACK <= theta)
+        return 0;
     double s = 0.0;
     for (uint32_t i = 0; i < o->na; i++) s += take(v, o->at[i]);
     return finish_score(v, o->fe, d, s, theta, out);
@@ -414,7 +415,7 @@ static int score_conj(seval *v, uint32_t d, double theta, double *out) {
     ngi_it *g = v->root;
     double opt_ub = g->grp.n_should ? v->pref[g->grp.n_should - 1] : 0.0;
     if (theta >= 0 &&
-        tf_bound(g->grp.must, g->grp.n_must, d, opt_ub) * SLACK <= theta)
+        tf_bound(g->grp.must, NULL, g->grp.n_must, d, opt_ub) * SLACK <= theta)
         return 0;
     double s = 0.0;
     for (uint32_t i = 0; i < g->grp.n_must; i++) s += v->cm[i] = ngi_it_score(g->grp.must[i]);
@@ -455,9 +456,8 @@ static int seval_alloc(seval *v, const ng_query *q) {
     v->hp = ngi_calloc(n, sizeof *v->hp);
     v->at = ngi_calloc(n, sizeof *v->at);
     v->set = ngi_calloc(n, sizeof *v->set);
-    v->atit = ngi_calloc(n, sizeof *v->atit);
     return v->cm && v->cs && v->ms && v->order && v->pref && v->rank &&
-           v->hp && v->at && v->set && v->atit ? 0 : NG_ENOMEM;
+           v->hp && v->at && v->set ? 0 : NG_ENOMEM;
 }
 
 static void seval_free(seval *v) {
@@ -470,7 +470,6 @@ static void seval_free(seval *v) {
     ngi_free(v->hp);
     ngi_free(v->at);
     ngi_free(v->set);
-    ngi_free(v->atit);
 }
 
 /* Builds the root (and filter) of segment si; 0 with v->root NULL when

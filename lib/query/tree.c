@@ -172,7 +172,13 @@ int ngi_prefix_leaf(parser *p, const char *s, size_t n, int field,
                     size_t off, uint32_t *out) {
     while (n && s[n - 1] == '*') n--;
     size_t count;
-    int rc = ngi_analyse(p, p->fold, s, n, off, &count);
+    int rc = 0;
+    if (!p->fold &&
+        (rc = ng_analyzer_create(&p->fold_owned, p->a->language, p->a->flags |
+                                 NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP)))
+        return ngi_perr(p, rc, off, "prefix analyzer: %s", ng_strerror(rc));
+    if (!p->fold) p->fold = p->fold_owned;
+    rc = ngi_analyse(p, p->fold, s, n, off, &count);
     if (rc) return rc;
     if (count == 0) return ngi_new_node(p, NGI_Q_EMPTY, off, out);
     if (count > 1)
