@@ -469,7 +469,7 @@ NG_API const ng_hit *ng_results_hit(const ng_results *results, size_t i);
  * not counted). by: "day", "week" (ISO weeks, Monday), "month" or "year".
  * Calls fn(ctx, bucket_start "YYYY-MM-DD", count) in date order for every
  * bucket from the first to the last non-empty one (empty ones included).
- * Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT. */
+ * Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT, NG_EQUERY (as ng_search). */
 typedef int (*ng_bucket_fn)(void *ctx, const char *bucket_start,
                             uint64_t count);
 NG_API int ng_timeline(ng_reader *reader, const ng_query *query,

@@ -145,6 +145,23 @@ static void search_refuses_a_query_of_another_language(void **state) {
     fx_close(&f);
 }
 
+/* A failed reader handle has no snapshot: parse and search refuse it. */
+static void failed_reader_is_refused(void **state) {
+    (void)state;
+    ng_reader *r = NULL;
+    assert_int_equal(ng_reader_open(&r, "/nonexistent/ng-plan-test"), NG_ENOINDEX);
+    assert_non_null(r);
+    ng_query *q = NULL;
+    assert_int_equal(ng_query_parse(&q, r, "oil", 3, 0), NG_EINVAL);
+    assert_null(q);
+    assert_int_equal(ng_query_parse_for(&q, "english", 0, "oil", 3, 0), 0);
+    ng_results *res = (ng_results *)1;
+    assert_int_equal(ng_search(r, q, NULL, &res), NG_EINVAL);
+    assert_null(res);
+    ng_query_free(q);
+    ng_reader_free(r);
+}
+
 /* ---- prefixes ---------------------------------------------------------------- */
 
 /* One idf for all the terms of a prefix: a misspelling seen once must not
@@ -228,6 +245,7 @@ int main(void) {
         cmocka_unit_test(stats_language_outlives_reopen),
         cmocka_unit_test(prefix_sees_terms_added_after_parse),
         cmocka_unit_test(search_refuses_a_query_of_another_language),
+        cmocka_unit_test(failed_reader_is_refused),
         cmocka_unit_test(prefix_is_one_blended_term),
         cmocka_unit_test(prefix_limit_keeps_the_frequent_terms),
         cmocka_unit_test(stopword_query_says_why),
