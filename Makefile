@@ -2,7 +2,7 @@
 #
 # The folders under lib/ are the modules; each depends only on the ones
 # listed in its DEPS_ line, which is also what its unit tests link:
-#   common <- analyze, codec, store <- index <- query <- (api, cli)
+#   common <- analyze, codec, store <- index <- query <- cli
 
 CC      ?= cc
 BUILD   ?= build
@@ -45,7 +45,7 @@ DEPS_query   := common analyze codec store index query
 
 src_of = $(sort $(wildcard lib/$(1)/*.c))
 obj_of = $(patsubst %.c,$(BUILD)/%.o,$(call src_of,$(1)))
-LIB_SRC := $(foreach m,$(MODULES),$(call src_of,$(m))) $(wildcard lib/*.c)
+LIB_SRC := $(foreach m,$(MODULES),$(call src_of,$(m)))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 CLI_SRC := $(sort $(wildcard cli/*.c))
 CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
@@ -65,7 +65,7 @@ FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: all lib cli test unit fuzz-replay cli-test install-test check-symbols \
         check-asan asan reliability-quick stress fuzz bench bench-quick bench-grep demo deps install uninstall \
-        clean help $(addprefix test-,$(MODULES) api)
+        bench-tools clean help $(addprefix test-,$(MODULES))
 
 all: lib cli check-symbols
 
@@ -106,12 +106,7 @@ $(BUILD)/tests/$(1)/%: tests/unit/$(1)/%.c $$(call test_objs,$(1))
 	$$(CC) $$(CPPFLAGS) $$(CFLAGS) -Itests -o $$@ $$< $$(call test_objs,$(1)) $$(LDFLAGS) $$(TEST_LIBS) $$(LIB_LIBS)
 endef
 $(foreach m,$(MODULES),$(eval $(call unit_rule,$(m))))
-# API-level tests link the whole library.
-$(BUILD)/tests/api/%: tests/unit/api/%.c $(call test_objs,query) $(wildcard lib/*.c)
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(call test_objs,query) $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/*.c)) $(LDFLAGS) $(TEST_LIBS) $(LIB_LIBS)
-
-$(foreach m,$(MODULES) api,$(eval test-$(m): $$(filter $(BUILD)/tests/$(m)/%,$$(UNIT_BIN)) ; @tests/run_unit.sh $$^))
+$(foreach m,$(MODULES),$(eval test-$(m): $$(filter $(BUILD)/tests/$(m)/%,$$(UNIT_BIN)) ; @tests/run_unit.sh $$^))
 
 # Fuzz targets replayed over their checked-in corpora (no libFuzzer needed).
 $(BUILD)/fuzz/%_replay: tests/fuzz/%.c tests/fuzz/replay.c $(call test_objs,query) $(CLI_OBJ)
@@ -156,6 +151,15 @@ bench-quick: all
 	@bench/run.sh quick
 bench-grep: all
 	@python3 bench/grep_bench.py --build $(BUILD)
+
+# Library-level benchmark programs (public API only): query latency per
+# mode (bench/bench_query.c) and document-store fetch / merge times
+# (bench/bench_fetch.c, driven by bench/fetch.sh).
+BENCH_TOOLS := $(BUILD)/bench/bench_query $(BUILD)/bench/bench_fetch
+bench-tools: $(BENCH_TOOLS)
+$(BUILD)/bench/%: bench/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(STATIC) $(LDFLAGS) $(LIB_LIBS)
 
 demo: all
 	@./demo.sh
@@ -203,11 +207,12 @@ help:
 	@echo "make deps         install the Debian packages needed to build, test and benchmark"
 	@echo "make demo         index the sample articles in data/ and run some searches"
 	@echo "make test         unit tests, fuzz-corpus replays, CLI golden tests, install test"
-	@echo "make test-MODULE  unit tests of one module: $(MODULES) api"
+	@echo "make test-MODULE  unit tests of one module: $(MODULES)"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
+	@echo "make bench-tools  bench_query (query latency) and bench_fetch (fetch, merge) in $(BUILD)/bench/"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=...; make uninstall; make clean"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -155,6 +155,8 @@ static int run_query(ngc_search_args *a, ng_reader *r, const char *query,
         *out = NULL;
         return NGC_EXIT_ERROR;
     }
+    if (ng_results_warning(*out)) /* a limited prefix, stopwords only */
+        ngc_err("note: %s", ng_results_warning(*out));
     return 0;
 }
 

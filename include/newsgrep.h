@@ -101,7 +101,8 @@ NG_API const char *ng_error_name(int code);
 #define NG_DEFAULT_MAX_DOC_BYTES (64u << 20) /* per document, settable */
 #define NG_MAX_QUERY_DEPTH 32       /* nesting of parentheses / operators */
 #define NG_MAX_QUERY_TERMS 256      /* leaf terms after analysis */
-#define NG_MAX_PREFIX_EXPANSION 1024 /* terms a prefix* may expand to */
+#define NG_MAX_PREFIX_EXPANSION 1024 /* terms a prefix* searches (the most
+                                        frequent) */
 #define NG_MAX_PHRASE_SLOP 64       /* N in "phrase"~N */
 
 /* BM25 defaults of a new index: Robertson's classic k1 = 1.2, b = 0.75 (as
@@ -369,15 +370,24 @@ enum ng_query_flags {
                                 evaluation of natural-language queries) */
 };
 
-/* Parses text (len bytes) with the analyzer settings of reader's index.
- * The query may be used only with readers of the same index. Errors:
- * NG_EQUERY (message and byte offset via ng_query_errmsg /
+/* Parses text (len bytes) with the analyzer settings of reader's index
+ * (the reader gives nothing else: prefix* is expanded by each ng_search,
+ * so a query parsed before ng_reader_reopen sees the terms added since).
+ * The query may be used with any reader of an index with the same
+ * language and analyzer flags; ng_search refuses others (NG_EQUERY).
+ * Errors: NG_EQUERY (message and byte offset via ng_query_errmsg /
  * ng_query_error_offset on the returned handle: on NG_EQUERY the handle IS
- * returned in *out so the caller can read them, and must free it),
- * NG_ELIMIT (too deep, too many terms, prefix expands too far; also
+ * returned in *out so the caller can read them, and must free it; an
+ * unknown field name is one), NG_ELIMIT (too deep, too many terms; also
  * returned in *out), NG_ENOMEM, NG_EINVAL. */
 NG_API int ng_query_parse(ng_query **out, ng_reader *reader, const char *text,
                           size_t len, unsigned flags);
+/* As ng_query_parse, without a reader: words are analysed for language
+ * and analyzer_flags (ng_stats.language / .analyzer_flags of the index it
+ * will search). Errors: as ng_query_parse, and NG_ELANG. */
+NG_API int ng_query_parse_for(ng_query **out, const char *language,
+                              unsigned analyzer_flags, const char *text,
+                              size_t len, unsigned flags);
 NG_API void ng_query_free(ng_query *query);
 /* Borrowed; lives as long as the query. Never NULL. */
 NG_API const char *ng_query_errmsg(const ng_query *query);
@@ -438,8 +448,11 @@ typedef struct ng_hit {
 } ng_hit;
 
 /* Runs query on reader (thread-safe for one reader and distinct queries).
- * opts may be NULL for defaults. Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT,
- * NG_ELIMIT. On failure other than NG_EINVAL / NG_ENOMEM, *out holds a
+ * opts may be NULL for defaults. A prefix* matching more than
+ * NG_MAX_PREFIX_EXPANSION terms searches the most frequent ones (see
+ * ng_results_warning). Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT,
+ * NG_EQUERY (the query was parsed for another language or analyzer
+ * flags). On failure other than NG_EINVAL / NG_ENOMEM, *out holds a
  * failed results handle whose ng_results_errmsg() says why (free it). */
 NG_API int ng_search(ng_reader *reader, const ng_query *query,
                      const ng_search_options *opts, ng_results **out);
@@ -450,6 +463,10 @@ NG_API const char *ng_results_errmsg(const ng_results *results);
 NG_API size_t ng_results_count(const ng_results *results);
 /* Exact number of matching documents with NG_SEARCH_COUNT, else -1. */
 NG_API int64_t ng_results_total(const ng_results *results);
+/* A note about how the query was searched, or NULL: a prefix* limited to
+ * its most frequent terms, a query made only of stopwords (which are not
+ * indexed). Borrowed; lives as long as the results. */
+NG_API const char *ng_results_warning(const ng_results *results);
 /* The i-th hit, best first; NULL when out of range. */
 NG_API const ng_hit *ng_results_hit(const ng_results *results, size_t i);
 
@@ -457,7 +474,7 @@ NG_API const ng_hit *ng_results_hit(const ng_results *results, size_t i);
  * not counted). by: "day", "week" (ISO weeks, Monday), "month" or "year".
  * Calls fn(ctx, bucket_start "YYYY-MM-DD", count) in date order for every
  * bucket from the first to the last non-empty one (empty ones included).
- * Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT. */
+ * Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT, NG_EQUERY (as ng_search). */
 typedef int (*ng_bucket_fn)(void *ctx, const char *bucket_start,
                             uint64_t count);
 NG_API int ng_timeline(ng_reader *reader, const ng_query *query,

@@ -4,8 +4,7 @@
  * (frame of reference), with a variable-byte tail; term frequencies alike;
  * positions in a separate stream; per-block skip entries carry the last doc
  * id, stream offsets and a block-max bound for BM25 (max tf, min doc
- * length). Byte grammar: lib/codec/FORMAT.md (assembled into lib/FORMAT.md,
- * section "Postings").
+ * length). Byte grammar: lib/FORMAT.md, part 3 "Postings and positions".
  *
  * Every decoder validates lengths against the bytes it was given and
  * returns NG_ECORRUPT on damaged input; none reads past the end.

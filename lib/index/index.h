@@ -78,9 +78,9 @@ int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id,
  * NG_ENOTFOUND. */
 int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len,
                         uint32_t *doc, ngi_error *err);
-/* Stored fields of doc. */
-int ngi_segment_fetch(const ngi_segment *s, uint32_t doc, ngi_stored_doc *d,
-                      ngi_error *err);
+/* Stored fields of doc, decompressed with (and cached in) scratch. */
+int ngi_segment_fetch(const ngi_segment *s, ngi_docstore_scratch *scratch,
+                      uint32_t doc, ngi_stored_doc *d, ngi_error *err);
 
 /* Verifies every checksum and invariant of the segment's files. */
 int ngi_segment_check(const ngi_segment *s, ngi_error *err);

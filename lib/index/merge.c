@@ -114,7 +114,8 @@ static int merge_terms(merge *m) {
 }
 
 static int copy_doc(merge *m, ngi_segment *s, uint32_t d,
-                    ngi_docstore_writer *ds, ngi_stored_doc *sd) {
+                    ngi_docstore_writer *ds, ngi_docstore_scratch *scratch,
+                    ngi_stored_doc *sd) {
     const char *id;
     size_t len;
     int rc = ngi_segment_doc_id(s, d, &id, &len, m->err);
@@ -122,7 +123,7 @@ static int copy_doc(merge *m, ngi_segment *s, uint32_t d,
         rc = ngi_segwriter_doc(m->w, ngi_segment_doc_len(s, d),
                                ngi_segment_doc_date(s, d),
                                ngi_segment_title_end(s, d), id, len);
-    if (!rc) rc = ngi_segment_fetch(s, d, sd, m->err);
+    if (!rc) rc = ngi_segment_fetch(s, scratch, d, sd, m->err);
     if (!rc) {
         rc = ngi_docstore_writer_add(ds, sd->fields, sd->n_fields);
         /* A streamed block's write error already names the file. */
@@ -134,17 +135,24 @@ static int copy_doc(merge *m, ngi_segment *s, uint32_t d,
     return rc;
 }
 
+/* Documents are copied in order, so one scratch decompresses each block
+ * of the sources once. */
 static int merge_docs(merge *m, ngi_docstore_writer *ds) {
     ngi_stored_doc sd;
     ngi_stored_doc_init(&sd);
+    ngi_docstore_scratch *scratch;
+    if (ngi_docstore_scratch_create(&scratch))
+        return ngi_error_set(m->err, NG_ENOMEM, "out of memory");
     int rc = 0;
     for (size_t i = 0; i < m->n && !rc; i++) {
         ngi_segment *s = m->src[i].seg;
         for (uint32_t d = 0; d < ngi_segment_n_docs(s) && !rc; d++)
-            if (m->src[i].map[d] != NO_DOC) rc = copy_doc(m, s, d, ds, &sd);
+            if (m->src[i].map[d] != NO_DOC)
+                rc = copy_doc(m, s, d, ds, scratch, &sd);
         ngi_segment_drop_pages(s, false, true);
     }
     ngi_stored_doc_free(&sd);
+    ngi_docstore_scratch_free(scratch);
     return rc;
 }
 

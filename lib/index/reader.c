@@ -12,6 +12,9 @@ struct ng_reader {
     ngi_error err;       /* last error detail */
     ngi_snapshot *snap;  /* current snapshot (NULL in a failed handle) */
     ngi_manifest man;    /* the manifest of snap */
+    /* ng_stats.language points here, not into a snapshot that a reopen
+     * frees; the language of an index never changes. */
+    char language[sizeof(((ngi_settings *)0)->language)];
     char dir[];          /* index directory */
 };
 
@@ -131,7 +134,9 @@ int ng_reader_stats(ng_reader *r, ng_stats *out) {
     out->avg_doc_length = s->avg_doc_len;
     out->k1 = s->settings.k1;
     out->b = s->settings.b;
-    out->language = s->settings.language;
+    memcpy(r->language, s->settings.language, sizeof r->language);
+    r->language[sizeof r->language - 1] = '\0';
+    out->language = r->language;
     out->analyzer_flags = s->settings.analyzer_flags;
     return 0;
 }
@@ -169,7 +174,13 @@ int ng_reader_get(ng_reader *r, const char *id, size_t id_len, ng_doc **out) {
     ng_doc *d = ngi_calloc(1, sizeof *d);
     if (!d) return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     ngi_stored_doc_init(&d->d);
-    rc = ngi_segment_fetch(r->snap->segs[seg], doc, &d->d, &r->err);
+    /* One document: a scratch of its own (the reader is shared by
+     * threads, so it cannot hold one). */
+    ngi_docstore_scratch *scratch;
+    rc = ngi_docstore_scratch_create(&scratch)
+             ? ngi_error_set(&r->err, NG_ENOMEM, "out of memory")
+             : ngi_segment_fetch(r->snap->segs[seg], scratch, doc, &d->d, &r->err);
+    ngi_docstore_scratch_free(scratch);
     if (rc) {
         ng_doc_free(d);
         return rc;

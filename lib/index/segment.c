@@ -506,9 +506,9 @@ int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len,
     return found ? 0 : NG_ENOTFOUND;
 }
 
-int ngi_segment_fetch(const ngi_segment *s, uint32_t doc, ngi_stored_doc *d,
-                      ngi_error *err) {
-    int rc = ngi_docstore_get(s->ds, doc, d, err);
+int ngi_segment_fetch(const ngi_segment *s, ngi_docstore_scratch *scratch,
+                      uint32_t doc, ngi_stored_doc *d, ngi_error *err) {
+    int rc = ngi_docstore_get_scratch(s->ds, scratch, doc, d, err);
     if (rc == NG_ECORRUPT) {
         char msg[NGI_ERRMSG_MAX];
         snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
@@ -611,9 +611,12 @@ static int check_docs(const ngi_segment *s, ngi_error *err) {
 static int check_docstore(const ngi_segment *s, ngi_error *err) {
     ngi_stored_doc d;
     ngi_stored_doc_init(&d);
+    ngi_docstore_scratch *scratch;
+    if (ngi_docstore_scratch_create(&scratch))
+        return ngi_error_set(err, NG_ENOMEM, "out of memory");
     int rc = 0;
     for (uint32_t i = 0; i < s->n_docs && !rc; i++) {
-        if ((rc = ngi_segment_fetch(s, i, &d, err))) break;
+        if ((rc = ngi_segment_fetch(s, scratch, i, &d, err))) break;
         const char *id;
         size_t len;
         ngi_segment_doc_id(s, i, &id, &len, NULL);
@@ -628,6 +631,7 @@ static int check_docstore(const ngi_segment *s, ngi_error *err) {
         ngi_stored_doc_init(&d);
     }
     ngi_stored_doc_free(&d);
+    ngi_docstore_scratch_free(scratch);
     return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "index/filter.h"
+#include "index/index.h"
 #include "query.h"
 
 /* A date range matches documents by itself, whatever their words: such a
@@ -37,20 +38,12 @@ static int add_terms(ngi_filter *f, const ng_query *q) {
     return rc;
 }
 
-/* Parses text with the index's analyzer settings (no lexicon: prefixes
- * are recorded, not expanded). */
+/* Parses text with the index's analyzer settings. */
 static int parse_for(ng_index *ix, const char *text, size_t len,
                      unsigned flags, ng_query **q) {
     const ngi_settings *st = ngi_writer_settings(ix);
-    ng_analyzer *a = NULL, *fold = NULL;
-    int rc = ng_analyzer_create(&a, st->language, st->analyzer_flags);
-    if (!rc)
-        rc = ng_analyzer_create(&fold, st->language, st->analyzer_flags |
-                                NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP);
-    if (!rc) rc = ngi_query_parse_with(q, a, fold, NULL, text, len, flags);
-    ng_analyzer_free(a);
-    ng_analyzer_free(fold);
-    return rc;
+    return ng_query_parse_for(q, st->language, st->analyzer_flags, text, len,
+                              flags);
 }
 
 int ng_index_set_filter(ng_index *ix, const char *text, size_t len,

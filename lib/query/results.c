@@ -17,6 +17,7 @@ struct ng_results {
     char *ids;               /* the hits' external ids, back to back */
     ngi_stored_doc *docs;    /* NG_SEARCH_FETCH: stored fields per hit */
     ngi_buf owned;           /* void* of snippet / span / explain blocks */
+    char warning[256];       /* "" or ng_results_warning's note */
 };
 
 void ng_search_options_init(ng_search_options *o) {
@@ -48,6 +49,10 @@ const char *ng_results_errmsg(const ng_results *r) {
 }
 
 size_t ng_results_count(const ng_results *r) { return r ? r->n : 0; }
+
+const char *ng_results_warning(const ng_results *r) {
+    return r && r->warning[0] ? r->warning : NULL;
+}
 
 int64_t ng_results_total(const ng_results *r) { return r ? r->total : -1; }
 
@@ -105,15 +110,22 @@ static int fetch_docs(ng_results *r, const ngi_snapshot *snap,
     if (!(r->docs = ngi_calloc(h->n ? h->n : 1, sizeof *r->docs)))
         return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     for (size_t i = 0; i < h->n; i++) ngi_stored_doc_init(&r->docs[i]);
+    ngi_docstore_scratch *scratch;
+    if (ngi_docstore_scratch_create(&scratch))
+        return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     for (size_t i = 0; i < h->n; i++) {
-        int rc = ngi_segment_fetch(snap->segs[h->e[i].seg], h->e[i].local,
-                                   &r->docs[i], &r->err);
-        if (rc) return rc;
+        int rc = ngi_segment_fetch(snap->segs[h->e[i].seg], scratch,
+                                   h->e[i].local, &r->docs[i], &r->err);
+        if (rc) {
+            ngi_docstore_scratch_free(scratch);
+            return rc;
+        }
         const ng_field *f;
         if ((f = by_role(&r->docs[i], NG_FIELD_TITLE))) r->hits[i].title = f->value;
         if ((f = by_role(&r->docs[i], NG_FIELD_DATE))) r->hits[i].date = f->value;
         if ((f = by_role(&r->docs[i], NG_FIELD_SOURCE))) r->hits[i].source = f->value;
     }
+    ngi_docstore_scratch_free(scratch);
     return 0;
 }
 
@@ -159,6 +171,11 @@ static void describe(const ng_query *q, const ngi_qnode *n, ngi_buf *o) {
         ngi_buf_printf(o, "term %s%s", fld[n->field], ngi_query_term(q, n->term));
         return;
     }
+    if (n->kind == NGI_Q_PREFIX) { /* tf: all its terms; idf: blended */
+        ngi_buf_printf(o, "prefix %s%.*s*", fld[n->field], (int)n->n,
+                       ngi_query_prefix(q, n));
+        return;
+    }
     ngi_buf_printf(o, "phrase %s\"", fld[n->field]);
     for (uint32_t i = 0; i < n->n; i++)
         ngi_buf_printf(o, "%s%s", i ? " " : "",
@@ -174,7 +191,7 @@ static void explain_it(ngi_sctx *c, ngi_it *it, uint32_t d, int depth,
         ngi_buf_printf(o, "%*sdate filter: matches (no score)\n", ind, "");
         return;
     }
-    if (it->kind != NGI_Q_GROUP) {
+    if (it->kind != NGI_Q_GROUP) { /* term, prefix, phrase */
         uint32_t dl = ngi_segment_doc_len(c->seg, d);
         double K = ngi_sctx_norm(c, d);
         ngi_buf_printf(o, "%*s", ind, "");
@@ -187,15 +204,16 @@ static void explain_it(ngi_sctx *c, ngi_it *it, uint32_t d, int depth,
         return;
     }
     ngi_buf_printf(o, "%*sgroup: %.6f = sum of\n", ind, "", ngi_it_score(it));
-    for (uint32_t i = 0; i < it->n_must; i++)
-        explain_it(c, it->must[i], d, depth + 1, o);
-    for (uint32_t i = 0; i < it->n_should; i++) {
-        ngi_it_advance(it->should[i], d);
-        if (it->should[i]->doc == d) explain_it(c, it->should[i], d, depth + 1, o);
+    const ngi_it_group *g = &it->grp;
+    for (uint32_t i = 0; i < g->n_must; i++)
+        explain_it(c, g->must[i], d, depth + 1, o);
+    for (uint32_t i = 0; i < g->n_should; i++) {
+        ngi_it_advance(g->should[i], d);
+        if (g->should[i]->doc == d) explain_it(c, g->should[i], d, depth + 1, o);
     }
-    if (it->n_not)
+    if (g->n_not)
         ngi_buf_printf(o, "%*s(%u excluded clause(s) absent)\n", ind + 2, "",
-                       it->n_not);
+                       g->n_not);
 }
 
 static int explain_hits(ng_results *r, ngi_sctx *c, const ngi_topk *h) {
@@ -265,6 +283,8 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
         rc = ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     uint64_t total = 0;
     if (!rc) rc = ngi_search_run(&c, &p, &h, &total);
+    snprintf(r->warning, sizeof r->warning, "%s",
+             q->warning[0] ? q->warning : c.warning);
     if (!rc) {
         r->total = p.count ? (int64_t)total : -1;
         ngi_topk_sort(&h);
@@ -284,6 +304,18 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
     return rc;
 }
 
+/* The reader gives the analyzer settings only: the query is planned
+ * against a snapshot at each ng_search (ng_query_parse_for needs none). */
+int ng_query_parse(ng_query **out, ng_reader *reader, const char *text,
+                   size_t len, unsigned flags) {
+    if (!out) return NG_EINVAL;
+    *out = NULL;
+    const ngi_snapshot *snap = reader ? ngi_reader_snapshot(reader) : NULL;
+    if (!snap) return NG_EINVAL; /* also a failed reader handle */
+    return ng_query_parse_for(out, snap->settings.language,
+                              snap->settings.analyzer_flags, text, len, flags);
+}
+
 int ng_search(ng_reader *reader, const ng_query *query,
               const ng_search_options *opts, ng_results **out) {
     if (!out) return NG_EINVAL;
@@ -296,7 +328,12 @@ int ng_search(ng_reader *reader, const ng_query *query,
     if (!r) return NG_ENOMEM;
     ngi_buf_init(&r->owned);
     r->total = -1;
-    int rc = run(r, ngi_reader_snapshot(reader), query, &o);
+    const ngi_snapshot *snap = ngi_reader_snapshot(reader);
+    if (!snap) {
+        ng_results_free(r);
+        return NG_EINVAL;
+    }
+    int rc = run(r, snap, query, &o);
     if (rc == NG_ENOMEM || rc == NG_EINVAL) {
         ng_results_free(r);
         return rc;

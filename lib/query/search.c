@@ -84,7 +84,9 @@ typedef struct seval {
     uint8_t *ms;           /* SHOULD child matched */
     uint32_t *order;       /* SHOULD children sorted by ub */
     double *pref;          /* prefix sums of ub in that order */
-    uint32_t *rank, *hp, *at, *set; /* disjunction scratch (orstate) */
+    uint32_t *rank, *hp, *at; /* disjunction scratch (orstate) */
+    uint32_t *set;         /* SHOULD children whose ms flag is set */
+    uint32_t nset;         /* entries in set */
 } seval;
 
 static int doc_ok(seval *v, uint32_t d) {
@@ -94,13 +96,13 @@ static int doc_ok(seval *v, uint32_t d) {
         if (v->filter->doc != d) return 0;
     }
     ngi_it *g = v->root;
-    for (uint32_t i = 0; g->need_should && i < g->n_must; i++) {
-        ngi_it_advance(g->must[i], d); /* date filters of the root */
-        if (g->must[i]->doc != d) return 0;
+    for (uint32_t i = 0; g->grp.need_should && i < g->grp.n_must; i++) {
+        ngi_it_advance(g->grp.must[i], d); /* date filters of the root */
+        if (g->grp.must[i]->doc != d) return 0;
     }
-    for (uint32_t i = 0; i < g->n_not; i++) {
-        ngi_it_advance(g->nots[i], d);
-        if (g->nots[i]->doc == d) return 0;
+    for (uint32_t i = 0; i < g->grp.n_not; i++) {
+        ngi_it_advance(g->grp.nots[i], d);
+        if (g->grp.nots[i]->doc == d) return 0;
     }
     return 1;
 }
@@ -109,10 +111,16 @@ static int doc_ok(seval *v, uint32_t d) {
 static double canonical(const seval *v) {
     const ngi_it *g = v->root;
     double s = 0.0;
-    for (uint32_t i = 0; i < g->n_must; i++) s += v->cm[i];
-    for (uint32_t i = 0; i < g->n_should; i++)
+    for (uint32_t i = 0; i < g->grp.n_must; i++) s += v->cm[i];
+    for (uint32_t i = 0; i < g->grp.n_should; i++)
         if (v->ms[i]) s += v->cs[i];
     return s;
+}
+
+/* Clears the SHOULD children recorded as matching the last candidate. */
+static void forget_taken(seval *v) {
+    for (uint32_t i = 0; i < v->nset; i++) v->ms[v->set[i]] = 0;
+    v->nset = 0;
 }
 
 static int push(seval *v, uint32_t d, double score) {
@@ -125,12 +133,12 @@ static int push(seval *v, uint32_t d, double score) {
  * document above theta even with every other child at its bound. */
 static void set_floors(seval *v, double theta, double total) {
     ngi_it *g = v->root;
-    for (uint32_t i = 0; i < g->n_must; i++)
-        g->must[i]->floor = theta < 0 ? -1.0
-            : theta / SLACK - (total - g->must[i]->ub) * SLACK;
-    for (uint32_t i = 0; i < g->n_should; i++)
-        g->should[i]->floor = theta < 0 ? -1.0
-            : theta / SLACK - (total - g->should[i]->ub) * SLACK;
+    for (uint32_t i = 0; i < g->grp.n_must; i++)
+        g->grp.must[i]->floor = theta < 0 ? -1.0
+            : theta / SLACK - (total - g->grp.must[i]->ub) * SLACK;
+    for (uint32_t i = 0; i < g->grp.n_should; i++)
+        g->grp.should[i]->floor = theta < 0 ? -1.0
+            : theta / SLACK - (total - g->grp.should[i]->ub) * SLACK;
 }
 
 /* ---- exhaustive ------------------------------------------------------------- */
@@ -155,17 +163,17 @@ static void eval_exhaustive(seval *v, const ngi_search_plan *p, int score,
 
 static void sort_by_ub(seval *v) {
     ngi_it *g = v->root;
-    for (uint32_t i = 0; i < g->n_should; i++) {
+    for (uint32_t i = 0; i < g->grp.n_should; i++) {
         uint32_t j = i;
-        while (j && g->should[v->order[j - 1]]->ub > g->should[i]->ub) {
+        while (j && g->grp.should[v->order[j - 1]]->ub > g->grp.should[i]->ub) {
             v->order[j] = v->order[j - 1];
             j--;
         }
         v->order[j] = i;
     }
     double s = 0.0;
-    for (uint32_t i = 0; i < g->n_should; i++)
-        v->pref[i] = s += g->should[v->order[i]]->ub;
+    for (uint32_t i = 0; i < g->grp.n_should; i++)
+        v->pref[i] = s += g->grp.should[v->order[i]]->ub;
 }
 
 /* Range check over the essential lists: skips whole blocks whose bounds
@@ -174,8 +182,8 @@ static int skip_blocks(seval *v, uint32_t fe, double theta, int *done) {
     ngi_it *g = v->root;
     double bsum = fe ? v->pref[fe - 1] : 0.0;
     uint32_t bmin = NGI_DOC_END;
-    for (uint32_t i = fe; i < g->n_should; i++) {
-        ngi_it *e = g->should[v->order[i]];
+    for (uint32_t i = fe; i < g->grp.n_should; i++) {
+        ngi_it *e = g->grp.should[v->order[i]];
         if (e->doc == NGI_DOC_END) continue;
         uint32_t be = ngi_it_shallow(e, e->doc);
         bsum += e->blk_ub;
@@ -186,8 +194,8 @@ static int skip_blocks(seval *v, uint32_t fe, double theta, int *done) {
         *done = 1;
         return 1;
     }
-    for (uint32_t i = fe; i < g->n_should; i++)
-        ngi_it_advance(g->should[v->order[i]], bmin + 1);
+    for (uint32_t i = fe; i < g->grp.n_should; i++)
+        ngi_it_advance(g->grp.should[v->order[i]], bmin + 1);
     return 1;
 }
 
@@ -204,13 +212,11 @@ typedef struct orstate {
     uint32_t hn;      /* entries in hp */
     uint32_t *at;     /* essential children at the candidate */
     uint32_t na;      /* entries in at */
-    uint32_t *set;    /* children whose v->ms flag is set */
-    uint32_t nset;    /* entries in set */
     int wide;         /* heap mode */
 } orstate;
 
 static uint32_t child_doc(const seval *v, uint32_t c) {
-    return v->root->should[c]->doc;
+    return v->root->grp.should[c]->doc;
 }
 
 static void hp_down(seval *v, orstate *o, uint32_t i) {
@@ -268,62 +274,73 @@ static uint32_t gather(seval *v, orstate *o) {
 
 /* Moves the children at the candidate past it. */
 static void release(seval *v, orstate *o) {
-    for (uint32_t i = 0; i < o->nset; i++) v->ms[o->set[i]] = 0;
-    o->nset = 0;
+    forget_taken(v);
     for (uint32_t i = 0; i < o->na; i++) {
         uint32_t c = o->at[i];
-        ngi_it_next(v->root->should[c]);
+        ngi_it_next(v->root->grp.should[c]);
         if (o->wide && child_doc(v, c) != NGI_DOC_END && o->rank[c] >= o->fe)
             hp_push(v, o, c);
     }
 }
 
-/* A bound on d's score without its length: each essential term at d with
- * its tf and its block's smallest length, the rest at their bounds. */
-static double tf_bound(seval *v, orstate *o, uint32_t d) {
-    double b = o->fe ? v->pref[o->fe - 1] : 0.0;
-    for (uint32_t i = 0; i < o->na; i++) {
-        ngi_it *e = v->root->should[o->at[i]];
-        ngi_it_shallow(e, d);
-        if (e->kind == NGI_Q_TERM && !e->field)
-            b += ngi_bm25(e->A, e->cur->freq, e->blk_kmin);
-        else
-            b += e->blk_ub;
+/* A bound on d's score without its length: the children positioned on d
+ * (ngi_it_tf_bound), kids[idx[i]] or kids[i] without idx, plus `rest`,
+ * the bounds of the others. */
+static inline double tf_bound(ngi_it *const *kids, const uint32_t *idx,
+                              uint32_t n, uint32_t d, double rest) {
+    double b = rest;
+    for (uint32_t i = 0; i < n; i++) {
+        ngi_it *it = kids[idx ? idx[i] : i];
+        ngi_it_shallow(it, d);
+        b += ngi_it_tf_bound(it);
     }
     return b;
 }
 
-static double take(seval *v, orstate *o, uint32_t c) {
-    v->cs[c] = ngi_it_score(v->root->should[c]);
+static double take(seval *v, uint32_t c) {
+    v->cs[c] = ngi_it_score(v->root->grp.should[c]);
     v->ms[c] = 1;
-    o->set[o->nset++] = c;
+    v->set[v->nset++] = c;
     return v->cs[c];
 }
 
-/* Scores candidate d: essential lists first, then the non-essential ones
- * from the largest bound down while the doc can still beat theta. */
-static int score_candidate(seval *v, orstate *o, uint32_t d, double theta,
-                           double *out) {
-    if (theta >= 0 && tf_bound(v, o, d) * SLACK <= theta) return 0;
-    double s = 0.0;
-    for (uint32_t i = 0; i < o->na; i++) s += take(v, o, o->at[i]);
-    for (uint32_t i = o->fe; i-- > 0;) {
+/* The tail both MaxScore loops share: adds the optional children of
+ * ranks [0, upto) at d, from the largest bound down (v->pref[i] bounds
+ * ranks 0..i together), while the document can still beat theta; then
+ * its canonical score. Returns 0 when it cannot win. */
+static inline int finish_score(seval *v, uint32_t upto, uint32_t d,
+                               double s, double theta, double *out) {
+    for (uint32_t i = upto; i-- > 0;) {
         if ((s + v->pref[i]) * SLACK <= theta) return 0;
         uint32_t c = v->order[i];
-        ngi_it_advance(v->root->should[c], d);
-        if (child_doc(v, c) == d) s += take(v, o, c);
+        ngi_it_advance(v->root->grp.should[c], d);
+        if (child_doc(v, c) == d) s += take(v, c);
     }
     if (s * SLACK <= theta) return 0;
     *out = canonical(v);
     return 1;
 }
 
+/* Scores candidate d: essential lists first, then the non-essential ones
+ * from the largest bound down while the doc can still beat theta. */
+static int score_candidate(seval *v, orstate *o, uint32_t d, double theta,
+                           double *out) {
+    double rest = o->fe ? v->pref[o->fe - 1] : 0.0;
+    if (theta >= 0 &&
+        tf_bound(v->root->grp.should, o->at, o->na, d, rest) * SLACK <= theta)
+        return 0;
+    double s = 0.0;
+    for (uint32_t i = 0; i < o->na; i++) s += take(v, o->at[i]);
+    return finish_score(v, o->fe, d, s, theta, out);
+}
+
 static void or_setup(seval *v, orstate *o) {
     ngi_it *g = v->root;
-    *o = (orstate){.n = g->n_should, .rank = v->rank, .hp = v->hp,
-                   .at = v->at, .set = v->set, .wide = g->n_should > WIDE};
-    for (uint32_t i = 0; i < g->n_must; i++) v->cm[i] = 0.0; /* filters */
+    *o = (orstate){.n = g->grp.n_should, .rank = v->rank, .hp = v->hp,
+                   .at = v->at, .wide = g->grp.n_should > WIDE};
+    for (uint32_t i = 0; i < g->grp.n_must; i++) v->cm[i] = 0.0; /* filters */
     memset(v->ms, 0, o->n);
+    v->nset = 0;
     sort_by_ub(v);
     for (uint32_t i = 0; i < o->n; i++) o->rank[v->order[i]] = i;
     double theta = topk_theta(v->h);
@@ -365,7 +382,7 @@ static void eval_or(seval *v) {
 static uint32_t next_conj(seval *v, uint32_t d, double opt_ub) {
     ngi_it *g = v->root;
     while (d != NGI_DOC_END && !v->c->err) {
-        ngi_it *lead = g->mlead[0];
+        ngi_it *lead = g->grp.mlead[0];
         ngi_it_advance(lead, d);
         d = lead->doc;
         if (d == NGI_DOC_END) break;
@@ -373,9 +390,9 @@ static uint32_t next_conj(seval *v, uint32_t d, double opt_ub) {
         if (theta >= 0) {
             double bsum = opt_ub;
             uint32_t bmin = NGI_DOC_END;
-            for (uint32_t i = 0; i < g->n_must; i++) {
-                uint32_t be = ngi_it_shallow(g->mlead[i], d);
-                bsum += g->mlead[i]->blk_ub;
+            for (uint32_t i = 0; i < g->grp.n_must; i++) {
+                uint32_t be = ngi_it_shallow(g->grp.mlead[i], d);
+                bsum += g->grp.mlead[i]->blk_ub;
                 bmin = NGI_MIN(bmin, be);
             }
             if (bsum * SLACK <= theta) {
@@ -384,60 +401,34 @@ static uint32_t next_conj(seval *v, uint32_t d, double opt_ub) {
             }
         }
         uint32_t j = 1;
-        for (; j < g->n_must; j++) {
-            ngi_it_advance(g->mlead[j], d);
-            if (g->mlead[j]->doc != d) break;
+        for (; j < g->grp.n_must; j++) {
+            ngi_it_advance(g->grp.mlead[j], d);
+            if (g->grp.mlead[j]->doc != d) break;
         }
-        if (j == g->n_must) return d;
-        d = g->mlead[j]->doc;
+        if (j == g->grp.n_must) return d;
+        d = g->grp.mlead[j]->doc;
     }
     return NGI_DOC_END;
 }
 
-/* A bound on d's score without its length (see tf_bound). */
-static double conj_tf_bound(seval *v, uint32_t d, double opt_ub) {
-    ngi_it *g = v->root;
-    double b = opt_ub;
-    for (uint32_t i = 0; i < g->n_must; i++) {
-        ngi_it *m = g->must[i];
-        ngi_it_shallow(m, d);
-        if (m->kind == NGI_Q_TERM && !m->field)
-            b += ngi_bm25(m->A, m->cur->freq, m->blk_kmin);
-        else
-            b += m->blk_ub;
-    }
-    return b;
-}
-
 static int score_conj(seval *v, uint32_t d, double theta, double *out) {
     ngi_it *g = v->root;
-    double opt_ub = g->n_should ? v->pref[g->n_should - 1] : 0.0;
-    if (theta >= 0 && conj_tf_bound(v, d, opt_ub) * SLACK <= theta) return 0;
+    double opt_ub = g->grp.n_should ? v->pref[g->grp.n_should - 1] : 0.0;
+    if (theta >= 0 &&
+        tf_bound(g->grp.must, NULL, g->grp.n_must, d, opt_ub) * SLACK <= theta)
+        return 0;
     double s = 0.0;
-    for (uint32_t i = 0; i < g->n_must; i++) s += v->cm[i] = ngi_it_score(g->must[i]);
-    memset(v->ms, 0, g->n_should);
-    /* optional children by decreasing bound; pref holds suffix sums */
-    for (uint32_t k = g->n_should; k-- > 0;) {
-        double rest = v->pref[k];
-        if ((s + rest) * SLACK <= theta) return 0;
-        uint32_t o = v->order[k];
-        ngi_it_advance(g->should[o], d);
-        if (g->should[o]->doc != d) continue;
-        v->cs[o] = ngi_it_score(g->should[o]);
-        v->ms[o] = 1;
-        s += v->cs[o];
-    }
-    if (s * SLACK <= theta) return 0;
-    *out = canonical(v);
-    return 1;
+    for (uint32_t i = 0; i < g->grp.n_must; i++) s += v->cm[i] = ngi_it_score(g->grp.must[i]);
+    forget_taken(v);
+    return finish_score(v, g->grp.n_should, d, s, theta, out);
 }
 
 static void eval_and(seval *v) {
     ngi_it *g = v->root;
     sort_by_ub(v); /* pref[k] = sum of the k+1 smallest optional bounds */
-    double opt_ub = g->n_should ? v->pref[g->n_should - 1] : 0.0;
+    double opt_ub = g->grp.n_should ? v->pref[g->grp.n_should - 1] : 0.0;
     double req_ub = 0.0;
-    for (uint32_t i = 0; i < g->n_must; i++) req_ub += g->must[i]->ub;
+    for (uint32_t i = 0; i < g->grp.n_must; i++) req_ub += g->grp.must[i]->ub;
     uint32_t d = 0;
     set_floors(v, topk_theta(v->h), req_ub + opt_ub);
     while (!v->c->err) {
@@ -508,7 +499,7 @@ int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h,
         int exhaustive = p->exhaustive || h->by_date || h->k == 0;
         if (exhaustive)
             eval_exhaustive(&v, p, h->k > 0, &n);
-        else if (v.root->n_must && !v.root->need_should)
+        else if (v.root->grp.n_must && !v.root->grp.need_should)
             eval_and(&v);
         else
             eval_or(&v);

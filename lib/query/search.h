@@ -5,7 +5,7 @@
 #ifndef NG_SEARCH_H
 #define NG_SEARCH_H
 
-#include "query.h"
+#include "iter.h"
 
 /* One collected hit. */
 typedef struct ngi_hitent {

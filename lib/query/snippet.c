@@ -1,6 +1,7 @@
 /*
  * snippet.c — the best passage of a stored text for a query: re-analyse
- * the text, find the tokens equal to the query's positive terms, choose
+ * the text, find the tokens equal to the query's positive terms (or
+ * starting with one of its positive prefixes), choose
  * the window of about `target` bytes with the most distinct terms (then
  * the most matches), cut at word boundaries on valid UTF-8, mark cuts
  * with "…" and report highlight byte spans inside the snippet.
@@ -35,6 +36,8 @@ typedef struct match {
 typedef struct snip_ctx {
     const qterm *terms; /* sorted positive terms */
     size_t n_terms;
+    const qterm *prefixes; /* positive prefixes (id: n_terms + i) */
+    size_t n_prefixes;
     const uint8_t *flags; /* T_FREE / T_PHRASE per term index */
     ngi_buf *matches;   /* struct match */
 } snip_ctx;
@@ -47,6 +50,20 @@ static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl) {
 static int cmp_qterm(const void *x, const void *y) {
     const qterm *a = x, *b = y;
     return cmp_bytes(a->s, a->len, b->s, b->len);
+}
+
+/* Adds the positive prefixes under node ni to v (its id: base + index). */
+static void positive_prefixes(const ng_query *q, uint32_t ni, qterm *v,
+                              size_t *n, uint32_t base) {
+    const ngi_qnode *nd = &q->nodes[ni];
+    if (nd->occur == NGI_NOT) return;
+    if (nd->kind == NGI_Q_PREFIX) {
+        v[*n] = (qterm){ngi_query_prefix(q, nd), nd->n, base + (uint32_t)*n};
+        ++*n;
+    }
+    if (nd->kind == NGI_Q_GROUP)
+        for (uint32_t c = nd->child; c != NGI_QNONE; c = q->nodes[c].next)
+            positive_prefixes(q, c, v, n, base);
 }
 
 static void mark_positive(const ng_query *q, uint32_t ni, uint8_t *pos) {
@@ -75,6 +92,14 @@ static int on_token(void *ctx, const ng_token *t) {
             return c->matches->len / sizeof m >= MAX_MATCHES;
         }
         if (r < 0) lo = mid + 1; else hi = mid;
+    }
+    for (size_t i = 0; i < c->n_prefixes; i++) {
+        const qterm *pre = &c->prefixes[i];
+        if (t->term_len < pre->len || memcmp(t->term, pre->s, pre->len))
+            continue;
+        match m = {t->start, t->end, pre->id, t->position, 1};
+        if (ngi_buf_append(c->matches, &m, sizeof m)) return NG_ENOMEM;
+        return c->matches->len / sizeof m >= MAX_MATCHES;
     }
     return 0;
 }
@@ -242,8 +267,11 @@ int ngi_snippet_build(ng_analyzer *a, const ng_query *q, const char *text,
                       ngi_buf *spans) {
     uint8_t *pos = ngi_calloc(q->n_terms ? q->n_terms : 1, 1);
     qterm *terms = ngi_calloc(q->n_terms ? q->n_terms : 1, sizeof *terms);
+    size_t np = 0;
+    qterm *pre = ngi_calloc(q->n_prefix_nodes ? q->n_prefix_nodes : 1,
+                            sizeof *pre);
     ngi_buf matches = NGI_BUF_INIT;
-    int rc = pos && terms ? 0 : NG_ENOMEM;
+    int rc = pos && terms && pre ? 0 : NG_ENOMEM;
     if (!rc) {
         mark_positive(q, q->root, pos);
         size_t nt = 0;
@@ -251,8 +279,10 @@ int ngi_snippet_build(ng_analyzer *a, const ng_query *q, const char *text,
             if (pos[t])
                 terms[nt++] = (qterm){ngi_query_term(q, t), q->term_len[t], t};
         qsort(terms, nt, sizeof *terms, cmp_qterm);
-        snip_ctx c = {terms, nt, pos, &matches};
-        if (nt && len) rc = ng_analyzer_tokenize(a, text, len, 0, on_token, &c);
+        positive_prefixes(q, q->root, pre, &np, (uint32_t)q->n_terms);
+        snip_ctx c = {terms, nt, pre, np, pos, &matches};
+        if ((nt || np) && len)
+            rc = ng_analyzer_tokenize(a, text, len, 0, on_token, &c);
         if (rc > 0) rc = 0; /* stopped at MAX_MATCHES */
     }
     size_t nm = 0;
@@ -260,6 +290,7 @@ int ngi_snippet_build(ng_analyzer *a, const ng_query *q, const char *text,
     if (!rc) rc = build(text, len, (const match *)matches.data, nm, target, out, spans);
     ngi_buf_free(&matches);
     ngi_free(terms);
+    ngi_free(pre);
     ngi_free(pos);
     return rc;
 }

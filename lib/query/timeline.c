@@ -103,6 +103,7 @@ int ng_timeline(ng_reader *reader, const ng_query *query,
         return NG_EINVAL;
     if (!opts) p.since = INT32_MIN, p.until = INT32_MAX;
     const ngi_snapshot *snap = ngi_reader_snapshot(reader);
+    if (!snap) return NG_EINVAL;
     ngi_sctx c;
     ngi_error err;
     ngi_error_clear(&err);

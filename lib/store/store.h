@@ -126,21 +126,18 @@ typedef struct ngi_stored_doc {
 
 void ngi_stored_doc_init(ngi_stored_doc *d);
 void ngi_stored_doc_free(ngi_stored_doc *d);
-/* Decompresses doc's block and fills *d. Thread-safe on one reader.
- * Errors: NG_ECORRUPT, NG_ENOMEM, NG_EINVAL (doc out of range).
- * Creates a zstd context per call (~10 us more per fetch than with a
- * reused ngi_docstore_scratch, below). */
-int ngi_docstore_get(const ngi_docstore_reader *r, uint32_t doc,
-                     ngi_stored_doc *d, ngi_error *err);
-
 /* Per-thread fetch state: a reused zstd context plus the last decompressed
  * block, so that fetching several documents of one block (a merge, a page
  * of results) decompresses it once. One scratch per thread; it may be used
- * with any reader (its cache is keyed by block content). */
+ * with any reader (its cache is keyed by block content). Every fetch takes
+ * one: a zstd context costs ~10 us to create and a block ~50 us to
+ * decompress, more than parsing the document. */
 typedef struct ngi_docstore_scratch ngi_docstore_scratch;
 int ngi_docstore_scratch_create(ngi_docstore_scratch **out);
 void ngi_docstore_scratch_free(ngi_docstore_scratch *s);
-/* As ngi_docstore_get, with s. */
+/* Decompresses doc's block into s (unless s holds it) and fills *d.
+ * Thread-safe on one reader with one scratch per thread. Errors:
+ * NG_ECORRUPT, NG_ENOMEM, NG_EINVAL (doc out of range). */
 int ngi_docstore_get_scratch(const ngi_docstore_reader *r,
                              ngi_docstore_scratch *s, uint32_t doc,
                              ngi_stored_doc *d, ngi_error *err);

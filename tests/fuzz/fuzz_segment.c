@@ -95,6 +95,8 @@ static int on_term(void *ctx, const char *term, size_t len,
 static void walk_docs(const ngi_segment *s) {
     uint32_t n = ngi_segment_n_docs(s);
     ngi_error err = {0, ""};
+    ngi_docstore_scratch *scratch = NULL;
+    if (ngi_docstore_scratch_create(&scratch)) return;
     for (uint32_t d = 0; d < n && d < MAX_DOCS; d++) {
         (void)ngi_segment_doc_len(s, d);
         (void)ngi_segment_doc_date(s, d);
@@ -108,10 +110,11 @@ static void walk_docs(const ngi_segment *s) {
         if (d % 8 == 0) {
             ngi_stored_doc sd;
             ngi_stored_doc_init(&sd);
-            (void)ngi_segment_fetch(s, d, &sd, &err);
+            (void)ngi_segment_fetch(s, scratch, d, &sd, &err);
             ngi_stored_doc_free(&sd);
         }
     }
+    ngi_docstore_scratch_free(scratch);
     (void)ngi_segment_find_id(s, "no-such-id", 10, &(uint32_t){0}, &err);
 }
 

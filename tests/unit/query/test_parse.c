@@ -36,7 +36,7 @@ static int teardown(void **state) {
 /* Parses q and checks the dump equals want. */
 static void shape_flags(const char *q, unsigned flags, const char *want) {
     ng_query *qq = NULL;
-    int rc = ngi_query_parse_with(&qq, A, FOLD, NULL, q, strlen(q), flags);
+    int rc = ngi_query_parse_with(&qq, A, FOLD, q, strlen(q), flags);
     if (rc) fail_msg("parse '%s': %s (%s)", q, ng_strerror(rc), ng_query_errmsg(qq));
     ngi_buf b = NGI_BUF_INIT;
     assert_int_equal(ngi_query_dump(qq, &b), 0);
@@ -51,7 +51,7 @@ static void shape(const char *q, const char *want) { shape_flags(q, 0, want); }
 /* Parses q, expects code rc at byte offset off, with msg in the message. */
 static void error_at(const char *q, int code, size_t off, const char *msg) {
     ng_query *qq = NULL;
-    int rc = ngi_query_parse_with(&qq, A, FOLD, NULL, q, strlen(q), 0);
+    int rc = ngi_query_parse_with(&qq, A, FOLD, q, strlen(q), 0);
     if (rc != code)
         fail_msg("query '%s': got %s want %s (%s)", q, ng_error_name(rc),
                  ng_error_name(code), qq ? ng_query_errmsg(qq) : "");
@@ -124,13 +124,26 @@ static void fields_and_dates(void **state) {
     shape("summit date:..2025-06-01", "(summit +date:..2025-06-01)");
     shape("summit OR date:..2025-06-01", "(summit date:..2025-06-01)");
     shape("summit -date:..2025-06-01", "(summit -date:..2025-06-01)");
-    shape("foo:bar", "(\"foo bar\")");
+    /* field names in any case; words with colons that are not field
+     * syntax stay words */
+    shape("Title:summit BODY:talks", "(title:summit body:talk)");
+    shape("10:30 http://x.org note:", "(\"10 30\" \"http x org\" note)");
 }
 
-static void prefixes_without_index_expand_to_nothing(void **state) {
+static void unknown_fields_are_errors(void **state) {
     (void)state;
-    shape("summ* china", "(china)");
-    shape("+summ* china", "()");
+    error_at("foo:oil", NG_EQUERY, 0, "unknown field 'foo' (fields: title, body, date)");
+    error_at("oil Titel:\"crude oil\"", NG_EQUERY, 4, "unknown field 'Titel'");
+    error_at("(oil OR headline:(crude))", NG_EQUERY, 8, "unknown field 'headline'");
+}
+
+/* A prefix stays a prefix: the index expands it at search time. */
+static void prefixes_stay_unexpanded(void **state) {
+    (void)state;
+    shape("summ* china", "(summ* china)");
+    shape("+Summ* china", "(+summ* china)");
+    shape("title:summ* summ* summ*", "(title:summ* summ*^2)");
+    shape("-summ* china", "(-summ* china)");
 }
 
 static void plain_mode_ignores_syntax(void **state) {
@@ -140,7 +153,7 @@ static void plain_mode_ignores_syntax(void **state) {
     shape_flags("the \"Astana Declaration\" AND summit", NG_QUERY_PLAIN,
                 "(\"astana declar\" summit)");
     shape_flags("\"astana summit", NG_QUERY_PLAIN, "(astana summit)");
-    shape_flags("china summ* (talks)", NG_QUERY_PLAIN, "(china talk)");
+    shape_flags("china summ* (talks)", NG_QUERY_PLAIN, "(china summ* talk)");
     shape_flags("china \"astana summit\"", NG_QUERY_PLAIN | NG_QUERY_ALL,
                 "(+china +\"astana summit\")");
 }
@@ -196,7 +209,7 @@ static void allocation_failures_are_clean(void **state) {
     for (long k = 0; k < 200; k++) {
         ng_query *qq = NULL;
         ngi_fault_alloc_after(k);
-        int rc = ngi_query_parse_with(&qq, A, FOLD, NULL, q, strlen(q), 0);
+        int rc = ngi_query_parse_with(&qq, A, FOLD, q, strlen(q), 0);
         ngi_fault_alloc_after(-1);
         if (rc == 0) {
             ng_query_free(qq);
@@ -216,7 +229,8 @@ int main(void) {
         cmocka_unit_test(phrases),
         cmocka_unit_test(stopwords_are_dropped),
         cmocka_unit_test(fields_and_dates),
-        cmocka_unit_test(prefixes_without_index_expand_to_nothing),
+        cmocka_unit_test(unknown_fields_are_errors),
+        cmocka_unit_test(prefixes_stay_unexpanded),
         cmocka_unit_test(plain_mode_ignores_syntax),
         cmocka_unit_test(errors_point_at_the_position),
         cmocka_unit_test(limits),
