@@ -1,8 +1,13 @@
 /*
- * text.c — plain text and Markdown files: one document per file, id and
- * source = the path, title = the first non-empty line (without a Markdown
- * "#" heading marker), body = the rest. Also the binary-file sniffer.
+ * text.c — plain text, Markdown and scraped text dumps, through the
+ * library's ng_extract_text: a plain article is one document (title = the
+ * first non-empty line without a Markdown "#", body = the rest); a dump
+ * gives its articles without the site's chrome, with their dates. id and
+ * source = the path (path#1, path#2 ... when a file holds several). Also
+ * the binary-file sniffer.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ingest.h"
@@ -24,43 +29,53 @@ bool ngc_looks_binary(const char *data, size_t len)
     return ctrl * 10 > n; /* more than 10% control bytes */
 }
 
-static bool blank(char c)
+/* One article as a document: id (the path, or path#k when the file holds
+ * several), the extracted fields in their order, source = the path. */
+static int emit_article(const ng_document *art, const char *id, const char *path,
+                        ngc_doc_fn fn, void *ctx)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+    ngc_docb d = {0};
+    int rc = ngc_docb_add(&d, "id", 2, id, strlen(id), NG_FIELD_ID, NGC_COPY_VALUE);
+    for (size_t i = 0; rc == 0 && i < art->n_fields; i++) {
+        const ng_field *f = &art->fields[i];
+        if (f->role != NG_FIELD_SOURCE)
+            rc = ngc_docb_add(&d, f->name, strlen(f->name), f->value, f->value_len, f->role, 0);
+    }
+    if (rc == 0)
+        rc = ngc_docb_add(&d, "source", 6, path, strlen(path), NG_FIELD_SOURCE, 0);
+    if (rc == 0) {
+        ng_document doc;
+        ngc_docb_finish(&d, &doc);
+        rc = fn(ctx, &doc);
+    } else {
+        rc = -1;
+    }
+    ngc_docb_free(&d);
+    return rc;
 }
 
 int ngc_text_extract(const char *data, size_t len, const char *path,
                      ngc_doc_fn fn, void *ctx)
 {
-    size_t i = 0;
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    while (i < len && blank(data[i]))
-        i++;
-    const char *eol = memchr(data + i, '\n', len - i);
-    size_t te = eol ? (size_t)(eol - data) : len, ts = i;
-    size_t bs = eol ? te + 1 : len;
-    while (ts < te && data[ts] == '#') /* Markdown heading */
-        ts++;
-    while (ts < te && blank(data[ts]))
-        ts++;
-    while (te > ts && blank(data[te - 1]))
-        te--;
-    while (bs < len && blank(data[bs]))
-        bs++;
-    size_t be = len;
-    while (be > bs && blank(data[be - 1]))
-        be--;
-    ngc_docb d = {0};
-    int rc = -1;
-    if (ngc_docb_add(&d, "id", 2, path, strlen(path), NG_FIELD_ID, 0) == 0 &&
-        ngc_docb_add(&d, "title", 5, data + ts, te - ts, NG_FIELD_TITLE, 0) == 0 &&
-        ngc_docb_add(&d, "body", 4, data + bs, be - bs, NG_FIELD_BODY, 0) == 0 &&
-        ngc_docb_add(&d, "source", 6, path, strlen(path), NG_FIELD_SOURCE, 0) == 0) {
-        ng_document doc;
-        ngc_docb_finish(&d, &doc);
-        rc = fn(ctx, &doc);
+    ng_extract_options opts;
+    ng_extract_options_init(&opts);
+    opts.source = path;
+    opts.max_bytes = SIZE_MAX; /* the caller applied --max-doc-mb */
+    ng_extract *ex = NULL;
+    if (ng_extract_text(data, len, &opts, &ex) != 0) {
+        ng_extract_free(ex);
+        return -1;
     }
-    ngc_docb_free(&d);
+    size_t n = ng_extract_count(ex);
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        char id[NG_MAX_ID_BYTES + 32];
+        if (n == 1)
+            snprintf(id, sizeof id, "%.*s", NG_MAX_ID_BYTES, path);
+        else
+            snprintf(id, sizeof id, "%.*s#%zu", NG_MAX_ID_BYTES - 24, path, k + 1);
+        rc = emit_article(ng_extract_document(ex, k), id, path, fn, ctx);
+    }
+    ng_extract_free(ex);
     return rc;
 }

@@ -1,0 +1,968 @@
+/*
+ * textdump.c — scraped text dumps -> articles (see textdump.h).
+ *
+ * The text is read as non-blank lines, each classified on its own:
+ *   para     a paragraph (a dozen words, or a sentence of six or more)
+ *   titleish could be a headline (3..30 words, no final full stop)
+ *   label    a section label or button (at most three words, no sentence)
+ *   chrome   site furniture by its words (share, follow, cookie, rights...)
+ *   box      the head of a "Recommended Articles" box (what follows is links)
+ *   date     a short line that is mostly a date
+ * and counted: lines that repeat are chrome, except headlines.
+ *
+ * Headlines: a titleish line that occurs twice or more (crawlers keep the
+ * page title, the breadcrumb, the <h1> and share texts, all the headline).
+ * Each occurrence is a boundary; the runs of lines between them are
+ * segments. A segment framed by two occurrences of the same headline is
+ * that article's body; otherwise each headline takes the free segment with
+ * paragraphs next to it, before or after — after unless most headlines of
+ * the page stand after their bodies. Without a repeated headline, the
+ * headline is the line before the first date line, or the line before the
+ * first paragraph. Text with no chrome, no date line and no repeated
+ * headline is a plain article and is read the simple way (first line =
+ * title), so ordinary .txt and Markdown files come out as they always did.
+ */
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/date.h"
+#include "extract/textdump.h"
+
+/* Past this many non-blank lines the text is read as a plain article: the
+ * analysis is linear, but its per-line state would dwarf the text. */
+#define MAX_DUMP_LINES 200000
+/* Lines longer than this are never chrome, labels or date lines. */
+#define SHORT_LINE 160
+
+typedef struct tline {
+    size_t off, len;    /* the trimmed text */
+    size_t group;       /* index of the first line with the same text */
+    unsigned count;     /* how many lines have this text */
+    unsigned words;     /* words (CJK characters count as half a word) */
+    unsigned char blank_before, para, titleish, label, chrome, box, is_date, sentence;
+    unsigned char headline; /* its text is a repeated headline */
+    char date[11];
+} tline;
+
+typedef struct dump {
+    const char *text;
+    tline *lines;
+    size_t n;
+} dump;
+
+/* ---- characters ------------------------------------------------------- */
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int is_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static unsigned char lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Bytes of a space at s[0..n): ASCII blanks and U+00A0; 0 when none. */
+static size_t space_at(const char *s, size_t n)
+{
+    if (n && is_space((unsigned char)s[0]))
+        return 1;
+    if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+        return 2;
+    return 0;
+}
+
+static size_t space_before(const char *s, size_t n)
+{
+    if (n && is_space((unsigned char)s[n - 1]))
+        return 1;
+    if (n >= 2 && (unsigned char)s[n - 2] == 0xC2 && (unsigned char)s[n - 1] == 0xA0)
+        return 2;
+    return 0;
+}
+
+/* ---- line shapes ------------------------------------------------------ */
+
+/* Ends with a sentence mark, looking through closing quotes and brackets. */
+static int ends_sentence(const char *s, size_t n)
+{
+    for (;;) {
+        if (n && strchr("\"')]", s[n - 1]))
+            n--;
+        else if (n >= 3 && (memcmp(s + n - 3, "\xE2\x80\x9D", 3) == 0 ||  /* ” */
+                            memcmp(s + n - 3, "\xE2\x80\x99", 3) == 0 ||  /* ’ */
+                            memcmp(s + n - 3, "\xE3\x80\x8D", 3) == 0))   /* 」 */
+            n -= 3;
+        else if (n >= 2 && memcmp(s + n - 2, "\xC2\xBB", 2) == 0)          /* » */
+            n -= 2;
+        else
+            break;
+    }
+    if (n && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?'))
+        return 1;
+    static const char *const marks[] = {"\xE2\x80\xA6", "\xE3\x80\x82", "\xEF\xBC\x81",
+                                        "\xEF\xBC\x9F"}; /* … 。 ！ ？ */
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (n >= 3 && memcmp(s + n - 3, marks[i], 3) == 0)
+            return 1;
+    return 0;
+}
+
+/* Words: runs between spaces; a CJK character (3-byte UTF-8 from U+3000)
+ * counts half, since those scripts do not separate words. */
+static unsigned count_words(const char *s, size_t n)
+{
+    unsigned words = 0, cjk = 0;
+    int in_word = 0;
+    for (size_t i = 0; i < n;) {
+        size_t sp = space_at(s + i, n - i);
+        if (sp) {
+            in_word = 0;
+            i += sp;
+            continue;
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0xE3 && c <= 0xED)
+            cjk++;
+        if (!in_word)
+            words++;
+        in_word = 1;
+        i++;
+    }
+    return words + cjk / 2;
+}
+
+/* No letter or digit at all: rules, bullets, separators ("| • —"). */
+static int only_symbols(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_alnum(c))
+            return 0;
+        /* A non-ASCII character other than C2 xx (Latin-1 signs) and
+         * E2 8x xx (general punctuation, arrows, bullets) may be a letter. */
+        if (c >= 0xC3 && c != 0xE2)
+            return 0;
+        if (c == 0xE2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x90)
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- chrome vocabulary ------------------------------------------------ */
+
+/* Phrases that mark a short line as site furniture wherever they occur in
+ * it (matched case-insensitively on whole words). */
+static const char *const chrome_phrases[] = {
+    /* English */
+    "skip to content", "skip to main content", "skip navigation", "jump to",
+    "facebook", "twitter", "whatsapp", "linkedin", "instagram", "pinterest",
+    "telegram", "youtube", "tiktok", "reddit", "share this", "share on",
+    "share article", "share story", "follow us", "follow on", "sign up", "sign in",
+    "log in", "subscribe", "newsletter", "advertisement", "sponsored content",
+    "cookie", "cookies", "privacy policy", "terms of use", "terms of service",
+    "all rights reserved", "copyright", "\xC2\xA9", "back to top", "feature image",
+    "read more", "read also", "also read", "see also", "most read", "most popular",
+    "recommended", "related articles", "related stories", "related news",
+    "trending now", "you may also like", "more stories", "more from", "load more",
+    "click here", "download the app", "print this", "email this", "comments (",
+    /* French */
+    "lire aussi", "lire la suite", "publicit\xC3\xA9", "partager", "suivez-nous",
+    "abonnez-vous", "s'abonner", "se connecter", "tous droits r\xC3\xA9serv\xC3\xA9s",
+    "aller au contenu", "sur le m\xC3\xAAme sujet", "les plus lus",
+    /* German */
+    "werbung", "anzeige", "teilen", "mehr zum thema", "lesen sie auch", "weiterlesen",
+    "alle rechte vorbehalten", "folgen sie uns", "datenschutz", "impressum",
+    "zum inhalt springen", "abonnieren", "meistgelesen",
+    /* Spanish, Portuguese, Italian */
+    "publicidad", "compartir", "s\xC3\xADguenos", "suscr\303\255bete", "lee tambi\xC3\xA9n",
+    "leer m\xC3\xA1s", "noticias relacionadas", "todos los derechos reservados",
+    "ir al contenido", "te puede interesar", "lo m\xC3\xA1s le\303\255do",
+    "publicidade", "compartilhe", "leia tamb\xC3\xA9m", "leia mais",
+    "todos os direitos reservados", "pubblicit\xC3\xA0", "condividi", "leggi anche",
+    "tutti i diritti riservati", "articoli correlati", "iscriviti",
+};
+
+/* A whole line that is only one of these (a button or a menu entry). */
+static const char *const chrome_lines[] = {
+    "share", "menu", "search", "home", "close", "print", "email", "e-mail", "comments",
+    "comment", "tags", "more", "top", "next", "previous", "prev", "back", "login",
+    "register", "advertising", "sponsored", "related", "accueil", "recherche",
+    "rechercher", "fermer", "imprimer", "suche", "startseite", "drucken", "inicio",
+    "buscar", "cerrar", "imprimir", "cerca", "chiudi", "stampa", "partilhar",
+};
+
+/* Heads of boxes of links to other articles: the lines after them are links
+ * until the text turns back into paragraphs. */
+static const char *const box_heads[] = {
+    "recommended", "recommended articles", "recommended for you", "related",
+    "related articles", "related stories", "related news", "read more", "read also",
+    "also read", "see also", "more stories", "more from", "most read", "most popular",
+    "trending", "trending now", "you may also like", "lire aussi", "\xC3\xA0 lire aussi",
+    "sur le m\xC3\xAAme sujet", "les plus lus", "mehr zum thema", "lesen sie auch",
+    "meistgelesen", "das k\xC3\xB6nnte sie auch interessieren", "noticias relacionadas",
+    "te puede interesar", "lee tambi\xC3\xA9n", "lo m\xC3\xA1s le\303\255do",
+    "leia tamb\xC3\xA9m", "leggi anche", "articoli correlati",
+};
+
+/* Lowercases (ASCII) s[0..n) into out (n < SHORT_LINE + 1). */
+static size_t fold(const char *s, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)lower((unsigned char)s[i]);
+    out[n] = '\0';
+    return n;
+}
+
+/* One of phrases[] occurs in the folded line s as whole words. Tried at
+ * each word start, by first byte, so a line costs about its length times
+ * the few phrases sharing a first letter. */
+static int has_phrase(const char *s, size_t n, const char *const *phrases, size_t count)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i && is_alnum((unsigned char)s[i - 1]))
+            continue;
+        for (size_t k = 0; k < count; k++) {
+            const char *p = phrases[k];
+            if (p[0] != s[i])
+                continue;
+            size_t m = strlen(p);
+            if (m <= n - i && memcmp(s + i, p, m) == 0 &&
+                (i + m == n || !is_alnum((unsigned char)s[i + m]) ||
+                 !is_alnum((unsigned char)p[m - 1])))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The folded line without its trailing colons, bars and spaces equals one
+ * of list[]. */
+static int is_one_of(const char *s, size_t n, const char *const *list, size_t count)
+{
+    while (n && (s[n - 1] == ':' || s[n - 1] == '|' || s[n - 1] == ' '))
+        n--;
+    for (size_t i = 0; i < count; i++)
+        if (n && list[i][0] == s[0] && strlen(list[i]) == n && memcmp(s, list[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+/* A menu: three or more short items separated by bars or bullets
+ * ("Home | News | Sport", "Impressum · Datenschutz · Kontakt"). */
+static int is_menu(const char *s, size_t n)
+{
+    unsigned items = 1, words = 0, longest = 0;
+    int in_word = 0;
+    for (size_t i = 0; i < n;) {
+        size_t sep = s[i] == '|' ? 1
+                     : n - i >= 2 && memcmp(s + i, "\xC2\xB7", 2) == 0 ? 2   /* · */
+                     : n - i >= 3 && memcmp(s + i, "\xE2\x80\xA2", 3) == 0 ? 3 /* • */
+                                                                       : 0;
+        if (sep) {
+            items++;
+            words = 0;
+            in_word = 0;
+            i += sep;
+            continue;
+        }
+        size_t sp = space_at(s + i, n - i);
+        if (sp) {
+            in_word = 0;
+            i += sp;
+            continue;
+        }
+        if (!in_word && ++words > longest)
+            longest = words;
+        in_word = 1;
+        i++;
+    }
+    return items >= 3 && longest <= 4;
+}
+
+static void classify_chrome(tline *l, const char *s)
+{
+    if (l->len > SHORT_LINE || l->words > 12)
+        return;
+    if (only_symbols(s, l->len) || is_menu(s, l->len)) {
+        l->chrome = 1;
+        return;
+    }
+    char f[SHORT_LINE + 1];
+    size_t n = fold(s, l->len, f);
+    if (is_one_of(f, n, box_heads, sizeof box_heads / sizeof box_heads[0]))
+        l->chrome = l->box = 1;
+    else if (is_one_of(f, n, chrome_lines, sizeof chrome_lines / sizeof chrome_lines[0]))
+        l->chrome = 1;
+    else
+        l->chrome = (unsigned char)has_phrase(f, n, chrome_phrases,
+                                              sizeof chrome_phrases / sizeof chrome_phrases[0]);
+}
+
+/* ---- date lines ------------------------------------------------------- */
+
+/* Reads 1..max digits at s[*i]; -1 when there are none. */
+static int read_num(const char *s, size_t n, size_t *i, int max)
+{
+    int v = 0, k = 0;
+    while (*i < n && k < max && is_digit((unsigned char)s[*i])) {
+        v = v * 10 + (s[*i] - '0');
+        (*i)++;
+        k++;
+    }
+    return k ? v : -1;
+}
+
+/* Checks y-m-d with the library's date code and writes "YYYY-MM-DD". */
+static int make_date(int y, int m, int d, char out[11])
+{
+    int32_t days;
+    if (y < 1800 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31)
+        return 0;
+    char iso[11];
+    iso[0] = (char)('0' + y / 1000);
+    iso[1] = (char)('0' + y / 100 % 10);
+    iso[2] = (char)('0' + y / 10 % 10);
+    iso[3] = (char)('0' + y % 10);
+    iso[4] = iso[7] = '-';
+    iso[5] = (char)('0' + m / 10);
+    iso[6] = (char)('0' + m % 10);
+    iso[8] = (char)('0' + d / 10);
+    iso[9] = (char)('0' + d % 10);
+    iso[10] = '\0';
+    if (ngi_date_parse(iso, 10, &days) != 0)
+        return 0;
+    memcpy(out, iso, 11);
+    return 1;
+}
+
+/* A numeric date starting at s[at]: Y-M-D, Y/M/D, Y.M.D, D.M.Y, D/M/Y
+ * (M/D/Y when the day cannot be a month), D-M-Y, or 2025年6月18日. Sets *end
+ * past it. */
+static int date_at(const char *s, size_t n, size_t at, size_t *end, char out[11])
+{
+    size_t i = at;
+    int a = read_num(s, n, &i, 4);
+    size_t alen = i - at;
+    if (a < 0 || i >= n)
+        return 0;
+    if (alen == 4 && n - i >= 3 && memcmp(s + i, "\xE5\xB9\xB4", 3) == 0) { /* 年 */
+        i += 3;
+        int m = read_num(s, n, &i, 2);
+        if (m < 0 || n - i < 3 || memcmp(s + i, "\xE6\x9C\x88", 3) != 0) /* 月 */
+            return 0;
+        i += 3;
+        int d = read_num(s, n, &i, 2);
+        if (d < 0)
+            return 0;
+        if (n - i >= 3 && memcmp(s + i, "\xE6\x97\xA5", 3) == 0) /* 日 */
+            i += 3;
+        *end = i;
+        return make_date(a, m, d, out);
+    }
+    char sep = s[i];
+    if (sep != '-' && sep != '/' && sep != '.')
+        return 0;
+    i++;
+    size_t bstart = i;
+    int b = read_num(s, n, &i, 2);
+    if (b < 0 || i >= n || s[i] != sep || i - bstart > 2)
+        return 0;
+    i++;
+    size_t cstart = i;
+    int c = read_num(s, n, &i, 4);
+    size_t clen = i - cstart;
+    if (c < 0 || (i < n && is_digit((unsigned char)s[i])))
+        return 0;
+    *end = i;
+    if (alen == 4 && clen <= 2)
+        return make_date(a, b, c, out);
+    if (alen <= 2 && clen == 4) {
+        if (sep == '/' && a <= 12 && b > 12)
+            return make_date(c, a, b, out); /* US order: 06/18/2025 */
+        return make_date(c, b, a, out);
+    }
+    return 0;
+}
+
+int ngi_textdump_date_line(const char *s, size_t n, char out[11])
+{
+    if (n < 6 || n > 100)
+        return 0;
+    size_t from = 0, to = 0;
+    int found = 0;
+    for (size_t i = 0; i < n && !found; i++)
+        if (is_digit((unsigned char)s[i]) && (i == 0 || !is_alnum((unsigned char)s[i - 1]))) {
+            size_t end;
+            if (date_at(s, n, i, &end, out)) {
+                found = 1;
+                from = i;
+                to = end;
+            }
+        }
+    if (!found)
+        return 0;
+    /* The rest may hold a time and a few words ("Last Updated At:18:07",
+     * "Published:", "Uhr"), not a sentence. */
+    unsigned words = 0;
+    for (size_t i = 0; i < n;) {
+        size_t sp = space_at(s + i, n - i);
+        if (sp) {
+            i += sp;
+            continue;
+        }
+        size_t j = i;
+        int letters = 0;
+        while (j < n && !space_at(s + j, n - j)) {
+            unsigned char c = (unsigned char)s[j];
+            if ((j < from || j >= to) && (c >= 0x80 || (is_alnum(c) && !is_digit(c))))
+                letters = 1;
+            j++;
+        }
+        words += letters;
+        i = j;
+    }
+    return words <= 6 && !(words > 3 && n && s[n - 1] == '.');
+}
+
+/* ---- reading the lines ------------------------------------------------ */
+
+static int add_line(dump *d, size_t *cap, size_t off, size_t len, int blank_before)
+{
+    if (d->n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        tline *l = ngi_realloc(d->lines, c * sizeof *l);
+        if (!l)
+            return NG_ENOMEM;
+        d->lines = l;
+        *cap = c;
+    }
+    tline *l = &d->lines[d->n++];
+    memset(l, 0, sizeof *l);
+    l->off = off;
+    l->len = len;
+    l->blank_before = (unsigned char)blank_before;
+    return 0;
+}
+
+/* Splits into trimmed non-blank lines. Returns 0, NG_ENOMEM, or 1 when
+ * there are too many lines to analyse. */
+static int split_lines(dump *d, const char *s, size_t n)
+{
+    size_t cap = 0, i = 0;
+    int blank = 0;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n, b = i, sp;
+        while (b < e && (sp = space_at(s + b, e - b)) != 0)
+            b += sp;
+        while (e > b && (sp = space_before(s + b, e - b)) != 0)
+            e -= sp;
+        if (e > b) {
+            if (d->n >= MAX_DUMP_LINES)
+                return 1;
+            if (add_line(d, &cap, b, e - b, blank || d->n == 0))
+                return NG_ENOMEM;
+            blank = 0;
+        } else {
+            blank = 1;
+        }
+        i = nl ? (size_t)(nl - s) + 1 : n;
+    }
+    return 0;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Sets group and count: lines with the same text share the first one's
+ * index as group. */
+static int count_repeats(dump *d)
+{
+    size_t size = 16;
+    while (size < d->n * 2)
+        size *= 2;
+    size_t *slot = ngi_malloc(size * sizeof *slot);
+    if (!slot)
+        return NG_ENOMEM;
+    for (size_t k = 0; k < size; k++)
+        slot[k] = SIZE_MAX;
+    for (size_t i = 0; i < d->n; i++) {
+        tline *l = &d->lines[i];
+        const char *t = d->text + l->off;
+        size_t k = (size_t)hash_bytes(t, l->len) & (size - 1);
+        while (slot[k] != SIZE_MAX) {
+            tline *o = &d->lines[slot[k]];
+            if (o->len == l->len && memcmp(d->text + o->off, t, l->len) == 0)
+                break;
+            k = (k + 1) & (size - 1);
+        }
+        if (slot[k] == SIZE_MAX)
+            slot[k] = i;
+        l->group = slot[k];
+        d->lines[l->group].count++;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        d->lines[i].count = d->lines[d->lines[i].group].count;
+    ngi_free(slot);
+    return 0;
+}
+
+static void classify(dump *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        tline *l = &d->lines[i];
+        const char *s = d->text + l->off;
+        l->words = count_words(s, l->len);
+        l->sentence = (unsigned char)ends_sentence(s, l->len);
+        l->para = l->words >= 12 || (l->words >= 6 && l->sentence);
+        classify_chrome(l, s);
+        l->is_date = !l->chrome && l->len <= SHORT_LINE &&
+                     (unsigned char)ngi_textdump_date_line(s, l->len, l->date);
+        l->label = l->words <= 3 && !l->sentence && l->len <= 40;
+        l->titleish = l->words >= 3 && l->words <= 30 && l->len <= 300 && !l->chrome &&
+                      !l->is_date && !(l->len && s[l->len - 1] == '.');
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        tline *l = &d->lines[i];
+        l->headline = l->count >= 2 && l->titleish;
+    }
+}
+
+/* ---- bodies ------------------------------------------------------------ */
+
+/* Marks in keep[] the lines of [from, to) that belong to an article body:
+ * not a headline, date line, chrome or repeated label, not in a box of
+ * links, not a label at either edge. Returns how many paragraphs it kept. */
+static size_t filter_body(const dump *d, size_t from, size_t to, unsigned char *keep)
+{
+    int box = 0;
+    for (size_t i = from; i < to; i++) {
+        const tline *l = &d->lines[i];
+        keep[i] = 0;
+        if (l->headline || l->is_date) {
+            box = 0;
+            continue;
+        }
+        if (l->chrome) {
+            box |= l->box;
+            continue;
+        }
+        if (l->count >= 2 && (!l->para || l->group != i))
+            continue; /* repeated furniture, or a paragraph seen before */
+        if (box) {
+            /* A box ends where two paragraphs follow each other. */
+            if (!(l->para && i + 1 < to && d->lines[i + 1].para))
+                continue;
+            box = 0;
+        }
+        keep[i] = 1;
+    }
+    size_t first = from, last = to;
+    while (first < last && (!keep[first] || d->lines[first].label)) /* edge labels */
+        keep[first++] = 0;
+    while (last > first && (!keep[last - 1] || d->lines[last - 1].label))
+        keep[--last] = 0;
+    size_t paras = 0;
+    for (size_t i = first; i < last; i++)
+        paras += keep[i] && d->lines[i].para;
+    return paras;
+}
+
+/* Appends the kept lines of [from, to) to b; lines that stood apart (a
+ * blank line or dropped lines between) are separated by a blank line. */
+static int append_body(const dump *d, size_t from, size_t to, const unsigned char *keep,
+                       ngi_buf *b)
+{
+    size_t prev = SIZE_MAX;
+    for (size_t i = from; i < to; i++) {
+        if (!keep[i])
+            continue;
+        const tline *l = &d->lines[i];
+        if (b->len) {
+            int apart = prev == SIZE_MAX || prev + 1 != i || l->blank_before;
+            if (ngi_buf_append(b, apart ? "\n\n" : "\n", apart ? 2 : 1))
+                return NG_ENOMEM;
+        }
+        if (ngi_buf_append(b, d->text + l->off, l->len))
+            return NG_ENOMEM;
+        prev = i;
+    }
+    return 0;
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+static int push_article(ngi_td_result *r, size_t *cap, const char *title, size_t tlen,
+                        ngi_buf *body, const char *date)
+{
+    if (r->count == *cap) {
+        size_t c = *cap ? *cap * 2 : 4;
+        ngi_td_article *a = ngi_realloc(r->articles, c * sizeof *a);
+        if (!a)
+            return NG_ENOMEM;
+        r->articles = a;
+        *cap = c;
+    }
+    ngi_td_article *a = &r->articles[r->count];
+    memset(a, 0, sizeof *a);
+    a->title = ngi_strndup(title ? title : "", title ? tlen : 0);
+    a->body = ngi_strndup(body->data ? (const char *)body->data : "", body->len);
+    if (!a->title || !a->body) {
+        ngi_free(a->title);
+        ngi_free(a->body);
+        return NG_ENOMEM;
+    }
+    a->title_len = title ? tlen : 0;
+    a->body_len = body->len;
+    if (date && date[0])
+        memcpy(a->date, date, 11);
+    r->count++;
+    return 0;
+}
+
+/* Title without Markdown heading marks. */
+static void title_span(const char *s, size_t n, const char **t, size_t *tn)
+{
+    while (n && *s == '#')
+        s++, n--;
+    while (n && is_space((unsigned char)*s))
+        s++, n--;
+    *t = s;
+    *tn = n;
+}
+
+/* The plain reading: title = the first line (without "#"), body = the
+ * rest, trimmed, byte for byte. */
+static int split_plain(const char *s, size_t n, ngi_td_result *r)
+{
+    size_t i = 0, cap = 0;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < n && (is_space((unsigned char)s[i]) || s[i] == '\n'))
+        i++;
+    if (i == n)
+        return 0;
+    const char *eol = memchr(s + i, '\n', n - i);
+    size_t te = eol ? (size_t)(eol - s) : n, bs = eol ? te + 1 : n, be = n;
+    while (te > i && is_space((unsigned char)s[te - 1]))
+        te--;
+    while (bs < n && (is_space((unsigned char)s[bs]) || s[bs] == '\n'))
+        bs++;
+    while (be > bs && (is_space((unsigned char)s[be - 1]) || s[be - 1] == '\n'))
+        be--;
+    const char *t;
+    size_t tn;
+    title_span(s + i, te - i, &t, &tn);
+    ngi_buf body = {(uint8_t *)(uintptr_t)(s + bs), be - bs, 0}; /* borrowed */
+    return push_article(r, &cap, t, tn, &body, NULL);
+}
+
+/* ---- several articles around repeated headlines ------------------------ */
+
+typedef struct cluster {
+    size_t group;       /* the headline's line group */
+    size_t first, last; /* its first and last occurrence in this run */
+} cluster;
+
+typedef struct art {
+    size_t group;       /* headline */
+    size_t seg;         /* the segment holding its body, or SIZE_MAX */
+    char date[11];
+} art;
+
+typedef struct layout {
+    cluster *cl;
+    size_t ncl;
+    size_t *seg_from, *seg_to; /* segment k: lines [from, to); ncl + 1 of them */
+    size_t *paras;             /* paragraphs kept in segment k */
+    size_t *owner;             /* article owning segment k, or SIZE_MAX */
+    art *arts;
+    size_t nart;
+    size_t *art_of;            /* article of a headline, by its group's line */
+    unsigned char *keep;
+} layout;
+
+static void layout_free(layout *L)
+{
+    ngi_free(L->cl);
+    ngi_free(L->seg_from);
+    ngi_free(L->seg_to);
+    ngi_free(L->paras);
+    ngi_free(L->owner);
+    ngi_free(L->arts);
+    ngi_free(L->art_of);
+    ngi_free(L->keep);
+}
+
+static size_t art_of_group(const layout *L, size_t group)
+{
+    return L->art_of[group];
+}
+
+static void give_date(art *a, const char *date)
+{
+    if (a && !a->date[0])
+        memcpy(a->date, date, 11);
+}
+
+/* Runs of the same headline with no paragraph between them form one
+ * cluster; the lines between clusters are segments. */
+static int find_clusters(const dump *d, layout *L)
+{
+    size_t n = d->n;
+    L->cl = ngi_malloc((n + 1) * sizeof *L->cl);
+    L->seg_from = ngi_malloc((n + 2) * sizeof(size_t));
+    L->seg_to = ngi_malloc((n + 2) * sizeof(size_t));
+    L->paras = ngi_malloc((n + 2) * sizeof(size_t));
+    L->owner = ngi_malloc((n + 2) * sizeof(size_t));
+    L->arts = ngi_malloc((n + 1) * sizeof *L->arts);
+    L->art_of = ngi_malloc((n + 1) * sizeof(size_t));
+    L->keep = ngi_calloc(n + 1, 1);
+    if (!L->cl || !L->seg_from || !L->seg_to || !L->paras || !L->owner || !L->arts ||
+        !L->art_of || !L->keep)
+        return NG_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        L->art_of[i] = SIZE_MAX;
+    size_t seg_start = 0;
+    for (size_t i = 0; i < n; i++) {
+        const tline *l = &d->lines[i];
+        if (!l->headline)
+            continue;
+        cluster *prev = L->ncl ? &L->cl[L->ncl - 1] : NULL;
+        if (prev && prev->group == l->group &&
+            filter_body(d, prev->last + 1, i, L->keep) == 0) {
+            prev->last = i; /* the same headline again, nothing between */
+        } else {
+            L->seg_from[L->ncl] = seg_start;
+            L->seg_to[L->ncl] = i;
+            L->cl[L->ncl++] = (cluster){l->group, i, i};
+            if (L->art_of[l->group] == SIZE_MAX) {
+                L->art_of[l->group] = L->nart;
+                L->arts[L->nart++] = (art){l->group, SIZE_MAX, ""};
+            }
+        }
+        seg_start = i + 1;
+    }
+    L->seg_from[L->ncl] = seg_start;
+    L->seg_to[L->ncl] = n;
+    for (size_t k = 0; k <= L->ncl; k++) {
+        L->paras[k] = filter_body(d, L->seg_from[k], L->seg_to[k], L->keep);
+        L->owner[k] = SIZE_MAX;
+    }
+    return 0;
+}
+
+static int seg_free(const layout *L, size_t k)
+{
+    return k <= L->ncl && L->paras[k] && L->owner[k] == SIZE_MAX;
+}
+
+static void claim(layout *L, size_t a, size_t k)
+{
+    L->arts[a].seg = k;
+    L->owner[k] = a;
+}
+
+/* Gives each headline its body segment (see the top of the file). */
+static void assign_segments(layout *L)
+{
+    /* Framed: the same headline before and after. */
+    for (size_t c = 1; c < L->ncl; c++) {
+        size_t a = art_of_group(L, L->cl[c].group);
+        if (L->cl[c - 1].group == L->cl[c].group && L->arts[a].seg == SIZE_MAX &&
+            seg_free(L, c))
+            claim(L, a, c);
+    }
+    /* Which side do the others' bodies stand on? Segment c is before
+     * cluster c, segment c + 1 after it. */
+    size_t before = 0, after = 0;
+    for (size_t c = 0; c < L->ncl; c++) {
+        if (L->arts[art_of_group(L, L->cl[c].group)].seg != SIZE_MAX)
+            continue;
+        int b = seg_free(L, c), f = seg_free(L, c + 1);
+        before += b && !f;
+        after += f && !b;
+    }
+    for (size_t c = 0; c < L->ncl; c++) {
+        size_t a = art_of_group(L, L->cl[c].group);
+        if (L->arts[a].seg != SIZE_MAX)
+            continue;
+        int b = seg_free(L, c), f = seg_free(L, c + 1);
+        if (f && (!b || after >= before))
+            claim(L, a, c + 1);
+        else if (b)
+            claim(L, a, c);
+    }
+}
+
+/* Dates: a date line inside a cluster, or at the head of a segment, is the
+ * date of the headline just above it; elsewhere, of the segment's article. */
+static void assign_dates(const dump *d, layout *L)
+{
+    for (size_t c = 0; c < L->ncl; c++)
+        for (size_t i = L->cl[c].first; i <= L->cl[c].last; i++)
+            if (d->lines[i].is_date)
+                give_date(&L->arts[art_of_group(L, L->cl[c].group)], d->lines[i].date);
+    for (size_t k = 0; k <= L->ncl; k++) {
+        int head = 1;
+        for (size_t i = L->seg_from[k]; i < L->seg_to[k]; i++) {
+            const tline *l = &d->lines[i];
+            if (l->is_date) {
+                size_t a = head && k > 0 ? art_of_group(L, L->cl[k - 1].group) : L->owner[k];
+                if (a != SIZE_MAX)
+                    give_date(&L->arts[a], l->date);
+            } else if (l->para) {
+                head = 0;
+            }
+        }
+    }
+}
+
+static int split_headlines(const dump *d, ngi_td_result *r)
+{
+    layout L = {0};
+    size_t cap = 0;
+    ngi_buf body = NGI_BUF_INIT;
+    int rc = find_clusters(d, &L);
+    if (rc == 0) {
+        assign_segments(&L);
+        assign_dates(d, &L);
+    }
+    for (size_t a = 0; rc == 0 && a < L.nart; a++) {
+        size_t k = L.arts[a].seg;
+        if (k == SIZE_MAX)
+            continue; /* a headline without a body: a link to another page */
+        ngi_buf_reset(&body);
+        filter_body(d, L.seg_from[k], L.seg_to[k], L.keep);
+        rc = append_body(d, L.seg_from[k], L.seg_to[k], L.keep, &body);
+        const tline *h = &d->lines[L.arts[a].group];
+        const char *t;
+        size_t tn;
+        title_span(d->text + h->off, h->len, &t, &tn);
+        if (rc == 0)
+            rc = push_article(r, &cap, t, tn, &body, L.arts[a].date);
+    }
+    ngi_buf_free(&body);
+    layout_free(&L);
+    return rc;
+}
+
+/* ---- one article without a repeated headline --------------------------- */
+
+static size_t first_where(const dump *d, size_t from, size_t to, int para, int date)
+{
+    for (size_t i = from; i < to; i++) {
+        const tline *l = &d->lines[i];
+        if (!l->chrome && ((para && l->para) || (date && l->is_date)))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* The headline just above line `at`: the nearest titleish line among the
+ * few lines before it (labels, chrome and date lines are stepped over). */
+static size_t headline_above(const dump *d, size_t at)
+{
+    for (size_t i = at, seen = 0; i-- > 0 && seen < 4;) {
+        const tline *l = &d->lines[i];
+        if (l->chrome || l->is_date || (l->label && !l->titleish))
+            continue;
+        if (l->titleish && !l->sentence)
+            return i;
+        if (l->para)
+            break;
+        seen++;
+    }
+    return SIZE_MAX;
+}
+
+static int split_single(const dump *d, ngi_td_result *r)
+{
+    size_t first_para = first_where(d, 0, d->n, 1, 0);
+    size_t first_date = first_where(d, 0, first_para == SIZE_MAX ? d->n : first_para, 0, 1);
+    size_t h = first_date != SIZE_MAX ? headline_above(d, first_date) : SIZE_MAX;
+    if (h == SIZE_MAX && first_para != SIZE_MAX)
+        h = headline_above(d, first_para);
+    size_t any_date = first_where(d, 0, d->n, 0, 1);
+    const char *date = any_date != SIZE_MAX ? d->lines[any_date].date : NULL;
+    unsigned char *keep = ngi_calloc(d->n + 1, 1);
+    ngi_buf body = NGI_BUF_INIT;
+    size_t cap = 0, from = h == SIZE_MAX ? 0 : h + 1;
+    int rc = keep ? 0 : NG_ENOMEM;
+    if (rc == 0) {
+        filter_body(d, from, d->n, keep);
+        rc = append_body(d, from, d->n, keep, &body);
+    }
+    const char *t = "";
+    size_t tn = 0;
+    if (h != SIZE_MAX)
+        title_span(d->text + d->lines[h].off, d->lines[h].len, &t, &tn);
+    if (rc == 0)
+        rc = push_article(r, &cap, t, tn, &body, date);
+    ngi_buf_free(&body);
+    ngi_free(keep);
+    return rc;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+void ngi_textdump_free(ngi_td_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->count; i++) {
+        ngi_free(r->articles[i].title);
+        ngi_free(r->articles[i].body);
+    }
+    ngi_free(r->articles);
+    memset(r, 0, sizeof *r);
+}
+
+int ngi_textdump_split(const char *data, size_t len, unsigned flags, ngi_td_result *out)
+{
+    memset(out, 0, sizeof *out);
+    dump d = {data, NULL, 0};
+    int rc = flags & NGI_TD_PLAIN ? 1 : split_lines(&d, data, len);
+    if (rc == 0)
+        rc = count_repeats(&d);
+    if (rc == 0) {
+        classify(&d);
+        int headlines = 0, signs = 0, paras = 0;
+        for (size_t i = 0; i < d.n; i++) {
+            headlines |= d.lines[i].headline;
+            signs |= d.lines[i].chrome | d.lines[i].is_date;
+            paras |= d.lines[i].para && !d.lines[i].chrome;
+        }
+        if (headlines)
+            rc = split_headlines(&d, out);
+        if (rc == 0 && out->count == 0 && (headlines || (signs && paras)))
+            rc = split_single(&d, out);
+        out->dump = out->count > 0;
+        if (rc == 0 && out->count == 0)
+            rc = 1;
+    }
+    if (rc == 1) /* a plain article */
+        rc = split_plain(data, len, out);
+    ngi_free(d.lines);
+    if (rc)
+        ngi_textdump_free(out);
+    return rc;
+}
