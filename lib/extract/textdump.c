@@ -161,36 +161,47 @@ static int only_symbols(const char *s, size_t n)
 
 /* ---- chrome vocabulary ------------------------------------------------ */
 
-/* Phrases that mark a short line as site furniture wherever they occur in
- * it (matched case-insensitively on whole words). */
-static const char *const chrome_phrases[] = {
+/* Phrases that make a short line site furniture wherever they occur in it
+ * (matched case-insensitively on whole words): no headline says them. */
+static const char *const strong_phrases[] = {
     /* English */
-    "skip to content", "skip to main content", "skip navigation", "jump to",
-    "facebook", "twitter", "whatsapp", "linkedin", "instagram", "pinterest",
-    "telegram", "youtube", "tiktok", "reddit", "share this", "share on",
-    "share article", "share story", "follow us", "follow on", "sign up", "sign in",
-    "log in", "subscribe", "newsletter", "advertisement", "sponsored content",
-    "cookie", "cookies", "privacy policy", "terms of use", "terms of service",
-    "all rights reserved", "copyright", "\xC2\xA9", "back to top", "feature image",
-    "read more", "read also", "also read", "see also", "most read", "most popular",
-    "recommended", "related articles", "related stories", "related news",
-    "trending now", "you may also like", "more stories", "more from", "load more",
-    "click here", "download the app", "print this", "email this", "comments (",
+    "skip to content", "skip to main content", "skip navigation", "jump to navigation",
+    "share this article", "share this story", "share on facebook", "share on twitter",
+    "follow us", "sign up for", "subscribe to our", "sponsored content",
+    "we use cookies", "uses cookies", "use of cookies", "accept cookies", "accept all cookies",
+    "cookie policy", "cookie settings", "privacy policy", "terms of use", "terms of service",
+    "all rights reserved", "back to top", "feature image", "you may also like",
+    "click here to", "download the app", "print this page", "email this page",
     /* French */
-    "lire aussi", "lire la suite", "publicit\xC3\xA9", "partager", "suivez-nous",
-    "abonnez-vous", "s'abonner", "se connecter", "tous droits r\xC3\xA9serv\xC3\xA9s",
-    "aller au contenu", "sur le m\xC3\xAAme sujet", "les plus lus",
+    "aller au contenu", "tous droits r\xC3\xA9serv\xC3\xA9s", "suivez-nous",
+    "abonnez-vous", "politique de confidentialit\xC3\xA9", "nous utilisons des cookies",
     /* German */
-    "werbung", "anzeige", "teilen", "mehr zum thema", "lesen sie auch", "weiterlesen",
-    "alle rechte vorbehalten", "folgen sie uns", "datenschutz", "impressum",
-    "zum inhalt springen", "abonnieren", "meistgelesen",
+    "zum inhalt springen", "alle rechte vorbehalten", "folgen sie uns",
+    "wir verwenden cookies",
     /* Spanish, Portuguese, Italian */
-    "publicidad", "compartir", "s\xC3\xADguenos", "suscr\303\255bete", "lee tambi\xC3\xA9n",
-    "leer m\xC3\xA1s", "noticias relacionadas", "todos los derechos reservados",
-    "ir al contenido", "te puede interesar", "lo m\xC3\xA1s le\303\255do",
-    "publicidade", "compartilhe", "leia tamb\xC3\xA9m", "leia mais",
-    "todos os direitos reservados", "pubblicit\xC3\xA0", "condividi", "leggi anche",
-    "tutti i diritti riservati", "articoli correlati", "iscriviti",
+    "ir al contenido", "todos los derechos reservados", "s\xC3\xADguenos",
+    "suscr\303\255bete", "todos os direitos reservados", "tutti i diritti riservati",
+    "utilizamos cookies",
+};
+
+/* Words of buttons and share bars: furniture when they make up half the
+ * words of a short line or more ("Share on Facebook", "Artikel teilen",
+ * "Impressum | Datenschutz"), not in "Facebook shares fall". */
+static const char *const weak_phrases[] = {
+    "facebook", "twitter", "whatsapp", "linkedin", "instagram", "pinterest", "telegram",
+    "youtube", "tiktok", "reddit", "email", "e-mail", "print", "share", "share on",
+    "share this", "share article", "share story", "follow", "follow on", "sign up",
+    "sign in", "log in", "login", "subscribe", "newsletter", "advertisement", "cookie",
+    "cookies", "copyright", "\xC2\xA9", "privacy", "contact", "contact us", "about us",
+    "read more", "read also", "also read", "see also", "more", "comments", "comment",
+    "recommended", "related", "load more",
+    "lire aussi", "lire la suite", "publicit\xC3\xA9", "partager", "s'abonner",
+    "se connecter", "mentions l\xC3\xA9gales",
+    "werbung", "anzeige", "teilen", "artikel teilen", "weiterlesen", "datenschutz",
+    "impressum", "abonnieren", "kontakt",
+    "publicidad", "compartir", "leer m\xC3\xA1s", "contacto",
+    "publicidade", "compartilhe", "leia mais", "pubblicit\xC3\xA0", "condividi",
+    "iscriviti",
 };
 
 /* A whole line that is only one of these (a button or a menu entry). */
@@ -224,26 +235,57 @@ static size_t fold(const char *s, size_t n, char *out)
     return n;
 }
 
-/* One of phrases[] occurs in the folded line s as whole words. Tried at
- * each word start, by first byte, so a line costs about its length times
- * the few phrases sharing a first letter. */
-static int has_phrase(const char *s, size_t n, const char *const *phrases, size_t count)
+/* Matches phrases[] in the folded line s on whole words, tried at each
+ * word start by first byte (a line costs about its length times the few
+ * phrases sharing a first letter), longest match first. Returns how many
+ * words the matches cover. */
+static unsigned phrase_words(const char *s, size_t n, const char *const *phrases,
+                             size_t count)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (i && is_alnum((unsigned char)s[i - 1]))
+    unsigned covered = 0;
+    for (size_t i = 0; i < n;) {
+        if (i && is_alnum((unsigned char)s[i - 1])) {
+            i++;
             continue;
+        }
+        size_t best = 0;
         for (size_t k = 0; k < count; k++) {
             const char *p = phrases[k];
             if (p[0] != s[i])
                 continue;
             size_t m = strlen(p);
-            if (m <= n - i && memcmp(s + i, p, m) == 0 &&
+            if (m > best && m <= n - i && memcmp(s + i, p, m) == 0 &&
                 (i + m == n || !is_alnum((unsigned char)s[i + m]) ||
                  !is_alnum((unsigned char)p[m - 1])))
-                return 1;
+                best = m;
         }
+        if (!best) {
+            i++;
+            continue;
+        }
+        covered++;
+        for (size_t j = i; j < i + best; j++)
+            covered += s[j] == ' ';
+        i += best;
     }
-    return 0;
+    return covered;
+}
+
+/* Words with a letter (numbers, bars and bullets are not counted). */
+static unsigned letter_words(const char *s, size_t n)
+{
+    unsigned words = 0;
+    for (size_t i = 0; i < n;) {
+        while (i < n && space_at(s + i, n - i))
+            i += space_at(s + i, n - i);
+        int letter = 0;
+        while (i < n && !space_at(s + i, n - i)) {
+            unsigned char c = (unsigned char)s[i++];
+            letter |= (is_alnum(c) && !is_digit(c)) || c >= 0xC3;
+        }
+        words += letter;
+    }
+    return words;
 }
 
 /* The folded line without its trailing colons, bars and spaces equals one
@@ -290,6 +332,19 @@ static int is_menu(const char *s, size_t n)
     return items >= 3 && longest <= 4;
 }
 
+/* "© 2024 ...", "Copyright 2024 ...", "Copyright © ...", "(c) 2024 ...". */
+static int has_copyright_sign_or_year(const char *f, size_t n)
+{
+    size_t i = f[0] == '(' ? 3 : f[0] == 'c' ? 9 : 0;
+    if (i == 0 && !(n >= 2 && (unsigned char)f[1] == 0xA9))
+        return 0;
+    if (i == 0)
+        return 1;
+    while (i < n && f[i] == ' ')
+        i++;
+    return i < n && (is_digit((unsigned char)f[i]) || (unsigned char)f[i] == 0xC2);
+}
+
 static void classify_chrome(tline *l, const char *s)
 {
     if (l->len > SHORT_LINE || l->words > 12)
@@ -304,9 +359,14 @@ static void classify_chrome(tline *l, const char *s)
         l->chrome = l->box = 1;
     else if (is_one_of(f, n, chrome_lines, sizeof chrome_lines / sizeof chrome_lines[0]))
         l->chrome = 1;
-    else
-        l->chrome = (unsigned char)has_phrase(f, n, chrome_phrases,
-                                              sizeof chrome_phrases / sizeof chrome_phrases[0]);
+    else if (phrase_words(f, n, strong_phrases, sizeof strong_phrases / sizeof strong_phrases[0]))
+        l->chrome = 1;
+    else if (f[0] == '\xC2' || strncmp(f, "copyright", 9) == 0 || strncmp(f, "(c) ", 4) == 0)
+        l->chrome = has_copyright_sign_or_year(f, n); /* a footer line */
+    else {
+        unsigned weak = phrase_words(f, n, weak_phrases, sizeof weak_phrases / sizeof weak_phrases[0]);
+        l->chrome = weak && weak * 2 >= letter_words(f, n);
+    }
 }
 
 /* ---- date lines ------------------------------------------------------- */
@@ -924,6 +984,24 @@ static int split_single(const dump *d, ngi_td_result *r)
 
 /* ---- entry points ------------------------------------------------------- */
 
+/* A dump rather than a plain article: the text opens with site furniture
+ * or with its headline repeated, or opens with a body whose headline comes
+ * later, or has a date line above its first paragraph. A text whose first
+ * line is a title and that has none of these is read the plain way, even
+ * when lines repeat further down (tables) or a line looks like chrome. */
+static int looks_like_dump(const dump *d, int headlines)
+{
+    if (d->n == 0)
+        return 0;
+    const tline *first = &d->lines[0];
+    if (first->chrome || first->headline || (headlines && !first->titleish))
+        return 1;
+    for (size_t i = 0; i < d->n && i < 10 && !d->lines[i].para; i++)
+        if (d->lines[i].is_date)
+            return 1;
+    return 0;
+}
+
 void ngi_textdump_free(ngi_td_result *r)
 {
     if (!r)
@@ -945,16 +1023,15 @@ int ngi_textdump_split(const char *data, size_t len, unsigned flags, ngi_td_resu
         rc = count_repeats(&d);
     if (rc == 0) {
         classify(&d);
-        int headlines = 0, signs = 0, paras = 0;
-        for (size_t i = 0; i < d.n; i++) {
+        int headlines = 0;
+        for (size_t i = 0; i < d.n; i++)
             headlines |= d.lines[i].headline;
-            signs |= d.lines[i].chrome | d.lines[i].is_date;
-            paras |= d.lines[i].para && !d.lines[i].chrome;
+        if (looks_like_dump(&d, headlines)) {
+            if (headlines)
+                rc = split_headlines(&d, out);
+            if (rc == 0 && out->count == 0)
+                rc = split_single(&d, out);
         }
-        if (headlines)
-            rc = split_headlines(&d, out);
-        if (rc == 0 && out->count == 0 && (headlines || (signs && paras)))
-            rc = split_single(&d, out);
         out->dump = out->count > 0;
         if (rc == 0 && out->count == 0)
             rc = 1;

@@ -321,6 +321,47 @@ static void menu_lines_dropped(void **state)
     ngi_textdump_free(&r);
 }
 
+/* Button words inside a headline do not make it chrome: a repeated
+ * headline about Facebook is still the headline; the share bar is not. */
+static void headline_with_button_words(void **state)
+{
+    (void)state;
+    const char *text =
+        "Facebook shares fall after weak advertising forecast\n\n"
+        "Facebook shares fall after weak advertising forecast\n\n"
+        "Share on Facebook\n\nShare this article\n\nArtikel teilen\n\n"
+        "Shares in Facebook fell eight percent in late trading after the company cut its forecast.\n\n"
+        "Copyright 2024 Example Media\n";
+    ngi_td_result r = split(text);
+    assert_int_equal(r.count, 1);
+    assert_string_equal(r.articles[0].title, "Facebook shares fall after weak advertising forecast");
+    assert_string_equal(r.articles[0].body,
+                        "Shares in Facebook fell eight percent in late trading after the company cut its forecast.");
+    ngi_textdump_free(&r);
+}
+
+/* A plain article stays plain when rows of a table repeat or its title
+ * holds a button word. */
+static void plain_article_with_table_rows(void **state)
+{
+    (void)state;
+    const char *text =
+        "Newsletter publisher reports fourth quarter net\n"
+        "Shr 1.02 dlrs vs 90 cts\n"
+        "Net 12.1 mln vs 10.6 mln\n"
+        "Year\n"
+        "Shr 1.02 dlrs vs 90 cts\n"
+        "Net 12.1 mln vs 10.6 mln\n"
+        "Reuter\n";
+    ngi_td_result r = split(text);
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.dump, 0);
+    assert_string_equal(r.articles[0].title, "Newsletter publisher reports fourth quarter net");
+    assert_string_equal(r.articles[0].body, "Shr 1.02 dlrs vs 90 cts\nNet 12.1 mln vs 10.6 mln\nYear\n"
+                                            "Shr 1.02 dlrs vs 90 cts\nNet 12.1 mln vs 10.6 mln\nReuter");
+    ngi_textdump_free(&r);
+}
+
 /* A paragraph repeated by the crawler is kept once; a subheading inside
  * the body stays. */
 static void repeated_paragraph_kept_once(void **state)
@@ -453,6 +494,8 @@ int main(void)
         cmocka_unit_test(date_under_trailing_headline),
         cmocka_unit_test(headline_first_with_preamble),
         cmocka_unit_test(menu_lines_dropped),
+        cmocka_unit_test(headline_with_button_words),
+        cmocka_unit_test(plain_article_with_table_rows),
         cmocka_unit_test(repeated_paragraph_kept_once),
         cmocka_unit_test(plain_article_with_chrome_words_in_sentences),
         cmocka_unit_test(plain_flag_keeps_everything),
