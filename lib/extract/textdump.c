@@ -41,6 +41,9 @@ typedef struct tline {
     unsigned words;     /* words (CJK characters count as half a word) */
     unsigned char blank_before, para, titleish, label, chrome, box, is_date, sentence;
     unsigned char headline; /* its text is a repeated headline */
+    unsigned char titled;   /* a page title near the top contains its text */
+    unsigned char title_line; /* that page title ("Headline | Site") */
+    unsigned char free_standing; /* an occurrence stands outside repeated blocks */
     char date[11];
 } tline;
 
@@ -48,6 +51,8 @@ typedef struct dump {
     const char *text;
     tline *lines;
     size_t n;
+    size_t *slot;       /* the lines by text: open addressing, line indexes */
+    size_t slots;       /* a power of two */
 } dump;
 
 /* ---- characters ------------------------------------------------------- */
@@ -140,6 +145,15 @@ static unsigned count_words(const char *s, size_t n)
         i++;
     }
     return words + cjk / 2;
+}
+
+/* Characters of the CJK scripts (3-byte UTF-8 from U+3000). */
+static unsigned cjk_chars(const char *s, size_t n)
+{
+    unsigned cjk = 0;
+    for (size_t i = 0; i < n; i++)
+        cjk += (unsigned char)s[i] >= 0xE3 && (unsigned char)s[i] <= 0xED;
+    return cjk;
 }
 
 /* No letter or digit at all: rules, bullets, separators ("| • —"). */
@@ -552,36 +566,112 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h;
 }
 
-/* Sets group and count: lines with the same text share the first one's
- * index as group. */
+/* The slot of text s[0..n) in d->slot: the line holding it, or an empty
+ * slot. */
+static size_t table_slot(const dump *d, const char *s, size_t n)
+{
+    size_t k = (size_t)hash_bytes(s, n) & (d->slots - 1);
+    while (d->slot[k] != SIZE_MAX) {
+        const tline *o = &d->lines[d->slot[k]];
+        if (o->len == n && memcmp(d->text + o->off, s, n) == 0)
+            break;
+        k = (k + 1) & (d->slots - 1);
+    }
+    return k;
+}
+
+/* How far below line g the first paragraph is (at most `limit`). */
+static size_t para_distance(const dump *d, size_t g, size_t limit)
+{
+    for (size_t i = g + 1; i < d->n && i <= g + limit; i++)
+        if (d->lines[i].para && !d->lines[i].chrome)
+            return i - g;
+    return limit;
+}
+
+/* Separators between a page's title and its site's name in a <title>. */
+static const char *const title_seps[] = {
+    " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " \xC2\xAB ", " \xC2\xBB ",
+    " \xE2\x80\xBA ", " \xE2\x80\xB9 ", " \xC2\xB7 ", " :: ", ": ", " ~ ", " / ",
+};
+
+/* Where title_seps occur in s[0..n): up to max (start, end) pairs. */
+static size_t find_seps(const char *s, size_t n, size_t *at, size_t *end, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < max; i++)
+        for (size_t j = 0; j < sizeof title_seps / sizeof title_seps[0]; j++) {
+            size_t m = strlen(title_seps[j]);
+            if (title_seps[j][0] == s[i] && m <= n - i && memcmp(s + i, title_seps[j], m) == 0) {
+                at[k] = i;
+                end[k++] = i + m;
+                i += m - 1;
+                break;
+            }
+        }
+    return k;
+}
+
+/* A page title near the top ("Headline | Site", "Site - Headline"): when a
+ * part of it between separators is another line's whole text, the title
+ * line is one more occurrence of that line (the headline). */
+static void join_title_line(dump *d, size_t i)
+{
+    tline *l = &d->lines[i];
+    if (l->len > 300 || d->lines[l->group].count > 1)
+        return;
+    const char *s = d->text + l->off;
+    size_t at[8], end[8];
+    size_t k = find_seps(s, l->len, at, end, 8), best = SIZE_MAX, best_len = 0, best_dist = 0;
+    for (size_t a = 0; a <= k; a++)          /* part from boundary a ... */
+        for (size_t b = a; b <= k; b++) {    /* ... to boundary b */
+            if (a == 0 && b == k)
+                continue;                    /* the whole line */
+            size_t from = a ? end[a - 1] : 0, to = b < k ? at[b] : l->len;
+            if (to <= from)
+                continue;
+            size_t g = d->slot[table_slot(d, s + from, to - from)];
+            if (g == SIZE_MAX || g <= i)
+                continue;
+            /* Of the parts that are lines below, the one standing nearest
+             * over a paragraph: the headline, not the site's name in the
+             * header or a section label. */
+            size_t dist = para_distance(d, g, 64);
+            if (best == SIZE_MAX || dist < best_dist || (dist == best_dist && to - from > best_len)) {
+                best = g;
+                best_len = to - from;
+                best_dist = dist;
+            }
+        }
+    if (best == SIZE_MAX)
+        return;
+    d->lines[l->group].count--;
+    l->group = best;
+    l->title_line = 1;
+    d->lines[best].count++;
+    d->lines[best].titled = 1;
+}
+
+/* Sets group and count (on the group's first line): lines with the same
+ * text share the first one's index as group. */
 static int count_repeats(dump *d)
 {
-    size_t size = 16;
-    while (size < d->n * 2)
-        size *= 2;
-    size_t *slot = ngi_malloc(size * sizeof *slot);
-    if (!slot)
+    d->slots = 16;
+    while (d->slots < d->n * 2)
+        d->slots *= 2;
+    d->slot = ngi_malloc(d->slots * sizeof *d->slot);
+    if (!d->slot)
         return NG_ENOMEM;
-    for (size_t k = 0; k < size; k++)
-        slot[k] = SIZE_MAX;
+    for (size_t k = 0; k < d->slots; k++)
+        d->slot[k] = SIZE_MAX;
     for (size_t i = 0; i < d->n; i++) {
         tline *l = &d->lines[i];
-        const char *t = d->text + l->off;
-        size_t k = (size_t)hash_bytes(t, l->len) & (size - 1);
-        while (slot[k] != SIZE_MAX) {
-            tline *o = &d->lines[slot[k]];
-            if (o->len == l->len && memcmp(d->text + o->off, t, l->len) == 0)
-                break;
-            k = (k + 1) & (size - 1);
-        }
-        if (slot[k] == SIZE_MAX)
-            slot[k] = i;
-        l->group = slot[k];
+        size_t k = table_slot(d, d->text + l->off, l->len);
+        if (d->slot[k] == SIZE_MAX)
+            d->slot[k] = i;
+        l->group = d->slot[k];
         d->lines[l->group].count++;
     }
-    for (size_t i = 0; i < d->n; i++)
-        d->lines[i].count = d->lines[d->lines[i].group].count;
-    ngi_free(slot);
     return 0;
 }
 
@@ -597,12 +687,41 @@ static void classify(dump *d)
         l->is_date = !l->chrome && l->len <= SHORT_LINE &&
                      (unsigned char)ngi_textdump_date_line(s, l->len, l->date);
         l->label = l->words <= 3 && !l->sentence && l->len <= 40;
-        l->titleish = l->words >= 3 && l->words <= 30 && l->len <= 300 && !l->chrome &&
-                      !l->is_date && !(l->len && s[l->len - 1] == '.');
+        /* Three words with letters (CJK: three words' worth of characters);
+         * "( Abmelden /" or "4 Tsd." are not headlines. */
+        unsigned lw = letter_words(s, l->len);
+        l->titleish = l->words >= 3 && (lw >= 3 || cjk_chars(s, l->len) >= 6) && l->words <= 30 &&
+                      l->len <= 300 && !l->chrome && !l->is_date &&
+                      !(l->len && s[l->len - 1] == '.');
     }
+    /* A page title near the top joins its headline's group; then every
+     * line knows how often its text occurs. */
+    for (size_t i = 0; i < d->n && i < 3; i++)
+        join_title_line(d, i);
+    for (size_t i = 0; i < d->n; i++)
+        d->lines[i].count = d->lines[d->lines[i].group].count;
+    /* A line between two repeated lines of other texts is part of a
+     * repeated block: a menu printed twice (desktop and mobile, header and
+     * footer). A text all of whose occurrences are in such blocks is
+     * navigation, not a headline. */
     for (size_t i = 0; i < d->n; i++) {
         tline *l = &d->lines[i];
-        l->headline = l->count >= 2 && l->titleish;
+        int prev = i > 0 && d->lines[i - 1].count >= 2 && d->lines[i - 1].group != l->group;
+        int next = i + 1 < d->n && d->lines[i + 1].count >= 2 &&
+                   d->lines[i + 1].group != l->group;
+        if (!(prev && next))
+            d->lines[l->group].free_standing = 1;
+    }
+    /* A headline repeats; one that the page title confirms may be short or
+     * end with a full stop ("Nebelsuppe."). */
+    for (size_t i = 0; i < d->n; i++) {
+        tline *l = &d->lines[i];
+        const tline *g = &d->lines[l->group];
+        l->headline = g->count >= 2 && g->free_standing && !l->title_line &&
+                      (g->titleish || (g->titled && !g->chrome && !g->is_date && g->words <= 30));
+        /* The page title confirms the headline; its own line is furniture
+         * (it names the site), not a boundary between articles. */
+        l->chrome |= l->title_line;
     }
 }
 
@@ -994,7 +1113,7 @@ static int looks_like_dump(const dump *d, int headlines)
     if (d->n == 0)
         return 0;
     const tline *first = &d->lines[0];
-    if (first->chrome || first->headline || (headlines && !first->titleish))
+    if (first->chrome || first->headline || first->title_line || (headlines && !first->titleish))
         return 1;
     for (size_t i = 0; i < d->n && i < 10 && !d->lines[i].para; i++)
         if (d->lines[i].is_date)
@@ -1017,7 +1136,7 @@ void ngi_textdump_free(ngi_td_result *r)
 int ngi_textdump_split(const char *data, size_t len, unsigned flags, ngi_td_result *out)
 {
     memset(out, 0, sizeof *out);
-    dump d = {data, NULL, 0};
+    dump d = {data, NULL, 0, NULL, 0};
     int rc = flags & NGI_TD_PLAIN ? 1 : split_lines(&d, data, len);
     if (rc == 0)
         rc = count_repeats(&d);
@@ -1039,6 +1158,7 @@ int ngi_textdump_split(const char *data, size_t len, unsigned flags, ngi_td_resu
     if (rc == 1) /* a plain article */
         rc = split_plain(data, len, out);
     ngi_free(d.lines);
+    ngi_free(d.slot);
     if (rc)
         ngi_textdump_free(out);
     return rc;

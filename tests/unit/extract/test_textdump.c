@@ -362,6 +362,28 @@ static void plain_article_with_table_rows(void **state)
     ngi_textdump_free(&r);
 }
 
+/* The page title on top ("Headline | Site", as crawlers save <title>)
+ * confirms the headline below, even a short one ending with a full stop;
+ * the title line and a menu printed twice are not part of the body. */
+static void page_title_confirms_headline(void **state)
+{
+    (void)state;
+    const char *text =
+        "Nebelsuppe. \xE2\x80\x93 Das Leben und ich\n\n"
+        "Das Leben und ich\n\nStart\n\nReisen und Wandern\n\nRezepte der Woche\n\n"
+        "Start\n\nReisen und Wandern\n\nRezepte der Woche\n\n"
+        "Nebelsuppe.\n\n"
+        "Heute Morgen lag der Nebel so dicht \xC3\xBC" "ber dem Tal, dass man die Kirche nicht mehr sah.\n\n"
+        "Erst gegen Mittag kam die Sonne durch und der ganze Spuk war vorbei.\n";
+    ngi_td_result r = split(text);
+    assert_int_equal(r.count, 1);
+    assert_string_equal(r.articles[0].title, "Nebelsuppe.");
+    assert_string_equal(r.articles[0].body,
+                        "Heute Morgen lag der Nebel so dicht \xC3\xBC" "ber dem Tal, dass man die Kirche nicht mehr sah.\n\n"
+                        "Erst gegen Mittag kam die Sonne durch und der ganze Spuk war vorbei.");
+    ngi_textdump_free(&r);
+}
+
 /* A paragraph repeated by the crawler is kept once; a subheading inside
  * the body stays. */
 static void repeated_paragraph_kept_once(void **state)
@@ -496,6 +518,7 @@ int main(void)
         cmocka_unit_test(menu_lines_dropped),
         cmocka_unit_test(headline_with_button_words),
         cmocka_unit_test(plain_article_with_table_rows),
+        cmocka_unit_test(page_title_confirms_headline),
         cmocka_unit_test(repeated_paragraph_kept_once),
         cmocka_unit_test(plain_article_with_chrome_words_in_sentences),
         cmocka_unit_test(plain_flag_keeps_everything),
