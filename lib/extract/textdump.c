@@ -713,12 +713,21 @@ static void classify(dump *d)
             d->lines[l->group].free_standing = 1;
     }
     /* A headline repeats; one that the page title confirms may be short or
-     * end with a full stop ("Nebelsuppe."). */
+     * end with a full stop ("Nebelsuppe."). When the page title confirms
+     * one, the page is that article's: other repeated lines are its
+     * furniture (buttons, teasers, labels), not more articles. */
+    int titled = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const tline *g = &d->lines[d->lines[i].group];
+        titled |= g->titled && g->count >= 2 && g->free_standing && !g->chrome && !g->is_date &&
+                  g->words <= 30;
+    }
     for (size_t i = 0; i < d->n; i++) {
         tline *l = &d->lines[i];
         const tline *g = &d->lines[l->group];
         l->headline = g->count >= 2 && g->free_standing && !l->title_line &&
-                      (g->titleish || (g->titled && !g->chrome && !g->is_date && g->words <= 30));
+                      (titled ? g->titled && !g->chrome && !g->is_date && g->words <= 30
+                              : g->titleish);
         /* The page title confirms the headline; its own line is furniture
          * (it names the site), not a boundary between articles. */
         l->chrome |= l->title_line;
@@ -757,7 +766,9 @@ static size_t filter_body(const dump *d, size_t from, size_t to, unsigned char *
     size_t first = from, last = to;
     while (first < last && (!keep[first] || d->lines[first].label)) /* edge labels */
         keep[first++] = 0;
-    while (last > first && (!keep[last - 1] || d->lines[last - 1].label))
+    /* The body ends with its last paragraph: short lines after it are a
+     * tail of links, captions and buttons. */
+    while (last > first && (!keep[last - 1] || !d->lines[last - 1].para))
         keep[--last] = 0;
     size_t paras = 0;
     for (size_t i = first; i < last; i++)
