@@ -3,24 +3,35 @@
  *
  * The text is read as non-blank lines, each classified on its own:
  *   para     a paragraph (a dozen words, or a sentence of six or more)
- *   titleish could be a headline (3..30 words, no final full stop)
+ *   titleish could be a headline (3..30 words, three with letters, no
+ *            final full stop)
  *   label    a section label or button (at most three words, no sentence)
- *   chrome   site furniture by its words (share, follow, cookie, rights...)
+ *   chrome   site furniture: a phrase no headline says ("Skip to content",
+ *            "All rights reserved"), button words making up half the line
+ *            ("Share on Facebook"), a menu ("Home | News | Sport"), a
+ *            copyright line, a line of symbols
  *   box      the head of a "Recommended Articles" box (what follows is links)
  *   date     a short line that is mostly a date
  * and counted: lines that repeat are chrome, except headlines.
  *
  * Headlines: a titleish line that occurs twice or more (crawlers keep the
- * page title, the breadcrumb, the <h1> and share texts, all the headline).
- * Each occurrence is a boundary; the runs of lines between them are
- * segments. A segment framed by two occurrences of the same headline is
- * that article's body; otherwise each headline takes the free segment with
- * paragraphs next to it, before or after — after unless most headlines of
- * the page stand after their bodies. Without a repeated headline, the
- * headline is the line before the first date line, or the line before the
- * first paragraph. Text with no chrome, no date line and no repeated
- * headline is a plain article and is read the simple way (first line =
- * title), so ordinary .txt and Markdown files come out as they always did.
+ * page title, the breadcrumb, the <h1> and share texts, all the headline),
+ * unless all its occurrences sit inside repeated blocks (a menu printed
+ * twice). A page title near the top ("Headline | Site") counts as one more
+ * occurrence of the line it contains, and then the page is that one
+ * article's. Each occurrence is a boundary; the runs of lines between
+ * them are segments. A segment framed by two occurrences of the same
+ * headline is that article's body; otherwise each headline takes the free
+ * segment with paragraphs next to it, before or after — after unless most
+ * headlines of the page stand after their bodies. Without a repeated
+ * headline, the headline is the line above the first date line, or above
+ * the first paragraph. A body ends with its last paragraph.
+ *
+ * Only text that opens like a dump (site furniture or the repeated
+ * headline on top, a body whose headline comes later, a date line above
+ * the first paragraph) is read this way; anything else is a plain article,
+ * read the simple way (first line = title, the rest byte for byte), so
+ * ordinary .txt and Markdown files come out as they always did.
  */
 #include <string.h>
 
