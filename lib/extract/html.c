@@ -22,6 +22,21 @@
 
 /* ---- limits -------------------------------------------------------------- */
 
+/* The first occurrence of pat (ASCII, any case) in d[0..n). */
+static const char *strcasestr_n(const char *d, size_t n, const char *pat)
+{
+    size_t k = strlen(pat);
+    for (size_t i = 0; i + k <= n; i++) {
+        const char *p = memchr(d + i, '<', n - i);
+        if (!p || (size_t)(p - d) + k > n)
+            return NULL;
+        i = (size_t)(p - d);
+        if (!strncasecmp(p, pat, k))
+            return p;
+    }
+    return NULL;
+}
+
 /* Counts start tags and the attributes of each, without parsing. */
 static int check_limits(ng_extract *ex, const char *src, const char *d, size_t n)
 {
@@ -32,28 +47,41 @@ static int check_limits(ng_extract *ex, const char *src, const char *d, size_t n
         size_t at = i;
         if (++tags > NGI_HTML_MAX_ELEMENTS)
             return ngi_extract_note(ex, NG_ELIMIT,
-                                    "%s: more than %d elements in the page; skipped", src,
+                                    "%smore than %d elements in the page", src,
                                     NGI_HTML_MAX_ELEMENTS);
         unsigned attrs = 0;
-        bool gap = false;
+        bool gap = false, after_eq = false;
+        /* Script and style content is text, not tags: skip to its end. */
+        const char *raw = NULL;
+        if (n - i > 7 && !strncasecmp(d + i + 1, "script", 6) && !isalnum((unsigned char)d[i + 7]))
+            raw = "</script";
+        else if (n - i > 6 && !strncasecmp(d + i + 1, "style", 5) && !isalnum((unsigned char)d[i + 6]))
+            raw = "</style";
         for (i += 1; i < n && d[i] != '>'; i++) {
             char c = d[i];
-            if (c == '"' || c == '\'') {
+            if ((c == '"' || c == '\'') && after_eq) {
                 const char *q = memchr(d + i + 1, c, n - i - 1);
                 i = q ? (size_t)(q - d) : n - 1;
-                gap = false;
+                gap = after_eq = false;
             } else if (isspace((unsigned char)c) || c == '/') {
                 gap = true;
             } else if (gap && c != '=') {
-                gap = false;
+                gap = after_eq = false;
                 if (++attrs > NGI_HTML_MAX_ATTRS)
                     return ngi_extract_note(
                         ex, NG_ELIMIT,
-                        "%s: an element at byte %zu has more than %d attributes; skipped", src,
+                        "%san element at byte %zu has more than %d attributes", src,
                         at, NGI_HTML_MAX_ATTRS);
             } else if (c == '=') {
                 gap = false;
+                after_eq = true;
+            } else {
+                after_eq = false;
             }
+        }
+        if (raw) {
+            const char *e = strcasestr_n(d + i, n - i, raw);
+            i = e ? (size_t)(e - d) : n;
         }
     }
     return 0;
@@ -180,10 +208,12 @@ static int add_article(ng_extract *ex, hx_page *pg, int32_t root, unsigned flags
         return rc;
     ngi_buf body = NGI_BUF_INIT;
     hx_meta m;
-    if ((rc = ngi_html_body(pg, root, &body)) != 0)
-        goto done;
     if ((rc = ngi_html_meta(pg, root, container, &m)) != 0)
         goto done;
+    if ((rc = ngi_html_body(pg, root, m.title, &body)) != 0) {
+        ngi_html_meta_free(&m);
+        goto done;
+    }
     if (body.len || (m.title && *m.title)) {
         int a = ngi_extract_add_article(ex);
         if (a < 0) {
@@ -272,11 +302,14 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
     if (!ex)
         return NG_ENOMEM;
     *out = ex;
-    const char *src = opts && opts->source ? opts->source : "page";
+    /* Messages name the source when there is one: "a.html: ..." */
+    char src[256] = "";
+    if (opts && opts->source)
+        snprintf(src, sizeof src, "%.240s: ", opts->source);
     size_t max = ngi_extract_max_bytes(opts);
     if (len > max || len > INT32_MAX)
         return ngi_extract_note(ex, NG_ELIMIT,
-                                "%s: page of %zu bytes is over the limit of %zu bytes; skipped",
+                                "%spage of %zu bytes is over the limit of %zu bytes",
                                 src, len, max);
     int rc = check_limits(ex, src, data ? data : "", len);
     if (rc)
@@ -310,7 +343,7 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
         d = fixed;
         if (n > INT32_MAX) {
             free(fixed);
-            return ngi_extract_note(ex, NG_ELIMIT, "%s: page too large; skipped", src);
+            return ngi_extract_note(ex, NG_ELIMIT, "%spage too large", src);
         }
     }
     htmlDocPtr doc = parse(d, n, enc);
@@ -319,7 +352,7 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
     free(fixed);
     if (!doc || !xmlDocGetRootElement(doc)) {
         xmlFreeDoc(doc);
-        ngi_extract_note(ex, 0, "%s: no text in the page", src);
+        ngi_extract_note(ex, 0, "%sno text in the page", src);
         return 0;
     }
     hx_page pg = {0};
@@ -327,7 +360,7 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
     pg.url = opts ? opts->url : NULL;
     rc = ngi_html_walk(&pg);
     if (rc == NG_ELIMIT)
-        ngi_extract_note(ex, rc, "%s: more than %d elements in the page; skipped", src,
+        ngi_extract_note(ex, rc, "%smore than %d elements in the page", src,
                          NGI_HTML_MAX_ELEMENTS);
     else if (rc == 0)
         rc = extract_page(ex, &pg, opts ? opts->flags : 0);
@@ -339,6 +372,6 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
         return rc;
     }
     if (rc == 0 && ng_extract_count(ex) == 0)
-        ngi_extract_note(ex, 0, "%s: no text found in the page", src);
+        ngi_extract_note(ex, 0, "%sno text found in the page", src);
     return rc;
 }

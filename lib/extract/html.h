@@ -104,8 +104,9 @@ bool ngi_html_within(const hx_page *pg, int32_t el, int32_t a);
  * KEEP_BOILERPLATE keeps every visible block. 0 or NG_ENOMEM. */
 int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container);
 /* Appends the kept blocks below root (-1: all) to out, one line each;
- * lines that repeat are dropped after their first occurrence. */
-int ngi_html_body(const hx_page *pg, int32_t root, ngi_buf *out);
+ * lines that repeat are dropped after their first occurrence, and a line
+ * equal to the title (the headline). */
+int ngi_html_body(const hx_page *pg, int32_t root, const char *title, ngi_buf *out);
 
 /* html_meta.c: the metadata of the article in container (below root). */
 typedef struct hx_meta {

@@ -216,9 +216,9 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
         int v = 0;
         const hx_el *o = bl->owner >= 0 ? &pg->els[bl->owner] : NULL;
         if (!o || !ngi_html_within(pg, bl->owner, top))
-            v = -1;
+            v = -2;
         else if (boiler_below(pg, bl->owner, top, HX_BOILER | HX_COMMENTS))
-            v = -1;
+            v = -2;
         else if (bl->link * 2 > bl->len)
             v = -1;
         else if (bl->len <= CHROME_BYTES &&
@@ -229,8 +229,12 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
         cls[b] = (signed char)v;
     }
     {
-        /* Unsure blocks between good ones are kept (short paragraphs,
-         * subheadings, list items of the story). */
+        /* Unsure blocks next to good ones are kept (short paragraphs,
+         * subheadings, list items of the story); furniture (-2) is not a
+         * neighbour. With no good block at all, every unsure one is kept. */
+        bool any_good = false;
+        for (size_t b = 0; b < nb && !any_good; b++)
+            any_good = cls[b] > 0;
         for (size_t b = 0; b < nb; b++) {
             if (cls[b] != 0) {
                 pg->blocks[b].keep = cls[b] > 0;
@@ -238,15 +242,19 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
             }
             int prev = 0, next = 0;
             for (size_t k = b; k-- > 0;)
-                if (cls[k] != 0) {
+                if (cls[k] != 0 && cls[k] != -2) {
                     prev = cls[k];
                     break;
                 }
             for (size_t k = b + 1; k < nb; k++)
-                if (cls[k] != 0) {
+                if (cls[k] != 0 && cls[k] != -2) {
                     next = cls[k];
                     break;
                 }
+            if (!any_good) {
+                pg->blocks[b].keep = true;
+                continue;
+            }
             const hx_block *bl = &pg->blocks[b];
             bool heading = pg->els[bl->owner].flags & HX_HEADING;
             pg->blocks[b].keep = prev > 0 || next > 0 || (heading && next >= 0) ||
@@ -259,8 +267,9 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
     return 0;
 }
 
-int ngi_html_body(const hx_page *pg, int32_t root, ngi_buf *out)
+int ngi_html_body(const hx_page *pg, int32_t root, const char *title, ngi_buf *out)
 {
+    size_t tl = title ? strlen(title) : 0;
     counts seen = {0};
     size_t slots = 64;
     while (slots < pg->n_blocks * 2)
@@ -276,6 +285,8 @@ int ngi_html_body(const hx_page *pg, int32_t root, ngi_buf *out)
         const uint8_t *s = pg->text.data + bl->start;
         if ((*slot(&seen, hash(s, bl->len)))++)
             continue;
+        if (tl && bl->len == tl && !memcmp(s, title, tl))
+            continue; /* the headline is the title field */
         if (out->len)
             rc = ngi_buf_append_u8(out, '\n');
         if (rc == 0)

@@ -15,6 +15,7 @@
 
 #define DATE_LINE_WINDOW 12   /* blocks after the headline searched for a date */
 #define DATE_LINE_MAX 160     /* longer blocks are prose, not a date line */
+#define MAX_HEADINGS 40       /* headings of a level compared with the titles */
 
 /* ---- strings ------------------------------------------------------------ */
 
@@ -259,7 +260,16 @@ static char *el_text(xmlNodePtr n)
     return t;
 }
 
-static char *title_of(const hx_page *pg, int32_t root, int32_t h1, const char *site)
+static bool contains_ci(const char *hay, const char *needle)
+{
+    return hay && needle && *needle && strcasestr(hay, needle) != NULL;
+}
+
+/* The headline: the article's <h1> when the page's declared titles contain
+ * it (they often add the site's name or a kicker), else og:title or the
+ * JSON-LD headline, else <title> without the site's name, else the <h1>. */
+static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
+                      const char *site)
 {
     char *t = NULL;
     if (root >= 0 && pg->n_articles > 1) { /* one of several articles */
@@ -269,16 +279,54 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t h1, const char *s
                     t = el_text(pg->els[i].node);
         return t;
     }
-    if ((t = jsonld_value(pg, "headline", false)))
-        return t;
-    if ((t = dup_tidy(pg->og_title)) || (t = dup_tidy(pg->meta_title))) {
-        strip_site_suffix(t, site);
-        return t;
+    char *og = dup_tidy(pg->og_title ? pg->og_title : pg->meta_title);
+    char *jl = jsonld_value(pg, "headline", false);
+    char *tt = pg->title_el >= 0 ? el_text(pg->els[pg->title_el].node) : NULL;
+    char *head = NULL;
+    /* A heading that the declared titles contain is the clean headline. */
+    for (int lvl = 1; lvl <= 2 && !t; lvl++) {
+        int seen = 0;
+        for (size_t i = 0; i < pg->n_els && seen < MAX_HEADINGS && !t; i++) {
+            if (pg->els[i].heading != lvl || !(pg->els[i].flags & HX_HEADING))
+                continue;
+            seen++;
+            char *h = el_text(pg->els[i].node);
+            if (h && strlen(h) >= 4 &&
+                (contains_ci(og, h) || contains_ci(jl, h) || contains_ci(tt, h)))
+                t = h;
+            else
+                free(h);
+        }
     }
-    if (h1 >= 0 && (t = el_text(pg->els[h1].node)))
-        return t;
-    if (pg->title_el >= 0 && (t = el_text(pg->els[pg->title_el].node)))
-        strip_site_suffix(t, site);
+    if (!t && !og && !jl) { /* the story's own heading beats a generic <title> */
+        int32_t c = container >= 0 ? container : h1;
+        for (int lvl = 1; lvl <= 2 && !head && c >= 0; lvl++)
+            for (size_t i = (size_t)c; i < pg->n_els && !head; i++)
+                if (pg->els[i].heading == lvl && (pg->els[i].flags & HX_HEADING) &&
+                    ngi_html_within(pg, (int32_t)i, c))
+                    head = el_text(pg->els[i].node);
+        if (!head && h1 >= 0)
+            head = el_text(pg->els[h1].node);
+    }
+    if (t) {
+    } else if (og) {
+        t = og;
+        og = NULL;
+    } else if (jl) {
+        t = jl;
+        jl = NULL;
+    } else if (head) {
+        t = head;
+        head = NULL;
+    } else if (tt) {
+        strip_site_suffix(tt, site);
+        t = tt;
+        tt = NULL;
+    }
+    free(head);
+    free(og);
+    free(jl);
+    free(tt);
     return t;
 }
 
@@ -292,29 +340,63 @@ static bool try_date(const char *s, char out[11])
 /* A short block near the headline that holds a date ("3. Juli 2019, 14:05
  * Uhr", "Published July 3, 2019"), but not one that only says when the
  * article was updated. */
+static bool date_block(const hx_page *pg, const hx_block *bl, char out[11])
+{
+    if (bl->len > DATE_LINE_MAX)
+        return false;
+    const char *s = (const char *)pg->text.data + bl->start;
+    char low[DATE_LINE_MAX + 1];
+    for (size_t i = 0; i < bl->len; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);
+    low[bl->len] = '\0';
+    if ((strstr(low, "update") || strstr(low, "aktualisiert") || strstr(low, "modif")) &&
+        !strstr(low, "publi") && !strstr(low, "ver\xc3\xb6" "ffentlicht"))
+        return false;
+    return ngi_date_in_text(s, bl->len, out) == 0;
+}
+
+/* Does the element or one of its two parents have a class/id that names a
+ * date ("entry-date", "post-meta", "byline")? */
+static bool dated_class(const hx_page *pg, int32_t el)
+{
+    static const char *const words[] = {"date", "time", "publish", "posted", "meta", "byline",
+                                        "datum", NULL};
+    for (int up = 0; up < 3 && el >= 0; up++, el = pg->els[el].parent) {
+        for (xmlAttrPtr a = pg->els[el].node->properties; a; a = a->next) {
+            if (strcmp((const char *)a->name, "class") && strcmp((const char *)a->name, "id"))
+                continue;
+            const char *v = a->children ? (const char *)a->children->content : NULL;
+            for (int k = 0; v && words[k]; k++)
+                if (strcasestr(v, words[k]))
+                    return true;
+        }
+    }
+    return false;
+}
+
+/* A short block near the headline that holds a date ("3. Juli 2019, 14:05
+ * Uhr", "Published July 3, 2019"), but not one that only says when the
+ * article was updated; else a block in an element named for dates. */
 static bool date_line(const hx_page *pg, int32_t h1, int32_t root, char out[11])
 {
     size_t b = 0;
-    while (b < pg->n_blocks && h1 >= 0 && pg->blocks[b].owner < h1)
-        b++;
-    if (h1 < 0)
+    if (h1 >= 0)
+        while (b < pg->n_blocks && pg->blocks[b].owner < h1)
+            b++;
+    else
         while (b < pg->n_blocks && !ngi_html_within(pg, pg->blocks[b].owner, root))
             b++;
-    for (size_t k = 0; b < pg->n_blocks && k < DATE_LINE_WINDOW; b++, k++) {
-        const hx_block *bl = &pg->blocks[b];
-        if (bl->len > DATE_LINE_MAX)
-            continue;
-        const char *s = (const char *)pg->text.data + bl->start;
-        char low[DATE_LINE_MAX + 1];
-        for (size_t i = 0; i < bl->len; i++)
-            low[i] = (char)tolower((unsigned char)s[i]);
-        low[bl->len] = '\0';
-        if ((strstr(low, "update") || strstr(low, "aktualisiert") || strstr(low, "modif")) &&
-            !strstr(low, "publi") && !strstr(low, "veröffentlicht"))
-            continue;
-        if (ngi_date_in_text(s, bl->len, out) == 0)
+    size_t from = b > DATE_LINE_WINDOW / 2 ? b - DATE_LINE_WINDOW / 2 : 0;
+    for (size_t k = b; k < pg->n_blocks && k < b + DATE_LINE_WINDOW; k++)
+        if (date_block(pg, &pg->blocks[k], out))
             return true;
-    }
+    for (size_t k = from; k < b; k++)
+        if (date_block(pg, &pg->blocks[k], out))
+            return true;
+    for (size_t k = 0; k < pg->n_blocks; k++)
+        if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
+            dated_class(pg, pg->blocks[k].owner) && date_block(pg, &pg->blocks[k], out))
+            return true;
     return false;
 }
 
@@ -377,7 +459,7 @@ int ngi_html_meta(const hx_page *pg, int32_t root, int32_t container, hx_meta *m
         m->site = pub;
     }
     int32_t h1 = headline_el(pg, container, root);
-    m->title = title_of(pg, root, h1, m->site);
+    m->title = title_of(pg, root, container, h1, m->site);
     m->author = jsonld_value(pg, "author", true);
     if (!m->author)
         m->author = dup_tidy(pg->author);

@@ -46,9 +46,10 @@ static const char *const block_tags[] = {
     "html", "caption", "center", "details", "summary", "dialog", "fieldset",
     "legend", "header", "footer", "nav", "aside", "form", "hgroup", "menu", NULL};
 
-/* Furniture by tag. <header> and <footer> inside an article are its own
- * (headline, byline) and are decided by html_main.c's rules instead. */
-static const char *const boiler_tags[] = {"nav", "aside", "menu", "dialog", NULL};
+/* Furniture by tag (the <header> of an article holds its headline and
+ * byline: the metadata reads them, the body does not). */
+static const char *const boiler_tags[] = {"nav", "aside", "menu", "dialog", "header",
+                                          "footer", NULL};
 
 /* Words in class/id values that name page furniture (matched inside the
  * lower-cased value, so "main-sidebar" and "socialShare" hit too). */
@@ -430,6 +431,13 @@ static int add_element(hx_page *pg, xmlNodePtr n, int32_t parent, int32_t *idx)
     return 0;
 }
 
+/* Hidden elements whose children are never more than text. */
+static bool leaf_tag(xmlNodePtr n)
+{
+    static const char *const leaves[] = {"script", "style", "title", "textarea", "option", NULL};
+    return in_list((const char *)n->name, leaves);
+}
+
 /* The innermost block element around element cur (cur itself if block). */
 static int32_t block_of(const hx_page *pg, int32_t cur)
 {
@@ -445,6 +453,7 @@ int ngi_html_walk(hx_page *pg)
     walker w = {pg, 0, 0, false, -1};
     int32_t cur = -1;  /* element of the node being visited's parent */
     int links = 0;     /* open <a href> elements */
+    int hidden = 0;    /* open hidden elements */
     int rc = 0;
     xmlNodePtr n = root;
     while (n && rc == 0) {
@@ -460,13 +469,16 @@ int ngi_html_walk(hx_page *pg)
                 rc = flush(&w);
             if (e->kind == HX_BLOCK)
                 w.owner = idx;
-            if (e->kind != HX_HIDDEN && n->children) {
+            /* Hidden elements are walked too (<head> holds the metadata),
+             * but their text is not read. */
+            if (n->children && !(e->kind == HX_HIDDEN && leaf_tag(n))) {
                 descend = true;
                 cur = idx;
                 links += (e->flags & HX_LINK) != 0;
+                hidden += e->kind == HX_HIDDEN;
             }
         } else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
-                   n->content && cur >= 0) {
+                   n->content && cur >= 0 && !hidden) {
             if (w.owner < 0)
                 w.owner = block_of(pg, cur);
             rc = add_text(&w, (const char *)n->content, cur, links > 0);
@@ -483,6 +495,7 @@ int ngi_html_walk(hx_page *pg)
             int32_t idx = (int32_t)(intptr_t)n->_private;
             hx_el *e = &pg->els[idx];
             links -= (e->flags & HX_LINK) != 0;
+            hidden -= e->kind == HX_HIDDEN;
             if (e->kind == HX_BLOCK && rc == 0) {
                 rc = flush(&w);
                 w.owner = block_of(pg, e->parent);
