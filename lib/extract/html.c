@@ -11,6 +11,7 @@
  * its own gives one document per article.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -224,9 +225,6 @@ static int add_article(ng_extract *ex, hx_page *pg, int32_t root, unsigned flags
             if (!rc)
                 rc = set_str(ex, i, "date", NG_FIELD_DATE, m.date);
             if (!rc)
-                rc = ngi_extract_set_field(ex, i, "body", NG_FIELD_BODY,
-                                           body.len ? (const char *)body.data : "", body.len);
-            if (!rc)
                 rc = set_str(ex, i, "url", NG_FIELD_SOURCE, m.url);
             if (!rc)
                 rc = set_str(ex, i, "author", NG_FIELD_STORED, m.author);
@@ -236,6 +234,9 @@ static int add_article(ng_extract *ex, hx_page *pg, int32_t root, unsigned flags
                 rc = set_str(ex, i, "lang", NG_FIELD_STORED, m.lang);
             if (!rc && strcmp(m.updated, m.date) != 0)
                 rc = set_str(ex, i, "updated", NG_FIELD_STORED, m.updated);
+            if (!rc)
+                rc = ngi_extract_set_field(ex, i, "body", NG_FIELD_BODY,
+                                           body.len ? (const char *)body.data : "", body.len);
         }
     }
     ngi_html_meta_free(&m);

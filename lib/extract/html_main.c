@@ -221,11 +221,11 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
             v = -2;
         else if (bl->link * 2 > bl->len)
             v = -1;
+        else if (is_good(pg, bl))
+            v = 1; /* prose, even when a teaser repeats it */
         else if (bl->len <= CHROME_BYTES &&
                  *slot(&c, hash(pg->text.data + bl->start, bl->len)) > 1)
             v = -1;
-        else if (is_good(pg, bl))
-            v = 1;
         cls[b] = (signed char)v;
     }
     {
