@@ -49,7 +49,7 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     char line[8192];
     double spent = 0;
@@ -78,6 +78,8 @@ int main(void)
         ng_extract_options_init(&o);
         o.url = url && *url ? url : NULL;
         o.source = line;
+        if (argc > 1 && !strcmp(argv[1], "--all-text"))
+            o.flags = NG_EXTRACT_KEEP_BOILERPLATE;
         ng_extract *ex = NULL;
         double t0 = now();
         int rc = ng_extract_html(data, (size_t)len, &o, &ex);

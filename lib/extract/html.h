@@ -43,7 +43,8 @@ enum hx_flag {
     HX_QUOTE = 1u << 6,    /* blockquote, q */
     HX_COMMENTS = 1u << 7, /* comment sections (class/id) */
     HX_CLASS_BOILER = 1u << 8, /* HX_BOILER from a class/id word only */
-    HX_PARA = 1u << 9      /* p, pre, td: a paragraph-like block */
+    HX_PARA = 1u << 9,     /* p, pre, td: a paragraph-like block */
+    HX_CLASS_WEAK = 1u << 10 /* a weak furniture word: furniture if link-heavy or small */
 };
 
 typedef struct hx_el {

@@ -22,6 +22,7 @@
 #define MIN_SCORED_BYTES 25  /* blocks shorter than this score nothing */
 #define GOOD_BYTES 80        /* a block this long with few links is good text */
 #define CHROME_BYTES 100     /* repeated lines up to this long are chrome */
+#define WEAK_BOILER_BYTES 200 /* a "widget" with less text than this is furniture */
 
 static float link_density(const hx_el *e)
 {
@@ -51,6 +52,9 @@ static void resolve_flags(hx_page *pg, int32_t root)
         if ((f & HX_CLASS_BOILER) &&
             (e->positive > 0 || (e->text - e->link) * 2 > total))
             e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
+        if ((f & HX_CLASS_WEAK) && e->positive == 0 &&
+            (link_density(e) > 0.4f || e->text - e->link < WEAK_BOILER_BYTES))
+            e->flags = f = (uint16_t)(f | HX_BOILER | HX_CLASS_BOILER);
         e->iflags = (uint16_t)(f | (e->parent >= 0 ? pg->els[e->parent].iflags : 0));
     }
 }
@@ -120,17 +124,48 @@ static int32_t best_container(hx_page *pg, int32_t root)
         }
     }
     /* A parent that holds clearly more good text is the better container
-     * (the scores of a story split into several <div>s). */
+     * (a story split into several boxes): good bytes are those of
+     * paragraph-sized blocks with few links outside furniture. */
+    float *good = ngi_calloc(pg->n_els ? pg->n_els : 1, sizeof *good);
+    if (!good)
+        return best;
+    for (size_t b = 0; b < pg->n_blocks; b++) {
+        const hx_block *bl = &pg->blocks[b];
+        if (bl->owner >= 0 && !(pg->els[bl->owner].iflags & HX_BOILER) &&
+            bl->len >= GOOD_BYTES && bl->link * 5 <= bl->len)
+            good[bl->owner] += (float)bl->len;
+    }
+    for (size_t i = pg->n_els; i-- > 0;)
+        if (pg->els[i].parent >= 0)
+            good[pg->els[i].parent] += good[i];
+    /* The best-scored element holds too little of the page's good text
+     * (scores are spread over many small boxes): take the smallest element
+     * that holds most of it. */
+    float total = 0;
+    for (size_t i = 0; i < pg->n_els; i++)
+        if (pg->els[i].parent < 0 || (int32_t)i == root)
+            total += good[i];
+    if (root >= 0)
+        total = good[root];
+    if (total > 0 && (best < 0 || good[best] < total * 0.7f)) {
+        int32_t pick = -1;
+        for (size_t i = 0; i < pg->n_els; i++)
+            if (good[i] >= total * 0.8f && ngi_html_within(pg, (int32_t)i, root) &&
+                !(pg->els[i].iflags & HX_BOILER) &&
+                (pick < 0 || pg->els[i].depth > pg->els[pick].depth))
+                pick = (int32_t)i;
+        if (pick >= 0)
+            best = pick;
+    }
     while (best >= 0 && best != root) {
         int32_t p = pg->els[best].parent;
-        if (p < 0 || (pg->els[p].iflags & HX_BOILER))
+        if (p < 0 || (pg->els[p].iflags & HX_BOILER) || link_density(&pg->els[p]) > 0.5f)
             break;
-        hx_el *e = &pg->els[best], *pe = &pg->els[p];
-        float good = (float)(e->text - e->link), pgood = (float)(pe->text - pe->link);
-        if (pe->score < e->score * 0.6f || pgood > good * 1.6f || link_density(pe) > 0.35f)
+        if (good[p] < good[best] * 1.15f + 40)
             break;
         best = p;
     }
+    ngi_free(good);
     return best;
 }
 

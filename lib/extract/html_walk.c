@@ -56,21 +56,26 @@ static const char *const boiler_tags[] = {"nav", "aside", "menu", "dialog", "hea
 static const char *const boiler_words[] = {
     "sidebar", "comment", "share", "sharing", "social", "related", "recommend",
     "newsletter", "cookie", "consent", "breadcrumb", "footer", "navbar",
-    "navigation", "menu", "promo", "subscribe", "subscription", "banner",
-    "widget", "popup", "modal", "advert", "sponsor", "outbrain", "taboola",
-    "disqus", "pagination", "pager", "topbar", "top-bar", "skip", "toolbar",
-    "masthead", "login", "signup", "sign-up", "paywall", "trending",
-    "most-read", "mostread", "popular", "teaser-list", "more-articles",
-    "read-more", "readmore", "also-read", "tag-list", "taglist", "tags",
-    "author-box", "authorbox", "author-bio", "print", "rating", "sr-only",
-    "visually-hidden", "screen-reader", "offscreen", "off-canvas", "offcanvas",
+    "navigation", "menu", "promo", "subscribe", "subscription", "advert", "sponsor",
+    "outbrain", "taboola", "disqus", "pagination", "pager", "topbar", "top-bar",
+    "skip", "toolbar", "masthead", "login", "signup", "sign-up", "paywall",
+    "trending", "most-read", "mostread", "teaser-list", "more-articles",
+    "read-more", "readmore", "also-read", "tag-list", "taglist", "author-box",
+    "authorbox", "author-bio", "sr-only", "visually-hidden", "screen-reader",
+    "offscreen", "off-canvas", "offcanvas", NULL};
+
+/* Weaker words: furniture only when the element is mostly links or holds
+ * little text (page builders call every box a "widget"). */
+static const char *const weak_words[] = {
+    "widget", "banner", "popup", "modal", "popular", "tags", "print", "rating",
     "dropdown", "overlay", "carousel", "slider", "gallery", "ticker", "jump",
     NULL};
 
 /* Whole tokens that name furniture (too short to match inside words). */
 static const char *const boiler_tokens[] = {
-    "nav", "ad", "ads", "adv", "aside", "meta", "more", "tag", "share",
-    "hidden", "hide", "links", "extra", "box-links", NULL};
+    "nav", "ad", "ads", "adv", "aside", "meta", "share", NULL};
+
+static const char *const weak_tokens[] = {"more", "tag", "hidden", "hide", "links", "extra", NULL};
 
 /* Words that name an article's body. */
 static const char *const positive_words[] = {
@@ -223,6 +228,8 @@ static void classify(hx_page *pg, hx_el *e, int32_t idx)
         e->flags |= HX_COMMENTS;
     if (has_word(ci, boiler_words) || any_token(ci, boiler_tokens))
         e->flags |= HX_BOILER | HX_CLASS_BOILER;
+    else if (has_word(ci, weak_words) || any_token(ci, weak_tokens))
+        e->flags |= HX_CLASS_WEAK;
 }
 
 /* ---- metadata in tags --------------------------------------------------- */
