@@ -22,6 +22,7 @@
 #define MIN_SCORED_BYTES 25  /* blocks shorter than this score nothing */
 #define GOOD_BYTES 80        /* a block this long with few links is good text */
 #define CHROME_BYTES 100     /* repeated lines up to this long are chrome */
+#define TAIL_BYTES 50       /* short blocks after the last good one are dropped */
 #define WEAK_BOILER_BYTES 200 /* a "widget" with less text than this is furniture */
 
 static float link_density(const hx_el *e)
@@ -175,6 +176,15 @@ static bool is_good(const hx_page *pg, const hx_block *b)
     return b->len >= GOOD_BYTES && b->link * 5 <= b->len && punctuation(s, b->len) > 0;
 }
 
+/* A sentence of some length: ends with a full stop, ! or ?. */
+static bool sentence(const hx_page *pg, const hx_block *b)
+{
+    const char *s = (const char *)pg->text.data + b->start;
+    char end = b->len ? s[b->len - 1] : 0;
+    return b->len >= TAIL_BYTES && b->link * 2 < b->len &&
+           (end == '.' || end == '!' || end == '?' || end == '"' || (unsigned char)end >= 0x80);
+}
+
 /* Lines of up to CHROME_BYTES that occur twice or more on the page. */
 typedef struct counts {
     uint64_t *h;
@@ -295,6 +305,17 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
             pg->blocks[b].keep = prev > 0 || next > 0 || (heading && next >= 0) ||
                                  bl->len >= MIN_SCORED_BYTES * 2;
         }
+        /* After the story's last good block come its furniture: "Read
+         * more", "Related coverage", share and author boxes. */
+        size_t last = nb;
+        for (size_t b = nb; b-- > 0;)
+            if (cls[b] > 0 || (cls[b] == 0 && sentence(pg, &pg->blocks[b]))) {
+                last = b;
+                break;
+            }
+        for (size_t b = last + 1; any_good && b < nb; b++)
+            if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES)
+                pg->blocks[b].keep = false;
     }
     ngi_free(cls);
     ngi_free(c.h);

@@ -48,7 +48,7 @@ static const char *const block_tags[] = {
 
 /* Furniture by tag (the <header> of an article holds its headline and
  * byline: the metadata reads them, the body does not). */
-static const char *const boiler_tags[] = {"nav", "aside", "menu", "dialog", "header",
+static const char *const boiler_tags[] = {"nav", "aside", "menu", "dialog", "header", "figcaption",
                                           "footer", NULL};
 
 /* Words in class/id values that name page furniture (matched inside the
@@ -62,7 +62,7 @@ static const char *const boiler_words[] = {
     "trending", "most-read", "mostread", "teaser-list", "more-articles",
     "read-more", "readmore", "also-read", "tag-list", "taglist", "author-box",
     "authorbox", "author-bio", "sr-only", "visually-hidden", "screen-reader",
-    "offscreen", "off-canvas", "offcanvas", NULL};
+    "offscreen", "off-canvas", "offcanvas", "caption", "credit", "copyright", NULL};
 
 /* Weaker words: furniture only when the element is mostly links or holds
  * little text (page builders call every box a "widget"). */
