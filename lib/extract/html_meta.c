@@ -260,14 +260,59 @@ static char *el_text(xmlNodePtr n)
     return t;
 }
 
-static bool contains_ci(const char *hay, const char *needle)
+/* Lower-cases ASCII and folds typographic dashes and quotes, so that
+ * "Korsetts – Shops" matches "Korsetts - Shops"; malloc'ed. */
+static char *fold(const char *in)
 {
-    return hay && needle && *needle && strcasestr(hay, needle) != NULL;
+    if (!in)
+        return NULL;
+    size_t n = strlen(in);
+    char *o = malloc(n + 1), *w = o;
+    if (!o)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)in; *p;) {
+        if (p[0] == 0xE2 && p[1] == 0x80 && p[2]) {
+            unsigned c = p[2];
+            if (c >= 0x90 && c <= 0x95)
+                *w++ = '-';
+            else if (c == 0x98 || c == 0x99 || c == 0x9A || c == 0x9B)
+                *w++ = '\'';
+            else if (c >= 0x9C && c <= 0x9F)
+                *w++ = '"';
+            else if (c == 0xA6)
+                *w++ = '.';
+            else {
+                memcpy(w, p, 3);
+                w += 3;
+            }
+            p += 3;
+        } else if (p[0] == 0xC2 && (p[1] == 0xAB || p[1] == 0xBB)) {
+            *w++ = '"';
+            p += 2;
+        } else {
+            *w++ = (char)tolower(*p++);
+        }
+    }
+    *w = '\0';
+    return o;
 }
 
-/* The headline: the article's <h1> when the page's declared titles contain
- * it (they often add the site's name or a kicker), else og:title or the
- * JSON-LD headline, else <title> without the site's name, else the <h1>. */
+static bool contains_folded(const char *hay, const char *needle)
+{
+    return hay && needle && *needle && strstr(hay, needle) != NULL;
+}
+
+/* True when t is only the site's name. */
+static bool is_site(const char *t, const char *site)
+{
+    return t && site && *site && !strcasecmp(t, site);
+}
+
+/* The headline: the longest heading (h1-h3, outside page furniture) that
+ * the page's declared titles contain (they add the site's name or a
+ * kicker); else og:title or the JSON-LD headline; else the story's own
+ * heading; else <title> without the site's name. A declared title that is
+ * only the site's name does not count. */
 static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
                       const char *site)
 {
@@ -282,31 +327,46 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
     char *og = dup_tidy(pg->og_title ? pg->og_title : pg->meta_title);
     char *jl = jsonld_value(pg, "headline", false);
     char *tt = pg->title_el >= 0 ? el_text(pg->els[pg->title_el].node) : NULL;
-    char *head = NULL;
-    /* A heading that the declared titles contain is the clean headline. */
-    for (int lvl = 1; lvl <= 2 && !t; lvl++) {
-        int seen = 0;
-        for (size_t i = 0; i < pg->n_els && seen < MAX_HEADINGS && !t; i++) {
-            if (pg->els[i].heading != lvl || !(pg->els[i].flags & HX_HEADING))
-                continue;
-            seen++;
-            char *h = el_text(pg->els[i].node);
-            if (h && strlen(h) >= 4 &&
-                (contains_ci(og, h) || contains_ci(jl, h) || contains_ci(tt, h)))
-                t = h;
-            else
-                free(h);
-        }
+    if (is_site(og, site)) {
+        free(og);
+        og = NULL;
     }
+    char *fog = fold(og), *fjl = fold(jl), *ftt = fold(tt);
+    size_t best_len = 0;
+    int seen[4] = {0};
+    for (size_t i = 0; i < pg->n_els; i++) {
+        const hx_el *e = &pg->els[i];
+        if (!(e->flags & HX_HEADING) || e->heading > 3 || seen[e->heading]++ >= MAX_HEADINGS)
+            continue;
+        char *h = el_text(e->node), *fh = fold(h);
+        size_t hl = h ? strlen(h) : 0;
+        if (h && fh && hl >= 4 && hl > best_len && !is_site(h, site) &&
+            (contains_folded(fog, fh) || contains_folded(fjl, fh) || contains_folded(ftt, fh))) {
+            free(t);
+            t = h;
+            h = NULL;
+            best_len = hl;
+        }
+        free(h);
+        free(fh);
+    }
+    free(fog);
+    free(fjl);
+    free(ftt);
+    char *head = NULL;
     if (!t && !og && !jl) { /* the story's own heading beats a generic <title> */
         int32_t c = container >= 0 ? container : h1;
         for (int lvl = 1; lvl <= 2 && !head && c >= 0; lvl++)
             for (size_t i = (size_t)c; i < pg->n_els && !head; i++)
                 if (pg->els[i].heading == lvl && (pg->els[i].flags & HX_HEADING) &&
-                    ngi_html_within(pg, (int32_t)i, c))
+                    !(pg->els[i].iflags & HX_BOILER) && ngi_html_within(pg, (int32_t)i, c))
                     head = el_text(pg->els[i].node);
         if (!head && h1 >= 0)
             head = el_text(pg->els[h1].node);
+        if (head && is_site(head, site)) {
+            free(head);
+            head = NULL;
+        }
     }
     if (t) {
     } else if (og) {
