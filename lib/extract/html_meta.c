@@ -437,7 +437,8 @@ static bool dated_class(const hx_page *pg, int32_t el)
 /* A short block near the headline that holds a date ("3. Juli 2019, 14:05
  * Uhr", "Published July 3, 2019"), but not one that only says when the
  * article was updated; else a block in an element named for dates. */
-static bool date_line(const hx_page *pg, int32_t h1, int32_t root, char out[11])
+static bool date_line(const hx_page *pg, int32_t h1, int32_t root, int32_t container,
+                      char out[11])
 {
     size_t b = 0;
     if (h1 >= 0)
@@ -457,10 +458,19 @@ static bool date_line(const hx_page *pg, int32_t h1, int32_t root, char out[11])
         if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
             dated_class(pg, pg->blocks[k].owner) && date_block(pg, &pg->blocks[k], out))
             return true;
+    /* Last resort: the first short line with a date ("Geschrieben am
+     * 25.08.2015", "Feb 18 2009") anywhere in the article, then the page. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < pg->n_blocks; k++)
+            if ((pass || ngi_html_within(pg, pg->blocks[k].owner, container)) &&
+                ngi_html_within(pg, pg->blocks[k].owner, root) &&
+                date_block(pg, &pg->blocks[k], out))
+                return true;
     return false;
 }
 
-static void find_date(const hx_page *pg, int32_t root, int32_t h1, hx_meta *m)
+static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
+                      hx_meta *m)
 {
     char *jl = jsonld_value(pg, "datePublished", false);
     bool ok = try_date(jl, m->date) || try_date(pg->published, m->date) ||
@@ -482,7 +492,7 @@ static void find_date(const hx_page *pg, int32_t root, int32_t h1, hx_meta *m)
              ngi_date_from_url(pg->canonical, m->date) == 0 ||
              ngi_date_from_url(pg->og_url, m->date) == 0;
     if (!ok)
-        ok = date_line(pg, h1, root, m->date);
+        ok = date_line(pg, h1, root, container, m->date);
     char *jm = jsonld_value(pg, "dateModified", false);
     if (!try_date(jm, m->updated) && !try_date(pg->modified, m->updated))
         m->updated[0] = '\0';
@@ -531,7 +541,7 @@ int ngi_html_meta(const hx_page *pg, int32_t root, int32_t container, hx_meta *m
                       : is_url(pg->og_url) ? pg->og_url
                                            : pg->url);
     m->lang = lang_of(pg);
-    find_date(pg, root, h1, m);
+    find_date(pg, root, container, h1, m);
     return 0;
 }
 
