@@ -19,7 +19,8 @@
 #include "extract/html.h"
 
 #define CHARSET_SCAN 4096        /* bytes searched for a charset declaration */
-#define OWN_STORY_BYTES 400      /* non-link text of an article that stands alone */
+#define OWN_STORY_BYTES 250      /* paragraph text of an article that stands alone */
+#define GOOD_BLOCK_BYTES 80      /* a paragraph of a story, at least */
 
 /* ---- limits -------------------------------------------------------------- */
 
@@ -245,22 +246,34 @@ done:
     return rc;
 }
 
-/* Articles that each hold a story of their own, and most of the page's
- * text together; 0 or 1 means one document for the page. */
+/* Paragraph-sized blocks with few links: the text a story is made of. */
+static bool good_block(const hx_block *b)
+{
+    return b->len >= GOOD_BLOCK_BYTES && b->link * 5 <= b->len;
+}
+
+/* Articles that each hold a story of their own (paragraphs, not a teaser
+ * or a page section with a picture), and most of the page's paragraphs
+ * together; 0 or 1 means one document for the page. */
 static size_t own_stories(const hx_page *pg, int32_t *out)
 {
-    size_t k = 0;
-    uint64_t sum = 0;
-    for (size_t i = 0; i < pg->n_articles; i++) {
-        const hx_el *e = &pg->els[pg->articles[i]];
-        if (e->text - e->link >= OWN_STORY_BYTES) {
-            out[k++] = pg->articles[i];
-            sum += e->text - e->link;
-        }
+    uint64_t good[NGI_HTML_MAX_ARTICLES] = {0}, all = 0, sum = 0;
+    for (size_t b = 0; b < pg->n_blocks; b++) {
+        const hx_block *bl = &pg->blocks[b];
+        if (!good_block(bl))
+            continue;
+        all += bl->len;
+        for (size_t i = 0; i < pg->n_articles; i++)
+            if (ngi_html_within(pg, bl->owner, pg->articles[i]))
+                good[i] += bl->len;
     }
-    int32_t top = pg->body >= 0 ? pg->body : 0;
-    uint64_t all = pg->n_els ? pg->els[top].text - pg->els[top].link : 0;
-    return k >= 2 && sum * 10 >= all * 6 ? k : 0;
+    size_t k = 0;
+    for (size_t i = 0; i < pg->n_articles; i++)
+        if (good[i] >= OWN_STORY_BYTES) {
+            out[k++] = pg->articles[i];
+            sum += good[i];
+        }
+    return k >= 2 && sum * 10 >= all * 7 ? k : 0;
 }
 
 static int extract_page(ng_extract *ex, hx_page *pg, unsigned flags)

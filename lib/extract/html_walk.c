@@ -200,6 +200,10 @@ static void classify(hx_page *pg, hx_el *e, int32_t idx)
         e->flags |= HX_LINK;
     if (in_list(name, boiler_tags))
         e->flags |= HX_BOILER;
+    /* A <header> or <footer> that holds the story is no furniture: let
+     * html_main.c decide as for a class word. */
+    if (!strcmp(name, "header") || !strcmp(name, "footer"))
+        e->flags |= HX_CLASS_BOILER;
     if (!strcmp(name, "article"))
         e->flags |= HX_ARTICLE;
     const char *role = attr(n, "role");

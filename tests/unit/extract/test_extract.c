@@ -12,7 +12,7 @@
 #include "extract/html.h"
 
 #define PROSE1 "<p>The council voted on Tuesday to build a new bridge over the river, officials said.</p>"
-#define PROSE2 "<p>Work will start next spring and take two years, according to the city's plan.</p>"
+#define PROSE2 "<p>Work will start next spring and take about two years, according to the city's plan.</p>"
 
 static ng_extract *run(const char *html, const char *url, unsigned flags, int want_rc)
 {
