@@ -65,7 +65,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: all lib cli test unit fuzz-replay cli-test install-test check-symbols \
-        check-asan asan reliability-quick stress fuzz bench bench-quick bench-grep demo deps install uninstall \
+        check-asan asan reliability-quick stress fuzz bench bench-extract bench-quick bench-grep demo deps install uninstall \
         clean help $(addprefix test-,$(MODULES) api)
 
 all: lib cli check-symbols
@@ -146,6 +146,10 @@ reliability-quick: all
 
 stress: all
 	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/stress.sh
+
+# Extraction quality and speed on ../shared/corpora/webextract (issue 12).
+bench-extract: $(STATIC) $(CLI)
+	@CC="$(CC)" BUILD=$(BUILD) LIBS="$(LIB_LIBS)" bench/extract_bench.sh
 
 FUZZ_TIME ?= 60
 fuzz:

@@ -1,6 +1,6 @@
 /*
  * fuzz_html.c — libFuzzer target for the HTML and text readers
- * (cli/html.c, cli/text.c) and the date parser (cli/date.c): arbitrary
+ * (cli/html.c over lib/extract/, cli/text.c) and the date parser (cli/date.c): arbitrary
  * bytes must never crash them, every document they produce must have a
  * non-empty id and well-formed fields, and a parsed date must be a valid
  * YYYY-MM-DD.
