@@ -1,7 +1,8 @@
 /*
  * cmd_extract.c — `newsgrep extract FILE...`: what ingest makes of a web
  * page, without an index: the article(s) found by the library's
- * ng_extract_html with their title, date, author, url, language and body.
+ * ng_extract_html (ng_extract_text for .txt and Markdown files) with their
+ * title, date, author, url, language and body.
  * Text output is one block per article; --json one object per line (for
  * scraping pipelines).
  */
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "ingest.h"
@@ -69,6 +71,28 @@ static void print_article(const char *path, size_t k, size_t n, const ng_documen
     }
 }
 
+/* A text file by its name (.txt, .md ..., also compressed): a scraped text
+ * dump or a plain article, read by ng_extract_text. */
+static bool text_name(const char *path)
+{
+    static const char *const exts[] = {".txt", ".text", ".md", ".markdown", ".rst"};
+    static const char *const zexts[] = {".gz", ".zst", ".gzip", ".zstd"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof zexts / sizeof zexts[0]; i++) {
+        size_t e = strlen(zexts[i]);
+        if (n > e && strcasecmp(path + n - e, zexts[i]) == 0) {
+            n -= e;
+            break;
+        }
+    }
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t e = strlen(exts[i]);
+        if (n > e && strncasecmp(path + n - e, exts[i], e) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* 0: articles printed, 1: none found, 2: error. */
 static int extract_file(const char *path, const ex_args *a)
 {
@@ -98,7 +122,8 @@ static int extract_file(const char *path, const ex_args *a)
     o.source = path;
     o.flags = a->flags;
     ng_extract *ex = NULL;
-    int rc = ng_extract_html(b.data ? b.data : "", b.len, &o, &ex);
+    int rc = text_name(path) ? ng_extract_text(b.data ? b.data : "", b.len, &o, &ex)
+                             : ng_extract_html(b.data ? b.data : "", b.len, &o, &ex);
     ngc_buf_free(&b);
     if (!ex) {
         ngc_err("extract: %s: %s", path, ng_strerror(rc));

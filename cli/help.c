@@ -139,6 +139,8 @@ static const help_entry entries[] = {
      "\nPrints what 'index' makes of HTML pages, without an index: each\n"
      "article's title, date, author, url, site, lang and body (the main\n"
      "content, without menus, teasers, comments and other page furniture).\n"
+     "Text files (.txt, .md ...) are read as text: a scraped text dump gives\n"
+     "its articles, headlines as titles, dated, without the site's chrome.\n"
      "--json prints one object per article and line; --url gives the page's\n"
      "address (a date in it counts), --charset the charset the server\n"
      "declared, --all-text keeps every visible line. FILE may be - (stdin)\n"

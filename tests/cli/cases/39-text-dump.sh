@@ -10,3 +10,8 @@ cp dump.txt page.scraped
 echo "--"
 "$NG" index -q -i ix dump.txt
 "$NG" search -i ix --ids --since 2024-03-15 museo OR tranvía OR selección
+echo "-- extract"
+"$NG" extract dump.txt | head -8
+"$NG" extract --json dump.txt | cut -c1-90
+printf '# A plain note\n\nNothing to strip here.\n' > note.md
+"$NG" extract --json note.md; echo "[exit $?]"
