@@ -260,25 +260,49 @@ static size_t fold(const char *s, size_t n, char *out)
     return n;
 }
 
-/* Matches phrases[] in the folded line s on whole words, tried at each
- * word start by first byte (a line costs about its length times the few
- * phrases sharing a first letter), longest match first. Returns how many
- * words the matches cover. */
-static unsigned phrase_words(const char *s, size_t n, const char *const *phrases,
-                             size_t count)
+/* A list of phrases ordered by first byte, built once per call of
+ * ngi_textdump_split (counting sort; the library keeps no global state). */
+#define MAX_PHRASES 128
+typedef struct phrase_index {
+    const char *const *list;
+    unsigned char len[MAX_PHRASES];   /* strlen of list[k] */
+    unsigned char order[MAX_PHRASES]; /* list indexes by first byte */
+    unsigned char from[257];          /* order[from[c] .. from[c + 1]) start with c */
+} phrase_index;
+
+static void phrase_index_build(phrase_index *x, const char *const *list, size_t count)
+{
+    unsigned char seen[256] = {0};
+    NGI_ASSERT(count <= MAX_PHRASES);
+    x->list = list;
+    for (size_t k = 0; k < count; k++) {
+        x->len[k] = (unsigned char)strlen(list[k]);
+        seen[(unsigned char)list[k][0]]++;
+    }
+    x->from[0] = 0;
+    for (int c = 0; c < 256; c++)
+        x->from[c + 1] = (unsigned char)(x->from[c] + seen[c]);
+    unsigned char next[256];
+    memcpy(next, x->from, 256);
+    for (size_t k = 0; k < count; k++)
+        x->order[next[(unsigned char)list[k][0]]++] = (unsigned char)k;
+}
+
+/* Matches the phrases in the folded line s on whole words, at each word
+ * start, longest match first. Returns how many words the matches cover. */
+static unsigned phrase_words(const char *s, size_t n, const phrase_index *x)
 {
     unsigned covered = 0;
     for (size_t i = 0; i < n;) {
-        if (i && is_alnum((unsigned char)s[i - 1])) {
-            i++;
+        unsigned char c = (unsigned char)s[i];
+        if (i && (is_alnum((unsigned char)s[i - 1]) || (unsigned char)s[i - 1] >= 0x80)) {
+            i++; /* inside a word */
             continue;
         }
         size_t best = 0;
-        for (size_t k = 0; k < count; k++) {
-            const char *p = phrases[k];
-            if (p[0] != s[i])
-                continue;
-            size_t m = strlen(p);
+        for (size_t o = x->from[c]; o < x->from[c + 1]; o++) {
+            const char *p = x->list[x->order[o]];
+            size_t m = x->len[x->order[o]];
             if (m > best && m <= n - i && memcmp(s + i, p, m) == 0 &&
                 (i + m == n || !is_alnum((unsigned char)s[i + m]) ||
                  !is_alnum((unsigned char)p[m - 1])))
@@ -370,7 +394,17 @@ static int has_copyright_sign_or_year(const char *f, size_t n)
     return i < n && (is_digit((unsigned char)f[i]) || (unsigned char)f[i] == 0xC2);
 }
 
-static void classify_chrome(tline *l, const char *s)
+typedef struct vocab {
+    phrase_index strong, weak;
+} vocab;
+
+static void vocab_build(vocab *v)
+{
+    phrase_index_build(&v->strong, strong_phrases, sizeof strong_phrases / sizeof strong_phrases[0]);
+    phrase_index_build(&v->weak, weak_phrases, sizeof weak_phrases / sizeof weak_phrases[0]);
+}
+
+static void classify_chrome(tline *l, const char *s, const vocab *v)
 {
     if (l->len > SHORT_LINE || l->words > 12)
         return;
@@ -384,12 +418,12 @@ static void classify_chrome(tline *l, const char *s)
         l->chrome = l->box = 1;
     else if (is_one_of(f, n, chrome_lines, sizeof chrome_lines / sizeof chrome_lines[0]))
         l->chrome = 1;
-    else if (phrase_words(f, n, strong_phrases, sizeof strong_phrases / sizeof strong_phrases[0]))
+    else if (phrase_words(f, n, &v->strong))
         l->chrome = 1;
     else if (f[0] == '\xC2' || strncmp(f, "copyright", 9) == 0 || strncmp(f, "(c) ", 4) == 0)
         l->chrome = has_copyright_sign_or_year(f, n); /* a footer line */
     else {
-        unsigned weak = phrase_words(f, n, weak_phrases, sizeof weak_phrases / sizeof weak_phrases[0]);
+        unsigned weak = phrase_words(f, n, &v->weak);
         l->chrome = weak && weak * 2 >= letter_words(f, n);
     }
 }
@@ -688,22 +722,23 @@ static int count_repeats(dump *d)
 
 static void classify(dump *d)
 {
+    vocab v;
+    vocab_build(&v);
     for (size_t i = 0; i < d->n; i++) {
         tline *l = &d->lines[i];
         const char *s = d->text + l->off;
         l->words = count_words(s, l->len);
         l->sentence = (unsigned char)ends_sentence(s, l->len);
         l->para = l->words >= 12 || (l->words >= 6 && l->sentence);
-        classify_chrome(l, s);
+        classify_chrome(l, s, &v);
         l->is_date = !l->chrome && l->len <= SHORT_LINE &&
                      (unsigned char)ngi_textdump_date_line(s, l->len, l->date);
         l->label = l->words <= 3 && !l->sentence && l->len <= 40;
         /* Three words with letters (CJK: three words' worth of characters);
          * "( Abmelden /" or "4 Tsd." are not headlines. */
-        unsigned lw = letter_words(s, l->len);
-        l->titleish = l->words >= 3 && (lw >= 3 || cjk_chars(s, l->len) >= 6) && l->words <= 30 &&
-                      l->len <= 300 && !l->chrome && !l->is_date &&
-                      !(l->len && s[l->len - 1] == '.');
+        l->titleish = l->words >= 3 && l->words <= 30 && l->len <= 300 && !l->chrome &&
+                      !l->is_date && !(l->len && s[l->len - 1] == '.') &&
+                      (letter_words(s, l->len) >= 3 || cjk_chars(s, l->len) >= 6);
     }
     /* A page title near the top joins its headline's group; then every
      * line knows how often its text occurs. */
