@@ -27,16 +27,16 @@
  * headline, the headline is the line above the first date line, or above
  * the first paragraph. A body ends with its last paragraph.
  *
- * Only text that opens like a dump (site furniture or the repeated
- * headline on top, a body whose headline comes later, a date line above
- * the first paragraph) is read this way; anything else is a plain article,
+ * Only text that opens like a dump (site furniture, the repeated headline
+ * or a page title on top, a body whose headline comes later) is read this
+ * way; anything else is a plain article,
  * read the simple way (first line = title, the rest byte for byte), so
  * ordinary .txt and Markdown files come out as they always did.
  */
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/date.h"
+#include "extract/html.h" /* ngi_date_in_text: dates written in text (dates.c) */
 #include "extract/textdump.h"
 
 /* Past this many non-blank lines the text is read as a plain article: the
@@ -430,109 +430,13 @@ static void classify_chrome(tline *l, const char *s, const vocab *v)
 
 /* ---- date lines ------------------------------------------------------- */
 
-/* Reads 1..max digits at s[*i]; -1 when there are none. */
-static int read_num(const char *s, size_t n, size_t *i, int max)
-{
-    int v = 0, k = 0;
-    while (*i < n && k < max && is_digit((unsigned char)s[*i])) {
-        v = v * 10 + (s[*i] - '0');
-        (*i)++;
-        k++;
-    }
-    return k ? v : -1;
-}
-
-/* Checks y-m-d with the library's date code and writes "YYYY-MM-DD". */
-static int make_date(int y, int m, int d, char out[11])
-{
-    int32_t days;
-    if (y < 1800 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31)
-        return 0;
-    char iso[11];
-    iso[0] = (char)('0' + y / 1000);
-    iso[1] = (char)('0' + y / 100 % 10);
-    iso[2] = (char)('0' + y / 10 % 10);
-    iso[3] = (char)('0' + y % 10);
-    iso[4] = iso[7] = '-';
-    iso[5] = (char)('0' + m / 10);
-    iso[6] = (char)('0' + m % 10);
-    iso[8] = (char)('0' + d / 10);
-    iso[9] = (char)('0' + d % 10);
-    iso[10] = '\0';
-    if (ngi_date_parse(iso, 10, &days) != 0)
-        return 0;
-    memcpy(out, iso, 11);
-    return 1;
-}
-
-/* A numeric date starting at s[at]: Y-M-D, Y/M/D, Y.M.D, D.M.Y, D/M/Y
- * (M/D/Y when the day cannot be a month), D-M-Y, or 2025年6月18日. Sets *end
- * past it. */
-static int date_at(const char *s, size_t n, size_t at, size_t *end, char out[11])
-{
-    size_t i = at;
-    int a = read_num(s, n, &i, 4);
-    size_t alen = i - at;
-    if (a < 0 || i >= n)
-        return 0;
-    if (alen == 4 && n - i >= 3 && memcmp(s + i, "\xE5\xB9\xB4", 3) == 0) { /* 年 */
-        i += 3;
-        int m = read_num(s, n, &i, 2);
-        if (m < 0 || n - i < 3 || memcmp(s + i, "\xE6\x9C\x88", 3) != 0) /* 月 */
-            return 0;
-        i += 3;
-        int d = read_num(s, n, &i, 2);
-        if (d < 0)
-            return 0;
-        if (n - i >= 3 && memcmp(s + i, "\xE6\x97\xA5", 3) == 0) /* 日 */
-            i += 3;
-        *end = i;
-        return make_date(a, m, d, out);
-    }
-    char sep = s[i];
-    if (sep != '-' && sep != '/' && sep != '.')
-        return 0;
-    i++;
-    size_t bstart = i;
-    int b = read_num(s, n, &i, 2);
-    if (b < 0 || i >= n || s[i] != sep || i - bstart > 2)
-        return 0;
-    i++;
-    size_t cstart = i;
-    int c = read_num(s, n, &i, 4);
-    size_t clen = i - cstart;
-    if (c < 0 || (i < n && is_digit((unsigned char)s[i])))
-        return 0;
-    *end = i;
-    if (alen == 4 && clen <= 2)
-        return make_date(a, b, c, out);
-    if (alen <= 2 && clen == 4) {
-        if (sep == '/' && a <= 12 && b > 12)
-            return make_date(c, a, b, out); /* US order: 06/18/2025 */
-        return make_date(c, b, a, out);
-    }
-    return 0;
-}
-
 int ngi_textdump_date_line(const char *s, size_t n, char out[11])
 {
-    if (n < 6 || n > 100)
+    if (n < 6 || n > 100 || ngi_date_in_text(s, n, out) != 0)
         return 0;
-    size_t from = 0, to = 0;
-    int found = 0;
-    for (size_t i = 0; i < n && !found; i++)
-        if (is_digit((unsigned char)s[i]) && (i == 0 || !is_alnum((unsigned char)s[i - 1]))) {
-            size_t end;
-            if (date_at(s, n, i, &end, out)) {
-                found = 1;
-                from = i;
-                to = end;
-            }
-        }
-    if (!found)
-        return 0;
-    /* The rest may hold a time and a few words ("Last Updated At:18:07",
-     * "Published:", "Uhr"), not a sentence. */
+    /* Besides the date, a time and a few words ("Last Updated At:18:07",
+     * "Published: Monday,", "Uhr", "Mis à jour le ... à 10h32"), not a
+     * sentence. Words with letters are counted, month names included. */
     unsigned words = 0;
     for (size_t i = 0; i < n;) {
         size_t sp = space_at(s + i, n - i);
@@ -540,18 +444,14 @@ int ngi_textdump_date_line(const char *s, size_t n, char out[11])
             i += sp;
             continue;
         }
-        size_t j = i;
         int letters = 0;
-        while (j < n && !space_at(s + j, n - j)) {
-            unsigned char c = (unsigned char)s[j];
-            if ((j < from || j >= to) && (c >= 0x80 || (is_alnum(c) && !is_digit(c))))
-                letters = 1;
-            j++;
+        while (i < n && !space_at(s + i, n - i)) {
+            unsigned char c = (unsigned char)s[i++];
+            letters |= c >= 0x80 || (is_alnum(c) && !is_digit(c));
         }
         words += letters;
-        i = j;
     }
-    return words <= 6 && !(words > 3 && n && s[n - 1] == '.');
+    return words <= 8 && !(words > 4 && s[n - 1] == '.');
 }
 
 /* ---- reading the lines ------------------------------------------------ */
@@ -1160,22 +1060,20 @@ static int split_single(const dump *d, ngi_td_result *r)
 
 /* ---- entry points ------------------------------------------------------- */
 
-/* A dump rather than a plain article: the text opens with site furniture
- * or with its headline repeated, or opens with a body whose headline comes
- * later, or has a date line above its first paragraph. A text whose first
- * line is a title and that has none of these is read the plain way, even
- * when lines repeat further down (tables) or a line looks like chrome. */
+/* A dump rather than a plain article: the text opens with site furniture,
+ * with its headline repeated or under a page title, or with a body whose
+ * headline comes later. A text whose first line is a title and that has
+ * none of these is read the plain way, even when lines repeat further down
+ * (tables) or a line looks like chrome or a date. */
 static int looks_like_dump(const dump *d, int headlines)
 {
     if (d->n == 0)
         return 0;
     const tline *first = &d->lines[0];
-    if (first->chrome || first->headline || first->title_line || (headlines && !first->titleish))
-        return 1;
-    for (size_t i = 0; i < d->n && i < 10 && !d->lines[i].para; i++)
-        if (d->lines[i].is_date)
-            return 1;
-    return 0;
+    /* A date line under a first-line title is not enough: "Title / Period
+     * ended December 31, 1986 / ..." is a plain article. */
+    return first->chrome || first->headline || first->title_line ||
+           (headlines && !first->titleish);
 }
 
 void ngi_textdump_free(ngi_td_result *r)

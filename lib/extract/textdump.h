@@ -37,9 +37,9 @@ int ngi_textdump_split(const char *data, size_t len, unsigned flags, ngi_td_resu
 void ngi_textdump_free(ngi_td_result *r);
 
 /* The first date of a date line ("2025-06-18 17:33 Last Updated At:18:07",
- * "Published: 18.06.2025", "2025/06/18"): writes "YYYY-MM-DD" and returns 1
- * when the line is short and mostly a date, else returns 0. Numeric dates
- * only, until the library has a public multilingual date parser. */
+ * "Published: 18.06.2025", "3. Juli 2019, 10:32 Uhr", "June 18, 2025"):
+ * writes "YYYY-MM-DD" and returns 1 when the line is short and mostly a
+ * date (read by the module's ngi_date_in_text), else returns 0. */
 int ngi_textdump_date_line(const char *line, size_t len, char out[11]);
 
 #endif /* NG_TEXTDUMP_H */
