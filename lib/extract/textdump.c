@@ -432,7 +432,12 @@ static void classify_chrome(tline *l, const char *s, const vocab *v)
 
 int ngi_textdump_date_line(const char *s, size_t n, char out[11])
 {
-    if (n < 6 || n > 100 || ngi_date_in_text(s, n, out) != 0)
+    if (n < 6 || n > 100)
+        return 0;
+    unsigned digits = 0; /* a date has its year: four digits at least */
+    for (size_t i = 0; i < n; i++)
+        digits += is_digit((unsigned char)s[i]);
+    if (digits < 4 || ngi_date_in_text(s, n, out) != 0)
         return 0;
     /* Besides the date, a time and a few words ("Last Updated At:18:07",
      * "Published: Monday,", "Uhr", "Mis à jour le ... à 10h32"), not a
