@@ -22,7 +22,7 @@ VERSION := $(VMAJOR).$(call VERSION_PART,MINOR).$(call VERSION_PART,PATCH)
 SOVERSION := 1
 SONAME  := libnewsgrep.so.$(SOVERSION)
 
-PKGS      := libutf8proc libzstd libxxhash
+PKGS      := libutf8proc libzstd libxxhash libxml-2.0
 CLI_PKGS  := jansson libxml-2.0 zlib libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(CLI_PKGS) cmocka 2>/dev/null)
 LIB_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
@@ -35,13 +35,14 @@ CPPFLAGS += -Iinclude -Ilib -D_GNU_SOURCE $(PKG_CFLAGS)
 CFLAGS   += -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SANITIZE)
 LDFLAGS  += $(SANITIZE)
 
-MODULES := common analyze codec store index query
+MODULES := common analyze codec store index query extract
 DEPS_common  := common
 DEPS_analyze := common analyze
 DEPS_codec   := common codec
 DEPS_store   := common store
 DEPS_index   := common analyze codec store index
 DEPS_query   := common analyze codec store index query
+DEPS_extract := common extract
 
 src_of = $(sort $(wildcard lib/$(1)/*.c))
 obj_of = $(patsubst %.c,$(BUILD)/%.o,$(call src_of,$(1)))
@@ -64,7 +65,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: all lib cli test unit fuzz-replay cli-test install-test check-symbols \
-        check-asan asan reliability-quick stress fuzz bench bench-quick bench-grep demo deps install uninstall \
+        check-asan asan reliability-quick stress fuzz bench bench-extract bench-quick bench-grep demo deps install uninstall \
         bench-tools clean help $(addprefix test-,$(MODULES))
 
 all: lib cli check-symbols
@@ -109,9 +110,9 @@ $(foreach m,$(MODULES),$(eval $(call unit_rule,$(m))))
 $(foreach m,$(MODULES),$(eval test-$(m): $$(filter $(BUILD)/tests/$(m)/%,$$(UNIT_BIN)) ; @tests/run_unit.sh $$^))
 
 # Fuzz targets replayed over their checked-in corpora (no libFuzzer needed).
-$(BUILD)/fuzz/%_replay: tests/fuzz/%.c tests/fuzz/replay.c $(call test_objs,query) $(CLI_OBJ)
+$(BUILD)/fuzz/%_replay: tests/fuzz/%.c tests/fuzz/replay.c $(call test_objs,query) $(call obj_of,extract) $(CLI_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Icli -o $@ $< tests/fuzz/replay.c $(call test_objs,query) $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(LDFLAGS) $(CLI_LIBS) $(LIB_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Icli -o $@ $< tests/fuzz/replay.c $(call test_objs,query) $(call obj_of,extract) $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(LDFLAGS) $(CLI_LIBS) $(LIB_LIBS)
 
 unit: $(UNIT_BIN)
 	@tests/run_unit.sh $(UNIT_BIN)
@@ -140,6 +141,10 @@ reliability-quick: all
 
 stress: all
 	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/stress.sh
+
+# Extraction quality and speed on ../shared/corpora/webextract (issue 12).
+bench-extract: $(STATIC) $(CLI)
+	@CC="$(CC)" BUILD=$(BUILD) LIBS="$(LIB_LIBS)" bench/extract_bench.sh
 
 FUZZ_TIME ?= 60
 fuzz:

@@ -69,6 +69,7 @@ int ngc_cmd_check(int argc, char **argv);
 int ngc_cmd_timeline(int argc, char **argv);
 int ngc_cmd_tokens(int argc, char **argv);
 int ngc_cmd_grep(int argc, char **argv);
+int ngc_cmd_extract(int argc, char **argv);
 
 /* Help texts (help.c); `name` NULL = the command's overview. Returns 0 when
  * the subcommand exists. */

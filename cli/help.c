@@ -30,6 +30,7 @@ static const char overview[] =
     "  check     verify checksums and structure\n"
     "  timeline  matching documents per day/week/month/year as a bar chart\n"
     "  tokens    show how the analyzer splits a text\n"
+    "  extract   the article(s) of web pages: title, date, author, url, body\n"
     "\n"
     "Query language: words (ranked OR), AND, OR, NOT, +word, -word, (...),\n"
     "\"exact phrase\", \"phrase\"~N, title:word, body:\"a phrase\", prefix*,\n"
@@ -144,6 +145,18 @@ static const help_entry entries[] = {
      "Usage: newsgrep tokens [--lang L] [--no-stem] [--no-stop] TEXT...\n"
      "\nPrints the analyzer's tokens of TEXT (or stdin when TEXT is -), one per\n"
      "line: term<TAB>position<TAB>start_byte<TAB>end_byte.\n"},
+    {"extract",
+     "Usage: newsgrep extract [--json] [--url URL] [--charset CS] [--all-text] FILE...\n"
+     "\nPrints what 'index' makes of HTML pages, without an index: each\n"
+     "article's title, date, author, url, site, lang and body (the main\n"
+     "content, without menus, teasers, comments and other page furniture).\n"
+     "Text files (.txt, .md ...) are read as text: a scraped text dump gives\n"
+     "its articles, headlines as titles, dated, without the site's chrome.\n"
+     "--json prints one object per article and line; --url gives the page's\n"
+     "address (a date in it counts), --charset the charset the server\n"
+     "declared, --all-text keeps every visible line. FILE may be - (stdin)\n"
+     "or compressed (.gz, .zst). Exit 0 when an article was found, 1 when\n"
+     "none, 2 on an error (a page over the limits is skipped with a message).\n"},
     {"grep",
      "Usage: newsgrep [OPTIONS] QUERY PATH...\n"
      "\nRanks the files under PATH (and the documents of JSONL files) by BM25\n"

@@ -130,9 +130,13 @@ typedef int (*ngc_doc_fn)(void *ctx, const ng_document *doc);
 int ngc_html_extract(const char *data, size_t len, const char *path,
                      ngc_doc_fn fn, void *ctx, const char **why);
 
-/* ---- plain text / Markdown (text.c) ---------------------------------- */
-/* One document: id and source = path, title = first non-empty line (a
- * Markdown "# " is dropped), body = the rest. */
+/* ---- plain text / Markdown / text dumps (text.c) ---------------------- */
+/* The article(s) of a text file (ng_extract_text): a plain article gives
+ * one document, id and source = path, title = first non-empty line (a
+ * Markdown "# " is dropped), body = the rest; a scraped dump gives one
+ * document per article (ids path#1, path#2 ... when several), chrome
+ * dropped, dated. Returns 0, -1 when out of memory, or the callback's
+ * non-zero value. */
 int ngc_text_extract(const char *data, size_t len, const char *path,
                      ngc_doc_fn fn, void *ctx);
 /* True when the bytes look binary (NUL bytes, many control bytes). */

@@ -1,12 +1,16 @@
 /*
- * text.c — plain text and Markdown files: one document per file, id and
- * source = the path, title = the first non-empty line (without a Markdown
- * "#" heading marker), body = the rest. Latin-1/Windows-1252 files are
- * converted to UTF-8 first (charset.c). Markdown: a YAML front matter gives
- * the title and date (and is not text); emphasis, heading marks and link
- * targets are dropped so that snippets show the words. Also the
- * binary-file sniffer.
+ * text.c — plain text, Markdown and scraped text dumps. Latin-1 /
+ * Windows-1252 files are converted to UTF-8 first (charset.c). Text goes
+ * through the library's ng_extract_text: a plain article is one document
+ * (title = the first non-empty line, body = the rest); a dump gives its
+ * articles without the site's chrome, with their dates; id and source = the
+ * path (path#1, path#2 ... when a file holds several). Markdown is one
+ * document: a YAML front matter gives the title and date (and is not text);
+ * emphasis, heading marks and link targets are dropped so that snippets
+ * show the words. Also the binary-file sniffer.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,6 +37,57 @@ bool ngc_looks_binary(const char *data, size_t len)
 static bool blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+}
+
+/* One article as a document: id (the path, or path#k when the file holds
+ * several), the extracted fields in their order, source = the path. */
+static int emit_article(const ng_document *art, const char *id, const char *path,
+                        ngc_doc_fn fn, void *ctx)
+{
+    ngc_docb d = {0};
+    int rc = ngc_docb_add(&d, "id", 2, id, strlen(id), NG_FIELD_ID, NGC_COPY_VALUE);
+    for (size_t i = 0; rc == 0 && i < art->n_fields; i++) {
+        const ng_field *f = &art->fields[i];
+        if (f->role != NG_FIELD_SOURCE)
+            rc = ngc_docb_add(&d, f->name, strlen(f->name), f->value, f->value_len, f->role, 0);
+    }
+    if (rc == 0)
+        rc = ngc_docb_add(&d, "source", 6, path, strlen(path), NG_FIELD_SOURCE, 0);
+    if (rc == 0) {
+        ng_document doc;
+        ngc_docb_finish(&d, &doc);
+        rc = fn(ctx, &doc);
+    } else {
+        rc = -1;
+    }
+    ngc_docb_free(&d);
+    return rc;
+}
+
+static int text_dump(const char *data, size_t len, const char *path,
+                     ngc_doc_fn fn, void *ctx)
+{
+    ng_extract_options opts;
+    ng_extract_options_init(&opts);
+    opts.source = path;
+    opts.max_bytes = SIZE_MAX; /* the caller applied --max-doc-mb */
+    ng_extract *ex = NULL;
+    if (ng_extract_text(data, len, &opts, &ex) != 0) {
+        ng_extract_free(ex);
+        return -1;
+    }
+    size_t n = ng_extract_count(ex);
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        char id[NG_MAX_ID_BYTES + 32];
+        if (n == 1)
+            snprintf(id, sizeof id, "%.*s", NG_MAX_ID_BYTES, path);
+        else
+            snprintf(id, sizeof id, "%.*s#%zu", NG_MAX_ID_BYTES - 24, path, k + 1);
+        rc = emit_article(ng_extract_document(ex, k), id, path, fn, ctx);
+    }
+    ng_extract_free(ex);
+    return rc;
 }
 
 /* ---- Markdown ------------------------------------------------------------ */
@@ -126,7 +181,7 @@ static int markdown_plain(const char *s, size_t len, ngc_buf *out)
     return rc;
 }
 
-static int extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
+static int markdown_document(const char *data, size_t len, const char *path, ngc_doc_fn fn,
                    void *ctx, ngc_buf *md);
 
 int ngc_text_extract(const char *data, size_t len, const char *path,
@@ -139,14 +194,16 @@ int ngc_text_extract(const char *data, size_t len, const char *path,
         data = utf8.data ? utf8.data : "";
         len = utf8.len;
     }
-    if (rc == 0)
-        rc = extract(data, len, path, fn, ctx, is_markdown(path) ? &md : NULL);
+    if (rc == 0 && is_markdown(path))
+        rc = markdown_document(data, len, path, fn, ctx, &md);
+    else if (rc == 0)
+        rc = text_dump(data, len, path, fn, ctx);
     ngc_buf_free(&utf8);
     ngc_buf_free(&md);
     return rc;
 }
 
-static int extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
+static int markdown_document(const char *data, size_t len, const char *path, ngc_doc_fn fn,
                    void *ctx, ngc_buf *md)
 {
     size_t i = 0;

@@ -515,6 +515,39 @@ typedef struct ng_date {
 NG_API int ng_date_parse(const char *text, size_t len, ng_date *out);
 
 /* =====================================================================
+ * Extraction: a web page or a scraped text dump -> articles, as documents.
+ * ===================================================================== */
+typedef struct ng_extract ng_extract;   /* a result: zero or more articles */
+
+typedef struct ng_extract_options {
+    const char *url;       /* the page's address, or NULL (dates in URLs, id) */
+    const char *source;    /* a name for messages and the source field, or NULL */
+    const char *charset;   /* a charset declared outside the bytes (HTTP), or NULL */
+    size_t max_bytes;      /* larger inputs: NG_ELIMIT; 0 = default (64 MiB) */
+    unsigned flags;        /* ng_extract_flags */
+} ng_extract_options;
+
+enum ng_extract_flags {
+    NG_EXTRACT_DEFAULT = 0,
+    NG_EXTRACT_KEEP_BOILERPLATE = 1u << 0  /* whole page text, no main-content choice */
+};
+
+NG_API void ng_extract_options_init(ng_extract_options *opts);
+/* *out is set on success AND on failure (a failed handle whose errmsg says why), except
+ * NG_EINVAL/NG_ENOMEM. Zero articles is not an error: count == 0 and ng_extract_errmsg
+ * says why (e.g. "no text"). */
+NG_API int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts, ng_extract **out);
+NG_API int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts, ng_extract **out);
+NG_API size_t ng_extract_count(const ng_extract *ex);
+/* The i-th article; fields borrowed, live as long as ex. Fields use the roles of ng_field_role:
+ * NG_FIELD_TITLE "title", NG_FIELD_BODY "body", NG_FIELD_DATE "date" (YYYY-MM-DD),
+ * NG_FIELD_SOURCE "url" (canonical/og:url or opts->url), and NG_FIELD_STORED "author",
+ * "site", "lang", "updated" when found. No NG_FIELD_ID: the caller sets the id. */
+NG_API const ng_document *ng_extract_document(const ng_extract *ex, size_t i);
+NG_API const char *ng_extract_errmsg(const ng_extract *ex);   /* never NULL */
+NG_API void ng_extract_free(ng_extract *ex);                  /* NULL-safe */
+
+/* =====================================================================
  * UNSTABLE: benchmark and debugging hooks. Not covered by any
  * compatibility promise; may change in any release.
  * ===================================================================== */

@@ -1,6 +1,6 @@
 /*
  * fuzz_html.c — libFuzzer target for the HTML and text readers
- * (cli/html.c, cli/text.c) and the date parser (cli/date.c): arbitrary
+ * (cli/html.c over lib/extract/, cli/text.c) and the date parser (cli/date.c): arbitrary
  * bytes must never crash them, every document they produce must have a
  * non-empty id and well-formed fields, and a parsed date must be a valid
  * YYYY-MM-DD.
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((rc >= 0 && rc != docs) || (rc == -1 && !why))
         abort();
     docs = 0;
-    if (ngc_text_extract((const char *)data, size, "page.txt", check_doc, &docs) != 0 || docs != 1)
+    if (ngc_text_extract((const char *)data, size, "page.txt", check_doc, &docs) != 0) /* 0..n docs: fuzz_text.c */
         abort();
     (void)ngc_looks_binary((const char *)data, size);
     check_date(data, size);

@@ -1,0 +1,354 @@
+/*
+ * html_main.c — which blocks of a page are its article. Our own mix of the
+ * published ideas:
+ *  - furniture by tag, ARIA role and class/id words is excluded (a class
+ *    word does not exclude an element that holds most of the page's text
+ *    or an article body: "content-with-sidebar" wrappers);
+ *  - every paragraph-sized block scores its block element's parent and
+ *    grandparent by length and sentence punctuation (readability's idea);
+ *    the scores are weighed by link density and class names, and the best
+ *    element is the article's container;
+ *  - inside it, blocks are kept by their own shape (jusText's idea): link
+ *    density, length, sentence punctuation, and the quality of their
+ *    neighbours for short ones; headings, list items and quotes next to
+ *    good text are kept; lines the page repeats (menus, teasers) are not.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/html.h"
+
+#define MIN_SCORED_BYTES 25  /* blocks shorter than this score nothing */
+#define GOOD_BYTES 80        /* a block this long with few links is good text */
+#define CHROME_BYTES 100     /* repeated lines up to this long are chrome */
+#define TAIL_BYTES 50       /* short blocks after the last good one are dropped */
+#define WEAK_BOILER_BYTES 200 /* a "widget" with less text than this is furniture */
+
+static float link_density(const hx_el *e)
+{
+    return e->text ? (float)e->link / (float)e->text : 0.0f;
+}
+
+/* Class/id words do not exclude a wrapper of the article. */
+static void resolve_flags(hx_page *pg, int32_t root)
+{
+    uint32_t total = root >= 0 ? pg->els[root].text - pg->els[root].link : 0;
+    if (root < 0)
+        for (size_t i = 0; i < pg->n_els; i++)
+            if (pg->els[i].parent < 0)
+                total += pg->els[i].text - pg->els[i].link;
+    for (size_t i = 0; i < pg->n_els; i++)
+        pg->els[i].positive = 0;
+    for (size_t i = pg->n_els; i-- > 0;) {
+        hx_el *e = &pg->els[i];
+        if (e->flags & (HX_POSITIVE | HX_ARTICLE))
+            e->positive++;
+        if (e->parent >= 0)
+            pg->els[e->parent].positive += e->positive;
+    }
+    for (size_t i = 0; i < pg->n_els; i++) {
+        hx_el *e = &pg->els[i];
+        uint16_t f = e->flags;
+        if ((f & HX_CLASS_BOILER) &&
+            (e->positive > 0 || (e->text - e->link) * 2 > total))
+            e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
+        if ((f & HX_CLASS_WEAK) && e->positive == 0 &&
+            (link_density(e) > 0.4f || e->text - e->link < WEAK_BOILER_BYTES))
+            e->flags = f = (uint16_t)(f | HX_BOILER | HX_CLASS_BOILER);
+        e->iflags = (uint16_t)(f | (e->parent >= 0 ? pg->els[e->parent].iflags : 0));
+    }
+}
+
+/* Sentence punctuation and commas: prose has them, menus do not. */
+static unsigned punctuation(const char *s, size_t n)
+{
+    unsigned k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += s[i] == ',' || s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == ';' ||
+             s[i] == ':';
+    /* CJK full stop and comma */
+    for (size_t i = 0; i + 2 < n; i++)
+        if ((unsigned char)s[i] == 0xE3 && (unsigned char)s[i + 1] == 0x80 &&
+            ((unsigned char)s[i + 2] == 0x82 || (unsigned char)s[i + 2] == 0x81))
+            k++;
+    return k;
+}
+
+static float class_weight(const hx_el *e)
+{
+    float w = 0;
+    if (e->flags & HX_POSITIVE)
+        w += 30;
+    if (e->flags & HX_ARTICLE)
+        w += 15;
+    if (e->iflags & HX_BOILER)
+        w -= 40;
+    return w;
+}
+
+/* The container of the article below root: the best-scoring element. */
+static int32_t best_container(hx_page *pg, int32_t root)
+{
+    for (size_t i = 0; i < pg->n_els; i++)
+        pg->els[i].score = 0;
+    for (size_t b = 0; b < pg->n_blocks; b++) {
+        hx_block *bl = &pg->blocks[b];
+        if (bl->owner < 0 || bl->len < MIN_SCORED_BYTES)
+            continue;
+        if (!ngi_html_within(pg, bl->owner, root))
+            continue;
+        hx_el *o = &pg->els[bl->owner];
+        if (o->iflags & HX_BOILER)
+            continue;
+        const char *s = (const char *)pg->text.data + bl->start;
+        float ld = (float)bl->link / (float)bl->len;
+        float sc = (1.0f + (float)punctuation(s, bl->len) +
+                    fminf((float)bl->len / 100.0f, 3.0f)) * (1.0f - ld);
+        int32_t p = (o->flags & (HX_PARA | HX_LIST | HX_HEADING)) ? o->parent : bl->owner;
+        for (float f = 1.0f; p >= 0 && f > 0.2f; f /= 2, p = pg->els[p].parent) {
+            pg->els[p].score += sc * f;
+            if (p == root)
+                break;
+        }
+    }
+    int32_t best = root;
+    float best_score = 0;
+    for (size_t i = 0; i < pg->n_els; i++) {
+        hx_el *e = &pg->els[i];
+        if (e->score <= 0 || !ngi_html_within(pg, (int32_t)i, root))
+            continue;
+        float s = (e->score + class_weight(e)) * (1.0f - link_density(e));
+        if (s > best_score) {
+            best_score = s;
+            best = (int32_t)i;
+        }
+    }
+    /* A parent that holds clearly more good text is the better container
+     * (a story split into several boxes): good bytes are those of
+     * paragraph-sized blocks with few links outside furniture. */
+    float *good = ngi_calloc(pg->n_els ? pg->n_els : 1, sizeof *good);
+    if (!good)
+        return best;
+    for (size_t b = 0; b < pg->n_blocks; b++) {
+        const hx_block *bl = &pg->blocks[b];
+        if (bl->owner >= 0 && !(pg->els[bl->owner].iflags & HX_BOILER) &&
+            bl->len >= GOOD_BYTES && bl->link * 5 <= bl->len)
+            good[bl->owner] += (float)bl->len;
+    }
+    for (size_t i = pg->n_els; i-- > 0;)
+        if (pg->els[i].parent >= 0)
+            good[pg->els[i].parent] += good[i];
+    /* The best-scored element holds too little of the page's good text
+     * (scores are spread over many small boxes): take the smallest element
+     * that holds most of it. */
+    float total = 0;
+    for (size_t i = 0; i < pg->n_els; i++)
+        if (pg->els[i].parent < 0 || (int32_t)i == root)
+            total += good[i];
+    if (root >= 0)
+        total = good[root];
+    if (total > 0 && (best < 0 || good[best] < total * 0.7f)) {
+        int32_t pick = -1;
+        for (size_t i = 0; i < pg->n_els; i++)
+            if (good[i] >= total * 0.8f && ngi_html_within(pg, (int32_t)i, root) &&
+                !(pg->els[i].iflags & HX_BOILER) &&
+                (pick < 0 || pg->els[i].depth > pg->els[pick].depth))
+                pick = (int32_t)i;
+        if (pick >= 0)
+            best = pick;
+    }
+    while (best >= 0 && best != root) {
+        int32_t p = pg->els[best].parent;
+        if (p < 0 || (pg->els[p].iflags & HX_BOILER) || link_density(&pg->els[p]) > 0.5f)
+            break;
+        if (good[p] < good[best] * 1.15f + 40)
+            break;
+        best = p;
+    }
+    ngi_free(good);
+    return best;
+}
+
+static bool is_good(const hx_page *pg, const hx_block *b)
+{
+    const char *s = (const char *)pg->text.data + b->start;
+    return b->len >= GOOD_BYTES && b->link * 5 <= b->len && punctuation(s, b->len) > 0;
+}
+
+/* A sentence of some length: ends with a full stop, ! or ?. */
+static bool sentence(const hx_page *pg, const hx_block *b)
+{
+    const char *s = (const char *)pg->text.data + b->start;
+    char end = b->len ? s[b->len - 1] : 0;
+    return b->len >= TAIL_BYTES && b->link * 2 < b->len &&
+           (end == '.' || end == '!' || end == '?' || end == '"' || (unsigned char)end >= 0x80);
+}
+
+/* Lines of up to CHROME_BYTES that occur twice or more on the page. */
+typedef struct counts {
+    uint64_t *h;
+    uint32_t *n;
+    size_t mask;
+} counts;
+
+static uint64_t hash(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h ? h : 1;
+}
+
+static uint32_t *slot(counts *c, uint64_t h)
+{
+    size_t i = h & c->mask;
+    while (c->h[i] && c->h[i] != h)
+        i = (i + 1) & c->mask;
+    c->h[i] = h;
+    return &c->n[i];
+}
+
+static int count_lines(const hx_page *pg, counts *c)
+{
+    size_t slots = 64;
+    while (slots < pg->n_blocks * 2)
+        slots *= 2;
+    c->h = ngi_calloc(slots, sizeof *c->h);
+    c->n = ngi_calloc(slots, sizeof *c->n);
+    c->mask = slots - 1;
+    if (!c->h || !c->n)
+        return NG_ENOMEM;
+    for (size_t b = 0; b < pg->n_blocks; b++)
+        if (pg->blocks[b].len <= CHROME_BYTES)
+            (*slot(c, hash(pg->text.data + pg->blocks[b].start, pg->blocks[b].len)))++;
+    return 0;
+}
+
+/* Is there a furniture element between the block and the container? */
+static bool boiler_below(const hx_page *pg, int32_t el, int32_t top, uint16_t mask)
+{
+    for (; el >= 0 && el != top; el = pg->els[el].parent)
+        if (pg->els[el].flags & mask)
+            return true;
+    return false;
+}
+
+int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container)
+{
+    *container = root;
+    resolve_flags(pg, root);
+    for (size_t b = 0; b < pg->n_blocks; b++)
+        pg->blocks[b].keep = false;
+    if (flags & NG_EXTRACT_KEEP_BOILERPLATE) {
+        for (size_t b = 0; b < pg->n_blocks; b++)
+            pg->blocks[b].keep = ngi_html_within(pg, pg->blocks[b].owner, root);
+        return 0;
+    }
+    int32_t top = *container = best_container(pg, root);
+    counts c = {0};
+    size_t nb = pg->n_blocks;
+    signed char *cls = ngi_calloc(nb ? nb : 1, 1);
+    if (count_lines(pg, &c) != 0 || !cls) {
+        ngi_free(cls);
+        ngi_free(c.h);
+        ngi_free(c.n);
+        return NG_ENOMEM;
+    }
+    /* First pass: each block by itself (1 good, 0 unsure, -1 bad). */
+    for (size_t b = 0; b < nb; b++) {
+        hx_block *bl = &pg->blocks[b];
+        int v = 0;
+        const hx_el *o = bl->owner >= 0 ? &pg->els[bl->owner] : NULL;
+        if (!o || !ngi_html_within(pg, bl->owner, top))
+            v = -2;
+        else if (boiler_below(pg, bl->owner, top, HX_BOILER | HX_COMMENTS))
+            v = -2;
+        else if (bl->link * 2 > bl->len)
+            v = -1;
+        else if (is_good(pg, bl))
+            v = 1; /* prose, even when a teaser repeats it */
+        else if (bl->len <= CHROME_BYTES &&
+                 *slot(&c, hash(pg->text.data + bl->start, bl->len)) > 1)
+            v = -1;
+        cls[b] = (signed char)v;
+    }
+    {
+        /* Unsure blocks next to good ones are kept (short paragraphs,
+         * subheadings, list items of the story); furniture (-2) is not a
+         * neighbour. With no good block at all, every unsure one is kept. */
+        bool any_good = false;
+        for (size_t b = 0; b < nb && !any_good; b++)
+            any_good = cls[b] > 0;
+        for (size_t b = 0; b < nb; b++) {
+            if (cls[b] != 0) {
+                pg->blocks[b].keep = cls[b] > 0;
+                continue;
+            }
+            int prev = 0, next = 0;
+            for (size_t k = b; k-- > 0;)
+                if (cls[k] != 0 && cls[k] != -2) {
+                    prev = cls[k];
+                    break;
+                }
+            for (size_t k = b + 1; k < nb; k++)
+                if (cls[k] != 0 && cls[k] != -2) {
+                    next = cls[k];
+                    break;
+                }
+            if (!any_good) {
+                pg->blocks[b].keep = true;
+                continue;
+            }
+            const hx_block *bl = &pg->blocks[b];
+            bool heading = pg->els[bl->owner].flags & HX_HEADING;
+            pg->blocks[b].keep = prev > 0 || next > 0 || (heading && next >= 0) ||
+                                 bl->len >= MIN_SCORED_BYTES * 2;
+        }
+        /* After the story's last good block come its furniture: "Read
+         * more", "Related coverage", share and author boxes. */
+        size_t last = nb;
+        for (size_t b = nb; b-- > 0;)
+            if (cls[b] > 0 || (cls[b] == 0 && sentence(pg, &pg->blocks[b]))) {
+                last = b;
+                break;
+            }
+        for (size_t b = last + 1; any_good && b < nb; b++)
+            if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES)
+                pg->blocks[b].keep = false;
+    }
+    ngi_free(cls);
+    ngi_free(c.h);
+    ngi_free(c.n);
+    return 0;
+}
+
+int ngi_html_body(const hx_page *pg, int32_t root, const char *title, ngi_buf *out)
+{
+    size_t tl = title ? strlen(title) : 0;
+    counts seen = {0};
+    size_t slots = 64;
+    while (slots < pg->n_blocks * 2)
+        slots *= 2;
+    seen.h = ngi_calloc(slots, sizeof *seen.h);
+    seen.n = ngi_calloc(slots, sizeof *seen.n);
+    seen.mask = slots - 1;
+    int rc = seen.h && seen.n ? 0 : NG_ENOMEM;
+    for (size_t b = 0; b < pg->n_blocks && rc == 0; b++) {
+        const hx_block *bl = &pg->blocks[b];
+        if (!bl->keep || !ngi_html_within(pg, bl->owner, root))
+            continue;
+        const uint8_t *s = pg->text.data + bl->start;
+        if ((*slot(&seen, hash(s, bl->len)))++)
+            continue;
+        if (tl && bl->len == tl && !memcmp(s, title, tl))
+            continue; /* the headline is the title field */
+        if (out->len)
+            rc = ngi_buf_append_u8(out, '\n');
+        if (rc == 0)
+            rc = ngi_buf_append(out, s, bl->len);
+    }
+    ngi_free(seen.h);
+    ngi_free(seen.n);
+    return rc;
+}

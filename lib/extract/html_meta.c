@@ -1,0 +1,556 @@
+/*
+ * html_meta.c — an article's metadata, from the most explicit source to
+ * the least: JSON-LD (headline, datePublished, author), then <meta>
+ * (og:, article:, Dublin Core, itemprop), then the page itself (the
+ * <h1> of the article, <title> without the site's name, a <time>, a date
+ * in the address, a date line near the headline). A "last updated" date
+ * is the publication date only when nothing else gives one.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract/html.h"
+
+#define DATE_LINE_WINDOW 12   /* blocks after the headline searched for a date */
+#define DATE_LINE_MAX 160     /* longer blocks are prose, not a date line */
+#define MAX_HEADINGS 40       /* headings of a level compared with the titles */
+
+/* ---- strings ------------------------------------------------------------ */
+
+/* Collapses white space, decodes the few entities that survive in
+ * attribute-like values (JSON-LD strings), trims; in place. */
+static void tidy(char *s)
+{
+    static const struct { const char *ent; char c; } ents[] = {
+        {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&#039;", '\''},
+        {"&apos;", '\''}, {"&lt;", '<'}, {"&gt;", '>'}};
+    size_t o = 0;
+    bool space = false;
+    for (size_t i = 0; s[i];) {
+        unsigned char c = (unsigned char)s[i];
+        if (isspace(c) || (c == 0xC2 && (unsigned char)s[i + 1] == 0xA0)) {
+            i += c == 0xC2 ? 2 : 1;
+            space = o > 0;
+            continue;
+        }
+        if (space)
+            s[o++] = ' ';
+        space = false;
+        if (c == '&') {
+            size_t k = 0;
+            while (k < NGI_ARRAY_LEN(ents) && strncmp(s + i, ents[k].ent, strlen(ents[k].ent)))
+                k++;
+            if (k < NGI_ARRAY_LEN(ents)) {
+                s[o++] = ents[k].c;
+                i += strlen(ents[k].ent);
+                continue;
+            }
+        }
+        s[o++] = s[i++];
+    }
+    s[o] = '\0';
+}
+
+static char *dup_tidy(const char *s)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (d)
+        tidy(d);
+    if (d && !*d) {
+        free(d);
+        d = NULL;
+    }
+    return d;
+}
+
+/* ---- JSON-LD ------------------------------------------------------------ */
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | cp >> 6);
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | cp >> 12);
+        o[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | cp >> 18);
+    o[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    o[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static int hex4(const char *s, const char *end, unsigned *v)
+{
+    *v = 0;
+    if (end - s < 4)
+        return -1;
+    for (int i = 0; i < 4; i++) {
+        int c = s[i], d = isdigit(c) ? c - '0' : isxdigit(c) ? (tolower(c) - 'a' + 10) : -1;
+        if (d < 0)
+            return -1;
+        *v = *v << 4 | (unsigned)d;
+    }
+    return 0;
+}
+
+/* The JSON string starting at the quote at s; malloc'ed, decoded. */
+static char *json_string(const char *s, const char *end)
+{
+    if (s >= end || *s != '"')
+        return NULL;
+    s++;
+    const char *e = s;
+    while (e < end && *e != '"')
+        e += *e == '\\' ? 2 : 1;
+    if (e > end)
+        e = end;
+    char *out = malloc((size_t)(e - s) + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = s; p < e;) {
+        if (*p != '\\') {
+            *o++ = *p++;
+            continue;
+        }
+        char c = p + 1 < e ? p[1] : '\\';
+        p += 2;
+        unsigned cp;
+        switch (c) {
+        case 'n': case 'r': case 't': case 'f': case 'b': *o++ = ' '; break;
+        case 'u':
+            if (hex4(p, e, &cp) == 0) {
+                p += 4;
+                if (cp >= 0xD800 && cp < 0xDC00 && e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                    unsigned lo;
+                    if (hex4(p + 2, e, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        p += 6;
+                    }
+                }
+                if (cp >= 0xD800 && cp < 0xE000)
+                    cp = 0xFFFD;
+                if (cp == 0)
+                    cp = ' ';
+                /* \uXXXX takes 6 bytes, its UTF-8 at most 4 */
+                o += put_utf8(o, cp);
+            }
+            break;
+        default: *o++ = c; break;
+        }
+    }
+    *o = '\0';
+    tidy(out);
+    return out;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* The value of the first "key": "..." in the JSON-LD text; for an object or
+ * array value, the first "name" inside it (author: {"@type": "Person",
+ * "name": ...}). */
+static char *jsonld_value(const hx_page *pg, const char *key, bool nested_name)
+{
+    const char *buf = (const char *)pg->jsonld.data, *end = buf + pg->jsonld.len;
+    char pat[64];
+    size_t pl = (size_t)snprintf(pat, sizeof pat, "\"%s\"", key);
+    for (const char *p = buf; p && p < end;) {
+        p = memmem(p, (size_t)(end - p), pat, pl);
+        if (!p)
+            break;
+        const char *v = skip_ws(p + pl, end);
+        p += pl;
+        if (v >= end || *v != ':')
+            continue;
+        v = skip_ws(v + 1, end);
+        if (v < end && *v == '"') {
+            char *s = json_string(v, end);
+            if (s && *s)
+                return s;
+            free(s);
+        } else if (nested_name && v < end && (*v == '{' || *v == '[')) {
+            const char *lim = v + 2000 < end ? v + 2000 : end;
+            const char *q = memmem(v, (size_t)(lim - v), "\"name\"", 6);
+            if (q) {
+                q = skip_ws(q + 6, end);
+                if (q < end && *q == ':') {
+                    char *s = json_string(skip_ws(q + 1, end), end);
+                    if (s && *s)
+                        return s;
+                    free(s);
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ---- title ------------------------------------------------------------- */
+
+/* "Summit ends | The Daily Planet" -> "Summit ends" (also " - ", " – ",
+ * " — ", " · ", " :: "): the last separator's tail is the site name, when
+ * the head is the longer part. */
+static void strip_site_suffix(char *t, const char *site)
+{
+    static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ",
+                                       " \xc2\xb7 ", " :: ", " \xe2\x80\xa2 ", " // ", NULL};
+    size_t n = strlen(t);
+    if (site && *site) {
+        size_t sl = strlen(site);
+        for (int i = 0; seps[i]; i++) {
+            size_t k = strlen(seps[i]);
+            if (n > sl + k && !strcasecmp(t + n - sl, site) &&
+                !strncmp(t + n - sl - k, seps[i], k)) {
+                t[n - sl - k] = '\0';
+                return;
+            }
+        }
+    }
+    for (int i = 0; seps[i]; i++) {
+        char *p = NULL, *q = t;
+        while ((q = strstr(q, seps[i])) != NULL)
+            p = q++;
+        if (p && p != t && (size_t)(p - t) >= n - (size_t)(p - t) - strlen(seps[i])) {
+            *p = '\0';
+            return;
+        }
+    }
+}
+
+/* The first h1 inside el, else the first h1 before it in the page. */
+static int32_t headline_el(const hx_page *pg, int32_t container, int32_t root)
+{
+    int32_t before = -1;
+    for (size_t i = 0; i < pg->n_els; i++) {
+        const hx_el *e = &pg->els[i];
+        if (e->heading != 1 || !ngi_html_within(pg, (int32_t)i, root))
+            continue;
+        if (container >= 0 && ngi_html_within(pg, (int32_t)i, container))
+            return (int32_t)i;
+        if (container >= 0 && (int32_t)i < container)
+            before = (int32_t)i;
+        else if (before < 0 && container < 0)
+            return (int32_t)i;
+    }
+    return before;
+}
+
+static char *el_text(xmlNodePtr n)
+{
+    char *raw = ngi_html_text_of(n), *t = dup_tidy(raw);
+    free(raw);
+    return t;
+}
+
+/* Lower-cases ASCII and folds typographic dashes and quotes, so that
+ * "Korsetts – Shops" matches "Korsetts - Shops"; malloc'ed. */
+static char *fold(const char *in)
+{
+    if (!in)
+        return NULL;
+    size_t n = strlen(in);
+    char *o = malloc(n + 1), *w = o;
+    if (!o)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)in; *p;) {
+        if (p[0] == 0xE2 && p[1] == 0x80 && p[2]) {
+            unsigned c = p[2];
+            if (c >= 0x90 && c <= 0x95)
+                *w++ = '-';
+            else if (c == 0x98 || c == 0x99 || c == 0x9A || c == 0x9B)
+                *w++ = '\'';
+            else if (c >= 0x9C && c <= 0x9F)
+                *w++ = '"';
+            else if (c == 0xA6)
+                *w++ = '.';
+            else {
+                memcpy(w, p, 3);
+                w += 3;
+            }
+            p += 3;
+        } else if (p[0] == 0xC2 && (p[1] == 0xAB || p[1] == 0xBB)) {
+            *w++ = '"';
+            p += 2;
+        } else {
+            *w++ = (char)tolower(*p++);
+        }
+    }
+    *w = '\0';
+    return o;
+}
+
+static bool contains_folded(const char *hay, const char *needle)
+{
+    return hay && needle && *needle && strstr(hay, needle) != NULL;
+}
+
+/* True when t is only the site's name. */
+static bool is_site(const char *t, const char *site)
+{
+    return t && site && *site && !strcasecmp(t, site);
+}
+
+/* The headline: the longest heading (h1-h3, outside page furniture) that
+ * the page's declared titles contain (they add the site's name or a
+ * kicker); else og:title or the JSON-LD headline; else the story's own
+ * heading; else <title> without the site's name. A declared title that is
+ * only the site's name does not count. */
+static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
+                      const char *site)
+{
+    char *t = NULL;
+    if (root >= 0 && pg->n_articles > 1) { /* one of several articles */
+        for (int lvl = 1; lvl <= 3 && !t; lvl++)
+            for (size_t i = (size_t)root; i < pg->n_els && !t; i++)
+                if (pg->els[i].heading == lvl && ngi_html_within(pg, (int32_t)i, root))
+                    t = el_text(pg->els[i].node);
+        return t;
+    }
+    char *og = dup_tidy(pg->og_title ? pg->og_title : pg->meta_title);
+    char *jl = jsonld_value(pg, "headline", false);
+    char *tt = pg->title_el >= 0 ? el_text(pg->els[pg->title_el].node) : NULL;
+    if (is_site(og, site)) {
+        free(og);
+        og = NULL;
+    }
+    char *fog = fold(og), *fjl = fold(jl), *ftt = fold(tt);
+    size_t best_len = 0;
+    int seen[4] = {0};
+    for (size_t i = 0; i < pg->n_els; i++) {
+        const hx_el *e = &pg->els[i];
+        if (!(e->flags & HX_HEADING) || e->heading > 3 || seen[e->heading]++ >= MAX_HEADINGS)
+            continue;
+        char *h = el_text(e->node), *fh = fold(h);
+        size_t hl = h ? strlen(h) : 0;
+        if (h && fh && hl >= 4 && hl > best_len && !is_site(h, site) &&
+            (contains_folded(fog, fh) || contains_folded(fjl, fh) || contains_folded(ftt, fh))) {
+            free(t);
+            t = h;
+            h = NULL;
+            best_len = hl;
+        }
+        free(h);
+        free(fh);
+    }
+    free(fog);
+    free(fjl);
+    free(ftt);
+    char *head = NULL;
+    if (!t && !og && !jl) { /* the story's own heading beats a generic <title> */
+        int32_t c = container >= 0 ? container : h1;
+        for (int lvl = 1; lvl <= 2 && !head && c >= 0; lvl++)
+            for (size_t i = (size_t)c; i < pg->n_els && !head; i++)
+                if (pg->els[i].heading == lvl && (pg->els[i].flags & HX_HEADING) &&
+                    !(pg->els[i].iflags & HX_BOILER) && ngi_html_within(pg, (int32_t)i, c))
+                    head = el_text(pg->els[i].node);
+        if (!head && h1 >= 0)
+            head = el_text(pg->els[h1].node);
+        if (head && is_site(head, site)) {
+            free(head);
+            head = NULL;
+        }
+    }
+    if (t) {
+    } else if (og) {
+        t = og;
+        og = NULL;
+    } else if (jl) {
+        t = jl;
+        jl = NULL;
+    } else if (head) {
+        t = head;
+        head = NULL;
+    } else if (tt) {
+        strip_site_suffix(tt, site);
+        t = tt;
+        tt = NULL;
+    }
+    free(head);
+    free(og);
+    free(jl);
+    free(tt);
+    return t;
+}
+
+/* ---- date -------------------------------------------------------------- */
+
+static bool try_date(const char *s, char out[11])
+{
+    return s && ngi_date_from_text(s, strlen(s), out) == 0;
+}
+
+/* A short block near the headline that holds a date ("3. Juli 2019, 14:05
+ * Uhr", "Published July 3, 2019"), but not one that only says when the
+ * article was updated. */
+static bool date_block(const hx_page *pg, const hx_block *bl, char out[11])
+{
+    if (bl->len > DATE_LINE_MAX)
+        return false;
+    const char *s = (const char *)pg->text.data + bl->start;
+    char low[DATE_LINE_MAX + 1];
+    for (size_t i = 0; i < bl->len; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);
+    low[bl->len] = '\0';
+    if ((strstr(low, "update") || strstr(low, "aktualisiert") || strstr(low, "modif")) &&
+        !strstr(low, "publi") && !strstr(low, "ver\xc3\xb6" "ffentlicht"))
+        return false;
+    return ngi_date_in_text(s, bl->len, out) == 0;
+}
+
+/* Does the element or one of its two parents have a class/id that names a
+ * date ("entry-date", "post-meta", "byline")? */
+static bool dated_class(const hx_page *pg, int32_t el)
+{
+    static const char *const words[] = {"date", "time", "publish", "posted", "meta", "byline",
+                                        "datum", NULL};
+    for (int up = 0; up < 3 && el >= 0; up++, el = pg->els[el].parent) {
+        for (xmlAttrPtr a = pg->els[el].node->properties; a; a = a->next) {
+            if (strcmp((const char *)a->name, "class") && strcmp((const char *)a->name, "id"))
+                continue;
+            const char *v = a->children ? (const char *)a->children->content : NULL;
+            for (int k = 0; v && words[k]; k++)
+                if (strcasestr(v, words[k]))
+                    return true;
+        }
+    }
+    return false;
+}
+
+/* A short block near the headline that holds a date ("3. Juli 2019, 14:05
+ * Uhr", "Published July 3, 2019"), but not one that only says when the
+ * article was updated; else a block in an element named for dates. */
+static bool date_line(const hx_page *pg, int32_t h1, int32_t root, int32_t container,
+                      char out[11])
+{
+    size_t b = 0;
+    if (h1 >= 0)
+        while (b < pg->n_blocks && pg->blocks[b].owner < h1)
+            b++;
+    else
+        while (b < pg->n_blocks && !ngi_html_within(pg, pg->blocks[b].owner, root))
+            b++;
+    size_t from = b > DATE_LINE_WINDOW / 2 ? b - DATE_LINE_WINDOW / 2 : 0;
+    for (size_t k = b; k < pg->n_blocks && k < b + DATE_LINE_WINDOW; k++)
+        if (date_block(pg, &pg->blocks[k], out))
+            return true;
+    for (size_t k = from; k < b; k++)
+        if (date_block(pg, &pg->blocks[k], out))
+            return true;
+    for (size_t k = 0; k < pg->n_blocks; k++)
+        if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
+            dated_class(pg, pg->blocks[k].owner) && date_block(pg, &pg->blocks[k], out))
+            return true;
+    /* Last resort: the first short line with a date ("Geschrieben am
+     * 25.08.2015", "Feb 18 2009") anywhere in the article, then the page. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < pg->n_blocks; k++)
+            if ((pass || ngi_html_within(pg, pg->blocks[k].owner, container)) &&
+                ngi_html_within(pg, pg->blocks[k].owner, root) &&
+                date_block(pg, &pg->blocks[k], out))
+                return true;
+    return false;
+}
+
+static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
+                      hx_meta *m)
+{
+    char *jl = jsonld_value(pg, "datePublished", false);
+    bool ok = try_date(jl, m->date) || try_date(pg->published, m->date) ||
+              try_date(pg->itemprop_date, m->date);
+    free(jl);
+    if (!ok && root >= 0 && pg->n_articles > 1) {
+        for (size_t i = (size_t)root; i < pg->n_els && !ok; i++)
+            if (ngi_html_within(pg, (int32_t)i, root) &&
+                !strcmp((const char *)pg->els[i].node->name, "time")) {
+                xmlChar *dt = xmlGetProp(pg->els[i].node, (const xmlChar *)"datetime");
+                ok = try_date((const char *)dt, m->date);
+                xmlFree(dt);
+            }
+    }
+    if (!ok)
+        ok = try_date(pg->time_date, m->date);
+    if (!ok)
+        ok = ngi_date_from_url(pg->url, m->date) == 0 ||
+             ngi_date_from_url(pg->canonical, m->date) == 0 ||
+             ngi_date_from_url(pg->og_url, m->date) == 0;
+    if (!ok)
+        ok = date_line(pg, h1, root, container, m->date);
+    char *jm = jsonld_value(pg, "dateModified", false);
+    if (!try_date(jm, m->updated) && !try_date(pg->modified, m->updated))
+        m->updated[0] = '\0';
+    free(jm);
+    if (!ok && m->updated[0])
+        memcpy(m->date, m->updated, 11);
+    else if (!ok)
+        m->date[0] = '\0';
+}
+
+/* ---- the rest ----------------------------------------------------------- */
+
+static char *lang_of(const hx_page *pg)
+{
+    char *l = dup_tidy(pg->lang ? pg->lang : pg->meta_lang);
+    if (!l)
+        return NULL;
+    for (char *p = l; *p; p++)
+        *p = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
+    return l;
+}
+
+static bool is_url(const char *s)
+{
+    return s && (!strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8));
+}
+
+int ngi_html_meta(const hx_page *pg, int32_t root, int32_t container, hx_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->site = dup_tidy(pg->og_site);
+    if (!m->site) {
+        char *pub = jsonld_value(pg, "publisher", true);
+        m->site = pub;
+    }
+    int32_t h1 = headline_el(pg, container, root);
+    m->title = title_of(pg, root, container, h1, m->site);
+    m->author = jsonld_value(pg, "author", true);
+    if (!m->author)
+        m->author = dup_tidy(pg->author);
+    if (m->author && is_url(m->author)) {
+        free(m->author);
+        m->author = NULL;
+    }
+    m->url = dup_tidy(is_url(pg->canonical) ? pg->canonical
+                      : is_url(pg->og_url) ? pg->og_url
+                                           : pg->url);
+    m->lang = lang_of(pg);
+    find_date(pg, root, container, h1, m);
+    return 0;
+}
+
+void ngi_html_meta_free(hx_meta *m)
+{
+    free(m->title);
+    free(m->author);
+    free(m->site);
+    free(m->url);
+    free(m->lang);
+    memset(m, 0, sizeof *m);
+}
