@@ -2,7 +2,8 @@
 # bare_machine.sh --remove-packages — the README's set-up on a machine that
 # has none of the build dependencies (issue 11), for CI (.ci/run):
 #   1. apt-get remove the Debian packages the build needs (`make deps-list`:
-#      the -dev packages and pkg-config; compilers stay);
+#      the -dev packages and pkg-config; compilers stay),
+#      and check that `make demo` then stops with a message naming them;
 #   2. git clone this repository into a temporary directory;
 #   3. run there exactly the set-up commands of the README's "Two commands"
 #      section (and check that there are two);
@@ -40,6 +41,15 @@ if [ -n "$installed" ]; then
 fi
 for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 && fail "$p is still installed"; done
 say "removed:" $installed "(none of" $pkgs "is installed)"
+
+# without them, a build stops at once, naming them and `make deps`
+git clone -q "$repo" "$tmp/probe" || fail "git clone $repo"
+(cd "$tmp/probe" && make demo) >"$tmp/probe.log" 2>&1 && fail "make demo succeeded without the packages"
+for want in libzstd jansson 'make deps' 'apt-get install'; do
+  grep -q -- "$want" "$tmp/probe.log" || { tail -20 "$tmp/probe.log"; fail "make demo without the packages: no '$want' in its message"; }
+done
+say "make demo without them: $(grep -m1 'missing' "$tmp/probe.log")"
+rm -rf "$tmp/probe"
 
 # 2. a fresh clone
 git clone -q "$repo" "$tmp/newsgrep" || fail "git clone $repo"
