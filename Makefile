@@ -242,7 +242,7 @@ DEB_PKGS := build-essential clang llvm libclang-rt-14-dev pkg-config \
 BENCH_PKGS := libsqlite3-dev libxapian-dev g++ gnuplot-nox time python3
 deps:
 	@$(if $(DEPS_DONE),exit 0; )missing=""; for p in $(DEB_PKGS) $(BENCH_PKGS); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

@@ -34,12 +34,14 @@ say() { echo "bare-machine: $* ($((SECONDS - t0)) s)"; }
 
 # 1. remove the build dependencies
 pkgs=$(make -s --no-print-directory BUILD="$tmp/list" deps-list) || fail "make deps-list"
-installed=$(for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 && echo "$p"; done)
+# (a removed package whose configuration files remain is not installed)
+is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' installed$'; }
+installed=$(for p in $pkgs; do is_installed "$p" && echo "$p"; done)
 if [ -n "$installed" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq $installed >"$tmp/remove.log" 2>&1 ||
     { tail -20 "$tmp/remove.log"; fail "apt-get remove $installed"; }
 fi
-for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 && fail "$p is still installed"; done
+for p in $pkgs; do is_installed "$p" && fail "$p is still installed"; done
 say "removed:" $installed "(none of" $pkgs "is installed)"
 
 # without them, a build stops at once, naming them and `make deps`
