@@ -216,10 +216,10 @@ check-asan:
 # Long reliability runs (SIGKILL during commits, injected I/O faults,
 # corruption sweeps, concurrent readers); bounded in time.
 reliability-quick: all
-	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/quick.sh
+	@NG=$(abspath $(CLI)) BUILD=$(BUILD) LIB_LIBS="$(LIB_LIBS)" tests/reliability/quick.sh
 
 stress: all
-	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/stress.sh
+	@NG=$(abspath $(CLI)) BUILD=$(BUILD) LIB_LIBS="$(LIB_LIBS)" tests/reliability/stress.sh
 
 FUZZ_TIME ?= 60
 fuzz:
@@ -287,7 +287,7 @@ help:
 	@echo "make [all]        build libnewsgrep.a, libnewsgrep.so and the newsgrep command (in $(BUILD)/)"
 	@echo "make deps         install the Debian packages needed to build, test and benchmark"
 	@echo "make demo         index the sample articles in data/ and run some searches"
-	@echo "make test         unit tests, fuzz-corpus replays, CLI golden tests, install test"
+	@echo "make test         unit tests, fuzz-corpus replays, CLI golden tests, install and build tests"
 	@echo "make test-MODULE  unit tests of one module: $(MODULES) api"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"

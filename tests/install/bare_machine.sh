@@ -42,7 +42,7 @@ if [ -n "$installed" ]; then
     { tail -20 "$tmp/remove.log"; fail "apt-get remove $installed"; }
 fi
 for p in $pkgs; do is_installed "$p" && fail "$p is still installed"; done
-say "removed:" $installed "(none of" $pkgs "is installed)"
+say "removed:" ${installed:-nothing} "- now none of these is installed:" $pkgs
 
 # without them, a build stops at once, naming them and `make deps`
 git clone -q "$repo" "$tmp/probe" || fail "git clone $repo"
