@@ -14,7 +14,10 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
-unset MAKEFLAGS MFLAGS MAKELEVEL   # the caller's variables must not leak in
+# The caller's variables (OPT=...) must not leak into the temporary build,
+# but (c) installs the caller's build with them, so that nothing rebuilds.
+caller_makeflags=${MAKEFLAGS-}
+unset MAKEFLAGS MFLAGS MAKELEVEL
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ng-build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "build: FAILED: $*"; exit 1; }
@@ -54,7 +57,7 @@ echo "d. ldd -r: no undefined symbol; linking without LIB_LIBS fails: $(grep -m1
 
 # c. the installed newsgrep.pc names the PREFIX of this install, not the last one
 for p in /opt/ng-a /opt/ng-b; do
-  $MAKE --no-print-directory BUILD="$BUILD" PREFIX=$p DESTDIR="$tmp/root" install >"$tmp/c.log" 2>&1 \
+  MAKEFLAGS=$caller_makeflags $MAKE --no-print-directory BUILD="$BUILD" PREFIX=$p DESTDIR="$tmp/root" install >"$tmp/c.log" 2>&1 \
     || { tail -20 "$tmp/c.log"; fail "c: make install PREFIX=$p"; }
   pc=$tmp/root$p/lib/pkgconfig/newsgrep.pc
   got=$(sed -n 's/^prefix=//p' "$pc")
