@@ -137,7 +137,7 @@ cli: $(CLI)
 
 $(FLAGS): FORCE
 	$(call need_pkgs,$(CFG_TOOLS_MISSING) $(CFG_LIB_MISSING) $(CFG_CLI_MISSING) $(CFG_HEADERS_MISSING))
-	$(file >$@.tmp,$(FLAGS_TEXT))
+	$(shell mkdir -p $(@D))$(file >$@.tmp,$(FLAGS_TEXT))
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
 test-pkgs:
 	$(call need_pkgs,$(CFG_TOOLS_MISSING) $(CFG_TEST_MISSING))
