@@ -22,18 +22,81 @@ VERSION := $(VMAJOR).$(call VERSION_PART,MINOR).$(call VERSION_PART,PATCH)
 SOVERSION := 1
 SONAME  := libnewsgrep.so.$(SOVERSION)
 
+empty :=
+space := $(empty) $(empty)
+comma := ,
+
+# Packages found through pkg-config: the library's (PKGS), the command's
+# (CLI_PKGS) and the unit tests' (TEST_PKGS). To add one, add its
+# pkg-config name here, its Debian package to DEB_PKGS and DEB_OF below.
 PKGS      := libutf8proc libzstd libxxhash libxml-2.0
 CLI_PKGS  := jansson libxml-2.0 zlib libzstd
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(CLI_PKGS) cmocka 2>/dev/null)
-LIB_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
-CLI_LIBS  := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
-TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+TEST_PKGS := cmocka
+# Headers of libraries without a pkg-config file (LIB_LIBS links them).
+LIB_HEADERS := libstemmer.h
+# The Debian package of each of the above, for the "missing" message (and
+# keep DEB_PKGS below in step): name:debian-package.
+DEB_OF := libutf8proc:libutf8proc-dev libzstd:libzstd-dev libxxhash:libxxhash-dev \
+  jansson:libjansson-dev libxml-2.0:libxml2-dev zlib:zlib1g-dev cmocka:libcmocka-dev \
+  libmicrohttpd:libmicrohttpd-dev libstemmer.h:libstemmer-dev pkg-config:pkg-config \
+  cc:build-essential gcc:build-essential clang:clang
+
+# Package flags are resolved when make runs, not when the Makefile is read:
+# $(CONFIG) is remade (by mk/config.sh, from pkg-config) before anything
+# else, and make restarts to read it when it changed. When `deps` is a goal
+# it runs first, so `make deps demo` works in one go on a bare machine.
+CONFIG := $(BUILD)/config.mk
+include $(CONFIG)
+$(CONFIG): mk/config.sh FORCE
+	@mkdir -p $(@D)
+	@mk/config.sh "$(CC) $(CPPFLAGS)" LIB=$(subst $(space),$(comma),$(strip $(PKGS))) \
+	  CLI=$(subst $(space),$(comma),$(strip $(CLI_PKGS))) TEST=$(subst $(space),$(comma),$(strip $(TEST_PKGS))) \
+	  HEADERS=$(subst $(space),$(comma),$(strip $(LIB_HEADERS))) > $@.tmp.$$$$ && \
+	  { cmp -s $@.tmp.$$$$ $@ && rm -f $@.tmp.$$$$ || mv -f $@.tmp.$$$$ $@; }
+ifneq ($(filter deps,$(MAKECMDGOALS)),)
+ifeq ($(MAKE_RESTARTS),)
+$(CONFIG): deps
+else
+DEPS_DONE := yes   # it ran before make restarted to read the new $(CONFIG)
+endif
+endif
+PKG_CFLAGS := $(CFG_LIB_CFLAGS) $(CFG_CLI_CFLAGS) $(CFG_TEST_CFLAGS)
+LIB_LIBS  := $(CFG_LIB_LIBS) -lstemmer -lpthread -lm
+CLI_LIBS  := $(CFG_CLI_LIBS)
+TEST_LIBS := $(CFG_TEST_LIBS)
 
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 CPPFLAGS += -Iinclude -Ilib -D_GNU_SOURCE $(PKG_CFLAGS)
 CFLAGS   += -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SANITIZE)
 LDFLAGS  += $(SANITIZE)
+# A shared library must carry its own dependencies (ASan's runtime comes from
+# the program, so not with a sanitizer).
+SHARED_LDFLAGS := $(if $(SANITIZE),,-Wl$(comma)--no-undefined)
+
+# Everything that changes what the compiler and linker produce. Objects,
+# libraries, the command and the tests depend on $(FLAGS), rewritten only
+# when this text changes, so `make OPT=-O1`, another CC or a newly
+# installed package rebuilds what it must (and a library linked without its
+# libraries is relinked).
+FLAGS := $(BUILD)/flags
+define FLAGS_TEXT
+CC = $(CC)
+CPPFLAGS = $(CPPFLAGS)
+CFLAGS = $(CFLAGS)
+LDFLAGS = $(LDFLAGS)
+SHARED_LDFLAGS = $(SHARED_LDFLAGS)
+LIB_LIBS = $(LIB_LIBS)
+CLI_LIBS = $(CLI_LIBS)
+TEST_LIBS = $(TEST_LIBS)
+endef
+
+# need_pkgs,NAMES: a recipe line that stops the build when NAMES (from
+# $(CONFIG)) is not empty, naming them, their Debian packages and the command
+# that installs them.
+deb_of = $(or $(patsubst $(1):%,%,$(filter $(1):%,$(DEB_OF))),$(1))
+need_pkgs = $(if $(strip $(1)),@echo "newsgrep: cannot build$(comma) missing: $(sort $(1))" >&2; \
+  echo "newsgrep: install them with \`make deps\`$(comma) or: sudo apt-get install $(sort $(foreach p,$(1),$(call deb_of,$(p))))" >&2; exit 1)
 
 MODULES := common analyze codec store index query extract
 DEPS_common  := common
@@ -64,14 +127,23 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
-.PHONY: all lib cli test unit fuzz-replay cli-test install-test check-symbols \
-        check-asan asan reliability-quick stress fuzz bench bench-extract bench-quick bench-grep demo deps install uninstall \
+.PHONY: FORCE test-pkgs all lib cli test unit fuzz-replay cli-test install-test build-test check-symbols \
+        check-asan asan reliability-quick stress fuzz bench bench-extract bench-quick bench-grep demo deps deps-list install uninstall \
         bench-tools clean help $(addprefix test-,$(MODULES))
 
 all: lib cli check-symbols
 
 lib: $(STATIC) $(SHARED)
 cli: $(CLI)
+
+$(FLAGS): FORCE
+	$(call need_pkgs,$(CFG_TOOLS_MISSING) $(CFG_LIB_MISSING) $(CFG_CLI_MISSING) $(CFG_HEADERS_MISSING))
+	$(shell mkdir -p $(@D))$(file >$@.tmp,$(FLAGS_TEXT))
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+test-pkgs:
+	$(call need_pkgs,$(CFG_TOOLS_MISSING) $(CFG_TEST_MISSING))
+$(LIB_OBJ) $(CLI_OBJ) $(TEST_ALLOC) $(STATIC) $(SHARED) $(CLI) $(FUZZ_REPLAY): $(FLAGS)
+$(UNIT_BIN): $(FLAGS) | test-pkgs
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -83,10 +155,10 @@ $(TEST_ALLOC): lib/common/alloc.c
 
 $(STATIC): $(LIB_OBJ)
 	rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJ)
 
 $(SHARED): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) $(SHARED_LDFLAGS) -o $@ $(LIB_OBJ) $(LIB_LIBS)
 	ln -sf libnewsgrep.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $(BUILD)/libnewsgrep.so
 
@@ -126,6 +198,9 @@ cli-test: $(CLI)
 install-test: all
 	@BUILD=$(BUILD) tests/install/test_install.sh
 
+build-test: all
+	@BUILD=$(BUILD) MAKE="$(MAKE)" tests/install/test_build.sh
+
 test: all
 	@tests/run_all.sh $(MAKE) BUILD=$(BUILD)
 
@@ -137,10 +212,10 @@ check-asan:
 # Long reliability runs (SIGKILL during commits, injected I/O faults,
 # corruption sweeps, concurrent readers); bounded in time.
 reliability-quick: all
-	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/quick.sh
+	@NG=$(abspath $(CLI)) BUILD=$(BUILD) LIB_LIBS="$(LIB_LIBS)" tests/reliability/quick.sh
 
 stress: all
-	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/stress.sh
+	@NG=$(abspath $(CLI)) BUILD=$(BUILD) LIB_LIBS="$(LIB_LIBS)" tests/reliability/stress.sh
 
 # Extraction quality and speed on ../shared/corpora/webextract (issue 12).
 bench-extract: $(STATIC) $(CLI)
@@ -175,18 +250,28 @@ DEB_PKGS := build-essential clang llvm libclang-rt-14-dev pkg-config \
   libjansson-dev libxml2-dev zlib1g-dev zstd
 BENCH_PKGS := libsqlite3-dev libxapian-dev g++ gnuplot-nox time python3
 deps:
-	@missing=""; for p in $(DEB_PKGS) $(BENCH_PKGS); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(if $(DEPS_DONE),exit 0; )missing=""; for p in $(DEB_PKGS) $(BENCH_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  if [ -n "$$SUDO" ] && ! command -v sudo >/dev/null; then \
+	    echo "make deps: apt-get needs root: run it as root, or install sudo" >&2; exit 1; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: everything is installed"; fi
 
-$(BUILD)/newsgrep.pc: newsgrep.pc.in include/newsgrep.h
+# The Debian packages behind the packages above (tests/install/bare_machine.sh
+# removes them to prove that `make deps` brings back all that is needed).
+deps-list:
+	@echo $(sort pkg-config $(foreach p,$(PKGS) $(CLI_PKGS) $(TEST_PKGS) $(LIB_HEADERS),$(call deb_of,$(p))))
+
+# Remade on every run and replaced when it changes: it holds PREFIX, LIBDIR,
+# INCDIR, VERSION and PKGS, which a file date cannot track.
+$(BUILD)/newsgrep.pc: newsgrep.pc.in FORCE
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(strip $(PKGS))|' $< > $@.tmp && \
+	  { cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
 
 install: all $(BUILD)/newsgrep.pc
 	install -d $(DESTDIR)$(INCDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -211,7 +296,7 @@ help:
 	@echo "make [all]        build libnewsgrep.a, libnewsgrep.so and the newsgrep command (in $(BUILD)/)"
 	@echo "make deps         install the Debian packages needed to build, test and benchmark"
 	@echo "make demo         index the sample articles in data/ and run some searches"
-	@echo "make test         unit tests, fuzz-corpus replays, CLI golden tests, install test"
+	@echo "make test         unit tests, fuzz-corpus replays, CLI golden tests, install and build tests"
 	@echo "make test-MODULE  unit tests of one module: $(MODULES)"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests (cmocka), fuzz-corpus replays, CLI golden
-# tests and the install test. Ends with one summary line; exit 1 on failure.
+# tests, the install test and the build test. Ends with one summary line; exit 1 on failure.
 set -u
 make=("$@")
 summary=() status=0
@@ -15,12 +15,13 @@ run() {  # run NAME TARGET
 }
 # TEST_STEPS lets the sanitizer run skip the install test (an ASan-built
 # shared library cannot be loaded by a program built without ASan).
-for step in ${TEST_STEPS:-unit fuzz-replay cli install reliability}; do
+for step in ${TEST_STEPS:-unit fuzz-replay cli install build reliability}; do
   case $step in
     unit) run unit unit ;;
     fuzz-replay) run fuzz-replay fuzz-replay ;;
     cli) run cli cli-test ;;
     install) run install install-test ;;
+    build) run build build-test ;;
     reliability) run reliability reliability-quick ;;
   esac
 done

@@ -9,7 +9,7 @@ NG=${NG:-$PWD/$BUILD/newsgrep}
 export NG
 REL=tests/reliability OUT=$BUILD/reliability
 mkdir -p "$OUT"
-LIBS="$(pkg-config --libs libutf8proc libzstd libxxhash 2>/dev/null) -lstemmer -lpthread -lm"
+LIBS=${LIB_LIBS:-"$(pkg-config --libs libutf8proc libzstd libxxhash 2>/dev/null) -lstemmer -lpthread -lm"}  # from the Makefile
 ${CC:-cc} -shared -fPIC -O2 -o "$OUT/faultfs.so" $REL/faultfs.c -ldl &&
 ${CC:-cc} -std=c11 -O2 -g -D_GNU_SOURCE -Iinclude -o "$OUT/concurrency" \
   $REL/concurrency.c "$BUILD/libnewsgrep.a" $LIBS || { echo "reliability-quick: build FAILED"; exit 1; }

@@ -5,7 +5,7 @@
 # ASan + UBSan + LeakSanitizer build of the CLI, limits, injected I/O faults
 # and corrupted files. Prints each
 # part's result line and a summary line; exit 1 on any failure.
-# Env: NG, BUILD (from the Makefile); STRESS_RAM=1 adds ram_budget.sh (peak
+# Env: NG, BUILD, LIB_LIBS (from the Makefile); STRESS_RAM=1 adds ram_budget.sh (peak
 # RSS while indexing wikipedia_en, ~1 more minute); STRESS_ASAN=0 skips the ASan build
 # (the corruption run then uses $NG); ASAN_BUILD (default $BUILD-asan, or
 # build/asan when BUILD=build, the directory `make check-asan` uses).
@@ -18,7 +18,7 @@ REL=tests/reliability OUT=$BUILD/reliability
 mkdir -p "$OUT"
 start=$SECONDS results=() status=0
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-LIBS="$(pkg-config --libs libutf8proc libzstd libxxhash 2>/dev/null) -lstemmer -lpthread -lm"
+LIBS=${LIB_LIBS:-"$(pkg-config --libs libutf8proc libzstd libxxhash 2>/dev/null) -lstemmer -lpthread -lm"}  # from the Makefile
 CC=${CC:-cc}
 
 part() {  # part NAME CMD...: runs one part, keeps its last line
