@@ -126,6 +126,9 @@ int ngc_cmd_index(int argc, char **argv)
     const char *dir = ngc_index_dir(a.index);
     double t0 = ngc_now();
     ngc_ingest_stats st = {0};
+    /* The budget covers the input side too (zstd window, longest line). */
+    a.ix.ram_mb = ngc_ingest_budget(&a.io, argv + optind, (size_t)(argc - optind), a.ix.ram_mb);
+    a.ix.max_doc_bytes = a.io.max_doc_bytes;
     ng_index *ix = a.io.dry_run ? NULL : open_writer(dir, &a.ix);
     if (!ix && !a.io.dry_run) {
         free_args(&a);
