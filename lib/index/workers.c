@@ -186,6 +186,7 @@ static int worker_init(ng_index *ix, ngi_worker *w) {
     if (rc)
         return ngi_error_set(&ix->err, rc, "analyzer for language '%s': %s",
                              ix->man.settings.language, ng_strerror(rc));
+    ngi_termcache_set_limit(&w->an->cache, ix->cache_bytes); /* in the budget */
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
         return ngi_error_set(&ix->err, NG_ENOMEM, "cannot start a thread");
     w->started = true;

@@ -66,6 +66,10 @@ static void effective_options(ng_index *ix, const ng_index_options *o) {
     ix->batch_bytes = (size_t)NGI_MIN(BATCH_BYTES, budget / 16 / batches);
     ix->batch_bytes = NGI_MAX(ix->batch_bytes, (size_t)16384);
     double share = budget * 15 / 16 / ix->opts.threads;
+    /* Each analyzer's term cache: 1/8 of a thread's share, at most the
+     * cache's own cap (20 MiB); the memseg shares the rest. */
+    ix->cache_bytes = (size_t)NGI_MIN(share / 8, 20.0 * 1048576);
+    share -= (double)ix->cache_bytes;
     ix->memseg_limit = (size_t)(share * MEMSEG_SHARE);
     ix->memseg_limit = NGI_MIN(ix->memseg_limit, (size_t)3 << 30);
     /* Larger documents are refused (NG_ELIMIT), and while a big one is

@@ -64,6 +64,7 @@ struct ng_index {
     size_t memseg_limit;      /* bytes of one worker's memseg before flush */
     size_t batch_bytes;       /* a batch is handed over at this size */
     size_t doc_cap;           /* largest document the RAM budget indexes */
+    size_t cache_bytes;       /* each worker analyzer's term cache, at most */
     size_t inflight_cap;      /* document bytes queued or being indexed */
     /* Shared with the workers, under mu. */
     pthread_mutex_t mu;       /* guards everything below */
