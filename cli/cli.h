@@ -89,6 +89,11 @@ typedef struct ngc_ingest_opts {
     bool quiet;              /* no summary */
     bool verbose;            /* name every file */
     bool grep_ids;           /* grep mode: JSONL ids become path:LINE */
+    bool zstd_long;          /* --zstd-long: zstd windows up to 2 GiB */
+    size_t ram_bytes;        /* the whole RAM budget (--ram-mb), input side included */
+    uint64_t zstd_window_max; /* larger zstd windows are refused */
+    char zstd_hint[200];     /* and the message says how to allow them */
+    bool max_doc_by_ram;     /* max_doc_bytes was lowered by the budget */
 } ngc_ingest_opts;
 
 typedef struct ngc_ingest_stats {
@@ -111,7 +116,8 @@ void ngc_ingest_opts_init(ngc_ingest_opts *o);
  * every subcommand's own, their long options, and one parser for them. */
 enum {
     NGC_OPT_FORMAT = 0x1000, NGC_OPT_IDF, NGC_OPT_TITLEF, NGC_OPT_BODYF,
-    NGC_OPT_DATEF, NGC_OPT_INCLUDE, NGC_OPT_EXCLUDE
+    NGC_OPT_DATEF, NGC_OPT_INCLUDE, NGC_OPT_EXCLUDE,
+    NGC_OPT_SOURCEF, NGC_OPT_ZSTD_LONG
 };
 #define NGC_INPUT_LONGOPTS                                                   \
     {"format", required_argument, 0, NGC_OPT_FORMAT},                        \
@@ -120,7 +126,9 @@ enum {
     {"body-field", required_argument, 0, NGC_OPT_BODYF},                     \
     {"date-field", required_argument, 0, NGC_OPT_DATEF},                     \
     {"include", required_argument, 0, NGC_OPT_INCLUDE},                      \
-    {"exclude", required_argument, 0, NGC_OPT_EXCLUDE}
+    {"exclude", required_argument, 0, NGC_OPT_EXCLUDE},                      \
+    {"source-field", required_argument, 0, NGC_OPT_SOURCEF},                 \
+    {"zstd-long", no_argument, 0, NGC_OPT_ZSTD_LONG}
 /* Applies input option c with value arg to io: 0, NGC_EXIT_ERROR (after a
  * message naming cmd), or 1 when c is not an input option. */
 int ngc_input_option(const char *cmd, ngc_ingest_opts *io, int c, const char *arg);
@@ -129,6 +137,11 @@ int ngc_input_option(const char *cmd, ngc_ingest_opts *io, int c, const char *ar
  * fatal index error (already reported). */
 int ngc_ingest_run(ng_index *ix, const ngc_ingest_opts *o, char **paths,
                    size_t n_paths, ngc_ingest_stats *st);
+/* Splits the RAM budget (ram_mb; 0 = the default 256) between the input
+ * side (the zstd window of the largest .zst input, the read buffer, the
+ * longest line: o->max_doc_bytes is lowered to fit) and the index, and
+ * sets the zstd window limit. Returns the index's ram_mb. */
+size_t ngc_ingest_budget(ngc_ingest_opts *o, char **paths, size_t n_paths, size_t ram_mb);
 /* Prints the end-of-run summary on stderr. */
 void ngc_ingest_summary(const ng_index *ix, const ngc_ingest_stats *st,
                         double seconds);

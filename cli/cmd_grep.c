@@ -85,6 +85,8 @@ static int build(ngc_search_args *a, ngc_ingest_opts *io, const char *query,
     ng_index_options o;
     ng_index_options_init(&o);
     o.flags = NG_INDEX_TEMPORARY;
+    o.ram_mb = ngc_ingest_budget(io, paths, n, o.ram_mb); /* the input side's share too */
+    o.max_doc_bytes = io->max_doc_bytes;
     ng_index *ix = NULL;
     int rc = ng_index_open(&ix, tmp_dir, &o);
     if (rc == 0 && (rc = ng_index_commit(ix)) == 0 && check_query(a, query) < 0) {
@@ -100,6 +102,7 @@ static int build(ngc_search_args *a, ngc_ingest_opts *io, const char *query,
     }
     ngc_ingest_stats st = {0};
     io->grep_ids = true;
+    io->map.id_optional = true; /* documents are named PATH:LINE */
     rc = ngc_ingest_run(ix, io, paths, n, &st);
     if (rc == 0 && ng_index_commit(ix) < 0) {
         ngc_err("%s: %s", tmp_dir, ng_index_errmsg(ix));

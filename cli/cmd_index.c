@@ -252,6 +252,9 @@ int ngc_cmd_index(int argc, char **argv)
         free_args(&a);
         return NGC_EXIT_ERROR;
     }
+    /* The budget covers the input side too (zstd window, longest line). */
+    a.ix.ram_mb = ngc_ingest_budget(&a.io, paths, n_paths, a.ix.ram_mb);
+    a.ix.max_doc_bytes = a.io.max_doc_bytes;
     ng_index *ix = a.io.dry_run ? NULL : open_writer(dir, &a.ix);
     if (!ix && !a.io.dry_run) {
         free_args(&a);

@@ -70,14 +70,21 @@ static const help_entry entries[] = {
      "\n"
      "  -i, --index DIR        index directory\n"
      "      --format F         auto (default), jsonl, html or text\n"
-     "      --id-field F       JSON key of the id (default id)\n"
-     "      --title-field F    JSON key of the title (default title)\n"
-     "      --body-field F     JSON key of the body (default body)\n"
-     "      --date-field F     JSON key of the date (default date)\n"
+     "      --id-field F       JSON key of the id (default: the first present of\n"
+     "                         id, _id, guid, uuid, doc_id, docid, url, link)\n"
+     "      --title-field F    JSON key of the title (title, headline, subject)\n"
+     "      --body-field F     JSON key of the body (body, text, content, article,\n"
+     "                         story, description, summary, abstract)\n"
+     "      --date-field F     JSON key of the date (date, published, published_at,\n"
+     "                         publishedAt, pubDate, publish_date, datePublished,\n"
+     "                         created_at, timestamp, datetime, time)\n"
+     "      --source-field F   JSON key of the source (default: none)\n"
      "      --include GLOB     in folders, only files matching GLOB (repeatable)\n"
      "      --exclude GLOB     skip files and folders matching GLOB (repeatable)\n"
      "      --threads N        indexing threads (default: the number of cores)\n"
-     "      --ram-mb N         memory budget before a segment is flushed (256)\n"
+     "      --ram-mb N         memory budget in MiB, input side included (256)\n"
+     "      --zstd-long        accept zstd windows up to 2 GiB (--long=31) even\n"
+     "                         when --ram-mb cannot hold them\n"
      "      --commit-every N   commit after every N documents\n"
      "      --lang L           language of a new index (default english; an\n"
      "                         existing index keeps its own)\n"
@@ -164,8 +171,9 @@ static const help_entry entries[] = {
      "kept, in a temporary index (under $TMPDIR, removed at exit); the scores\n"
      "are those 'index' + 'search' would give. Takes the options of 'search'\n"
      "and the input options of 'index' (--format, --include, --exclude,\n"
-     "--*-field). A QUERY whose first word is a command name (index, search,\n"
-     "count, merge ...) needs -- before it: newsgrep -- merge PATH...\n"},
+     "--*-field, --zstd-long). JSONL documents are named PATH:LINE and need no\n"
+     "id. A QUERY whose first word is a command name (index, search, count,\n"
+     "merge ...) needs -- before it: newsgrep -- merge PATH...\n"},
 };
 
 int ngc_help(FILE *out, const char *name)

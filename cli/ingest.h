@@ -75,10 +75,17 @@ int ngc_cp1252_to_utf8(const char *s, size_t len, ngc_buf *out);
 /* ---- byte sources (source.c) ---------------------------------------- */
 typedef struct ngc_src ngc_src;
 
-/* Opens path ("-" = stdin); gzip and zstd (any window size) are detected
- * by their magic bytes and decompressed on the fly. Returns NULL with a
- * message in err on failure. */
+/* Opens path ("-" = stdin); gzip and zstd are detected by their magic
+ * bytes and decompressed on the fly. Returns NULL with a message in err on
+ * failure. zstd windows up to zstd's default limit (128 MiB). */
 ngc_src *ngc_src_open(const char *path, char *err, size_t err_len);
+/* The same with zstd windows up to window_max bytes; a bigger one is
+ * refused with a message ending in hint (may be NULL). */
+ngc_src *ngc_src_open_window(const char *path, uint64_t window_max, const char *hint,
+                             char *err, size_t err_len);
+/* The window a zstd frame starting at head needs (bytes), or 0 when head
+ * is not a zstd frame header. */
+uint64_t ngc_zstd_window(const char *head, size_t n);
 /* Reads up to n decompressed bytes; 0 at the end, -1 on error (message
  * in ngc_src_error). */
 ssize_t ngc_src_read(ngc_src *s, void *buf, size_t n);
@@ -88,21 +95,33 @@ const char *ngc_src_error(const ngc_src *s);
 size_t ngc_src_peek(ngc_src *s, const char **p, size_t n);
 /* Raw (compressed) bytes consumed so far, for progress. */
 uint64_t ngc_src_raw_pos(const ngc_src *s);
+/* Whether the source is gzip or zstd. */
+bool ngc_src_compressed(const ngc_src *s);
 void ngc_src_close(ngc_src *s);
 /* Reads the whole source into b (at most limit bytes; returns 1 when the
  * input was larger, 0 when complete, -1 on error). */
 int ngc_src_slurp(ngc_src *s, ngc_buf *b, size_t limit);
 
 /* ---- JSONL (jsonl.c) ------------------------------------------------- */
-/* Which JSON keys carry the id, title, body and date (--id-field ...). */
+/* Which JSON keys carry the id, title, body, date and source (--id-field
+ * ...). NULL = automatic: the first key present of a list of the names
+ * news exports use (id, _id, guid, uuid, url, link; title, headline,
+ * subject; body, text, content, article, story, description, summary,
+ * abstract; date, published, published_at, publishedAt, pubDate, ...;
+ * source: only when named). Listed by ngc_fieldmap_names. */
 typedef struct ngc_fieldmap {
-    const char *id;     /* "id" */
-    const char *title;  /* "title" */
-    const char *body;   /* "body" */
-    const char *date;   /* "date" */
+    const char *id;     /* NULL: automatic */
+    const char *title;  /* NULL: automatic */
+    const char *body;   /* NULL: automatic */
+    const char *date;   /* NULL: automatic */
+    const char *source; /* NULL: none (a publication's name is not a path) */
+    bool id_optional;   /* grep mode names documents PATH:LINE itself */
 } ngc_fieldmap;
 
 void ngc_fieldmap_init(ngc_fieldmap *m);
+/* The keys tried for a role (NG_FIELD_ID ... NG_FIELD_DATE) when the map
+ * leaves it automatic, as "a, b, c" (for messages and --help). */
+const char *ngc_fieldmap_names(int role);
 
 /* Parses one JSONL line (one JSON object; len excludes the newline) into
  * d: every string member becomes a field with its own name, in input
@@ -110,6 +129,8 @@ void ngc_fieldmap_init(ngc_fieldmap *m);
  * numeric id is kept as text;
  * dates are normalised (an unparseable date stays a stored field).
  * Values without escapes point into line (it must outlive the document).
+ * Keys are checked: no duplicates (a hash set: linear in the members),
+ * no empty key, no NUL (\u0000) in a key.
  * Returns 0, 1 for a blank line, or -1 with a static reason in *why
  * (malformed JSON, missing id, ...). */
 int ngc_jsonl_parse(const char *line, size_t len, const ngc_fieldmap *map,

@@ -16,9 +16,12 @@
 
 #include "cli.h"
 
-#define JSONL_BUF (8u << 20)    /* initial JSONL read buffer */
+#define JSONL_BUF (8u << 20)    /* initial JSONL read buffer (at most) */
+#define DEFAULT_RAM ((size_t)256 << 20) /* the writer's default --ram-mb */
+#define MIB ((size_t)1 << 20)
 #define PROGRESS_EVERY 0.2      /* seconds between progress updates */
 #define MAX_WALK_DEPTH 64       /* folder nesting followed */
+#define LINE_MSGS_PER_FILE 10   /* bad lines named per file; the rest counted */
 
 enum fmt { FMT_AUTO, FMT_JSONL, FMT_HTML, FMT_TEXT };
 
@@ -36,6 +39,14 @@ typedef struct run {
     uint64_t total_bytes;      /* raw bytes of all inputs (0: unknown) */
     uint64_t done_bytes;       /* raw bytes of the files finished */
     ngc_src *cur;              /* source being read */
+    /* the file being read */
+    uint64_t line_msgs;        /* bad lines reported */
+    uint64_t unshown;          /* and counted without a message */
+    const char *unshown_why;   /* their reason, or "bad" when mixed */
+    uint64_t file_docs;        /* JSONL documents read */
+    uint64_t file_text_docs;   /* of which with title or body text */
+    char keys_seen[256];       /* the keys of its first document without */
+    bool silent;               /* planning: no messages, no counts */
 } run;
 
 typedef struct file_list {
@@ -49,6 +60,7 @@ void ngc_ingest_opts_init(ngc_ingest_opts *o)
     o->format = "auto";
     ngc_fieldmap_init(&o->map);
     o->max_doc_bytes = NG_DEFAULT_MAX_DOC_BYTES;
+    o->zstd_window_max = (uint64_t)1 << 27; /* zstd's own default limit */
 }
 
 /* ---- problems ------------------------------------------------------- */
@@ -83,13 +95,71 @@ static void problem(run *r, const char *reason, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    clear_progress(r);
-    if (r->line)
-        ngc_err("%s:%llu: %s", r->file, (unsigned long long)r->line, msg);
-    else
-        ngc_err("%s: %s", r->file, msg);
+    if (r->silent)
+        return;
     if (reason)
         tally(r->st, reason);
+    if (r->line && r->line_msgs >= LINE_MSGS_PER_FILE) { /* no flood */
+        if (!r->unshown++)
+            r->unshown_why = reason ? reason : "bad";
+        else if (!reason || strcmp(r->unshown_why, reason) != 0)
+            r->unshown_why = "bad";
+        return;
+    }
+    clear_progress(r);
+    if (r->line) {
+        r->line_msgs++;
+        ngc_err("%s:%llu: %s", r->file, (unsigned long long)r->line, msg);
+    } else {
+        ngc_err("%s: %s", r->file, msg);
+    }
+}
+
+/* The end of a file: the bad lines not shown, and a JSONL file whose
+ * documents have no text where the key map looks. */
+static void file_notes(run *r)
+{
+    if (r->unshown) {
+        clear_progress(r);
+        bool malformed = strcmp(r->unshown_why, "malformed JSON") == 0;
+        ngc_err("and %llu more %s line%s in %s", (unsigned long long)r->unshown,
+                malformed ? "malformed" : strcmp(r->unshown_why, "bad") == 0 ? "bad"
+                : r->unshown_why, r->unshown == 1 ? "" : "s", r->file);
+    }
+    if (r->file_docs && !r->file_text_docs) {
+        const ngc_fieldmap *m = &r->o->map;
+        char title[200], body[200];
+        snprintf(title, sizeof title, "%s", m->title ? m->title : ngc_fieldmap_names(NG_FIELD_TITLE));
+        snprintf(body, sizeof body, "%s", m->body ? m->body : ngc_fieldmap_names(NG_FIELD_BODY));
+        clear_progress(r);
+        ngc_err("%s: no document has text under a title key (%s) or a body key (%s); "
+                "its keys: %s (name them with --title-field and --body-field)",
+                r->file, title, body, r->keys_seen);
+    }
+    r->line_msgs = r->unshown = r->file_docs = r->file_text_docs = 0;
+    r->keys_seen[0] = '\0';
+}
+
+/* Counts a JSONL document with or without title/body text, keeping the
+ * keys of the first one without, for file_notes. */
+static void note_text(run *r, const ng_document *doc)
+{
+    r->file_docs++;
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        int role = doc->fields[i].role;
+        if ((role == NG_FIELD_TITLE || role == NG_FIELD_BODY) && doc->fields[i].value_len) {
+            r->file_text_docs++;
+            return;
+        }
+    }
+    if (r->keys_seen[0])
+        return;
+    size_t o = 0;
+    for (size_t i = 0; i < doc->n_fields && o < sizeof r->keys_seen; i++)
+        o += (size_t)snprintf(r->keys_seen + o, sizeof r->keys_seen - o, "%s%s",
+                              i ? ", " : "", doc->fields[i].name);
+    if (!doc->n_fields)
+        snprintf(r->keys_seen, sizeof r->keys_seen, "none with a text value");
 }
 
 /* ---- progress ------------------------------------------------------- */
@@ -155,6 +225,17 @@ static int commit(run *r)
     return 0;
 }
 
+/* What sets the document size limit, for messages. */
+static const char *limit_name(const ngc_ingest_opts *o)
+{
+    static char text[96];
+    if (!o->max_doc_by_ram)
+        return "--max-doc-mb";
+    snprintf(text, sizeof text, "1/16 of what --ram-mb %zu leaves the index; raise --ram-mb",
+             o->ram_bytes / MIB);
+    return text;
+}
+
 /* The sink of every reader: returns 0, or -2 when the index failed. */
 static int add_doc(void *ctx, const ng_document *doc)
 {
@@ -164,8 +245,8 @@ static int add_doc(void *ctx, const ng_document *doc)
     ngc_note_bad_date(r->st, doc, r->o->map.date, r->file, r->line);
     size_t n = doc_bytes(doc);
     if (n > r->o->max_doc_bytes) {
-        problem(r, "over the size limit", "document of %zu bytes is over the limit of %zu bytes (--max-doc-mb)",
-                n, r->o->max_doc_bytes);
+        problem(r, "over the size limit", "document of %zu bytes is over the limit of %zu bytes (%s)",
+                n, r->o->max_doc_bytes, limit_name(r->o));
         return 0;
     }
     if (r->o->dry_run) {
@@ -240,9 +321,13 @@ static int jsonl_line_utf8(run *r, ngc_docb *d, const char *p, size_t n)
     const char *why;
     size_t pos;
     r->line++;
+    if (r->line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+        p += 3; /* a UTF-8 byte order mark */
+        n -= 3;
+    }
     if (n > r->o->max_doc_bytes) {
-        problem(r, "over the size limit", "line of %zu bytes is over the limit of %zu bytes (--max-doc-mb)",
-                n, r->o->max_doc_bytes);
+        problem(r, "over the size limit", "line of %zu bytes is over the limit of %zu bytes (%s)",
+                n, r->o->max_doc_bytes, limit_name(r->o));
         return 0;
     }
     int rc = ngc_jsonl_parse(p, n, &r->o->map, d, &why, &pos);
@@ -250,16 +335,30 @@ static int jsonl_line_utf8(run *r, ngc_docb *d, const char *p, size_t n)
         return 0;
     if (rc < 0) {
         if (strcmp(why, "missing id") == 0 || strcmp(why, "empty id") == 0)
-            problem(r, "missing id", "%s (--id-field %s)", why, r->o->map.id);
+        {
+            if (r->o->map.id)
+                problem(r, "missing id", "%s (--id-field %s)", why, r->o->map.id);
+            else
+                problem(r, "missing id", "%s (no key %s; name it with --id-field)", why,
+                        ngc_fieldmap_names(NG_FIELD_ID));
+        }
         else
             problem(r, "malformed JSON", "malformed JSON: %s at column %zu", why, pos + 1);
         return 0;
     }
-    if (r->o->grep_ids)
-        return add_grep_doc(r, d);
     ng_document doc;
     ngc_docb_finish(d, &doc);
+    note_text(r, &doc);
+    if (r->o->grep_ids)
+        return add_grep_doc(r, d);
     return add_doc(r, &doc);
+}
+
+/* The JSONL read buffer: 8 MiB, less under a small budget. */
+static size_t jsonl_buf_bytes(const ngc_ingest_opts *o)
+{
+    size_t ram = o->ram_bytes ? o->ram_bytes : DEFAULT_RAM, b = ram / 32;
+    return b < ((size_t)1 << 18) ? (size_t)1 << 18 : b > JSONL_BUF ? JSONL_BUF : b;
 }
 
 /* Streams lines through a large buffer; a line longer than the size limit
@@ -271,7 +370,7 @@ static int read_jsonl(run *r, ngc_src *src)
     size_t start = 0;
     bool skipping = false, eof = false;
     int rc = 0;
-    if (ngc_buf_reserve(&b, JSONL_BUF) < 0) {
+    if (ngc_buf_reserve(&b, jsonl_buf_bytes(r->o)) < 0) {
         problem(r, "out of memory", "out of memory");
         return 0;
     }
@@ -294,8 +393,8 @@ static int read_jsonl(run *r, ngc_src *src)
         }
         if (!skipping && b.len - start > r->o->max_doc_bytes) {
             r->line++;
-            problem(r, "over the size limit", "line is over the limit of %zu bytes (--max-doc-mb)",
-                    r->o->max_doc_bytes);
+            problem(r, "over the size limit", "line is over the limit of %zu bytes (%s)",
+                    r->o->max_doc_bytes, limit_name(r->o));
             skipping = true;
         }
         if (skipping)
@@ -392,8 +491,8 @@ static int read_whole(run *r, ngc_src *src, int fmt, const char *id)
     if (s < 0)
         problem(r, "unreadable file", "%s", ngc_src_error(src));
     else if (s > 0)
-        problem(r, "over the size limit", "file is over the limit of %zu bytes (--max-doc-mb)",
-                r->o->max_doc_bytes);
+        problem(r, "over the size limit", "file is over the limit of %zu bytes (%s)",
+                r->o->max_doc_bytes, limit_name(r->o));
     else if (is_blank(b.data, b.len))
         problem(r, NULL, "empty file skipped");
     else if (ngc_looks_binary(b.data ? b.data : "", b.len)) {
@@ -412,7 +511,7 @@ static int read_whole(run *r, ngc_src *src, int fmt, const char *id)
 
 static int read_one(run *r, const char *path, int fmt_opt)
 {
-    char err[256];
+    char err[512];
     bool in = strcmp(path, "-") == 0;
     r->file = in ? "<stdin>" : path;
     r->line = 0;
@@ -420,7 +519,8 @@ static int read_one(run *r, const char *path, int fmt_opt)
         clear_progress(r);
         ngc_err("reading %s", r->file);
     }
-    ngc_src *src = ngc_src_open(path, err, sizeof err);
+    ngc_src *src = ngc_src_open_window(path, r->o->zstd_window_max, r->o->zstd_hint, err,
+                                       sizeof err);
     if (!src) {
         problem(r, "unreadable file", "%s", err);
         return 0;
@@ -432,9 +532,20 @@ static int read_one(run *r, const char *path, int fmt_opt)
         size_t n = ngc_src_peek(src, &p, 4096);
         fmt = fmt_from_bytes(p, n);
     }
-    if (fmt == FMT_JSONL)
-        rc = read_jsonl(r, src);
-    else
+    if (fmt == FMT_JSONL) {
+        const char *p;
+        size_t n = ngc_src_peek(src, &p, 4096);
+        if (ngc_looks_binary(p, n)) { /* even with --format jsonl */
+            problem(r, NULL, "binary file skipped");
+            r->st->binary++;
+            /* what was read of it; all of it when it is not compressed */
+            r->st->text_bytes += ngc_src_compressed(src) ? n : ngc_src_raw_pos(src);
+            rc = 0;
+        } else {
+            rc = read_jsonl(r, src);
+        }
+        file_notes(r);
+    } else
         rc = read_whole(r, src, fmt, in ? "stdin" : path);
     r->done_bytes += ngc_src_raw_pos(src);
     r->st->bytes += ngc_src_raw_pos(src);
@@ -524,6 +635,13 @@ static void collect_inputs(run *r, char **paths, size_t n, file_list *fl)
             problem(r, "unreadable file", "%s", strerror(errno));
         } else if (S_ISDIR(sb.st_mode)) {
             walk(r, paths[i], 0, fl);
+        } else if (!S_ISREG(sb.st_mode)) { /* a FIFO blocks, /dev/zero never ends */
+            r->file = paths[i];
+            r->line = 0;
+            problem(r, "unreadable file", "not a regular file (%s); to read it, give it "
+                    "on standard input: - < %s", S_ISFIFO(sb.st_mode) ? "a FIFO"
+                    : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "a socket",
+                    paths[i]);
         } else {
             list_add(fl, paths[i]);
         }
@@ -568,6 +686,66 @@ int ngc_ingest_run(ng_index *ix, const ngc_ingest_opts *o, char **paths,
     free(fl.path);
     ngc_docb_free(&r.grep_doc);
     return rc < 0 || st->fatal ? -1 : 0;
+}
+
+/* The zstd decoder memory the files among paths need (their first frame's
+ * window; files named *.zst / *.zstd), at most window_max each. */
+static uint64_t zstd_need(run *r, char **paths, size_t n, uint64_t window_max)
+{
+    file_list fl = {0};
+    uint64_t need = 0;
+    collect_inputs(r, paths, n, &fl);
+    for (size_t i = 0; i < fl.n; i++) {
+        size_t len = strlen(fl.path[i]);
+        bool zst = (len > 4 && strcasecmp(fl.path[i] + len - 4, ".zst") == 0) ||
+                   (len > 5 && strcasecmp(fl.path[i] + len - 5, ".zstd") == 0);
+        FILE *f = zst ? fopen(fl.path[i], "rb") : NULL;
+        if (f) {
+            char head[18];
+            size_t got = fread(head, 1, sizeof head, f);
+            uint64_t w = ngc_zstd_window(head, got);
+            if (w && w <= window_max && w > need)
+                need = w;
+            fclose(f);
+        }
+        free(fl.path[i]);
+    }
+    free(fl.path);
+    return need;
+}
+
+size_t ngc_ingest_budget(ngc_ingest_opts *o, char **paths, size_t n_paths, size_t ram_mb)
+{
+    size_t ram = ram_mb ? ram_mb * MIB : DEFAULT_RAM;
+    o->ram_bytes = ram;
+    /* zstd windows up to what the budget leaves once the writer has a
+     * quarter (at least 16 MiB), or any (2 GiB) with --zstd-long. */
+    size_t keep = ram / 4 > 16 * MIB ? ram / 4 : 16 * MIB;
+    uint64_t allowed = ram > keep + MIB ? ram - keep : MIB;
+    o->zstd_window_max = o->zstd_long ? (uint64_t)1 << 31 : allowed;
+    snprintf(o->zstd_hint, sizeof o->zstd_hint,
+             o->zstd_long ? " (--zstd-long)"
+                          : " by --ram-mb %zu: raise --ram-mb, allow it with --zstd-long, or "
+                            "decompress first (zstd -dc --long=31 FILE | newsgrep ... -)",
+             ram / MIB);
+    /* The input side holds the decoder's window, the read buffer and the
+     * longest line; the writer gets the rest, and its largest document
+     * (1/16 of its budget) is the longest line read. */
+    run r = {0};
+    ngc_ingest_stats st = {0};
+    r.o = o;
+    r.st = &st;
+    r.silent = true;
+    uint64_t window = zstd_need(&r, paths, n_paths, o->zstd_window_max);
+    size_t inputs = (size_t)window + jsonl_buf_bytes(o);
+    size_t rest = ram > inputs + 8 * MIB ? ram - inputs : 8 * MIB;
+    size_t writer = rest / 17 * 16;
+    size_t line = writer / 16;
+    if (line < o->max_doc_bytes) {
+        o->max_doc_bytes = line;
+        o->max_doc_by_ram = true;
+    }
+    return writer / MIB ? writer / MIB : 1;
 }
 
 static void human_bytes(char *out, size_t n, uint64_t b)

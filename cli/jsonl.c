@@ -6,18 +6,56 @@
  * values are validated and skipped. tests/fuzz/fuzz_jsonl.c checks it
  * against jansson.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingest.h"
 
 #define MAX_NESTING 64 /* depth of skipped nested values */
+#define N_ROLES (NG_FIELD_SOURCE + 1)
+
+/* The keys of common news exports, best first, for the roles the map
+ * leaves automatic (README "JSONL keys"). */
+static const char *const id_keys[] = {"id", "_id", "guid", "uuid", "doc_id", "docid",
+                                      "url", "link", NULL};
+static const char *const title_keys[] = {"title", "headline", "subject", NULL};
+static const char *const body_keys[] = {"body", "text", "content", "article", "story",
+                                        "description", "summary", "abstract", NULL};
+static const char *const date_keys[] = {"date", "published", "published_at",
+                                        "publishedAt", "pubDate", "publish_date",
+                                        "datePublished", "created_at", "timestamp",
+                                        "datetime", "time", NULL};
+
+static const char *const *auto_keys(int role)
+{
+    switch (role) {
+    case NG_FIELD_ID: return id_keys;
+    case NG_FIELD_TITLE: return title_keys;
+    case NG_FIELD_BODY: return body_keys;
+    case NG_FIELD_DATE: return date_keys;
+    default: return NULL;
+    }
+}
 
 void ngc_fieldmap_init(ngc_fieldmap *m)
 {
-    m->id = "id";
-    m->title = "title";
-    m->body = "body";
-    m->date = "date";
+    memset(m, 0, sizeof *m);
+}
+
+const char *ngc_fieldmap_names(int role)
+{
+    static char text[N_ROLES][160];
+    const char *const *k = auto_keys(role);
+    if (!k)
+        return "";
+    if (!text[role][0]) {
+        size_t o = 0;
+        for (int i = 0; k[i] && o < sizeof text[role]; i++)
+            o += (size_t)snprintf(text[role] + o, sizeof text[role] - o, "%s%s",
+                                  i ? ", " : "", k[i]);
+    }
+    return text[role];
 }
 
 typedef struct jp {
@@ -302,19 +340,31 @@ static bool key_is(const char *k, size_t n, const char *name)
     return name && strlen(name) == n && memcmp(k, name, n) == 0;
 }
 
-static int role_of(const ngc_fieldmap *m, const char *k, size_t n)
+/* The key the map names for a role, or NULL when the role is automatic. */
+static const char *mapped(const ngc_fieldmap *m, int role)
 {
-    if (key_is(k, n, m->id))
-        return NG_FIELD_ID;
-    if (key_is(k, n, m->title))
-        return NG_FIELD_TITLE;
-    if (key_is(k, n, m->body))
-        return NG_FIELD_BODY;
-    if (key_is(k, n, m->date))
-        return NG_FIELD_DATE;
-    /* Other keys ("source" is often a publication's name, not a path) are
-     * stored under their own names. */
-    return NG_FIELD_STORED;
+    switch (role) {
+    case NG_FIELD_ID: return m->id;
+    case NG_FIELD_TITLE: return m->title;
+    case NG_FIELD_BODY: return m->body;
+    case NG_FIELD_DATE: return m->date;
+    case NG_FIELD_SOURCE: return m->source;
+    default: return NULL;
+    }
+}
+
+/* Rank of key k for a role: 0 for the mapped key, 1 + its place in the
+ * automatic list, or -1 when the key cannot carry the role. */
+static int rank_for(const ngc_fieldmap *m, int role, const char *k, size_t n)
+{
+    const char *name = mapped(m, role);
+    if (name)
+        return key_is(k, n, name) ? 0 : -1;
+    const char *const *list = auto_keys(role);
+    for (int i = 0; list && list[i]; i++)
+        if (key_is(k, n, list[i]))
+            return 1 + i;
+    return -1;
 }
 
 /* Decodes a key or string value (escaped -> copied into the builder). */
@@ -338,32 +388,34 @@ static int string_at(jp *p, const char **v, size_t *vn, bool *copied)
     return 0;
 }
 
-/* Adds one member. Escaped bytes already sit in the builder, at offsets. */
-static int add_member(jp *p, const ngc_fieldmap *m, const char *k, size_t kn,
-                      bool kcopied, const char *v, size_t vn, bool vcopied)
+/* Adds one member as a stored field; roles are given once the whole
+ * object is read (assign_roles). Escaped bytes already sit in the
+ * builder, at offsets. */
+static int add_member(jp *p, const char *k, size_t kn, bool kcopied, const char *v,
+                      size_t vn, bool vcopied)
 {
     ngc_docb *d = p->d;
     char kbuf[256];
     const char *key = kcopied ? d->bytes.data + (uintptr_t)k : k;
+    if (kn == 0)
+        return fail(p, "empty key");
     if (kn >= sizeof kbuf)
         return fail(p, "key too long");
+    if (memchr(key, '\0', kn))
+        return fail(p, "NUL (\\u0000) in a key");
     memcpy(kbuf, key, kn);
     kbuf[kn] = '\0';
-    int role = role_of(m, kbuf, kn);
-    if (role == NG_FIELD_DATE) {
-        char iso[11];
-        const char *raw = vcopied ? d->bytes.data + (uintptr_t)v : v;
-        if (ngc_date_normalize(raw, vn, iso) < 0)
-            role = NG_FIELD_STORED; /* keep the text; not a filterable date */
-        else if (vn != 10 || memcmp(raw, iso, 10) != 0)
-            return ngc_docb_add(d, kbuf, kn, iso, 10, role, NGC_COPY_NAME | NGC_COPY_VALUE) < 0
-                       ? fail(p, "out of memory") : 0;
-    }
-    if (ngc_docb_add(d, kbuf, kn, v, vn, role, NGC_COPY_NAME) < 0)
+    if (ngc_docb_add(d, kbuf, kn, v, vn, NG_FIELD_STORED, NGC_COPY_NAME) < 0)
         return fail(p, "out of memory");
     if (vcopied)
         d->voff[d->n - 1] = (size_t)(uintptr_t)v;
     return 0;
+}
+
+/* Whether a number under key k is kept: only as an id. */
+static bool numeric_kept(const ngc_fieldmap *m, const char *k, size_t n)
+{
+    return rank_for(m, NG_FIELD_ID, k, n) >= 0;
 }
 
 /* The value of a member: strings become fields, numbers only for the id;
@@ -381,14 +433,14 @@ static int member_value(jp *p, const ngc_fieldmap *m, const char *k, size_t kn,
         bool vc;
         if (string_at(p, &v, &vn, &vc) < 0)
             return -1;
-        return add_member(p, m, k, kn, kcopied, v, vn, vc);
+        return add_member(p, k, kn, kcopied, v, vn, vc);
     }
     size_t at = p->i;
     if (skip_value(p, 1) < 0)
         return -1;
     const char *key = kcopied ? p->d->bytes.data + (uintptr_t)k : k;
-    if ((c == '-' || (c >= '0' && c <= '9')) && key_is(key, kn, m->id))
-        return add_member(p, m, k, kn, kcopied, p->s + at, p->i - at, false);
+    if ((c == '-' || (c >= '0' && c <= '9')) && numeric_kept(m, key, kn))
+        return add_member(p, k, kn, kcopied, p->s + at, p->i - at, false);
     return 0;
 }
 
@@ -427,14 +479,93 @@ static int parse_object(jp *p, const ngc_fieldmap *m)
     }
 }
 
-/* Two members with the same key would make show --json ambiguous. */
+static const char *field_name(const ngc_docb *d, size_t i)
+{
+    return d->bytes.data + d->noff[i];
+}
+
+static const char *field_value(const ngc_docb *d, size_t i)
+{
+    return d->voff[i] != SIZE_MAX ? d->bytes.data + d->voff[i] : d->fields[i].value;
+}
+
+/* FNV-1a: keys are short; any decent spread will do. */
+static uint64_t key_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* Two members with the same key would make show --json ambiguous. A hash
+ * set of field indices, so a line of 10^5 members costs 10^5 lookups. */
 static int check_duplicates(jp *p)
 {
     ngc_docb *d = p->d;
-    for (size_t a = 0; a < d->n; a++)
-        for (size_t b = a + 1; b < d->n; b++)
-            if (strcmp(d->bytes.data + d->noff[a], d->bytes.data + d->noff[b]) == 0)
-                return fail(p, "duplicate key");
+    if (d->n < 2)
+        return 0;
+    size_t cap = 16;
+    while (cap < 2 * d->n)
+        cap *= 2;
+    uint32_t small[64], *slot = cap <= 64 ? small : malloc(cap * sizeof *slot);
+    if (!slot)
+        return fail(p, "out of memory");
+    memset(slot, 0, cap * sizeof *slot);
+    int rc = 0;
+    for (size_t i = 0; i < d->n && !rc; i++) {
+        const char *k = field_name(d, i);
+        size_t j = (size_t)key_hash(k) & (cap - 1);
+        for (; slot[j]; j = (j + 1) & (cap - 1))
+            if (strcmp(field_name(d, slot[j] - 1), k) == 0) {
+                rc = fail(p, "duplicate key");
+                break;
+            }
+        slot[j] = (uint32_t)i + 1;
+    }
+    if (slot != small)
+        free(slot);
+    return rc;
+}
+
+/* Gives each role to its best-ranked key (the mapped one, else the first
+ * of the automatic list present). A date that cannot be read stays a
+ * stored field; one written another way is replaced by YYYY-MM-DD. */
+static int assign_roles(jp *p, const ngc_fieldmap *m)
+{
+    ngc_docb *d = p->d;
+    static const int roles[] = {NG_FIELD_ID, NG_FIELD_TITLE, NG_FIELD_BODY, NG_FIELD_DATE,
+                                NG_FIELD_SOURCE};
+    for (size_t r = 0; r < sizeof roles / sizeof *roles; r++) {
+        int role = roles[r], best = -1, best_rank = 1 << 30;
+        for (size_t i = 0; i < d->n; i++) {
+            if (d->fields[i].role != NG_FIELD_STORED)
+                continue;
+            const char *k = field_name(d, i);
+            int rk = rank_for(m, role, k, strlen(k));
+            if (rk >= 0 && rk < best_rank) {
+                best = (int)i;
+                best_rank = rk;
+            }
+        }
+        if (best < 0)
+            continue;
+        if (role == NG_FIELD_DATE) {
+            char iso[11];
+            const char *raw = field_value(d, (size_t)best);
+            size_t n = d->fields[best].value_len;
+            if (ngc_date_normalize(raw, n, iso) < 0)
+                continue; /* keep the text; not a filterable date */
+            if (n != 10 || memcmp(raw, iso, 10) != 0) {
+                size_t off = d->bytes.len;
+                if (ngc_buf_add(&d->bytes, iso, 11) < 0)
+                    return fail(p, "out of memory");
+                d->voff[best] = off;
+                d->fields[best].value_len = 10;
+            }
+        }
+        d->fields[best].role = role;
+    }
     return 0;
 }
 
@@ -453,14 +584,15 @@ int ngc_jsonl_parse(const char *line, size_t len, const ngc_fieldmap *map,
         if (p.i != p.len)
             fail(&p, "text after the JSON object");
     }
-    if (!p.why && check_duplicates(&p) == 0 && ngc_docb_find(d, NG_FIELD_ID) < 0)
+    if (!p.why && check_duplicates(&p) == 0 && assign_roles(&p, map) == 0 &&
+        ngc_docb_find(d, NG_FIELD_ID) < 0 && !map->id_optional)
         fail(&p, "missing id");
-    if (!p.why) {
-        int id = ngc_docb_find(d, NG_FIELD_ID);
+    int id = p.why ? -1 : ngc_docb_find(d, NG_FIELD_ID);
+    if (id >= 0) {
         /* Offsets of escaped values are resolved first, then checked. */
         ng_document doc;
         ngc_docb_finish(d, &doc);
-        if (d->fields[id].value_len == 0)
+        if (d->fields[id].value_len == 0 && !map->id_optional)
             fail(&p, "empty id");
     }
     if (p.why) {

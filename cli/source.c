@@ -1,8 +1,11 @@
 /*
  * source.c — byte sources for the readers: a file or stdin, decompressed
  * on the fly when it starts with the gzip or zstd magic bytes (so `.gz`,
- * `.zst` and compressed stdin all work). zstd frames written with
- * `--long=31` need a 2 GiB window; we allow it.
+ * `.zst` and compressed stdin all work). A zstd frame's window is memory
+ * the decoder must hold (2 GiB for `--long=31` without a known size): it
+ * is accepted up to the limit the caller gives (ngc_src_open_window; by
+ * default zstd's own 128 MiB), checked on the first frame's header
+ * before anything is allocated, and by windowLogMax on later frames.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +14,15 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_getFrameHeader */
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "ingest.h"
 
 #define RAW_CHUNK (1u << 20) /* compressed bytes read at a time */
+#define DEFAULT_WINDOW_MAX ((uint64_t)1 << 27) /* zstd's ZSTD_WINDOWLOG_LIMIT_DEFAULT */
+#define HEADER_BYTES 18 /* ZSTD_FRAMEHEADERSIZE_MAX */
 
 enum src_kind { SRC_PLAIN, SRC_GZIP, SRC_ZSTD };
 
@@ -31,8 +38,34 @@ struct ngc_src {
     bool done;              /* decompressor finished and no more input */
     char *peek;             /* decompressed bytes read ahead by peek */
     size_t peek_len, peek_at; /* bytes in peek / bytes served */
-    char err[256];          /* last error */
+    char err[512];          /* last error */
+    bool err_pending;       /* an error found after some output: next read */
+    uint64_t window_max;    /* largest zstd window accepted (bytes) */
+    const char *hint;       /* how to allow a bigger zstd window */
 };
+
+uint64_t ngc_zstd_window(const char *head, size_t n)
+{
+    ZSTD_frameHeader h;
+    if (n < 4 || ZSTD_getFrameHeader(&h, head, n) != 0 || h.frameType != ZSTD_frame)
+        return 0;
+    return h.windowSize;
+}
+
+static int window_log(uint64_t bytes)
+{
+    int log = 10; /* ZSTD_WINDOWLOG_ABSOLUTEMIN */
+    while (log < 31 && ((uint64_t)1 << log) < bytes)
+        log++;
+    return log;
+}
+
+static void window_error(ngc_src *s, uint64_t need)
+{
+    snprintf(s->err, sizeof s->err, "zstd: the data needs a %llu MiB window, more than the "
+             "%llu MiB allowed%s", (unsigned long long)((need + (1u << 20) - 1) >> 20),
+             (unsigned long long)(s->window_max >> 20), s->hint ? s->hint : "");
+}
 
 static int fill_raw(ngc_src *s)
 {
@@ -56,8 +89,8 @@ static int fill_raw(ngc_src *s)
 
 static int detect(ngc_src *s)
 {
-    /* Read until at least 4 bytes or the end, for the magic numbers. */
-    while (s->raw_len < 4 && !s->raw_eof) {
+    /* Read until a zstd frame header or the end, for the magic numbers. */
+    while (s->raw_len < HEADER_BYTES && !s->raw_eof) {
         ssize_t n = read(s->fd, s->raw + s->raw_len, RAW_CHUNK - s->raw_len);
         if (n < 0 && errno == EINTR)
             continue;
@@ -79,8 +112,14 @@ static int detect(ngc_src *s)
     } else if (s->raw_len >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f &&
                m[3] == 0xfd) {
         s->kind = SRC_ZSTD;
+        uint64_t w = ngc_zstd_window(s->raw, s->raw_len);
+        if (w > s->window_max) {
+            window_error(s, w);
+            return -1;
+        }
         s->zs = ZSTD_createDStream();
-        if (!s->zs || ZSTD_isError(ZSTD_DCtx_setParameter(s->zs, ZSTD_d_windowLogMax, 31)))
+        if (!s->zs || ZSTD_isError(ZSTD_DCtx_setParameter(s->zs, ZSTD_d_windowLogMax,
+                                                          window_log(s->window_max))))
             return -1;
     }
     return 0;
@@ -88,9 +127,18 @@ static int detect(ngc_src *s)
 
 ngc_src *ngc_src_open(const char *path, char *err, size_t err_len)
 {
+    return ngc_src_open_window(path, DEFAULT_WINDOW_MAX, NULL, err, err_len);
+}
+
+ngc_src *ngc_src_open_window(const char *path, uint64_t window_max, const char *hint,
+                             char *err, size_t err_len)
+{
     ngc_src *s = calloc(1, sizeof *s);
-    if (s)
+    if (s) {
         s->raw = malloc(RAW_CHUNK);
+        s->window_max = window_max;
+        s->hint = hint;
+    }
     if (!s || !s->raw) {
         snprintf(err, err_len, "out of memory");
         ngc_src_close(s);
@@ -160,7 +208,10 @@ static ssize_t read_gzip(ngc_src *s, char *buf, size_t n)
                 s->done = true;
         } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
             snprintf(s->err, sizeof s->err, "gzip: %s", s->z.msg ? s->z.msg : "corrupt data");
-            return -1;
+            if (got == 0)
+                return -1;
+            s->err_pending = true; /* the good bytes first (a bad CRC comes last) */
+            s->done = true;
         } else if (rc == Z_BUF_ERROR && s->raw_eof && got == 0) {
             snprintf(s->err, sizeof s->err, "gzip: truncated input");
             return -1;
@@ -192,7 +243,14 @@ static ssize_t read_zstd(ngc_src *s, char *buf, size_t n)
         last = ZSTD_decompressStream(s->zs, &out, &in);
         s->raw_at = in.pos;
         if (ZSTD_isError(last)) {
-            snprintf(s->err, sizeof s->err, "zstd: %s", ZSTD_getErrorName(last));
+            if (ZSTD_getErrorCode(last) == ZSTD_error_frameParameter_windowTooLarge)
+                window_error(s, s->window_max + 1); /* a later frame */
+            else
+                snprintf(s->err, sizeof s->err, "zstd: %s", ZSTD_getErrorName(last));
+            if (out.pos) {
+                s->err_pending = true; /* the bytes decoded so far first */
+                break;
+            }
             return -1;
         }
         s->done = last == 0;
@@ -202,6 +260,8 @@ static ssize_t read_zstd(ngc_src *s, char *buf, size_t n)
 
 static ssize_t src_read(ngc_src *s, void *buf, size_t n)
 {
+    if (s->err_pending)
+        return -1;
     switch (s->kind) {
     case SRC_GZIP:
         return read_gzip(s, buf, n);
@@ -240,6 +300,11 @@ size_t ngc_src_peek(ngc_src *s, const char **p, size_t n)
 const char *ngc_src_error(const ngc_src *s)
 {
     return s->err;
+}
+
+bool ngc_src_compressed(const ngc_src *s)
+{
+    return s->kind != SRC_PLAIN;
 }
 
 uint64_t ngc_src_raw_pos(const ngc_src *s)

@@ -250,6 +250,8 @@ int ngc_input_option(const char *cmd, ngc_ingest_opts *io, int c, const char *ar
     case NGC_OPT_TITLEF: io->map.title = arg; return 0;
     case NGC_OPT_BODYF: io->map.body = arg; return 0;
     case NGC_OPT_DATEF: io->map.date = arg; return 0;
+    case NGC_OPT_SOURCEF: io->map.source = arg; return 0;
+    case NGC_OPT_ZSTD_LONG: io->zstd_long = true; return 0;
     case NGC_OPT_INCLUDE: return push_glob(&io->include, &io->n_include, arg);
     case NGC_OPT_EXCLUDE: return push_glob(&io->exclude, &io->n_exclude, arg);
     default: return 1;

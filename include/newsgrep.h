@@ -208,7 +208,8 @@ typedef struct ng_index_options {
     unsigned analyzer_flags;/* new index only; ng_analyzer_flags */
     double k1;              /* default BM25 k1 stored in a new index */
     double b;               /* default BM25 b stored in a new index */
-    size_t ram_mb;          /* RAM budget before a segment flush (256) */
+    size_t ram_mb;          /* RAM budget of the writer in MiB (256): memory
+                             * segments, term caches, documents in flight */
     unsigned threads;       /* indexing threads; 0 = number of cores */
     size_t max_doc_bytes;   /* larger documents: NG_ELIMIT (64 MiB) */
     int create;             /* non-zero: create the directory if missing */
@@ -237,8 +238,9 @@ NG_API int ng_index_open(ng_index **out, const char *dir,
  * (visible to readers after the next commit). The fields are copied before
  * the call returns. Errors: NG_EDOC (no id, two ids, id longer than
  * NG_MAX_ID_BYTES or containing a NUL byte, bad date, field without a
- * name), NG_ELIMIT (names and values together larger than max_doc_bytes;
- * neither is sticky), NG_ENOMEM, NG_EIO, NG_ESTATE. */
+ * name), NG_ELIMIT (names and values together larger than max_doc_bytes,
+ * or than 1/16 of ram_mb: a document costs about 2.5 times its size while
+ * it is indexed; neither is sticky), NG_ENOMEM, NG_EIO, NG_ESTATE. */
 NG_API int ng_index_add(ng_index *index, const ng_document *doc);
 
 /* Deletes the document with this id, if any (after the next commit).

@@ -57,9 +57,14 @@ typedef struct ngi_tc_table {
 typedef struct ngi_termcache {
     ngi_tc_table cur;   /* looked up first; receives every insert */
     ngi_tc_table prev;  /* the previous generation, looked up on a miss */
+    uint32_t max_slots; /* per generation (a power of two) */
+    size_t max_arena;   /* arena bytes per generation */
 } ngi_termcache;
 
 int ngi_termcache_init(ngi_termcache *tc);
+/* Caps the cache's memory at about `bytes` (both generations; by default
+ * 20 MiB): a writer under a small RAM budget gives its analyzers less. */
+void ngi_termcache_set_limit(ngi_termcache *tc, size_t bytes);
 void ngi_termcache_free(ngi_termcache *tc);
 /* Inserts key -> value (vlen >= 0 bytes of val, or a negative verdict)
  * into the current generation. Returns a pointer to the stored value, or

@@ -57,7 +57,17 @@ static void table_clear(ngi_tc_table *t) {
 
 int ngi_termcache_init(ngi_termcache *tc) {
     memset(tc, 0, sizeof *tc);
+    tc->max_slots = TC_MAX_SLOTS;
+    tc->max_arena = TC_MAX_ARENA;
     return table_alloc(&tc->cur, TC_MIN_SLOTS);
+}
+
+void ngi_termcache_set_limit(ngi_termcache *tc, size_t bytes) {
+    size_t gen = bytes / 2, slots = TC_MIN_SLOTS; /* two generations */
+    while (slots < TC_MAX_SLOTS && 2 * slots * sizeof(ngi_tc_slot) <= gen * 4 / 5)
+        slots *= 2;
+    tc->max_slots = (uint32_t)slots;
+    tc->max_arena = NGI_MAX(NGI_MIN(gen / 5, (size_t)TC_MAX_ARENA), (size_t)64 << 10);
 }
 
 void ngi_termcache_free(ngi_termcache *tc) {
@@ -74,9 +84,9 @@ static void table_place(ngi_tc_table *t, uint64_t h, const ngi_tc_slot *e) {
 
 /* Doubles the current table (arena offsets stay valid); false when at the
  * cap or out of memory. */
-static bool grow(ngi_tc_table *t) {
+static bool grow(ngi_tc_table *t, uint32_t max_slots) {
     uint32_t n = t->mask + 1;
-    if (n >= TC_MAX_SLOTS) return false;
+    if (n >= max_slots) return false;
     ngi_tc_table bigger = {0};
     if (table_alloc(&bigger, 2 * n)) return false;
     for (uint32_t i = 0; i < n; i++) { /* slots keep no index bits: rehash */
@@ -116,8 +126,8 @@ static void rollover(ngi_termcache *tc) {
 static void make_room(ngi_termcache *tc, size_t extra) {
     ngi_tc_table *t = &tc->cur;
     bool full = t->count + 1 > (t->mask + 1) / 10 * 7;
-    if (full && grow(t)) full = false;
-    if (full || t->arena.len + extra > TC_MAX_ARENA) rollover(tc);
+    if (full && grow(t, tc->max_slots)) full = false;
+    if (full || t->arena.len + extra > tc->max_arena) rollover(tc);
 }
 
 const uint8_t *ngi_termcache_put(ngi_termcache *tc, uint64_t hash,

@@ -139,6 +139,8 @@ void ngi_segment_drop_pages(const ngi_segment *s, bool postings, bool docs);
  * them: terms are laid out in term order). */
 void ngi_segment_drop_postings_before(const ngi_segment *s, uint64_t docs_off,
                                       uint64_t pos_off);
+/* And the lexicon bytes before p (a pointer into its lexicon section). */
+void ngi_segment_drop_lexicon_before(const ngi_segment *s, const uint8_t *p);
 /* The docstore reader (for merges). */
 const ngi_docstore_reader *ngi_segment_docstore(const ngi_segment *s);
 

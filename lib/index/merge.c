@@ -9,7 +9,9 @@
 #include "internal.h"
 
 #define NO_DOC UINT32_MAX
-#define DROP_BYTES (4u << 20) /* read postings leave RSS in steps this big */
+#define DROP_BYTES (256u << 10) /* read postings leave RSS in steps this big:
+                                  * a merge holds this much of each source, and
+                                  * small budgets merge many sources */
 
 typedef struct merge_src {
     ngi_segment *seg;  /* source segment */
@@ -83,6 +85,7 @@ static int advance(merge *m, merge_src *src) {
     if (src->live && src->it.tp.pos_off >= src->dropped + DROP_BYTES) {
         ngi_segment_drop_postings_before(src->seg, src->it.tp.docs_off,
                                          src->it.tp.pos_off);
+        ngi_segment_drop_lexicon_before(src->seg, src->it.p);
         src->dropped = src->it.tp.pos_off;
     }
     return rc < 0 ? rc : 0;

@@ -213,6 +213,11 @@ void ngi_segment_drop_postings_before(const ngi_segment *s, uint64_t docs_off,
     drop_pages(s->posn, (size_t)NGI_MIN(pos_off, (uint64_t)s->posn_len));
 }
 
+void ngi_segment_drop_lexicon_before(const ngi_segment *s, const uint8_t *p) {
+    if (p >= s->lexi && p <= s->lexi + s->lexi_len)
+        drop_pages(s->lexi, (size_t)(p - s->lexi));
+}
+
 void ngi_segment_drop_pages(const ngi_segment *s, bool postings, bool docs) {
     if (postings) {
         drop_pages(s->post, s->post_len);

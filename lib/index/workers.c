@@ -142,6 +142,7 @@ static void *worker_main(void *arg) {
             pthread_cond_wait(&ix->wake, &ix->mu);
         int rc = 0;
         uint64_t flushed = 0; /* flush request handled, if any */
+        size_t done_bytes = 0; /* of the batch indexed, if any */
         if (ix->q_len) {
             ngi_batch *b = ix->queue[ix->q_head];
             ix->q_head = (ix->q_head + 1) % ix->q_cap;
@@ -149,6 +150,7 @@ static void *worker_main(void *arg) {
             ix->busy++;
             pthread_cond_signal(&ix->room);
             pthread_mutex_unlock(&ix->mu);
+            done_bytes = b->bytes.len;
             rc = process(w, b);
             ngi_batch_free(b);
         } else if (w->seen_flush != ix->flush_req) {
@@ -164,6 +166,10 @@ static void *worker_main(void *arg) {
         if (rc) worker_failed(w, rc);
         pthread_mutex_lock(&ix->mu);
         if (flushed) w->seen_flush = flushed;
+        if (done_bytes) {
+            ix->inflight -= done_bytes;
+            pthread_cond_signal(&ix->room);
+        }
         ix->busy--;
         pthread_cond_broadcast(&ix->idle);
     }
@@ -180,6 +186,7 @@ static int worker_init(ng_index *ix, ngi_worker *w) {
     if (rc)
         return ngi_error_set(&ix->err, rc, "analyzer for language '%s': %s",
                              ix->man.settings.language, ng_strerror(rc));
+    ngi_termcache_set_limit(&w->an->cache, ix->cache_bytes); /* in the budget */
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
         return ngi_error_set(&ix->err, NG_ENOMEM, "cannot start a thread");
     w->started = true;
@@ -242,15 +249,24 @@ static int take_worker_error(ng_index *ix) {
     return ix->worker_rc;
 }
 
+/* Whether batch b must wait: the ring is full, or the documents in flight
+ * would pass their share of the budget (a big document is then indexed
+ * alone instead of once per thread at the same time). */
+static bool must_wait(const ng_index *ix, const ngi_batch *b) {
+    if (ix->q_len == ix->q_cap) return true;
+    return ix->inflight && ix->inflight + b->bytes.len > ix->inflight_cap;
+}
+
 int ngi_workers_submit(ng_index *ix) {
     ngi_batch *b = ix->cur;
     if (!b || b->n_docs == 0) return 0;
     ix->cur = NULL;
     pthread_mutex_lock(&ix->mu);
-    while (ix->q_len == ix->q_cap && !ix->worker_rc)
+    while (must_wait(ix, b) && !ix->worker_rc)
         pthread_cond_wait(&ix->room, &ix->mu);
     int rc = take_worker_error(ix);
     if (!rc) {
+        ix->inflight += b->bytes.len;
         ix->queue[(ix->q_head + ix->q_len) % ix->q_cap] = b;
         ix->q_len++;
         b = NULL;

@@ -17,6 +17,13 @@
 #define BATCH_BYTES (1u << 20)   /* largest batch (both bound queue memory) */
 #define MEMSEG_SHARE 0.6         /* of a thread's RAM share; the rest covers
                                   * flush buffers, batches and the id map */
+#define DOC_SHARE 16             /* 1/16 of the budget: the largest document,
+                                  * and the document bytes in flight. Indexing
+                                  * holds ~2.5x a document (its batch copy, the
+                                  * stored copy raw, held for training and
+                                  * coded, postings; 63 MB -> ~150 MB), so
+                                  * this uses at most ~1/6 of the budget on
+                                  * top of the memsegs' share. */
 
 void ng_index_options_init(ng_index_options *o) {
     if (!o) return;
@@ -59,8 +66,17 @@ static void effective_options(ng_index *ix, const ng_index_options *o) {
     ix->batch_bytes = (size_t)NGI_MIN(BATCH_BYTES, budget / 16 / batches);
     ix->batch_bytes = NGI_MAX(ix->batch_bytes, (size_t)16384);
     double share = budget * 15 / 16 / ix->opts.threads;
+    /* Each analyzer's term cache: 1/8 of a thread's share, at most the
+     * cache's own cap (20 MiB); the memseg shares the rest. */
+    ix->cache_bytes = (size_t)NGI_MIN(share / 8, 20.0 * 1048576);
+    share -= (double)ix->cache_bytes;
     ix->memseg_limit = (size_t)(share * MEMSEG_SHARE);
     ix->memseg_limit = NGI_MIN(ix->memseg_limit, (size_t)3 << 30);
+    /* Larger documents are refused (NG_ELIMIT), and while a big one is
+     * indexed no other batch is (the cost would multiply by the threads). */
+    ix->inflight_cap = (size_t)(budget / DOC_SHARE);
+    ix->inflight_cap = NGI_MAX(ix->inflight_cap, ix->batch_bytes);
+    ix->doc_cap = NGI_MIN(ix->opts.max_doc_bytes, ix->inflight_cap);
 }
 
 static int new_manifest(ng_index *ix) {
@@ -241,6 +257,12 @@ static int validate(ng_index *ix, const ng_document *doc, const ng_field **id) {
                              "document '%.*s' has %zu bytes, more than the "
                              "limit of %zu", (int)NGI_MIN((*id)->value_len, 200),
                              (*id)->value, bytes, ix->opts.max_doc_bytes);
+    if (bytes > ix->doc_cap)
+        return ngi_error_set(&ix->err, NG_ELIMIT,
+                             "document '%.*s' has %zu bytes, more than the %zu "
+                             "that a RAM budget of %zu MiB can index (ram_mb)",
+                             (int)NGI_MIN((*id)->value_len, 200), (*id)->value,
+                             bytes, ix->doc_cap, ix->opts.ram_mb);
     return 0;
 }
 

@@ -63,6 +63,9 @@ struct ng_index {
     ngi_idmap session;        /* newest operation per id this session */
     size_t memseg_limit;      /* bytes of one worker's memseg before flush */
     size_t batch_bytes;       /* a batch is handed over at this size */
+    size_t doc_cap;           /* largest document the RAM budget indexes */
+    size_t cache_bytes;       /* each worker analyzer's term cache, at most */
+    size_t inflight_cap;      /* document bytes queued or being indexed */
     /* Shared with the workers, under mu. */
     pthread_mutex_t mu;       /* guards everything below */
     pthread_cond_t wake;      /* workers: work arrived or flush requested */
@@ -72,6 +75,7 @@ struct ng_index {
     ngi_batch **queue;        /* ring of q_cap batches */
     size_t q_head, q_len, q_cap; /* first, count, capacity of the ring */
     unsigned busy;            /* workers processing or flushing */
+    size_t inflight;          /* bytes of the batches queued or being indexed */
     uint64_t flush_req;       /* incremented to ask every worker to flush */
     bool stop;                /* workers exit */
     atomic_bool abandon;      /* workers drop their work (failure, free) */

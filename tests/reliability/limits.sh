@@ -49,6 +49,39 @@ if [ "${LIMITS_BIG:-1}" = 1 ]; then
   rm -f "$WORK/huge.jsonl"
 fi
 
+# ---- memory: documents and compressed input stay within --ram-mb ------------
+peak_ok() {  # peak_ok WHAT MAX_MIB CMD...: exit status kept in $rc, peak RSS at most MAX_MIB
+  local what=$1 max=$2; shift 2
+  checks=$((checks + 1))
+  /usr/bin/time -f '%M' -o "$WORK/rss" "$@" >"$WORK/out" 2>"$WORK/err"; rc=$?
+  local kb; kb=$(tail -1 "$WORK/rss")
+  [ "${kb:-0}" -le $((max * 1024)) ] || fail "$what: peak RSS $((kb / 1024)) MiB, over $max MiB"
+}
+if [ -x /usr/bin/time ]; then
+  for i in 1 2 3; do
+    yes "grain$i harvest" | head -c $((6 * 1024 * 1024)) | tr '\n' ' ' > "$WORK/mid"
+    doc "m$i" "six MiB $i" "$WORK/mid"
+  done > "$WORK/mid.jsonl"
+  rm -f "$WORK/mid"
+  # 6 MiB documents at --ram-mb 16: refused by name, without holding them
+  peak_ok "6 MiB documents at --ram-mb 16" 19 timeout 60 "$NG" index -i "$WORK/m1" --ram-mb 16 "$WORK/mid.jsonl"
+  [ "$rc" = 2 ] && grep -q -- "--ram-mb" "$WORK/err" ||
+    { fail "6 MiB documents at --ram-mb 16: exit $rc, want 2 and a message naming --ram-mb"; show_file "$WORK/err"; }
+  # three of them on three threads at --ram-mb 128: indexed one at a time
+  peak_ok "three 6 MiB documents, 3 threads, --ram-mb 128" 154 \
+    timeout 60 "$NG" index -i "$WORK/m2" --threads 3 --ram-mb 128 "$WORK/mid.jsonl"
+  [ "$rc" = 0 ] && [ "$(docs_of "$WORK/m2")" = 3 ] || fail "three 6 MiB documents: exit $rc, $(docs_of "$WORK/m2") docs"
+  rm -f "$WORK/mid.jsonl"
+  # a zstd frame asking for a 2 GiB window (zstd --long=31 from a pipe): refused
+  head -c $((200 * 1024 * 1024)) /dev/zero | zstd -q --long=31 -c > "$WORK/bomb.jsonl.zst"
+  peak_ok "a 2 GiB-window .zst at the default budget" 64 timeout 60 "$NG" index -i "$WORK/z1" "$WORK/bomb.jsonl.zst"
+  [ "$rc" = 2 ] && grep -q -- "window.*--zstd-long" "$WORK/err" ||
+    { fail "2 GiB-window .zst: exit $rc, want 2 and a message naming --zstd-long"; show_file "$WORK/err"; }
+  printf '{"id":"z","body":"zstd long window"}\n' | zstd -q --long=31 -c > "$WORK/long.jsonl.zst"
+  expect 0 "" "a --long=31 .zst with --zstd-long" ng index -i "$WORK/z2" --zstd-long "$WORK/long.jsonl.zst"
+  rm -f "$WORK/bomb.jsonl.zst"
+fi
+
 # ---- token length ------------------------------------------------------------
 long=$(printf 'q%.0s' $(seq 300)) edge=$(printf 'z%.0s' $(seq 255))
 printf 'alpha %s omega %s' "$long" "$edge" > "$WORK/tok"

@@ -851,6 +851,36 @@ static void invalid_documents(void **state) {
     free(dir);
 }
 
+/* A document larger than 1/16 of the RAM budget is refused by name (its
+ * indexing would cost more than the budget); a smaller one is indexed.
+ * Before: a 63 MB document cost 874 MB at ram_mb 16. */
+static void documents_within_the_ram_budget(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    ng_index_options o;
+    ng_index_options_init(&o);
+    o.ram_mb = 16;
+    o.threads = 2;
+    ng_index *ix;
+    assert_int_equal(ng_index_open(&ix, dir, &o), 0);
+    size_t n = 2u << 20; /* 2 MiB > 16 MiB / 16 */
+    char *body = malloc(n);
+    assert_non_null(body);
+    for (size_t i = 0; i < n; i++) body[i] = i % 8 == 7 ? ' ' : (char)('a' + i % 7);
+    ng_field f[2] = {{"id", "big", 3, NG_FIELD_ID}, {"body", body, n, NG_FIELD_BODY}};
+    ng_document d = {f, 2};
+    assert_int_equal(ng_index_add(ix, &d), NG_ELIMIT);
+    assert_non_null(strstr(ng_index_errmsg(ix), "ram_mb"));
+    f[1].value_len = n / 4; /* 512 KiB: indexed */
+    f[0] = (ng_field){"id", "small", 5, NG_FIELD_ID};
+    assert_int_equal(ng_index_add(ix, &d), 0);
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    free(body);
+    rm_rf(dir);
+    free(dir);
+}
+
 /* ---- (f) corruption ----------------------------------------------------- */
 
 static char *segment_file(const char *dir) {
@@ -1129,6 +1159,7 @@ int main(void) {
         cmocka_unit_test(reader_keeps_snapshot),
         cmocka_unit_test(second_writer_is_locked),
         cmocka_unit_test(invalid_documents),
+        cmocka_unit_test(documents_within_the_ram_budget),
         cmocka_unit_test(corruption_is_detected),
         cmocka_unit_test(docs_in_dates),
         cmocka_unit_test(allocation_failures_keep_last_commit),
