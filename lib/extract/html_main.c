@@ -22,6 +22,8 @@
 #define MIN_SCORED_BYTES 25  /* blocks shorter than this score nothing */
 #define GOOD_BYTES 80        /* a block this long with few links is good text */
 #define CHROME_BYTES 100     /* repeated lines up to this long are chrome */
+#define MAX_SIBLINGS 8       /* siblings of the container taken along */
+#define SIBLING_BYTES 80     /* text of a sibling taken along, at least */
 #define TAIL_BYTES 50       /* short blocks after the last good one are dropped */
 #define WEAK_BOILER_BYTES 200 /* a "widget" with less text than this is furniture */
 
@@ -225,6 +227,45 @@ static int count_lines(const hx_page *pg, counts *c)
     return 0;
 }
 
+/* The container and its siblings that read as text of the story (few
+ * links, some text, no furniture): an ingredients table next to the
+ * method, a lead next to the body. */
+static size_t siblings(const hx_page *pg, int32_t top, int32_t root, int32_t *tops)
+{
+    size_t n = 0;
+    tops[n++] = top;
+    if (top < 0 || top == root || pg->els[top].parent < 0)
+        return n;
+    int32_t parent = pg->els[top].parent;
+    for (size_t i = (size_t)parent + 1; i < pg->n_els && n <= MAX_SIBLINGS; i++) {
+        const hx_el *e = &pg->els[i];
+        if (e->parent != parent || (int32_t)i == top)
+            continue;
+        if ((e->iflags & (HX_BOILER | HX_COMMENTS)) || e->kind == HX_HIDDEN)
+            continue;
+        if (e->text - e->link >= SIBLING_BYTES && link_density(e) < 0.2f)
+            tops[n++] = (int32_t)i;
+    }
+    return n;
+}
+
+/* Does one of the containers (-1: the whole page) hold el? *in is it. */
+static bool member_of(const hx_page *pg, int32_t el, const int32_t *tops, size_t n,
+                      int32_t *in)
+{
+    if (n && tops[0] < 0) {
+        *in = -1;
+        return true;
+    }
+    for (; el >= 0; el = pg->els[el].parent)
+        for (size_t k = 0; k < n; k++)
+            if (tops[k] == el) {
+                *in = el;
+                return true;
+            }
+    return false;
+}
+
 /* Is there a furniture element between the block and the container? */
 static bool boiler_below(const hx_page *pg, int32_t el, int32_t top, uint16_t mask)
 {
@@ -246,6 +287,8 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
         return 0;
     }
     int32_t top = *container = best_container(pg, root);
+    int32_t tops[MAX_SIBLINGS + 1];
+    size_t n_tops = siblings(pg, top, root, tops);
     counts c = {0};
     size_t nb = pg->n_blocks;
     signed char *cls = ngi_calloc(nb ? nb : 1, 1);
@@ -260,9 +303,10 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
         hx_block *bl = &pg->blocks[b];
         int v = 0;
         const hx_el *o = bl->owner >= 0 ? &pg->els[bl->owner] : NULL;
-        if (!o || !ngi_html_within(pg, bl->owner, top))
+        int32_t in = -1;
+        if (!o || !member_of(pg, bl->owner, tops, n_tops, &in))
             v = -2;
-        else if (boiler_below(pg, bl->owner, top, HX_BOILER | HX_COMMENTS))
+        else if (boiler_below(pg, bl->owner, in, HX_BOILER | HX_COMMENTS))
             v = -2;
         else if (bl->link * 2 > bl->len)
             v = -1;
