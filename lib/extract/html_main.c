@@ -55,7 +55,7 @@ static void resolve_flags(hx_page *pg, int32_t root)
         if ((f & HX_CLASS_BOILER) &&
             (e->positive > 0 || (e->text - e->link) * 2 > total))
             e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
-        if ((f & HX_CLASS_WEAK) && e->positive == 0 &&
+        if ((f & HX_CLASS_WEAK) && e->positive == 0 && (e->text - e->link) * 2 <= total &&
             (link_density(e) > 0.4f || e->text - e->link < WEAK_BOILER_BYTES))
             e->flags = f = (uint16_t)(f | HX_BOILER | HX_CLASS_BOILER);
         e->iflags = (uint16_t)(f | (e->parent >= 0 ? pg->els[e->parent].iflags : 0));

@@ -58,7 +58,7 @@ static const char *const boiler_words[] = {
     "newsletter", "cookie", "consent", "breadcrumb", "footer", "navbar",
     "navigation", "menu", "promo", "subscribe", "subscription", "advert", "sponsor",
     "outbrain", "taboola", "disqus", "pagination", "pager", "topbar", "top-bar",
-    "skip", "toolbar", "masthead", "login", "signup", "sign-up", "paywall",
+    "skip", "toolbar", "masthead", "login", "signup", "sign-up",
     "trending", "most-read", "mostread", "teaser-list", "more-articles",
     "read-more", "readmore", "also-read", "tag-list", "taglist", "author-box",
     "authorbox", "author-bio", "sr-only", "visually-hidden", "screen-reader",
@@ -67,7 +67,7 @@ static const char *const boiler_words[] = {
 /* Weaker words: furniture only when the element is mostly links or holds
  * little text (page builders call every box a "widget"). */
 static const char *const weak_words[] = {
-    "widget", "banner", "popup", "modal", "popular", "tags", "print", "rating",
+    "widget", "banner", "popup", "modal", "popular", "tags", "print", "rating", "paywall",
     "dropdown", "overlay", "carousel", "slider", "gallery", "ticker", "jump",
     NULL};
 
@@ -210,7 +210,7 @@ static void classify(hx_page *pg, hx_el *e, int32_t idx)
     if (role && (!strcasecmp(role, "navigation") || !strcasecmp(role, "banner") ||
                  !strcasecmp(role, "contentinfo") || !strcasecmp(role, "complementary") ||
                  !strcasecmp(role, "menu") || !strcasecmp(role, "dialog")))
-        e->flags |= HX_BOILER;
+        e->flags |= HX_BOILER | HX_CLASS_BOILER; /* misused on wrappers too */
     if ((role && !strcasecmp(role, "main")) || !strcmp(name, "main")) {
         if (pg->main < 0)
             pg->main = idx;
