@@ -202,6 +202,23 @@ static void charsets(void **state)
     ng_extract_free(ex);
 }
 
+static void nul_bytes_and_script_charsets(void **state)
+{
+    (void)state;
+    /* a NUL byte does not end the page (libxml2 would stop there) */
+    static const char nul[] = "<html><body><p>First paragraph of the page.</p>\0<p>Text after a NUL byte is read too.</p></body></html>";
+    ng_extract *ex = NULL;
+    assert_int_equal(ng_extract_html(nul, sizeof nul - 1, NULL, &ex), 0);
+    assert_true(body_has(ex, "after a NUL byte"));
+    ng_extract_free(ex);
+    /* a <script charset> is not the page's; GB2312 is read as its superset */
+    ex = run("<html><head><script src='a.js' charset='utf-8'></script>"
+             "<meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head>"
+             "<body><p>\xd6\xd0\xce\xc4 text long enough to be the body of this page.</p></body></html>", NULL, 0, 0);
+    assert_true(body_has(ex, "\xe4\xb8\xad\xe6\x96\x87"));
+    ng_extract_free(ex);
+}
+
 static void several_stories_give_several_articles(void **state)
 {
     (void)state;
@@ -294,6 +311,7 @@ int main(void)
         cmocka_unit_test(date_rules),
         cmocka_unit_test(dates_in_text),
         cmocka_unit_test(charsets),
+        cmocka_unit_test(nul_bytes_and_script_charsets),
         cmocka_unit_test(several_stories_give_several_articles),
         cmocka_unit_test(limits_skip_with_a_message),
         cmocka_unit_test(empty_and_invalid_input),
