@@ -22,7 +22,7 @@
 #define MIN_SCORED_BYTES 25  /* blocks shorter than this score nothing */
 #define GOOD_BYTES 80        /* a block this long with few links is good text */
 #define CHROME_BYTES 100     /* repeated lines up to this long are chrome */
-#define MAX_SIBLINGS 8       /* siblings of the container taken along */
+#define MAX_SIBLINGS 16      /* siblings of the container taken along */
 #define SIBLING_BYTES 80     /* text of a sibling taken along, at least */
 #define TAIL_BYTES 50       /* short blocks after the last good one are dropped */
 #define WEAK_BOILER_BYTES 200 /* a "widget" with less text than this is furniture */
@@ -52,8 +52,9 @@ static void resolve_flags(hx_page *pg, int32_t root)
     for (size_t i = 0; i < pg->n_els; i++) {
         hx_el *e = &pg->els[i];
         uint16_t f = e->flags;
+        /* (Readers' comments can outweigh the story: no majority for them.) */
         if ((f & HX_CLASS_BOILER) &&
-            (e->positive > 0 || (e->text - e->link) * 2 > total))
+            (e->positive > 0 || (!(f & HX_COMMENTS) && (e->text - e->link) * 2 > total)))
             e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
         if ((f & HX_CLASS_WEAK) && e->positive == 0 && (e->text - e->link) * 2 <= total &&
             (link_density(e) > 0.4f || e->text - e->link < WEAK_BOILER_BYTES))
@@ -234,17 +235,28 @@ static size_t siblings(const hx_page *pg, int32_t top, int32_t root, int32_t *to
 {
     size_t n = 0;
     tops[n++] = top;
-    if (top < 0 || top == root || pg->els[top].parent < 0)
-        return n;
-    int32_t parent = pg->els[top].parent;
-    for (size_t i = (size_t)parent + 1; i < pg->n_els && n <= MAX_SIBLINGS; i++) {
-        const hx_el *e = &pg->els[i];
-        if (e->parent != parent || (int32_t)i == top)
-            continue;
-        if ((e->iflags & (HX_BOILER | HX_COMMENTS)) || e->kind == HX_HIDDEN)
-            continue;
-        if (e->text - e->link >= SIBLING_BYTES && link_density(e) < 0.2f)
-            tops[n++] = (int32_t)i;
+    int32_t child = top;
+    /* The container's siblings, then its parent's and grandparent's (a lead
+     * above the body's box), more strictly. */
+    for (int level = 0; level < 3; level++) {
+        if (child < 0 || child == root || pg->els[child].parent < 0)
+            break;
+        int32_t parent = pg->els[child].parent;
+        if (pg->els[parent].iflags & HX_BOILER)
+            break;
+        for (size_t i = (size_t)parent + 1; i < pg->n_els && n <= MAX_SIBLINGS; i++) {
+            const hx_el *e = &pg->els[i];
+            if (e->depth <= pg->els[parent].depth)
+                break; /* past the parent's subtree */
+            if (e->parent != parent || (int32_t)i == child)
+                continue;
+            if ((e->iflags & (HX_BOILER | HX_COMMENTS)) || e->kind == HX_HIDDEN)
+                continue;
+            if (level == 0 ? e->text - e->link >= SIBLING_BYTES && link_density(e) < 0.2f
+                           : e->text - e->link >= SIBLING_BYTES * 2 && link_density(e) < 0.1f)
+                tops[n++] = (int32_t)i;
+        }
+        child = parent;
     }
     return n;
 }
