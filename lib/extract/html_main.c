@@ -320,7 +320,7 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
             v = -2;
         else if (boiler_below(pg, bl->owner, in, HX_BOILER | HX_COMMENTS))
             v = -2;
-        else if (bl->link * 2 > bl->len)
+        else if (bl->link * 3 > bl->len)
             v = -1;
         else if (is_good(pg, bl))
             v = 1; /* prose, even when a teaser repeats it */
@@ -358,8 +358,12 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
             }
             const hx_block *bl = &pg->blocks[b];
             bool heading = pg->els[bl->owner].flags & HX_HEADING;
-            pg->blocks[b].keep = prev > 0 || next > 0 || (heading && next >= 0) ||
-                                 bl->len >= MIN_SCORED_BYTES * 2;
+            /* A heading belongs to the text after it ("Related stories"
+             * heads a list of links). */
+            if (heading)
+                pg->blocks[b].keep = next > 0;
+            else
+                pg->blocks[b].keep = prev > 0 || next > 0 || bl->len >= MIN_SCORED_BYTES * 2;
         }
         /* After the story's last good block come its furniture: "Read
          * more", "Related coverage", share and author boxes. */
