@@ -62,7 +62,8 @@ static const char *const boiler_words[] = {
     "trending", "most-read", "mostread", "teaser-list", "more-articles",
     "read-more", "readmore", "also-read", "tag-list", "taglist", "author-box",
     "authorbox", "author-bio", "sr-only", "visually-hidden", "screen-reader",
-    "offscreen", "off-canvas", "offcanvas", "caption", "credit", "copyright", NULL};
+    "offscreen", "off-canvas", "offcanvas", "caption", "credit", "copyright", "author",
+    "autor", NULL};
 
 /* Weaker words: furniture only when the element is mostly links or holds
  * little text (page builders call every box a "widget"). */
@@ -73,7 +74,7 @@ static const char *const weak_words[] = {
 
 /* Whole tokens that name furniture (too short to match inside words). */
 static const char *const boiler_tokens[] = {
-    "nav", "ad", "ads", "adv", "aside", "meta", "share", NULL};
+    "nav", "ad", "ads", "adv", "aside", "meta", "share", "bio", NULL};
 
 static const char *const weak_tokens[] = {"more", "tag", "hidden", "hide", "links", "extra", NULL};
 
