@@ -297,9 +297,28 @@ static char *fold(const char *in)
     return o;
 }
 
+/* needle inside hay, and a good part of it (a logo's "MDR.de" inside a
+ * long title is not the headline). */
 static bool contains_folded(const char *hay, const char *needle)
 {
-    return hay && needle && *needle && strstr(hay, needle) != NULL;
+    return hay && needle && *needle && strstr(hay, needle) != NULL &&
+           strlen(needle) * 3 >= strlen(hay);
+}
+
+/* "Klimaschutz: Bohren, bis es heiß wird" -> "Bohren, bis es heiß wird"
+ * when a heading ends with the part after the kicker (the heading shows
+ * the kicker in a separate line). malloc'ed or NULL. */
+static char *after_kicker(const char *title, const char *heading)
+{
+    const char *c = title ? strstr(title, ": ") : NULL;
+    if (!c || c - title > 40 || !heading)
+        return NULL;
+    char *rest = fold(c + 2), *fh = fold(heading);
+    bool ok = rest && fh && strlen(rest) >= 8 && strlen(fh) > strlen(rest) &&
+              !strcmp(fh + strlen(fh) - strlen(rest), rest);
+    free(rest);
+    free(fh);
+    return ok ? strdup(c + 2) : NULL;
 }
 
 /* True when t is only the site's name. */
@@ -347,6 +366,8 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
             h = NULL;
             best_len = hl;
         }
+        if (!t && h && !best_len)
+            t = after_kicker(og ? og : jl, h);
         free(h);
         free(fh);
     }
@@ -354,6 +375,22 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
     free(fjl);
     free(ftt);
     char *head = NULL;
+    if (!t) { /* a page with one <h1>: that is its headline */
+        int32_t only = -1;
+        int n1 = 0;
+        for (size_t i = 0; i < pg->n_els && n1 < 2; i++)
+            if (pg->els[i].heading == 1 && (pg->els[i].flags & HX_HEADING)) {
+                only = (int32_t)i;
+                n1++;
+            }
+        if (n1 == 1) {
+            t = el_text(pg->els[only].node);
+            if (t && (strlen(t) < 4 || is_site(t, site))) {
+                free(t);
+                t = NULL;
+            }
+        }
+    }
     if (!t && !og && !jl) { /* the story's own heading beats a generic <title> */
         int32_t c = container >= 0 ? container : h1;
         for (int lvl = 1; lvl <= 2 && !head && c >= 0; lvl++)
