@@ -151,10 +151,10 @@ static int32_t best_container(hx_page *pg, int32_t root)
             total += good[i];
     if (root >= 0)
         total = good[root];
-    if (total > 0 && (best < 0 || good[best] < total * 0.7f)) {
+    if (total > 0 && (best < 0 || good[best] < total * 0.8f)) {
         int32_t pick = -1;
         for (size_t i = 0; i < pg->n_els; i++)
-            if (good[i] >= total * 0.8f && ngi_html_within(pg, (int32_t)i, root) &&
+            if (good[i] >= total * 0.9f && ngi_html_within(pg, (int32_t)i, root) &&
                 !(pg->els[i].iflags & HX_BOILER) &&
                 (pick < 0 || pg->els[i].depth > pg->els[pick].depth))
                 pick = (int32_t)i;
