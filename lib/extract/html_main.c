@@ -25,7 +25,8 @@
 #define MAX_SIBLINGS 16      /* siblings of the container taken along */
 #define SIBLING_BYTES 80     /* text of a sibling taken along, at least */
 #define TAIL_BYTES 50       /* short blocks after the last good one are dropped */
-#define WEAK_BOILER_BYTES 200 /* a "widget" with less text than this is furniture */
+#define WEAK_BOILER_BYTES 200
+#define FALLBACK_BYTES 250   /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
 static float link_density(const hx_el *e)
 {
@@ -287,6 +288,82 @@ static bool boiler_below(const hx_page *pg, int32_t el, int32_t top, uint16_t ma
     return false;
 }
 
+/* Marks the blocks kept below the containers; returns their bytes.
+ * cls and near (2 per block) are scratch arrays of pg->n_blocks. */
+static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, counts *c,
+                          signed char *cls, signed char *near)
+{
+    size_t nb = pg->n_blocks;
+    /* First pass: each block by itself (1 good, 0 unsure, -1 bad, -2
+     * outside the containers or in furniture). */
+    bool any_good = false;
+    for (size_t b = 0; b < nb; b++) {
+        hx_block *bl = &pg->blocks[b];
+        int v = 0;
+        const hx_el *o = bl->owner >= 0 ? &pg->els[bl->owner] : NULL;
+        int32_t in = -1;
+        if (!o || !member_of(pg, bl->owner, tops, n_tops, &in))
+            v = -2;
+        else if (boiler_below(pg, bl->owner, in, HX_BOILER | HX_COMMENTS))
+            v = -2;
+        else if (bl->link * 3 > bl->len)
+            v = -1;
+        else if (is_good(pg, bl))
+            v = 1; /* prose, even when a teaser repeats it */
+        else if (bl->len <= CHROME_BYTES &&
+                 *slot(c, hash(pg->text.data + bl->start, bl->len)) > 1)
+            v = -1;
+        cls[b] = (signed char)v;
+        any_good |= v > 0;
+    }
+    /* The nearest judged block (good or bad, not furniture) before and
+     * after each block, in two linear passes. */
+    signed char last = 0;
+    for (size_t b = 0; b < nb; b++) {
+        near[2 * b] = last;
+        if (cls[b] == 1 || cls[b] == -1)
+            last = cls[b];
+    }
+    last = 0;
+    for (size_t b = nb; b-- > 0;) {
+        near[2 * b + 1] = last;
+        if (cls[b] == 1 || cls[b] == -1)
+            last = cls[b];
+    }
+    /* Unsure blocks next to good ones are kept (short paragraphs,
+     * subheadings, list items of the story). With no good block at all,
+     * every unsure one is kept. */
+    for (size_t b = 0; b < nb; b++) {
+        hx_block *bl = &pg->blocks[b];
+        if (cls[b] != 0) {
+            bl->keep = cls[b] > 0;
+            continue;
+        }
+        int prev = near[2 * b], next = near[2 * b + 1];
+        if (!any_good)
+            bl->keep = true;
+        else if (pg->els[bl->owner].flags & HX_HEADING)
+            bl->keep = next > 0; /* a heading belongs to the text after it */
+        else
+            bl->keep = prev > 0 || next > 0 || bl->len >= MIN_SCORED_BYTES * 2;
+    }
+    /* After the story's last good block come its furniture: "Read more",
+     * "Related coverage", share and author boxes. */
+    size_t lastgood = nb;
+    for (size_t b = nb; b-- > 0;)
+        if (cls[b] > 0 || (cls[b] == 0 && sentence(pg, &pg->blocks[b]))) {
+            lastgood = b;
+            break;
+        }
+    for (size_t b = lastgood + 1; any_good && b < nb; b++)
+        if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES)
+            pg->blocks[b].keep = false;
+    size_t kept = 0;
+    for (size_t b = 0; b < nb; b++)
+        kept += pg->blocks[b].keep ? pg->blocks[b].len : 0;
+    return kept;
+}
+
 int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container)
 {
     *container = root;
@@ -304,83 +381,23 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
     counts c = {0};
     size_t nb = pg->n_blocks;
     signed char *cls = ngi_calloc(nb ? nb : 1, 1);
-    if (count_lines(pg, &c) != 0 || !cls) {
-        ngi_free(cls);
-        ngi_free(c.h);
-        ngi_free(c.n);
-        return NG_ENOMEM;
-    }
-    /* First pass: each block by itself (1 good, 0 unsure, -1 bad). */
-    for (size_t b = 0; b < nb; b++) {
-        hx_block *bl = &pg->blocks[b];
-        int v = 0;
-        const hx_el *o = bl->owner >= 0 ? &pg->els[bl->owner] : NULL;
-        int32_t in = -1;
-        if (!o || !member_of(pg, bl->owner, tops, n_tops, &in))
-            v = -2;
-        else if (boiler_below(pg, bl->owner, in, HX_BOILER | HX_COMMENTS))
-            v = -2;
-        else if (bl->link * 3 > bl->len)
-            v = -1;
-        else if (is_good(pg, bl))
-            v = 1; /* prose, even when a teaser repeats it */
-        else if (bl->len <= CHROME_BYTES &&
-                 *slot(&c, hash(pg->text.data + bl->start, bl->len)) > 1)
-            v = -1;
-        cls[b] = (signed char)v;
-    }
-    {
-        /* Unsure blocks next to good ones are kept (short paragraphs,
-         * subheadings, list items of the story); furniture (-2) is not a
-         * neighbour. With no good block at all, every unsure one is kept. */
-        bool any_good = false;
-        for (size_t b = 0; b < nb && !any_good; b++)
-            any_good = cls[b] > 0;
-        for (size_t b = 0; b < nb; b++) {
-            if (cls[b] != 0) {
-                pg->blocks[b].keep = cls[b] > 0;
-                continue;
-            }
-            int prev = 0, next = 0;
-            for (size_t k = b; k-- > 0;)
-                if (cls[k] != 0 && cls[k] != -2) {
-                    prev = cls[k];
-                    break;
-                }
-            for (size_t k = b + 1; k < nb; k++)
-                if (cls[k] != 0 && cls[k] != -2) {
-                    next = cls[k];
-                    break;
-                }
-            if (!any_good) {
-                pg->blocks[b].keep = true;
-                continue;
-            }
-            const hx_block *bl = &pg->blocks[b];
-            bool heading = pg->els[bl->owner].flags & HX_HEADING;
-            /* A heading belongs to the text after it ("Related stories"
-             * heads a list of links). */
-            if (heading)
-                pg->blocks[b].keep = next > 0;
-            else
-                pg->blocks[b].keep = prev > 0 || next > 0 || bl->len >= MIN_SCORED_BYTES * 2;
+    signed char *near = ngi_calloc(nb ? nb : 1, 2);
+    int rc = count_lines(pg, &c) != 0 || !cls || !near ? NG_ENOMEM : 0;
+    if (rc == 0) {
+        size_t kept = keep_blocks(pg, tops, n_tops, &c, cls, near);
+        /* Too little found in the container: judge every block of the
+         * page (or article) by its own shape and neighbours instead. */
+        if (kept < FALLBACK_BYTES && top != root) {
+            int32_t all = root;
+            if (keep_blocks(pg, &all, 1, &c, cls, near) < kept)
+                keep_blocks(pg, tops, n_tops, &c, cls, near);
         }
-        /* After the story's last good block come its furniture: "Read
-         * more", "Related coverage", share and author boxes. */
-        size_t last = nb;
-        for (size_t b = nb; b-- > 0;)
-            if (cls[b] > 0 || (cls[b] == 0 && sentence(pg, &pg->blocks[b]))) {
-                last = b;
-                break;
-            }
-        for (size_t b = last + 1; any_good && b < nb; b++)
-            if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES)
-                pg->blocks[b].keep = false;
     }
     ngi_free(cls);
+    ngi_free(near);
     ngi_free(c.h);
     ngi_free(c.n);
-    return 0;
+    return rc;
 }
 
 int ngi_html_body(const hx_page *pg, int32_t root, const char *title, ngi_buf *out)
