@@ -51,6 +51,7 @@ typedef struct hx_el {
     xmlNodePtr node;   /* the element */
     int32_t parent;    /* index of the parent element, -1 at the root */
     uint32_t depth;    /* elements above it */
+    uint32_t end;      /* index past its last descendant (subtrees are contiguous) */
     uint32_t text;     /* visible text bytes below it (blocks it owns, nested) */
     uint32_t link;     /* of which inside links */
     float score;       /* content score (html_main.c) */

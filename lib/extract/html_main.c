@@ -270,12 +270,11 @@ static bool member_of(const hx_page *pg, int32_t el, const int32_t *tops, size_t
         *in = -1;
         return true;
     }
-    for (; el >= 0; el = pg->els[el].parent)
-        for (size_t k = 0; k < n; k++)
-            if (tops[k] == el) {
-                *in = el;
-                return true;
-            }
+    for (size_t k = 0; k < n; k++)
+        if (ngi_html_within(pg, el, tops[k])) {
+            *in = tops[k];
+            return true;
+        }
     return false;
 }
 

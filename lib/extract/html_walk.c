@@ -439,6 +439,7 @@ static int add_element(hx_page *pg, xmlNodePtr n, int32_t parent, int32_t *idx)
     e->node = n;
     e->parent = parent;
     e->depth = parent >= 0 ? pg->els[parent].depth + 1 : 0;
+    e->end = (uint32_t)*idx + 1;
     n->_private = (void *)(intptr_t)*idx;
     return 0;
 }
@@ -506,6 +507,7 @@ int ngi_html_walk(hx_page *pg)
                 break;
             int32_t idx = (int32_t)(intptr_t)n->_private;
             hx_el *e = &pg->els[idx];
+            e->end = (uint32_t)pg->n_els;
             links -= (e->flags & HX_LINK) != 0;
             hidden -= e->kind == HX_HIDDEN;
             if (e->kind == HX_BLOCK && rc == 0) {
@@ -544,10 +546,7 @@ bool ngi_html_within(const hx_page *pg, int32_t el, int32_t a)
 {
     if (a < 0)
         return true;
-    for (; el >= 0; el = pg->els[el].parent)
-        if (el == a)
-            return true;
-    return false;
+    return el >= a && (uint32_t)el < pg->els[a].end;
 }
 
 /* Appends the visible text below n, white space collapsed. */
