@@ -208,6 +208,21 @@ static char *jsonld_value(const hx_page *pg, const char *key, bool nested_name)
 /* "Summit ends | The Daily Planet" -> "Summit ends" (also " - ", " – ",
  * " — ", " · ", " :: "): the last separator's tail is the site name, when
  * the head is the longer part. */
+static bool strip_site_name(char *t, const char *site)
+{
+    static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ",
+                                       " \xc2\xb7 ", " :: ", " \xe2\x80\xa2 ", " // ", NULL};
+    size_t n = strlen(t), sl = site ? strlen(site) : 0;
+    for (int i = 0; sl && seps[i]; i++) {
+        size_t k = strlen(seps[i]);
+        if (n > sl + k && !strcasecmp(t + n - sl, site) && !strncmp(t + n - sl - k, seps[i], k)) {
+            t[n - sl - k] = '\0';
+            return true;
+        }
+    }
+    return false;
+}
+
 static void strip_site_suffix(char *t, const char *site)
 {
     static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ",
@@ -406,7 +421,11 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
         }
     }
     if (t) {
+    } else if (og && jl && strlen(og) > strlen(jl) && !strncmp(og, jl, strlen(jl))) {
+        t = jl; /* og:title is the headline plus the site's name */
+        jl = NULL;
     } else if (og) {
+        strip_site_name(og, site);
         t = og;
         og = NULL;
     } else if (jl) {
