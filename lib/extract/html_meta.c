@@ -347,6 +347,38 @@ static bool is_site(const char *t, const char *site)
  * kicker); else og:title or the JSON-LD headline; else the story's own
  * heading; else <title> without the site's name. A declared title that is
  * only the site's name does not count. */
+/* The text of a heading; when it is made of several parts in their own
+ * elements (a kicker or date line above the headline), the longest part. */
+static char *heading_text(xmlNodePtr h)
+{
+    int parts = 0;
+    char *best = NULL;
+    for (xmlNodePtr c = h->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE) {
+            for (const xmlChar *p = c->content; p && *p; p++)
+                if (!isspace(*p))
+                    return el_text(h); /* loose text: one headline */
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        char *t = el_text(c);
+        if (!t)
+            continue;
+        parts++;
+        if (!best || strlen(t) > strlen(best)) {
+            free(best);
+            best = t;
+        } else {
+            free(t);
+        }
+    }
+    if (parts >= 2 && best)
+        return best;
+    free(best);
+    return el_text(h);
+}
+
 static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
                       const char *site)
 {
@@ -372,7 +404,7 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
         const hx_el *e = &pg->els[i];
         if (!(e->flags & HX_HEADING) || e->heading > 3 || seen[e->heading]++ >= MAX_HEADINGS)
             continue;
-        char *h = el_text(e->node), *fh = fold(h);
+        char *h = heading_text(e->node), *fh = fold(h);
         size_t hl = h ? strlen(h) : 0;
         if (h && fh && hl >= 4 && hl > best_len && !is_site(h, site) &&
             (contains_folded(fog, fh) || contains_folded(fjl, fh) || contains_folded(ftt, fh))) {
@@ -399,7 +431,7 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
                 n1++;
             }
         if (n1 == 1) {
-            t = el_text(pg->els[only].node);
+            t = heading_text(pg->els[only].node);
             if (t && (strlen(t) < 4 || is_site(t, site))) {
                 free(t);
                 t = NULL;
@@ -412,9 +444,9 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
             for (size_t i = (size_t)c; i < pg->n_els && !head; i++)
                 if (pg->els[i].heading == lvl && (pg->els[i].flags & HX_HEADING) &&
                     !(pg->els[i].iflags & HX_BOILER) && ngi_html_within(pg, (int32_t)i, c))
-                    head = el_text(pg->els[i].node);
+                    head = heading_text(pg->els[i].node);
         if (!head && h1 >= 0)
-            head = el_text(pg->els[h1].node);
+            head = heading_text(pg->els[h1].node);
         if (head && is_site(head, site)) {
             free(head);
             head = NULL;

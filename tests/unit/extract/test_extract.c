@@ -139,6 +139,17 @@ static void title_rules(void **state)
                          "<body><h1>Bridge approved</h1>" PROSE1 "</body></html>", NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Bridge approved");
     ng_extract_free(ex);
+    /* a heading made of a kicker line and the headline: the headline */
+    ex = run("<html><body><h1><span class='kicker'>Nach dem Sturm</span> <span>Bridge approved by the council</span></h1>"
+             PROSE1 "</body></html>", NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Bridge approved by the council");
+    ng_extract_free(ex);
+    /* og:title = JSON-LD headline + the site's name */
+    ex = run("<html><head><meta property='og:title' content='Bridge approved | Daily Planet'>"
+             "<script type='application/ld+json'>{\"headline\":\"Bridge approved\"}</script></head>"
+             "<body>" PROSE1 "</body></html>", NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Bridge approved");
+    ng_extract_free(ex);
     /* <title> without the site's name */
     ex = run("<html><head><title>Bridge approved by council | The Daily Planet</title></head>"
              "<body>" PROSE1 "</body></html>", NULL, 0, 0);
