@@ -397,6 +397,8 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
     hx_page pg = {0};
     pg.doc = doc;
     pg.url = opts ? opts->url : NULL;
+    pg.raw = data;
+    pg.raw_len = len;
     rc = ngi_html_walk(&pg);
     if (rc == NG_ELIMIT)
         ngi_extract_note(ex, rc, "%smore than %d elements in the page", src,

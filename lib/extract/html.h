@@ -90,6 +90,8 @@ typedef struct hx_page {
     char *og_title, *meta_title, *og_site, *og_url, *canonical, *lang, *meta_lang;
     char *author, *published, *modified, *time_date, *itemprop_date;
     const char *url;    /* the caller's address for the page, or NULL */
+    const char *raw;    /* the page's bytes (for dates in scripts' JSON) */
+    size_t raw_len;
 } hx_page;
 
 /* html_walk.c */

@@ -15,6 +15,7 @@
 
 #define DATE_LINE_WINDOW 12   /* blocks after the headline searched for a date */
 #define DATE_LINE_MAX 160     /* longer blocks are prose, not a date line */
+#define LAST_RESORT_MAX 400   /* blocks searched for a date as the last resort */
 #define MAX_HEADINGS 40       /* headings of a level compared with the titles */
 
 /* ---- strings ------------------------------------------------------------ */
@@ -488,12 +489,14 @@ static bool try_date(const char *s, char out[11])
 /* A short block near the headline that holds a date ("3. Juli 2019, 14:05
  * Uhr", "Published July 3, 2019"), but not one that only says when the
  * article was updated. */
-static bool date_block(const hx_page *pg, const hx_block *bl, char out[11])
+/* A date in a block of at most max bytes, unless the block only says
+ * when the article was updated. */
+static bool date_block_max(const hx_page *pg, const hx_block *bl, size_t max, char out[11])
 {
-    if (bl->len > DATE_LINE_MAX)
+    if (bl->len > max || bl->len > LAST_RESORT_MAX)
         return false;
     const char *s = (const char *)pg->text.data + bl->start;
-    char low[DATE_LINE_MAX + 1];
+    char low[LAST_RESORT_MAX + 1];
     for (size_t i = 0; i < bl->len; i++)
         low[i] = (char)tolower((unsigned char)s[i]);
     low[bl->len] = '\0';
@@ -501,6 +504,11 @@ static bool date_block(const hx_page *pg, const hx_block *bl, char out[11])
         !strstr(low, "publi") && !strstr(low, "ver\xc3\xb6" "ffentlicht"))
         return false;
     return ngi_date_in_text(s, bl->len, out) == 0;
+}
+
+static bool date_block(const hx_page *pg, const hx_block *bl, char out[11])
+{
+    return date_block_max(pg, bl, DATE_LINE_MAX, out);
 }
 
 /* Does the element or one of its two parents have a class/id that names a
@@ -525,8 +533,7 @@ static bool dated_class(const hx_page *pg, int32_t el)
 /* A short block near the headline that holds a date ("3. Juli 2019, 14:05
  * Uhr", "Published July 3, 2019"), but not one that only says when the
  * article was updated; else a block in an element named for dates. */
-static bool date_line(const hx_page *pg, int32_t h1, int32_t root, int32_t container,
-                      char out[11])
+static bool date_line(const hx_page *pg, int32_t h1, int32_t root, char out[11])
 {
     size_t b = 0;
     if (h1 >= 0)
@@ -546,13 +553,40 @@ static bool date_line(const hx_page *pg, int32_t h1, int32_t root, int32_t conta
         if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
             dated_class(pg, pg->blocks[k].owner) && date_block(pg, &pg->blocks[k], out))
             return true;
-    /* Last resort: the first short line with a date ("Geschrieben am
-     * 25.08.2015", "Feb 18 2009") anywhere in the article, then the page. */
+    return false;
+}
+
+/* Publication dates that scripts carry as JSON ("published_at",
+ * "publishedDate", "createdAt" in a page's state), in the raw page. */
+static bool script_date(const hx_page *pg, char out[11])
+{
+    static const char *const keys[] = {"\"datePublished\"", "\"published_at\"",
+                                       "\"publishedDate\"", "\"publishDate\"",
+                                       "\"publicationDate\"", "\"createdAt\"", NULL};
+    for (int k = 0; keys[k] && pg->raw; k++) {
+        size_t kl = strlen(keys[k]);
+        const char *p = memmem(pg->raw, pg->raw_len, keys[k], kl);
+        if (!p)
+            continue;
+        const char *end = pg->raw + pg->raw_len, *v = p + kl;
+        while (v < end && (*v == ' ' || *v == ':' || *v == '"'))
+            v++;
+        size_t n = (size_t)(end - v) < 40 ? (size_t)(end - v) : 40;
+        if (ngi_date_from_text(v, n, out) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Last resort: the first short line with a date ("Geschrieben am
+ * 25.08.2015", "Feb 18 2009") anywhere in the article, then the page. */
+static bool any_date_line(const hx_page *pg, int32_t root, int32_t container, char out[11])
+{
     for (int pass = 0; pass < 2; pass++)
         for (size_t k = 0; k < pg->n_blocks; k++)
             if ((pass || ngi_html_within(pg, pg->blocks[k].owner, container)) &&
                 ngi_html_within(pg, pg->blocks[k].owner, root) &&
-                date_block(pg, &pg->blocks[k], out))
+                date_block_max(pg, &pg->blocks[k], LAST_RESORT_MAX, out))
                 return true;
     return false;
 }
@@ -580,7 +614,8 @@ static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_
              ngi_date_from_url(pg->canonical, m->date) == 0 ||
              ngi_date_from_url(pg->og_url, m->date) == 0;
     if (!ok)
-        ok = date_line(pg, h1, root, container, m->date);
+        ok = date_line(pg, h1, root, m->date) || script_date(pg, m->date) ||
+             any_date_line(pg, root, container, m->date);
     char *jm = jsonld_value(pg, "dateModified", false);
     if (!try_date(jm, m->updated) && !try_date(pg->modified, m->updated))
         m->updated[0] = '\0';

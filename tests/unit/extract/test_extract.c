@@ -169,6 +169,11 @@ static void date_rules(void **state)
              PROSE1 "</body></html>", NULL, 0, 0);
     assert_string_equal(field(ex, 0, "date"), "2019-07-03");
     ng_extract_free(ex);
+    /* a page's state in a script */
+    ex = run("<html><head><script>window.s={\"body\":\"x\",\"published_at\":\"2019-03-02T06:20:00Z\"}</script></head>"
+             "<body>" PROSE1 "</body></html>", NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2019-03-02");
+    ng_extract_free(ex);
     /* meta published beats <time> */
     ex = run("<html><head><meta property='article:published_time' content='2020-01-28T08:00:00Z'></head>"
              "<body><time datetime='2020-02-01'>1 Feb</time>" PROSE1 "</body></html>", NULL, 0, 0);
