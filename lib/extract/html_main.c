@@ -26,6 +26,7 @@
 #define SIBLING_BYTES 80     /* text of a sibling taken along, at least */
 #define TAIL_BYTES 50       /* short blocks after the last good one are dropped */
 #define WEAK_BOILER_BYTES 200
+#define LINKED_PROSE_BYTES 150 /* prose this long may be up to half links */
 #define FALLBACK_BYTES 250   /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
 static float link_density(const hx_el *e)
@@ -305,8 +306,8 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
             v = -2;
         else if (boiler_below(pg, bl->owner, in, HX_BOILER | HX_COMMENTS))
             v = -2;
-        else if (bl->link * 3 > bl->len)
-            v = -1;
+        else if (bl->link * 3 > bl->len && (bl->len < LINKED_PROSE_BYTES || bl->link * 2 > bl->len))
+            v = -1; /* (long prose may link a third of its words) */
         else if (is_good(pg, bl))
             v = 1; /* prose, even when a teaser repeats it */
         else if (bl->len <= CHROME_BYTES &&
