@@ -500,9 +500,15 @@ static bool date_block_max(const hx_page *pg, const hx_block *bl, size_t max, ch
     for (size_t i = 0; i < bl->len; i++)
         low[i] = (char)tolower((unsigned char)s[i]);
     low[bl->len] = '\0';
-    if ((strstr(low, "update") || strstr(low, "aktualisiert") || strstr(low, "modif")) &&
-        !strstr(low, "publi") && !strstr(low, "ver\xc3\xb6" "ffentlicht"))
-        return false;
+    /* "Updated 5 July" is not the publication date; a date before the
+     * word is ("2025-06-18 17:33 Last Updated At: 18:07"). */
+    const char *upd = strstr(low, "updat");
+    if (!upd)
+        upd = strstr(low, "aktualisiert");
+    if (!upd)
+        upd = strstr(low, "modifi");
+    if (upd && !strstr(low, "publi") && !strstr(low, "ver\xc3\xb6" "ffentlicht"))
+        return ngi_date_in_text(s, (size_t)(upd - low), out) == 0;
     return ngi_date_in_text(s, bl->len, out) == 0;
 }
 
