@@ -386,8 +386,8 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
     char *t = NULL;
     if (root >= 0 && pg->n_articles > 1) { /* one of several articles */
         for (int lvl = 1; lvl <= 3 && !t; lvl++)
-            for (size_t i = (size_t)root; i < pg->n_els && !t; i++)
-                if (pg->els[i].heading == lvl && ngi_html_within(pg, (int32_t)i, root))
+            for (size_t i = (size_t)root; i < pg->els[root].end && !t; i++)
+                if (pg->els[i].heading == lvl)
                     t = el_text(pg->els[i].node);
         return t;
     }
@@ -605,9 +605,8 @@ static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_
               try_date(pg->itemprop_date, m->date);
     free(jl);
     if (!ok && root >= 0 && pg->n_articles > 1) {
-        for (size_t i = (size_t)root; i < pg->n_els && !ok; i++)
-            if (ngi_html_within(pg, (int32_t)i, root) &&
-                !strcmp((const char *)pg->els[i].node->name, "time")) {
+        for (size_t i = (size_t)root; i < pg->els[root].end && !ok; i++)
+            if (!strcmp((const char *)pg->els[i].node->name, "time")) {
                 xmlChar *dt = xmlGetProp(pg->els[i].node, (const xmlChar *)"datetime");
                 ok = try_date((const char *)dt, m->date);
                 xmlFree(dt);
