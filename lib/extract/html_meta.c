@@ -601,7 +601,7 @@ static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_
                       hx_meta *m)
 {
     char *jl = jsonld_value(pg, "datePublished", false);
-    bool ok = try_date(jl, m->date) || try_date(pg->published, m->date) ||
+    bool ok = ngi_date_from_url(pg->url, m->date) == 0 || try_date(jl, m->date) || try_date(pg->published, m->date) ||
               try_date(pg->itemprop_date, m->date);
     free(jl);
     if (!ok && root >= 0 && pg->n_articles > 1) {
