@@ -72,11 +72,14 @@ static unsigned punctuation(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         k += s[i] == ',' || s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == ';' ||
              s[i] == ':';
-    /* CJK full stop and comma */
-    for (size_t i = 0; i + 2 < n; i++)
-        if ((unsigned char)s[i] == 0xE3 && (unsigned char)s[i + 1] == 0x80 &&
-            ((unsigned char)s[i + 2] == 0x82 || (unsigned char)s[i + 2] == 0x81))
-            k++;
+    /* CJK full stop and comma, full-width ! , : ? and the danda */
+    for (size_t i = 0; i + 2 < n; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)s[i + 1],
+                      c = (unsigned char)s[i + 2];
+        k += (a == 0xE3 && b == 0x80 && (c == 0x81 || c == 0x82)) ||
+             (a == 0xEF && b == 0xBC && (c == 0x81 || c == 0x8C || c == 0x9A || c == 0x9F)) ||
+             (a == 0xE0 && b == 0xA5 && c == 0xA4);
+    }
     return k;
 }
 
