@@ -357,8 +357,10 @@ static char *heading_text(xmlNodePtr h)
     for (xmlNodePtr c = h->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE) {
             for (const xmlChar *p = c->content; p && *p; p++)
-                if (!isspace(*p))
+                if (!isspace(*p)) {
+                    free(best);
                     return el_text(h); /* loose text: one headline */
+                }
             continue;
         }
         if (c->type != XML_ELEMENT_NODE)

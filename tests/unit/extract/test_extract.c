@@ -144,6 +144,10 @@ static void title_rules(void **state)
              PROSE1 "</body></html>", NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Bridge approved by the council");
     ng_extract_free(ex);
+    /* a part in its own element, then loose text: one headline */
+    ex = run("<html><body><h1><em>Bridge</em> approved by the council</h1>" PROSE1 "</body></html>", NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Bridge approved by the council");
+    ng_extract_free(ex);
     /* og:title = JSON-LD headline + the site's name */
     ex = run("<html><head><meta property='og:title' content='Bridge approved | Daily Planet'>"
              "<script type='application/ld+json'>{\"headline\":\"Bridge approved\"}</script></head>"
