@@ -141,13 +141,12 @@ int ngc_jsonl_parse(const char *line, size_t len, const ngc_fieldmap *map,
  * Return 0 to go on. */
 typedef int (*ngc_doc_fn)(void *ctx, const ng_document *doc);
 
-/* Extracts the article(s) of an HTML page: title (og:title, <title> minus
- * its site suffix, <h1>), date (article:published_time, <time datetime>,
- * date metadata), body (<article>/<main>, else the page text, without
- * script/style/nav/header/footer/aside/form, repeated boilerplate lines
- * dropped). Two or more <article>s give ids path#1, path#2 ...
- * Returns the number of documents, or -1 when the page has no text (*why
- * says so), or the callback's non-zero value. */
+/* Extracts the article(s) of an HTML page through the library's
+ * ng_extract_html (main content, title, date, author, url, site, lang);
+ * one article gets id = path, several get path#1, path#2 ...; source =
+ * path (the page's own address is stored as "url").
+ * Returns the number of documents, or -1 when the page has no text or is
+ * over a limit (*why says so), or the callback's non-zero value. */
 int ngc_html_extract(const char *data, size_t len, const char *path,
                      ngc_doc_fn fn, void *ctx, const char **why);
 

@@ -159,6 +159,11 @@ static bool declared_charset(const char *d, size_t n, char *name, size_t cap)
     for (size_t i = 0; i + 8 < n; i++) {
         if (strncasecmp(d + i, "charset", 7) != 0)
             continue;
+        size_t lt = i; /* only a <meta>'s charset (not a <script>'s) */
+        while (lt > 0 && d[lt] != '<' && d[lt] != '>')
+            lt--;
+        if (d[lt] != '<' || strncasecmp(d + lt, "<meta", 5) != 0)
+            continue;
         size_t j = i + 7;
         while (j < n && isspace((unsigned char)d[j]))
             j++;
@@ -191,6 +196,13 @@ static const char *canonical_charset(const char *name)
             return "windows-1252";
     if (!strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8"))
         return "UTF-8";
+    if (!strcasecmp(name, "gb2312") || !strcasecmp(name, "gbk") || !strcasecmp(name, "x-gbk"))
+        return "GB18030"; /* their superset; pages labelled GB2312 use GBK */
+    if (!strcasecmp(name, "euc-kr") || !strcasecmp(name, "ks_c_5601-1987"))
+        return "CP949";
+    if (!strcasecmp(name, "shift_jis") || !strcasecmp(name, "sjis") ||
+        !strcasecmp(name, "x-sjis"))
+        return "CP932";
     return name;
 }
 
@@ -360,6 +372,19 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
             return ngi_extract_note(ex, NG_ELIMIT, "%spage too large", src);
         }
     }
+    if (memchr(d, 0, n)) { /* libxml2 stops at a NUL byte: it becomes a space */
+        char *copy = malloc(n ? n : 1);
+        if (!copy) {
+            free(fixed);
+            ng_extract_free(ex);
+            *out = NULL;
+            return NG_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+            copy[i] = d[i] ? d[i] : ' ';
+        free(fixed);
+        d = fixed = copy;
+    }
     htmlDocPtr doc = parse(d, n, enc);
     if (!doc && strcmp(enc, "windows-1252") != 0)
         doc = parse(d, n, "windows-1252"); /* an encoding libxml2 does not know */
@@ -372,6 +397,8 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
     hx_page pg = {0};
     pg.doc = doc;
     pg.url = opts ? opts->url : NULL;
+    pg.raw = data;
+    pg.raw_len = len;
     rc = ngi_html_walk(&pg);
     if (rc == NG_ELIMIT)
         ngi_extract_note(ex, rc, "%smore than %d elements in the page", src,

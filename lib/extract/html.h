@@ -51,6 +51,7 @@ typedef struct hx_el {
     xmlNodePtr node;   /* the element */
     int32_t parent;    /* index of the parent element, -1 at the root */
     uint32_t depth;    /* elements above it */
+    uint32_t end;      /* index past its last descendant (subtrees are contiguous) */
     uint32_t text;     /* visible text bytes below it (blocks it owns, nested) */
     uint32_t link;     /* of which inside links */
     float score;       /* content score (html_main.c) */
@@ -89,6 +90,8 @@ typedef struct hx_page {
     char *og_title, *meta_title, *og_site, *og_url, *canonical, *lang, *meta_lang;
     char *author, *published, *modified, *time_date, *itemprop_date;
     const char *url;    /* the caller's address for the page, or NULL */
+    const char *raw;    /* the page's bytes (for dates in scripts' JSON) */
+    size_t raw_len;
 } hx_page;
 
 /* html_walk.c */

@@ -22,8 +22,12 @@
 #define MIN_SCORED_BYTES 25  /* blocks shorter than this score nothing */
 #define GOOD_BYTES 80        /* a block this long with few links is good text */
 #define CHROME_BYTES 100     /* repeated lines up to this long are chrome */
+#define MAX_SIBLINGS 16      /* siblings of the container taken along */
+#define SIBLING_BYTES 80     /* text of a sibling taken along, at least */
 #define TAIL_BYTES 50       /* short blocks after the last good one are dropped */
-#define WEAK_BOILER_BYTES 200 /* a "widget" with less text than this is furniture */
+#define WEAK_BOILER_BYTES 200
+#define LINKED_PROSE_BYTES 150 /* prose this long may be up to half links */
+#define FALLBACK_BYTES 250   /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
 static float link_density(const hx_el *e)
 {
@@ -50,10 +54,11 @@ static void resolve_flags(hx_page *pg, int32_t root)
     for (size_t i = 0; i < pg->n_els; i++) {
         hx_el *e = &pg->els[i];
         uint16_t f = e->flags;
+        /* (Readers' comments can outweigh the story: no majority for them.) */
         if ((f & HX_CLASS_BOILER) &&
-            (e->positive > 0 || (e->text - e->link) * 2 > total))
+            (e->positive > 0 || (!(f & HX_COMMENTS) && (e->text - e->link) * 2 > total)))
             e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
-        if ((f & HX_CLASS_WEAK) && e->positive == 0 &&
+        if ((f & HX_CLASS_WEAK) && e->positive == 0 && (e->text - e->link) * 2 <= total &&
             (link_density(e) > 0.4f || e->text - e->link < WEAK_BOILER_BYTES))
             e->flags = f = (uint16_t)(f | HX_BOILER | HX_CLASS_BOILER);
         e->iflags = (uint16_t)(f | (e->parent >= 0 ? pg->els[e->parent].iflags : 0));
@@ -67,11 +72,14 @@ static unsigned punctuation(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         k += s[i] == ',' || s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == ';' ||
              s[i] == ':';
-    /* CJK full stop and comma */
-    for (size_t i = 0; i + 2 < n; i++)
-        if ((unsigned char)s[i] == 0xE3 && (unsigned char)s[i + 1] == 0x80 &&
-            ((unsigned char)s[i + 2] == 0x82 || (unsigned char)s[i + 2] == 0x81))
-            k++;
+    /* CJK full stop and comma, full-width ! , : ? and the danda */
+    for (size_t i = 0; i + 2 < n; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)s[i + 1],
+                      c = (unsigned char)s[i + 2];
+        k += (a == 0xE3 && b == 0x80 && (c == 0x81 || c == 0x82)) ||
+             (a == 0xEF && b == 0xBC && (c == 0x81 || c == 0x8C || c == 0x9A || c == 0x9F)) ||
+             (a == 0xE0 && b == 0xA5 && c == 0xA4);
+    }
     return k;
 }
 
@@ -148,10 +156,10 @@ static int32_t best_container(hx_page *pg, int32_t root)
             total += good[i];
     if (root >= 0)
         total = good[root];
-    if (total > 0 && (best < 0 || good[best] < total * 0.7f)) {
+    if (total > 0 && (best < 0 || good[best] < total * 0.8f)) {
         int32_t pick = -1;
         for (size_t i = 0; i < pg->n_els; i++)
-            if (good[i] >= total * 0.8f && ngi_html_within(pg, (int32_t)i, root) &&
+            if (good[i] >= total * 0.9f && ngi_html_within(pg, (int32_t)i, root) &&
                 !(pg->els[i].iflags & HX_BOILER) &&
                 (pick < 0 || pg->els[i].depth > pg->els[pick].depth))
                 pick = (int32_t)i;
@@ -225,6 +233,55 @@ static int count_lines(const hx_page *pg, counts *c)
     return 0;
 }
 
+/* The container and its siblings that read as text of the story (few
+ * links, some text, no furniture): an ingredients table next to the
+ * method, a lead next to the body. */
+static size_t siblings(const hx_page *pg, int32_t top, int32_t root, int32_t *tops)
+{
+    size_t n = 0;
+    tops[n++] = top;
+    int32_t child = top;
+    /* The container's siblings, then its parent's and grandparent's (a lead
+     * above the body's box), more strictly. */
+    for (int level = 0; level < 3; level++) {
+        if (child < 0 || child == root || pg->els[child].parent < 0)
+            break;
+        int32_t parent = pg->els[child].parent;
+        if (pg->els[parent].iflags & HX_BOILER)
+            break;
+        for (size_t i = (size_t)parent + 1; i < pg->n_els && n <= MAX_SIBLINGS; i++) {
+            const hx_el *e = &pg->els[i];
+            if (e->depth <= pg->els[parent].depth)
+                break; /* past the parent's subtree */
+            if (e->parent != parent || (int32_t)i == child)
+                continue;
+            if ((e->iflags & (HX_BOILER | HX_COMMENTS)) || e->kind == HX_HIDDEN)
+                continue;
+            if (level == 0 ? e->text - e->link >= SIBLING_BYTES && link_density(e) < 0.2f
+                           : e->text - e->link >= SIBLING_BYTES * 2 && link_density(e) < 0.1f)
+                tops[n++] = (int32_t)i;
+        }
+        child = parent;
+    }
+    return n;
+}
+
+/* Does one of the containers (-1: the whole page) hold el? *in is it. */
+static bool member_of(const hx_page *pg, int32_t el, const int32_t *tops, size_t n,
+                      int32_t *in)
+{
+    if (n && tops[0] < 0) {
+        *in = -1;
+        return true;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (ngi_html_within(pg, el, tops[k])) {
+            *in = tops[k];
+            return true;
+        }
+    return false;
+}
+
 /* Is there a furniture element between the block and the container? */
 static bool boiler_below(const hx_page *pg, int32_t el, int32_t top, uint16_t mask)
 {
@@ -232,6 +289,82 @@ static bool boiler_below(const hx_page *pg, int32_t el, int32_t top, uint16_t ma
         if (pg->els[el].flags & mask)
             return true;
     return false;
+}
+
+/* Marks the blocks kept below the containers; returns their bytes.
+ * cls and near (2 per block) are scratch arrays of pg->n_blocks. */
+static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, counts *c,
+                          signed char *cls, signed char *near)
+{
+    size_t nb = pg->n_blocks;
+    /* First pass: each block by itself (1 good, 0 unsure, -1 bad, -2
+     * outside the containers or in furniture). */
+    bool any_good = false;
+    for (size_t b = 0; b < nb; b++) {
+        hx_block *bl = &pg->blocks[b];
+        int v = 0;
+        const hx_el *o = bl->owner >= 0 ? &pg->els[bl->owner] : NULL;
+        int32_t in = -1;
+        if (!o || !member_of(pg, bl->owner, tops, n_tops, &in))
+            v = -2;
+        else if (boiler_below(pg, bl->owner, in, HX_BOILER | HX_COMMENTS))
+            v = -2;
+        else if (bl->link * 3 > bl->len && (bl->len < LINKED_PROSE_BYTES || bl->link * 2 > bl->len))
+            v = -1; /* (long prose may link a third of its words) */
+        else if (is_good(pg, bl))
+            v = 1; /* prose, even when a teaser repeats it */
+        else if (bl->len <= CHROME_BYTES &&
+                 *slot(c, hash(pg->text.data + bl->start, bl->len)) > 1)
+            v = -1;
+        cls[b] = (signed char)v;
+        any_good |= v > 0;
+    }
+    /* The nearest judged block (good or bad, not furniture) before and
+     * after each block, in two linear passes. */
+    signed char last = 0;
+    for (size_t b = 0; b < nb; b++) {
+        near[2 * b] = last;
+        if (cls[b] == 1 || cls[b] == -1)
+            last = cls[b];
+    }
+    last = 0;
+    for (size_t b = nb; b-- > 0;) {
+        near[2 * b + 1] = last;
+        if (cls[b] == 1 || cls[b] == -1)
+            last = cls[b];
+    }
+    /* Unsure blocks next to good ones are kept (short paragraphs,
+     * subheadings, list items of the story). With no good block at all,
+     * every unsure one is kept. */
+    for (size_t b = 0; b < nb; b++) {
+        hx_block *bl = &pg->blocks[b];
+        if (cls[b] != 0) {
+            bl->keep = cls[b] > 0;
+            continue;
+        }
+        int prev = near[2 * b], next = near[2 * b + 1];
+        if (!any_good)
+            bl->keep = true;
+        else if (pg->els[bl->owner].flags & HX_HEADING)
+            bl->keep = next > 0; /* a heading belongs to the text after it */
+        else
+            bl->keep = prev > 0 || next > 0 || bl->len >= MIN_SCORED_BYTES * 2;
+    }
+    /* After the story's last good block come its furniture: "Read more",
+     * "Related coverage", share and author boxes. */
+    size_t lastgood = nb;
+    for (size_t b = nb; b-- > 0;)
+        if (cls[b] > 0 || (cls[b] == 0 && sentence(pg, &pg->blocks[b]))) {
+            lastgood = b;
+            break;
+        }
+    for (size_t b = lastgood + 1; any_good && b < nb; b++)
+        if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES)
+            pg->blocks[b].keep = false;
+    size_t kept = 0;
+    for (size_t b = 0; b < nb; b++)
+        kept += pg->blocks[b].keep ? pg->blocks[b].len : 0;
+    return kept;
 }
 
 int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container)
@@ -246,81 +379,28 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
         return 0;
     }
     int32_t top = *container = best_container(pg, root);
+    int32_t tops[MAX_SIBLINGS + 1];
+    size_t n_tops = siblings(pg, top, root, tops);
     counts c = {0};
     size_t nb = pg->n_blocks;
     signed char *cls = ngi_calloc(nb ? nb : 1, 1);
-    if (count_lines(pg, &c) != 0 || !cls) {
-        ngi_free(cls);
-        ngi_free(c.h);
-        ngi_free(c.n);
-        return NG_ENOMEM;
-    }
-    /* First pass: each block by itself (1 good, 0 unsure, -1 bad). */
-    for (size_t b = 0; b < nb; b++) {
-        hx_block *bl = &pg->blocks[b];
-        int v = 0;
-        const hx_el *o = bl->owner >= 0 ? &pg->els[bl->owner] : NULL;
-        if (!o || !ngi_html_within(pg, bl->owner, top))
-            v = -2;
-        else if (boiler_below(pg, bl->owner, top, HX_BOILER | HX_COMMENTS))
-            v = -2;
-        else if (bl->link * 2 > bl->len)
-            v = -1;
-        else if (is_good(pg, bl))
-            v = 1; /* prose, even when a teaser repeats it */
-        else if (bl->len <= CHROME_BYTES &&
-                 *slot(&c, hash(pg->text.data + bl->start, bl->len)) > 1)
-            v = -1;
-        cls[b] = (signed char)v;
-    }
-    {
-        /* Unsure blocks next to good ones are kept (short paragraphs,
-         * subheadings, list items of the story); furniture (-2) is not a
-         * neighbour. With no good block at all, every unsure one is kept. */
-        bool any_good = false;
-        for (size_t b = 0; b < nb && !any_good; b++)
-            any_good = cls[b] > 0;
-        for (size_t b = 0; b < nb; b++) {
-            if (cls[b] != 0) {
-                pg->blocks[b].keep = cls[b] > 0;
-                continue;
-            }
-            int prev = 0, next = 0;
-            for (size_t k = b; k-- > 0;)
-                if (cls[k] != 0 && cls[k] != -2) {
-                    prev = cls[k];
-                    break;
-                }
-            for (size_t k = b + 1; k < nb; k++)
-                if (cls[k] != 0 && cls[k] != -2) {
-                    next = cls[k];
-                    break;
-                }
-            if (!any_good) {
-                pg->blocks[b].keep = true;
-                continue;
-            }
-            const hx_block *bl = &pg->blocks[b];
-            bool heading = pg->els[bl->owner].flags & HX_HEADING;
-            pg->blocks[b].keep = prev > 0 || next > 0 || (heading && next >= 0) ||
-                                 bl->len >= MIN_SCORED_BYTES * 2;
+    signed char *near = ngi_calloc(nb ? nb : 1, 2);
+    int rc = count_lines(pg, &c) != 0 || !cls || !near ? NG_ENOMEM : 0;
+    if (rc == 0) {
+        size_t kept = keep_blocks(pg, tops, n_tops, &c, cls, near);
+        /* Too little found in the container: judge every block of the
+         * page (or article) by its own shape and neighbours instead. */
+        if (kept < FALLBACK_BYTES && top != root) {
+            int32_t all = root;
+            if (keep_blocks(pg, &all, 1, &c, cls, near) < kept)
+                keep_blocks(pg, tops, n_tops, &c, cls, near);
         }
-        /* After the story's last good block come its furniture: "Read
-         * more", "Related coverage", share and author boxes. */
-        size_t last = nb;
-        for (size_t b = nb; b-- > 0;)
-            if (cls[b] > 0 || (cls[b] == 0 && sentence(pg, &pg->blocks[b]))) {
-                last = b;
-                break;
-            }
-        for (size_t b = last + 1; any_good && b < nb; b++)
-            if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES)
-                pg->blocks[b].keep = false;
     }
     ngi_free(cls);
+    ngi_free(near);
     ngi_free(c.h);
     ngi_free(c.n);
-    return 0;
+    return rc;
 }
 
 int ngi_html_body(const hx_page *pg, int32_t root, const char *title, ngi_buf *out)

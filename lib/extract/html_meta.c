@@ -15,6 +15,7 @@
 
 #define DATE_LINE_WINDOW 12   /* blocks after the headline searched for a date */
 #define DATE_LINE_MAX 160     /* longer blocks are prose, not a date line */
+#define LAST_RESORT_MAX 400   /* blocks searched for a date as the last resort */
 #define MAX_HEADINGS 40       /* headings of a level compared with the titles */
 
 /* ---- strings ------------------------------------------------------------ */
@@ -208,6 +209,21 @@ static char *jsonld_value(const hx_page *pg, const char *key, bool nested_name)
 /* "Summit ends | The Daily Planet" -> "Summit ends" (also " - ", " – ",
  * " — ", " · ", " :: "): the last separator's tail is the site name, when
  * the head is the longer part. */
+static bool strip_site_name(char *t, const char *site)
+{
+    static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ",
+                                       " \xc2\xb7 ", " :: ", " \xe2\x80\xa2 ", " // ", NULL};
+    size_t n = strlen(t), sl = site ? strlen(site) : 0;
+    for (int i = 0; sl && seps[i]; i++) {
+        size_t k = strlen(seps[i]);
+        if (n > sl + k && !strcasecmp(t + n - sl, site) && !strncmp(t + n - sl - k, seps[i], k)) {
+            t[n - sl - k] = '\0';
+            return true;
+        }
+    }
+    return false;
+}
+
 static void strip_site_suffix(char *t, const char *site)
 {
     static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ",
@@ -297,9 +313,28 @@ static char *fold(const char *in)
     return o;
 }
 
+/* needle inside hay, and a good part of it (a logo's "MDR.de" inside a
+ * long title is not the headline). */
 static bool contains_folded(const char *hay, const char *needle)
 {
-    return hay && needle && *needle && strstr(hay, needle) != NULL;
+    return hay && needle && *needle && strstr(hay, needle) != NULL &&
+           strlen(needle) * 3 >= strlen(hay);
+}
+
+/* "Klimaschutz: Bohren, bis es heiß wird" -> "Bohren, bis es heiß wird"
+ * when a heading ends with the part after the kicker (the heading shows
+ * the kicker in a separate line). malloc'ed or NULL. */
+static char *after_kicker(const char *title, const char *heading)
+{
+    const char *c = title ? strstr(title, ": ") : NULL;
+    if (!c || c - title > 40 || !heading)
+        return NULL;
+    char *rest = fold(c + 2), *fh = fold(heading);
+    bool ok = rest && fh && strlen(rest) >= 8 && strlen(fh) > strlen(rest) &&
+              !strcmp(fh + strlen(fh) - strlen(rest), rest);
+    free(rest);
+    free(fh);
+    return ok ? strdup(c + 2) : NULL;
 }
 
 /* True when t is only the site's name. */
@@ -313,14 +348,48 @@ static bool is_site(const char *t, const char *site)
  * kicker); else og:title or the JSON-LD headline; else the story's own
  * heading; else <title> without the site's name. A declared title that is
  * only the site's name does not count. */
+/* The text of a heading; when it is made of several parts in their own
+ * elements (a kicker or date line above the headline), the longest part. */
+static char *heading_text(xmlNodePtr h)
+{
+    int parts = 0;
+    char *best = NULL;
+    for (xmlNodePtr c = h->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE) {
+            for (const xmlChar *p = c->content; p && *p; p++)
+                if (!isspace(*p)) {
+                    free(best);
+                    return el_text(h); /* loose text: one headline */
+                }
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        char *t = el_text(c);
+        if (!t)
+            continue;
+        parts++;
+        if (!best || strlen(t) > strlen(best)) {
+            free(best);
+            best = t;
+        } else {
+            free(t);
+        }
+    }
+    if (parts >= 2 && best)
+        return best;
+    free(best);
+    return el_text(h);
+}
+
 static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
                       const char *site)
 {
     char *t = NULL;
     if (root >= 0 && pg->n_articles > 1) { /* one of several articles */
         for (int lvl = 1; lvl <= 3 && !t; lvl++)
-            for (size_t i = (size_t)root; i < pg->n_els && !t; i++)
-                if (pg->els[i].heading == lvl && ngi_html_within(pg, (int32_t)i, root))
+            for (size_t i = (size_t)root; i < pg->els[root].end && !t; i++)
+                if (pg->els[i].heading == lvl)
                     t = el_text(pg->els[i].node);
         return t;
     }
@@ -338,7 +407,7 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
         const hx_el *e = &pg->els[i];
         if (!(e->flags & HX_HEADING) || e->heading > 3 || seen[e->heading]++ >= MAX_HEADINGS)
             continue;
-        char *h = el_text(e->node), *fh = fold(h);
+        char *h = heading_text(e->node), *fh = fold(h);
         size_t hl = h ? strlen(h) : 0;
         if (h && fh && hl >= 4 && hl > best_len && !is_site(h, site) &&
             (contains_folded(fog, fh) || contains_folded(fjl, fh) || contains_folded(ftt, fh))) {
@@ -347,6 +416,8 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
             h = NULL;
             best_len = hl;
         }
+        if (!t && h && !best_len)
+            t = after_kicker(og ? og : jl, h);
         free(h);
         free(fh);
     }
@@ -354,22 +425,42 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
     free(fjl);
     free(ftt);
     char *head = NULL;
+    if (!t) { /* a page with one <h1>: that is its headline */
+        int32_t only = -1;
+        int n1 = 0;
+        for (size_t i = 0; i < pg->n_els && n1 < 2; i++)
+            if (pg->els[i].heading == 1 && (pg->els[i].flags & HX_HEADING)) {
+                only = (int32_t)i;
+                n1++;
+            }
+        if (n1 == 1) {
+            t = heading_text(pg->els[only].node);
+            if (t && (strlen(t) < 4 || is_site(t, site))) {
+                free(t);
+                t = NULL;
+            }
+        }
+    }
     if (!t && !og && !jl) { /* the story's own heading beats a generic <title> */
         int32_t c = container >= 0 ? container : h1;
         for (int lvl = 1; lvl <= 2 && !head && c >= 0; lvl++)
             for (size_t i = (size_t)c; i < pg->n_els && !head; i++)
                 if (pg->els[i].heading == lvl && (pg->els[i].flags & HX_HEADING) &&
                     !(pg->els[i].iflags & HX_BOILER) && ngi_html_within(pg, (int32_t)i, c))
-                    head = el_text(pg->els[i].node);
+                    head = heading_text(pg->els[i].node);
         if (!head && h1 >= 0)
-            head = el_text(pg->els[h1].node);
+            head = heading_text(pg->els[h1].node);
         if (head && is_site(head, site)) {
             free(head);
             head = NULL;
         }
     }
     if (t) {
+    } else if (og && jl && strlen(og) > strlen(jl) && !strncmp(og, jl, strlen(jl))) {
+        t = jl; /* og:title is the headline plus the site's name */
+        jl = NULL;
     } else if (og) {
+        strip_site_name(og, site);
         t = og;
         og = NULL;
     } else if (jl) {
@@ -400,19 +491,32 @@ static bool try_date(const char *s, char out[11])
 /* A short block near the headline that holds a date ("3. Juli 2019, 14:05
  * Uhr", "Published July 3, 2019"), but not one that only says when the
  * article was updated. */
-static bool date_block(const hx_page *pg, const hx_block *bl, char out[11])
+/* A date in a block of at most max bytes, unless the block only says
+ * when the article was updated. */
+static bool date_block_max(const hx_page *pg, const hx_block *bl, size_t max, char out[11])
 {
-    if (bl->len > DATE_LINE_MAX)
+    if (bl->len > max || bl->len > LAST_RESORT_MAX)
         return false;
     const char *s = (const char *)pg->text.data + bl->start;
-    char low[DATE_LINE_MAX + 1];
+    char low[LAST_RESORT_MAX + 1];
     for (size_t i = 0; i < bl->len; i++)
         low[i] = (char)tolower((unsigned char)s[i]);
     low[bl->len] = '\0';
-    if ((strstr(low, "update") || strstr(low, "aktualisiert") || strstr(low, "modif")) &&
-        !strstr(low, "publi") && !strstr(low, "ver\xc3\xb6" "ffentlicht"))
-        return false;
+    /* "Updated 5 July" is not the publication date; a date before the
+     * word is ("2025-06-18 17:33 Last Updated At: 18:07"). */
+    const char *upd = strstr(low, "updat");
+    if (!upd)
+        upd = strstr(low, "aktualisiert");
+    if (!upd)
+        upd = strstr(low, "modifi");
+    if (upd && !strstr(low, "publi") && !strstr(low, "ver\xc3\xb6" "ffentlicht"))
+        return ngi_date_in_text(s, (size_t)(upd - low), out) == 0;
     return ngi_date_in_text(s, bl->len, out) == 0;
+}
+
+static bool date_block(const hx_page *pg, const hx_block *bl, char out[11])
+{
+    return date_block_max(pg, bl, DATE_LINE_MAX, out);
 }
 
 /* Does the element or one of its two parents have a class/id that names a
@@ -437,8 +541,7 @@ static bool dated_class(const hx_page *pg, int32_t el)
 /* A short block near the headline that holds a date ("3. Juli 2019, 14:05
  * Uhr", "Published July 3, 2019"), but not one that only says when the
  * article was updated; else a block in an element named for dates. */
-static bool date_line(const hx_page *pg, int32_t h1, int32_t root, int32_t container,
-                      char out[11])
+static bool date_line(const hx_page *pg, int32_t h1, int32_t root, char out[11])
 {
     size_t b = 0;
     if (h1 >= 0)
@@ -458,13 +561,40 @@ static bool date_line(const hx_page *pg, int32_t h1, int32_t root, int32_t conta
         if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
             dated_class(pg, pg->blocks[k].owner) && date_block(pg, &pg->blocks[k], out))
             return true;
-    /* Last resort: the first short line with a date ("Geschrieben am
-     * 25.08.2015", "Feb 18 2009") anywhere in the article, then the page. */
+    return false;
+}
+
+/* Publication dates that scripts carry as JSON ("published_at",
+ * "publishedDate", "createdAt" in a page's state), in the raw page. */
+static bool script_date(const hx_page *pg, char out[11])
+{
+    static const char *const keys[] = {"\"datePublished\"", "\"published_at\"",
+                                       "\"publishedDate\"", "\"publishDate\"",
+                                       "\"publicationDate\"", "\"createdAt\"", NULL};
+    for (int k = 0; keys[k] && pg->raw; k++) {
+        size_t kl = strlen(keys[k]);
+        const char *p = memmem(pg->raw, pg->raw_len, keys[k], kl);
+        if (!p)
+            continue;
+        const char *end = pg->raw + pg->raw_len, *v = p + kl;
+        while (v < end && (*v == ' ' || *v == ':' || *v == '"'))
+            v++;
+        size_t n = (size_t)(end - v) < 40 ? (size_t)(end - v) : 40;
+        if (ngi_date_from_text(v, n, out) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Last resort: the first short line with a date ("Geschrieben am
+ * 25.08.2015", "Feb 18 2009") anywhere in the article, then the page. */
+static bool any_date_line(const hx_page *pg, int32_t root, int32_t container, char out[11])
+{
     for (int pass = 0; pass < 2; pass++)
         for (size_t k = 0; k < pg->n_blocks; k++)
             if ((pass || ngi_html_within(pg, pg->blocks[k].owner, container)) &&
                 ngi_html_within(pg, pg->blocks[k].owner, root) &&
-                date_block(pg, &pg->blocks[k], out))
+                date_block_max(pg, &pg->blocks[k], LAST_RESORT_MAX, out))
                 return true;
     return false;
 }
@@ -473,13 +603,12 @@ static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_
                       hx_meta *m)
 {
     char *jl = jsonld_value(pg, "datePublished", false);
-    bool ok = try_date(jl, m->date) || try_date(pg->published, m->date) ||
+    bool ok = ngi_date_from_url(pg->url, m->date) == 0 || try_date(jl, m->date) || try_date(pg->published, m->date) ||
               try_date(pg->itemprop_date, m->date);
     free(jl);
     if (!ok && root >= 0 && pg->n_articles > 1) {
-        for (size_t i = (size_t)root; i < pg->n_els && !ok; i++)
-            if (ngi_html_within(pg, (int32_t)i, root) &&
-                !strcmp((const char *)pg->els[i].node->name, "time")) {
+        for (size_t i = (size_t)root; i < pg->els[root].end && !ok; i++)
+            if (!strcmp((const char *)pg->els[i].node->name, "time")) {
                 xmlChar *dt = xmlGetProp(pg->els[i].node, (const xmlChar *)"datetime");
                 ok = try_date((const char *)dt, m->date);
                 xmlFree(dt);
@@ -492,7 +621,8 @@ static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_
              ngi_date_from_url(pg->canonical, m->date) == 0 ||
              ngi_date_from_url(pg->og_url, m->date) == 0;
     if (!ok)
-        ok = date_line(pg, h1, root, container, m->date);
+        ok = date_line(pg, h1, root, m->date) || script_date(pg, m->date) ||
+             any_date_line(pg, root, container, m->date);
     char *jm = jsonld_value(pg, "dateModified", false);
     if (!try_date(jm, m->updated) && !try_date(pg->modified, m->updated))
         m->updated[0] = '\0';

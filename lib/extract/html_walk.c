@@ -58,22 +58,23 @@ static const char *const boiler_words[] = {
     "newsletter", "cookie", "consent", "breadcrumb", "footer", "navbar",
     "navigation", "menu", "promo", "subscribe", "subscription", "advert", "sponsor",
     "outbrain", "taboola", "disqus", "pagination", "pager", "topbar", "top-bar",
-    "skip", "toolbar", "masthead", "login", "signup", "sign-up", "paywall",
+    "skip", "toolbar", "masthead", "login", "signup", "sign-up",
     "trending", "most-read", "mostread", "teaser-list", "more-articles",
     "read-more", "readmore", "also-read", "tag-list", "taglist", "author-box",
     "authorbox", "author-bio", "sr-only", "visually-hidden", "screen-reader",
-    "offscreen", "off-canvas", "offcanvas", "caption", "credit", "copyright", NULL};
+    "offscreen", "off-canvas", "offcanvas", "caption", "credit", "copyright", "author",
+    "autor", NULL};
 
 /* Weaker words: furniture only when the element is mostly links or holds
  * little text (page builders call every box a "widget"). */
 static const char *const weak_words[] = {
-    "widget", "banner", "popup", "modal", "popular", "tags", "print", "rating",
+    "widget", "banner", "popup", "modal", "popular", "tags", "print", "rating", "paywall",
     "dropdown", "overlay", "carousel", "slider", "gallery", "ticker", "jump",
     NULL};
 
 /* Whole tokens that name furniture (too short to match inside words). */
 static const char *const boiler_tokens[] = {
-    "nav", "ad", "ads", "adv", "aside", "meta", "share", NULL};
+    "nav", "ad", "ads", "adv", "aside", "meta", "share", "bio", NULL};
 
 static const char *const weak_tokens[] = {"more", "tag", "hidden", "hide", "links", "extra", NULL};
 
@@ -210,7 +211,7 @@ static void classify(hx_page *pg, hx_el *e, int32_t idx)
     if (role && (!strcasecmp(role, "navigation") || !strcasecmp(role, "banner") ||
                  !strcasecmp(role, "contentinfo") || !strcasecmp(role, "complementary") ||
                  !strcasecmp(role, "menu") || !strcasecmp(role, "dialog")))
-        e->flags |= HX_BOILER;
+        e->flags |= HX_BOILER | HX_CLASS_BOILER; /* misused on wrappers too */
     if ((role && !strcasecmp(role, "main")) || !strcmp(name, "main")) {
         if (pg->main < 0)
             pg->main = idx;
@@ -438,6 +439,7 @@ static int add_element(hx_page *pg, xmlNodePtr n, int32_t parent, int32_t *idx)
     e->node = n;
     e->parent = parent;
     e->depth = parent >= 0 ? pg->els[parent].depth + 1 : 0;
+    e->end = (uint32_t)*idx + 1;
     n->_private = (void *)(intptr_t)*idx;
     return 0;
 }
@@ -505,6 +507,7 @@ int ngi_html_walk(hx_page *pg)
                 break;
             int32_t idx = (int32_t)(intptr_t)n->_private;
             hx_el *e = &pg->els[idx];
+            e->end = (uint32_t)pg->n_els;
             links -= (e->flags & HX_LINK) != 0;
             hidden -= e->kind == HX_HIDDEN;
             if (e->kind == HX_BLOCK && rc == 0) {
@@ -543,10 +546,7 @@ bool ngi_html_within(const hx_page *pg, int32_t el, int32_t a)
 {
     if (a < 0)
         return true;
-    for (; el >= 0; el = pg->els[el].parent)
-        if (el == a)
-            return true;
-    return false;
+    return el >= a && (uint32_t)el < pg->els[a].end;
 }
 
 /* Appends the visible text below n, white space collapsed. */

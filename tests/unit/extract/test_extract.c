@@ -139,6 +139,21 @@ static void title_rules(void **state)
                          "<body><h1>Bridge approved</h1>" PROSE1 "</body></html>", NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Bridge approved");
     ng_extract_free(ex);
+    /* a heading made of a kicker line and the headline: the headline */
+    ex = run("<html><body><h1><span class='kicker'>Nach dem Sturm</span> <span>Bridge approved by the council</span></h1>"
+             PROSE1 "</body></html>", NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Bridge approved by the council");
+    ng_extract_free(ex);
+    /* a part in its own element, then loose text: one headline */
+    ex = run("<html><body><h1><em>Bridge</em> approved by the council</h1>" PROSE1 "</body></html>", NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Bridge approved by the council");
+    ng_extract_free(ex);
+    /* og:title = JSON-LD headline + the site's name */
+    ex = run("<html><head><meta property='og:title' content='Bridge approved | Daily Planet'>"
+             "<script type='application/ld+json'>{\"headline\":\"Bridge approved\"}</script></head>"
+             "<body>" PROSE1 "</body></html>", NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Bridge approved");
+    ng_extract_free(ex);
     /* <title> without the site's name */
     ex = run("<html><head><title>Bridge approved by council | The Daily Planet</title></head>"
              "<body>" PROSE1 "</body></html>", NULL, 0, 0);
@@ -157,6 +172,11 @@ static void date_rules(void **state)
     ex = run("<html><body><h1>Bridge</h1><p>Aktualisiert am 5. Juli 2019</p><p>3. Juli 2019, 14:05 Uhr</p>"
              PROSE1 "</body></html>", NULL, 0, 0);
     assert_string_equal(field(ex, 0, "date"), "2019-07-03");
+    ng_extract_free(ex);
+    /* a page's state in a script */
+    ex = run("<html><head><script>window.s={\"body\":\"x\",\"published_at\":\"2019-03-02T06:20:00Z\"}</script></head>"
+             "<body>" PROSE1 "</body></html>", NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2019-03-02");
     ng_extract_free(ex);
     /* meta published beats <time> */
     ex = run("<html><head><meta property='article:published_time' content='2020-01-28T08:00:00Z'></head>"
@@ -199,6 +219,23 @@ static void charsets(void **state)
     /* declared UTF-8 with one bad byte: the rest stays UTF-8 */
     ex = run("<html><head><meta charset='utf-8'></head><body><p>bad \xff byte, then Z\xc3\xbcrich caf\xc3\xa9s.</p></body></html>", NULL, 0, 0);
     assert_true(body_has(ex, "Z\xc3\xbcrich caf\xc3\xa9s"));
+    ng_extract_free(ex);
+}
+
+static void nul_bytes_and_script_charsets(void **state)
+{
+    (void)state;
+    /* a NUL byte does not end the page (libxml2 would stop there) */
+    static const char nul[] = "<html><body><p>First paragraph of the page.</p>\0<p>Text after a NUL byte is read too.</p></body></html>";
+    ng_extract *ex = NULL;
+    assert_int_equal(ng_extract_html(nul, sizeof nul - 1, NULL, &ex), 0);
+    assert_true(body_has(ex, "after a NUL byte"));
+    ng_extract_free(ex);
+    /* a <script charset> is not the page's; GB2312 is read as its superset */
+    ex = run("<html><head><script src='a.js' charset='utf-8'></script>"
+             "<meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head>"
+             "<body><p>\xd6\xd0\xce\xc4 text long enough to be the body of this page.</p></body></html>", NULL, 0, 0);
+    assert_true(body_has(ex, "\xe4\xb8\xad\xe6\x96\x87"));
     ng_extract_free(ex);
 }
 
@@ -294,6 +331,7 @@ int main(void)
         cmocka_unit_test(date_rules),
         cmocka_unit_test(dates_in_text),
         cmocka_unit_test(charsets),
+        cmocka_unit_test(nul_bytes_and_script_charsets),
         cmocka_unit_test(several_stories_give_several_articles),
         cmocka_unit_test(limits_skip_with_a_message),
         cmocka_unit_test(empty_and_invalid_input),
