@@ -130,6 +130,11 @@ static const struct { const char *name; int month; } month_names[] = {
     {"июль", 7}, {"июля", 7}, {"август", 8}, {"августа", 8},
     {"сентябрь", 9}, {"сентября", 9}, {"октябрь", 10}, {"октября", 10},
     {"ноябрь", 11}, {"ноября", 11}, {"декабрь", 12}, {"декабря", 12},
+    /* Polish: nominative and genitive (letters beyond Latin-1 unfolded) */
+    {"stycznia", 1}, {"styczeń", 1}, {"lutego", 2}, {"luty", 2},
+    {"marca", 3}, {"kwietnia", 4}, {"maja", 5}, {"czerwca", 6},
+    {"lipca", 7}, {"sierpnia", 8}, {"września", 9}, {"października", 10},
+    {"listopada", 11}, {"grudnia", 12},
 };
 
 /* Weekday names (a word of 2+ letters that begins one is a weekday). */
@@ -298,6 +303,14 @@ static int month_of(const char *w) {
     }
     return m;
 }
+
+int ngi_date_month_word(const char *w, size_t n) {
+    char folded[WORD_MAX + 1];
+    if (!fold_word(w, n, folded)) return 0;
+    int m = month_of(folded);
+    return m > 0 ? m : 0;
+}
+
 
 static bool is_weekday(const char *w) {
     size_t n = strlen(w);

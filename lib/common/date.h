@@ -21,6 +21,10 @@ int ngi_date_parse(const char *s, size_t len, int32_t *days);
  * (last false: a "since" bound) or its last day (last true: "until").
  * Returns 0, or NG_EINVAL with the details in *d. */
 int ngi_date_bound(const char *s, size_t n, bool last, int32_t *days, ng_date *d);
+/* The month (1..12) that the word w (n bytes) names in any of the
+ * languages ng_date_parse reads, case and accents folded; a prefix of 3+
+ * letters counts ("Sept", "févr"); 0 when it names none or is ambiguous. */
+int ngi_date_month_word(const char *w, size_t n);
 /* Writes "YYYY-MM-DD" and a NUL into out (11 bytes). */
 void ngi_date_format(int32_t days, char out[11]);
 /* Civil date <-> days. */

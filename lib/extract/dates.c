@@ -1,9 +1,9 @@
 /*
  * dates.c — publication dates as pages write them: ISO 8601 in metadata,
  * "3. Juli 2019", "July 3rd, 2019", "03.07.2019", "2019年7月3日" in bylines,
- * /2019/07/03/ in addresses. Month names of the languages news archives hold
- * most (English, German, French, Spanish, Italian, Dutch, Portuguese,
- * Polish), matched by their first letters. The result is the date as
+ * /2019/07/03/ in addresses. Month names are those of ng_date_parse
+ * (lib/common/date.c: English, French, German, Spanish, Italian,
+ * Portuguese, Dutch, Russian, Polish), matched by their first letters. The result is the date as
  * written (a zone offset is not applied: a paper's date is its own day).
  */
 #include <ctype.h>
@@ -16,38 +16,6 @@
 #define MIN_YEAR 1900
 #define MAX_YEAR 2099
 
-static const struct {
-    const char *name; /* lower-case, UTF-8 */
-    unsigned len;     /* letters that must match at least */
-    int month;
-} months[] = {
-    {"january", 3, 1}, {"february", 3, 2}, {"march", 3, 3}, {"april", 3, 4},
-    {"may", 3, 5}, {"june", 3, 6}, {"july", 3, 7}, {"august", 3, 8},
-    {"september", 3, 9}, {"october", 3, 10}, {"november", 3, 11}, {"december", 3, 12},
-    {"januar", 3, 1}, {"jänner", 4, 1}, {"februar", 3, 2}, {"märz", 4, 3},
-    {"maerz", 4, 3}, {"mai", 3, 5}, {"juni", 4, 6}, {"juli", 4, 7},
-    {"oktober", 3, 10}, {"dezember", 3, 12},
-    {"janvier", 4, 1}, {"février", 4, 2}, {"fevrier", 4, 2}, {"mars", 4, 3},
-    {"avril", 3, 4}, {"juin", 4, 6}, {"juillet", 5, 7}, {"août", 4, 8},
-    {"aout", 4, 8}, {"septembre", 4, 9}, {"octobre", 3, 10}, {"novembre", 3, 11},
-    {"décembre", 3, 12},
-    {"enero", 4, 1}, {"febrero", 4, 2}, {"marzo", 4, 3}, {"abril", 4, 4},
-    {"mayo", 4, 5}, {"junio", 4, 6}, {"julio", 4, 7}, {"agosto", 4, 8},
-    {"septiembre", 4, 9}, {"setiembre", 4, 9}, {"octubre", 4, 10},
-    {"noviembre", 4, 11}, {"diciembre", 4, 12},
-    {"gennaio", 4, 1}, {"febbraio", 4, 2}, {"aprile", 5, 4}, {"maggio", 4, 5},
-    {"giugno", 4, 6}, {"luglio", 4, 7}, {"settembre", 4, 9}, {"ottobre", 4, 10},
-    {"dicembre", 4, 12},
-    {"januari", 7, 1}, {"februari", 8, 2}, {"maart", 5, 3}, {"mei", 3, 5},
-    {"augustus", 8, 8},
-    {"janeiro", 4, 1}, {"fevereiro", 4, 2}, {"março", 4, 3}, {"maio", 4, 5},
-    {"junho", 4, 6}, {"julho", 4, 7}, {"setembro", 4, 9}, {"outubro", 4, 10},
-    {"dezembro", 4, 12},
-    {"stycznia", 5, 1}, {"styczeń", 5, 1}, {"lutego", 5, 2}, {"luty", 4, 2},
-    {"marca", 5, 3}, {"kwietnia", 5, 4}, {"maja", 4, 5}, {"czerwca", 5, 6},
-    {"lipca", 5, 7}, {"sierpnia", 5, 8}, {"września", 5, 9}, {"października", 5, 10},
-    {"listopada", 5, 11}, {"grudnia", 5, 12},
-};
 
 static int emit(int y, int m, int d, char out[11])
 {
@@ -72,20 +40,11 @@ static size_t word_len(const char *s, size_t n)
     return i;
 }
 
+/* Month names: the one table of lib/common/date.c, in every language it
+ * reads. */
 static int month_word(const char *s, size_t n)
 {
-    char low[24];
-    if (n < 3 || n >= sizeof low)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)tolower((unsigned char)s[i]);
-    /* Upper-case non-ASCII letters (MÄRZ) are rare in dates; not folded. */
-    for (size_t k = 0; k < NGI_ARRAY_LEN(months); k++) {
-        size_t full = strlen(months[k].name);
-        if (n <= full && n >= months[k].len && memcmp(low, months[k].name, n) == 0)
-            return months[k].month;
-    }
-    return 0;
+    return ngi_date_month_word(s, n);
 }
 
 static size_t digits(const char *s, size_t n, int *v)
