@@ -303,6 +303,27 @@ typedef struct ng_reader ng_reader;
  * other than NG_EINVAL / NG_ENOMEM, *out holds a failed handle whose
  * ng_reader_errmsg() says why (free it). */
 NG_API int ng_reader_open(ng_reader **out, const char *dir);
+/* Opens the indexes in dirs[0..n) as one reader (an archive per year or
+ * per source searched together). Every call that takes a reader works on
+ * it, with results exactly those of one index holding the parts'
+ * documents in the order given (dirs[0]'s first): BM25 with the combined
+ * N, total length and each term's df summed over the parts, prefix*
+ * expanded over every part's lexicon, dates, deletes, counts, timelines,
+ * stored documents, statistics (ng_stats.generation is the sum of the
+ * parts' generations; k1 and b are dirs[0]'s defaults) and checks. Equal
+ * scores rank the earlier part first. ng_reader_reopen reopens every part.
+ * The parts must be analysed alike (language and analyzer flags:
+ * NG_ELANG otherwise) and a live id may be in one part only: a duplicate
+ * is reported as NG_EDOC naming the id and both directories, never
+ * shadowed (checked at open and at every reopen that sees a change; a
+ * failed reopen keeps the last good snapshot). n == 1 is ng_reader_open.
+ * flags: 0 (reserved). Errors: NG_EINVAL (no dirs, n == 0, a NULL dir,
+ * flags), NG_ELANG, NG_EDOC, NG_ELIMIT (over 2^32 - 2 documents together)
+ * and those of ng_reader_open (the message names the directory); on
+ * failure other than NG_EINVAL / NG_ENOMEM, *out holds a failed handle
+ * whose ng_reader_errmsg() says why (free it). */
+NG_API int ng_reader_open_many(ng_reader **out, const char *const *dirs,
+                               size_t n, unsigned flags);
 /* Moves the reader to the newest commit, if any. *changed (may be NULL) is
  * set to 1 when the snapshot changed. Results and documents obtained from
  * the reader before stay valid. Errors: as ng_reader_open. */
