@@ -1542,6 +1542,54 @@ static void multi_rules_and_reopen(void **state) {
     }
 }
 
+/* Every allocation failure of ng_reader_open_many, the statistics
+ * exchange and a search with given statistics is NG_ENOMEM, cleanly
+ * (no leak under ASan). */
+static void multi_allocation_failures(void **state) {
+    (void)state;
+    char *d1 = make_tmp(), *d2 = make_tmp();
+    add_one(d1, NULL, "a1", "alpha river");
+    add_one(d2, NULL, "b1", "beta river delta");
+    const char *dirs[2] = {d1, d2};
+    int done = 0;
+    for (long k = 0; k < 2000 && !done; k++) {
+        ng_reader *r = NULL;
+        ng_query *q = NULL;
+        ng_query_stats *st = NULL, *back = NULL;
+        ng_results *res = NULL;
+        unsigned char buf[512];
+        size_t len = 0;
+        ngi_fault_alloc_after(k);
+        int rc = ng_reader_open_many(&r, dirs, 2, 0);
+        if (!rc) rc = ng_query_parse(&q, r, "riv* delta", 10, 0);
+        if (!rc) rc = ng_query_stats_get(r, q, &st);
+        if (!rc) rc = ng_query_stats_encode(st, buf, sizeof buf, &len);
+        if (!rc) rc = ng_query_stats_decode(&back, buf, len);
+        if (!rc) rc = ng_query_stats_add(st, back);
+        ng_search_options o;
+        ng_search_options_init(&o);
+        o.stats = st;
+        if (!rc) rc = ng_search(r, q, &o, &res);
+        ngi_fault_alloc_after(-1);
+        if (rc == 0) {
+            assert_int_equal(ng_results_count(res), 2);
+            done = 1;
+        } else if (rc != NG_ENOMEM) {
+            fail_msg("allocation %ld: %s", k, ng_strerror(rc));
+        }
+        ng_results_free(res);
+        ng_query_stats_free(st);
+        ng_query_stats_free(back);
+        ng_query_free(q);
+        ng_reader_free(r);
+    }
+    assert_true(done);
+    rm_rf(d1);
+    rm_rf(d2);
+    free(d1);
+    free(d2);
+}
+
 int main(void) {
     make_vocab();
     const struct CMUnitTest tests[] = {
@@ -1562,6 +1610,7 @@ int main(void) {
         cmocka_unit_test(multi_rules_and_reopen),
         cmocka_unit_test(sharded_prefix_limit),
         cmocka_unit_test(stats_api_errors),
+        cmocka_unit_test(multi_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
