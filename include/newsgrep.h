@@ -80,7 +80,8 @@ NG_API const char *ng_version_string(void);
     X(NG_ENOINDEX, -10, "no index at this path")                             \
     X(NG_ELANG, -11, "unsupported language")                                 \
     X(NG_ESTATE, -12, "handle is unusable after an earlier error")           \
-    X(NG_EDOC, -13, "invalid document")
+    X(NG_EDOC, -13, "invalid document")                                      \
+    X(NG_EMERGE, -14, "committed; the merge after the commit failed")
 
 enum ng_error {
 #define NG_ERROR_ENUM_(name, code, msg) name = code,
@@ -244,8 +245,11 @@ NG_API int ng_index_add(ng_index *index, const ng_document *doc);
  * Errors: NG_EINVAL, NG_ENOMEM, NG_EIO, NG_ESTATE. */
 NG_API int ng_index_delete(ng_index *index, const char *id, size_t id_len);
 
-/* Makes every add and delete so far durable and visible, atomically.
- * Errors: NG_EIO (sticky), NG_ENOMEM, NG_ESTATE. */
+/* Makes every add and delete so far durable and visible, atomically,
+ * then merges segments when a size tier is full. Errors: NG_EIO (sticky),
+ * NG_ENOMEM, NG_ESTATE; NG_EMERGE (sticky) when the commit succeeded but
+ * the merge after it failed: the documents are committed, the message
+ * says why the merge failed. */
 NG_API int ng_index_commit(ng_index *index);
 
 /* Commits, then merges every segment into one (deleted documents are

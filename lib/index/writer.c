@@ -4,6 +4,7 @@
  * batches for the indexing threads, deletes, counts and sticky errors.
  * Commit and merges live in commit.c, the threads in workers.c.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,7 +80,25 @@ static int new_manifest(ng_index *ix) {
     s->b = o->b >= 0 && o->b <= 1 ? o->b : NG_DEFAULT_B;
     ix->man.generation = 1;
     ix->man.next_file = 1;
-    return ngi_manifest_commit(ix->dir, &ix->man, &ix->err);
+    rc = ngi_index_id_new(ix->man.index_id, &ix->err);
+    return rc ? rc : ngi_manifest_commit(ix->dir, &ix->man, &ix->err);
+}
+
+/* One past the highest number of a seg_/del_ file in dir: new files must
+ * not collide with files left behind that are not ours to delete. */
+static uint64_t next_free_number(const char *dir, uint64_t at_least) {
+    DIR *d = opendir(dir);
+    if (!d) return at_least;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!ngi_store_is_segment_name(e->d_name) &&
+            !ngi_store_is_deletes_name(e->d_name))
+            continue;
+        uint64_t n = ngi_file_number(e->d_name);
+        if (n >= at_least && n < UINT64_MAX) at_least = n + 1;
+    }
+    closedir(d);
+    return at_least;
 }
 
 static int open_dir(ng_index *ix) {
@@ -87,8 +106,11 @@ static int open_dir(ng_index *ix) {
     char path[4096];
     if (!ix->opts.create && /* leave foreign directories alone */
         (ngi_path_join(path, sizeof path, ix->dir, NGI_MANIFEST_NAME) != 0 ||
-         stat(path, &st) != 0))
+         stat(path, &st) != 0)) {
+        int orc = ngi_store_check_orphans(ix->dir, &ix->err);
+        if (orc) return orc;
         return ngi_error_set(&ix->err, NG_ENOINDEX, "no index at %s", ix->dir);
+    }
     if (stat(ix->dir, &st) != 0) {
         int rc = ngi_mkdir_p(ix->dir, &ix->err);
         if (rc) return rc;
@@ -103,12 +125,21 @@ static int open_dir(ng_index *ix) {
         rc = new_manifest(ix);
     }
     if (rc) return rc;
+    memcpy(ix->origin.index_id, ix->man.index_id, NGI_INDEX_ID_BYTES);
+    ix->origin.settings = ix->man.settings;
     rc = ngi_snapshot_build(&ix->snap, ix->dir, &ix->man, NULL, &ix->err);
+    if (rc == NG_ENOTFOUND) { /* we hold the lock: nobody removed it */
+        char msg[NGI_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ngi_error_message(&ix->err));
+        return ngi_error_set(&ix->err, NG_ECORRUPT,
+                             "corrupt index: a file the manifest names is "
+                             "missing: %s", msg);
+    }
     if (rc) return rc;
-    ix->next_file = ix->man.next_file;
     /* Files a crashed writer left behind are not part of any commit. */
     ngi_error scratch;
     ngi_store_remove_unreferenced(ix->dir, &ix->man, &scratch);
+    ix->next_file = next_free_number(ix->dir, ix->man.next_file);
     return ngi_workers_start(ix);
 }
 

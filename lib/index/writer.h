@@ -78,6 +78,7 @@ struct ng_index {
     int worker_rc;            /* first worker failure, or 0 */
     ngi_error worker_err;     /* its detail */
     uint64_t next_file;       /* counter for new file names */
+    ngi_origin origin;        /* index id and settings, for new segments */
     ngi_pending *pend;        /* flushed, uncommitted segments */
     size_t n_pend, cap_pend;  /* used and allocated entries of pend */
     ngi_worker *workers;      /* opts.threads of them */
