@@ -256,6 +256,26 @@ NG_API int ng_index_commit(ng_index *index);
  * dropped). Errors: as ng_index_commit, and NG_ECORRUPT. */
 NG_API int ng_index_merge(ng_index *index);
 
+/* Rebuilds the manifest of the index in dir from the segment and deletes
+ * files found there, when MANIFEST is missing or names files that are
+ * gone or damaged (an index that opens is refused: NG_EINVAL). Every
+ * segment is verified in full; files that fail are renamed NAME.damaged
+ * and left out, segments of another index are left alone. The newest
+ * version of each document id wins, as at commit. On success *out is an
+ * open writer of the recovered index (free it). Errors: NG_EINVAL,
+ * NG_ENOINDEX (no index files), NG_ELOCKED, NG_ECORRUPT (no intact
+ * segment), NG_EIO, NG_EVERSION, NG_ENOMEM; *out then holds a failed
+ * handle whose ng_index_errmsg() says why (except NG_ENOMEM). */
+typedef struct ng_recover_report {
+    uint64_t segments;  /* segment files in the rebuilt manifest */
+    uint64_t documents; /* their live documents */
+    uint64_t deleted;   /* documents marked deleted (older versions too) */
+    uint64_t damaged;   /* files that failed verification, set aside */
+    uint64_t foreign;   /* intact segment files of another index */
+} ng_recover_report;
+NG_API int ng_index_recover(ng_index **out, const char *dir,
+                            ng_recover_report *report);
+
 /* Releases the lock and frees the handle. Uncommitted changes are
  * discarded (call ng_index_commit first to keep them). */
 NG_API void ng_index_free(ng_index *index);

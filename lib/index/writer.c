@@ -101,6 +101,8 @@ static uint64_t next_free_number(const char *dir, uint64_t at_least) {
     return at_least;
 }
 
+static int start_writer(ng_index *ix);
+
 static int open_dir(ng_index *ix) {
     struct stat st;
     char path[4096];
@@ -125,9 +127,15 @@ static int open_dir(ng_index *ix) {
         rc = new_manifest(ix);
     }
     if (rc) return rc;
+    return start_writer(ix);
+}
+
+/* With the lock held and ix->man committed: opens its segments, removes
+ * what crashed writers left, starts the workers. */
+static int start_writer(ng_index *ix) {
     memcpy(ix->origin.index_id, ix->man.index_id, NGI_INDEX_ID_BYTES);
     ix->origin.settings = ix->man.settings;
-    rc = ngi_snapshot_build(&ix->snap, ix->dir, &ix->man, NULL, &ix->err);
+    int rc = ngi_snapshot_build(&ix->snap, ix->dir, &ix->man, NULL, &ix->err);
     if (rc == NG_ENOTFOUND) { /* we hold the lock: nobody removed it */
         char msg[NGI_ERRMSG_MAX];
         snprintf(msg, sizeof msg, "%s", ngi_error_message(&ix->err));
@@ -143,15 +151,10 @@ static int open_dir(ng_index *ix) {
     return ngi_workers_start(ix);
 }
 
-int ng_index_open(ng_index **out, const char *dir,
-                  const ng_index_options *opts) {
-    if (!out) return NG_EINVAL;
-    *out = NULL;
-    if (!dir || !*dir || (opts && (opts->flags & ~(unsigned)NG_INDEX_TEMPORARY)))
-        return NG_EINVAL;
+static ng_index *new_handle(const char *dir, const ng_index_options *opts) {
     size_t n = strlen(dir);
     ng_index *ix = ngi_calloc(1, sizeof *ix + n + 1);
-    if (!ix) return NG_ENOMEM;
+    if (!ix) return NULL;
     memcpy(ix->dir, dir, n + 1);
     ix->lock_fd = -1;
     ix->seq = 1;
@@ -159,7 +162,68 @@ int ng_index_open(ng_index **out, const char *dir,
     ngi_manifest_init(&ix->man);
     ngi_idmap_init(&ix->session);
     effective_options(ix, opts);
+    return ix;
+}
+
+int ng_index_open(ng_index **out, const char *dir,
+                  const ng_index_options *opts) {
+    if (!out) return NG_EINVAL;
+    *out = NULL;
+    if (!dir || !*dir || (opts && (opts->flags & ~(unsigned)NG_INDEX_TEMPORARY)))
+        return NG_EINVAL;
+    ng_index *ix = new_handle(dir, opts);
+    if (!ix) return NG_ENOMEM;
     int rc = open_dir(ix);
+    if (rc == NG_ENOMEM) {
+        ng_index_free(ix);
+        return rc;
+    }
+    *out = ix;
+    return rc ? ngi_writer_fail(ix, rc) : 0;
+}
+
+/* Whether the index opens as it is: then there is nothing to recover. */
+static int refuse_intact(ng_index *ix) {
+    ngi_error scratch;
+    int rc = ngi_manifest_read(ix->dir, &ix->man, &scratch);
+    if (rc == NG_ENOINDEX)
+        return ngi_error_set(&ix->err, NG_ENOINDEX,
+                             "%s: no index files to recover from", ix->dir);
+    if (rc == NG_EVERSION || rc == NG_ENOMEM)
+        return ngi_error_set(&ix->err, rc, "%s", ngi_error_message(&scratch));
+    if (rc == 0) {
+        ngi_snapshot *snap;
+        rc = ngi_snapshot_build(&snap, ix->dir, &ix->man, NULL, &scratch);
+        ngi_snapshot_free(snap);
+        if (rc == 0)
+            return ngi_error_set(&ix->err, NG_EINVAL,
+                                 "%s: the index is intact (its manifest, "
+                                 "generation %llu, opens): nothing to "
+                                 "recover", ix->dir,
+                                 (unsigned long long)ix->man.generation);
+    }
+    ngi_manifest_free(&ix->man);
+    ngi_manifest_init(&ix->man);
+    return 0;
+}
+
+int ng_index_recover(ng_index **out, const char *dir,
+                     ng_recover_report *report) {
+    ng_recover_report unused;
+    if (!report) report = &unused;
+    memset(report, 0, sizeof *report);
+    if (!out) return NG_EINVAL;
+    *out = NULL;
+    if (!dir || !*dir) return NG_EINVAL;
+    ng_index *ix = new_handle(dir, NULL);
+    if (!ix) return NG_ENOMEM;
+    struct stat st;
+    int rc = stat(dir, &st) == 0 ? 0
+             : ngi_error_set(&ix->err, NG_ENOINDEX, "no index at %s", dir);
+    if (!rc) rc = ngi_lock_acquire(dir, &ix->lock_fd, &ix->err);
+    if (!rc) rc = refuse_intact(ix);
+    if (!rc) rc = ngi_recover_manifest(dir, &ix->man, report, &ix->err);
+    if (!rc) rc = start_writer(ix);
     if (rc == NG_ENOMEM) {
         ng_index_free(ix);
         return rc;

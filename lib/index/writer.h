@@ -101,6 +101,11 @@ void ngi_batch_free(ngi_batch *b);
 void ngi_writer_file_name(struct ng_index *ix, char *out, const char *prefix,
                           const char *ext);
 
+/* recover.c: rebuilds and commits a manifest from the files in dir (the
+ * caller holds the lock). */
+int ngi_recover_manifest(const char *dir, ngi_manifest *m,
+                         ng_recover_report *rep, ngi_error *err);
+
 /* commit.c */
 int ngi_writer_commit(struct ng_index *ix);
 int ngi_writer_merge_all(struct ng_index *ix);
