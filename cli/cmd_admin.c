@@ -123,8 +123,8 @@ static ng_index *open_existing(const char *dir)
         return ix;
     if (rc == NG_ENOINDEX)
         ngc_err("%s: no index here", dir);
-    else if (rc == NG_ELOCKED)
-        ngc_err("%s: index is locked by another writer", dir);
+    else if (rc == NG_ELOCKED) /* the library's message names the holder */
+        ngc_err("%s: %s", dir, ng_index_errmsg(ix));
     else
         ngc_err("%s: %s", dir, ix ? ng_index_errmsg(ix) : ng_strerror(rc));
     ng_index_free(ix);

@@ -31,6 +31,7 @@
 #define NGI_SEC_CSUM NGI_TAG('C', 'S', 'U', 'M') /* chunk sums (format 3) */
 #define NGI_SEC_SETS NGI_TAG('S', 'E', 'T', 'S') /* index settings (3) */
 #define NGI_SETS_BYTES 56     /* size of the SETS section */
+#define NGI_SEC_SRCS NGI_TAG('S', 'R', 'C', 'S') /* merged inputs (3) */
 
 /* What a segment records of its index (format 3): the index id (in the
  * file header) and the settings (SETS), so that `recover` can rebuild a
@@ -69,6 +70,9 @@ int ngi_segwriter_term_begin(ngi_segwriter *w, const char *term, size_t len);
 int ngi_segwriter_posting(ngi_segwriter *w, uint32_t doc, uint32_t tf,
                           const uint32_t *positions, uint32_t doc_len);
 int ngi_segwriter_term_end(ngi_segwriter *w);
+/* A merge's output records the numbers of its input segments (SRCS), so
+ * that `recover` leaves inputs a crash left behind out. Before finish. */
+int ngi_segwriter_add_source(ngi_segwriter *w, uint64_t number);
 /* Optional after the last term: writes the postings streams now and frees
  * them (a merge then builds its docstore with that memory back). */
 int ngi_segwriter_terms_done(ngi_segwriter *w);
@@ -140,6 +144,8 @@ int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err);
 const uint8_t *ngi_segment_index_id(const ngi_segment *s);
 /* Index id and settings the segment was written for. */
 const ngi_origin *ngi_segment_origin(const ngi_segment *s);
+/* Numbers of the segments merged into this one (none for a flush). */
+const uint8_t *ngi_segment_sources(const ngi_segment *s, size_t *n);
 /* Raw deletion bitmap (NULL when nothing is deleted). */
 const uint8_t *ngi_segment_deletes(const ngi_segment *s);
 /* Name of the deletes file the segment was opened with ("" if none). */

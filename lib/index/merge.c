@@ -157,6 +157,14 @@ static int run(merge *m, const char *dir, const char *name, uint64_t *bytes) {
                                        : NULL,
                                   m->err);
     if (rc) return rc;
+    for (size_t i = 0; i < m->n && !rc; i++) /* for recover */
+        rc = ngi_segwriter_add_source(
+            m->w, ngi_file_number(ngi_segment_name(m->src[i].seg)));
+    if (rc) {
+        ngi_segwriter_abort(m->w);
+        m->w = NULL;
+        return rc;
+    }
     rc = merge_terms(m);
     for (size_t i = 0; i < m->n; i++)
         ngi_segment_drop_pages(m->src[i].seg, true, false);

@@ -184,6 +184,20 @@ static found_seg *seg_numbered(recovery *r, uint64_t no) {
     return NULL;
 }
 
+/* A merge's inputs left behind by a crash before its cleanup: their
+ * documents live on in the merge's output (or were deleted there). */
+static void drop_merged_inputs(recovery *r) {
+    for (size_t i = 0; i < r->n_segs; i++) {
+        if (!r->segs[i].used) continue;
+        size_t n;
+        const uint8_t *src = ngi_segment_sources(r->segs[i].seg, &n);
+        for (size_t k = 0; k < n; k++) {
+            found_seg *f = seg_numbered(r, ngi_load_le64(src + 8 * k));
+            if (f && f->no < r->segs[i].no) f->used = false;
+        }
+    }
+}
+
 /* Per segment, the newest deletes file of this index that verifies. */
 static int choose_deletes(recovery *r) {
     for (size_t i = 0; i < r->n_dels; i++) {
@@ -329,6 +343,7 @@ int ngi_recover_manifest(const char *dir, ngi_manifest *m,
     if (!rc) qsort(r.segs, r.n_segs, sizeof *r.segs, by_number);
     for (size_t i = 0; i < r.n_segs && !rc; i++) rc = open_verified(&r, &r.segs[i]);
     if (!rc) rc = choose_origin(&r);
+    if (!rc) drop_merged_inputs(&r);
     if (!rc) rc = choose_deletes(&r);
     if (!rc) rc = resolve_versions(&r);
     if (!rc) rc = build(&r, m);

@@ -35,6 +35,8 @@ struct ngi_segment {
     uint64_t dels_bytes;              /* size of the deletes file */
     ngi_chunked ck_post, ck_posn, ck_lexi; /* verified on first use */
     ngi_origin origin;                /* header's index id, SETS */
+    const uint8_t *srcs;              /* SRCS numbers (u64 each) */
+    size_t n_srcs;                    /* how many */
     char dir[];                       /* index directory (for check) */
 };
 
@@ -61,7 +63,7 @@ static int section(ngi_segment *s, uint32_t tag, const uint8_t **p,
 static const uint32_t small_sections[] = {
     NGI_SEC_HEAD, NGI_SEC_LIDX, NGI_SEC_NORM, NGI_SEC_DATE, NGI_SEC_TEND,
     NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX, NGI_SEC_DSRT, NGI_SEC_CSUM,
-    NGI_SEC_SETS};
+    NGI_SEC_SETS, NGI_SEC_SRCS};
 
 static int verify_small(ngi_segment *s, ngi_error *err) {
     for (size_t i = 0; i < NGI_ARRAY_LEN(small_sections); i++) {
@@ -187,6 +189,12 @@ static int read_settings(ngi_segment *s, ngi_error *err) {
     memcpy(&st->b, &b, 8);
     memcpy(s->origin.index_id, ngi_file_reader_ident(s->fr)->index_id,
            NGI_INDEX_ID_BYTES);
+    if ((rc = section(s, NGI_SEC_SRCS, &p, &len, SIZE_MAX, err))) return rc;
+    if (len < 8 || ngi_load_le32(p + 4) != 0 ||
+        (len - 8) / 8 != ngi_load_le32(p) || (len - 8) % 8)
+        return corrupt(s, err, "bad sources section");
+    s->srcs = p + 8;
+    s->n_srcs = (len - 8) / 8;
     return 0;
 }
 
@@ -315,6 +323,10 @@ uint64_t ngi_segment_n_terms(const ngi_segment *s) { return s->n_terms; }
 uint64_t ngi_segment_total_len(const ngi_segment *s) { return s->total_len; }
 const char *ngi_segment_name(const ngi_segment *s) { return s->name; }
 const uint8_t *ngi_segment_deletes(const ngi_segment *s) { return s->dels; }
+const uint8_t *ngi_segment_sources(const ngi_segment *s, size_t *n) {
+    *n = s->n_srcs;
+    return s->srcs;
+}
 const ngi_origin *ngi_segment_origin(const ngi_segment *s) {
     return &s->origin;
 }

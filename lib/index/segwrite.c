@@ -36,6 +36,7 @@ struct ngi_segwriter {
     uint64_t total_len;           /* sum of document lengths */
     ngi_buf sums[3];              /* chunk sums of POST, POSN, LEXI */
     ngi_origin origin;            /* index id and settings */
+    ngi_buf sources;              /* SRCS: u64 numbers of merged inputs */
 };
 
 static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN,
@@ -77,6 +78,7 @@ static void segwriter_free(ngi_segwriter *w) {
                        &w->dates, &w->tend, &w->idof, &w->idda};
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->sums[i]);
+    ngi_buf_free(&w->sources);
     ngi_free(w);
 }
 
@@ -242,6 +244,21 @@ static int write_date_table(ngi_segwriter *w) {
     return rc;
 }
 
+int ngi_segwriter_add_source(ngi_segwriter *w, uint64_t number) {
+    return ngi_buf_append_le64(&w->sources, number) ? nomem(w) : 0;
+}
+
+/* SRCS: n:u32 0:u32 number:u64{n} */
+static int write_sources(ngi_segwriter *w) {
+    uint8_t h[8] = {0};
+    ngi_store_le32(h, (uint32_t)(w->sources.len / 8));
+    int rc = ngi_file_writer_begin(w->fw, NGI_SEC_SRCS);
+    if (!rc) rc = ngi_file_writer_append(w->fw, h, sizeof h);
+    if (!rc) rc = ngi_file_writer_append(w->fw, w->sources.data,
+                                         w->sources.len);
+    return rc ? rc : ngi_file_writer_end(w->fw);
+}
+
 /* SETS: language:char[32] analyzer_flags:u32 0:u32 k1:u64 b:u64 */
 static int write_settings(ngi_segwriter *w) {
     uint8_t h[NGI_SETS_BYTES] = {0};
@@ -352,7 +369,8 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
                                       w->idof.len)))
         return rc;
     if ((rc = write_id_index(w)) || (rc = write_date_table(w)) ||
-        (rc = write_chunk_sums(w)) || (rc = write_settings(w)))
+        (rc = write_chunk_sums(w)) || (rc = write_settings(w)) ||
+        (rc = write_sources(w)))
         return rc;
     return write_head(w);
 }

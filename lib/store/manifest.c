@@ -287,7 +287,8 @@ int ngi_store_check_orphans(const char *dir, ngi_error *err) {
         if (!ngi_store_is_segment_name(e->d_name) &&
             !ngi_store_is_deletes_name(e->d_name))
             continue;
-        if (n++ == 0) snprintf(found, sizeof found, "%s", e->d_name);
+        if (n++ == 0 || strcmp(e->d_name, found) < 0) /* stable: lowest */
+            snprintf(found, sizeof found, "%s", e->d_name);
     }
     closedir(d);
     if (n == 0) return 0;
