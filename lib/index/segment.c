@@ -36,6 +36,7 @@ struct ngi_segment {
     ngi_chunked ck_post, ck_posn, ck_lexi; /* verified on first use */
     ngi_origin origin;                /* header's index id, SETS */
     const uint8_t *srcs;              /* SRCS numbers (u64 each) */
+    bool bound;                       /* identities checked (index id given) */
     size_t n_srcs;                    /* how many */
     char dir[];                       /* index directory (for check) */
 };
@@ -257,8 +258,8 @@ static int read_deletes(ngi_segment *s, const ngi_segment_entry *e,
                            ngi_file_number(e->name)};
     memcpy(want.index_id, ngi_file_reader_ident(s->fr)->index_id,
            NGI_INDEX_ID_BYTES);
-    int rc = ngi_deletes_read(s->dir, e->deletes, s->n_docs, &want, &s->dels,
-                              err);
+    int rc = ngi_deletes_read(s->dir, e->deletes, s->n_docs,
+                              s->bound ? &want : NULL, &s->dels, err);
     if (rc) {
         char msg[NGI_ERRMSG_MAX];
         snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
@@ -291,6 +292,7 @@ int ngi_segment_open(ngi_segment **out, const char *dir,
     snprintf(s->name, sizeof s->name, "%s", e->name);
     snprintf(s->dels_name, sizeof s->dels_name, "%s", e->deletes);
     int rc = ngi_file_reader_open(&s->fr, dir, e->name, NGI_FILE_SEGMENT, err);
+    s->bound = index_id != NULL;
     if (!rc) rc = check_ident(s, index_id, err);
     if (!rc) rc = verify_small(s, err);
     if (!rc) rc = read_head(s, e, err);
@@ -811,8 +813,8 @@ static int check_deletes(const ngi_segment *s, ngi_error *err) {
     ngi_file_ident want = {{0}, ngi_file_number(s->dels_name),
                            ngi_file_number(s->name)};
     memcpy(want.index_id, ngi_segment_index_id(s), NGI_INDEX_ID_BYTES);
-    int rc = ngi_deletes_read(s->dir, s->dels_name, s->n_docs, &want, &bits,
-                              err);
+    int rc = ngi_deletes_read(s->dir, s->dels_name, s->n_docs,
+                              s->bound ? &want : NULL, &bits, err);
     if (!rc && memcmp(bits, s->dels, ((size_t)s->n_docs + 7) / 8) != 0)
         rc = ngi_error_set(err, NG_ECORRUPT,
                            "corrupt index: %s changed on disk", s->dels_name);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +30,28 @@
 #define TAG_E NGI_TAG('E', 'M', 'P', 'T')
 #define TAG_B NGI_TAG('B', 'I', 'G', 'G')
 #define TAG_L NGI_TAG('L', 'A', 'S', 'T')
+
+/* ---- fsync(2) interposed: which paths were fsynced ---------------------- */
+
+static int record_fsyncs;          /* record while set */
+static char fsynced[16][512];      /* paths of the fsynced descriptors */
+static int n_fsynced;
+
+int fsync(int fd) {
+    if (record_fsyncs && n_fsynced < 16) {
+        char link[64];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t k = readlink(link, fsynced[n_fsynced], 511);
+        fsynced[n_fsynced++][k > 0 ? k : 0] = '\0';
+    }
+    return (int)syscall(SYS_fsync, fd);
+}
+
+static int was_fsynced(const char *path) {
+    for (int i = 0; i < n_fsynced; i++)
+        if (strcmp(fsynced[i], path) == 0) return 1;
+    return 0;
+}
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -1110,6 +1133,30 @@ static void lock_same_process(void **state) {
     assert_int_equal(ngi_lock_acquire("/nonexistent/x", &fd1, &err), NG_EIO);
 }
 
+/* A new index directory survives a power cut: each directory mkdir_p
+ * creates is made durable by fsyncing its parent. */
+static void mkdir_fsyncs_parents(void **state) {
+    const char *dir = *state;
+    ngi_error err = {0, ""};
+    char sub[4096], mid[4096];
+    snprintf(mid, sizeof mid, "%s/a", dir);
+    snprintf(sub, sizeof sub, "%s/a/b/", dir);
+    n_fsynced = 0;
+    record_fsyncs = 1;
+    assert_int_equal(ngi_mkdir_p(sub, &err), 0);
+    record_fsyncs = 0;
+    assert_true(was_fsynced(dir)); /* parent of a */
+    assert_true(was_fsynced(mid)); /* parent of b */
+    n_fsynced = 0;
+    record_fsyncs = 1; /* existing directories: nothing to make durable */
+    assert_int_equal(ngi_mkdir_p(sub, &err), 0);
+    record_fsyncs = 0;
+    assert_int_equal(n_fsynced, 0);
+    snprintf(sub, sizeof sub, "%s/a/b", dir);
+    rmdir(sub);
+    rmdir(mid);
+}
+
 /* A LOCK left world-readable (older versions) is made 0600; a symlink
  * planted as LOCK is refused, its target never created. */
 static void lock_mode_and_symlink(void **state) {
@@ -1244,6 +1291,7 @@ int main(void) {
         T(manifest_corrupt),
         T(lock_same_process),
         T(lock_mode_and_symlink),
+        T(mkdir_fsyncs_parents),
         T(lock_killed_child),
         T(deletes_round_trip),
         T(helpers),
