@@ -59,7 +59,7 @@ static int add_seg(recovery *r, const char *name) {
     }
     found_seg *f = &r->segs[r->n_segs++];
     memset(f, 0, sizeof *f);
-    snprintf(f->name, sizeof f->name, "%s", name);
+    snprintf(f->name, sizeof f->name, "%.63s", name);
     f->no = ngi_file_number(name);
     return 0;
 }
@@ -72,7 +72,7 @@ static int add_dels(recovery *r, const char *name) {
         r->dels = d;
         r->cap_dels = cap;
     }
-    snprintf(r->dels[r->n_dels++], NGI_SEGMENT_NAME_MAX, "%s", name);
+    snprintf(r->dels[r->n_dels++], NGI_SEGMENT_NAME_MAX, "%.63s", name);
     return 0;
 }
 
@@ -110,7 +110,7 @@ static int by_number(const void *a, const void *b) {
  * named like an index file any more) without deleting anything. */
 static void set_aside(recovery *r, const char *name) {
     char from[4096], to[4096], aside[NGI_SEGMENT_NAME_MAX + 16];
-    snprintf(aside, sizeof aside, "%s.damaged", name);
+    snprintf(aside, sizeof aside, "%.63s.damaged", name);
     if (ngi_path_join(from, sizeof from, r->dir, name) ||
         ngi_path_join(to, sizeof to, r->dir, aside))
         return;
@@ -229,7 +229,7 @@ static int choose_deletes(recovery *r) {
         }
         ngi_free(f->bits);
         f->bits = bits;
-        snprintf(f->dels, sizeof f->dels, "%s", name);
+        snprintf(f->dels, sizeof f->dels, "%.63s", name);
         f->dels_no = id.file_no;
     }
     return 0;
