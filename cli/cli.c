@@ -20,6 +20,7 @@ static const command commands[] = {
     {"delete", ngc_cmd_delete},     {"merge", ngc_cmd_merge},
     {"stats", ngc_cmd_stats},       {"check", ngc_cmd_check},
     {"timeline", ngc_cmd_timeline}, {"tokens", ngc_cmd_tokens},
+    {"serve", ngc_cmd_serve},
 };
 
 static int version(void)
