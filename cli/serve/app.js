@@ -153,7 +153,9 @@ function renderTimeline(tl) {
 function searchPage() {
   var p = params();
   ['q', 'since', 'until', 'sort', 'by'].forEach(function (k) {
-    if (p.get(k)) $(k).value = p.get(k);
+    if (!p.get(k)) return;
+    if ($(k).tagName === 'INPUT') $(k).defaultValue = p.get(k); /* the value="" attribute */
+    else $(k).value = p.get(k);
   });
   // A changed filter searches again at once.
   ['sort', 'by'].forEach(function (k) {
