@@ -233,6 +233,34 @@ typedef struct serve_args {
     size_t timeout;
 } serve_args;
 
+static int add_dir(serve_args *a, const char *dir)
+{
+    const char **d = realloc(a->dirs, (a->n_dirs + 1) * sizeof *d);
+    if (!d) {
+        ngc_err("serve: out of memory");
+        return NGC_EXIT_ERROR;
+    }
+    a->dirs = d;
+    a->dirs[a->n_dirs++] = dir;
+    return 0;
+}
+
+/* No -i: the default index, or the directories of $NEWSGREP_INDEX
+ * separated by colons (*copy holds them). */
+static int env_dirs(serve_args *a, char **copy)
+{
+    if (!(*copy = strdup(ngc_index_dir(NULL))))
+        return NGC_EXIT_ERROR;
+    for (char *p = *copy, *next; p; p = next) {
+        next = strchr(p, ':');
+        if (next)
+            *next++ = '\0';
+        if (*p && add_dir(a, p) != 0)
+            return NGC_EXIT_ERROR;
+    }
+    return a->n_dirs ? 0 : add_dir(a, "./.newsgrep");
+}
+
 static int parse_args(int argc, char **argv, serve_args *a)
 {
     opterr = 0;
@@ -241,14 +269,10 @@ static int parse_args(int argc, char **argv, serve_args *a)
     while ((c = getopt_long(argc, argv, ":i:h", serve_opts, NULL)) != -1) {
         switch (c) {
         case 'h': ngc_help(stdout, "serve"); return -1;
-        case 'i': {
-            const char **d = realloc(a->dirs, (a->n_dirs + 1) * sizeof *d);
-            if (!d)
+        case 'i':
+            if (add_dir(a, optarg) != 0)
                 return NGC_EXIT_ERROR;
-            a->dirs = d;
-            a->dirs[a->n_dirs++] = optarg;
             break;
-        }
         case O_LISTEN: a->listen = optarg; break;
         case O_THREADS:
             if (ngc_parse_size("--threads", optarg, &a->threads) < 0)
@@ -313,11 +337,17 @@ int ngc_cmd_serve(int argc, char **argv)
         return ngc_usage_error("serve", "--listen: ADDRESS:PORT (127.0.0.1:8080, [::1]:8080), "
                                "not '%s'", a.listen);
     }
-    const char *one = ngc_index_dir(NULL);
-    server sv = {a.n_dirs ? a.dirs : &one, a.n_dirs ? a.n_dirs : 1, NULL};
+    char *env = NULL; /* without -i: $NEWSGREP_INDEX, a colon-separated list */
+    if (!a.n_dirs && (rc = env_dirs(&a, &env)) != 0) {
+        free(a.dirs);
+        free(env);
+        return rc;
+    }
+    server sv = {a.dirs, a.n_dirs, NULL};
     sv.readers = ngs_readers_open(sv.dirs, sv.n_dirs);
     if (!sv.readers) {
         free(a.dirs);
+        free(env);
         return NGC_EXIT_ERROR;
     }
     sigset_t set;
@@ -332,6 +362,7 @@ int ngc_cmd_serve(int argc, char **argv)
         ngc_err("serve: cannot listen on %s: %s", a.listen, errno ? strerror(errno) : "failed");
         ngs_readers_free(sv.readers);
         free(a.dirs);
+        free(env);
         return NGC_EXIT_ERROR;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -347,6 +378,7 @@ int ngc_cmd_serve(int argc, char **argv)
     MHD_stop_daemon(d);
     ngs_readers_free(sv.readers);
     free(a.dirs);
+    free(env);
     ngc_err("serve: stopped");
     return 0;
 }

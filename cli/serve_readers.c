@@ -54,18 +54,16 @@ static void read_sig(const char *dir, manifest_sig *s)
 static ng_reader *open_all(char *const *dirs, size_t n, char *err, size_t cap)
 {
     ng_reader *r = NULL;
-    if (n != 1) {
-        snprintf(err, cap, "several -i need the multi-index reader");
-        return NULL;
-    }
-    int rc = ng_reader_open(&r, dirs[0]);
+    int rc = ng_reader_open_many(&r, (const char *const *)dirs, n, 0);
     if (rc == 0)
         return r;
-    if (rc == NG_ENOINDEX)
+    if (rc == NG_ENOINDEX && n == 1)
         snprintf(err, cap, "%s: no index here (create one with 'newsgrep index -i %s FILE...')",
                  dirs[0], dirs[0]);
-    else
+    else if (n == 1)
         snprintf(err, cap, "%s: %s", dirs[0], r ? ng_reader_errmsg(r) : ng_strerror(rc));
+    else /* the message names the directory */
+        snprintf(err, cap, "%s", r ? ng_reader_errmsg(r) : ng_strerror(rc));
     ng_reader_free(r);
     return NULL;
 }

@@ -120,4 +120,24 @@ grep -q "newsgrep: serve: stopped" "$TMPDIR/log" && ok "says it stopped" || fail
 [ $rc = 2 ] && grep -q -- "--listen: ADDRESS:PORT" "$TMPDIR/e" && ok "bad --listen: exit 2" || fail "bad --listen" "rc=$rc $(cat "$TMPDIR/e")"
 "$NG" serve -i "$IX" --threads 0 2>"$TMPDIR/e"; rc=$?
 [ $rc = 2 ] && grep -q -- "--threads: 1 to 256" "$TMPDIR/e" && ok "bad --threads: exit 2" || fail "bad --threads" "rc=$rc $(cat "$TMPDIR/e")"
+
+# ---- several indexes as one (-i repeated, or $NEWSGREP_INDEX with colons)
+IX2=$TMPDIR/ix2
+"$NG" index -i "$IX2" "$ROOT/data/html" 2>/dev/null
+start_server "$TMPDIR/log2" -i "$IX" -i "$IX2" --threads 2
+grep -q "2 indexes" "$TMPDIR/log2" && ok "two indexes: started" || fail "two indexes: started" "$(cat "$TMPDIR/log2")"
+n1=$("$NG" count -i "$IX" said); n2=$("$NG" count -i "$IX2" said)
+expect "two indexes: one search" 200 "/api/search?q=said&k=1" "\"total\":$((n1 + n2)),"
+id2=$("$NG" search -i "$IX2" --ids -k 1 said)
+expect "two indexes: a document of the second" 200 "/api/doc/$(printf %s "$id2" | sed "s/%/%25/g; s/#/%23/g; s/?/%3F/g")" '"title":'
+expect "two indexes: stats" 200 "/api/stats" "\"indexes\":[\"$IX\",\"$IX2\"]"
+printf '{"id":"late-2","title":"Zanzibar again","date":"2025-07-02","body":"Zanzibar."}\n' >"$TMPDIR/late2.jsonl"
+"$NG" index -i "$IX2" "$TMPDIR/late2.jsonl" 2>/dev/null
+expect "two indexes: a commit to the second picked up" 200 "/api/search?q=zanzibar" '"total":2'
+stop_server
+NEWSGREP_INDEX="$IX:$IX2" start_server "$TMPDIR/log3"
+expect "NEWSGREP_INDEX with colons" 200 "/api/stats" "\"indexes\":[\"$IX\",\"$IX2\"]"
+stop_server
+"$NG" serve -i "$IX" -i "$IX" --listen 127.0.0.1:0 2>"$TMPDIR/e"; rc=$?
+[ $rc = 2 ] && grep -q "ids must be unique" "$TMPDIR/e" && ok "the same index twice: refused" || fail "the same index twice" "rc=$rc $(cat "$TMPDIR/e")"
 finish
