@@ -170,7 +170,7 @@ bench-grep: all
 # Library-level benchmark programs (public API only): query latency per
 # mode (bench/bench_query.c) and document-store fetch / merge times
 # (bench/bench_fetch.c, driven by bench/fetch.sh).
-BENCH_TOOLS := $(BUILD)/bench/bench_query $(BUILD)/bench/bench_fetch
+BENCH_TOOLS := $(BUILD)/bench/bench_query $(BUILD)/bench/bench_fetch $(BUILD)/bench/serve_load
 bench-tools: $(BENCH_TOOLS)
 $(BUILD)/bench/%: bench/%.c $(STATIC)
 	@mkdir -p $(dir $@)

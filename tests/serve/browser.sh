@@ -90,7 +90,7 @@ if [ -n "${SHOT:-}" ]; then
   profile=$(mktemp -d "$TMPDIR/chrome.XXXXXX")
   timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
-    --user-data-dir="$profile" --virtual-time-budget=5000 --window-size=1000,760 \
+    --user-data-dir="$profile" --virtual-time-budget=5000 --window-size=900,620 \
     --screenshot="$SHOT" "$URL/?q=said&by=week" >/dev/null 2>&1
 fi
 finish
