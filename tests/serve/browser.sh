@@ -36,6 +36,17 @@ same() {  # same NAME GOT WANT
   if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', expected '$3'"; fi
 }
 
+# A person's way: load /, type a query in the box, press Enter (DevTools
+# protocol, tests/serve/cdp_type.py).
+if command -v python3 >/dev/null 2>&1; then
+  DOM=$(timeout 90 python3 "$here/cdp_type.py" "$URL/" 'treaty "border"' 2>&1)
+  has "typed query: the address" "$URL/?q=treaty+%22border%22"
+  has "typed query: results" "Results 1–4 of 4 matching documents" '<mark>treaty</mark>' '<mark>border</mark>'
+  has "typed query: the timeline" '<rect x="'
+else
+  echo "SKIP typing a query: python3 is not installed (make deps installs it)"
+fi
+
 dom "/?q=said"
 has "page ran its scripts" '<body data-ready="1">'
 same "ten results" "$(count '<li class="hit">')" 10
