@@ -21,6 +21,7 @@
 #define NGS_MAX_K 100             /* k= */
 #define NGS_MAX_OFFSET 10000      /* offset= (the search ranks offset + k) */
 #define NGS_MAX_ARG_BYTES 256     /* every other parameter */
+#define NGS_MAX_BUCKETS 20000     /* periods of one timeline (55 years by day) */
 #define NGS_REQUEST_MEMORY (64 * 1024) /* request line + headers */
 
 /* ---- the readers (serve_readers.c) --------------------------------- */
@@ -32,6 +33,9 @@ typedef struct ngs_snap {
                               error text (and stats.language) on the
                               handle: those calls take turns */
     unsigned refs;         /* requests holding it (+1 while current) */
+    json_t *stats;         /* /api/stats of this snapshot, made once (a
+                              count of distinct terms merges every
+                              lexicon); under lock */
 } ngs_snap;
 
 typedef struct ngs_readers ngs_readers;

@@ -228,8 +228,12 @@ void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out)
 
 /* ---- /api/timeline ---------------------------------------------------- */
 
+#define TOO_MANY_BUCKETS 1 /* collect's own stop (the library's codes are < 0) */
+
 static int collect(void *ctx, const char *start, uint64_t count)
 {
+    if (json_array_size(ctx) >= NGS_MAX_BUCKETS)
+        return TOO_MANY_BUCKETS;
     json_t *b = json_object();
     json_object_set_new(b, "period", json_stringn(start, strnlen(start, 10)));
     json_object_set_new(b, "count", json_integer((json_int_t)count));
@@ -255,6 +259,9 @@ void ngs_api_timeline(ngs_readers *rs, const ngs_args *a, ngs_reply *out)
     ng_query *q = parse_query(a, s->reader, 0, out);
     json_t *buckets = json_array();
     int rc = q ? ng_timeline(s->reader, q, &so, by, collect, buckets) : 0;
+    if (q && rc == TOO_MANY_BUCKETS)
+        ngs_error(out, 400, -1, "timeline: more than %d periods by %s; choose a longer period "
+                  "or narrow the dates (since=, until=)", NGS_MAX_BUCKETS, by);
     if (q && rc < 0)
         ngs_error(out, rc == NG_ENOMEM ? 503 : 500, -1, "timeline: %s", ng_strerror(rc));
     if (q && rc == 0) {
@@ -306,22 +313,23 @@ void ngs_api_doc(ngs_readers *rs, const char *id, size_t id_len, ngs_reply *out)
 void ngs_api_stats(ngs_readers *rs, const char *const *dirs, size_t n_dirs, ngs_reply *out)
 {
     ngs_snap *s = ngs_acquire(rs);
-    ng_stats st;
     pthread_mutex_lock(&s->lock);
-    int rc = ng_reader_stats(s->reader, &st);
-    if (rc < 0)
-        ngs_error(out, 500, -1, "stats: %s", ng_reader_errmsg(s->reader));
-    else
-        out->body = ngc_stats_json(&st); /* copies st.language */
+    if (!s->stats) {
+        ng_stats st;
+        if (ng_reader_stats(s->reader, &st) < 0) {
+            ngs_error(out, 500, -1, "stats: %s", ng_reader_errmsg(s->reader));
+        } else if ((s->stats = ngc_stats_json(&st)) != NULL) { /* copies st.language */
+            json_t *ix = json_array();
+            for (size_t i = 0; i < n_dirs; i++)
+                json_array_append_new(ix, jstr(dirs[i]));
+            json_object_set_new(s->stats, "indexes", ix);
+        }
+    }
+    /* A copy: jansson's reference counts are not atomic. */
+    if (s->stats && (out->body = json_deep_copy(s->stats)) != NULL)
+        out->status = 200;
     pthread_mutex_unlock(&s->lock);
     ngs_release(rs, s);
-    if (rc < 0)
-        return;
-    json_t *ix = json_array();
-    for (size_t i = 0; i < n_dirs; i++)
-        json_array_append_new(ix, jstr(dirs[i]));
-    json_object_set_new(out->body, "indexes", ix);
-    out->status = 200;
 }
 
 void ngs_api_health(ngs_readers *rs, ngs_reply *out)

@@ -84,6 +84,7 @@ static void snap_free(ngs_snap *s)
     if (!s)
         return;
     ng_reader_free(s->reader);
+    json_decref(s->stats);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -8,7 +8,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 need curl
 TMPDIR=$(mktemp -d); trap 'stop_server; rm -rf "$TMPDIR"' EXIT
 IX=$TMPDIR/ix
-"$NG" index -i "$IX" "$ROOT/data/articles.jsonl" 2>/dev/null || { echo "FAIL index"; exit 1; }
+# two dates 8000 years apart: a timeline by day would have 2.9 million periods
+printf '%s\n' '{"id":"old","title":"Ancient aardvark","date":"0001-01-01","body":"aardvark"}' \
+  '{"id":"new","title":"Future aardvark","date":"8000-12-31","body":"aardvark"}' >"$TMPDIR/far.jsonl"
+"$NG" index -i "$IX" "$ROOT/data/articles.jsonl" "$TMPDIR/far.jsonl" 2>/dev/null || { echo "FAIL index"; exit 1; }
 start_server "$TMPDIR/log" -i "$IX" --threads 2 --timeout 2
 PORT=${URL##*:}
 
@@ -87,6 +90,11 @@ get "invalid UTF-8 in q" 400 "/api/search?q=%ff%fe%22" || get "invalid UTF-8 in 
 if printf '%s' "$BODY" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; then ok "invalid UTF-8: the answer is UTF-8"; else fail "invalid UTF-8: the answer is UTF-8" "$BODY"; fi
 get "invalid UTF-8 in an id" 404 "/api/doc/%ff%c0" && { printf '%s' "$BODY" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 && ok "invalid UTF-8 id: the answer is UTF-8" || fail "invalid UTF-8 id" "$BODY"; }
 expect "a control character in q" 200 "/api/search?q=said%01%1b%5b31m" '"query":"said\u0001\u001B[31m"'
+expect "a timeline of 2.9 million days" 400 "/api/timeline?q=aardvark&by=day" \
+  '"error":"timeline: more than 20000 periods by day; choose a longer period'
+expect "the same by month" 400 "/api/timeline?q=aardvark&by=month" '"error":"timeline: more than 20000 periods by month'
+expect "by year: 8000 periods" 200 "/api/timeline?q=aardvark&by=year" '"total":2'
+expect "by day, dates narrowed" 200 "/api/timeline?q=aardvark&by=day&until=0100" '"total":1'
 alive "query bombs"
 
 # ---- many clients at once
