@@ -336,6 +336,7 @@ void ngs_api_health(ngs_readers *rs, ngs_reply *out)
 {
     unsigned reopens;
     char err[512];
+    ngs_release(rs, ngs_acquire(rs)); /* a new commit is picked up here too */
     ngs_readers_status(rs, &reopens, err, sizeof err);
     out->status = 200; /* a snapshot is always there: the one opened at start */
     out->body = json_object();

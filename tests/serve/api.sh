@@ -110,6 +110,19 @@ wait $loop
 if [ "$(sort -u "$TMPDIR/codes")" = 200 ]; then ok "answers during index and merge"; else fail "answers during index and merge" "$(sort "$TMPDIR/codes" | uniq -c)"; fi
 expect "the last commit served" 200 "/api/stats" '"documents":32'
 
+# ---- a damaged commit: the previous snapshot keeps answering, once logged
+cp "$IX/MANIFEST" "$TMPDIR/manifest.good"
+printf 'not a manifest' >"$TMPDIR/manifest.bad" && mv "$TMPDIR/manifest.bad" "$IX/MANIFEST"
+expect "damaged MANIFEST: still answering" 200 "/api/search?q=zanzibar" '"total":1'
+expect "damaged MANIFEST: healthz says why" 200 "/healthz" '"status":"ok"' '"reopen_error":"'
+sleep 0.6; curl -s -o /dev/null "$URL/healthz"
+n=$(grep -c "reopen failed, still serving the previous commit" "$TMPDIR/log")
+[ "$n" = 1 ] && ok "damaged MANIFEST: logged once" || fail "damaged MANIFEST: logged once" "$n times: $(cat "$TMPDIR/log")"
+cp "$TMPDIR/manifest.good" "$TMPDIR/manifest.new" && mv "$TMPDIR/manifest.new" "$IX/MANIFEST"
+sleep 0.6
+expect "repaired MANIFEST: reopened" 200 "/healthz" '"status":"ok"'
+lacks "repaired MANIFEST: no error left" 'reopen_error'
+
 stop_server && ok "stops cleanly on SIGTERM" || fail "stops cleanly on SIGTERM"
 grep -q "newsgrep: serve: stopped" "$TMPDIR/log" && ok "says it stopped" || fail "says it stopped" "$(cat "$TMPDIR/log")"
 
