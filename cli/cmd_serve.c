@@ -249,7 +249,8 @@ static int add_dir(serve_args *a, const char *dir)
  * separated by colons (*copy holds them). */
 static int env_dirs(serve_args *a, char **copy)
 {
-    if (!(*copy = strdup(ngc_index_dir(NULL))))
+    const char *env = getenv("NEWSGREP_INDEX"); /* the list itself, not a label */
+    if (!(*copy = strdup(env && *env ? env : "./.newsgrep")))
         return NGC_EXIT_ERROR;
     for (char *p = *copy, *next; p; p = next) {
         next = strchr(p, ':');
