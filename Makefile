@@ -31,7 +31,7 @@ comma := ,
 # (CLI_PKGS) and the unit tests' (TEST_PKGS). To add one, add its
 # pkg-config name here, its Debian package to DEB_PKGS and DEB_OF below.
 PKGS      := libutf8proc libzstd libxxhash libxml-2.0
-CLI_PKGS  := jansson libxml-2.0 zlib libzstd
+CLI_PKGS  := jansson libxml-2.0 zlib libzstd libmicrohttpd
 TEST_PKGS := cmocka
 # Headers of libraries without a pkg-config file (LIB_LIBS links them).
 LIB_HEADERS := libstemmer.h
@@ -114,6 +114,9 @@ LIB_SRC := $(foreach m,$(MODULES),$(call src_of,$(m)))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 CLI_SRC := $(sort $(wildcard cli/*.c))
 CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
+# The files of `newsgrep serve`'s page, compiled into the command.
+SERVE_FILES := $(sort $(wildcard cli/serve/*.html cli/serve/*.css cli/serve/*.js))
+CLI_OBJ += $(BUILD)/gen/serve_files.o
 
 # Tests link a fault-injecting allocator in place of lib/common/alloc.o.
 TEST_ALLOC := $(BUILD)/test/alloc.o
@@ -128,6 +131,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
+.PHONY: serve-test
 .PHONY: FORCE test-pkgs all lib cli test unit fuzz-replay cli-test install-test build-test check-symbols \
         check-asan asan reliability-quick stress fuzz bench bench-extract bench-quick bench-grep demo deps deps-list install uninstall \
         bench-tools clean help $(addprefix test-,$(MODULES))
@@ -149,6 +153,12 @@ $(UNIT_BIN): $(FLAGS) | test-pkgs
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/serve_files.c: cli/serve/embed.sh $(SERVE_FILES)
+	@mkdir -p $(dir $@)
+	sh cli/serve/embed.sh $(SERVE_FILES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/serve_files.o: $(BUILD)/gen/serve_files.c cli/serve.h
+	$(CC) $(CPPFLAGS) -Icli $(CFLAGS) -c $< -o $@
 
 $(TEST_ALLOC): lib/common/alloc.c
 	@mkdir -p $(dir $@)
@@ -196,6 +206,10 @@ fuzz-replay: $(FUZZ_REPLAY)
 cli-test: $(CLI)
 	@NG=$(CLI) tests/cli/run.sh
 
+# `newsgrep serve`: API, hostile requests, the page in headless Chromium.
+serve-test: $(CLI)
+	@NG=$(CLI) tests/serve/run.sh
+
 install-test: all
 	@BUILD=$(BUILD) tests/install/test_install.sh
 
@@ -207,7 +221,7 @@ test: all
 
 asan: check-asan
 check-asan:
-	TEST_STEPS="unit fuzz-replay cli" $(MAKE) BUILD=build/asan OPT="-O1 -g" \
+	TEST_STEPS="unit fuzz-replay cli serve" $(MAKE) BUILD=build/asan OPT="-O1 -g" \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
 
 # Long reliability runs (SIGKILL during commits, injected I/O faults,
@@ -236,7 +250,7 @@ bench-grep: all
 # Library-level benchmark programs (public API only): query latency per
 # mode (bench/bench_query.c) and document-store fetch / merge times
 # (bench/bench_fetch.c, driven by bench/fetch.sh).
-BENCH_TOOLS := $(BUILD)/bench/bench_query $(BUILD)/bench/bench_fetch
+BENCH_TOOLS := $(BUILD)/bench/bench_query $(BUILD)/bench/bench_fetch $(BUILD)/bench/serve_load
 bench-tools: $(BENCH_TOOLS)
 $(BUILD)/bench/%: bench/%.c $(STATIC)
 	@mkdir -p $(dir $@)
@@ -248,7 +262,7 @@ demo: all
 # Installs every build, test and benchmark dependency from Debian packages.
 DEB_PKGS := build-essential clang llvm libclang-rt-14-dev pkg-config \
   libutf8proc-dev libzstd-dev libxxhash-dev libstemmer-dev libcmocka-dev \
-  libjansson-dev libxml2-dev zlib1g-dev zstd
+  libjansson-dev libxml2-dev zlib1g-dev zstd libmicrohttpd-dev curl chromium
 BENCH_PKGS := libsqlite3-dev libxapian-dev g++ gnuplot-nox time python3
 deps:
 	@$(if $(DEPS_DONE),exit 0; )missing=""; for p in $(DEB_PKGS) $(BENCH_PKGS); do \
@@ -298,6 +312,7 @@ help:
 	@echo "make deps         install the Debian packages needed to build, test and benchmark"
 	@echo "make demo         index the sample articles in data/ and run some searches"
 	@echo "make test         unit tests, fuzz-corpus replays, CLI golden tests, install and build tests"
+	@echo "make serve-test   the HTTP server: API, hostile requests, the page in Chromium"
 	@echo "make test-MODULE  unit tests of one module: $(MODULES)"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"

@@ -22,6 +22,7 @@ static const command commands[] = {
     {"recover", ngc_cmd_recover},
     {"timeline", ngc_cmd_timeline}, {"tokens", ngc_cmd_tokens},
     {"extract", ngc_cmd_extract},
+    {"serve", ngc_cmd_serve},
 };
 
 static int version(void)

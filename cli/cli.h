@@ -56,6 +56,10 @@ ng_reader *ngc_open_reader(const char *dir);
 /* Prints a query parse error with the query and a caret. */
 void ngc_print_query_error(const char *where, const char *query,
                            const ng_query *q, int rc);
+/* The message ngc_print_query_error prints (without "newsgrep: " and the
+ * caret) into msg; *pos gets the byte offset of the problem. */
+void ngc_query_error_text(char *msg, size_t cap, const char *where, const char *query,
+                          const ng_query *q, int rc, size_t *pos);
 /* Copies s to out with invalid UTF-8 bytes replaced by U+FFFD (for JSON). */
 char *ngc_utf8_sanitize(const char *s, size_t len, size_t *out_len);
 /* Checks a date option (--since/--until) with ng_date_parse; prints the
@@ -80,6 +84,7 @@ int ngc_cmd_timeline(int argc, char **argv);
 int ngc_cmd_tokens(int argc, char **argv);
 int ngc_cmd_grep(int argc, char **argv);
 int ngc_cmd_extract(int argc, char **argv);
+int ngc_cmd_serve(int argc, char **argv);
 
 /* Help texts (help.c); `name` NULL = the command's overview. Returns 0 when
  * the subcommand exists. */
@@ -202,6 +207,15 @@ void ngc_out_results(ngc_out *o, const ng_results *res, const char *qid);
 void ngc_out_free(ngc_out *o);
 /* Sets o[f->name] to f's value (invalid UTF-8 replaced). */
 void ngc_json_set_field(json_t *o, const ng_field *f);
+/* The JSON flags of search --json (and of the server's hits). */
+#define NGC_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12))
+/* One hit as search --json prints it: id, score, title, date, source,
+ * snippet, highlights (byte spans of the snippet), explain when asked. */
+json_t *ngc_hit_json(const ng_hit *h, bool explain);
+/* A stored document as show --json prints it (field name -> value). */
+json_t *ngc_doc_json(const ng_doc *d);
+/* Index statistics as stats --json prints them. */
+json_t *ngc_stats_json(const ng_stats *s);
 /* Prints o as one compact JSON line (keys in insertion order) and frees it. */
 void ngc_json_print_line(json_t *o);
 

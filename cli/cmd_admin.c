@@ -56,10 +56,7 @@ static int parse(int argc, char **argv, const char *cmd, bool json_ok, admin_arg
 
 static void show_json(const ng_doc *d)
 {
-    json_t *o = json_object();
-    for (size_t i = 0; i < ng_doc_field_count(d); i++)
-        ngc_json_set_field(o, ng_doc_field(d, i));
-    ngc_json_print_line(o);
+    ngc_json_print_line(ngc_doc_json(d));
 }
 
 static void show_text(const ng_doc *d)
@@ -212,17 +209,7 @@ int ngc_cmd_merge(int argc, char **argv)
 
 static void stats_json(const ng_stats *s)
 {
-    json_t *o = json_pack("{sIsIsIsIsIsIsIsIsIsIsIsIsfsfsfss}",
-        "documents", (json_int_t)s->documents, "deleted", (json_int_t)s->deleted,
-        "terms", (json_int_t)s->terms, "tokens", (json_int_t)s->tokens,
-        "segments", (json_int_t)s->segments, "generation", (json_int_t)s->generation,
-        "postings_bytes", (json_int_t)s->postings_bytes,
-        "positions_bytes", (json_int_t)s->positions_bytes,
-        "lexicon_bytes", (json_int_t)s->lexicon_bytes,
-        "docstore_bytes", (json_int_t)s->docstore_bytes,
-        "other_bytes", (json_int_t)s->other_bytes, "total_bytes", (json_int_t)s->total_bytes,
-        "avg_doc_length", s->avg_doc_length, "k1", s->k1, "b", s->b,
-        "language", s->language ? s->language : "");
+    json_t *o = ngc_stats_json(s);
     char *t = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
     if (t)
         puts(t);

@@ -32,6 +32,7 @@ static const char overview[] =
     "  timeline  matching documents per day/week/month/year as a bar chart\n"
     "  tokens    show how the analyzer splits a text\n"
     "  extract   the article(s) of web pages: title, date, author, url, body\n"
+    "  serve     a search page and a JSON API over HTTP\n"
     "\n"
     "Query language: words (ranked OR), AND, OR, NOT, +word, -word, (...),\n"
     "\"exact phrase\", \"phrase\"~N, title:word, body:\"a phrase\", prefix*,\n"
@@ -160,6 +161,21 @@ static const help_entry entries[] = {
      "                         [--all] [--since D] [--until D] QUERY\n"
      "\nCounts the matching documents per period (default: month) and draws\n"
      "them as a bar chart; --json prints {\"period\":...,\"count\":...} lines.\n"},
+    {"serve",
+     "Usage: newsgrep serve [-i DIR]... [--listen ADDR:PORT] [--threads N]\n"
+     "                      [--timeout S]\n"
+     "\nServes a search page at / and a read-only JSON API:\n"
+     "  GET /api/search?q=&k=&offset=&since=&until=&sort=score|date&fields=&all=1\n"
+     "  GET /api/doc/ID   GET /api/timeline?q=&by=&since=&until=   GET /api/stats\n"
+     "  GET /healthz\n"
+     "Errors are JSON {\"error\":...,\"position\":...} with an HTTP status.\n"
+     "New commits are picked up without a restart.\n"
+     "\n"
+     "  -i DIR            the index (default $NEWSGREP_INDEX, else ./.newsgrep)\n"
+     "      --listen A:P  address and port (default 127.0.0.1:8080; port 0: any\n"
+     "                    free port, printed at start)\n"
+     "      --threads N   request threads (default: the number of CPUs)\n"
+     "      --timeout S   close idle or slow connections after S seconds (10)\n"},
     {"tokens",
      "Usage: newsgrep tokens [--lang L] [--no-stem] [--no-stop] TEXT...\n"
      "\nPrints the analyzer's tokens of TEXT (or stdin when TEXT is -), one per\n"

@@ -139,7 +139,7 @@ static json_t *jstr(const char *s)
     return j;
 }
 
-static void print_json(const ngc_out *o, const ng_hit *h)
+json_t *ngc_hit_json(const ng_hit *h, bool explain)
 {
     json_t *j = json_object();
     json_object_set_new(j, "id", jstr(h->id));
@@ -156,9 +156,15 @@ static void print_json(const ngc_out *o, const ng_hit *h)
         json_object_set_new(j, "snippet", jstr(h->snippet));
         json_object_set_new(j, "highlights", hl);
     }
-    if (h->explain && o->explain)
+    if (h->explain && explain)
         json_object_set_new(j, "explain", jstr(h->explain));
-    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    return j;
+}
+
+static void print_json(const ngc_out *o, const ng_hit *h)
+{
+    json_t *j = ngc_hit_json(h, o->explain);
+    char *s = json_dumps(j, NGC_JSON_FLAGS);
     if (s)
         puts(s);
     free(s);
@@ -220,6 +226,29 @@ void ngc_json_set_field(json_t *o, const ng_field *f)
     if (v)
         json_object_set_new(o, f->name, json_stringn(v, n));
     free(v);
+}
+
+json_t *ngc_doc_json(const ng_doc *d)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < ng_doc_field_count(d); i++)
+        ngc_json_set_field(o, ng_doc_field(d, i));
+    return o;
+}
+
+json_t *ngc_stats_json(const ng_stats *s)
+{
+    return json_pack("{sIsIsIsIsIsIsIsIsIsIsIsIsfsfsfss}",
+        "documents", (json_int_t)s->documents, "deleted", (json_int_t)s->deleted,
+        "terms", (json_int_t)s->terms, "tokens", (json_int_t)s->tokens,
+        "segments", (json_int_t)s->segments, "generation", (json_int_t)s->generation,
+        "postings_bytes", (json_int_t)s->postings_bytes,
+        "positions_bytes", (json_int_t)s->positions_bytes,
+        "lexicon_bytes", (json_int_t)s->lexicon_bytes,
+        "docstore_bytes", (json_int_t)s->docstore_bytes,
+        "other_bytes", (json_int_t)s->other_bytes, "total_bytes", (json_int_t)s->total_bytes,
+        "avg_doc_length", s->avg_doc_length, "k1", s->k1, "b", s->b,
+        "language", s->language ? s->language : "");
 }
 
 void ngc_json_print_line(json_t *o)

@@ -225,19 +225,28 @@ static void drop_limit_names(const char *msg, char *out, size_t cap)
     out[o] = '\0';
 }
 
-void ngc_print_query_error(const char *where, const char *query,
-                           const ng_query *q, int rc)
+void ngc_query_error_text(char *msg, size_t cap, const char *where, const char *query,
+                          const ng_query *q, int rc, size_t *pos)
 {
     char clean[512];
     drop_limit_names(q ? ng_query_errmsg(q) : ng_strerror(rc), clean, sizeof clean);
-    const char *msg = clean;
     size_t off = q ? ng_query_error_offset(q) : 0, len = strlen(query);
     if (off > len)
         off = len;
-    if (rc == NG_EQUERY && !strstr(msg, "position"))
-        ngc_err("%s: %s at position %zu", where, msg, off);
+    *pos = off;
+    if (rc == NG_EQUERY && !strstr(clean, "position"))
+        snprintf(msg, cap, "%s: %s at position %zu", where, clean, off);
     else
-        ngc_err("%s: %s", where, msg);
+        snprintf(msg, cap, "%s: %s", where, clean);
+}
+
+void ngc_print_query_error(const char *where, const char *query,
+                           const ng_query *q, int rc)
+{
+    char msg[640];
+    size_t off;
+    ngc_query_error_text(msg, sizeof msg, where, query, q, rc, &off);
+    ngc_err("%s", msg);
     if ((rc != NG_EQUERY && rc != NG_ELIMIT) || !q || strchr(query, '\n'))
         return;
     fprintf(stderr, "  %s\n  %*s^\n", query, (int)column_of(query, off), "");

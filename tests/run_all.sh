@@ -15,11 +15,12 @@ run() {  # run NAME TARGET
 }
 # TEST_STEPS lets the sanitizer run skip the install test (an ASan-built
 # shared library cannot be loaded by a program built without ASan).
-for step in ${TEST_STEPS:-unit fuzz-replay cli install build reliability}; do
+for step in ${TEST_STEPS:-unit fuzz-replay cli serve install build reliability}; do
   case $step in
     unit) run unit unit ;;
     fuzz-replay) run fuzz-replay fuzz-replay ;;
     cli) run cli cli-test ;;
+    serve) run serve serve-test ;;
     install) run install install-test ;;
     build) run build build-test ;;
     reliability) run reliability reliability-quick ;;
