@@ -21,6 +21,7 @@ static const command commands[] = {
     {"stats", ngc_cmd_stats},       {"check", ngc_cmd_check},
     {"timeline", ngc_cmd_timeline}, {"tokens", ngc_cmd_tokens},
     {"extract", ngc_cmd_extract},
+    {"related", ngc_cmd_related},
 };
 
 static int version(void)
