@@ -230,12 +230,13 @@ static int bag_stats(const ngi_snapshot *snap, bag *b, uint64_t *n_docs) {
     ngi_sctx c;
     ngi_error err;
     memset(&err, 0, sizeof err);
-    if (!rc && !(rc = ngi_sctx_init(&c, snap, q, snap->settings.k1, snap->settings.b, &err))) {
-        for (size_t i = 0; i < b->n; i++) {
+    if (!rc) { /* ngi_sctx_free also after a failed init (it may hold memory) */
+        rc = ngi_sctx_init(&c, snap, q, snap->settings.k1, snap->settings.b, &err);
+        for (size_t i = 0; !rc && i < b->n; i++) {
             b->t[i].df = c.df[i];
             b->t[i].idf = c.idf[i];
         }
-        *n_docs = c.n_docs;
+        if (!rc) *n_docs = c.n_docs;
         ngi_sctx_free(&c);
     }
     ng_query_free(q);
@@ -440,6 +441,8 @@ int ng_related(ng_reader *reader, const char *id, size_t id_len,
             ngi_free(own);
         }
     }
+    if (rc && rc != NG_ENOMEM && !*out) /* ng_search's rule: say why */
+        rc = ngi_results_failed(out, rc, ng_reader_errmsg(reader));
     ng_query_free(q);
     ng_analyzer_free(a);
     bag_free(&b);

@@ -17,6 +17,7 @@
 
 #include "unit/testdir.h"
 #include "newsgrep.h"
+#include "common/fault.h"
 
 static char *make_tmp(void) { return test_make_tmp("ng-feedback-test"); }
 
@@ -173,10 +174,51 @@ static void expand_adds_feedback_terms(void **state) {
     free(dir);
 }
 
+/* Every allocation failure gives NG_ENOMEM (or a failed handle) and leaks
+ * nothing (ASan); once allocations succeed, the results come. */
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    ng_index *ix = open_index(dir);
+    add_filler(ix, 60);
+    add(ix, "a", "volcano eruption", "volcano lava ash plume");
+    add(ix, "b", "volcano ash", "lava ash plume evacuation");
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ng_reader *r = open_reader(dir);
+    ng_query *q = NULL;
+    assert_int_equal(ng_query_parse(&q, r, "volcano", 7, 0), 0);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.flags = NG_SEARCH_EXPAND | NG_SEARCH_SNIPPETS;
+    for (int which = 0; which < 2; which++) {
+        int done = 0;
+        for (long k = 0; k < 2000 && !done; k++) {
+            ng_results *res = NULL;
+            ngi_fault_alloc_after(k);
+            int rc = which ? ng_related(r, "a", 1, &o, &res) : ng_search(r, q, &o, &res);
+            ngi_fault_alloc_after(-1);
+            if (rc == 0) {
+                assert_true(ng_results_count(res) >= 1);
+                done = 1;
+            } else {
+                assert_int_equal(rc, NG_ENOMEM);
+            }
+            ng_results_free(res);
+        }
+        assert_true(done);
+    }
+    ng_query_free(q);
+    ng_reader_free(r);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(related_ranks_a_near_copy_first),
         cmocka_unit_test(expand_adds_feedback_terms),
+        cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
