@@ -23,6 +23,7 @@ static const command commands[] = {
     {"timeline", ngc_cmd_timeline}, {"tokens", ngc_cmd_tokens},
     {"extract", ngc_cmd_extract},
     {"serve", ngc_cmd_serve},
+    {"related", ngc_cmd_related},
 };
 
 static int version(void)

@@ -81,6 +81,7 @@ int ngc_cmd_stats(int argc, char **argv);
 int ngc_cmd_check(int argc, char **argv);
 int ngc_cmd_recover(int argc, char **argv);
 int ngc_cmd_timeline(int argc, char **argv);
+int ngc_cmd_related(int argc, char **argv); /* cmd_related.c */
 int ngc_cmd_tokens(int argc, char **argv);
 int ngc_cmd_grep(int argc, char **argv);
 int ngc_cmd_extract(int argc, char **argv);

@@ -13,7 +13,8 @@
 enum {
     O_JSON = 256, O_TREC, O_IDS, O_ALL, O_SINCE, O_UNTIL, O_SORT, O_SNIP,
     O_NOSNIP, O_EXPLAIN, O_K1, O_B, O_QUERIES, O_WARMUP, O_LATENCY, O_COLOR,
-    O_COUNT, O_EXHAUSTIVE
+    O_COUNT, O_EXHAUSTIVE,
+    O_EXPAND, O_FB_DOCS, O_FB_TERMS, O_FB_WEIGHT
 };
 
 static const struct option search_opts[] = {
@@ -28,6 +29,9 @@ static const struct option search_opts[] = {
     {"warmup", required_argument, 0, O_WARMUP}, {"latency", required_argument, 0, O_LATENCY},
     {"color", required_argument, 0, O_COLOR}, {"colour", required_argument, 0, O_COLOR},
     {"count", no_argument, 0, O_COUNT},    {"exhaustive", no_argument, 0, O_EXHAUSTIVE},
+    {"expand", no_argument, 0, O_EXPAND},  {"fb-docs", required_argument, 0, O_FB_DOCS},
+    {"fb-terms", required_argument, 0, O_FB_TERMS},
+    {"fb-weight", required_argument, 0, O_FB_WEIGHT},
     /* grep mode only */
     NGC_INPUT_LONGOPTS,
     {0, 0, 0, 0}};
@@ -83,6 +87,21 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
     case O_EXPLAIN: a->out.explain = true; return 0;
     case O_EXHAUSTIVE: a->so.flags |= NG_SEARCH_EXHAUSTIVE; return 0;
     case O_COUNT: a->count = true; return 0;
+    case O_EXPAND: a->so.flags |= NG_SEARCH_EXPAND; return 0;
+    case O_FB_DOCS:
+    case O_FB_TERMS:
+        if (ngc_parse_size(c == O_FB_DOCS ? "--fb-docs" : "--fb-terms", optarg, &v) < 0)
+            return NGC_EXIT_ERROR;
+        if (v == 0 || v > 1000)
+            return ngc_usage_error(cmd, "%s must be between 1 and 1000",
+                                   c == O_FB_DOCS ? "--fb-docs" : "--fb-terms");
+        *(c == O_FB_DOCS ? &a->so.fb_docs : &a->so.fb_terms) = (unsigned)v;
+        return 0;
+    case O_FB_WEIGHT:
+        if (ngc_parse_double("--fb-weight", optarg, &a->so.fb_original_weight) < 0 ||
+            !(a->so.fb_original_weight >= 0 && a->so.fb_original_weight <= 1))
+            return ngc_usage_error(cmd, "--fb-weight must be between 0 and 1");
+        return 0;
     case O_K1: return ngc_parse_double("--k1", optarg, &a->so.k1) < 0 ? NGC_EXIT_ERROR : 0;
     case O_B:
         if (ngc_parse_double("--b", optarg, &a->so.b) < 0 || a->so.b > 1)

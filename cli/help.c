@@ -30,6 +30,7 @@ static const char overview[] =
     "  check     verify checksums and structure\n"
     "  recover   rebuild a lost or damaged MANIFEST from the segment files\n"
     "  timeline  matching documents per day/week/month/year as a bar chart\n"
+    "  related   the articles most like a given one\n"
     "  tokens    show how the analyzer splits a text\n"
     "  extract   the article(s) of web pages: title, date, author, url, body\n"
     "  serve     a search page and a JSON API over HTTP\n"
@@ -123,12 +124,23 @@ static const help_entry entries[] = {
      "                       gets k1 " NG_STRINGIFY(NG_DEFAULT_K1) ", b " NG_STRINGIFY(NG_DEFAULT_B) ")\n"
      "      --count          also print the exact number of matches\n"
      "      --exhaustive     no dynamic pruning (same results, slower; for tests)\n"
+     "      --expand         query expansion from feedback (RM3): the best\n"
+     "                       --fb-docs documents' --fb-terms likeliest terms are\n"
+     "                       added to the query, which keeps weight --fb-weight\n"
+     "      --fb-docs N      feedback documents (10)\n"
+     "      --fb-terms N     expansion terms (10)\n"
+     "      --fb-weight X    weight of the original query, 0 to 1 (0.5)\n"
      OUTPUT_OPTS
      "Batch mode (evaluation):\n"
      "      --queries FILE   qid<TAB>query lines, read as natural language: words and\n"
      "                       \"quoted phrases\", no operators; needs --trec\n"
      "      --warmup N       run the whole set N times untimed first\n"
      "      --latency FILE   write qid<TAB>ms<TAB>returned<TAB>total per query\n"},
+    {"related",
+     "Usage: newsgrep related [-i DIR] [-k N] [--json|--ids|--trec TAG] ID\n"
+     "\nThe articles most like the one with this id (a query of the 25 terms of\n"
+     "its title and body with the highest tf-idf), without itself. Takes the\n"
+     "output and date options of search.\n"},
     {"count",
      "Usage: newsgrep count [-i DIR] [--all] [--since D] [--until D] QUERY\n"
      "\nPrints the exact number of matching documents.\n"},

@@ -449,7 +449,9 @@ enum ng_search_flags {
     NG_SEARCH_FETCH = 1u << 1,      /* load title, date, source of hits */
     NG_SEARCH_SNIPPETS = 1u << 2,   /* build highlighted snippets (FETCH) */
     NG_SEARCH_EXPLAIN = 1u << 3,    /* per-term score breakdown */
-    NG_SEARCH_EXHAUSTIVE = 1u << 4  /* no dynamic pruning (tests, explain) */
+    NG_SEARCH_EXHAUSTIVE = 1u << 4, /* no dynamic pruning (tests, explain) */
+    NG_SEARCH_EXPAND = 1u << 5      /* pseudo-relevance feedback (RM3): see
+                                       fb_docs, fb_terms, fb_original_weight */
 };
 
 typedef struct ng_search_options {
@@ -475,6 +477,16 @@ typedef struct ng_search_options {
      * dfs, and prefix* keeps the terms the summed statistics choose; the
      * reader's documents must be counted in them. unseen_* still add. */
     const struct ng_query_stats *stats;
+    /* NG_SEARCH_EXPAND (RM3, added in 0.3, as Anserini): the query is run once, the
+     * fb_docs best documents' stored title and body are analysed, their
+     * term distributions weighted by the documents' scores give the
+     * fb_terms most likely terms (not in more than 10 % of the documents),
+     * and those are mixed with the query: weight fb_original_weight for
+     * the query's own words, 1 - fb_original_weight for the new terms
+     * (10, 10, 0.5). */
+    unsigned fb_docs;
+    unsigned fb_terms;
+    double fb_original_weight;
 } ng_search_options;
 
 NG_API void ng_search_options_init(ng_search_options *opts);
@@ -511,6 +523,14 @@ typedef struct ng_hit {
 NG_API int ng_search(ng_reader *reader, const ng_query *query,
                      const ng_search_options *opts, ng_results **out);
 NG_API void ng_results_free(ng_results *results);
+/* Related articles: the documents most like the live document with this
+ * external id (a more-like-this query: the 25 terms of its stored title
+ * and body with the highest tf-idf, weighted by it), without the document
+ * itself. opts as for ng_search (k, flags, dates; NG_SEARCH_EXPAND is
+ * ignored). Errors: NG_ENOTFOUND (no such id; *out holds a failed handle),
+ * and those of ng_search. */
+NG_API int ng_related(ng_reader *reader, const char *id, size_t id_len,
+                      const ng_search_options *opts, ng_results **out);
 /* Borrowed; lives as long as the results. Never NULL. */
 NG_API const char *ng_results_errmsg(const ng_results *results);
 /* Number of hits returned (<= k). */

@@ -43,7 +43,8 @@ typedef struct ngi_qnode {
     uint8_t kind;      /* an ngi_qkind */
     uint8_t occur;     /* an ngi_occur, relative to the parent group */
     uint8_t field;     /* an ngi_qfield (leaves) */
-    uint32_t weight;   /* times this leaf occurs in the query (qtf) */
+    double weight;     /* times this leaf occurs in the query (qtf); a
+                          real weight in expanded queries (feedback.c) */
     uint32_t term;     /* TERM: index in the term table */
     uint32_t first;    /* PHRASE: first word in q->words;
                           PREFIX: byte offset in q->prefixes */

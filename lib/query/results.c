@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/date.h"
+#include "feedback.h"
 #include "search.h"
 
 struct ng_results {
@@ -29,6 +30,9 @@ void ng_search_options_init(ng_search_options *o) {
     o->sort = NG_SORT_SCORE;
     o->flags = NG_SEARCH_DEFAULT;
     o->snippet_bytes = 200;
+    o->fb_docs = 10;
+    o->fb_terms = 10;
+    o->fb_original_weight = 0.5;
 }
 
 void ng_results_free(ng_results *r) {
@@ -197,7 +201,7 @@ static void explain_it(ngi_sctx *c, ngi_it *it, uint32_t d, int depth,
         ngi_buf_printf(o, "%*s", ind, "");
         describe(c->q, it->node, o);
         ngi_buf_printf(o,
-                       ": tf=%u idf=%.6f qtf=%u dl=%u avgdl=%.4f "
+                       ": tf=%u idf=%.6f qtf=%g dl=%u avgdl=%.4f "
                        "norm=k1*(1-b+b*dl/avgdl)=%.6f score=%.6f\n",
                        ngi_it_tf(it), it->idf, it->node->weight, dl, c->avgdl,
                        K, ngi_it_score(it));
@@ -324,6 +328,7 @@ int ng_search(ng_reader *reader, const ng_query *query,
     ng_search_options o;
     ng_search_options_init(&o);
     if (opts) o = *opts;
+    if (o.flags & NG_SEARCH_EXPAND) return ngi_search_expanded(reader, query, &o, out);
     ng_results *r = ngi_calloc(1, sizeof *r);
     if (!r) return NG_ENOMEM;
     ngi_buf_init(&r->owned);
@@ -340,4 +345,35 @@ int ng_search(ng_reader *reader, const ng_query *query,
     }
     *out = r;
     return rc;
+}
+
+/* Drops the hit with this external id (ng_related's own document) and
+ * keeps at most k. */
+void ngi_results_drop_id(ng_results *r, const char *id, size_t k) {
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->hits[i].id, id) != 0) continue;
+        if (r->docs) {
+            ngi_stored_doc_free(&r->docs[i]);
+            memmove(&r->docs[i], &r->docs[i + 1], (r->n - i - 1) * sizeof *r->docs);
+        }
+        memmove(&r->hits[i], &r->hits[i + 1], (r->n - i - 1) * sizeof *r->hits);
+        r->n--;
+        if (r->total > 0) r->total--;
+        break;
+    }
+    while (r->n > k) {
+        if (r->docs) ngi_stored_doc_free(&r->docs[r->n - 1]);
+        r->n--;
+    }
+}
+
+/* A failed results handle carrying err (ng_related's NG_ENOTFOUND). */
+int ngi_results_failed(ng_results **out, int code, const char *msg) {
+    ng_results *r = ngi_calloc(1, sizeof *r);
+    if (!r) return NG_ENOMEM;
+    ngi_buf_init(&r->owned);
+    r->total = -1;
+    ngi_error_set(&r->err, code, "%s", msg);
+    *out = r;
+    return code;
 }

@@ -398,7 +398,7 @@ static int dump_node(const ng_query *q, uint32_t i, ngi_buf *o) {
         }
         rc |= ngi_buf_append_u8(o, ')');
     }
-    if (n->weight > 1) rc |= ngi_buf_printf(o, "^%u", n->weight);
+    if (n->weight != 1) rc |= ngi_buf_printf(o, "^%g", n->weight);
     return rc ? NG_ENOMEM : 0;
 }
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Query expansion (search --expand, RM3) on the five test collections:
+# nDCG@10, MAP@1000 (treceval.py) and R@1000 of the OR top-1000 run, plain
+# BM25 against --expand with the given feedback options (default Anserini's:
+# --fb-docs 10 --fb-terms 10 --fb-weight 0.5).
+#   NG=build/newsgrep bench/rm3_eval.sh [WORKDIR] [-- FEEDBACK OPTIONS]
+# Prints one markdown row per collection and a mean row.
+set -eu
+export PYTHONDONTWRITEBYTECODE=1
+NG=${NG:?set NG to the newsgrep binary}
+case "$NG" in /*) ;; *) NG="$PWD/$NG" ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+SHARED=$(cd "$HERE/../../shared" 2>/dev/null && pwd || echo /work/shared)
+work=${1:-$(mktemp -d)}; [ $# -gt 0 ] && shift
+[ "${1:-}" = "--" ] && shift
+fb=("$@")
+mkdir -p "$work"
+echo "| collection | nDCG@10 BM25 | nDCG@10 +RM3 | MAP BM25 | MAP +RM3 | R@1000 BM25 | R@1000 +RM3 |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for c in cranfield cisi med cacm npl; do
+  d="$SHARED/corpora/$c"
+  [ -d "$work/$c.ix" ] || "$NG" index -q -i "$work/$c.ix" "$d/docs.jsonl"
+  python3 - "$d/queries.tsv" >"$work/$c.q" <<PY
+import sys
+sys.path.insert(0, "$HERE")
+import queries
+for qid, text in queries.read_tsv(sys.argv[1]):
+    t = queries.newsgrep_query(text, "or")
+    if t:
+        print("%s\t%s" % (qid, t))
+PY
+  "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec bm25 >"$work/$c.bm25"
+  "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec rm3 --expand "${fb[@]}" >"$work/$c.rm3"
+  python3 - "$SHARED/tools/peers/treceval.py" "$d/qrels.txt" "$work/$c.bm25" "$work/$c.rm3" "$c" <<'PY'
+import json, subprocess, sys
+tool, qrels, runs, name = sys.argv[1], sys.argv[2], sys.argv[3:5], sys.argv[5]
+rel = {}
+for line in open(qrels):
+    q, _, d, r = line.split()[:4]
+    if int(r) > 0:
+        rel.setdefault(q, set()).add(d)
+def r1000(run):
+    got = {}
+    for line in open(run):
+        q, _, d = line.split()[:3]
+        got.setdefault(q, []).append(d)
+    v = [len(rel[q] & set(got.get(q, [])[:1000])) / len(rel[q]) for q in rel]
+    return sum(v) / len(v)
+m = []
+for run in runs:
+    j = json.loads(subprocess.run([sys.executable, tool, qrels, run, "--json"],
+                                  capture_output=True, text=True, check=True).stdout)
+    j = j.get("mean", j)
+    m.append((j["ndcg@10"], j["map@1000"], r1000(run)))
+print("| %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f |" % (
+    name, m[0][0], m[1][0], m[0][1], m[1][1], m[0][2], m[1][2]))
+PY
+done

@@ -1,0 +1,224 @@
+/*
+ * Unit tests of queries made from documents (lib/query/feedback.c):
+ * ng_related ranks a near-copy of a document first and leaves the document
+ * itself out; NG_SEARCH_EXPAND (RM3) finds a document sharing the feedback
+ * documents' terms but none of the query's, keeps plain BM25 when it adds
+ * nothing, and prunes like the exhaustive path.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "unit/testdir.h"
+#include "newsgrep.h"
+#include "common/fault.h"
+
+static char *make_tmp(void) { return test_make_tmp("ng-feedback-test"); }
+
+static void add(ng_index *ix, const char *id, const char *title, const char *body) {
+    ng_field f[3] = {{"id", id, strlen(id), NG_FIELD_ID},
+                     {"title", title, strlen(title), NG_FIELD_TITLE},
+                     {"body", body, strlen(body), NG_FIELD_BODY}};
+    ng_document doc = {f, 3};
+    if (ng_index_add(ix, &doc)) fail_msg("add %s: %s", id, ng_index_errmsg(ix));
+}
+
+/* Filler: 200 documents of pseudo-random words w0..w399 (fixed seed). */
+static void add_filler(ng_index *ix, size_t n) {
+    uint32_t s = 12345;
+    char body[2048], id[32];
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        for (int w = 0; w < 40; w++) {
+            s = s * 1103515245u + 12345u;
+            len += (size_t)snprintf(body + len, sizeof body - len, "w%u ", (s >> 16) % 400);
+        }
+        snprintf(id, sizeof id, "f%zu", i);
+        add(ix, id, "filler", body);
+        if (i % 70 == 69) assert_int_equal(ng_index_commit(ix), 0);
+    }
+}
+
+static ng_reader *open_reader(const char *dir) {
+    ng_reader *r = NULL;
+    int rc = ng_reader_open(&r, dir);
+    if (rc) fail_msg("reader: %s", r ? ng_reader_errmsg(r) : ng_strerror(rc));
+    return r;
+}
+
+static ng_index *open_index(const char *dir) {
+    ng_index_options o;
+    ng_index_options_init(&o);
+    o.threads = 1;
+    ng_index *ix = NULL;
+    if (ng_index_open(&ix, dir, &o)) fail_msg("open");
+    return ix;
+}
+
+static void related_ranks_a_near_copy_first(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    ng_index *ix = open_index(dir);
+    add_filler(ix, 200);
+    add(ix, "orig", "Glacier retreat in the Karakoram",
+        "Satellite surveys show the Karakoram glaciers thinning; hydrologists "
+        "warn that meltwater rivers in the valleys will shrink after a peak.");
+    assert_int_equal(ng_index_commit(ix), 0);
+    add(ix, "other", "Glacier tours", "Tourists visit a glacier in the Alps by train.");
+    add(ix, "copy", "Karakoram glacier retreat, satellites show",
+        "Satellite surveys show the Karakoram glaciers thinning fast; "
+        "hydrologists warn meltwater rivers in the valleys will shrink soon.");
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ng_reader *r = open_reader(dir);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.k = 5;
+    o.flags = NG_SEARCH_FETCH | NG_SEARCH_SNIPPETS;
+    ng_results *res = NULL;
+    assert_int_equal(ng_related(r, "orig", 4, &o, &res), 0);
+    assert_true(ng_results_count(res) >= 2);
+    assert_string_equal(ng_results_hit(res, 0)->id, "copy");
+    assert_string_equal(ng_results_hit(res, 1)->id, "other");
+    assert_non_null(ng_results_hit(res, 0)->snippet);
+    for (size_t i = 0; i < ng_results_count(res); i++)
+        assert_string_not_equal(ng_results_hit(res, i)->id, "orig");
+    ng_results_free(res);
+    /* k is honoured after the document itself is dropped */
+    o.k = 1;
+    assert_int_equal(ng_related(r, "orig", 4, &o, &res), 0);
+    assert_int_equal(ng_results_count(res), 1);
+    ng_results_free(res);
+    /* an unknown id: NG_ENOTFOUND with a message */
+    assert_int_equal(ng_related(r, "nope", 4, &o, &res), NG_ENOTFOUND);
+    assert_non_null(strstr(ng_results_errmsg(res), "nope"));
+    ng_results_free(res);
+    assert_int_equal(ng_related(NULL, "orig", 4, &o, &res), NG_EINVAL);
+    ng_reader_free(r);
+    test_rm_rf(dir);
+    free(dir);
+}
+
+static void search(ng_reader *r, const char *text, const ng_search_options *o,
+                   ng_results **res) {
+    ng_query *q = NULL;
+    assert_int_equal(ng_query_parse(&q, r, text, strlen(text), 0), 0);
+    int rc = ng_search(r, q, o, res);
+    if (rc) fail_msg("search: %s", *res ? ng_results_errmsg(*res) : ng_strerror(rc));
+    ng_query_free(q);
+}
+
+static int has(const ng_results *res, const char *id) {
+    for (size_t i = 0; i < ng_results_count(res); i++)
+        if (!strcmp(ng_results_hit(res, i)->id, id)) return 1;
+    return 0;
+}
+
+static void expand_adds_feedback_terms(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    ng_index *ix = open_index(dir);
+    add_filler(ix, 200);
+    char id[16];
+    for (int i = 0; i < 5; i++) {
+        snprintf(id, sizeof id, "a%d", i);
+        add(ix, id, "volcano eruption", "volcano lava ash plume eruption evacuation");
+    }
+    add(ix, "x", "ash plume", "lava ash plume forced an evacuation");
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ng_reader *r = open_reader(dir);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.k = 20;
+    ng_results *plain = NULL, *exp = NULL, *exh = NULL;
+    search(r, "volcano", &o, &plain);
+    assert_false(has(plain, "x"));
+    o.flags = NG_SEARCH_EXPAND;
+    o.fb_docs = 5;
+    search(r, "volcano", &o, &exp);
+    assert_true(has(exp, "x"));
+    assert_true(has(exp, "a0"));
+    /* pruned equals exhaustive on the weighted query */
+    o.flags |= NG_SEARCH_EXHAUSTIVE;
+    search(r, "volcano", &o, &exh);
+    assert_int_equal(ng_results_count(exp), ng_results_count(exh));
+    for (size_t i = 0; i < ng_results_count(exp); i++)
+        assert_true(fabs(ng_results_hit(exp, i)->score - ng_results_hit(exh, i)->score) < 1e-9);
+    ng_results_free(exp);
+    ng_results_free(exh);
+    /* no feedback terms: plain BM25, same hits and scores */
+    o.flags = NG_SEARCH_EXPAND;
+    o.fb_terms = 0;
+    search(r, "volcano", &o, &exp);
+    assert_int_equal(ng_results_count(exp), ng_results_count(plain));
+    for (size_t i = 0; i < ng_results_count(exp); i++)
+        assert_true(ng_results_hit(exp, i)->score == ng_results_hit(plain, i)->score);
+    ng_results_free(exp);
+    /* a bad weight */
+    o.fb_terms = 10;
+    o.fb_original_weight = 1.5;
+    ng_query *q = NULL;
+    assert_int_equal(ng_query_parse(&q, r, "volcano", 7, 0), 0);
+    assert_int_equal(ng_search(r, q, &o, &exp), NG_EINVAL);
+    ng_query_free(q);
+    ng_results_free(plain);
+    ng_reader_free(r);
+    test_rm_rf(dir);
+    free(dir);
+}
+
+/* Every allocation failure gives NG_ENOMEM (or a failed handle) and leaks
+ * nothing (ASan); once allocations succeed, the results come. */
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    ng_index *ix = open_index(dir);
+    add_filler(ix, 60);
+    add(ix, "a", "volcano eruption", "volcano lava ash plume");
+    add(ix, "b", "volcano ash", "lava ash plume evacuation");
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ng_reader *r = open_reader(dir);
+    ng_query *q = NULL;
+    assert_int_equal(ng_query_parse(&q, r, "volcano", 7, 0), 0);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.flags = NG_SEARCH_EXPAND | NG_SEARCH_SNIPPETS;
+    for (int which = 0; which < 2; which++) {
+        int done = 0;
+        for (long k = 0; k < 2000 && !done; k++) {
+            ng_results *res = NULL;
+            ngi_fault_alloc_after(k);
+            int rc = which ? ng_related(r, "a", 1, &o, &res) : ng_search(r, q, &o, &res);
+            ngi_fault_alloc_after(-1);
+            if (rc == 0) {
+                assert_true(ng_results_count(res) >= 1);
+                done = 1;
+            } else {
+                assert_int_equal(rc, NG_ENOMEM);
+            }
+            ng_results_free(res);
+        }
+        assert_true(done);
+    }
+    ng_query_free(q);
+    ng_reader_free(r);
+    test_rm_rf(dir);
+    free(dir);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(related_ranks_a_near_copy_first),
+        cmocka_unit_test(expand_adds_feedback_terms),
+        cmocka_unit_test(allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
