@@ -6,7 +6,7 @@
  * and values inline (a hit costs one cache line); long ones go to an
  * arena. Two generations (see analyze.h): news vocabulary is Zipfian, so
  * the hot words are copied forward and rare ones age out. Memory: starts
- * at 32 KiB, at most 2 x (8 MiB of slots + 2 MiB of arena) per analyzer.
+ * at 2 KiB, at most 2 x (8 MiB of slots + 2 MiB of arena) per analyzer.
  */
 #include <string.h>
 #include <sys/mman.h>
@@ -14,7 +14,10 @@
 #include "analyze.h"
 #include "common/hash.h"
 
-#define TC_MIN_SLOTS 1024u        /* small start: query analyzers are short-lived */
+#define TC_MIN_SLOTS 1024u        /* smallest cap that ngi_termcache_set_limit sets */
+#define TC_START_SLOTS 64u        /* 2 KiB: a query's analyzer (one per parse)
+                                     sees a few words; zeroing 32 KiB was
+                                     most of a short query's parse */
 #define TC_MAX_SLOTS (1u << 18)   /* 8 MiB of slots per generation */
 #define TC_MAX_ARENA (2u << 20)   /* long keys + values per generation */
 
@@ -59,7 +62,7 @@ int ngi_termcache_init(ngi_termcache *tc) {
     memset(tc, 0, sizeof *tc);
     tc->max_slots = TC_MAX_SLOTS;
     tc->max_arena = TC_MAX_ARENA;
-    return table_alloc(&tc->cur, TC_MIN_SLOTS);
+    return table_alloc(&tc->cur, TC_START_SLOTS);
 }
 
 void ngi_termcache_set_limit(ngi_termcache *tc, size_t bytes) {

@@ -202,6 +202,7 @@ static uint32_t skip_search(const ngi_cursor *c, uint32_t j0,
  * `from`; the caller knows the block's last doc is >= target. */
 static void seek_in_block(ngi_cursor *c, uint32_t from, uint32_t target) {
     uint32_t lo = from, hi = c->block_len - 1; /* docbuf[hi] >= target */
+    if (c->docbuf[lo] >= target) hi = lo; /* next(): no search */
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (c->docbuf[mid] >= target)

@@ -555,6 +555,8 @@ uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc) {
     return ngi_load_le32(s->norm + 4 * (size_t)doc);
 }
 
+const uint8_t *ngi_segment_norms(const ngi_segment *s) { return s->norm; }
+
 int32_t ngi_segment_doc_date(const ngi_segment *s, uint32_t doc) {
     NGI_ASSERT(doc < s->n_docs);
     return (int32_t)ngi_load_le32(s->date + 4 * (size_t)doc);

@@ -494,6 +494,7 @@ int ngi_sctx_build(ngi_sctx *c, uint32_t si, ngi_it **out) {
     sctx_reset(c);
     c->seg_index = si;
     c->seg = c->snap->segs[si];
+    c->norms = ngi_segment_norms(c->seg);
     c->k_doc = NGI_DOC_END;
     *out = ngi_sctx_build_node(c, c->q->root);
     return c->err;

@@ -33,6 +33,7 @@ typedef struct ngi_sctx {
     const ngi_snapshot *snap;   /* the reader's snapshot */
     const ng_query *q;          /* the query */
     const ngi_segment *seg;     /* segment being evaluated */
+    const uint8_t *norms;       /* its length table (ngi_segment_norms) */
     uint32_t seg_index;         /* its index in snap->segs */
     double k1, b, avgdl;        /* BM25 parameters of this search */
     uint64_t n_docs;            /* BM25's N (the snapshot's, + unseen) */
@@ -106,7 +107,7 @@ static inline double ngi_sctx_norm_of(const ngi_sctx *c, uint32_t dl) {
 static inline double ngi_sctx_norm(ngi_sctx *c, uint32_t doc) {
     if (doc != c->k_doc) {
         c->k_doc = doc;
-        c->k_val = ngi_sctx_norm_of(c, ngi_segment_doc_len(c->seg, doc));
+        c->k_val = ngi_sctx_norm_of(c, ngi_norms_doc_len(c->norms, doc));
     }
     return c->k_val;
 }

@@ -322,13 +322,16 @@ static inline int finish_score(seval *v, uint32_t upto, uint32_t d,
 }
 
 /* Scores candidate d: essential lists first, then the non-essential ones
- * from the largest bound down while the doc can still beat theta. */
+ * from the largest bound down while the doc can still beat theta. The
+ * bound comes before doc_ok (deletions, filters, NOT), which most
+ * candidates then never pay for. */
 static int score_candidate(seval *v, orstate *o, uint32_t d, double theta,
                            double *out) {
     double rest = o->fe ? v->pref[o->fe - 1] : 0.0;
     if (theta >= 0 &&
         tf_bound(v->root->grp.should, o->at, o->na, d, rest) * SLACK <= theta)
         return 0;
+    if (!doc_ok(v, d)) return 0;
     double s = 0.0;
     for (uint32_t i = 0; i < o->na; i++) s += take(v, o->at[i]);
     return finish_score(v, o->fe, d, s, theta, out);
@@ -365,8 +368,7 @@ static void eval_or(seval *v) {
         uint32_t d = gather(v, &o);
         if (d == NGI_DOC_END) break;
         double s;
-        if (doc_ok(v, d) && score_candidate(v, &o, d, theta, &s) &&
-            push(v, d, s)) {
+        if (score_candidate(v, &o, d, theta, &s) && push(v, d, s)) {
             theta = topk_theta(v->h);
             while (o.fe < o.n && v->pref[o.fe] * SLACK <= theta) o.fe++;
             set_floors(v, theta, v->pref[o.n - 1]);
@@ -417,6 +419,7 @@ static int score_conj(seval *v, uint32_t d, double theta, double *out) {
     if (theta >= 0 &&
         tf_bound(g->grp.must, NULL, g->grp.n_must, d, opt_ub) * SLACK <= theta)
         return 0;
+    if (!doc_ok(v, d)) return 0; /* after the bound, as in score_candidate */
     double s = 0.0;
     for (uint32_t i = 0; i < g->grp.n_must; i++) s += v->cm[i] = ngi_it_score(g->grp.must[i]);
     forget_taken(v);
@@ -437,7 +440,7 @@ static void eval_and(seval *v) {
         d = next_conj(v, d, opt_ub);
         if (d == NGI_DOC_END) break;
         double s;
-        if (doc_ok(v, d) && score_conj(v, d, theta, &s) && push(v, d, s))
+        if (score_conj(v, d, theta, &s) && push(v, d, s))
             set_floors(v, topk_theta(v->h), req_ub + opt_ub);
         d++;
     }

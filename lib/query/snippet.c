@@ -262,6 +262,30 @@ static int build(const char *text, size_t len, const match *m, size_t n,
     return 0;
 }
 
+/* Gates the analyzer (ngi_analyzer_set_gate) to the first bytes of the
+ * terms and prefixes sought, as grep mode does: the plain ASCII words
+ * that cannot become one of them keep their positions but skip the term
+ * cache and the stemmer, which were most of a snippet's time on long
+ * texts. Returns whether the gate is on (the stemmer allows it). */
+static bool gate_on_terms(ng_analyzer *a, const qterm *terms, size_t nt,
+                          const qterm *pre, size_t np) {
+    bool first[256] = {0};
+    uint8_t pairs[NGI_GATE2_BYTES] = {0};
+    for (size_t i = 0; i < nt + np; i++) {
+        const qterm *t = i < nt ? &terms[i] : &pre[i - nt];
+        if (!t->len) return false; /* matches every word */
+        unsigned c0 = (unsigned char)t->s[0];
+        first[c0] = true;
+        if (t->len == 1) {
+            memset(pairs + c0 * 32, 0xff, 32);
+        } else {
+            unsigned pair = c0 << 8 | (unsigned char)t->s[1];
+            pairs[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+        }
+    }
+    return ngi_analyzer_set_gate(a, first, pairs);
+}
+
 int ngi_snippet_build(ng_analyzer *a, const ng_query *q, const char *text,
                       size_t len, size_t target, ngi_buf *out,
                       ngi_buf *spans) {
@@ -281,8 +305,11 @@ int ngi_snippet_build(ng_analyzer *a, const ng_query *q, const char *text,
         qsort(terms, nt, sizeof *terms, cmp_qterm);
         positive_prefixes(q, q->root, pre, &np, (uint32_t)q->n_terms);
         snip_ctx c = {terms, nt, pre, np, pos, &matches};
-        if ((nt || np) && len)
+        if ((nt || np) && len) {
+            bool gated = gate_on_terms(a, terms, nt, pre, np);
             rc = ng_analyzer_tokenize(a, text, len, 0, on_token, &c);
+            if (gated) ngi_analyzer_set_gate(a, NULL, NULL);
+        }
         if (rc > 0) rc = 0; /* stopped at MAX_MATCHES */
     }
     size_t nm = 0;

@@ -972,6 +972,36 @@ static void snippets_highlight_the_right_bytes(void **state) {
     free(dir);
 }
 
+/* Snippets gate the analyzer to the first letters of the terms sought
+ * (as grep mode does): the other plain words skip the stemmer but keep
+ * their positions, so phrases, a second letter 'y' ("Dying" -> "die"),
+ * capitals and prefixes are highlighted as without the gate. */
+static void snippets_skip_words_that_cannot_match(void **state) {
+    (void)state;
+    const char *qs = "\"roman empire\" die sold*";
+    ng_query *q;
+    assert_int_equal(ng_query_parse_for(&q, "english", 0, qs, strlen(qs), 0), 0);
+    const char *text = "Dying soldiers of the ROMAN Empire fought on, while "
+                       "others elsewhere watched; the empire fell.";
+    ng_analyzer *a;
+    assert_int_equal(ng_analyzer_create(&a, "english", 0), 0);
+    ngi_buf out = NGI_BUF_INIT, spans = NGI_BUF_INIT;
+    assert_int_equal(ngi_snippet_build(a, q, text, strlen(text), 400, &out, &spans), 0);
+    assert_true(a->gated > 0);    /* "fought", "while", ... never stemmed */
+    assert_false(a->gate_on);     /* and the analyzer is left ungated */
+    const char *want[] = {"Dying", "soldiers", "ROMAN", "Empire"};
+    const ng_span *sp = (const ng_span *)spans.data;
+    assert_int_equal(spans.len / sizeof *sp, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(sp[i].end - sp[i].start, strlen(want[i]));
+        assert_memory_equal((const char *)out.data + sp[i].start, want[i], strlen(want[i]));
+    }
+    ngi_buf_free(&out);
+    ngi_buf_free(&spans);
+    ng_analyzer_free(a);
+    ng_query_free(q);
+}
+
 /* ---- argument errors -------------------------------------------------------------------- */
 
 static void invalid_arguments(void **state) {
@@ -1602,6 +1632,7 @@ int main(void) {
         cmocka_unit_test(counts_dates_and_timeline),
         cmocka_unit_test(explain_and_prefix_limit),
         cmocka_unit_test(snippets_highlight_the_right_bytes),
+        cmocka_unit_test(snippets_skip_words_that_cannot_match),
         cmocka_unit_test(invalid_arguments),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(threads_share_a_reader),
