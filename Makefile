@@ -112,7 +112,7 @@ src_of = $(sort $(wildcard lib/$(1)/*.c))
 obj_of = $(patsubst %.c,$(BUILD)/%.o,$(call src_of,$(1)))
 LIB_SRC := $(foreach m,$(MODULES),$(call src_of,$(m)))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
-CLI_SRC := $(sort $(wildcard cli/*.c))
+CLI_SRC := $(sort $(wildcard cli/*.c cli/*/*.c))
 CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 
 # Tests link a fault-injecting allocator in place of lib/common/alloc.o.
@@ -149,6 +149,12 @@ $(UNIT_BIN): $(FLAGS) | test-pkgs
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The command's files include their shared headers from cli/ ("cli.h",
+# "input/ingest.h") wherever they sit.
+$(BUILD)/cli/%.o: cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Icli $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(TEST_ALLOC): lib/common/alloc.c
 	@mkdir -p $(dir $@)
