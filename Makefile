@@ -112,7 +112,7 @@ src_of = $(sort $(wildcard lib/$(1)/*.c))
 obj_of = $(patsubst %.c,$(BUILD)/%.o,$(call src_of,$(1)))
 LIB_SRC := $(foreach m,$(MODULES),$(call src_of,$(m)))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
-CLI_SRC := $(sort $(wildcard cli/*.c))
+CLI_SRC := $(sort $(wildcard cli/*.c cli/*/*.c))
 CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 # The files of `newsgrep serve`'s page, compiled into the command.
 SERVE_FILES := $(sort $(wildcard cli/serve/*.html cli/serve/*.css cli/serve/*.js))
@@ -154,10 +154,16 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The command's files include their shared headers from cli/ ("cli.h",
+# "input/ingest.h") wherever they sit.
+$(BUILD)/cli/%.o: cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Icli $(CFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/gen/serve_files.c: cli/serve/embed.sh $(SERVE_FILES)
 	@mkdir -p $(dir $@)
 	sh cli/serve/embed.sh $(SERVE_FILES) > $@.tmp && mv $@.tmp $@
-$(BUILD)/gen/serve_files.o: $(BUILD)/gen/serve_files.c cli/serve.h
+$(BUILD)/gen/serve_files.o: $(BUILD)/gen/serve_files.c cli/serve/serve.h $(FLAGS)
 	$(CC) $(CPPFLAGS) -Icli $(CFLAGS) -c $< -o $@
 
 $(TEST_ALLOC): lib/common/alloc.c

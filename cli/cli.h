@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "ingest.h"
+#include "input/ingest.h"
 #include "newsgrep.h"
 
 /* Exit statuses, like grep. */

@@ -1,7 +1,7 @@
 /*
  * fuzz_html.c — libFuzzer target for the HTML and text readers
- * (cli/html.c over lib/extract/, cli/text.c) and the date parser (cli/date.c): arbitrary
- * bytes must never crash them, every document they produce must have a
+ * (cli/input/html.c over lib/extract/, cli/input/text.c) and the date
+ * parser (ngc_date_normalize): arbitrary bytes must never crash them, every document they produce must have a
  * non-empty id and well-formed fields, and a parsed date must be a valid
  * YYYY-MM-DD.
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest.h"
+#include "input/ingest.h"
 
 static int check_doc(void *ctx, const ng_document *doc)
 {

@@ -1,5 +1,5 @@
 /*
- * fuzz_jsonl.c — libFuzzer target for the JSONL reader (cli/jsonl.c): every
+ * fuzz_jsonl.c — libFuzzer target for the JSONL reader (cli/input/jsonl.c): every
  * line of the input goes through ngc_jsonl_parse, which must never crash,
  * and is checked against jansson: a line jansson accepts as an object must
  * give the same string members, names, values and order (the date
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest.h"
+#include "input/ingest.h"
 
 static void check_doc(const ngc_docb *d)
 {

@@ -1,6 +1,6 @@
 /*
  * fuzz_text.c — libFuzzer target for text dumps (lib/extract/textdump.c
- * through ng_extract_text, and cli/text.c over it): arbitrary bytes must
+ * through ng_extract_text, and cli/input/text.c over it): arbitrary bytes must
  * never crash them; every article has a body no longer than the input, a
  * one-line title, a well-formed date; the plain reading (boilerplate kept)
  * gives at most one article, and one when the input has a letter; the CLI
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest.h"
+#include "input/ingest.h"
 
 static const char *field(const ng_document *doc, const char *name, size_t *len)
 {

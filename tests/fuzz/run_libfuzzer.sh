@@ -21,9 +21,9 @@ LIBS="$(pkg-config --libs $PKGS 2>/dev/null) -lstemmer -lpthread -lm"
 command -v "$CC" >/dev/null || { echo "run_libfuzzer: $CC not found (make deps)"; exit 1; }
 mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/run" || exit 1
 
-# ---- objects: lib/**/*.c and cli/*.c except cli/main.c -------------------
-sources=$(ls lib/*/*.c lib/*.c cli/*.c 2>/dev/null | grep -v '^cli/main\.c$')
-newest_header=$(ls -t include/*.h lib/*/*.h cli/*.h tests/reliability/*.h 2>/dev/null | head -1)
+# ---- objects: lib/**/*.c and cli/**/*.c except cli/main.c ----------------
+sources=$(ls lib/*/*.c lib/*.c cli/*.c cli/*/*.c 2>/dev/null | grep -v '^cli/main\.c$')
+newest_header=$(ls -t include/*.h lib/*/*.h cli/*.h cli/*/*.h tests/reliability/*.h 2>/dev/null | head -1)
 stale=()
 for src in $sources; do
   obj="$OUT/obj/${src%.c}.o"

@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "ingest.h"
+#include "input/ingest.h"
 
 enum { O_JSON = 256, O_URL, O_CHARSET, O_ALL };
 

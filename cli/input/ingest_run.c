@@ -567,12 +567,10 @@ static bool glob_any(const char *const *globs, size_t n, const char *path, const
 static int list_add(file_list *fl, const char *path)
 {
     if (fl->n == fl->cap) {
-        size_t cap = fl->cap ? fl->cap * 2 : 64;
-        char **p = realloc(fl->path, cap * sizeof *p);
+        char **p = ngc_grow(fl->path, &fl->cap, sizeof *p);
         if (!p)
             return -1;
         fl->path = p;
-        fl->cap = cap;
     }
     return (fl->path[fl->n] = strdup(path)) ? (int)(fl->n++ * 0) : -1;
 }

@@ -12,21 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "newsgrep.h"
-
-/* ---- growable byte buffer (ingest.c) -------------------------------- */
-typedef struct ngc_buf {
-    char *data;  /* bytes (NUL-terminated when ngc_buf_cstr was called) */
-    size_t len;  /* bytes used */
-    size_t cap;  /* bytes allocated */
-} ngc_buf;
-
-/* All return 0, or -1 when out of memory. */
-int ngc_buf_reserve(ngc_buf *b, size_t extra);
-int ngc_buf_add(ngc_buf *b, const void *p, size_t n);
-int ngc_buf_addc(ngc_buf *b, char c);
-const char *ngc_buf_cstr(ngc_buf *b);
-void ngc_buf_free(ngc_buf *b);
 
 /* ---- documents under construction (ingest.c) ------------------------ */
 /* Field values live in `bytes` (or point into the caller's input when

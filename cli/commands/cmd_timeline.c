@@ -33,12 +33,10 @@ static int collect(void *ctx, const char *start, uint64_t count)
 {
     series *s = ctx;
     if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        bucket *p = realloc(s->b, cap * sizeof *p);
+        bucket *p = ngc_grow(s->b, &s->cap, sizeof *p);
         if (!p)
             return NG_ENOMEM;
         s->b = p;
-        s->cap = cap;
     }
     snprintf(s->b[s->n].start, sizeof s->b[s->n].start, "%.10s", start);
     s->b[s->n++].count = count;

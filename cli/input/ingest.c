@@ -1,62 +1,13 @@
 /*
- * ingest.c — the small containers the input readers share: a growable byte
- * buffer and a document builder whose fields either point into the input
- * (no copy) or into the builder's own byte buffer.
+ * ingest.c — the document builder the input readers share: its fields
+ * either point into the input (no copy) or into the builder's own byte
+ * buffer (an ngc_buf, buf.c).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ingest.h"
-
-/* ---- byte buffer ---------------------------------------------------- */
-
-int ngc_buf_reserve(ngc_buf *b, size_t extra)
-{
-    if (b->cap - b->len > extra)
-        return 0;
-    if (extra > SIZE_MAX / 2 - b->len)
-        return -1;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len <= extra)
-        cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p)
-        return -1;
-    b->data = p;
-    b->cap = cap;
-    return 0;
-}
-
-int ngc_buf_add(ngc_buf *b, const void *p, size_t n)
-{
-    if (ngc_buf_reserve(b, n) < 0)
-        return -1;
-    if (n)
-        memcpy(b->data + b->len, p, n);
-    b->len += n;
-    return 0;
-}
-
-int ngc_buf_addc(ngc_buf *b, char c)
-{
-    return ngc_buf_add(b, &c, 1);
-}
-
-const char *ngc_buf_cstr(ngc_buf *b)
-{
-    if (ngc_buf_reserve(b, 1) < 0)
-        return NULL;
-    b->data[b->len] = '\0';
-    return b->data;
-}
-
-void ngc_buf_free(ngc_buf *b)
-{
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
-}
 
 /* ---- document builder ----------------------------------------------- */
 
@@ -68,16 +19,17 @@ void ngc_docb_reset(ngc_docb *d)
 
 static int docb_grow(ngc_docb *d)
 {
-    size_t cap = d->cap ? d->cap * 2 : 16;
-    ng_field *f = realloc(d->fields, cap * sizeof *f);
+    /* Three parallel arrays, one capacity: each grows from d->cap. */
+    size_t cap = d->cap, vcap = d->cap, ncap = d->cap;
+    ng_field *f = ngc_grow(d->fields, &cap, sizeof *f);
     if (!f)
         return -1;
     d->fields = f;
-    size_t *v = realloc(d->voff, cap * sizeof *v);
+    size_t *v = ngc_grow(d->voff, &vcap, sizeof *v);
     if (!v)
         return -1;
     d->voff = v;
-    size_t *n = realloc(d->noff, cap * sizeof *n);
+    size_t *n = ngc_grow(d->noff, &ncap, sizeof *n);
     if (!n)
         return -1;
     d->noff = n;

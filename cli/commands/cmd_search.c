@@ -233,8 +233,7 @@ static int load_queries(const char *path, batch_query **out, size_t *n)
             continue;
         }
         if (*n == size) {
-            size = size ? size * 2 : 256;
-            batch_query *p = realloc(*out, size * sizeof *p);
+            batch_query *p = ngc_grow(*out, &size, sizeof *p);
             if (!p)
                 break;
             *out = p;
@@ -359,52 +358,44 @@ static char *join_args(int argc, char **argv, int from)
     return q;
 }
 
-int ngc_cmd_search(int argc, char **argv)
+static int search_query(ngc_search_args *a, int argc, char **argv)
 {
-    ngc_search_args a;
-    int rc = ngc_search_parse(argc, argv, "search", &a, NULL);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    const char *dir = ngc_index_dir(a.index);
-    if (a.queries) {
-        if (a.out.mode != NGC_OUT_TREC)
+    const char *dir = ngc_index_dir(a->index);
+    if (a->queries) {
+        if (a->out.mode != NGC_OUT_TREC)
             return ngc_usage_error("search", "--queries needs --trec TAG");
-        if (a.first_arg < argc)
+        if (a->first_arg < argc)
             return ngc_usage_error("search", "--queries takes no QUERY argument");
-        return batch(&a, dir);
+        return batch(a, dir);
     }
-    if (a.latency || a.warmup)
+    if (a->latency || a->warmup)
         return ngc_usage_error("search", "--latency and --warmup need --queries");
-    if (a.first_arg >= argc)
+    if (a->first_arg >= argc)
         return ngc_usage_error("search", "missing QUERY");
-    char *q = join_args(argc, argv, a.first_arg);
-    rc = q ? ngc_search_one(&a, dir, q) : NGC_EXIT_ERROR;
+    char *q = join_args(argc, argv, a->first_arg);
+    int rc = q ? ngc_search_one(a, dir, q) : NGC_EXIT_ERROR;
     free(q);
     return rc;
 }
 
-int ngc_cmd_count(int argc, char **argv)
+static int count_query(ngc_search_args *a, int argc, char **argv)
 {
-    ngc_search_args a;
-    int rc = ngc_search_parse(argc, argv, "count", &a, NULL);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    if (a.first_arg >= argc)
+    if (a->first_arg >= argc)
         return ngc_usage_error("count", "missing QUERY");
-    ng_reader *r = ngc_open_reader(ngc_index_dir(a.index));
-    char *q = join_args(argc, argv, a.first_arg);
+    ng_reader *r = ngc_open_reader(ngc_index_dir(a->index));
+    char *q = join_args(argc, argv, a->first_arg);
     if (!r || !q) {
         free(q);
         ng_reader_free(r);
         return NGC_EXIT_ERROR;
     }
-    a.so.flags = NG_SEARCH_COUNT;
-    a.so.k = 1;
+    a->so.flags = NG_SEARCH_COUNT;
+    a->so.k = 1;
     ng_results *res;
-    rc = run_query(&a, r, q, &res);
+    int rc = run_query(a, r, q, &res);
     if (rc == 0) {
         int64_t total = ng_results_total(res);
-        if (a.out.mode == NGC_OUT_JSON)
+        if (a->out.mode == NGC_OUT_JSON)
             printf("{\"count\":%lld}\n", (long long)total);
         else
             printf("%lld\n", (long long)total);
@@ -414,4 +405,25 @@ int ngc_cmd_count(int argc, char **argv)
     ng_reader_free(r);
     free(q);
     return rc;
+}
+
+/* search and count take the same options; run does the rest. */
+static int search_or_count(int argc, char **argv, const char *cmd,
+                           int (*run)(ngc_search_args *, int, char **))
+{
+    ngc_search_args a;
+    int rc = ngc_search_parse(argc, argv, cmd, &a, NULL);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    return run(&a, argc, argv);
+}
+
+int ngc_cmd_search(int argc, char **argv)
+{
+    return search_or_count(argc, argv, "search", search_query);
+}
+
+int ngc_cmd_count(int argc, char **argv)
+{
+    return search_or_count(argc, argv, "count", count_query);
 }
