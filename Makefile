@@ -65,7 +65,7 @@ FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: all lib cli test unit fuzz-replay cli-test install-test check-symbols \
         check-asan asan reliability-quick stress fuzz bench bench-quick bench-grep demo deps install uninstall \
-        bench-tools clean help $(addprefix test-,$(MODULES))
+        bench-tools clean help python-test $(addprefix test-,$(MODULES))
 
 all: lib cli check-symbols
 
@@ -128,6 +128,12 @@ install-test: all
 test: all
 	@tests/run_all.sh $(MAKE) BUILD=$(BUILD)
 
+# The Python binding's pytest suite (python/tests), against this build's
+# library, with Debian's interpreter (where python3-cffi etc. install).
+PYTHON ?= /usr/bin/python3
+python-test: all
+	@BUILD=$(BUILD) NEWSGREP_LIB=$(abspath $(SHARED)) NG=$(abspath $(CLI)) PYTHON=$(PYTHON) tests/python/run.sh
+
 asan: check-asan
 check-asan:
 	TEST_STEPS="unit fuzz-replay cli" $(MAKE) BUILD=build/asan OPT="-O1 -g" \
@@ -169,8 +175,11 @@ DEB_PKGS := build-essential clang llvm libclang-rt-14-dev pkg-config \
   libutf8proc-dev libzstd-dev libxxhash-dev libstemmer-dev libcmocka-dev \
   libjansson-dev libxml2-dev zlib1g-dev zstd
 BENCH_PKGS := libsqlite3-dev libxapian-dev g++ gnuplot-nox time python3
+# The Python binding (python/) and its Dask shards, for /usr/bin/python3.
+PY_PKGS := python3-cffi python3-pytest python3-distributed python3-pandas \
+  python3-pip python3-setuptools
 deps:
-	@missing=""; for p in $(DEB_PKGS) $(BENCH_PKGS); do \
+	@missing=""; for p in $(DEB_PKGS) $(BENCH_PKGS) $(PY_PKGS); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
@@ -207,6 +216,7 @@ help:
 	@echo "make deps         install the Debian packages needed to build, test and benchmark"
 	@echo "make demo         index the sample articles in data/ and run some searches"
 	@echo "make test         unit tests, fuzz-corpus replays, CLI golden tests, install test"
+	@echo "make python-test  the Python binding's tests (python/tests, /usr/bin/python3)"
 	@echo "make test-MODULE  unit tests of one module: $(MODULES)"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"

@@ -15,13 +15,14 @@ run() {  # run NAME TARGET
 }
 # TEST_STEPS lets the sanitizer run skip the install test (an ASan-built
 # shared library cannot be loaded by a program built without ASan).
-for step in ${TEST_STEPS:-unit fuzz-replay cli install reliability}; do
+for step in ${TEST_STEPS:-unit fuzz-replay cli install reliability python}; do
   case $step in
     unit) run unit unit ;;
     fuzz-replay) run fuzz-replay fuzz-replay ;;
     cli) run cli cli-test ;;
     install) run install install-test ;;
     reliability) run reliability reliability-quick ;;
+    python) run python python-test ;;
   esac
 done
 printf '%s\n' "${summary[@]}"
