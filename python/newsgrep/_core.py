@@ -661,7 +661,8 @@ class Reader:
                count: bool = False, all_words: bool = False,
                k1: Optional[float] = None, b: Optional[float] = None,
                explain: bool = False, exhaustive: bool = False,
-               snippet_bytes: Optional[int] = None) -> Results:
+               snippet_bytes: Optional[int] = None,
+               unseen_docs: int = 0, unseen_tokens: int = 0) -> Results:
         """Ranks the documents matching ``query`` by BM25, best first.
 
         query: the query language of the command: bare words are a ranked
@@ -680,6 +681,9 @@ class Reader:
         k1, b: BM25 parameters (default: the index's).
         explain: per-term score breakdown in ``Hit.explain``.
         exhaustive: no dynamic pruning (same results, slower).
+        unseen_docs, unseen_tokens: documents (and their tokens) of the
+            collection ranked that are not in this index, such as the other
+            shards of a sharded archive: added to N and the total length.
 
         Raises QuerySyntaxError (with ``.offset``), LimitExceededError,
         InvalidArgumentError (a bad date or option), ClosedError.
@@ -692,6 +696,7 @@ class Reader:
         flags |= _SEARCH_EXHAUSTIVE if exhaustive else 0
         keep: list = []
         opts = self._options(k, since, until, sort, flags, k1, b, snippet_bytes, keep)
+        opts.unseen_docs, opts.unseen_tokens = unseen_docs, unseen_tokens
         with self._guard.use():
             r = self._run(query, opts, all_words)
             try:
