@@ -18,8 +18,9 @@ VERSION_PART = $(shell sed -n 's/^\#define NG_VERSION_$(1) \([0-9]*\).*/\1/p' in
 VMAJOR  := $(call VERSION_PART,MAJOR)
 VERSION := $(VMAJOR).$(call VERSION_PART,MINOR).$(call VERSION_PART,PATCH)
 # The ABI version: bump only when the ABI changes (1: ng_index_options,
-# ng_index_counts and ng_search_options grew in 0.2).
-SOVERSION := 1
+# ng_index_counts and ng_search_options grew in 0.2; 2: ng_search_options
+# grew again in 0.3, .stats).
+SOVERSION := 2
 SONAME  := libnewsgrep.so.$(SOVERSION)
 
 PKGS      := libutf8proc libzstd libxxhash

@@ -48,7 +48,7 @@ extern "C" {
  * stored in every index file (lib/FORMAT.md).
  * ------------------------------------------------------------------- */
 #define NG_VERSION_MAJOR 0
-#define NG_VERSION_MINOR 2
+#define NG_VERSION_MINOR 3
 #define NG_VERSION_PATCH 0
 #define NG_VERSION_NUMBER \
     (NG_VERSION_MAJOR * 10000 + NG_VERSION_MINOR * 100 + NG_VERSION_PATCH)
@@ -303,6 +303,27 @@ typedef struct ng_reader ng_reader;
  * other than NG_EINVAL / NG_ENOMEM, *out holds a failed handle whose
  * ng_reader_errmsg() says why (free it). */
 NG_API int ng_reader_open(ng_reader **out, const char *dir);
+/* Opens the indexes in dirs[0..n) as one reader (an archive per year or
+ * per source searched together). Every call that takes a reader works on
+ * it, with results exactly those of one index holding the parts'
+ * documents in the order given (dirs[0]'s first): BM25 with the combined
+ * N, total length and each term's df summed over the parts, prefix*
+ * expanded over every part's lexicon, dates, deletes, counts, timelines,
+ * stored documents, statistics (ng_stats.generation is the sum of the
+ * parts' generations; k1 and b are dirs[0]'s defaults) and checks. Equal
+ * scores rank the earlier part first. ng_reader_reopen reopens every part.
+ * The parts must be analysed alike (language and analyzer flags:
+ * NG_ELANG otherwise) and a live id may be in one part only: a duplicate
+ * is reported as NG_EDOC naming the id and both directories, never
+ * shadowed (checked at open and at every reopen that sees a change; a
+ * failed reopen keeps the last good snapshot). n == 1 is ng_reader_open.
+ * flags: 0 (reserved). Errors: NG_EINVAL (no dirs, n == 0, a NULL dir,
+ * flags), NG_ELANG, NG_EDOC, NG_ELIMIT (over 2^32 - 2 documents together)
+ * and those of ng_reader_open (the message names the directory); on
+ * failure other than NG_EINVAL / NG_ENOMEM, *out holds a failed handle
+ * whose ng_reader_errmsg() says why (free it). */
+NG_API int ng_reader_open_many(ng_reader **out, const char *const *dirs,
+                               size_t n, unsigned flags);
 /* Moves the reader to the newest commit, if any. *changed (may be NULL) is
  * set to 1 when the snapshot changed. Results and documents obtained from
  * the reader before stay valid. Errors: as ng_reader_open. */
@@ -421,6 +442,13 @@ typedef struct ng_search_options {
      * the index's document count and total length (0, 0). */
     uint64_t unseen_docs;
     uint64_t unseen_tokens;
+    /* Distributed search (added in 0.3; fields are only ever appended, so
+     * call ng_search_options_init first): when not NULL, BM25 uses these
+     * collection statistics (ng_query_stats_get of every part, summed with
+     * ng_query_stats_add) instead of the reader's own N, total length and
+     * dfs, and prefix* keeps the terms the summed statistics choose; the
+     * reader's documents must be counted in them. unseen_* still add. */
+    const struct ng_query_stats *stats;
 } ng_search_options;
 
 NG_API void ng_search_options_init(ng_search_options *opts);
@@ -469,6 +497,52 @@ NG_API int64_t ng_results_total(const ng_results *results);
 NG_API const char *ng_results_warning(const ng_results *results);
 /* The i-th hit, best first; NULL when out of range. */
 NG_API const ng_hit *ng_results_hit(const ng_results *results, size_t i);
+
+/* ---- statistics exchange (distributed search) ------------------------
+ * A collection split over several readers, processes or machines ranks
+ * exactly like one index when every part scores with the statistics of
+ * the whole: (1) ng_query_stats_get on every part, (2) ng_query_stats_add
+ * them up (any order; ng_query_stats_encode / _decode carry them between
+ * processes), (3) ng_search on every part with opts.stats = the sum and
+ * the same k, (4) merge the parts' hits by score, higher first; equal
+ * scores rank the part that comes first in the collection's order (the
+ * order of one index built from the parts one after the other), then by
+ * rank within the part. The scores are bit for bit those of the single
+ * index; totals (NG_SEARCH_COUNT) and timelines add up. */
+typedef struct ng_query_stats ng_query_stats;
+
+/* The statistics of query in reader: N (documents, deleted ones
+ * included, as BM25 counts them), the total length, and the df of every
+ * query term and of every term each prefix* expands to. Errors:
+ * NG_EINVAL, NG_ENOMEM, NG_ECORRUPT, NG_EQUERY (as ng_search). On failure
+ * other than NG_EINVAL / NG_ENOMEM, *out holds a failed handle whose
+ * ng_query_stats_errmsg() says why (free it). */
+NG_API int ng_query_stats_get(ng_reader *reader, const ng_query *query,
+                              ng_query_stats **out);
+/* Adds part into sum (documents, lengths, each term's df). Errors:
+ * NG_EINVAL (also: the two were gathered for different analyzer
+ * settings), NG_ENOMEM (sum is then unchanged). */
+NG_API int ng_query_stats_add(ng_query_stats *sum, const ng_query_stats *part);
+/* Serialises stats into buf[0..cap); *len = the bytes needed (call with
+ * buf NULL, cap 0 to size it). Returns NG_ELIMIT when cap is too small.
+ * Format (version 1, little-endian): "NGQS", u32 version, u8 language
+ * length + language, u32 analyzer flags, u64 documents, u64 total length,
+ * u64 terms, then per term in ascending byte order a varint length, its
+ * bytes and a varint df; a u64 XXH3-64 of all the bytes before it. */
+NG_API int ng_query_stats_encode(const ng_query_stats *stats, void *buf,
+                                 size_t cap, size_t *len);
+/* Reads what ng_query_stats_encode wrote (every length and the checksum
+ * are checked). Errors: NG_EINVAL (not such bytes: *out is NULL),
+ * NG_ENOMEM. */
+NG_API int ng_query_stats_decode(ng_query_stats **out, const void *buf,
+                                 size_t len);
+/* Documents (N) and total length the statistics hold, and their terms. */
+NG_API void ng_query_stats_totals(const ng_query_stats *stats,
+                                  uint64_t *documents, uint64_t *tokens,
+                                  uint64_t *terms);
+/* Borrowed; lives as long as stats. Never NULL. */
+NG_API const char *ng_query_stats_errmsg(const ng_query_stats *stats);
+NG_API void ng_query_stats_free(ng_query_stats *stats);
 
 /* Counts matching documents per date bucket (documents without a date are
  * not counted). by: "day", "week" (ISO weeks, Monday), "month" or "year".

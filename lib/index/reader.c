@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "multi.h"
 
 struct ng_reader {
     ngi_error err;       /* last error detail */
@@ -15,6 +16,7 @@ struct ng_reader {
     /* ng_stats.language points here, not into a snapshot that a reopen
      * frees; the language of an index never changes. */
     char language[sizeof(((ngi_settings *)0)->language)];
+    ngi_multi *multi;    /* ng_reader_open_many: the parts (else NULL) */
     char dir[];          /* index directory */
 };
 
@@ -45,9 +47,36 @@ int ng_reader_open(ng_reader **out, const char *dir) {
     return rc ? reader_fail(r, rc) : 0;
 }
 
+/* Several directories as one: multireader.c. */
+int ng_reader_open_many(ng_reader **out, const char *const *dirs, size_t n,
+                        unsigned flags) {
+    if (!out) return NG_EINVAL;
+    *out = NULL;
+    if (!dirs || !n || flags) return NG_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!dirs[i]) return NG_EINVAL;
+    if (n == 1) return ng_reader_open(out, dirs[0]);
+    ng_reader *r = ngi_calloc(1, sizeof *r + 1);
+    if (!r) return NG_ENOMEM;
+    int rc = ngi_multi_open(&r->multi, dirs, n, &r->snap, &r->err);
+    if (rc == NG_ENOMEM) {
+        ng_reader_free(r);
+        return rc;
+    }
+    *out = r;
+    return rc ? reader_fail(r, rc) : 0;
+}
+
 int ng_reader_reopen(ng_reader *r, int *changed) {
     if (changed) *changed = 0;
     if (!r) return NG_EINVAL;
+    if (r->multi) {
+        int ch = 0;
+        ngi_error_clear(&r->err);
+        int rc = ngi_multi_reopen(r->multi, &r->snap, &ch, &r->err);
+        if (changed) *changed = ch;
+        return rc ? reader_fail(r, rc) : 0;
+    }
     ngi_manifest m;
     ngi_manifest_init(&m);
     ngi_snapshot *snap = NULL;
@@ -74,6 +103,7 @@ void ng_reader_free(ng_reader *r) {
     if (!r) return;
     ngi_snapshot_free(r->snap);
     ngi_manifest_free(&r->man);
+    ngi_multi_free(r->multi);
     ngi_free(r);
 }
 
@@ -123,7 +153,8 @@ int ng_reader_stats(ng_reader *r, ng_stats *out) {
         rc = ngi_distinct_terms(s->segs, s->n_segs, &out->terms, &r->err);
         if (rc) return rc;
     }
-    uint64_t mb = manifest_bytes(r->dir);
+    uint64_t mb = r->multi ? ngi_multi_manifest_bytes(r->multi)
+                           : manifest_bytes(r->dir);
     out->other_bytes += mb;
     out->total_bytes += mb;
     out->documents = s->live_docs;
@@ -148,6 +179,7 @@ int ng_reader_check(ng_reader *r) {
     ngi_error_clear(&r->err);
     for (size_t i = 0; i < r->snap->n_segs && !rc; i++)
         rc = ngi_segment_check(r->snap->segs[i], &r->err);
+    if (!rc && r->multi) return ngi_multi_check_manifests(r->multi, &r->err);
     if (!rc) { /* the manifest's own checksum */
         ngi_manifest m;
         ngi_manifest_init(&m);

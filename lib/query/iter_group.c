@@ -126,9 +126,17 @@ int ngi_group_build(ngi_sctx *c, ngi_it *g, const ngi_qnode *n) {
         if (!g->grp.n_must) g->cost += g->grp.should[i]->cost;
     }
     if (g->grp.n_must) g->cost = g->grp.mlead[0]->cost;
-    g->grp.need_should = g->grp.n_should > 0;
+    /* The query's SHOULD children count, not the ones this segment has:
+     * a group of date filters whose words are all absent here matches
+     * nothing (not every document in the dates). */
+    g->grp.need_should = 0;
+    for (uint32_t k = n->child; k != NGI_QNONE; k = c->q->nodes[k].next)
+        if (c->q->nodes[k].occur == NGI_SHOULD &&
+            c->q->nodes[k].kind != NGI_Q_EMPTY)
+            g->grp.need_should = 1;
     for (uint32_t i = 0; i < g->grp.n_must; i++)
         if (g->grp.must[i]->kind != NGI_Q_DATE) g->grp.need_should = 0;
+    if (g->grp.need_should && !g->grp.n_should) return -1;
     ngi_group_seek(g, 0);
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "iter.h"
+#include "qstats.h"
 
 /* ---- arena ---------------------------------------------------------------- */
 
@@ -76,6 +77,13 @@ static int lookup_terms(ngi_sctx *c) {
             c->found[s * q->n_terms + t] = 1;
             c->df[t] += tp->df;
         }
+    for (size_t t = 0; t < q->n_terms; t++) {
+        const char *term = ngi_query_term(q, (uint32_t)t);
+        if (c->collect &&
+            ngi_qstats_note(c->collect, term, q->term_len[t], c->df[t]))
+            return NG_ENOMEM;
+        if (c->given) c->df[t] = ngi_qstats_df(c->given, term, q->term_len[t]);
+    }
     return 0;
 }
 
@@ -192,6 +200,74 @@ static int fill_pexp(ngi_sctx *c, ngi_pexp *e, pcand *v, size_t nv) {
     return 0;
 }
 
+/* A term of the given statistics, for choosing the most frequent. */
+typedef struct gterm {
+    const char *s;
+    uint32_t len;
+    uint64_t df;
+    size_t i;               /* index in the statistics */
+} gterm;
+
+static int cmp_gterm(const void *x, const void *y) {
+    const gterm *a = x, *b = y;
+    if (a->df != b->df) return a->df < b->df ? 1 : -1;
+    return cmp_bytes(a->s, a->len, b->s, b->len);
+}
+
+/* keep_frequent with the collection's statistics: the prefix's terms and
+ * dfs are the given ones (terms absent here included), so every part
+ * searches the same terms and blends them with the same df, which it
+ * returns in *df. */
+static int keep_given(ngi_sctx *c, const ngi_qnode *n, pcand *v, size_t nv,
+                      pcand **firsts, size_t distinct, uint64_t *df) {
+    const ng_query_stats *g = c->given;
+    size_t lo, hi;
+    ngi_qstats_prefix(g, ngi_query_prefix(c->q, n), n->n, &lo, &hi);
+    size_t total = hi - lo, keep = NGI_MIN(total, (size_t)NG_MAX_PREFIX_EXPANSION);
+    gterm *gt = ngi_malloc((total ? total : 1) * sizeof *gt);
+    uint8_t *kept = ngi_calloc(total ? total : 1, 1);
+    if (!gt || !kept) {
+        ngi_free(gt);
+        ngi_free(kept);
+        return NG_ENOMEM;
+    }
+    for (size_t i = 0; i < total; i++)
+        gt[i] = (gterm){ngi_qstats_term(g, lo + i), g->t[lo + i].len,
+                        g->t[lo + i].df, lo + i};
+    if (total > keep) {
+        qsort(gt, total, sizeof *gt, cmp_gterm);
+        if (!c->warning[0])
+            snprintf(c->warning, sizeof c->warning,
+                     "%.*s* matches %zu terms: searched the %d most frequent",
+                     (int)NGI_MIN(n->n, 64u), ngi_query_prefix(c->q, n),
+                     total, NG_MAX_PREFIX_EXPANSION);
+    }
+    *df = 0;
+    for (size_t i = 0; i < keep; i++) {
+        kept[gt[i].i - lo] = 1;
+        *df = NGI_MAX(*df, gt[i].df);
+    }
+    for (size_t i = 0; i < distinct; i++) {
+        size_t gi = ngi_qstats_find(g, firsts[i]->s, firsts[i]->len);
+        firsts[i]->keep = gi != SIZE_MAX && gi >= lo && gi < hi && kept[gi - lo];
+    }
+    for (size_t i = 1; i < nv; i++) /* the other segments of a kept term */
+        if (!v[i].keep && v[i - 1].keep &&
+            !cmp_bytes(v[i].s, v[i].len, v[i - 1].s, v[i - 1].len))
+            v[i].keep = 1;
+    ngi_free(gt);
+    ngi_free(kept);
+    return 0;
+}
+
+static int note_terms(ngi_sctx *c, pcand **firsts, size_t distinct) {
+    for (size_t i = 0; i < distinct; i++)
+        if (ngi_qstats_note(c->collect, firsts[i]->s, firsts[i]->len,
+                            firsts[i]->df))
+            return NG_ENOMEM;
+    return 0;
+}
+
 static int expand(ngi_sctx *c, const ngi_qnode *n, ngi_pexp *e) {
     pcollect pc = {NGI_BUF_INIT, NGI_BUF_INIT, 0};
     int rc = 0;
@@ -213,8 +289,19 @@ static int expand(ngi_sctx *c, const ngi_qnode *n, ngi_pexp *e) {
             v[i].s = (const char *)pc.names.data + v[i].off;
         qsort(v, nv, sizeof *v, cmp_term_seg);
         size_t distinct = aggregate(v, nv, firsts);
-        keep_frequent(c, n, v, nv, firsts, distinct);
-        rc = fill_pexp(c, e, v, nv);
+        uint64_t gdf = 0;
+        if (c->collect) rc = note_terms(c, firsts, distinct);
+        if (rc) {
+        } else if (c->given) {
+            rc = keep_given(c, n, v, nv, firsts, distinct, &gdf);
+        } else {
+            keep_frequent(c, n, v, nv, firsts, distinct);
+        }
+        if (!rc) rc = fill_pexp(c, e, v, nv);
+        if (!rc && c->given) {
+            e->df = gdf;
+            e->idf = gdf ? ngi_bm25_idf(c->n_docs, gdf) : 0.0;
+        }
     }
     ngi_free(firsts);
     ngi_buf_free(&pc.cands);
@@ -259,18 +346,47 @@ static int check_analyzer(const ng_query *q, const ngi_snapshot *snap,
                          st->analyzer_flags);
 }
 
+/* Statistics gathered with other analyzer settings count other terms. */
+static int check_given(const ng_query *q, const ng_query_stats *g,
+                       ngi_error *err) {
+    if (!g || (!strcmp(q->language, g->language) &&
+               q->analyzer_flags == g->analyzer_flags))
+        return 0;
+    return ngi_error_set(err, NG_EQUERY,
+                         "the statistics were gathered for language '%s' "
+                         "(analyzer flags %u) but the query is for '%s' "
+                         "(flags %u)",
+                         g->language, g->analyzer_flags, q->language,
+                         q->analyzer_flags);
+}
+
 int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
                   double k1, double b, ngi_error *err) {
+    return ngi_sctx_init_with(c, snap, q, k1, b, NULL, NULL, err);
+}
+
+int ngi_sctx_init_with(ngi_sctx *c, const ngi_snapshot *snap,
+                       const ng_query *q, double k1, double b,
+                       const ng_query_stats *given, ng_query_stats *collect,
+                       ngi_error *err) {
     memset(c, 0, sizeof *c);
     c->snap = snap;
     c->q = q;
     c->k1 = k1;
     c->b = b;
-    c->avgdl = snap->avg_doc_len > 0 ? snap->avg_doc_len : 1.0;
-    c->n_docs = snap->max_doc;
+    c->given = given;
+    c->collect = collect;
+    c->base_docs = given ? given->docs : snap->max_doc;
+    c->base_tokens = given ? given->tokens : snap->total_len;
+    c->n_docs = c->base_docs;
+    /* the snapshot's own average when it is the source: the same double */
+    c->avgdl = given ? (c->n_docs ? (double)c->base_tokens / (double)c->n_docs : 0)
+                     : snap->avg_doc_len;
+    if (!(c->avgdl > 0)) c->avgdl = 1.0;
     c->errd = err;
     c->k_doc = NGI_DOC_END;
     int rc = check_analyzer(q, snap, err);
+    if (!rc) rc = check_given(q, given, err);
     if (rc) return rc;
     size_t nt = q->n_terms ? q->n_terms : 1, ns = snap->n_segs ? snap->n_segs : 1;
     c->idf = ngi_calloc(nt, sizeof *c->idf);
@@ -290,14 +406,14 @@ int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
     if (rc == NG_ENOMEM) return ngi_error_set(err, rc, "out of memory");
     if (rc) return rc;
     for (size_t t = 0; t < q->n_terms; t++)
-        if (c->df[t]) c->idf[t] = ngi_bm25_idf(snap->max_doc, c->df[t]);
+        if (c->df[t]) c->idf[t] = ngi_bm25_idf(c->n_docs, c->df[t]);
     return 0;
 }
 
 void ngi_sctx_add_unseen(ngi_sctx *c, uint64_t docs, uint64_t tokens) {
     if (!docs) return;
-    c->n_docs = c->snap->max_doc + docs;
-    double total = (double)c->snap->total_len + (double)tokens;
+    c->n_docs = c->base_docs + docs;
+    double total = (double)c->base_tokens + (double)tokens;
     c->avgdl = total > 0 ? total / (double)c->n_docs : 1.0;
     for (size_t t = 0; t < c->q->n_terms; t++)
         if (c->df[t]) c->idf[t] = ngi_bm25_idf(c->n_docs, c->df[t]);

@@ -15,6 +15,7 @@
 #include "query.h"
 
 typedef struct ngi_it ngi_it;
+struct ng_query_stats;
 
 /* A prefix* in this snapshot: the terms it matches, scored together as
  * one term (Lucene's SynonymQuery: tf summed over the terms, one df, the
@@ -43,6 +44,10 @@ typedef struct ngi_sctx {
     char warning[256];          /* "" or a note for the results */
     uint32_t k_doc;             /* doc whose normaliser is cached */
     double k_val;               /* its K = k1 * (1 - b + b * dl / avgdl) */
+    uint64_t base_docs;         /* N before unseen_*: the snapshot's or given */
+    uint64_t base_tokens;       /* total length before unseen_* */
+    const struct ng_query_stats *given; /* score with these (or NULL) */
+    struct ng_query_stats *collect; /* note the statistics here (or NULL) */
     int err;                    /* sticky error (NG_ECORRUPT, NG_ENOMEM) */
     ngi_error *errd;            /* where details go */
     /* per-segment scratch (reset for each segment) */
@@ -58,6 +63,16 @@ typedef struct ngi_sctx {
  * Errors: NG_ENOMEM, NG_ECORRUPT (details in *err). */
 int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
                   double k1, double b, ngi_error *err);
+/* As ngi_sctx_init; with given, N, the total length and every df (the
+ * choice of a prefix's terms too) come from given (distributed search:
+ * the whole collection's statistics); with collect, the snapshot's N,
+ * total length and dfs (every term of every prefix) are noted there
+ * (ng_query_stats_get). Errors: also NG_EQUERY (given was gathered for
+ * other analyzer settings). */
+int ngi_sctx_init_with(ngi_sctx *c, const ngi_snapshot *snap,
+                       const ng_query *q, double k1, double b,
+                       const struct ng_query_stats *given,
+                       struct ng_query_stats *collect, ngi_error *err);
 /* Ranks as if the collection also held docs documents of tokens total
  * length that are not in the snapshot (ng_search_options.unseen_*):
  * recomputes N, avgdl and the idfs. Call right after ngi_sctx_init. */

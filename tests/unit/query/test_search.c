@@ -1109,6 +1109,288 @@ static void threads_share_a_reader(void **state) {
     free(dir);
 }
 
+/* "word date:..." in a segment without the word matched every document
+ * of the dates (the group's SHOULD rule looked at the segment's children,
+ * not the query's). */
+static void date_filter_and_absent_word(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    tdoc d[2] = {{.id = "one", .body = "alpha", .date = "2025-03-01"},
+                 {.id = "two", .body = "beta", .date = "2025-03-02"}};
+    ng_reader *r = build_index(dir, d, 2, 1); /* a segment each */
+    hitv h[4];
+    int64_t total;
+    assert_int_equal(run_search(r, "alpha date:2025-03", 0, 10, NG_SEARCH_COUNT, h, &total), 1);
+    assert_int_equal(total, 1);
+    assert_int_equal(run_search(r, "alpha date:2025-03", 0, 10,
+                                NG_SEARCH_COUNT | NG_SEARCH_EXHAUSTIVE, h, &total), 1);
+    assert_int_equal(total, 1);
+    ng_reader_free(r);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* ---- several indexes as one -------------------------------------------------------- */
+
+#define PARTS 4
+#define MULTI_DOCS 1600
+
+typedef struct split {
+    char *single_dir, *dirs[PARTS];
+    ng_reader *single, *multi, *parts[PARTS];
+    tdoc *docs;
+} split;
+
+/* The corpus indexed once, and in 4 uneven parts (several segments each,
+ * deletions in both), opened as one with ng_reader_open_many. */
+static void split_build(split *sp) {
+    static const size_t cut[PARTS + 1] = {0, 250, 700, 1250, MULTI_DOCS};
+    sp->docs = tricky_docs(MULTI_DOCS, 31);
+    unsigned s = 17;
+    for (size_t i = 0; i < MULTI_DOCS; i++) sp->docs[i].deleted = rnd(&s) % 13 == 0;
+    sp->single_dir = make_tmp();
+    sp->single = build_index(sp->single_dir, sp->docs, MULTI_DOCS, 500);
+    for (int p = 0; p < PARTS; p++) {
+        sp->dirs[p] = make_tmp();
+        sp->parts[p] = build_index(sp->dirs[p], sp->docs + cut[p],
+                                   cut[p + 1] - cut[p], 160);
+    }
+    int rc = ng_reader_open_many(&sp->multi, (const char *const *)sp->dirs, PARTS, 0);
+    if (rc) fail_msg("open_many: %s", sp->multi ? ng_reader_errmsg(sp->multi) : ng_strerror(rc));
+}
+
+static void split_free(split *sp) {
+    ng_reader_free(sp->single);
+    ng_reader_free(sp->multi);
+    rm_rf(sp->single_dir);
+    free(sp->single_dir);
+    for (int p = 0; p < PARTS; p++) {
+        ng_reader_free(sp->parts[p]);
+        rm_rf(sp->dirs[p]);
+        free(sp->dirs[p]);
+    }
+    free_docs(sp->docs, MULTI_DOCS);
+}
+
+static void expect_same_hits(const char *what, const char *q, size_t na,
+                             const hitv *a, size_t nb, const hitv *b) {
+    if (na != nb) fail_msg("%s '%s': single %zu hits, %zu", what, q, na, nb);
+    for (size_t j = 0; j < na; j++)
+        if (strcmp(a[j].id, b[j].id) || a[j].score != b[j].score)
+            fail_msg("%s '%s' rank %zu: single %s %.17g, %s %.17g", what, q, j,
+                     a[j].id, a[j].score, b[j].id, b[j].score);
+}
+
+static void timeline_of(ng_reader *r, const char *q, const char *by, tl *t) {
+    ng_query *qq = NULL;
+    assert_int_equal(ng_query_parse(&qq, r, q, strlen(q), 0), 0);
+    memset(t, 0, sizeof *t);
+    assert_int_equal(ng_timeline(r, qq, NULL, by, tl_cb, t), 0);
+    ng_query_free(qq);
+}
+
+/* ---- distributed search: the statistics exchange ------------------------------------ */
+
+typedef struct parthit {
+    hitv h;
+    int part;
+    size_t rank;
+} parthit;
+
+/* The documented merge: higher score first, then the earlier part, then
+ * the rank within the part. */
+static int cmp_parthit(const void *x, const void *y) {
+    const parthit *a = x, *b = y;
+    if (a->h.score != b->h.score) return a->h.score < b->h.score ? 1 : -1;
+    if (a->part != b->part) return a->part < b->part ? -1 : 1;
+    return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+/* Gathers every part's statistics (through the byte form, as between
+ * processes), sums them, searches every part with the sum, merges. */
+static size_t sharded_search(ng_reader *const *parts, const char *q,
+                             unsigned qflags, size_t k, unsigned sflags,
+                             hitv *out, int64_t *total) {
+    ng_query_stats *sum = NULL;
+    ng_query *qq[PARTS];
+    for (int p = 0; p < PARTS; p++) {
+        assert_int_equal(ng_query_parse(&qq[p], parts[p], q, strlen(q), qflags), 0);
+        ng_query_stats *st = NULL, *back = NULL;
+        int rc = ng_query_stats_get(parts[p], qq[p], &st);
+        if (rc) fail_msg("stats '%s': %s", q, ng_query_stats_errmsg(st));
+        size_t len = 0;
+        assert_int_equal(ng_query_stats_encode(st, NULL, 0, &len), NG_ELIMIT);
+        unsigned char *buf = malloc(len);
+        assert_int_equal(ng_query_stats_encode(st, buf, len, &len), 0);
+        assert_int_equal(ng_query_stats_decode(&back, buf, len), 0);
+        free(buf);
+        if (!sum) {
+            sum = back;
+        } else {
+            assert_int_equal(ng_query_stats_add(sum, back), 0);
+            ng_query_stats_free(back);
+        }
+        ng_query_stats_free(st);
+    }
+    parthit all[PARTS * 50];
+    size_t n = 0;
+    *total = 0;
+    for (int p = 0; p < PARTS; p++) {
+        ng_search_options o;
+        ng_search_options_init(&o);
+        o.k = k;
+        o.flags = sflags;
+        o.stats = sum;
+        ng_results *res = NULL;
+        int rc = ng_search(parts[p], qq[p], &o, &res);
+        if (rc) fail_msg("search '%s': %s", q, ng_results_errmsg(res));
+        for (size_t i = 0; i < ng_results_count(res); i++) {
+            const ng_hit *h = ng_results_hit(res, i);
+            snprintf(all[n].h.id, sizeof all[n].h.id, "%s", h->id);
+            all[n].h.score = h->score;
+            all[n].part = p;
+            all[n++].rank = i;
+        }
+        *total += ng_results_total(res);
+        ng_results_free(res);
+        ng_query_free(qq[p]);
+    }
+    ng_query_stats_free(sum);
+    qsort(all, n, sizeof *all, cmp_parthit);
+    n = NGI_MIN(n, k);
+    for (size_t i = 0; i < n; i++) out[i] = all[i].h;
+    return n;
+}
+
+/* ng_reader_open_many over 4 parts, and the 4 parts searched one by one
+ * with the summed statistics and merged, give the single index's hits,
+ * scores (bit for bit) and totals; the multi-reader also its statistics,
+ * timelines and documents. */
+static void multi_equals_single(void **state) {
+    (void)state;
+    split sp;
+    split_build(&sp);
+    ng_stats a, b;
+    assert_int_equal(ng_reader_stats(sp.single, &a), 0);
+    assert_int_equal(ng_reader_stats(sp.multi, &b), 0);
+    assert_true(a.deleted > 0 && b.segments > PARTS);
+    assert_true(a.documents == b.documents && a.deleted == b.deleted);
+    assert_true(a.terms == b.terms && a.tokens == b.tokens);
+    assert_true(a.avg_doc_length == b.avg_doc_length);
+    assert_string_equal(a.language, b.language);
+    assert_int_equal(ng_reader_check(sp.multi), 0);
+    unsigned s = 2468;
+    static const size_t ks[] = {1, 10, 50};
+    hitv x[50], y[50];
+    int nq = getenv("NG_QUERY_TEST_N") ? atoi(getenv("NG_QUERY_TEST_N")) / 3 : 1000;
+    for (int i = 0; i < nq; i++) {
+        char q[512];
+        unsigned qf;
+        next_filter_query(&s, i, q, sizeof q, &qf);
+        size_t k = ks[rnd(&s) % 3];
+        unsigned sf = i % 4 == 0 ? NG_SEARCH_COUNT : 0;
+        int64_t ta, tb;
+        size_t na = run_search(sp.single, q, qf, k, sf, x, &ta);
+        size_t nb = run_search(sp.multi, q, qf, k, sf, y, &tb);
+        expect_same_hits("multi", q, na, x, nb, y);
+        if (ta != tb) fail_msg("multi '%s': total %lld, single %lld", q, (long long)tb, (long long)ta);
+        int64_t tc;
+        nb = sharded_search(sp.parts, q, qf, k, NG_SEARCH_COUNT, y, &tc);
+        expect_same_hits("sharded", q, na, x, nb, y);
+        if (sf && ta != tc) fail_msg("sharded '%s': total %lld, single %lld", q, (long long)tc, (long long)ta);
+    }
+    tl t1, t2;
+    static const char *const tq[] = {"kaloa OR cafe", "ka*", "date:2025-03"};
+    for (size_t i = 0; i < NGI_ARRAY_LEN(tq); i++) {
+        timeline_of(sp.single, tq[i], "week", &t1);
+        timeline_of(sp.multi, tq[i], "week", &t2);
+        assert_true(t1.n > 0 && t1.n == t2.n);
+        assert_memory_equal(t1.counts, t2.counts, sizeof t1.counts);
+        assert_memory_equal(t1.days, t2.days, sizeof t1.days);
+    }
+    for (size_t i = 0; i < MULTI_DOCS; i += 97) { /* documents of every part */
+        const char *id = sp.docs[i].id;
+        ng_doc *d1 = NULL, *d2 = NULL;
+        int r1 = ng_reader_get(sp.single, id, strlen(id), &d1);
+        int r2 = ng_reader_get(sp.multi, id, strlen(id), &d2);
+        assert_int_equal(r1, sp.docs[i].deleted ? NG_ENOTFOUND : 0);
+        assert_int_equal(r1, r2);
+        if (!r1) assert_int_equal(ng_doc_field_count(d1), ng_doc_field_count(d2));
+        ng_doc_free(d1);
+        ng_doc_free(d2);
+    }
+    split_free(&sp);
+}
+
+static void add_one(const char *dir, const char *lang, const char *id,
+                    const char *body) {
+    ng_index_options o;
+    ng_index_options_init(&o);
+    o.language = lang;
+    o.threads = 1;
+    ng_index *ix = NULL;
+    assert_int_equal(ng_index_open(&ix, dir, &o), 0);
+    tdoc d = {.title = NULL, .body = (char *)body};
+    snprintf(d.id, sizeof d.id, "%s", id);
+    add_doc(ix, &d);
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+}
+
+/* A duplicate id across parts and parts analysed differently are errors
+ * naming the directories; reopen sees new commits in any part, refuses a
+ * duplicate made meanwhile and keeps its last good snapshot. */
+static void multi_rules_and_reopen(void **state) {
+    (void)state;
+    char *d1 = make_tmp(), *d2 = make_tmp(), *d3 = make_tmp();
+    add_one(d1, NULL, "a1", "alpha river");
+    add_one(d2, NULL, "b1", "beta river");
+    add_one(d3, "french", "c1", "gamma");
+    const char *dirs[3] = {d1, d2, d3};
+    ng_reader *r = NULL;
+    assert_int_equal(ng_reader_open_many(&r, dirs, 3, 0), NG_ELANG);
+    assert_non_null(r);
+    assert_non_null(strstr(ng_reader_errmsg(r), d3));
+    ng_reader_free(r);
+    assert_int_equal(ng_reader_open_many(&r, dirs, 0, 0), NG_EINVAL);
+    assert_null(r);
+    assert_int_equal(ng_reader_open_many(&r, dirs, 2, 1), NG_EINVAL);
+    assert_int_equal(ng_reader_open_many(&r, dirs, 2, 0), 0);
+    ng_stats st;
+    assert_int_equal(ng_reader_stats(r, &st), 0);
+    assert_int_equal(st.documents, 2);
+    hitv h[4];
+    assert_int_equal(run_search(r, "river", 0, 10, 0, h, NULL), 2);
+    assert_string_equal(h[0].id, "a1"); /* equal scores: the earlier part */
+    int changed = 1;
+    assert_int_equal(ng_reader_reopen(r, &changed), 0);
+    assert_int_equal(changed, 0);
+    add_one(d2, NULL, "b2", "river delta");
+    assert_int_equal(ng_reader_reopen(r, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_int_equal(run_search(r, "river", 0, 10, 0, h, NULL), 3);
+    add_one(d2, NULL, "a1", "a copy of alpha");
+    assert_int_equal(ng_reader_reopen(r, &changed), NG_EDOC);
+    const char *msg = ng_reader_errmsg(r);
+    assert_non_null(strstr(msg, "'a1'"));
+    assert_non_null(strstr(msg, d1));
+    assert_non_null(strstr(msg, d2));
+    assert_int_equal(run_search(r, "river", 0, 10, 0, h, NULL), 3); /* kept */
+    ng_reader_free(r);
+    r = NULL;
+    assert_int_equal(ng_reader_open_many(&r, dirs, 2, 0), NG_EDOC);
+    ng_reader_free(r);
+    const char *missing[2] = {d1, "/nonexistent/ng-multi"};
+    r = NULL;
+    assert_int_equal(ng_reader_open_many(&r, missing, 2, 0), NG_ENOINDEX);
+    assert_non_null(strstr(ng_reader_errmsg(r), "/nonexistent/ng-multi"));
+    ng_reader_free(r);
+    for (int i = 0; i < 3; i++) {
+        rm_rf(dirs[i]);
+        free((char *)dirs[i]);
+    }
+}
+
 int main(void) {
     make_vocab();
     const struct CMUnitTest tests[] = {
@@ -1124,6 +1406,9 @@ int main(void) {
         cmocka_unit_test(invalid_arguments),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(threads_share_a_reader),
+        cmocka_unit_test(date_filter_and_absent_word),
+        cmocka_unit_test(multi_equals_single),
+        cmocka_unit_test(multi_rules_and_reopen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
