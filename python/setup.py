@@ -9,7 +9,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-SONAME = "libnewsgrep.so.1"
+SONAME = "libnewsgrep.so.2"
 HERE = Path(__file__).resolve().parent
 
 

@@ -17,8 +17,8 @@ directory), the path recorded at install, a source checkout's build/,
 pkg-config, or the dynamic linker.
 """
 
-from ._core import (Hit, Index, IndexCounts, Reader, Results, Stats, Timeline,
-                    Token, languages, live_handles, parse_date, tokens)
+from ._core import (Hit, Index, IndexCounts, QueryStats, Reader, Results, Stats,
+                    Timeline, Token, languages, live_handles, parse_date, tokens)
 from ._ffi import LIBRARY_PATH, ffi as _cffi, lib as _lib
 from .errors import (ClosedError, CorruptIndexError, DocumentError,
                      IndexIOError, IndexLockedError, InvalidArgumentError,
@@ -26,12 +26,12 @@ from .errors import (ClosedError, CorruptIndexError, DocumentError,
                      NoIndexError, NotFoundError, OutOfMemoryError,
                      QuerySyntaxError, StateError, VersionError)
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 library_version: str = _cffi.string(_lib.ng_version_string()).decode()
 
 __all__ = [
     "Index", "Reader", "Results", "Hit", "Timeline", "Stats", "Token",
-    "IndexCounts", "tokens", "languages", "parse_date", "live_handles",
+    "IndexCounts", "QueryStats", "tokens", "languages", "parse_date", "live_handles",
     "library_version", "LIBRARY_PATH",
     "NewsgrepError", "OutOfMemoryError", "InvalidArgumentError",
     "IndexIOError", "CorruptIndexError", "IndexLockedError", "NotFoundError",

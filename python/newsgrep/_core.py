@@ -513,6 +513,95 @@ class Index:
 
 
 # ---------------------------------------------------------------------------
+# Query statistics (distributed search)
+# ---------------------------------------------------------------------------
+
+class QueryStats:
+    """BM25 collection statistics of one query in one index or shard: N,
+    the total length and each query term's document frequency
+    (ng_query_stats). Sum the shards' with ``+`` (or ``sum``), then search
+    every shard with ``Reader.search(query, stats=total)`` and merge by
+    score: the scores equal those of one index holding every document.
+    Pickles as the library's checksummed encoding (``to_bytes``)."""
+
+    def __init__(self, handle) -> None:
+        self._h = handle
+        _count("query_stats", 1)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "QueryStats":
+        """Reads what :meth:`to_bytes` wrote (checked: InvalidArgumentError)."""
+        out = ffi.new("ng_query_stats **")
+        rc = lib.ng_query_stats_decode(out, data, len(data))
+        if rc:
+            if out[0] != ffi.NULL:
+                lib.ng_query_stats_free(out[0])
+            raise error_for(rc, context="query statistics")
+        return cls(out[0])
+
+    def to_bytes(self) -> bytes:
+        n = ffi.new("size_t *")
+        lib.ng_query_stats_encode(self._h, ffi.NULL, 0, n)
+        buf = ffi.new("char[]", n[0])
+        rc = lib.ng_query_stats_encode(self._h, buf, n[0], n)
+        if rc:
+            raise error_for(rc, _s(lib.ng_query_stats_errmsg(self._h)), "encode stats")
+        return ffi.buffer(buf, n[0])[:]
+
+    def __reduce__(self):
+        return (QueryStats.from_bytes, (self.to_bytes(),))
+
+    def copy(self) -> "QueryStats":
+        return QueryStats.from_bytes(self.to_bytes())
+
+    def __iadd__(self, other: "QueryStats") -> "QueryStats":
+        rc = lib.ng_query_stats_add(self._h, other._h)
+        if rc:
+            raise error_for(rc, _s(lib.ng_query_stats_errmsg(self._h)), "add stats")
+        return self
+
+    def __add__(self, other: "QueryStats") -> "QueryStats":
+        total = self.copy()
+        total += other
+        return total
+
+    def __radd__(self, other: Any) -> "QueryStats":
+        if other == 0:  # sum() starts from 0
+            return self.copy()
+        return NotImplemented
+
+    def _totals(self) -> Tuple[int, int, int]:
+        d, t, n = ffi.new("uint64_t *"), ffi.new("uint64_t *"), ffi.new("uint64_t *")
+        lib.ng_query_stats_totals(self._h, d, t, n)
+        return d[0], t[0], n[0]
+
+    @property
+    def documents(self) -> int:
+        """N: documents, deleted ones included (as BM25 counts them)."""
+        return self._totals()[0]
+
+    @property
+    def tokens(self) -> int:
+        """Total length of the documents."""
+        return self._totals()[1]
+
+    @property
+    def terms(self) -> int:
+        """Terms with a document frequency (query terms, prefix expansions)."""
+        return self._totals()[2]
+
+    def __repr__(self) -> str:
+        d, t, n = self._totals()
+        return f"<QueryStats documents={d} tokens={t} terms={n}>"
+
+    def __del__(self) -> None:
+        h, self._h = getattr(self, "_h", ffi.NULL), ffi.NULL
+        if h != ffi.NULL:
+            lib.ng_query_stats_free(h)
+            _count("query_stats", -1)
+
+
+# ---------------------------------------------------------------------------
 # Reader
 # ---------------------------------------------------------------------------
 
@@ -662,7 +751,8 @@ class Reader:
                k1: Optional[float] = None, b: Optional[float] = None,
                explain: bool = False, exhaustive: bool = False,
                snippet_bytes: Optional[int] = None,
-               unseen_docs: int = 0, unseen_tokens: int = 0) -> Results:
+               unseen_docs: int = 0, unseen_tokens: int = 0,
+               stats: Optional[QueryStats] = None) -> Results:
         """Ranks the documents matching ``query`` by BM25, best first.
 
         query: the query language of the command: bare words are a ranked
@@ -684,6 +774,9 @@ class Reader:
         unseen_docs, unseen_tokens: documents (and their tokens) of the
             collection ranked that are not in this index, such as the other
             shards of a sharded archive: added to N and the total length.
+        stats: the summed :class:`QueryStats` of every part of a collection
+            (see :meth:`query_stats`): BM25 scores with them instead of this
+            index's own, so merged parts rank as one index.
 
         Raises QuerySyntaxError (with ``.offset``), LimitExceededError,
         InvalidArgumentError (a bad date or option), ClosedError.
@@ -697,6 +790,8 @@ class Reader:
         keep: list = []
         opts = self._options(k, since, until, sort, flags, k1, b, snippet_bytes, keep)
         opts.unseen_docs, opts.unseen_tokens = unseen_docs, unseen_tokens
+        if stats is not None:
+            opts.stats = stats._h
         with self._guard.use():
             r = self._run(query, opts, all_words)
             try:
@@ -717,6 +812,24 @@ class Reader:
                                _s(lib.ng_results_warning(r)), query)
             finally:
                 self._free_results(r)
+
+    def query_stats(self, query: str, *, all_words: bool = False) -> QueryStats:
+        """This index's statistics for ``query`` (N, total length, the df of
+        every term, prefix* expansions included), to sum over shards."""
+        with self._guard.use():
+            q = self._parse(query, all_words)
+            try:
+                out = ffi.new("ng_query_stats **")
+                rc = lib.ng_query_stats_get(self._h, q, out)
+                if rc:
+                    detail = (_s(lib.ng_query_stats_errmsg(out[0]))
+                              if out[0] != ffi.NULL else None)
+                    if out[0] != ffi.NULL:
+                        lib.ng_query_stats_free(out[0])
+                    raise error_for(rc, detail, context=f"query stats {query!r}")
+                return QueryStats(out[0])
+            finally:
+                self._free_query(q)
 
     def count(self, query: str, *, since: DateLike = None,
               until: DateLike = None, all_words: bool = False) -> int:

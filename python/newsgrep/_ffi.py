@@ -90,7 +90,7 @@ size_t ng_query_error_offset(const ng_query *query);
 typedef struct ng_search_options {
     size_t k; double k1, b; int sort; const char *since; const char *until;
     unsigned flags; size_t snippet_bytes; uint64_t unseen_docs;
-    uint64_t unseen_tokens;
+    uint64_t unseen_tokens; const struct ng_query_stats *stats;
 } ng_search_options;
 void ng_search_options_init(ng_search_options *opts);
 typedef struct ng_results ng_results;
@@ -120,15 +120,28 @@ typedef struct ng_date {
 int ng_date_parse(const char *text, size_t len, ng_date *out);
 """
 
-# Declared separately: present only in a library built with the multi-index
-# API (ng_reader_open_many); looked up lazily, so an older library loads.
+# Several indexes as one reader, and the statistics exchange of
+# distributed search (0.3).
 CDEF_MULTI = r"""
 int ng_reader_open_many(ng_reader **out, const char *const *dirs, size_t n,
                         unsigned flags);
+typedef struct ng_query_stats ng_query_stats;
+int ng_query_stats_get(ng_reader *reader, const ng_query *query,
+                       ng_query_stats **out);
+int ng_query_stats_add(ng_query_stats *sum, const ng_query_stats *part);
+int ng_query_stats_encode(const ng_query_stats *stats, void *buf, size_t cap,
+                          size_t *len);
+int ng_query_stats_decode(ng_query_stats **out, const void *buf, size_t len);
+void ng_query_stats_totals(const ng_query_stats *stats, uint64_t *documents,
+                           uint64_t *tokens, uint64_t *terms);
+const char *ng_query_stats_errmsg(const ng_query_stats *stats);
+void ng_query_stats_free(ng_query_stats *stats);
 """
 
-SONAME = "libnewsgrep.so.1"
-REQUIRED_VERSION = (0, 2)  # the API this binding was written against
+# The ABI (SONAME) and API versions this binding was written against: ABI 2
+# is 0.3, where ng_search_options grew the stats pointer.
+SONAME = "libnewsgrep.so.2"
+REQUIRED_VERSION = (0, 3)
 
 ffi = cffi.FFI()
 ffi.cdef(CDEF)

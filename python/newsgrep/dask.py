@@ -24,20 +24,16 @@ On a real cluster the same code runs with ``Client("scheduler:8786")`` and a
 a worker-local disk: each shard stays on the worker that wrote it, and
 searches are sent there.
 
-Scores: ``count`` and ``timeline`` are exact sums over the shards. BM25
-scores need the collection's statistics (document count, total length and
-each term's document frequency); with the library's statistics exchange
-(the multi-index API) every shard is searched with the summed statistics
-and the merged top-k equals one index over the same documents. Without it,
-shards are searched with the collection's document count and length only
-(``ng_search_options.unseen_docs`` / ``unseen_tokens``) and each shard's own
-document frequencies: close, not identical (``ShardedIndex.exact_scores``).
+Scores: every shard is searched with the collection's statistics (the
+library's statistics exchange: each shard's N, total length and term
+document frequencies for the query, summed), so the merged top-k has the
+scores and order of one index over the same documents. ``count`` and
+``timeline`` are sums over the shards.
 """
 
 from __future__ import annotations
 
 import gzip
-import heapq
 import json
 import os
 import subprocess
@@ -47,8 +43,7 @@ from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional,
                     Sequence, Tuple, Union)
 
 from . import _core
-from ._core import Hit, Index, Reader, Results, Stats, Timeline
-from ._ffi import has_function
+from ._core import Hit, Index, QueryStats, Reader, Results, Stats, Timeline
 from .errors import NewsgrepError
 
 BATCH = 500  # documents per message to a shard's writer
@@ -211,15 +206,17 @@ def _reader(path: str, epoch: int) -> Reader:
         return cached[1]
 
 
-def _shard_collection_stats(path: str, epoch: int) -> Tuple[int, int]:
-    st = _reader(path, epoch).stats()
-    return st.documents, st.tokens
+def _shard_query_stats(path: str, epoch: int, queries: List[str],
+                       all_words: bool) -> List[bytes]:
+    r = _reader(path, epoch)
+    return [r.query_stats(q, all_words=all_words).to_bytes() for q in queries]
 
 
-def _shard_search(path: str, epoch: int, query: str, k: int,
-                  kwargs: Dict[str, Any], unseen: Tuple[int, int]) -> List[Hit]:
-    return list(_reader(path, epoch).search(query, k, unseen_docs=unseen[0],
-                                            unseen_tokens=unseen[1], **kwargs))
+def _shard_search(path: str, epoch: int, queries: List[str], k: int,
+                  kwargs: Dict[str, Any], stats: List[bytes]) -> List[Results]:
+    r = _reader(path, epoch)
+    return [r.search(q, k, stats=QueryStats.from_bytes(b), **kwargs)
+            for q, b in zip(queries, stats)]
 
 
 def _shard_count(path: str, epoch: int, query: str, kwargs: Dict[str, Any]) -> int:
@@ -247,8 +244,6 @@ class ShardedIndex:
     index files or a Dask bag) or ``open`` (existing shards). Changes become
     visible to searches after ``commit()``.
     """
-
-    exact_scores: bool = False  # see the module docstring
 
     def __init__(self, client: Any, root: str, n_shards: int, *,
                  workers: Optional[Sequence[str]] = None,
@@ -427,30 +422,48 @@ class ShardedIndex:
                 total[period] = total.get(period, 0) + n
         return Timeline(sorted(total.items()), by)
 
+    def query_stats(self, query: str, all_words: bool = False) -> QueryStats:
+        """The collection's statistics for ``query``: every shard's, summed."""
+        parts = self._map(_shard_query_stats, [query], all_words)
+        return sum(QueryStats.from_bytes(p[0]) for p in parts)  # type: ignore[return-value]
+
     def search(self, query: str, k: int = 10, **kwargs: Any) -> Results:
         """Searches every shard and merges the top ``k`` (best first).
 
-        Scatter: the collection's statistics are gathered from the shards and
-        summed, then every shard is searched with them; keyword arguments
-        are those of :meth:`newsgrep.Reader.search`."""
-        docs_tokens = self._map(_shard_collection_stats)
-        n_docs = sum(d for d, _ in docs_tokens)
-        n_tokens = sum(t for _, t in docs_tokens)
-        per = self._map(_shard_search, query, k, kwargs, (0, 0)) if self.n_shards == 1 else [
-            f for f in self._map_unseen(query, k, kwargs, docs_tokens, n_docs, n_tokens)]
-        by_date = kwargs.get("sort", "score") == "date"
-        key = ((lambda h: (h.date or "", h.score)) if by_date else (lambda h: h.score))
-        merged = heapq.merge(*per, key=key, reverse=True)
-        hits = [h for _, h in zip(range(k), merged)]
-        return Results(hits, None, None, query)
+        Scatter, gather, sum: every shard's statistics for the query (N,
+        total length, each term's df) are gathered and summed, then every
+        shard is searched with the sum, and the hits are merged by score
+        (equal scores: the earlier shard, then the shard's own order). The
+        scores and their order are those of one index holding the shards'
+        documents in shard order. Keyword arguments are those of
+        :meth:`newsgrep.Reader.search` (``count=True`` sums the totals)."""
+        return self.search_many([query], k, **kwargs)[0]
 
-    def _map_unseen(self, query: str, k: int, kwargs: Dict[str, Any],
-                    docs_tokens: List[Tuple[int, int]], n_docs: int,
-                    n_tokens: int) -> List[List[Hit]]:
-        self._check_workers()
-        futures = [self.client.submit(
-            _shard_search, p, self._epoch, query, k, kwargs,
-            (n_docs - d, n_tokens - t), workers=[w], allow_other_workers=False,
-            pure=False) for (p, w), (d, t) in zip(zip(self.paths, self.workers), docs_tokens)]
-        return self.client.gather(futures)
+    def search_many(self, queries: Sequence[str], k: int = 10,
+                    **kwargs: Any) -> List[Results]:
+        """:meth:`search` for a batch of queries, in two rounds of one task
+        per shard (statistics, then search): batch evaluation."""
+        queries = list(queries)
+        parts = self._map(_shard_query_stats, queries, kwargs.get("all_words", False))
+        totals = []
+        for i in range(len(queries)):
+            total = QueryStats.from_bytes(parts[0][i])
+            for p in parts[1:]:
+                total += QueryStats.from_bytes(p[i])
+            totals.append(total.to_bytes())
+        per_shard = self._map(_shard_search, queries, k, kwargs, totals)
+        return [self._merge(q, k, kwargs, [res[i] for res in per_shard])
+                for i, q in enumerate(queries)]
 
+    @staticmethod
+    def _merge(query: str, k: int, kwargs: Dict[str, Any],
+               per: List[Results]) -> Results:
+        # Shard order, then rank within the shard: the tie order of one index.
+        hits = [h for res in per for h in res]
+        if kwargs.get("sort", "score") == "date":
+            hits.sort(key=lambda h: h.date or "", reverse=True)  # stable
+        else:
+            hits.sort(key=lambda h: -h.score)
+        totals = [res.total for res in per]
+        return Results(hits[:k], None if None in totals else sum(totals),
+                       next((res.warning for res in per if res.warning), None), query)
