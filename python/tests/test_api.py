@@ -92,10 +92,21 @@ def test_help_is_useful():
     assert "since" in doc and "QuerySyntaxError" in doc and "prefix*" in doc
 
 
-def test_multi_paths_need_the_multi_api(py_index, cli_index):
-    if newsgrep._ffi.has_function("ng_reader_open_many"):
-        with newsgrep.Reader([py_index]) as r:
-            assert r.stats().documents == 31
-    else:
-        with pytest.raises(NotImplementedError):
-            newsgrep.Reader([py_index, cli_index])
+def test_reader_of_several_indexes_ranks_like_one(tmp_path, articles):
+    """Reader([a, b]): one index of a's documents then b's (ng_reader_open_many)."""
+    half = len(articles) // 2
+    for name, docs in (("a", articles[:half]), ("b", articles[half:]), ("one", articles)):
+        with newsgrep.Index(tmp_path / name) as ix:
+            ix.add_many(docs)
+    with newsgrep.Reader([tmp_path / "a", tmp_path / "b"]) as both, \
+            newsgrep.Reader(tmp_path / "one") as one:
+        assert both.stats().documents == len(articles)
+        for q in ("china summit", "election OR rain", '"central asia"'):
+            assert [(h.id, h.score) for h in both.search(q)] == \
+                [(h.id, h.score) for h in one.search(q)]
+            total = sum(newsgrep.Reader(tmp_path / p).query_stats(q) for p in "ab")
+            a_hits = newsgrep.Reader(tmp_path / "a").search(q, stats=total, fields=False)
+            one_scores = {h.id: h.score for h in one.search(q, k=100)}
+            assert all(one_scores[h.id] == h.score for h in a_hits)
+    with pytest.raises(newsgrep.InvalidArgumentError):
+        newsgrep.Reader([])
