@@ -38,6 +38,7 @@ import json
 import os
 import subprocess
 import threading
+import uuid
 import zlib
 from typing import (Any, Dict, Iterable, Iterator, List, Mapping, Optional,
                     Sequence, Tuple, Union)
@@ -60,7 +61,8 @@ class ShardUnavailableError(NewsgrepError):
         super().__init__(
             f"shard {shard} ({path}) is unavailable: its worker {worker or '?'} "
             f"is gone{': ' + cause if cause else ''}. The shard's last commit is "
-            f"intact on disk, uncommitted changes to it are lost. Reopen with "
+            f"intact on disk, uncommitted changes to it are lost. Call close() "
+            f"(it releases the other shards' writers), reopen with "
             f"ShardedIndex.open(client, root) and add again what was added "
             f"since the last commit().", -12)
 
@@ -189,46 +191,46 @@ def _ingest_file(path: str, writers: Sequence[Any]) -> int:
     return _route(read_jsonl(path), writers)
 
 
-# A worker process's open Readers, by shard path: (epoch, Reader).
-_readers: Dict[str, Tuple[int, Reader]] = {}
+# A worker process's open Readers, by shard path: (epoch, Reader). A new
+# epoch (a commit, another ShardedIndex) opens a new Reader rather than
+# reopening one other threads may be searching; the old one is freed when
+# its last search drops it.
+_readers: Dict[str, Tuple[Any, Reader]] = {}
 _readers_lock = threading.Lock()
 
 
-def _reader(path: str, epoch: int) -> Reader:
+def _reader(path: str, epoch: Any) -> Reader:
     with _readers_lock:
         cached = _readers.get(path)
-        if cached is None:
+        if cached is None or cached[0] != epoch:
             cached = (epoch, Reader(path))
-        elif cached[0] != epoch:
-            cached[1].reopen()
-            cached = (epoch, cached[1])
-        _readers[path] = cached
+            _readers[path] = cached
         return cached[1]
 
 
-def _shard_query_stats(path: str, epoch: int, queries: List[str],
+def _shard_query_stats(path: str, epoch: Any, queries: List[str],
                        all_words: bool) -> List[bytes]:
     r = _reader(path, epoch)
     return [r.query_stats(q, all_words=all_words).to_bytes() for q in queries]
 
 
-def _shard_search(path: str, epoch: int, queries: List[str], k: int,
+def _shard_search(path: str, epoch: Any, queries: List[str], k: int,
                   kwargs: Dict[str, Any], stats: List[bytes]) -> List[Results]:
     r = _reader(path, epoch)
     return [r.search(q, k, stats=QueryStats.from_bytes(b), **kwargs)
             for q, b in zip(queries, stats)]
 
 
-def _shard_count(path: str, epoch: int, query: str, kwargs: Dict[str, Any]) -> int:
+def _shard_count(path: str, epoch: Any, query: str, kwargs: Dict[str, Any]) -> int:
     return _reader(path, epoch).count(query, **kwargs)
 
 
-def _shard_timeline(path: str, epoch: int, query: str, by: str,
+def _shard_timeline(path: str, epoch: Any, query: str, by: str,
                     kwargs: Dict[str, Any]) -> List[Tuple[str, int]]:
     return list(_reader(path, epoch).timeline(query, by, **kwargs))
 
 
-def _shard_stats(path: str, epoch: int) -> Stats:
+def _shard_stats(path: str, epoch: Any) -> Stats:
     return _reader(path, epoch).stats()
 
 
@@ -261,8 +263,17 @@ class ShardedIndex:
         futures = [client.submit(ShardWriter, p, index_options, actor=True,
                                  workers=[w], allow_other_workers=False, pure=False)
                    for p, w in zip(self.paths, self.workers)]
-        self.writers = [f.result() for f in futures]
-        self._epoch = 0
+        self.writers = []
+        try:
+            for f in futures:
+                self.writers.append(f.result())
+        except BaseException:
+            # Release the shards already opened (their writer locks).
+            for f in futures:
+                if f.status == "finished":
+                    f.result().close().result()
+            raise
+        self._epoch: Tuple[str, int] = (uuid.uuid4().hex, 0)
         self._closed = False
 
     @classmethod
@@ -298,7 +309,8 @@ class ShardedIndex:
         except NewsgrepError:
             raise
         except Exception as e:  # comm errors, a dead actor
-            self._check_workers([shard])
+            if self.workers[shard] in self.client.scheduler_info()["workers"]:
+                raise
             raise ShardUnavailableError(shard, self.paths[shard], self.workers[shard],
                                         f"{type(e).__name__}: {e}") from e
 
@@ -312,7 +324,8 @@ class ShardedIndex:
             except NewsgrepError:
                 raise
             except Exception as e:
-                self._check_workers([s])
+                if self.workers[s] in self.client.scheduler_info()["workers"]:
+                    raise
                 raise ShardUnavailableError(s, self.paths[s], self.workers[s],
                                             f"{type(e).__name__}: {e}") from e
         return out
@@ -352,12 +365,12 @@ class ShardedIndex:
     def commit(self) -> None:
         """Commits every shard (each atomically; shards one after another)."""
         self._all("commit")
-        self._epoch += 1
+        self._epoch = (self._epoch[0], self._epoch[1] + 1)
 
     def merge(self) -> None:
         """Merges every shard's segments into one."""
         self._all("merge")
-        self._epoch += 1
+        self._epoch = (self._epoch[0], self._epoch[1] + 1)
 
     def counts(self) -> List[Tuple[int, int, int]]:
         """(added, replaced, deleted) of every shard's writer."""

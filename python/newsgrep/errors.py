@@ -29,6 +29,17 @@ class NewsgrepError(Exception):
     def __str__(self) -> str:
         return f"{self.message} [{self.name}]"
 
+    def __reduce__(self):
+        # Crosses process boundaries (Dask workers) with code and attributes.
+        return (_rebuild, (type(self), self.message, self.code, dict(self.__dict__)))
+
+
+def _rebuild(cls, message, code, state):
+    e = NewsgrepError.__new__(cls)
+    NewsgrepError.__init__(e, message, code)
+    e.__dict__.update(state)
+    return e
+
 
 class OutOfMemoryError(NewsgrepError, MemoryError):
     code = -1

@@ -156,7 +156,8 @@ def test_replacement_and_delete_are_routed(corpus):
 
 def test_lost_worker_is_a_clear_error(corpus, client):
     """Runs last: kills the worker holding shard 1."""
-    shards = corpus[0]
+    shards, _, vocab, _ = corpus
+    documents, matches = shards.stats()["documents"], shards.count(vocab[0])
     victim = shards.workers[1]
     import signal
     import time
@@ -172,3 +173,23 @@ def test_lost_worker_is_a_clear_error(corpus, client):
     assert "ShardedIndex.open" in str(e)
     with pytest.raises(ShardUnavailableError):
         shards.add_many([{"id": d, "body": "x"} for d in ("a", "b", "c", "d", "e", "f")])
+    # What the message says to do: close, reopen, everything committed is there.
+    shards.close()
+    with ShardedIndex.open(client, shards.root) as again:
+        assert again.n_shards == N_SHARDS and again.stats()["documents"] == documents
+        assert again.count(vocab[0]) == matches > 0
+        again.add(id="after-restart", body="zzrestartzz")
+        again.commit()
+        assert [h.id for h in again.search("zzrestartzz")] == ["after-restart"]
+
+
+def test_build_from_a_bag(client, tmp_path):
+    articles = make_docs(random.Random(3), 200, ["alpha", "beta", "china", "delta"])
+    import dask.bag as db
+
+    bag = db.from_sequence(articles, npartitions=3)
+    with ShardedIndex.build(client, bag, str(tmp_path / "bag"), 3) as shards:
+        assert shards.stats()["documents"] == len(articles)
+        with newsgrep.Reader(tmp_path / "bag" / "shard-000") as r:
+            ids = [h.id for h in r.search("china", k=1000, fields=False)]
+            assert ids and all(shard_of(i, 3) == 0 for i in ids)

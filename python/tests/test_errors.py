@@ -154,3 +154,14 @@ def test_use_after_close_raises(py_index, tmp_path):
         ix.add(id="a", body="b")
     with pytest.raises(newsgrep.StateError):  # ClosedError is a StateError
         ix.commit()
+
+
+def test_exceptions_pickle_with_their_code(reader):
+    """They cross process boundaries (Dask workers) intact."""
+    import pickle
+
+    with pytest.raises(newsgrep.QuerySyntaxError) as ei:
+        reader.search("(china")
+    e = pickle.loads(pickle.dumps(ei.value))
+    assert type(e) is newsgrep.QuerySyntaxError and e.code == -7
+    assert e.offset == ei.value.offset and str(e) == str(ei.value)
