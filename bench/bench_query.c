@@ -6,6 +6,7 @@
  * mode, and prints p50 / p95 / mean per mode (optionally the exhaustive
  * path too, for the speed-up of pruning).
  * Usage: bench_query INDEX QUERIES.tsv [K] [--exhaustive]
+ * INDEX may be DIR1:DIR2:... (several indexes as one, ng_reader_open_many).
  * Env: BENCH_CPU=1 (thread CPU time), BENCH_REPS=R (best of R),
  * BENCH_MODE=0|1|2 (one mode), BENCH_SLOW=MS (list slow queries),
  * BENCH_VERIFY=1 (check pruned == exhaustive instead of timing).
@@ -135,7 +136,13 @@ int main(int argc, char **argv) {
     size_t k = argc > 3 ? (size_t)atoi(argv[3]) : 10;
     int exh = argc > 4 && !strcmp(argv[4], "--exhaustive");
     ng_reader *r;
-    if (ng_reader_open(&r, argv[1])) {
+    const char *dirs[64];
+    size_t nd = 0;
+    for (char *p = argv[1], *next; p && nd < 64; p = next) {
+        if ((next = strchr(p, ':'))) *next++ = 0;
+        dirs[nd++] = p;
+    }
+    if (ng_reader_open_many(&r, dirs, nd, 0)) {
         fprintf(stderr, "cannot open %s\n", argv[1]);
         return 2;
     }

@@ -34,8 +34,17 @@ void ngc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the usage hint for a bad option and returns NGC_EXIT_ERROR. */
 int ngc_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Index directory: -i DIR, else $NEWSGREP_INDEX, else ./.newsgrep. */
+/* Index directory: -i DIR, else $NEWSGREP_INDEX, else ./.newsgrep. When
+ * -i was given several times (or $NEWSGREP_INDEX is a colon-separated
+ * list), a label of them all that ngc_open_reader opens as one. */
 const char *ngc_index_dir(const char *opt);
+/* Records one -i DIR (returns dir): commands that read may take several. */
+const char *ngc_index_arg(const char *dir);
+/* True when dir is ngc_index_dir's label of several indexes. */
+bool ngc_index_is_many(const char *dir);
+/* Commands that write: prints why and returns NGC_EXIT_ERROR when dir
+ * names several indexes, else 0. */
+int ngc_refuse_many(const char *cmd, const char *dir);
 /* Parses a non-negative integer option value; returns -1 on error (and
  * prints a message naming the option). */
 int ngc_parse_size(const char *opt, const char *val, size_t *out);

@@ -34,7 +34,7 @@ static int parse(int argc, char **argv, const char *cmd, bool json_ok, admin_arg
             return -1;
         }
         if (c == 'i')
-            a->index = optarg;
+            a->index = ngc_index_arg(optarg);
         else if (c == O_JSON && json_ok)
             a->json = true;
         else
@@ -140,6 +140,8 @@ static ng_index *open_existing(const char *dir)
 int ngc_cmd_delete(int argc, char **argv)
 {
     PARSE_OR_RETURN("delete", false);
+    if ((prc = ngc_refuse_many("delete", dir)))
+        return prc;
     if (optind >= argc)
         return ngc_usage_error("delete", "missing ID");
     ng_index *ix = open_existing(dir);
@@ -185,6 +187,8 @@ static uint64_t segments_of(const char *dir)
 int ngc_cmd_merge(int argc, char **argv)
 {
     PARSE_OR_RETURN("merge", false);
+    if ((prc = ngc_refuse_many("merge", dir)))
+        return prc;
     if (optind < argc)
         return ngc_usage_error("merge", "unexpected argument '%s'", argv[optind]);
     ng_index *ix = open_existing(dir);
@@ -283,6 +287,8 @@ int ngc_cmd_stats(int argc, char **argv)
 int ngc_cmd_check(int argc, char **argv)
 {
     PARSE_OR_RETURN("check", false);
+    if ((prc = ngc_refuse_many("check", dir)))
+        return prc;
     if (optind < argc)
         return ngc_usage_error("check", "unexpected argument '%s'", argv[optind]);
     ng_reader *r = NULL;

@@ -243,6 +243,10 @@ int ngc_cmd_index(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     }
     const char *dir = ngc_index_dir(a.index);
+    if ((rc = ngc_refuse_many("index", dir))) {
+        free_args(&a);
+        return rc;
+    }
     double t0 = ngc_now();
     ngc_ingest_stats st = {0};
     char **paths = argv + optind;

@@ -54,7 +54,7 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
 {
     size_t v;
     switch (c) {
-    case 'i': a->index = optarg; return 0;
+    case 'i': a->index = ngc_index_arg(optarg); return 0;
     case 'k': {
         char *end;
         errno = 0;

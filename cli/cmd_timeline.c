@@ -84,7 +84,7 @@ static int parse(int argc, char **argv, const char **index, const char **by, boo
     while ((c = getopt_long(argc, argv, ":i:h", tl_opts, NULL)) != -1) {
         switch (c) {
         case 'h': ngc_help(stdout, "timeline"); return -1;
-        case 'i': *index = optarg; break;
+        case 'i': *index = ngc_index_arg(optarg); break;
         case O_BY:
             if (strcmp(optarg, "day") && strcmp(optarg, "week") && strcmp(optarg, "month") &&
                 strcmp(optarg, "year"))

@@ -40,12 +40,99 @@ int ngc_usage_error(const char *cmd, const char *fmt, ...)
     return NGC_EXIT_ERROR;
 }
 
+/* Several indexes searched as one: every -i of the command line, else the
+ * entries of a colon-separated $NEWSGREP_INDEX. ngc_index_dir then returns
+ * many_label (the directories joined with ':', for messages), which
+ * ngc_open_reader recognises. A command-line program: one list. */
+static const char **many_dirs;
+static size_t many_n;
+static char *many_label;
+
+static bool many_add(const char *dir)
+{
+    const char **v = realloc(many_dirs, (many_n + 1) * sizeof *v);
+    if (!v)
+        return false;
+    many_dirs = v;
+    many_dirs[many_n++] = dir;
+    return true;
+}
+
+const char *ngc_index_arg(const char *dir)
+{
+    if (!many_add(dir))
+        many_n = 0;
+    return dir;
+}
+
+static const char *many_or_first(void)
+{
+    if (many_n == 1)
+        return many_dirs[0];
+    size_t len = 1;
+    for (size_t i = 0; i < many_n; i++)
+        len += strlen(many_dirs[i]) + 1;
+    free(many_label);
+    if (!(many_label = malloc(len)))
+        return many_dirs[0];
+    many_label[0] = '\0';
+    for (size_t i = 0; i < many_n; i++) {
+        if (i)
+            strcat(many_label, ":");
+        strcat(many_label, many_dirs[i]);
+    }
+    return many_label;
+}
+
 const char *ngc_index_dir(const char *opt)
 {
+    if (many_n > 1)
+        return many_or_first();
     if (opt && *opt)
         return opt;
     const char *env = getenv("NEWSGREP_INDEX");
-    return env && *env ? env : "./.newsgrep";
+    if (!env || !*env)
+        return "./.newsgrep";
+    if (!strchr(env, ':'))
+        return env;
+    static char *copy; /* the list's entries point into it */
+    free(copy);
+    many_n = 0;
+    if (!(copy = strdup(env)))
+        return env;
+    for (char *p = copy, *next; p; p = next) {
+        next = strchr(p, ':');
+        if (next)
+            *next++ = '\0';
+        if (*p && !many_add(p))
+            break;
+    }
+    return many_n ? many_or_first() : "./.newsgrep";
+}
+
+bool ngc_index_is_many(const char *dir)
+{
+    return dir && dir == many_label;
+}
+
+int ngc_refuse_many(const char *cmd, const char *dir)
+{
+    if (!ngc_index_is_many(dir))
+        return 0;
+    ngc_err("%s: works on one index, not several (%s): give it with -i DIR", cmd, dir);
+    return NGC_EXIT_ERROR;
+}
+
+/* ng_reader_open_many over the list; its messages name the directory. */
+static ng_reader *open_many(void)
+{
+    ng_reader *r = NULL;
+    int rc = ng_reader_open_many(&r, many_dirs, many_n, 0);
+    if (rc == 0)
+        return r;
+    ngc_err("%s", r ? ng_reader_errmsg(r) : ng_strerror(rc));
+    ng_reader_free(r);
+    return NULL;
 }
 
 int ngc_parse_size(const char *opt, const char *val, size_t *out)
@@ -88,6 +175,8 @@ bool ngc_stderr_tty(void)
 
 ng_reader *ngc_open_reader(const char *dir)
 {
+    if (ngc_index_is_many(dir))
+        return open_many();
     ng_reader *r = NULL;
     int rc = ng_reader_open(&r, dir);
     if (rc == 0)

@@ -1322,6 +1322,157 @@ static void multi_equals_single(void **state) {
     split_free(&sp);
 }
 
+/* A prefix with more terms than NG_MAX_PREFIX_EXPANSION: every part keeps
+ * the collection's most frequent terms (not its own) and blends them with
+ * the collection's largest df; the multi-reader and the merged parts then
+ * equal the single index, warning included. */
+static void sharded_prefix_limit(void **state) {
+    (void)state;
+    enum { N = 2400 };
+    tdoc *docs = calloc(N, sizeof *docs);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(docs[i].id, sizeof docs[i].id, "d%zu", i);
+        /* 1200 terms of one document each, then 300 frequent ones: the
+         * collection keeps the frequent and the first rare ones by bytes,
+         * which no part would choose alone */
+        char b[96];
+        size_t w = i < 1200 ? (i * 7) % 1200 : (i * i) % 300;
+        snprintf(b, sizeof b, "pre%zux astana%s", w, i % 3 ? "" : " astana");
+        docs[i].body = strdup(b);
+        docs[i].deleted = i % 17 == 0;
+    }
+    static const size_t cut[PARTS + 1] = {0, 500, 1100, 1900, N};
+    char *dir = make_tmp(), *dirs[PARTS];
+    ng_reader *single = build_index(dir, docs, N, 700), *parts[PARTS], *multi = NULL;
+    for (int p = 0; p < PARTS; p++) {
+        dirs[p] = make_tmp();
+        parts[p] = build_index(dirs[p], docs + cut[p], cut[p + 1] - cut[p], 0);
+    }
+    assert_int_equal(ng_reader_open_many(&multi, (const char *const *)dirs, PARTS, 0), 0);
+    static const char *const qs[] = {"pre*", "pre* astana", "pre1*", "pre1* OR pre2*"};
+    hitv a[50], b[50];
+    for (size_t i = 0; i < NGI_ARRAY_LEN(qs); i++) {
+        int64_t ta, tb, tc;
+        size_t na = run_search(single, qs[i], 0, 50, NG_SEARCH_COUNT, a, &ta);
+        size_t nb = run_search(multi, qs[i], 0, 50, NG_SEARCH_COUNT, b, &tb);
+        expect_same_hits("multi", qs[i], na, a, nb, b);
+        assert_true(ta == tb);
+        nb = sharded_search(parts, qs[i], 0, 50, NG_SEARCH_COUNT, b, &tc);
+        expect_same_hits("sharded", qs[i], na, a, nb, b);
+        assert_true(ta == tc);
+    }
+    /* the part's warning counts the collection's terms */
+    ng_query *q = NULL, *qp = NULL;
+    assert_int_equal(ng_query_parse(&q, single, "pre*", 4, 0), 0);
+    assert_int_equal(ng_query_parse(&qp, parts[0], "pre*", 4, 0), 0);
+    ng_query_stats *st = NULL, *sum = NULL;
+    for (int p = 0; p < PARTS; p++) {
+        assert_int_equal(ng_query_stats_get(parts[p], qp, &st), 0);
+        if (!sum) sum = st;
+        else {
+            assert_int_equal(ng_query_stats_add(sum, st), 0);
+            ng_query_stats_free(st);
+        }
+    }
+    uint64_t sdocs, stoks, sterms;
+    ng_query_stats_totals(sum, &sdocs, &stoks, &sterms);
+    ng_stats info;
+    assert_int_equal(ng_reader_stats(single, &info), 0);
+    assert_true(sdocs == N && stoks == info.tokens && sterms == 1200);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    ng_results *r1 = NULL, *r2 = NULL;
+    assert_int_equal(ng_search(single, q, &o, &r1), 0);
+    o.stats = sum;
+    assert_int_equal(ng_search(parts[0], qp, &o, &r2), 0);
+    assert_non_null(ng_results_warning(r2));
+    assert_string_equal(ng_results_warning(r1), ng_results_warning(r2));
+    ng_results_free(r1);
+    ng_results_free(r2);
+    ng_query_stats_free(sum);
+    ng_query_free(q);
+    ng_query_free(qp);
+    ng_reader_free(single);
+    ng_reader_free(multi);
+    rm_rf(dir);
+    free(dir);
+    for (int p = 0; p < PARTS; p++) {
+        ng_reader_free(parts[p]);
+        rm_rf(dirs[p]);
+        free(dirs[p]);
+    }
+    free_docs(docs, N);
+}
+
+/* Bad arguments and bytes that are not statistics are refused. */
+static void stats_api_errors(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    tdoc d[1] = {{.id = "one", .body = "alpha beta"}};
+    ng_reader *r = build_index(dir, d, 1, 0);
+    ng_query *q = NULL, *qf = NULL;
+    assert_int_equal(ng_query_parse(&q, r, "alpha", 5, 0), 0);
+    ng_query_stats *st = NULL, *back = NULL;
+    assert_int_equal(ng_query_stats_get(NULL, q, &st), NG_EINVAL);
+    assert_int_equal(ng_query_stats_get(r, NULL, &st), NG_EINVAL);
+    assert_int_equal(ng_query_stats_get(r, q, &st), 0);
+    unsigned char buf[256];
+    size_t len = 0;
+    assert_int_equal(ng_query_stats_encode(st, buf, 4, &len), NG_ELIMIT);
+    assert_int_equal(ng_query_stats_encode(st, buf, sizeof buf, &len), 0);
+    for (size_t i = 0; i < len; i++) { /* any changed byte is caught */
+        buf[i] ^= 0x20;
+        assert_int_equal(ng_query_stats_decode(&back, buf, len), NG_EINVAL);
+        assert_null(back);
+        buf[i] ^= 0x20;
+    }
+    for (size_t cut = 0; cut < len; cut++)
+        assert_int_equal(ng_query_stats_decode(&back, buf, cut), NG_EINVAL);
+    assert_int_equal(ng_query_stats_decode(&back, buf, len), 0);
+    assert_int_equal(ng_query_stats_add(st, back), 0);
+    uint64_t docs;
+    ng_query_stats_totals(st, &docs, NULL, NULL);
+    assert_int_equal(docs, 2);
+    assert_int_equal(ng_query_stats_add(st, st), NG_EINVAL);
+    /* statistics of another language: refused by add and by the search */
+    assert_int_equal(ng_query_parse_for(&qf, "french", 0, "alpha", 5, 0), 0);
+    ng_query_stats_free(back);
+    back = NULL;
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.stats = st;
+    ng_results *res = NULL;
+    assert_int_equal(ng_search(r, q, &o, &res), 0);
+    ng_results_free(res);
+    char *fdir = make_tmp();
+    ng_index_options io;
+    ng_index_options_init(&io);
+    io.language = "french";
+    ng_index *ix = NULL;
+    assert_int_equal(ng_index_open(&ix, fdir, &io), 0);
+    add_doc(ix, &d[0]);
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ng_reader *fr = NULL;
+    assert_int_equal(ng_reader_open(&fr, fdir), 0);
+    assert_int_equal(ng_query_stats_get(fr, qf, &back), 0);
+    assert_int_equal(ng_query_stats_add(st, back), NG_EINVAL);
+    o.stats = back;
+    assert_int_equal(ng_search(r, q, &o, &res), NG_EQUERY);
+    assert_non_null(strstr(ng_results_errmsg(res), "statistics"));
+    ng_results_free(res);
+    ng_query_stats_free(back);
+    ng_query_stats_free(st);
+    ng_query_free(q);
+    ng_query_free(qf);
+    ng_reader_free(r);
+    ng_reader_free(fr);
+    rm_rf(dir);
+    rm_rf(fdir);
+    free(dir);
+    free(fdir);
+}
+
 static void add_one(const char *dir, const char *lang, const char *id,
                     const char *body) {
     ng_index_options o;
@@ -1391,6 +1542,54 @@ static void multi_rules_and_reopen(void **state) {
     }
 }
 
+/* Every allocation failure of ng_reader_open_many, the statistics
+ * exchange and a search with given statistics is NG_ENOMEM, cleanly
+ * (no leak under ASan). */
+static void multi_allocation_failures(void **state) {
+    (void)state;
+    char *d1 = make_tmp(), *d2 = make_tmp();
+    add_one(d1, NULL, "a1", "alpha river");
+    add_one(d2, NULL, "b1", "beta river delta");
+    const char *dirs[2] = {d1, d2};
+    int done = 0;
+    for (long k = 0; k < 2000 && !done; k++) {
+        ng_reader *r = NULL;
+        ng_query *q = NULL;
+        ng_query_stats *st = NULL, *back = NULL;
+        ng_results *res = NULL;
+        unsigned char buf[512];
+        size_t len = 0;
+        ngi_fault_alloc_after(k);
+        int rc = ng_reader_open_many(&r, dirs, 2, 0);
+        if (!rc) rc = ng_query_parse(&q, r, "riv* delta", 10, 0);
+        if (!rc) rc = ng_query_stats_get(r, q, &st);
+        if (!rc) rc = ng_query_stats_encode(st, buf, sizeof buf, &len);
+        if (!rc) rc = ng_query_stats_decode(&back, buf, len);
+        if (!rc) rc = ng_query_stats_add(st, back);
+        ng_search_options o;
+        ng_search_options_init(&o);
+        o.stats = st;
+        if (!rc) rc = ng_search(r, q, &o, &res);
+        ngi_fault_alloc_after(-1);
+        if (rc == 0) {
+            assert_int_equal(ng_results_count(res), 2);
+            done = 1;
+        } else if (rc != NG_ENOMEM) {
+            fail_msg("allocation %ld: %s", k, ng_strerror(rc));
+        }
+        ng_results_free(res);
+        ng_query_stats_free(st);
+        ng_query_stats_free(back);
+        ng_query_free(q);
+        ng_reader_free(r);
+    }
+    assert_true(done);
+    rm_rf(d1);
+    rm_rf(d2);
+    free(d1);
+    free(d2);
+}
+
 int main(void) {
     make_vocab();
     const struct CMUnitTest tests[] = {
@@ -1409,6 +1608,9 @@ int main(void) {
         cmocka_unit_test(date_filter_and_absent_word),
         cmocka_unit_test(multi_equals_single),
         cmocka_unit_test(multi_rules_and_reopen),
+        cmocka_unit_test(sharded_prefix_limit),
+        cmocka_unit_test(stats_api_errors),
+        cmocka_unit_test(multi_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
