@@ -87,3 +87,20 @@ def test_stats_same_as_cli(cli, cli_index):
     for key, value in expected.items():
         got = getattr(st, key)
         assert (round(got, 3) if isinstance(got, float) else got) == value, key
+
+
+def test_several_indexes_same_as_cli(cli, tmp_path, articles):
+    """Reader([a, b]) against `newsgrep search -i a -i b --json`."""
+    half = len(articles) // 2
+    for name, docs in (("a", articles[:half]), ("b", articles[half:])):
+        with newsgrep.Index(tmp_path / name) as ix:
+            ix.add_many(docs)
+    run = subprocess.run([str(cli), "search", "-i", str(tmp_path / "a"), "-i", str(tmp_path / "b"),
+                          "--json", "-k", "10", "china OR summit"],
+                         capture_output=True, text=True, check=True)
+    expected = [json.loads(line) for line in run.stdout.splitlines()]
+    with newsgrep.Reader([tmp_path / "a", tmp_path / "b"]) as r:
+        got = [dict(h.as_dict(), score=round(h.score * 1e6) / 1e6) for h in r.search("china OR summit")]
+    for d in got:
+        d.pop("fields")
+    assert len(expected) > 5 and got == expected
