@@ -134,7 +134,7 @@ FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 .PHONY: serve-test
 .PHONY: FORCE test-pkgs all lib cli test unit fuzz-replay cli-test install-test build-test check-symbols \
         check-asan asan reliability-quick stress fuzz bench bench-extract bench-quick bench-grep demo deps deps-list install uninstall \
-        bench-tools clean help $(addprefix test-,$(MODULES))
+        bench-tools clean help python-test $(addprefix test-,$(MODULES))
 
 all: lib cli check-symbols
 
@@ -225,6 +225,12 @@ build-test: all
 test: all
 	@tests/run_all.sh $(MAKE) BUILD=$(BUILD)
 
+# The Python binding's pytest suite (python/tests), against this build's
+# library, with Debian's interpreter (where python3-cffi etc. install).
+PYTHON ?= /usr/bin/python3
+python-test: all
+	@BUILD=$(BUILD) NEWSGREP_LIB=$(abspath $(SHARED)) NG=$(abspath $(CLI)) PYTHON=$(PYTHON) tests/python/run.sh
+
 asan: check-asan
 check-asan:
 	TEST_STEPS="unit fuzz-replay cli serve" $(MAKE) BUILD=build/asan OPT="-O1 -g" \
@@ -268,10 +274,13 @@ demo: all
 # Installs every build, test and benchmark dependency from Debian packages.
 DEB_PKGS := build-essential clang llvm libclang-rt-14-dev pkg-config \
   libutf8proc-dev libzstd-dev libxxhash-dev libstemmer-dev libcmocka-dev \
-  libjansson-dev libxml2-dev zlib1g-dev zstd libmicrohttpd-dev curl chromium
+  libjansson-dev libxml2-dev zlib1g-dev zstd libmicrohttpd-dev curl chromium clang-format
 BENCH_PKGS := libsqlite3-dev libxapian-dev g++ gnuplot-nox time python3
+# The Python binding (python/) and its Dask shards, for /usr/bin/python3.
+PY_PKGS := python3-cffi python3-pytest python3-distributed python3-pandas \
+  python3-pip python3-setuptools
 deps:
-	@$(if $(DEPS_DONE),exit 0; )missing=""; for p in $(DEB_PKGS) $(BENCH_PKGS); do \
+	@$(if $(DEPS_DONE),exit 0; )missing=""; for p in $(DEB_PKGS) $(BENCH_PKGS) $(PY_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
@@ -319,6 +328,7 @@ help:
 	@echo "make demo         index the sample articles in data/ and run some searches"
 	@echo "make test         unit tests, fuzz-corpus replays, CLI golden tests, install and build tests"
 	@echo "make serve-test   the HTTP server: API, hostile requests, the page in Chromium"
+	@echo "make python-test  the Python binding's tests (python/tests, /usr/bin/python3)"
 	@echo "make test-MODULE  unit tests of one module: $(MODULES)"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"

@@ -15,7 +15,7 @@ run() {  # run NAME TARGET
 }
 # TEST_STEPS lets the sanitizer run skip the install test (an ASan-built
 # shared library cannot be loaded by a program built without ASan).
-for step in ${TEST_STEPS:-unit fuzz-replay cli serve install build reliability}; do
+for step in ${TEST_STEPS:-unit fuzz-replay cli serve install build reliability python}; do
   case $step in
     unit) run unit unit ;;
     fuzz-replay) run fuzz-replay fuzz-replay ;;
@@ -24,6 +24,7 @@ for step in ${TEST_STEPS:-unit fuzz-replay cli serve install build reliability};
     install) run install install-test ;;
     build) run build build-test ;;
     reliability) run reliability reliability-quick ;;
+    python) run python python-test ;;
   esac
 done
 printf '%s\n' "${summary[@]}"
