@@ -91,6 +91,7 @@ typedef struct ng_search_options {
     size_t k; double k1, b; int sort; const char *since; const char *until;
     unsigned flags; size_t snippet_bytes; uint64_t unseen_docs;
     uint64_t unseen_tokens; const struct ng_query_stats *stats;
+    unsigned fb_docs; unsigned fb_terms; double fb_original_weight;
 } ng_search_options;
 void ng_search_options_init(ng_search_options *opts);
 typedef struct ng_results ng_results;
