@@ -64,7 +64,7 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: all lib cli test unit fuzz-replay cli-test install-test check-symbols \
-        check-asan asan reliability-quick stress fuzz bench bench-quick bench-grep demo deps install uninstall \
+        check-asan asan reliability-quick stress stress-long crash-replay fuzz fuzz-long bench bench-quick bench-grep demo deps install uninstall \
         clean help $(addprefix test-,$(MODULES) api)
 
 all: lib cli check-symbols
@@ -146,6 +146,16 @@ reliability-quick: all
 stress: all
 	@NG=$(abspath $(CLI)) BUILD=$(BUILD) tests/reliability/stress.sh
 
+# Crash consistency without the page cache (replayed power cuts), < 1 min.
+crash-replay: all
+	@NG=$(abspath $(CLI)) tests/reliability/crash_replay.sh
+
+# Nightly-style: 1,000 SIGKILLs (about 40 min on 2 cores) and the crash
+# replay with 16 random mixes per point.
+stress-long: all
+	@NG=$(abspath $(CLI)) KILLS=1000 MIN_KILLS=1000 TIME_LIMIT=$${STRESS_LONG_TIME:-4800} tests/reliability/crash_kill.sh
+	@NG=$(abspath $(CLI)) REPLAY_RANDOM=16 tests/reliability/crash_replay.sh
+
 FUZZ_TIME ?= 60
 fuzz:
 	@FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run_libfuzzer.sh
@@ -206,6 +216,7 @@ help:
 	@echo "make test-MODULE  unit tests of one module: $(MODULES) api"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"
+	@echo "make stress-long  1,000 SIGKILLs and more replayed power cuts (~45 min)"
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=...; make uninstall; make clean"
