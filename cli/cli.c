@@ -19,6 +19,7 @@ static const command commands[] = {
     {"count", ngc_cmd_count},       {"show", ngc_cmd_show},
     {"delete", ngc_cmd_delete},     {"merge", ngc_cmd_merge},
     {"stats", ngc_cmd_stats},       {"check", ngc_cmd_check},
+    {"recover", ngc_cmd_recover},
     {"timeline", ngc_cmd_timeline}, {"tokens", ngc_cmd_tokens},
 };
 

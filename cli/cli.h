@@ -66,6 +66,7 @@ int ngc_cmd_delete(int argc, char **argv);
 int ngc_cmd_merge(int argc, char **argv);
 int ngc_cmd_stats(int argc, char **argv);
 int ngc_cmd_check(int argc, char **argv);
+int ngc_cmd_recover(int argc, char **argv);
 int ngc_cmd_timeline(int argc, char **argv);
 int ngc_cmd_tokens(int argc, char **argv);
 int ngc_cmd_grep(int argc, char **argv);

@@ -1,6 +1,7 @@
 /*
  * cmd_admin.c — the maintenance subcommands: show (a stored document, as
- * text or as the JSON object it came from), delete, merge, stats and check.
+ * text or as the JSON object it came from), delete, merge, stats, check
+ * and recover.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -129,8 +130,8 @@ static ng_index *open_existing(const char *dir)
         return ix;
     if (rc == NG_ENOINDEX)
         ngc_err("%s: no index here", dir);
-    else if (rc == NG_ELOCKED)
-        ngc_err("%s: index is locked by another writer", dir);
+    else if (rc == NG_ELOCKED) /* the library's message names the holder */
+        ngc_err("%s: %s", dir, ng_index_errmsg(ix));
     else
         ngc_err("%s: %s", dir, ix ? ng_index_errmsg(ix) : ng_strerror(rc));
     ng_index_free(ix);
@@ -305,5 +306,26 @@ int ngc_cmd_check(int argc, char **argv)
                (unsigned long long)s.documents, (unsigned long long)s.segments,
                s.segments == 1 ? "" : "s");
     ng_reader_free(r);
+    return rc < 0 ? NGC_EXIT_ERROR : 0;
+}
+
+int ngc_cmd_recover(int argc, char **argv)
+{
+    PARSE_OR_RETURN("recover", false);
+    if (optind < argc)
+        return ngc_usage_error("recover", "unexpected argument '%s'", argv[optind]);
+    ng_index *ix = NULL;
+    ng_recover_report rep;
+    int rc = ng_index_recover(&ix, dir, &rep);
+    if (rc < 0)
+        ngc_err("recover: %s", ix ? ng_index_errmsg(ix) : ng_strerror(rc));
+    else
+        printf("recovered: %llu documents in %llu segment%s (%llu deleted); %llu damaged "
+               "file%s set aside, %llu segment%s of another index left alone\n",
+               (unsigned long long)rep.documents, (unsigned long long)rep.segments,
+               rep.segments == 1 ? "" : "s", (unsigned long long)rep.deleted,
+               (unsigned long long)rep.damaged, rep.damaged == 1 ? "" : "s",
+               (unsigned long long)rep.foreign, rep.foreign == 1 ? "" : "s");
+    ng_index_free(ix);
     return rc < 0 ? NGC_EXIT_ERROR : 0;
 }

@@ -208,9 +208,9 @@ static ng_index *open_writer(const char *dir, const ng_index_options *opts)
     int rc = ng_index_open(&ix, dir, opts);
     if (rc == 0)
         return ix;
-    if (rc == NG_ELOCKED)
-        ngc_err("%s: index is locked by another writer (another 'newsgrep index' "
-                "or 'merge' is running)", dir);
+    if (rc == NG_ELOCKED) /* the library's message names the holder */
+        ngc_err("%s: %s; another 'newsgrep index' or 'merge' is running", dir,
+                ng_index_errmsg(ix));
     else
         ngc_err("%s: %s", dir, ix ? ng_index_errmsg(ix) : ng_strerror(rc));
     if (rc == NG_ELANG)
@@ -261,8 +261,14 @@ int ngc_cmd_index(int argc, char **argv)
         catch_sigint();
     rc = ngc_ingest_run(ix, &a.io, paths, n_paths, &st);
     bool stopped = ngc_interrupted() && !st.fatal;
-    if ((rc == 0 || stopped) && ix && ng_index_commit(ix) < 0) {
-        ngc_err("%s: commit failed: %s", dir, ng_index_errmsg(ix));
+    if ((rc == 0 || stopped) && ix && (rc = ng_index_commit(ix)) < 0) {
+        /* NG_EMERGE: the documents are committed, only the merge after the
+         * commit failed; the message says both, and the exit status is 2
+         * (an error happened) as for any other failure. */
+        if (rc == NG_EMERGE)
+            ngc_err("%s: %s", dir, ng_index_errmsg(ix));
+        else
+            ngc_err("%s: commit failed: %s", dir, ng_index_errmsg(ix));
         rc = -1;
         stopped = false;
     }

@@ -28,6 +28,7 @@ static const char overview[] =
     "  merge     merge all segments into one\n"
     "  stats     documents, terms, sizes, segments\n"
     "  check     verify checksums and structure\n"
+    "  recover   rebuild a lost or damaged MANIFEST from the segment files\n"
     "  timeline  matching documents per day/week/month/year as a bar chart\n"
     "  tokens    show how the analyzer splits a text\n"
     "\n"
@@ -65,7 +66,9 @@ static const help_entry entries[] = {
      "or a folder (recursively; hidden files skipped); .gz and .zst files are\n"
      "decompressed on the fly; - reads stdin. A document whose id exists\n"
      "replaces the old one. Bad inputs are reported as FILE:LINE: reason, the\n"
-     "rest is indexed and committed, and the exit status is then 2.\n"
+     "rest is indexed and committed, and the exit status is then 2. When the\n"
+     "merge after a commit fails, the message says the documents are committed\n"
+     "and why the merge failed (exit 2; 'newsgrep merge' retries it).\n"
      "\n"
      "  -i, --index DIR        index directory\n"
      "      --format F         auto (default), jsonl, html or text\n"
@@ -135,6 +138,13 @@ static const help_entry entries[] = {
      "Usage: newsgrep check [-i DIR]\n"
      "\nVerifies every checksum and structural invariant. Exit 0 intact,\n"
      "2 damaged (the damaged file is named).\n"},
+    {"recover",
+     "Usage: newsgrep recover [-i DIR]\n"
+     "\nRebuilds the index's MANIFEST from the segment and deletes files in DIR,\n"
+     "when it is missing or names files that are gone or damaged. Every segment\n"
+     "is verified; a damaged file is renamed NAME.damaged and left out, files of\n"
+     "another index are left alone; the newest version of each id wins. An\n"
+     "index that opens is left as it is. Exit 0 recovered, 2 error.\n"},
     {"timeline",
      "Usage: newsgrep timeline [-i DIR] [--by day|week|month|year] [--json]\n"
      "                         [--all] [--since D] [--until D] QUERY\n"

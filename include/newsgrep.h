@@ -80,7 +80,8 @@ NG_API const char *ng_version_string(void);
     X(NG_ENOINDEX, -10, "no index at this path")                             \
     X(NG_ELANG, -11, "unsupported language")                                 \
     X(NG_ESTATE, -12, "handle is unusable after an earlier error")           \
-    X(NG_EDOC, -13, "invalid document")
+    X(NG_EDOC, -13, "invalid document")                                      \
+    X(NG_EMERGE, -14, "committed; the merge after the commit failed")
 
 enum ng_error {
 #define NG_ERROR_ENUM_(name, code, msg) name = code,
@@ -244,13 +245,36 @@ NG_API int ng_index_add(ng_index *index, const ng_document *doc);
  * Errors: NG_EINVAL, NG_ENOMEM, NG_EIO, NG_ESTATE. */
 NG_API int ng_index_delete(ng_index *index, const char *id, size_t id_len);
 
-/* Makes every add and delete so far durable and visible, atomically.
- * Errors: NG_EIO (sticky), NG_ENOMEM, NG_ESTATE. */
+/* Makes every add and delete so far durable and visible, atomically,
+ * then merges segments when a size tier is full. Errors: NG_EIO (sticky),
+ * NG_ENOMEM, NG_ESTATE; NG_EMERGE (sticky) when the commit succeeded but
+ * the merge after it failed: the documents are committed, the message
+ * says why the merge failed. */
 NG_API int ng_index_commit(ng_index *index);
 
 /* Commits, then merges every segment into one (deleted documents are
  * dropped). Errors: as ng_index_commit, and NG_ECORRUPT. */
 NG_API int ng_index_merge(ng_index *index);
+
+/* Rebuilds the manifest of the index in dir from the segment and deletes
+ * files found there, when MANIFEST is missing or names files that are
+ * gone or damaged (an index that opens is refused: NG_EINVAL). Every
+ * segment is verified in full; files that fail are renamed NAME.damaged
+ * and left out, segments of another index are left alone. The newest
+ * version of each document id wins, as at commit. On success *out is an
+ * open writer of the recovered index (free it). Errors: NG_EINVAL,
+ * NG_ENOINDEX (no index files), NG_ELOCKED, NG_ECORRUPT (no intact
+ * segment), NG_EIO, NG_EVERSION, NG_ENOMEM; *out then holds a failed
+ * handle whose ng_index_errmsg() says why (except NG_ENOMEM). */
+typedef struct ng_recover_report {
+    uint64_t segments;  /* segment files in the rebuilt manifest */
+    uint64_t documents; /* their live documents */
+    uint64_t deleted;   /* documents marked deleted (older versions too) */
+    uint64_t damaged;   /* files that failed verification, set aside */
+    uint64_t foreign;   /* intact segment files of another index */
+} ng_recover_report;
+NG_API int ng_index_recover(ng_index **out, const char *dir,
+                            ng_recover_report *report);
 
 /* Releases the lock and frees the handle. Uncommitted changes are
  * discarded (call ng_index_commit first to keep them). */

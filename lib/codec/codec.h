@@ -118,6 +118,12 @@ typedef struct ngi_cursor {
     const uint8_t *blocks;         /* first block byte (after the skips) */
     const uint8_t *docs_end;       /* end of the term's docs bytes */
     const uint8_t *pos, *pos_end;  /* the term's positions bytes (or NULL) */
+    /* Optional check of the positions bytes, run once before they are
+     * first read (lib/index verifies their checksums there, so queries
+     * without phrases never pay for it); non-zero = NG_ECORRUPT. Set by
+     * the caller after ngi_cursor_open. */
+    int (*pos_check)(const void *ctx, const uint8_t *p, size_t len);
+    const void *pos_check_ctx;
     ngi_buf posbuf;                /* decoded positions (uint32_t) */
     uint32_t docbuf[NGI_BLOCK];    /* decoded doc ids of the block */
     uint32_t tfbuf[NGI_BLOCK];     /* decoded tfs of the block */

@@ -381,6 +381,12 @@ int ngi_cursor_positions(ngi_cursor *c, const uint32_t **positions) {
     *positions = NULL;
     if (!c->pos || c->in_block == NONE || c->doc == NGI_DOC_END)
         return NG_EINVAL;
+    if (c->pos_check) {
+        if (c->pos_check(c->pos_check_ctx, c->pos,
+                         (size_t)(c->pos_end - c->pos)))
+            return NG_ECORRUPT;
+        c->pos_check = NULL; /* once per cursor */
+    }
     uint32_t *out;
     if (c->pg_block == c->block && c->pg_idx == c->in_block) {
         out = (uint32_t *)(void *)c->posbuf.data + NGI_BLOCK;

@@ -68,7 +68,7 @@ static int resolve_new(ng_index *ix, const ngi_pending *p, del_bits *d) {
     ngi_segment_entry e = {{0}, {0}, p->n_docs, 0};
     snprintf(e.name, sizeof e.name, "%s", p->name);
     ngi_segment *s;
-    int rc = ngi_segment_open(&s, ix->dir, &e, &ix->err);
+    int rc = ngi_segment_open(&s, ix->dir, ix->origin.index_id, &e, &ix->err);
     if (rc) return rc;
     for (uint32_t doc = 0; doc < p->n_docs && !rc; doc++) {
         const char *id;
@@ -91,7 +91,12 @@ static int write_deletes(ng_index *ix, ngi_segment_entry *e, del_bits *d) {
     if (!d->bits) return 0;
     char name[NGI_SEGMENT_NAME_MAX];
     ngi_writer_file_name(ix, name, "del", "ngd");
-    int rc = ngi_deletes_write(ix->dir, name, d->bits, d->n_docs, &ix->err);
+    /* Bound to its segment: an older bitmap of the same segment renamed
+     * to this name would bring deleted documents back. */
+    ngi_file_ident id = {{0}, ngi_file_number(name), ngi_file_number(e->name)};
+    memcpy(id.index_id, ix->origin.index_id, NGI_INDEX_ID_BYTES);
+    int rc = ngi_deletes_write(ix->dir, name, d->bits, d->n_docs, &id,
+                               &ix->err);
     if (rc) return rc;
     snprintf(e->deletes, sizeof e->deletes, "%s", name);
     e->n_deleted = count_bits(d->bits, d->n_docs);
@@ -254,5 +259,15 @@ int ngi_writer_commit(ng_index *ix) {
     rc = resolve_and_install(ix);
     if (rc) return rc;
     clear_session(ix);
-    return merge_tiered(ix);
+    rc = merge_tiered(ix);
+    if (rc) { /* the commit stands: say so, apart from the merge's failure */
+        char msg[NGI_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ngi_error_message(&ix->err));
+        return ngi_error_set(&ix->err, NG_EMERGE,
+                             "the documents are committed (generation "
+                             "%llu), but the merge after the commit failed: "
+                             "%s", (unsigned long long)ix->man.generation,
+                             msg);
+    }
+    return 0;
 }

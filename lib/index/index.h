@@ -28,11 +28,15 @@
 
 typedef struct ngi_segment ngi_segment;
 
-/* Opens a committed segment (and its deletes file, if e->deletes[0]).
- * Validates structure but not checksums. Errors: NG_ENOTFOUND (file gone:
- * a newer commit removed it, so reopen), NG_EIO, NG_ECORRUPT, NG_EVERSION. */
+/* Opens a committed segment (and its deletes file, if e->deletes[0]) of
+ * the index index_id (NULL: any; fuzzing). Validates the structure, the
+ * files' identities (index id, numbers) and the checksums of the small
+ * sections; the postings and lexicon are verified chunk by chunk on first
+ * use. Errors: NG_ENOTFOUND (file gone: a newer commit removed it, so
+ * reopen), NG_EIO, NG_ECORRUPT, NG_EVERSION. */
 int ngi_segment_open(ngi_segment **out, const char *dir,
-                     const ngi_segment_entry *e, ngi_error *err);
+                     const uint8_t *index_id, const ngi_segment_entry *e,
+                     ngi_error *err);
 /* Reference counting: snapshots share segments that did not change. */
 void ngi_segment_ref(ngi_segment *s);
 void ngi_segment_unref(ngi_segment *s);

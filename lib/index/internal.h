@@ -28,6 +28,18 @@
 #define NGI_SEC_IDDA NGI_TAG('I', 'D', 'D', 'A') /* NUL-terminated ids */
 #define NGI_SEC_IDIX NGI_TAG('I', 'D', 'I', 'X') /* u32 docs by id */
 #define NGI_SEC_DOCS NGI_TAG('D', 'O', 'C', 'S') /* docstore */
+#define NGI_SEC_CSUM NGI_TAG('C', 'S', 'U', 'M') /* chunk sums (format 3) */
+#define NGI_SEC_SETS NGI_TAG('S', 'E', 'T', 'S') /* index settings (3) */
+#define NGI_SETS_BYTES 56     /* size of the SETS section */
+#define NGI_SEC_SRCS NGI_TAG('S', 'R', 'C', 'S') /* merged inputs (3) */
+
+/* What a segment records of its index (format 3): the index id (in the
+ * file header) and the settings (SETS), so that `recover` can rebuild a
+ * lost manifest from the segments alone. */
+typedef struct ngi_origin {
+    uint8_t index_id[NGI_INDEX_ID_BYTES];
+    ngi_settings settings;
+} ngi_origin;
 
 #define NGI_LEX_BLOCK 16      /* terms per front-coded lexicon block */
 #define NGI_HEAD_BYTES 32     /* size of the HEAD section */
@@ -48,15 +60,19 @@
 
 typedef struct ngi_segwriter ngi_segwriter;
 
-/* Starts dir/name. Terms are then given in byte order (term_begin,
+/* Starts dir/name for the index origin (NULL: zeros; tests). Terms are then given in byte order (term_begin,
  * postings with ascending docs, term_end), then every document in order
  * (ngi_segwriter_doc), then finish. */
 int ngi_segwriter_create(ngi_segwriter **out, const char *dir,
-                         const char *name, ngi_error *err);
+                         const char *name, const ngi_origin *origin,
+                         ngi_error *err);
 int ngi_segwriter_term_begin(ngi_segwriter *w, const char *term, size_t len);
 int ngi_segwriter_posting(ngi_segwriter *w, uint32_t doc, uint32_t tf,
                           const uint32_t *positions, uint32_t doc_len);
 int ngi_segwriter_term_end(ngi_segwriter *w);
+/* A merge's output records the numbers of its input segments (SRCS), so
+ * that `recover` leaves inputs a crash left behind out. Before finish. */
+int ngi_segwriter_add_source(ngi_segwriter *w, uint64_t number);
 /* Optional after the last term: writes the postings streams now and frees
  * them (a merge then builds its docstore with that memory back). */
 int ngi_segwriter_terms_done(ngi_segwriter *w);
@@ -96,9 +112,11 @@ struct ngi_filter;
 void ngi_memseg_set_filter(ngi_memseg *m, const struct ngi_filter *f);
 /* Documents the filter dropped since the last call, and their lengths. */
 void ngi_memseg_take_dropped(ngi_memseg *m, uint64_t *docs, uint64_t *tokens);
-/* Writes the documents as segment dir/name; the memseg is then empty. */
+/* Writes the documents as segment dir/name of index origin; the memseg
+ * is then empty. */
 int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
-                     uint64_t *bytes, ngi_error *err);
+                     const ngi_origin *origin, uint64_t *bytes,
+                     ngi_error *err);
 /* Sequence numbers of the documents of the last flush (n_docs of them);
  * the caller takes ownership. */
 uint64_t *ngi_memseg_take_seqs(ngi_memseg *m);
@@ -127,6 +145,12 @@ int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err);
 int ngi_distinct_terms(ngi_segment *const *segs, size_t n, uint64_t *out,
                        ngi_error *err);
 
+/* The index id in the segment file's header. */
+const uint8_t *ngi_segment_index_id(const ngi_segment *s);
+/* Index id and settings the segment was written for. */
+const ngi_origin *ngi_segment_origin(const ngi_segment *s);
+/* Numbers of the segments merged into this one (none for a flush). */
+const uint8_t *ngi_segment_sources(const ngi_segment *s, size_t *n);
 /* Raw deletion bitmap (NULL when nothing is deleted). */
 const uint8_t *ngi_segment_deletes(const ngi_segment *s);
 /* Name of the deletes file the segment was opened with ("" if none). */

@@ -669,9 +669,10 @@ static int reset(ngi_memseg *m) {
 }
 
 int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
-                     uint64_t *bytes, ngi_error *err) {
+                     const ngi_origin *origin, uint64_t *bytes,
+                     ngi_error *err) {
     ngi_segwriter *w;
-    int rc = ngi_segwriter_create(&w, dir, name, err);
+    int rc = ngi_segwriter_create(&w, dir, name, origin, err);
     if (rc) return rc;
     rc = write_segment(m, w, bytes);
     if (rc) {

@@ -151,8 +151,20 @@ static int merge_docs(merge *m, ngi_docstore_writer *ds) {
 static int run(merge *m, const char *dir, const char *name, uint64_t *bytes) {
     ngi_docstore_writer *ds = NULL;
     int rc = build_maps(m);
-    if (!rc) rc = ngi_segwriter_create(&m->w, dir, name, m->err);
+    if (!rc) /* the output belongs to the inputs' index */
+        rc = ngi_segwriter_create(&m->w, dir, name,
+                                  m->n ? ngi_segment_origin(m->src[0].seg)
+                                       : NULL,
+                                  m->err);
     if (rc) return rc;
+    for (size_t i = 0; i < m->n && !rc; i++) /* for recover */
+        rc = ngi_segwriter_add_source(
+            m->w, ngi_file_number(ngi_segment_name(m->src[i].seg)));
+    if (rc) {
+        ngi_segwriter_abort(m->w);
+        m->w = NULL;
+        return rc;
+    }
     rc = merge_terms(m);
     for (size_t i = 0; i < m->n; i++)
         ngi_segment_drop_pages(m->src[i].seg, true, false);

@@ -15,30 +15,11 @@
 
 #include "common/le.h"
 #include "common/varint.h"
-#include "internal.h"
+#include "segment_impl.h"
 
-struct ngi_segment {
-    atomic_int refs;                  /* references held */
-    char name[NGI_SEGMENT_NAME_MAX];  /* file name */
-    char dels_name[NGI_SEGMENT_NAME_MAX]; /* deletes file or "" */
-    ngi_file_reader *fr;              /* the mapped file */
-    uint32_t n_docs, n_dated;         /* HEAD counts */
-    uint64_t n_terms, total_len;      /* HEAD counts */
-    uint64_t n_blocks;                /* lexicon blocks */
-    const uint8_t *post, *posn, *lexi, *lidx; /* sections */
-    size_t post_len, posn_len, lexi_len;      /* their sizes */
-    const uint8_t *norm, *date, *dsrt, *tend, *idof, *idda, *idix; /* more */
-    size_t docs_len, idda_len;        /* DOCS and IDDA sizes */
-    ngi_docstore_reader *ds;          /* stored fields */
-    uint8_t *dels;                    /* deletion bitmap or NULL */
-    uint32_t n_deleted;               /* bits set in dels */
-    uint64_t dels_bytes;              /* size of the deletes file */
-    char dir[];                       /* index directory (for check) */
-};
 
 static int corrupt(const ngi_segment *s, ngi_error *err, const char *what) {
-    return ngi_error_set(err, NG_ECORRUPT, "corrupt index: segment %s: %s",
-                         s->name, what);
+    return ngi_seg_corrupt(s, err, what);
 }
 
 /* ---- open ------------------------------------------------------------- */
@@ -49,6 +30,43 @@ static int section(ngi_segment *s, uint32_t tag, const uint8_t **p,
     if (rc) return rc;
     if (want != SIZE_MAX && *len != want)
         return corrupt(s, err, "section size does not match the counts");
+    return 0;
+}
+
+/* The small sections every query depends on, verified at open (a few
+ * bytes per document): a flipped byte in them would change answers, not
+ * fail them. The big ones (POST, POSN, LEXI) are verified per chunk on
+ * first use; DOCS by zstd's frame checksums on every fetch. */
+static const uint32_t small_sections[] = {
+    NGI_SEC_HEAD, NGI_SEC_LIDX, NGI_SEC_NORM, NGI_SEC_DATE, NGI_SEC_TEND,
+    NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX, NGI_SEC_DSRT, NGI_SEC_CSUM,
+    NGI_SEC_SETS, NGI_SEC_SRCS};
+
+static int verify_small(ngi_segment *s, ngi_error *err) {
+    for (size_t i = 0; i < NGI_ARRAY_LEN(small_sections); i++) {
+        int rc = ngi_file_reader_verify_section(s->fr, small_sections[i], err);
+        if (rc) {
+            char msg[NGI_ERRMSG_MAX];
+            snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
+            return ngi_error_set(err, rc, "corrupt index: %s", msg);
+        }
+    }
+    return 0;
+}
+
+/* The manifest entry and the header must name the same file of the same
+ * index: catches a segment copied in from elsewhere under a live name. */
+static int check_ident(ngi_segment *s, const uint8_t *index_id,
+                       ngi_error *err) {
+    if (!index_id) return 0;
+    ngi_file_ident want = {{0}, ngi_file_number(s->name), 0};
+    memcpy(want.index_id, index_id, NGI_INDEX_ID_BYTES);
+    int rc = ngi_file_reader_check_ident(s->fr, &want, err);
+    if (rc) {
+        char msg[NGI_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
+        return ngi_error_set(err, rc, "corrupt index: %s", msg);
+    }
     return 0;
 }
 
@@ -103,6 +121,70 @@ static int check_ids(ngi_segment *s, ngi_error *err) {
     return 0;
 }
 
+/* CSUM: chunk_bytes:u32 n:u32 then n x (tag:u32 0:u32 count:u64
+ * sum:u64{count}), for POST, POSN and LEXI in this order. */
+static int read_chunk_sums(ngi_segment *s, ngi_error *err) {
+    const uint8_t *p;
+    size_t len;
+    int rc = ngi_file_reader_section(s->fr, NGI_SEC_CSUM, &p, &len, err);
+    if (rc) return rc;
+    const uint32_t tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
+    ngi_chunked *ck[3] = {&s->ck_post, &s->ck_posn, &s->ck_lexi};
+    const uint8_t *data[3] = {s->post, s->posn, s->lexi};
+    size_t lens[3] = {s->post_len, s->posn_len, s->lexi_len};
+    if (len < 8 || ngi_load_le32(p) != NGI_CHUNK_BYTES ||
+        ngi_load_le32(p + 4) != 3)
+        return corrupt(s, err, "bad chunk checksum table");
+    size_t at = 8;
+    for (int i = 0; i < 3; i++) {
+        if (len - at < 16 || ngi_load_le32(p + at) != tags[i] ||
+            ngi_load_le32(p + at + 4) != 0)
+            return corrupt(s, err, "bad chunk checksum table");
+        uint64_t n = ngi_load_le64(p + at + 8);
+        at += 16;
+        if (n > (len - at) / 8) return corrupt(s, err, "bad chunk checksum table");
+        rc = ngi_chunked_init(ck[i], data[i], lens[i], p + at, n);
+        if (rc == NG_ENOMEM) return ngi_error_set(err, rc, "out of memory");
+        if (rc) return corrupt(s, err, "chunk checksums do not fit a section");
+        at += 8 * (size_t)n;
+    }
+    return at == len ? 0 : corrupt(s, err, "bad chunk checksum table");
+}
+
+static int read_settings(ngi_segment *s, ngi_error *err) {
+    const uint8_t *p;
+    size_t len;
+    int rc = section(s, NGI_SEC_SETS, &p, &len, NGI_SETS_BYTES, err);
+    if (rc) return rc;
+    ngi_settings *st = &s->origin.settings;
+    if (memchr(p, 0, 32) == NULL || ngi_load_le32(p + 36) != 0)
+        return corrupt(s, err, "bad settings section");
+    memcpy(st->language, p, 32);
+    st->analyzer_flags = ngi_load_le32(p + 32);
+    uint64_t k1 = ngi_load_le64(p + 40), b = ngi_load_le64(p + 48);
+    memcpy(&st->k1, &k1, 8);
+    memcpy(&st->b, &b, 8);
+    memcpy(s->origin.index_id, ngi_file_reader_ident(s->fr)->index_id,
+           NGI_INDEX_ID_BYTES);
+    if ((rc = section(s, NGI_SEC_SRCS, &p, &len, SIZE_MAX, err))) return rc;
+    if (len < 8 || ngi_load_le32(p + 4) != 0 ||
+        (len - 8) / 8 != ngi_load_le32(p) || (len - 8) % 8)
+        return corrupt(s, err, "bad sources section");
+    s->srcs = p + 8;
+    s->n_srcs = (len - 8) / 8;
+    return 0;
+}
+
+/* HEAD's total_len is the sum of the norms (BM25's avgdl depends on it). */
+static int check_norms(ngi_segment *s, ngi_error *err) {
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < s->n_docs; i++)
+        total += ngi_load_le32(s->norm + 4 * (size_t)i);
+    return total == s->total_len
+               ? 0
+               : corrupt(s, err, "document lengths disagree with the header");
+}
+
 static int read_sections(ngi_segment *s, ngi_error *err) {
     size_t n = s->n_docs, len;
     const uint8_t *docs;
@@ -122,6 +204,9 @@ static int read_sections(ngi_segment *s, ngi_error *err) {
         (rc = section(s, NGI_SEC_DOCS, &docs, &s->docs_len, SIZE_MAX, err)))
         return rc;
     if (s->idda_len > UINT32_MAX) return corrupt(s, err, "id table too big");
+    if ((rc = read_chunk_sums(s, err)) || (rc = check_norms(s, err)) ||
+        (rc = read_settings(s, err)))
+        return rc;
     if ((rc = check_lidx(s, err)) || (rc = check_ids(s, err))) return rc;
     rc = ngi_docstore_reader_open(&s->ds, docs, s->docs_len, s->n_docs, err);
     if (rc && rc != NG_ENOMEM)
@@ -139,10 +224,30 @@ static uint32_t popcount_bits(const uint8_t *bits, uint32_t n_docs) {
 
 static int read_deletes(ngi_segment *s, const ngi_segment_entry *e,
                         ngi_error *err) {
-    if (!e->deletes[0]) return 0;
-    int rc = ngi_deletes_read(s->dir, e->deletes, s->n_docs, &s->dels, err);
-    if (rc) return rc;
+    if (!e->deletes[0]) {
+        if (e->n_deleted)
+            return corrupt(s, err, "the manifest counts deleted documents "
+                                   "but names no deletes file");
+        return 0;
+    }
+    ngi_file_ident want = {{0}, ngi_file_number(e->deletes),
+                           ngi_file_number(e->name)};
+    memcpy(want.index_id, ngi_file_reader_ident(s->fr)->index_id,
+           NGI_INDEX_ID_BYTES);
+    int rc = ngi_deletes_read(s->dir, e->deletes, s->n_docs,
+                              s->bound ? &want : NULL, &s->dels, err);
+    if (rc) {
+        char msg[NGI_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
+        return ngi_error_set(err, rc, "%s%s", rc == NG_ECORRUPT ?
+                             "corrupt index: " : "", msg);
+    }
     s->n_deleted = popcount_bits(s->dels, s->n_docs);
+    if (s->n_deleted != e->n_deleted)
+        return ngi_error_set(err, NG_ECORRUPT,
+                             "corrupt index: %s: %u documents deleted, the "
+                             "manifest says %u", e->deletes, s->n_deleted,
+                             e->n_deleted);
     char path[4096];
     struct stat st;
     if (ngi_path_join(path, sizeof path, s->dir, e->deletes) == 0 &&
@@ -152,7 +257,8 @@ static int read_deletes(ngi_segment *s, const ngi_segment_entry *e,
 }
 
 int ngi_segment_open(ngi_segment **out, const char *dir,
-                     const ngi_segment_entry *e, ngi_error *err) {
+                     const uint8_t *index_id, const ngi_segment_entry *e,
+                     ngi_error *err) {
     *out = NULL;
     size_t dl = strlen(dir);
     ngi_segment *s = ngi_calloc(1, sizeof *s + dl + 1);
@@ -162,6 +268,9 @@ int ngi_segment_open(ngi_segment **out, const char *dir,
     snprintf(s->name, sizeof s->name, "%s", e->name);
     snprintf(s->dels_name, sizeof s->dels_name, "%s", e->deletes);
     int rc = ngi_file_reader_open(&s->fr, dir, e->name, NGI_FILE_SEGMENT, err);
+    s->bound = index_id != NULL;
+    if (!rc) rc = check_ident(s, index_id, err);
+    if (!rc) rc = verify_small(s, err);
     if (!rc) rc = read_head(s, e, err);
     if (!rc) rc = read_sections(s, err);
     if (!rc) rc = read_deletes(s, e, err);
@@ -178,6 +287,9 @@ void ngi_segment_ref(ngi_segment *s) { atomic_fetch_add(&s->refs, 1); }
 void ngi_segment_unref(ngi_segment *s) {
     if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
     ngi_docstore_reader_free(s->ds);
+    ngi_chunked_free(&s->ck_post);
+    ngi_chunked_free(&s->ck_posn);
+    ngi_chunked_free(&s->ck_lexi);
     ngi_file_reader_close(s->fr);
     ngi_free(s->dels);
     ngi_free(s);
@@ -189,6 +301,16 @@ uint64_t ngi_segment_n_terms(const ngi_segment *s) { return s->n_terms; }
 uint64_t ngi_segment_total_len(const ngi_segment *s) { return s->total_len; }
 const char *ngi_segment_name(const ngi_segment *s) { return s->name; }
 const uint8_t *ngi_segment_deletes(const ngi_segment *s) { return s->dels; }
+const uint8_t *ngi_segment_sources(const ngi_segment *s, size_t *n) {
+    *n = s->n_srcs;
+    return s->srcs;
+}
+const ngi_origin *ngi_segment_origin(const ngi_segment *s) {
+    return &s->origin;
+}
+const uint8_t *ngi_segment_index_id(const ngi_segment *s) {
+    return ngi_file_reader_ident(s->fr)->index_id;
+}
 const char *ngi_segment_deletes_name(const ngi_segment *s) {
     return s->dels_name;
 }
@@ -227,6 +349,10 @@ void ngi_segment_drop_pages(const ngi_segment *s, bool postings, bool docs) {
 
 /* ---- lexicon ---------------------------------------------------------- */
 
+static int lexi_damaged(const ngi_segment *s, ngi_error *err) {
+    return corrupt(s, err, "section LEXI checksum mismatch");
+}
+
 int ngi_lex_iter_seek(ngi_lex_iter *it, const ngi_segment *s, uint64_t block,
                       ngi_error *err) {
     it->s = s;
@@ -239,11 +365,16 @@ int ngi_lex_iter_seek(ngi_lex_iter *it, const ngi_segment *s, uint64_t block,
         it->idx = s->n_terms;
         return 0;
     }
-    (void)err;
     it->p = s->lexi + ngi_load_le64(s->lidx + 8 * block);
     it->end = block + 1 < s->n_blocks
                   ? s->lexi + ngi_load_le64(s->lidx + 8 * (block + 1))
                   : s->lexi + s->lexi_len;
+    if (ngi_chunked_verify(&s->ck_lexi, (uint64_t)(it->p - s->lexi),
+                           (uint64_t)(it->end - it->p))) {
+        it->p = it->end; /* the next entry fails to decode, too */
+        it->idx = s->n_terms; /* and iteration stops */
+        return lexi_damaged(s, err);
+    }
     return 0;
 }
 
@@ -285,8 +416,10 @@ static int lex_postings(ngi_lex_iter *it, unsigned flags) {
 int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err) {
     const ngi_segment *s = it->s;
     if (it->idx >= s->n_terms) return 0;
-    if (it->idx % NGI_LEX_BLOCK == 0 && !it->fresh)
-        ngi_lex_iter_seek(it, s, it->idx / NGI_LEX_BLOCK, err);
+    if (it->idx % NGI_LEX_BLOCK == 0 && !it->fresh) {
+        int rc = ngi_lex_iter_seek(it, s, it->idx / NGI_LEX_BLOCK, err);
+        if (rc) return rc;
+    }
     bool first = it->fresh;
     it->fresh = false;
     uint64_t shared, suffix;
@@ -308,15 +441,18 @@ int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err) {
 }
 
 static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb) {
-    int c = memcmp(a, b, NGI_MIN(na, nb));
-    return c ? c : (na > nb) - (na < nb);
+    return ngi_seg_cmp_bytes(a, na, b, nb);
 }
 
 /* First term of block b (shared length 0 by construction). */
 static int block_first(const ngi_segment *s, uint64_t b, const char **t,
                        size_t *len) {
-    const uint8_t *p = s->lexi + ngi_load_le64(s->lidx + 8 * b);
+    uint64_t off = ngi_load_le64(s->lidx + 8 * b);
+    const uint8_t *p = s->lexi + off;
     const uint8_t *end = s->lexi + s->lexi_len;
+    /* shared, length and flags, and at most NGI_MAX_TERM bytes */
+    uint64_t want = NGI_MIN((uint64_t)s->lexi_len - off, 2 * 10 + NGI_MAX_TERM);
+    if (ngi_chunked_verify(&s->ck_lexi, off, want)) return -1;
     uint64_t shared, n;
     if (ngi_vbyte_get(&p, end, &shared) || ngi_vbyte_get(&p, end, &n))
         return -1;
@@ -356,7 +492,7 @@ int ngi_segment_lookup(const ngi_segment *s, const char *term, size_t len,
     int rc = find_block(s, term, len, true, &b, err);
     if (rc) return rc;
     ngi_lex_iter it;
-    ngi_lex_iter_seek(&it, s, b, err);
+    if ((rc = ngi_lex_iter_seek(&it, s, b, err))) return rc;
     for (int i = 0; i < NGI_LEX_BLOCK; i++) {
         rc = ngi_lex_iter_next(&it, err);
         if (rc <= 0) return rc ? rc : NG_ENOTFOUND;
@@ -377,7 +513,7 @@ int ngi_segment_prefix(const ngi_segment *s, const char *prefix, size_t len,
     int rc = len ? find_block(s, prefix, len, false, &b, err) : 0;
     if (rc) return rc;
     ngi_lex_iter it;
-    ngi_lex_iter_seek(&it, s, b, err);
+    if ((rc = ngi_lex_iter_seek(&it, s, b, err))) return rc;
     while ((rc = ngi_lex_iter_next(&it, err)) == 1) {
         int c = memcmp(it.term, prefix, NGI_MIN(it.len, len));
         if (c > 0) break; /* past every term with this prefix */
@@ -387,16 +523,31 @@ int ngi_segment_prefix(const ngi_segment *s, const char *prefix, size_t len,
     return rc < 0 ? rc : 0; /* 1: stopped past the prefix */
 }
 
+/* The cursor's positions hook: the chunks under [p, p + len) of POSN. */
+static int check_positions(const void *ctx, const uint8_t *p, size_t len) {
+    const ngi_segment *s = ctx;
+    return ngi_chunked_verify(&s->ck_posn, (uint64_t)(p - s->posn), len);
+}
+
 int ngi_segment_cursor(const ngi_segment *s, const ngi_term_postings *tp,
                        ngi_cursor *c, ngi_error *err) {
     if (tp->docs_off > s->post_len || tp->docs_len > s->post_len - tp->docs_off ||
         tp->pos_off > s->posn_len || tp->pos_len > s->posn_len - tp->pos_off ||
         tp->df > s->n_docs)
         return corrupt(s, err, "postings offsets out of range");
+    /* A term's docs bytes are read by nearly every use: verify them now
+     * (once per chunk per process); its positions only when a phrase or
+     * field restriction first reads them. */
+    if (ngi_chunked_verify(&s->ck_post, tp->docs_off, tp->docs_len))
+        return corrupt(s, err, "section POST checksum mismatch");
     int rc = ngi_cursor_open(c, tp, s->post, s->post_len, s->posn,
                              s->posn_len, s->n_docs);
     if (rc == NG_ECORRUPT) return corrupt(s, err, "bad postings");
     if (rc) return ngi_error_set(err, rc, "opening a cursor");
+    if (tp->pos_len) {
+        c->pos_check = check_positions;
+        c->pos_check_ctx = s;
+    }
     return 0;
 }
 
@@ -528,125 +679,4 @@ void ngi_segment_sizes_get(const ngi_segment *s, ngi_segment_sizes *out) {
     out->total = ngi_file_reader_size(s->fr) + s->dels_bytes;
     out->other = out->total - out->postings - out->positions - out->lexicon -
                  out->docstore;
-}
-
-/* ---- check ------------------------------------------------------------ */
-
-/* Decodes one term's postings fully against its lexicon facts. */
-static int check_postings(const ngi_segment *s, const ngi_term_postings *tp,
-                          ngi_error *err) {
-    ngi_cursor c;
-    int rc = ngi_segment_cursor(s, tp, &c, err);
-    if (rc) return rc;
-    uint64_t n = 0, cf = 0;
-    uint32_t prev = 0, max_tf = 0, min_dl = UINT32_MAX;
-    while (!(rc = ngi_cursor_next(&c)) && c.doc != NGI_DOC_END) {
-        const uint32_t *pos;
-        if ((n && c.doc <= prev) || c.doc >= s->n_docs || c.freq == 0 ||
-            (rc = ngi_cursor_positions(&c, &pos)))
-            break;
-        for (uint32_t i = 1; i < c.freq; i++)
-            if (pos[i] < pos[i - 1]) rc = NG_ECORRUPT;
-        n++;
-        cf += c.freq;
-        prev = c.doc;
-        max_tf = NGI_MAX(max_tf, c.freq);
-        min_dl = NGI_MIN(min_dl, ngi_segment_doc_len(s, c.doc));
-        if (rc) break;
-    }
-    ngi_cursor_close(&c);
-    if (rc || c.doc != NGI_DOC_END || n != tp->df || cf != tp->cf ||
-        max_tf != tp->max_tf || min_dl < tp->min_dl)
-        return corrupt(s, err, "postings disagree with the lexicon");
-    return 0;
-}
-
-static int check_lexicon(const ngi_segment *s, ngi_error *err) {
-    ngi_lex_iter it;
-    char prev[NGI_MAX_TERM + 1];
-    size_t prev_len = 0;
-    int rc;
-    ngi_lex_iter_seek(&it, s, 0, err);
-    while ((rc = ngi_lex_iter_next(&it, err)) == 1) {
-        if (it.idx > 1 && cmp_bytes(prev, prev_len, it.term, it.len) >= 0)
-            return corrupt(s, err, "lexicon not sorted");
-        if (it.idx % NGI_LEX_BLOCK == 0 || it.idx == s->n_terms)
-            if (it.p != it.end)
-                return corrupt(s, err, "lexicon block has trailing bytes");
-        memcpy(prev, it.term, it.len);
-        prev_len = it.len;
-        if ((rc = check_postings(s, &it.tp, err))) return rc;
-    }
-    return rc;
-}
-
-static int check_docs(const ngi_segment *s, ngi_error *err) {
-    uint64_t total = 0;
-    for (uint32_t i = 0; i < s->n_docs; i++)
-        total += ngi_segment_doc_len(s, i);
-    if (total != s->total_len) return corrupt(s, err, "norms disagree");
-    for (uint32_t i = 1; i < s->n_docs; i++) {
-        uint32_t a = ngi_load_le32(s->idix + 4 * (size_t)(i - 1));
-        uint32_t b = ngi_load_le32(s->idix + 4 * (size_t)i);
-        const char *ib;
-        size_t lb;
-        ngi_segment_doc_id(s, b, &ib, &lb, NULL);
-        int c = cmp_id_at(s, a, ib, lb);
-        if (c > 0 || (c == 0 && a >= b)) return corrupt(s, err, "id index");
-    }
-    uint32_t dated = 0;
-    for (uint32_t i = 0; i < s->n_docs; i++)
-        dated += ngi_segment_doc_date(s, i) != NGI_NO_DATE;
-    if (dated != s->n_dated) return corrupt(s, err, "date table count");
-    for (uint32_t i = 0; i < s->n_dated; i++) {
-        uint32_t d = ngi_load_le32(s->dsrt + 8 * (size_t)i + 4);
-        if (ngi_segment_doc_date(s, d) != dsrt_date(s, i) ||
-            (i && dsrt_date(s, i) < dsrt_date(s, i - 1)))
-            return corrupt(s, err, "date table");
-    }
-    return 0;
-}
-
-/* Every stored document decodes and carries its own id. */
-static int check_docstore(const ngi_segment *s, ngi_error *err) {
-    ngi_stored_doc d;
-    ngi_stored_doc_init(&d);
-    int rc = 0;
-    for (uint32_t i = 0; i < s->n_docs && !rc; i++) {
-        if ((rc = ngi_segment_fetch(s, i, &d, err))) break;
-        const char *id;
-        size_t len;
-        ngi_segment_doc_id(s, i, &id, &len, NULL);
-        bool ok = false;
-        for (size_t f = 0; f < d.n_fields; f++)
-            if (d.fields[f].role == NG_FIELD_ID &&
-                d.fields[f].value_len == len &&
-                memcmp(d.fields[f].value, id, len) == 0)
-                ok = true;
-        if (!ok) rc = corrupt(s, err, "stored document lacks its id");
-        ngi_stored_doc_free(&d);
-        ngi_stored_doc_init(&d);
-    }
-    ngi_stored_doc_free(&d);
-    return rc;
-}
-
-static int check_deletes(const ngi_segment *s, ngi_error *err) {
-    if (!s->dels_name[0]) return 0;
-    uint8_t *bits = NULL;
-    int rc = ngi_deletes_read(s->dir, s->dels_name, s->n_docs, &bits, err);
-    if (!rc && memcmp(bits, s->dels, ((size_t)s->n_docs + 7) / 8) != 0)
-        rc = ngi_error_set(err, NG_ECORRUPT,
-                           "corrupt index: %s changed on disk", s->dels_name);
-    ngi_free(bits);
-    return rc;
-}
-
-int ngi_segment_check(const ngi_segment *s, ngi_error *err) {
-    int rc = ngi_file_reader_verify(s->fr, err);
-    if (!rc) rc = check_deletes(s, err);
-    if (!rc) rc = check_lexicon(s, err);
-    if (!rc) rc = check_docs(s, err);
-    if (!rc) rc = check_docstore(s, err);
-    return rc;
 }

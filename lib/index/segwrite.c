@@ -34,10 +34,17 @@ struct ngi_segwriter {
     uint32_t n_docs;              /* documents given */
     uint32_t n_dated;             /* documents with a date */
     uint64_t total_len;           /* sum of document lengths */
+    ngi_buf sums[3];              /* chunk sums of POST, POSN, LEXI */
+    ngi_origin origin;            /* index id and settings */
+    ngi_buf sources;              /* SRCS: u64 numbers of merged inputs */
 };
 
+static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN,
+                                         NGI_SEC_LEXI};
+
 int ngi_segwriter_create(ngi_segwriter **out, const char *dir,
-                         const char *name, ngi_error *err) {
+                         const char *name, const ngi_origin *origin,
+                         ngi_error *err) {
     *out = NULL;
     ngi_segwriter *w = ngi_calloc(1, sizeof *w);
     if (!w) return ngi_error_set(err, NG_ENOMEM, "out of memory");
@@ -46,8 +53,15 @@ int ngi_segwriter_create(ngi_segwriter **out, const char *dir,
         ngi_free(w);
         return ngi_error_set(err, NG_ENOMEM, "out of memory");
     }
-    int rc = ngi_file_writer_create(&w->fw, dir, name, NGI_FILE_SEGMENT, err);
-    if (!rc) rc = ngi_file_writer_begin(w->fw, NGI_SEC_POST);
+    ngi_file_ident id = {{0}, ngi_file_number(name), 0};
+    if (origin) {
+        memcpy(id.index_id, origin->index_id, NGI_INDEX_ID_BYTES);
+        w->origin = *origin;
+    }
+    int rc = ngi_file_writer_create(&w->fw, dir, name, NGI_FILE_SEGMENT, &id,
+                                    err);
+    if (!rc) rc = ngi_file_writer_begin_chunked(w->fw, NGI_SEC_POST,
+                                                &w->sums[0]);
     if (rc) {
         ngi_file_writer_abort(w->fw);
         ngi_postings_writer_free(w->pw);
@@ -63,6 +77,8 @@ static void segwriter_free(ngi_segwriter *w) {
     ngi_buf *bufs[] = {&w->docs, &w->pos,   &w->lexi, &w->lidx, &w->norms,
                        &w->dates, &w->tend, &w->idof, &w->idda};
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
+    for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->sums[i]);
+    ngi_buf_free(&w->sources);
     ngi_free(w);
 }
 
@@ -228,6 +244,35 @@ static int write_date_table(ngi_segwriter *w) {
     return rc;
 }
 
+int ngi_segwriter_add_source(ngi_segwriter *w, uint64_t number) {
+    return ngi_buf_append_le64(&w->sources, number) ? nomem(w) : 0;
+}
+
+/* SRCS: n:u32 0:u32 number:u64{n} */
+static int write_sources(ngi_segwriter *w) {
+    uint8_t h[8] = {0};
+    ngi_store_le32(h, (uint32_t)(w->sources.len / 8));
+    int rc = ngi_file_writer_begin(w->fw, NGI_SEC_SRCS);
+    if (!rc) rc = ngi_file_writer_append(w->fw, h, sizeof h);
+    if (!rc) rc = ngi_file_writer_append(w->fw, w->sources.data,
+                                         w->sources.len);
+    return rc ? rc : ngi_file_writer_end(w->fw);
+}
+
+/* SETS: language:char[32] analyzer_flags:u32 0:u32 k1:u64 b:u64 */
+static int write_settings(ngi_segwriter *w) {
+    uint8_t h[NGI_SETS_BYTES] = {0};
+    const ngi_settings *st = &w->origin.settings;
+    memcpy(h, st->language, strnlen(st->language, 31));
+    ngi_store_le32(h + 32, st->analyzer_flags);
+    uint64_t k1, b;
+    memcpy(&k1, &st->k1, 8);
+    memcpy(&b, &st->b, 8);
+    ngi_store_le64(h + 40, k1);
+    ngi_store_le64(h + 48, b);
+    return ngi_file_writer_section(w->fw, NGI_SEC_SETS, h, sizeof h);
+}
+
 static int write_head(ngi_segwriter *w) {
     uint8_t h[NGI_HEAD_BYTES] = {0};
     ngi_store_le32(h, w->n_docs);
@@ -263,6 +308,17 @@ int ngi_segwriter_docs_stream(ngi_segwriter *w, ngi_docstore_writer *ds) {
     return rc;
 }
 
+/* A whole section hashed in chunks too (chunk sums k). */
+static int chunked_section(ngi_segwriter *w, size_t k, const void *data,
+                           size_t len) {
+    int rc = ngi_file_writer_begin_chunked(w->fw, chunked_tags[k],
+                                           &w->sums[k]);
+    if (!rc) rc = ngi_file_writer_append(w->fw, data, len);
+    return rc ? rc : ngi_file_writer_end(w->fw);
+}
+
+static int write_chunk_sums(ngi_segwriter *w);
+
 int ngi_segwriter_terms_done(ngi_segwriter *w) {
     if (w->terms_done) return 0;
     w->terms_done = true;
@@ -271,9 +327,27 @@ int ngi_segwriter_terms_done(ngi_segwriter *w) {
         (rc = ngi_file_writer_end(w->fw)))
         return rc;
     ngi_buf_free(&w->docs);
-    rc = ngi_file_writer_section(w->fw, NGI_SEC_POSN, w->pos.data, w->pos.len);
+    rc = chunked_section(w, 1, w->pos.data, w->pos.len);
     ngi_buf_free(&w->pos);
     return rc;
+}
+
+/* The CSUM section: the chunk sums of POST, POSN and LEXI. */
+static int write_chunk_sums(ngi_segwriter *w) {
+    uint8_t h[16];
+    ngi_store_le32(h, NGI_CHUNK_BYTES);
+    ngi_store_le32(h + 4, 3);
+    int rc = ngi_file_writer_begin(w->fw, NGI_SEC_CSUM);
+    if (!rc) rc = ngi_file_writer_append(w->fw, h, 8);
+    for (size_t i = 0; i < 3 && !rc; i++) {
+        ngi_store_le32(h, chunked_tags[i]);
+        ngi_store_le32(h + 4, 0);
+        ngi_store_le64(h + 8, w->sums[i].len / 8);
+        rc = ngi_file_writer_append(w->fw, h, 16);
+        if (!rc) rc = ngi_file_writer_append(w->fw, w->sums[i].data,
+                                             w->sums[i].len);
+    }
+    return rc ? rc : ngi_file_writer_end(w->fw);
 }
 
 /* Big streams first, each buffer freed as soon as it is written. */
@@ -281,8 +355,9 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
     int rc;
     if ((rc = ngi_segwriter_terms_done(w))) return rc;
     if ((rc = write_docstore(w, ds))) return rc;
+    if ((rc = chunked_section(w, 2, w->lexi.data, w->lexi.len))) return rc;
     struct { uint32_t tag; ngi_buf *b; } plain[] = {
-        {NGI_SEC_LEXI, &w->lexi}, {NGI_SEC_LIDX, &w->lidx},
+        {NGI_SEC_LIDX, &w->lidx},
         {NGI_SEC_NORM, &w->norms}, {NGI_SEC_DATE, &w->dates},
         {NGI_SEC_TEND, &w->tend}, {NGI_SEC_IDDA, &w->idda}};
     for (size_t i = 0; i < NGI_ARRAY_LEN(plain); i++)
@@ -293,7 +368,10 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
     if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_IDOF, w->idof.data,
                                       w->idof.len)))
         return rc;
-    if ((rc = write_id_index(w)) || (rc = write_date_table(w))) return rc;
+    if ((rc = write_id_index(w)) || (rc = write_date_table(w)) ||
+        (rc = write_chunk_sums(w)) || (rc = write_settings(w)) ||
+        (rc = write_sources(w)))
+        return rc;
     return write_head(w);
 }
 

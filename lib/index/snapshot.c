@@ -65,7 +65,7 @@ int ngi_snapshot_build(ngi_snapshot **out, const char *dir,
         if (g)
             ngi_segment_ref(g);
         else
-            rc = ngi_segment_open(&g, dir, e, err);
+            rc = ngi_segment_open(&g, dir, m->index_id, e, err);
         if (rc) break;
         s->segs[s->n_segs++] = g;
         rc = add_stats(s, i);
@@ -85,15 +85,24 @@ int ngi_snapshot_load(ngi_snapshot **out, const char *dir,
                       ngi_error *err) {
     *out = NULL;
     int rc = NG_EIO;
+    uint64_t last_gen = 0;
+    char missing[NGI_ERRMSG_MAX] = "";
     for (int attempt = 0; attempt < LOAD_RETRIES; attempt++) {
         ngi_manifest_free(m);
         ngi_manifest_init(m);
         if ((rc = ngi_manifest_read(dir, m, err))) return rc;
+        /* The same commit still names the file we could not open: it is
+         * missing, not removed by a newer commit. */
+        if (attempt > 0 && m->generation == last_gen) break;
         rc = ngi_snapshot_build(out, dir, m, old, err);
         if (rc != NG_ENOTFOUND) return rc;
+        last_gen = m->generation;
+        snprintf(missing, sizeof missing, "%s", ngi_error_message(err));
     }
-    return ngi_error_set(err, NG_EIO,
-                         "%s: segments keep vanishing while opening", dir);
+    return ngi_error_set(err, NG_ECORRUPT,
+                         "corrupt index: a file the manifest (generation "
+                         "%llu) names is missing: %s",
+                         (unsigned long long)last_gen, missing);
 }
 
 int ngi_snapshot_df(const ngi_snapshot *snap, const char *term, size_t len,

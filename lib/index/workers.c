@@ -70,7 +70,8 @@ static int worker_flush(ngi_worker *w) {
     if (n == 0) return 0;
     char name[NGI_SEGMENT_NAME_MAX];
     ngi_writer_file_name(w->ix, name, "seg", "ngs");
-    int rc = ngi_memseg_flush(w->ms, w->ix->dir, name, NULL, &w->err);
+    int rc = ngi_memseg_flush(w->ms, w->ix->dir, name, &w->ix->origin,
+                              NULL, &w->err);
     if (rc) return rc;
     uint64_t *seqs = ngi_memseg_take_seqs(w->ms);
     rc = add_pending(w->ix, name, n, seqs);

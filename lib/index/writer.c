@@ -4,6 +4,7 @@
  * batches for the indexing threads, deletes, counts and sticky errors.
  * Commit and merges live in commit.c, the threads in workers.c.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,16 +80,39 @@ static int new_manifest(ng_index *ix) {
     s->b = o->b >= 0 && o->b <= 1 ? o->b : NG_DEFAULT_B;
     ix->man.generation = 1;
     ix->man.next_file = 1;
-    return ngi_manifest_commit(ix->dir, &ix->man, &ix->err);
+    rc = ngi_index_id_new(ix->man.index_id, &ix->err);
+    return rc ? rc : ngi_manifest_commit(ix->dir, &ix->man, &ix->err);
 }
+
+/* One past the highest number of a seg_/del_ file in dir: new files must
+ * not collide with files left behind that are not ours to delete. */
+static uint64_t next_free_number(const char *dir, uint64_t at_least) {
+    DIR *d = opendir(dir);
+    if (!d) return at_least;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!ngi_store_is_segment_name(e->d_name) &&
+            !ngi_store_is_deletes_name(e->d_name))
+            continue;
+        uint64_t n = ngi_file_number(e->d_name);
+        if (n >= at_least && n < UINT64_MAX) at_least = n + 1;
+    }
+    closedir(d);
+    return at_least;
+}
+
+static int start_writer(ng_index *ix);
 
 static int open_dir(ng_index *ix) {
     struct stat st;
     char path[4096];
     if (!ix->opts.create && /* leave foreign directories alone */
         (ngi_path_join(path, sizeof path, ix->dir, NGI_MANIFEST_NAME) != 0 ||
-         stat(path, &st) != 0))
+         stat(path, &st) != 0)) {
+        int orc = ngi_store_check_orphans(ix->dir, &ix->err);
+        if (orc) return orc;
         return ngi_error_set(&ix->err, NG_ENOINDEX, "no index at %s", ix->dir);
+    }
     if (stat(ix->dir, &st) != 0) {
         int rc = ngi_mkdir_p(ix->dir, &ix->err);
         if (rc) return rc;
@@ -103,13 +127,42 @@ static int open_dir(ng_index *ix) {
         rc = new_manifest(ix);
     }
     if (rc) return rc;
-    rc = ngi_snapshot_build(&ix->snap, ix->dir, &ix->man, NULL, &ix->err);
+    return start_writer(ix);
+}
+
+/* With the lock held and ix->man committed: opens its segments, removes
+ * what crashed writers left, starts the workers. */
+static int start_writer(ng_index *ix) {
+    memcpy(ix->origin.index_id, ix->man.index_id, NGI_INDEX_ID_BYTES);
+    ix->origin.settings = ix->man.settings;
+    int rc = ngi_snapshot_build(&ix->snap, ix->dir, &ix->man, NULL, &ix->err);
+    if (rc == NG_ENOTFOUND) { /* we hold the lock: nobody removed it */
+        char msg[NGI_ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", ngi_error_message(&ix->err));
+        return ngi_error_set(&ix->err, NG_ECORRUPT,
+                             "corrupt index: a file the manifest names is "
+                             "missing: %s", msg);
+    }
     if (rc) return rc;
-    ix->next_file = ix->man.next_file;
     /* Files a crashed writer left behind are not part of any commit. */
     ngi_error scratch;
     ngi_store_remove_unreferenced(ix->dir, &ix->man, &scratch);
+    ix->next_file = next_free_number(ix->dir, ix->man.next_file);
     return ngi_workers_start(ix);
+}
+
+static ng_index *new_handle(const char *dir, const ng_index_options *opts) {
+    size_t n = strlen(dir);
+    ng_index *ix = ngi_calloc(1, sizeof *ix + n + 1);
+    if (!ix) return NULL;
+    memcpy(ix->dir, dir, n + 1);
+    ix->lock_fd = -1;
+    ix->seq = 1;
+    atomic_init(&ix->abandon, false);
+    ngi_manifest_init(&ix->man);
+    ngi_idmap_init(&ix->session);
+    effective_options(ix, opts);
+    return ix;
 }
 
 int ng_index_open(ng_index **out, const char *dir,
@@ -118,17 +171,59 @@ int ng_index_open(ng_index **out, const char *dir,
     *out = NULL;
     if (!dir || !*dir || (opts && (opts->flags & ~(unsigned)NG_INDEX_TEMPORARY)))
         return NG_EINVAL;
-    size_t n = strlen(dir);
-    ng_index *ix = ngi_calloc(1, sizeof *ix + n + 1);
+    ng_index *ix = new_handle(dir, opts);
     if (!ix) return NG_ENOMEM;
-    memcpy(ix->dir, dir, n + 1);
-    ix->lock_fd = -1;
-    ix->seq = 1;
-    atomic_init(&ix->abandon, false);
-    ngi_manifest_init(&ix->man);
-    ngi_idmap_init(&ix->session);
-    effective_options(ix, opts);
     int rc = open_dir(ix);
+    if (rc == NG_ENOMEM) {
+        ng_index_free(ix);
+        return rc;
+    }
+    *out = ix;
+    return rc ? ngi_writer_fail(ix, rc) : 0;
+}
+
+/* Whether the index opens as it is: then there is nothing to recover. */
+static int refuse_intact(ng_index *ix) {
+    ngi_error scratch;
+    int rc = ngi_manifest_read(ix->dir, &ix->man, &scratch);
+    if (rc == NG_ENOINDEX)
+        return ngi_error_set(&ix->err, NG_ENOINDEX,
+                             "%s: no index files to recover from", ix->dir);
+    if (rc == NG_EVERSION || rc == NG_ENOMEM)
+        return ngi_error_set(&ix->err, rc, "%s", ngi_error_message(&scratch));
+    if (rc == 0) {
+        ngi_snapshot *snap;
+        rc = ngi_snapshot_build(&snap, ix->dir, &ix->man, NULL, &scratch);
+        ngi_snapshot_free(snap);
+        if (rc == 0)
+            return ngi_error_set(&ix->err, NG_EINVAL,
+                                 "%s: the index is intact (its manifest, "
+                                 "generation %llu, opens): nothing to "
+                                 "recover", ix->dir,
+                                 (unsigned long long)ix->man.generation);
+    }
+    ngi_manifest_free(&ix->man);
+    ngi_manifest_init(&ix->man);
+    return 0;
+}
+
+int ng_index_recover(ng_index **out, const char *dir,
+                     ng_recover_report *report) {
+    ng_recover_report unused;
+    if (!report) report = &unused;
+    memset(report, 0, sizeof *report);
+    if (!out) return NG_EINVAL;
+    *out = NULL;
+    if (!dir || !*dir) return NG_EINVAL;
+    ng_index *ix = new_handle(dir, NULL);
+    if (!ix) return NG_ENOMEM;
+    struct stat st;
+    int rc = stat(dir, &st) == 0 ? 0
+             : ngi_error_set(&ix->err, NG_ENOINDEX, "no index at %s", dir);
+    if (!rc) rc = ngi_lock_acquire(dir, &ix->lock_fd, &ix->err);
+    if (!rc) rc = refuse_intact(ix);
+    if (!rc) rc = ngi_recover_manifest(dir, &ix->man, report, &ix->err);
+    if (!rc) rc = start_writer(ix);
     if (rc == NG_ENOMEM) {
         ng_index_free(ix);
         return rc;

@@ -78,6 +78,7 @@ struct ng_index {
     int worker_rc;            /* first worker failure, or 0 */
     ngi_error worker_err;     /* its detail */
     uint64_t next_file;       /* counter for new file names */
+    ngi_origin origin;        /* index id and settings, for new segments */
     ngi_pending *pend;        /* flushed, uncommitted segments */
     size_t n_pend, cap_pend;  /* used and allocated entries of pend */
     ngi_worker *workers;      /* opts.threads of them */
@@ -99,6 +100,11 @@ void ngi_batch_free(ngi_batch *b);
 /* Next file name "<prefix>_%06llu.<ext>" (thread-safe). */
 void ngi_writer_file_name(struct ng_index *ix, char *out, const char *prefix,
                           const char *ext);
+
+/* recover.c: rebuilds and commits a manifest from the files in dir (the
+ * caller holds the lock). */
+int ngi_recover_manifest(const char *dir, ngi_manifest *m,
+                         ng_recover_report *rep, ngi_error *err);
 
 /* commit.c */
 int ngi_writer_commit(struct ng_index *ix);

@@ -7,6 +7,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -17,7 +20,8 @@
 #include "store/fileio.h"
 #include "store/store.h"
 
-#define HEADER_BYTES 16
+#define HEADER_BYTES 48   /* format 3: 16 + index id + file no + owner */
+#define HEADER_V2_BYTES 16 /* enough to read an older file's version */
 #define ENTRY_BYTES 32
 #define TRAILER_BYTES 40
 #define SECTION_ALIGN 8
@@ -51,16 +55,20 @@ struct ngi_file_writer {
     void *state_mem;             /* raw allocation holding the states */
     ngi_checksum_state *file_cs; /* whole file (64-byte aligned) */
     ngi_checksum_state *sect_cs; /* current section (64-byte aligned) */
+    ngi_checksum_state *chunk_cs;/* current piece of a chunked section */
+    ngi_buf *chunk_sums;         /* where a chunked section's sums go */
+    size_t chunk_fill;           /* bytes of the current piece so far */
 };
 
 /* XXH3 states need 64-byte alignment, more than malloc promises. */
 static int alloc_states(ngi_file_writer *w) {
     size_t one = (sizeof(ngi_checksum_state) + 63) & ~(size_t)63;
-    w->state_mem = ngi_malloc(2 * one + 64);
+    w->state_mem = ngi_malloc(3 * one + 64);
     if (!w->state_mem) return NG_ENOMEM;
     uintptr_t p = ((uintptr_t)w->state_mem + 63) & ~(uintptr_t)63;
     w->file_cs = (ngi_checksum_state *)p;
     w->sect_cs = (ngi_checksum_state *)(p + one);
+    w->chunk_cs = (ngi_checksum_state *)(p + 2 * one);
     ngi_checksum_init(w->file_cs);
     return 0;
 }
@@ -108,7 +116,8 @@ static int put(ngi_file_writer *w, const void *data, size_t len) {
 }
 
 int ngi_file_writer_create(ngi_file_writer **out, const char *dir,
-                           const char *name, int kind, ngi_error *err) {
+                           const char *name, int kind,
+                           const ngi_file_ident *id, ngi_error *err) {
     *out = NULL;
     ngi_file_writer *w = ngi_calloc(1, sizeof *w);
     if (!w) return ngi_error_set(err, NG_ENOMEM, "out of memory");
@@ -133,6 +142,11 @@ int ngi_file_writer_create(ngi_file_writer **out, const char *dir,
     memcpy(h, file_magic, 4);
     ngi_store_le32(h + 4, (uint32_t)kind);
     ngi_store_le32(h + 8, NGI_FORMAT_VERSION);
+    if (id) {
+        memcpy(h + 16, id->index_id, NGI_INDEX_ID_BYTES);
+        ngi_store_le64(h + 32, id->file_no);
+        ngi_store_le64(h + 40, id->owner_no);
+    }
     put(w, h, sizeof h); /* fits in the empty buffer: cannot fail */
     *out = w;
     return 0;
@@ -167,11 +181,51 @@ int ngi_file_writer_begin(ngi_file_writer *w, uint32_t tag) {
     return 0;
 }
 
+/* Closes the current piece of a chunked section: its sum goes out. */
+static int chunk_close(ngi_file_writer *w) {
+    uint8_t b[8];
+    ngi_store_le64(b, ngi_checksum_final(w->chunk_cs));
+    ngi_checksum_init(w->chunk_cs);
+    w->chunk_fill = 0;
+    if (ngi_buf_append(w->chunk_sums, b, sizeof b))
+        return fail(w, ngi_error_set(w->err, NG_ENOMEM, "out of memory"));
+    return 0;
+}
+
+static int chunk_update(ngi_file_writer *w, const uint8_t *p, size_t len) {
+    while (len > 0) {
+        size_t n = NGI_MIN(len, (size_t)NGI_CHUNK_BYTES - w->chunk_fill);
+        ngi_checksum_update(w->chunk_cs, p, n);
+        w->chunk_fill += n;
+        p += n;
+        len -= n;
+        if (w->chunk_fill == NGI_CHUNK_BYTES) {
+            int rc = chunk_close(w);
+            if (rc) return rc;
+        }
+    }
+    return 0;
+}
+
+int ngi_file_writer_begin_chunked(ngi_file_writer *w, uint32_t tag,
+                                  ngi_buf *sums) {
+    int rc = ngi_file_writer_begin(w, tag);
+    if (rc) return rc;
+    ngi_checksum_init(w->chunk_cs);
+    w->chunk_fill = 0;
+    w->chunk_sums = sums;
+    return 0;
+}
+
 int ngi_file_writer_append(ngi_file_writer *w, const void *data, size_t len) {
     if (w->status) return w->status;
     if (!w->in_section)
         return fail(w, ngi_error_set(w->err, NG_EINVAL,
                                      "%s: append outside a section", w->path));
+    if (w->chunk_sums) {
+        int rc = chunk_update(w, data, len);
+        if (rc) return rc;
+    }
     ngi_checksum_update(w->sect_cs, data, len);
     w->sections[w->n_sections].length += len;
     return put(w, data, len);
@@ -182,6 +236,11 @@ int ngi_file_writer_end(ngi_file_writer *w) {
     if (!w->in_section)
         return fail(w, ngi_error_set(w->err, NG_EINVAL,
                                      "%s: end without begin", w->path));
+    if (w->chunk_sums) { /* the last, partial piece */
+        int rc = w->chunk_fill ? chunk_close(w) : 0;
+        w->chunk_sums = NULL;
+        if (rc) return rc;
+    }
     w->sections[w->n_sections].checksum = ngi_checksum_final(w->sect_cs);
     w->n_sections++;
     w->in_section = 0;
@@ -268,6 +327,7 @@ struct ngi_file_reader {
     section_entry *sections; /* parsed table, in file order */
     size_t n_sections;       /* entries in sections */
     uint64_t file_checksum;  /* from the trailer */
+    ngi_file_ident ident;    /* from the header */
     char name[256];          /* file name (no dir), for messages */
 };
 
@@ -292,15 +352,24 @@ static int corrupt(const ngi_file_reader *r, ngi_error *err, const char *why) {
     return ngi_error_set(err, NG_ECORRUPT, "%s: %s", r->name, why);
 }
 
-static int check_header(const ngi_file_reader *r, int kind, ngi_error *err) {
+static int check_header(ngi_file_reader *r, int kind, ngi_error *err) {
     const uint8_t *h = r->map;
     if (memcmp(h, file_magic, 4) != 0)
         return corrupt(r, err, "not a newsgrep index file (bad magic)");
     uint32_t version = ngi_load_le32(h + 8);
     if (version != NGI_FORMAT_VERSION)
         return ngi_error_set(err, NG_EVERSION,
-                             "%s: format version %u, this library reads %u",
+                             "%s: format version %u, this library reads %u "
+                             "(rebuild the index from its sources with "
+                             "this version)",
                              r->name, version, NGI_FORMAT_VERSION);
+    if (r->size < HEADER_BYTES + TRAILER_BYTES)
+        return ngi_error_set(err, NG_ECORRUPT,
+                             "%s: truncated (%llu bytes, too short)", r->name,
+                             (unsigned long long)r->size);
+    memcpy(r->ident.index_id, h + 16, NGI_INDEX_ID_BYTES);
+    r->ident.file_no = ngi_load_le64(h + 32);
+    r->ident.owner_no = ngi_load_le64(h + 40);
     uint32_t k = ngi_load_le32(h + 4);
     if (k != (uint32_t)kind)
         return ngi_error_set(err, NG_ECORRUPT, "%s: a %s file, expected %s",
@@ -374,7 +443,7 @@ static int map_file(ngi_file_reader *r, const char *path, ngi_error *err) {
         return rc;
     }
     r->size = (uint64_t)st.st_size;
-    if (r->size < HEADER_BYTES + TRAILER_BYTES || r->size > SIZE_MAX) {
+    if (r->size < HEADER_V2_BYTES || r->size > SIZE_MAX) {
         close(fd);
         return ngi_error_set(err, NG_ECORRUPT,
                              "%s: truncated (%llu bytes, too short)", r->name,
@@ -456,3 +525,112 @@ int ngi_file_reader_verify(const ngi_file_reader *r, ngi_error *err) {
 uint64_t ngi_file_reader_size(const ngi_file_reader *r) { return r->size; }
 
 const char *ngi_file_reader_name(const ngi_file_reader *r) { return r->name; }
+
+int ngi_file_reader_verify_section(const ngi_file_reader *r, uint32_t tag,
+                                   ngi_error *err) {
+    char t[5];
+    tag_text(tag, t);
+    for (size_t i = 0; i < r->n_sections; i++) {
+        const section_entry *s = &r->sections[i];
+        if (s->tag != tag) continue;
+        if (ngi_hash64(r->map + s->offset, (size_t)s->length) == s->checksum)
+            return 0;
+        return ngi_error_set(err, NG_ECORRUPT,
+                             "%s: section %s checksum mismatch", r->name, t);
+    }
+    return ngi_error_set(err, NG_ECORRUPT, "%s: section %s missing", r->name,
+                         t);
+}
+
+const ngi_file_ident *ngi_file_reader_ident(const ngi_file_reader *r) {
+    return &r->ident;
+}
+
+int ngi_file_reader_check_ident(const ngi_file_reader *r,
+                                const ngi_file_ident *want, ngi_error *err) {
+    const ngi_file_ident *h = &r->ident;
+    if (memcmp(h->index_id, want->index_id, NGI_INDEX_ID_BYTES) != 0)
+        return corrupt(r, err, "belongs to another index (index id differs "
+                               "from the manifest's)");
+    if (h->file_no != want->file_no || h->owner_no != want->owner_no) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "written as file %llu of segment %llu, but the manifest "
+                 "expects file %llu of segment %llu (a file copied or "
+                 "renamed in)",
+                 (unsigned long long)h->file_no,
+                 (unsigned long long)h->owner_no,
+                 (unsigned long long)want->file_no,
+                 (unsigned long long)want->owner_no);
+        return corrupt(r, err, why);
+    }
+    return 0;
+}
+
+/* ---- file identity ---------------------------------------------------- */
+
+uint64_t ngi_file_number(const char *name) {
+    const char *u = strchr(name, '_');
+    if (!u || u[1] < '0' || u[1] > '9') return 0;
+    char *end;
+    unsigned long long v = strtoull(u + 1, &end, 10);
+    return *end == '.' ? (uint64_t)v : 0;
+}
+
+void ngi_index_id_text(const uint8_t id[NGI_INDEX_ID_BYTES], char out[33]) {
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < NGI_INDEX_ID_BYTES; i++) {
+        out[2 * i] = hex[id[i] >> 4];
+        out[2 * i + 1] = hex[id[i] & 15];
+    }
+    out[32] = '\0';
+}
+
+/* ---- chunk sums --------------------------------------------------------- */
+
+int ngi_chunked_init(ngi_chunked *c, const uint8_t *data, size_t len,
+                     const uint8_t *sums, uint64_t n_sums) {
+    memset(c, 0, sizeof *c);
+    uint64_t want = ((uint64_t)len + NGI_CHUNK_BYTES - 1) / NGI_CHUNK_BYTES;
+    if (n_sums != want) return NG_ECORRUPT;
+    size_t words = (size_t)(want + 63) / 64;
+    c->done = ngi_calloc(words ? words : 1, sizeof(atomic_uint_fast64_t));
+    if (!c->done) return NG_ENOMEM;
+    atomic_uint_fast64_t *d = c->done;
+    for (size_t i = 0; i < words; i++) atomic_init(&d[i], 0);
+    c->data = data;
+    c->len = len;
+    c->sums = sums;
+    return 0;
+}
+
+void ngi_chunked_free(ngi_chunked *c) {
+    if (!c) return;
+    ngi_free(c->done);
+    c->done = NULL;
+}
+
+int ngi_chunked_verify(const ngi_chunked *c, uint64_t off, uint64_t len) {
+    if (!c->done) return 0; /* no sums: nothing to verify against */
+    if (off > c->len || len > c->len - off) return -1;
+    if (len == 0) return 0;
+    atomic_uint_fast64_t *d = c->done;
+    uint64_t first = off / NGI_CHUNK_BYTES;
+    uint64_t last = (off + len - 1) / NGI_CHUNK_BYTES;
+    for (uint64_t k = first; k <= last; k++) {
+        uint_fast64_t word = atomic_load_explicit(&d[k / 64],
+                                                  memory_order_acquire);
+        if (word == UINT_FAST64_MAX && k % 64 == 0 && k + 63 <= last) {
+            k += 63; /* 64 pieces verified before */
+            continue;
+        }
+        uint_fast64_t bit = (uint_fast64_t)1 << (k % 64);
+        if (word & bit) continue;
+        size_t start = (size_t)k * NGI_CHUNK_BYTES;
+        size_t n = NGI_MIN((size_t)NGI_CHUNK_BYTES, c->len - start);
+        if (ngi_hash64(c->data + start, n) != ngi_load_le64(c->sums + 8 * k))
+            return -1;
+        atomic_fetch_or_explicit(&d[k / 64], bit, memory_order_release);
+    }
+    return 0;
+}

@@ -13,9 +13,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,9 +86,29 @@ int ngi_path_join(char *out, size_t cap, const char *dir, const char *name) {
     return 0;
 }
 
-/* Creates one directory level; an existing directory is fine. */
+/* fsyncs the directory holding path (its last component's parent), so a
+ * name just created there is durable. */
+static int fsync_parent(const char *path, ngi_error *err) {
+    char parent[4096];
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/') n--; /* "a/b/" names b */
+    while (n > 0 && path[n - 1] != '/') n--;
+    while (n > 1 && path[n - 1] == '/') n--;
+    if (n == 0) {
+        parent[0] = '.';
+        parent[1] = '\0';
+    } else {
+        memcpy(parent, path, n);
+        parent[n] = '\0';
+    }
+    return ngi_fsync_dir(parent, err);
+}
+
+/* Creates one directory level; an existing directory is fine. A new one
+ * is made durable by fsyncing its parent (else a power cut could lose the
+ * directory and with it an index whose commits were all fsynced). */
 static int mkdir_one(char *path, ngi_error *err) {
-    if (ngi_io_mkdir(path, 0777) == 0) return 0;
+    if (ngi_io_mkdir(path, 0777) == 0) return fsync_parent(path, err);
     struct stat st;
     if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return 0;
@@ -123,13 +145,70 @@ int ngi_fsync_dir(const char *dir, ngi_error *err) {
 
 /* ---- writer lock ------------------------------------------------------ */
 
+/* "pid P uid U user NAME" of this process, for a refused writer. */
+static void holder_text(char *out, size_t cap) {
+    char buf[1024];
+    struct passwd pw, *res = NULL;
+    uid_t uid = geteuid();
+    int n = snprintf(out, cap, "pid %ld uid %ld", (long)getpid(), (long)uid);
+    if (n > 0 && (size_t)n < cap &&
+        getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res)
+        snprintf(out + n, cap - (size_t)n, " user %s", res->pw_name);
+}
+
+/* Records the holder in the lock file (the lock is ours already). */
+static int write_holder(int fd, const char *path, ngi_error *err) {
+    char text[200];
+    holder_text(text, sizeof text - 1);
+    strcat(text, "\n");
+    if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0 ||
+        ngi_io_write_all(fd, text, strlen(text)) < 0)
+        return ngi_io_error(err, "write lock file", path);
+    return 0;
+}
+
+/* The holder recorded in the lock file, printable bytes only. */
+static void read_holder(int fd, char *out, size_t cap) {
+    char buf[200];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    size_t k = 0;
+    for (ssize_t i = 0; i < n && k + 1 < cap; i++) {
+        if (buf[i] == '\n') break;
+        out[k++] = buf[i] >= 32 && buf[i] < 127 ? buf[i] : '?';
+    }
+    out[k] = '\0';
+}
+
+/* LOCK must be a regular file; ours is made 0600 so that no other user
+ * can open it (even read-only, which is all flock needs) and block every
+ * writer. */
+static int check_lock_file(int fd, const char *path, ngi_error *err) {
+    struct stat st;
+    if (fstat(fd, &st) < 0) return ngi_io_error(err, "stat", path);
+    if (!S_ISREG(st.st_mode))
+        return ngi_error_set(err, NG_EIO, "%s: not a regular file", path);
+    if (st.st_uid == geteuid() && (st.st_mode & 077)) fchmod(fd, 0600);
+    return 0;
+}
+
 int ngi_lock_acquire(const char *dir, int *fd_out, ngi_error *err) {
     char path[4096];
     *fd_out = -1;
     if (ngi_path_join(path, sizeof path, dir, NGI_LOCK_NAME))
         return ngi_error_set(err, NG_ELIMIT, "path too long: %.64s...", dir);
-    int fd = ngi_io_open(path, O_RDWR | O_CREAT, 0666);
+    /* O_NOFOLLOW: a symlink planted as LOCK must not make us create or
+     * open its target. */
+    int fd = ngi_io_open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ELOOP)
+        return ngi_error_set(err, NG_EIO,
+                             "%s is a symbolic link; refusing to use it as "
+                             "the lock (remove it)", path);
     if (fd < 0) return ngi_io_error(err, "open lock file", path);
+    int crc = check_lock_file(fd, path, err);
+    if (crc) {
+        close(fd);
+        return crc;
+    }
     /* flock locks belong to the open file description: a second open of
      * LOCK, even in this process, conflicts; the kernel drops the lock when
      * the last descriptor closes, also when the process is killed. */
@@ -139,15 +218,37 @@ int ngi_lock_acquire(const char *dir, int *fd_out, ngi_error *err) {
     } while (rc < 0 && errno == EINTR);
     if (rc < 0) {
         int e = errno;
-        close(fd);
-        if (e == EWOULDBLOCK)
+        if (e == EWOULDBLOCK) {
+            char who[128];
+            read_holder(fd, who, sizeof who);
+            close(fd);
             return ngi_error_set(err, NG_ELOCKED,
-                                 "index is locked by another writer (%s)",
-                                 path);
+                                 "index is locked by another writer (%s, "
+                                 "held by %s)", path,
+                                 who[0] ? who : "an unknown process");
+        }
+        close(fd);
         errno = e;
         return ngi_io_error(err, "flock", path);
     }
+    if ((rc = write_holder(fd, path, err))) {
+        close(fd);
+        return rc;
+    }
     *fd_out = fd;
+    return 0;
+}
+
+int ngi_index_id_new(uint8_t id[NGI_INDEX_ID_BYTES], ngi_error *err) {
+    size_t got = 0;
+    while (got < NGI_INDEX_ID_BYTES) {
+        ssize_t n = getrandom(id + got, NGI_INDEX_ID_BYTES - got, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0)
+            return ngi_error_set(err, NG_EIO, "getrandom: %s",
+                                 strerror(errno));
+        got += (size_t)n;
+    }
     return 0;
 }
 

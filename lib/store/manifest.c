@@ -6,6 +6,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,9 +135,13 @@ int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err) {
     ngi_file_reader *r;
     int rc = ngi_file_reader_open(&r, dir, NGI_MANIFEST_NAME,
                                   NGI_FILE_MANIFEST, err);
-    if (rc == NG_ENOTFOUND)
+    if (rc == NG_ENOTFOUND) {
+        /* Index files without a manifest are not "no index": treating
+         * them so would let a writer start afresh over them. */
+        if ((rc = ngi_store_check_orphans(dir, err))) return rc;
         return ngi_error_set(err, NG_ENOINDEX, "%s: no index here (no %s)",
                              dir, NGI_MANIFEST_NAME);
+    }
     if (rc) return rc;
     const uint8_t *p;
     size_t len;
@@ -144,10 +150,14 @@ int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err) {
     if (!rc) rc = ngi_file_reader_section(r, TAG_MANIFEST, &p, &len, err);
     if (!rc) {
         rc = decode(p, len, m);
+        if (!rc && ngi_file_reader_ident(r)->file_no != m->generation)
+            rc = NG_ECORRUPT; /* header and contents disagree */
         if (rc == NG_ENOMEM) ngi_error_set(err, rc, "out of memory");
         else if (rc)
             rc = ngi_error_set(err, NG_ECORRUPT, "%s: bad manifest contents",
                                NGI_MANIFEST_NAME);
+        memcpy(m->index_id, ngi_file_reader_ident(r)->index_id,
+               NGI_INDEX_ID_BYTES);
     }
     ngi_file_reader_close(r);
     if (rc) ngi_manifest_free(m);
@@ -160,7 +170,9 @@ static int write_tmp(const char *dir, const char *tmp, const ngi_manifest *m,
     ngi_buf b = NGI_BUF_INIT;
     if (encode(m, &b)) return ngi_error_set(err, NG_ENOMEM, "out of memory");
     ngi_file_writer *w;
-    int rc = ngi_file_writer_create(&w, dir, tmp, NGI_FILE_MANIFEST, err);
+    ngi_file_ident id = {{0}, m->generation, 0};
+    memcpy(id.index_id, m->index_id, NGI_INDEX_ID_BYTES);
+    int rc = ngi_file_writer_create(&w, dir, tmp, NGI_FILE_MANIFEST, &id, err);
     if (!rc) {
         rc = ngi_file_writer_section(w, TAG_MANIFEST, b.data, b.len);
         if (rc) ngi_file_writer_abort(w);
@@ -218,12 +230,34 @@ static int referenced(const ngi_manifest *m, const char *name) {
     return 0;
 }
 
-static int removable(const ngi_manifest *m, const char *name) {
+int ngi_store_is_segment_name(const char *name) {
+    return has_affixes(name, "seg_", ".ngs");
+}
+
+int ngi_store_is_deletes_name(const char *name) {
+    return has_affixes(name, "del_", ".ngd");
+}
+
+/* Whether the file at path was written for index id: its header says so,
+ * or it is too short to hold a header (a writer killed before its first
+ * write; it holds nothing). Unreadable files count as foreign. */
+static int written_for(const char *path, const uint8_t *id) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return 0;
+    uint8_t h[32];
+    ssize_t n = pread(fd, h, sizeof h, 0);
+    close(fd);
+    if (n >= 0 && n < (ssize_t)sizeof h) return 1;
+    return n == (ssize_t)sizeof h && memcmp(h, "NGRP", 4) == 0 &&
+           memcmp(h + 16, id, NGI_INDEX_ID_BYTES) == 0;
+}
+
+static int removable(const ngi_manifest *m, const char *path,
+                     const char *name) {
     if (has_affixes(name, TMP_PREFIX, "")) return 1;
-    if (!has_affixes(name, "seg_", ".ngs") &&
-        !has_affixes(name, "del_", ".ngd"))
+    if (!ngi_store_is_segment_name(name) && !ngi_store_is_deletes_name(name))
         return 0;
-    return !referenced(m, name);
+    return !referenced(m, name) && written_for(path, m->index_id);
 }
 
 int ngi_store_remove_unreferenced(const char *dir, const ngi_manifest *m,
@@ -234,8 +268,8 @@ int ngi_store_remove_unreferenced(const char *dir, const ngi_manifest *m,
     struct dirent *e;
     char path[4096];
     while ((e = readdir(d)) != NULL) {
-        if (!removable(m, e->d_name)) continue;
         if (ngi_path_join(path, sizeof path, dir, e->d_name)) continue;
+        if (!removable(m, path, e->d_name)) continue;
         if (ngi_io_unlink(path) < 0 && errno != ENOENT && !rc)
             rc = ngi_io_error(err, "unlink", path); /* go on with the rest */
     }
@@ -243,14 +277,40 @@ int ngi_store_remove_unreferenced(const char *dir, const ngi_manifest *m,
     return rc;
 }
 
+int ngi_store_check_orphans(const char *dir, ngi_error *err) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    char found[256] = "";
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!ngi_store_is_segment_name(e->d_name) &&
+            !ngi_store_is_deletes_name(e->d_name))
+            continue;
+        if (n++ == 0 || strcmp(e->d_name, found) < 0) /* stable: lowest */
+            snprintf(found, sizeof found, "%s", e->d_name);
+    }
+    closedir(d);
+    if (n == 0) return 0;
+    return ngi_error_set(err, NG_ECORRUPT,
+                         "the manifest is missing: %s holds "
+                         "%zu index file%s (%s%s) but no %s. Nothing was "
+                         "changed. Restore %s from where it went, or rebuild "
+                         "it from the segments with `newsgrep recover -i %s`",
+                         dir, n, n == 1 ? "" : "s", found,
+                         n > 1 ? ", ..." : "", NGI_MANIFEST_NAME,
+                         NGI_MANIFEST_NAME, dir);
+}
+
 /* ---- deletion bitmaps ------------------------------------------------- */
 
 int ngi_deletes_write(const char *dir, const char *name, const uint8_t *bits,
-                      uint32_t n_docs, ngi_error *err) {
+                      uint32_t n_docs, const ngi_file_ident *id,
+                      ngi_error *err) {
     uint8_t head[8] = {0};
     ngi_store_le32(head, n_docs);
     ngi_file_writer *w;
-    int rc = ngi_file_writer_create(&w, dir, name, NGI_FILE_DELETES, err);
+    int rc = ngi_file_writer_create(&w, dir, name, NGI_FILE_DELETES, id, err);
     if (rc) return rc;
     rc = ngi_file_writer_begin(w, TAG_DELETES);
     if (!rc) rc = ngi_file_writer_append(w, head, sizeof head);
@@ -274,7 +334,8 @@ static int check_bitmap(const uint8_t *p, size_t len, uint32_t n_docs) {
 }
 
 int ngi_deletes_read(const char *dir, const char *name, uint32_t n_docs,
-                     uint8_t **bits, ngi_error *err) {
+                     const ngi_file_ident *want, uint8_t **bits,
+                     ngi_error *err) {
     *bits = NULL;
     ngi_file_reader *r;
     int rc = ngi_file_reader_open(&r, dir, name, NGI_FILE_DELETES, err);
@@ -283,7 +344,8 @@ int ngi_deletes_read(const char *dir, const char *name, uint32_t n_docs,
     size_t len;
     /* Bitmaps are small and a flipped bit would resurrect a document:
      * verify on every read. */
-    rc = ngi_file_reader_verify(r, err);
+    rc = want ? ngi_file_reader_check_ident(r, want, err) : 0;
+    if (!rc) rc = ngi_file_reader_verify(r, err);
     if (!rc) rc = ngi_file_reader_section(r, TAG_DELETES, &p, &len, err);
     if (!rc && check_bitmap(p, len, n_docs))
         rc = ngi_error_set(err, NG_ECORRUPT,

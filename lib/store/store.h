@@ -15,7 +15,31 @@
 #include "common/buf.h"
 #include "common/common.h"
 
-#define NGI_FORMAT_VERSION 2 /* 2: word-coded document store (lib/FORMAT.md) */
+/* 2: word-coded document store; 3: file identity in every header, chunk
+ * checksums of the postings and lexicon (lib/FORMAT.md). */
+#define NGI_FORMAT_VERSION 3
+
+/* ---- file identity ---------------------------------------------------- */
+
+#define NGI_INDEX_ID_BYTES 16
+
+/* Whose a file is (format 3: in every file's header). A segment copied in
+ * from another index, or an older deletes file under a newer name, has
+ * the wrong identity for the manifest entry that names it. */
+typedef struct ngi_file_ident {
+    uint8_t index_id[NGI_INDEX_ID_BYTES]; /* random, fixed at creation */
+    uint64_t file_no;  /* the number in the file's name (seg_N, del_N);
+                        * the manifest: its generation */
+    uint64_t owner_no; /* a deletes file: its segment's number; else 0 */
+} ngi_file_ident;
+
+/* The number of a file name "<prefix>_<digits>.<ext>" (seg_000012.ngs:
+ * 12); 0 when the name has no such number. */
+uint64_t ngi_file_number(const char *name);
+/* Fills id with random bytes (getrandom). Errors: NG_EIO. */
+int ngi_index_id_new(uint8_t id[NGI_INDEX_ID_BYTES], ngi_error *err);
+/* Hex text of an index id (33 bytes with the NUL). */
+void ngi_index_id_text(const uint8_t id[NGI_INDEX_ID_BYTES], char out[33]);
 
 /* ---- container: a file of tagged sections --------------------------- */
 
@@ -33,12 +57,21 @@ enum ngi_file_kind {
 
 typedef struct ngi_file_writer ngi_file_writer;
 
-/* Creates dir/name (must not exist: O_EXCL) for writing. Errors: NG_EIO.
+/* Creates dir/name (must not exist: O_EXCL) for writing; id (NULL: all
+ * zero) goes into the header. Errors: NG_EIO.
  * The later calls below report their details in this same err, which must
  * outlive the writer; a failed call makes the writer refuse every later
  * one with the same code (sticky), so only abort is left. */
 int ngi_file_writer_create(ngi_file_writer **out, const char *dir,
-                           const char *name, int kind, ngi_error *err);
+                           const char *name, int kind,
+                           const ngi_file_ident *id, ngi_error *err);
+/* As ngi_file_writer_begin, and also hashes the section in pieces of
+ * NGI_CHUNK_BYTES (from its start), appending each piece's XXH3-64 (u64
+ * little-endian) to sums: readers verify the part they read on first use
+ * (ngi_chunked_verify) instead of the whole section at open. */
+#define NGI_CHUNK_BYTES (16 * 1024)
+int ngi_file_writer_begin_chunked(ngi_file_writer *w, uint32_t tag,
+                                  ngi_buf *sums);
 /* Writes one whole section. Sections are written in order, each once. */
 int ngi_file_writer_section(ngi_file_writer *w, uint32_t tag,
                             const void *data, size_t len);
@@ -68,8 +101,37 @@ int ngi_file_reader_section(const ngi_file_reader *r, uint32_t tag,
                             ngi_error *err);
 /* Verifies the checksum of every section and of the whole file. */
 int ngi_file_reader_verify(const ngi_file_reader *r, ngi_error *err);
+/* Verifies the checksum of one section (NG_ECORRUPT naming file and tag,
+ * or when the section is missing). */
+int ngi_file_reader_verify_section(const ngi_file_reader *r, uint32_t tag,
+                                   ngi_error *err);
 uint64_t ngi_file_reader_size(const ngi_file_reader *r);
 const char *ngi_file_reader_name(const ngi_file_reader *r);
+/* The identity in the file's header. */
+const ngi_file_ident *ngi_file_reader_ident(const ngi_file_reader *r);
+/* 0 when the header says the file is `want` (index id, number, owner),
+ * else NG_ECORRUPT naming the file and what differs. */
+int ngi_file_reader_check_ident(const ngi_file_reader *r,
+                                const ngi_file_ident *want, ngi_error *err);
+
+/* A section verified piece by piece on first use (format 3 chunk sums).
+ * Thread-safe: the bitmap of verified pieces is updated atomically (two
+ * threads may both hash a piece; both agree). */
+typedef struct ngi_chunked {
+    const uint8_t *data;        /* the section */
+    size_t len;                 /* its bytes */
+    const uint8_t *sums;        /* ceil(len / NGI_CHUNK_BYTES) u64 sums */
+    void *done;                 /* bitmap of verified pieces (owned) */
+} ngi_chunked;
+/* Sets c up; n_sums must be ceil(len / NGI_CHUNK_BYTES). Errors:
+ * NG_ECORRUPT (count mismatch, err not set: the caller names the file),
+ * NG_ENOMEM. */
+int ngi_chunked_init(ngi_chunked *c, const uint8_t *data, size_t len,
+                     const uint8_t *sums, uint64_t n_sums);
+void ngi_chunked_free(ngi_chunked *c);
+/* 0 when every piece overlapping [off, off + len) matches its sum
+ * (hashing only the pieces not verified before), else -1. */
+int ngi_chunked_verify(const ngi_chunked *c, uint64_t off, uint64_t len);
 
 /* ---- document store ------------------------------------------------- */
 /* Stored fields of many documents, word-coded (wordcode.h) and
@@ -166,6 +228,7 @@ typedef struct ngi_segment_entry {
 } ngi_segment_entry;
 
 typedef struct ngi_manifest {
+    uint8_t index_id[NGI_INDEX_ID_BYTES]; /* the index's identity */
     uint64_t generation;        /* increases by one per commit */
     uint64_t next_file;         /* counter for new file names */
     ngi_settings settings;
@@ -183,14 +246,29 @@ int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err);
  * directory. A crash at any instant leaves the old or the new manifest. */
 int ngi_manifest_commit(const char *dir, const ngi_manifest *m,
                         ngi_error *err);
-/* Deletes index files in dir that m does not reference (and stale temp
- * files). Readers holding maps of deleted files keep them. */
+/* Deletes the index files in dir that m does not reference and that are
+ * provably no other commit's: stale MANIFEST.tmp.* files, and seg_/del_
+ * files whose header carries m's index id (so they were written for this
+ * index; m does not name them, and no later commit can, since file
+ * numbers are never reused and a dropped file never comes back). Files of
+ * another index, or unreadable ones, are left alone. Readers holding maps
+ * of deleted files keep them. */
 int ngi_store_remove_unreferenced(const char *dir, const ngi_manifest *m,
                                   ngi_error *err);
+/* NG_ECORRUPT when dir holds index files (seg_*.ngs, del_*.ngd) but no
+ * MANIFEST: the message names dir and points at `newsgrep recover`. 0
+ * otherwise (also when dir does not exist). */
+int ngi_store_check_orphans(const char *dir, ngi_error *err);
+/* Whether name is a segment ("seg_*.ngs") or deletes ("del_*.ngd") file. */
+int ngi_store_is_segment_name(const char *name);
+int ngi_store_is_deletes_name(const char *name);
 
 /* ---- writer lock ------------------------------------------------------ */
 /* flock(LOCK_EX | LOCK_NB) on dir/LOCK: a lock of a killed process is
- * released by the kernel, so it never blocks the next writer. */
+ * released by the kernel, so it never blocks the next writer. LOCK is
+ * opened O_RDWR | O_NOFOLLOW and created 0600, so only its owner can open
+ * (and so flock) it; the holder writes "pid user" into it, and a refused
+ * writer's NG_ELOCKED message names them. */
 int ngi_lock_acquire(const char *dir, int *fd_out, ngi_error *err);
 void ngi_lock_release(int fd);
 
@@ -198,12 +276,17 @@ void ngi_lock_release(int fd);
 /* Writes a deletes file (a container with one bitmap section) for a segment
  * of n_docs documents; bits: (n_docs + 7) / 8 bytes, bit i = doc i. */
 int ngi_deletes_write(const char *dir, const char *name, const uint8_t *bits,
-                      uint32_t n_docs, ngi_error *err);
-/* Reads one; *bits is owned by the caller (ngi_free). */
+                      uint32_t n_docs, const ngi_file_ident *id,
+                      ngi_error *err);
+/* Reads one; *bits is owned by the caller (ngi_free). want (may be NULL:
+ * not checked) is the identity the header must carry. */
 int ngi_deletes_read(const char *dir, const char *name, uint32_t n_docs,
-                     uint8_t **bits, ngi_error *err);
+                     const ngi_file_ident *want, uint8_t **bits,
+                     ngi_error *err);
 
 /* ---- small file helpers ---------------------------------------------- */
+/* Creates dir and missing parents; each new directory's parent is
+ * fsynced, so the new name survives a power cut. */
 int ngi_mkdir_p(const char *dir, ngi_error *err);
 int ngi_fsync_dir(const char *dir, ngi_error *err);
 /* dir + "/" + name into out (NG_ELIMIT when it does not fit). */

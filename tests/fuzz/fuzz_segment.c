@@ -163,7 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     ngi_segment *s = NULL;
     ngi_error err = {0, ""};
-    if (ngi_segment_open(&s, dir, &e, &err) == 0) {
+    if (ngi_segment_open(&s, dir, NULL, &e, &err) == 0) {
         exercise(s, size);
         ngi_segment_unref(s);
     }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +30,28 @@
 #define TAG_E NGI_TAG('E', 'M', 'P', 'T')
 #define TAG_B NGI_TAG('B', 'I', 'G', 'G')
 #define TAG_L NGI_TAG('L', 'A', 'S', 'T')
+
+/* ---- fsync(2) interposed: which paths were fsynced ---------------------- */
+
+static int record_fsyncs;          /* record while set */
+static char fsynced[16][512];      /* paths of the fsynced descriptors */
+static int n_fsynced;
+
+int fsync(int fd) {
+    if (record_fsyncs && n_fsynced < 16) {
+        char link[64];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t k = readlink(link, fsynced[n_fsynced], 511);
+        fsynced[n_fsynced++][k > 0 ? k : 0] = '\0';
+    }
+    return (int)syscall(SYS_fsync, fd);
+}
+
+static int was_fsynced(const char *path) {
+    for (int i = 0; i < n_fsynced; i++)
+        if (strcmp(fsynced[i], path) == 0) return 1;
+    return 0;
+}
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -121,7 +144,7 @@ static void write_small(const char *dir, const char *name) {
     uint8_t a[301], l[7];
     fill(a, sizeof a, 1);
     fill(l, sizeof l, 2);
-    assert_int_equal(ngi_file_writer_create(&w, dir, name, NGI_FILE_SEGMENT,
+    assert_int_equal(ngi_file_writer_create(&w, dir, name, NGI_FILE_SEGMENT, NULL,
                                             &err), 0);
     assert_int_equal(ngi_file_writer_section(w, TAG_A, a, sizeof a), 0);
     assert_int_equal(ngi_file_writer_section(w, TAG_E, NULL, 0), 0);
@@ -141,7 +164,7 @@ static void container_round_trip(void **state) {
     fill(small, sizeof small, 4);
     ngi_file_writer *w;
     assert_int_equal(ngi_file_writer_create(&w, dir, "seg_000001.ngs",
-                                            NGI_FILE_SEGMENT, &err), 0);
+                                            NGI_FILE_SEGMENT, NULL, &err), 0);
     assert_int_equal(ngi_file_writer_section(w, TAG_A, small, 999), 0);
     assert_int_equal(ngi_file_writer_section(w, TAG_E, NULL, 0), 0);
     assert_int_equal(ngi_file_writer_begin(w, TAG_B), 0);
@@ -187,11 +210,11 @@ static void container_no_sections(void **state) {
     const char *dir = *state;
     ngi_error err = {0, ""};
     ngi_file_writer *w;
-    assert_int_equal(ngi_file_writer_create(&w, dir, "empty", NGI_FILE_DELETES,
+    assert_int_equal(ngi_file_writer_create(&w, dir, "empty", NGI_FILE_DELETES, NULL,
                                             &err), 0);
     uint64_t bytes;
     assert_int_equal(ngi_file_writer_finish(w, &bytes), 0);
-    assert_int_equal(bytes, 16 + 40);
+    assert_int_equal(bytes, 48 + 40); /* format 3 header + trailer */
     assert_int_equal(open_verify(dir, "empty", NGI_FILE_DELETES, &err), 0);
 }
 
@@ -259,10 +282,19 @@ static void container_kind_version_missing(void **state) {
     uint8_t *d;
     size_t n = read_file(dir, "seg_000002.ngs", &d);
     d[8] = NGI_FORMAT_VERSION + 1; /* a future format version */
+    write_file(dir, "v4", d, n);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "v4", NGI_FILE_SEGMENT,
+                                          &err), NG_EVERSION);
+    assert_non_null(strstr(err.msg, "v4: format version 4"));
+    d[8] = 2; /* format 2: no identity in the header */
     write_file(dir, "v2", d, n);
     assert_int_equal(ngi_file_reader_open(&r, dir, "v2", NGI_FILE_SEGMENT,
                                           &err), NG_EVERSION);
-    assert_non_null(strstr(err.msg, "v2: format version 3"));
+    assert_non_null(strstr(err.msg, "v2: format version 2, this library reads 3"));
+    assert_non_null(strstr(err.msg, "rebuild the index"));
+    write_file(dir, "v2short", d, 20); /* a format-2 header is 16 bytes */
+    assert_int_equal(ngi_file_reader_open(&r, dir, "v2short", NGI_FILE_SEGMENT,
+                                          &err), NG_EVERSION);
     d[8] = 1; /* format 1: the document store before word coding */
     write_file(dir, "v1", d, n);
     assert_int_equal(ngi_file_reader_open(&r, dir, "v1", NGI_FILE_SEGMENT,
@@ -283,19 +315,19 @@ static void container_writer_errors(void **state) {
     ngi_file_writer *w;
     write_small(dir, "exists");
     assert_int_equal(ngi_file_writer_create(&w, dir, "exists",
-                                            NGI_FILE_SEGMENT, &err), NG_EIO);
+                                            NGI_FILE_SEGMENT, NULL, &err), NG_EIO);
     assert_non_null(strstr(err.msg, "exists: File exists"));
     assert_int_equal(ngi_file_writer_create(&w, "/nonexistent/dir", "x",
-                                            NGI_FILE_SEGMENT, &err), NG_EIO);
+                                            NGI_FILE_SEGMENT, NULL, &err), NG_EIO);
     /* Misuse is sticky: after it every call returns the same error. */
     assert_int_equal(ngi_file_writer_create(&w, dir, "partial",
-                                            NGI_FILE_SEGMENT, &err), 0);
+                                            NGI_FILE_SEGMENT, NULL, &err), 0);
     assert_int_equal(ngi_file_writer_append(w, "x", 1), NG_EINVAL);
     assert_int_equal(ngi_file_writer_section(w, TAG_A, "x", 1), NG_EINVAL);
     assert_int_equal(ngi_file_writer_finish(w, NULL), NG_EINVAL);
     assert_false(file_exists(dir, "partial")); /* finish failed: unlinked */
     assert_int_equal(ngi_file_writer_create(&w, dir, "aborted",
-                                            NGI_FILE_SEGMENT, &err), 0);
+                                            NGI_FILE_SEGMENT, NULL, &err), 0);
     assert_int_equal(ngi_file_writer_section(w, TAG_A, "abc", 3), 0);
     ngi_file_writer_abort(w);
     assert_false(file_exists(dir, "aborted"));
@@ -319,7 +351,7 @@ static void container_write_failure(void **state) {
     ngi_file_writer *w;
     set_fsize_limit(100000);
     assert_int_equal(ngi_file_writer_create(&w, dir, "seg_000007.ngs",
-                                            NGI_FILE_SEGMENT, &err), 0);
+                                            NGI_FILE_SEGMENT, NULL, &err), 0);
     assert_int_equal(ngi_file_writer_begin(w, TAG_B), 0);
     assert_int_equal(ngi_file_writer_append(w, big, n), NG_EIO);
     assert_non_null(strstr(err.msg, "write "));
@@ -352,7 +384,7 @@ static void container_alloc_failures(void **state) {
     for (long k = 0; k < 100 && !ok; k++) {
         ngi_fault_alloc_after(k);
         ngi_file_writer *w;
-        int rc = ngi_file_writer_create(&w, dir, "oom", NGI_FILE_SEGMENT,
+        int rc = ngi_file_writer_create(&w, dir, "oom", NGI_FILE_SEGMENT, NULL,
                                         &err);
         for (int s = 0; !rc && s < 20; s++)
             rc = ngi_file_writer_section(w, NGI_TAG('S', 'E', 'C', 'a' + s),
@@ -667,7 +699,7 @@ static void docstore_streamed_cfg(const char *dir, size_t n, size_t from,
     assert_int_equal(ngi_docstore_writer_create_opts(&a, 3, block, dict), 0);
     assert_int_equal(ngi_docstore_writer_create_opts(&b, 3, block, dict), 0);
     assert_int_equal(ngi_file_writer_create(&fw, dir, "streamed",
-                                            NGI_FILE_SEGMENT, &err), 0);
+                                            NGI_FILE_SEGMENT, NULL, &err), 0);
     assert_int_equal(ngi_file_writer_section(fw, TAG_A, "x", 1), 0);
     assert_int_equal(ngi_file_writer_begin(fw, TAG_B), 0);
     for (size_t i = 0; i < n; i++) {
@@ -1085,12 +1117,70 @@ static void lock_same_process(void **state) {
     assert_int_equal(ngi_lock_acquire(dir, &fd2, &err), NG_ELOCKED);
     assert_int_equal(fd2, -1);
     assert_non_null(strstr(err.msg, "index is locked by another writer ("));
-    assert_non_null(strstr(err.msg, "/LOCK)"));
+    char holder[64];
+    snprintf(holder, sizeof holder, "/LOCK, held by pid %ld uid ",
+             (long)getpid());
+    assert_non_null(strstr(err.msg, holder)); /* says who holds it */
+    char p[4096];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/LOCK", dir);
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600); /* only the owner opens it */
     ngi_lock_release(fd1);
     assert_int_equal(ngi_lock_acquire(dir, &fd2, &err), 0);
     ngi_lock_release(fd2);
     ngi_lock_release(-1);
     assert_int_equal(ngi_lock_acquire("/nonexistent/x", &fd1, &err), NG_EIO);
+}
+
+/* A new index directory survives a power cut: each directory mkdir_p
+ * creates is made durable by fsyncing its parent. */
+static void mkdir_fsyncs_parents(void **state) {
+    const char *dir = *state;
+    ngi_error err = {0, ""};
+    char sub[4096], mid[4096];
+    snprintf(mid, sizeof mid, "%s/a", dir);
+    snprintf(sub, sizeof sub, "%s/a/b/", dir);
+    n_fsynced = 0;
+    record_fsyncs = 1;
+    assert_int_equal(ngi_mkdir_p(sub, &err), 0);
+    record_fsyncs = 0;
+    assert_true(was_fsynced(dir)); /* parent of a */
+    assert_true(was_fsynced(mid)); /* parent of b */
+    n_fsynced = 0;
+    record_fsyncs = 1; /* existing directories: nothing to make durable */
+    assert_int_equal(ngi_mkdir_p(sub, &err), 0);
+    record_fsyncs = 0;
+    assert_int_equal(n_fsynced, 0);
+    snprintf(sub, sizeof sub, "%s/a/b", dir);
+    rmdir(sub);
+    rmdir(mid);
+}
+
+/* A LOCK left world-readable (older versions) is made 0600; a symlink
+ * planted as LOCK is refused, its target never created. */
+static void lock_mode_and_symlink(void **state) {
+    const char *dir = *state;
+    ngi_error err = {0, ""};
+    char p[4096], target[4096];
+    snprintf(p, sizeof p, "%s/LOCK", dir);
+    int fd = open(p, O_CREAT | O_WRONLY, 0644);
+    assert_true(fd >= 0);
+    fchmod(fd, 0644);
+    close(fd);
+    int lfd;
+    assert_int_equal(ngi_lock_acquire(dir, &lfd, &err), 0);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    ngi_lock_release(lfd);
+    unlink(p);
+    snprintf(target, sizeof target, "%s/victim", dir);
+    assert_int_equal(symlink(target, p), 0);
+    assert_int_equal(ngi_lock_acquire(dir, &lfd, &err), NG_EIO);
+    assert_non_null(strstr(err.msg, "symbolic link"));
+    assert_int_equal(access(target, F_OK), -1); /* not created */
+    unlink(p);
 }
 
 static void lock_killed_child(void **state) {
@@ -1133,22 +1223,22 @@ static void deletes_round_trip(void **state) {
         for (uint32_t i = 0; i < n; i += 3) bits[i / 8] |= (uint8_t)(1u << (i % 8));
         char name[32];
         snprintf(name, sizeof name, "del_%06u.ngd", n);
-        assert_int_equal(ngi_deletes_write(dir, name, bits, n, &err), 0);
+        assert_int_equal(ngi_deletes_write(dir, name, bits, n, NULL, &err), 0);
         uint8_t *got;
-        assert_int_equal(ngi_deletes_read(dir, name, n, &got, &err), 0);
+        assert_int_equal(ngi_deletes_read(dir, name, n, NULL, &got, &err), 0);
         assert_memory_equal(got, bits, (n + 7) / 8);
         ngi_free(got);
-        assert_int_equal(ngi_deletes_read(dir, name, n + 1, &got, &err),
+        assert_int_equal(ngi_deletes_read(dir, name, n + 1, NULL, &got, &err),
                          NG_ECORRUPT);
         assert_null(got);
         assert_non_null(strstr(err.msg, name));
     }
     uint8_t stray = 0x80; /* bit 7 set for a 5-doc segment */
-    assert_int_equal(ngi_deletes_write(dir, "del_x.ngd", &stray, 5, &err), 0);
+    assert_int_equal(ngi_deletes_write(dir, "del_x.ngd", &stray, 5, NULL, &err), 0);
     uint8_t *got;
-    assert_int_equal(ngi_deletes_read(dir, "del_x.ngd", 5, &got, &err),
+    assert_int_equal(ngi_deletes_read(dir, "del_x.ngd", 5, NULL, &got, &err),
                      NG_ECORRUPT);
-    assert_int_equal(ngi_deletes_read(dir, "del_none.ngd", 5, &got, &err),
+    assert_int_equal(ngi_deletes_read(dir, "del_none.ngd", 5, NULL, &got, &err),
                      NG_ENOTFOUND);
 }
 
@@ -1200,6 +1290,8 @@ int main(void) {
         T(manifest_remove_unreferenced),
         T(manifest_corrupt),
         T(lock_same_process),
+        T(lock_mode_and_symlink),
+        T(mkdir_fsyncs_parents),
         T(lock_killed_child),
         T(deletes_round_trip),
         T(helpers),

@@ -1,0 +1,49 @@
+/*
+ * segment_impl.h — the segment reader's state, shared by segment.c (open,
+ * lookups, per-document facts) and segcheck.c (the full verification of
+ * `newsgrep check`). Nothing else in lib/index looks inside a segment.
+ */
+#ifndef NG_INDEX_SEGMENT_IMPL_H
+#define NG_INDEX_SEGMENT_IMPL_H
+
+#include <stdatomic.h>
+
+#include "internal.h"
+
+struct ngi_segment {
+    atomic_int refs;                  /* references held */
+    char name[NGI_SEGMENT_NAME_MAX];  /* file name */
+    char dels_name[NGI_SEGMENT_NAME_MAX]; /* deletes file or "" */
+    ngi_file_reader *fr;              /* the mapped file */
+    uint32_t n_docs, n_dated;         /* HEAD counts */
+    uint64_t n_terms, total_len;      /* HEAD counts */
+    uint64_t n_blocks;                /* lexicon blocks */
+    const uint8_t *post, *posn, *lexi, *lidx; /* sections */
+    size_t post_len, posn_len, lexi_len;      /* their sizes */
+    const uint8_t *norm, *date, *dsrt, *tend, *idof, *idda, *idix; /* more */
+    size_t docs_len, idda_len;        /* DOCS and IDDA sizes */
+    ngi_docstore_reader *ds;          /* stored fields */
+    uint8_t *dels;                    /* deletion bitmap or NULL */
+    uint32_t n_deleted;               /* bits set in dels */
+    uint64_t dels_bytes;              /* size of the deletes file */
+    ngi_chunked ck_post, ck_posn, ck_lexi; /* verified on first use */
+    ngi_origin origin;                /* header's index id, SETS */
+    const uint8_t *srcs;              /* SRCS numbers (u64 each) */
+    bool bound;                       /* identities checked (index id given) */
+    size_t n_srcs;                    /* how many */
+    char dir[];                       /* index directory (for check) */
+};
+
+static inline int ngi_seg_corrupt(const ngi_segment *s, ngi_error *err,
+                                  const char *what) {
+    return ngi_error_set(err, NG_ECORRUPT, "corrupt index: segment %s: %s",
+                         s->name, what);
+}
+
+static inline int ngi_seg_cmp_bytes(const char *a, size_t na, const char *b,
+                                    size_t nb) {
+    int c = memcmp(a, b, NGI_MIN(na, nb));
+    return c ? c : (na > nb) - (na < nb);
+}
+
+#endif /* NG_INDEX_SEGMENT_IMPL_H */
