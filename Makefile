@@ -160,6 +160,11 @@ FUZZ_TIME ?= 60
 fuzz:
 	@FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run_libfuzzer.sh
 
+# Every target for 10 M executions, no time limit (hours; see README).
+FUZZ_RUNS ?= 10000000
+fuzz-long:
+	@FUZZ_TIME=0 FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run_libfuzzer.sh
+
 bench: all
 	@bench/run.sh full
 bench-quick: all
@@ -218,6 +223,7 @@ help:
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"
 	@echo "make stress-long  1,000 SIGKILLs and more replayed power cuts (~45 min)"
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
+	@echo "make fuzz-long    every fuzz target for FUZZ_RUNS (10 M) executions (hours)"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=...; make uninstall; make clean"
 

@@ -60,7 +60,8 @@ phase() {
 n1=$((total * 2 / 3)) n_del=10 n_rep=20
 head -n "$n1" "$corpus" >"$WORK/feed1"
 sed -n "$((n1 - n_rep + 1)),\$p" "$corpus" >"$WORK/feed2"   # 20 replacements, the rest new
-del_ids=$(sed -n 's/^{"id": "\([^"]*\)".*/\1/p' "$WORK/feed1" | awk 'NR % 7 == 3' | head -n "$n_del")
+del_ids=$(head -n $((n1 - n_rep)) "$WORK/feed1" | sed -n 's/^{"id": "\([^"]*\)".*/\1/p' | awk 'NR % 5 == 3' | head -n "$n_del")
+n_del=$(echo $del_ids | wc -w)
 phase index1 "$n1" index -i "$idx" --commit-every $((n1 / 4)) "$WORK/feed1"
 phase delete $((n1 - n_del)) delete -i "$idx" $del_ids
 phase index2 $((total - n_del)) index -i "$idx" --commit-every $(( (total - n1 + n_rep) / 2 )) "$WORK/feed2"
