@@ -394,7 +394,7 @@ static int by_path(const void *a, const void *b) {
  * its digest. */
 static uint64_t materialize(long p, int v, const char *out) {
     names ns = names_at(p, v);
-    qsort(ns.e, (size_t)ns.n, sizeof *ns.e, by_path); /* parents first */
+    if (ns.n) qsort(ns.e, (size_t)ns.n, sizeof *ns.e, by_path); /* parents first */
     uint64_t h = 0xcbf29ce484222325ULL;
     if (out) {
         rm_rf(out);
