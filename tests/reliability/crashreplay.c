@@ -14,7 +14,8 @@
  *   - an fsync makes everything before it durable for that file or dir.
  * Variants per point: all (what a SIGKILL leaves), synced (only durable
  * data and names), names-kept (every name, only durable data), data-kept
- * (only durable names, all data), zeroed, and R random mixes. Identical
+ * (only durable names, all data), zeroed, renames-only (unsynced renames
+ * kept, other unsynced names lost), and R random mixes. Identical
  * states are verified once.
  *
  * A commit is a rename onto a file named MANIFEST. It is promised once
@@ -286,9 +287,9 @@ static void apply_dir_op(names *ns, const op *o) {
     }
 }
 
-enum { V_ALL, V_SYNCED, V_NAMES_KEPT, V_DATA_KEPT, V_ZEROED, V_RANDOM };
+enum { V_ALL, V_SYNCED, V_NAMES_KEPT, V_DATA_KEPT, V_ZEROED, V_RENAMES, V_RANDOM };
 static const char *const variant_names[] = {"all", "synced", "names-kept",
-                                            "data-kept", "zeroed"};
+                                            "data-kept", "zeroed", "renames-only"};
 
 static uint64_t rng_state;
 static uint64_t rng(void) { /* splitmix64: deterministic per seed */
@@ -303,6 +304,17 @@ static void variant_name(int v, char *out, size_t cap) {
     else snprintf(out, cap, "random%d", v - V_RANDOM + 1);
 }
 
+/* renames-only keeps the unsynced renames and the creates of the files
+ * they rename, and loses every other unsynced name (a new file not yet
+ * named durably while the rename that refers to it is). */
+static int renamed_later(long i, long p) {
+    if (ops[i].kind == 'R') return 1;
+    if (ops[i].kind != 'C') return 0;
+    for (long j = i + 1; j < p; j++)
+        if (ops[j].kind == 'R' && !strcmp(ops[j].path, ops[i].path)) return 1;
+    return 0;
+}
+
 /* The names at point p (ops [0, p) happened) for variant v. */
 static names names_at(long p, int v) {
     names ns = {NULL, 0};
@@ -310,6 +322,7 @@ static names names_at(long p, int v) {
         if (!is_dir_op(ops[i].kind)) continue;
         int durable = ops[i].durable_at < p;
         int keep = durable || v == V_ALL || v == V_NAMES_KEPT || v == V_ZEROED ||
+                   (v == V_RENAMES && renamed_later(i, p)) ||
                    (v >= V_RANDOM && (rng() & 1));
         if (keep) apply_dir_op(&ns, &ops[i]);
     }
