@@ -125,6 +125,7 @@ while [ $kills -lt "$KILLS" ] && [ $((SECONDS - start)) -lt "$TIME_LIMIT" ]; do
   { wait "$wpid"; } 2>/dev/null; rc=$?
   if [ $rc -eq 137 ]; then
     kills=$((kills + 1)); [ $what = merge ] && merge_kills=$((merge_kills + 1))
+    [ $((kills % 100)) -eq 0 ] && echo "note: $kills kills in $((SECONDS - start))s, $FAILS failures"
   elif [ $rc -eq 0 ]; then
     completed=$((completed + 1))
   else
