@@ -8,7 +8,8 @@
 # inside a write, or random subsets; see crashreplay.c), and crash_verify.sh
 # asserts on each: the last durable commit (or a later one that may have
 # landed) is there whole — same documents, same count, same answers to a
-# content search — and `check` passes; the next writer works on it.
+# content search, one document shown in full — and `check` passes; the
+# next writer works on it.
 # The recorder is checked first: replaying the whole log must give the
 # very files the writers left.
 # Env: NG; REPLAY_RANDOM (random variants per point, 2); REPLAY_SEED (1);
@@ -79,6 +80,12 @@ diff -r "$root" "$refs/final" >"$WORK/diff.out" 2>&1 ||
 for ((k = 1; k <= n_commits; k++)); do
   ng search -i "$refs/ref_$k/idx" --ids -k 1000000 "$MARK" 2>/dev/null | LC_ALL=C sort >"$refs/$k.ids"
   ng search -i "$refs/ref_$k/idx" --ids -k 1000000 "$QUERY" 2>/dev/null | LC_ALL=C sort >"$refs/$k.q"
+  # one stored document, shown in full (the last id: the newest segment)
+  tail -n 1 "$refs/$k.ids" >"$refs/$k.first"
+  if [ -s "$refs/$k.first" ]; then
+    ng show -i "$refs/ref_$k/idx" --json "$(cat "$refs/$k.first")" >"$refs/$k.show" 2>/dev/null ||
+      fail "commit $k: show fails on the committed state itself"
+  fi
   ng check -i "$refs/ref_$k/idx" >/dev/null 2>&1 || fail "commit $k: check fails on the committed state itself"
 done
 # Each phase's last commit is what the live index showed after it.

@@ -4,12 +4,13 @@
 # STATE/idx must show one of the commits DURABLE..VISIBLE completely:
 # `stats` opens it with that commit's document count, `check` exits 0,
 # the list of every id and a content search give exactly that commit's
-# answers. With DURABLE = 0 nothing was committed for sure: the index may
+# answers, and one document is shown as in that commit. With DURABLE = 0 nothing was committed for sure: the index may
 # also be absent or refused, but only cleanly (exit 2 and a message).
 # For the "synced" variant, a writer must then work on the state and keep
 # every document of the commit it found.
 # Env: NG, REFS (ids and query answers of each commit: REFS/K.ids,
-# REFS/K.q; K = 0 is the empty index), QUERY, MARK. Exit 0 = holds.
+# REFS/K.q, one id REFS/K.first and its `show --json` REFS/K.show; K = 0 is
+# the empty index), QUERY, MARK. Exit 0 = holds.
 set -u
 state=$1 point=$2 variant=$3 durable=$4 visible=$5
 idx=$state/idx
@@ -55,6 +56,11 @@ if [ $found -lt 0 ]; then
   bad "shows $n documents ('$QUERY': $(wc -l <"$out.q")), not the set of any commit $durable..$visible (counts: $want); e.g. missing: $(LC_ALL=C comm -13 "$out.ids" "$REFS/$durable.ids" | head -3 | tr '\n' ' ')"
 fi
 [ "$docs" -eq "$(wc -l <"$out.ids")" ] || bad "stats says $docs documents, the index lists $(wc -l <"$out.ids")"
+if [ -s "$REFS/$found.first" ]; then
+  id=$(cat "$REFS/$found.first")
+  ng show -i "$idx" --json "$id" >"$out.show" 2>"$out.err" || bad "show $id exit $?: $(head -c 300 "$out.err")"
+  cmp -s "$out.show" "$REFS/$found.show" || bad "show $id differs from commit $found's"
+fi
 
 # The next writer works on what the crash left and loses nothing.
 if [ "$variant" = synced ]; then
