@@ -264,10 +264,10 @@ int ngi_writer_commit(ng_index *ix) {
         char msg[NGI_ERRMSG_MAX];
         snprintf(msg, sizeof msg, "%s", ngi_error_message(&ix->err));
         return ngi_error_set(&ix->err, NG_EMERGE,
-                             "the documents are committed (generation "
-                             "%llu), but the merge after the commit failed: "
-                             "%s", (unsigned long long)ix->man.generation,
-                             msg);
+                             "the commit succeeded (generation %llu: every "
+                             "change is durable), but the merge after it "
+                             "failed: %s",
+                             (unsigned long long)ix->man.generation, msg);
     }
     return 0;
 }

@@ -12,10 +12,7 @@
 
 static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id,
                      size_t len) {
-    const char *x;
-    size_t xl;
-    ngi_segment_doc_id(s, doc, &x, &xl, NULL);
-    return ngi_seg_cmp_bytes(x, xl, id, len);
+    return ngi_seg_cmp_id_at(s, doc, id, len);
 }
 
 static int32_t dsrt_date(const ngi_segment *s, size_t i) {
@@ -126,9 +123,8 @@ static int check_docstore(const ngi_segment *s, ngi_error *err) {
 static int check_deletes(const ngi_segment *s, ngi_error *err) {
     if (!s->dels_name[0]) return 0;
     uint8_t *bits = NULL;
-    ngi_file_ident want = {{0}, ngi_file_number(s->dels_name),
-                           ngi_file_number(s->name)};
-    memcpy(want.index_id, ngi_segment_index_id(s), NGI_INDEX_ID_BYTES);
+    ngi_file_ident want;
+    ngi_seg_deletes_ident(s, s->dels_name, &want);
     int rc = ngi_deletes_read(s->dir, s->dels_name, s->n_docs,
                               s->bound ? &want : NULL, &bits, err);
     if (!rc && memcmp(bits, s->dels, ((size_t)s->n_docs + 7) / 8) != 0)

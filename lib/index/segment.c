@@ -42,14 +42,18 @@ static const uint32_t small_sections[] = {
     NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX, NGI_SEC_DSRT, NGI_SEC_CSUM,
     NGI_SEC_SETS, NGI_SEC_SRCS};
 
+/* Prefixes err's message (which names the file) with "corrupt index: ",
+ * as every damage report of a segment reads. */
+static int as_corrupt(ngi_error *err, int rc) {
+    char msg[NGI_ERRMSG_MAX];
+    snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
+    return ngi_error_set(err, rc, "corrupt index: %s", msg);
+}
+
 static int verify_small(ngi_segment *s, ngi_error *err) {
     for (size_t i = 0; i < NGI_ARRAY_LEN(small_sections); i++) {
         int rc = ngi_file_reader_verify_section(s->fr, small_sections[i], err);
-        if (rc) {
-            char msg[NGI_ERRMSG_MAX];
-            snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
-            return ngi_error_set(err, rc, "corrupt index: %s", msg);
-        }
+        if (rc) return as_corrupt(err, rc);
     }
     return 0;
 }
@@ -62,12 +66,7 @@ static int check_ident(ngi_segment *s, const uint8_t *index_id,
     ngi_file_ident want = {{0}, ngi_file_number(s->name), 0};
     memcpy(want.index_id, index_id, NGI_INDEX_ID_BYTES);
     int rc = ngi_file_reader_check_ident(s->fr, &want, err);
-    if (rc) {
-        char msg[NGI_ERRMSG_MAX];
-        snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
-        return ngi_error_set(err, rc, "corrupt index: %s", msg);
-    }
-    return 0;
+    return rc ? as_corrupt(err, rc) : 0;
 }
 
 static int read_head(ngi_segment *s, const ngi_segment_entry *e,
@@ -230,18 +229,11 @@ static int read_deletes(ngi_segment *s, const ngi_segment_entry *e,
                                    "but names no deletes file");
         return 0;
     }
-    ngi_file_ident want = {{0}, ngi_file_number(e->deletes),
-                           ngi_file_number(e->name)};
-    memcpy(want.index_id, ngi_file_reader_ident(s->fr)->index_id,
-           NGI_INDEX_ID_BYTES);
+    ngi_file_ident want;
+    ngi_seg_deletes_ident(s, e->deletes, &want);
     int rc = ngi_deletes_read(s->dir, e->deletes, s->n_docs,
                               s->bound ? &want : NULL, &s->dels, err);
-    if (rc) {
-        char msg[NGI_ERRMSG_MAX];
-        snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
-        return ngi_error_set(err, rc, "%s%s", rc == NG_ECORRUPT ?
-                             "corrupt index: " : "", msg);
-    }
+    if (rc) return rc == NG_ECORRUPT ? as_corrupt(err, rc) : rc;
     s->n_deleted = popcount_bits(s->dels, s->n_docs);
     if (s->n_deleted != e->n_deleted)
         return ngi_error_set(err, NG_ECORRUPT,
@@ -627,10 +619,7 @@ int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id,
 
 static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id,
                      size_t len) {
-    const char *x;
-    size_t xl;
-    ngi_segment_doc_id(s, doc, &x, &xl, NULL);
-    return cmp_bytes(x, xl, id, len);
+    return ngi_seg_cmp_id_at(s, doc, id, len);
 }
 
 int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len,

@@ -7,6 +7,7 @@
 #define NG_INDEX_SEGMENT_IMPL_H
 
 #include <stdatomic.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -44,6 +45,26 @@ static inline int ngi_seg_cmp_bytes(const char *a, size_t na, const char *b,
                                     size_t nb) {
     int c = memcmp(a, b, NGI_MIN(na, nb));
     return c ? c : (na > nb) - (na < nb);
+}
+
+/* The identity the deletes file `name` of segment s must carry. */
+static inline void ngi_seg_deletes_ident(const ngi_segment *s,
+                                         const char *name,
+                                         ngi_file_ident *want) {
+    memset(want, 0, sizeof *want);
+    memcpy(want->index_id, ngi_file_reader_ident(s->fr)->index_id,
+           NGI_INDEX_ID_BYTES);
+    want->file_no = ngi_file_number(name);
+    want->owner_no = ngi_file_number(s->name);
+}
+
+/* Compares doc's external id with id[0..len). */
+static inline int ngi_seg_cmp_id_at(const ngi_segment *s, uint32_t doc,
+                                    const char *id, size_t len) {
+    const char *x;
+    size_t xl;
+    ngi_segment_doc_id(s, doc, &x, &xl, NULL);
+    return ngi_seg_cmp_bytes(x, xl, id, len);
 }
 
 #endif /* NG_INDEX_SEGMENT_IMPL_H */

@@ -496,7 +496,7 @@ static void merge_failure_after_commit(void **state) {
     }
     fail_writes_to = NULL;
     assert_int_equal(rc, NG_EMERGE);
-    assert_non_null(strstr(ng_index_errmsg(ix), "documents are committed"));
+    assert_non_null(strstr(ng_index_errmsg(ix), "commit succeeded"));
     assert_non_null(strstr(ng_index_errmsg(ix), "No space left on device"));
     ng_index_free(ix);
     ng_reader *r;
