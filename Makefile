@@ -150,7 +150,7 @@ stress: all
 crash-replay: all
 	@NG=$(abspath $(CLI)) tests/reliability/crash_replay.sh
 
-# Nightly-style: 1,000 SIGKILLs (about 40 min on 2 cores) and the crash
+# Nightly-style: 1,000 SIGKILLs (about 17 min on 2 cores) and the crash
 # replay with 16 random mixes per point.
 stress-long: all
 	@NG=$(abspath $(CLI)) KILLS=1000 MIN_KILLS=1000 TIME_LIMIT=$${STRESS_LONG_TIME:-4800} tests/reliability/crash_kill.sh
@@ -221,7 +221,7 @@ help:
 	@echo "make test-MODULE  unit tests of one module: $(MODULES) api"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"
-	@echo "make stress-long  1,000 SIGKILLs and more replayed power cuts (~45 min)"
+	@echo "make stress-long  1,000 SIGKILLs and more replayed power cuts (~20 min)"
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
 	@echo "make fuzz-long    every fuzz target for FUZZ_RUNS (10 M) executions (hours)"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
