@@ -133,7 +133,7 @@ FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: serve-test
 .PHONY: FORCE test-pkgs all lib cli test unit fuzz-replay cli-test install-test build-test check-symbols \
-        check-asan asan reliability-quick stress fuzz bench bench-extract bench-quick bench-grep demo deps deps-list install uninstall \
+        check-asan asan reliability-quick stress stress-long crash-replay fuzz fuzz-long bench bench-extract bench-quick bench-grep demo deps deps-list install uninstall \
         bench-tools clean help python-test $(addprefix test-,$(MODULES))
 
 all: lib cli check-symbols
@@ -248,9 +248,24 @@ stress: all
 bench-extract: $(STATIC) $(CLI)
 	@CC="$(CC)" BUILD=$(BUILD) LIBS="$(LIB_LIBS)" bench/extract_bench.sh
 
+# Crash consistency without the page cache (replayed power cuts), < 1 min.
+crash-replay: all
+	@NG=$(abspath $(CLI)) tests/reliability/crash_replay.sh
+
+# Nightly-style: 1,000 SIGKILLs (about 17 min on 2 cores) and the crash
+# replay with 16 random mixes per point.
+stress-long: all
+	@NG=$(abspath $(CLI)) KILLS=1000 MIN_KILLS=1000 TIME_LIMIT=$${STRESS_LONG_TIME:-4800} tests/reliability/crash_kill.sh
+	@NG=$(abspath $(CLI)) REPLAY_RANDOM=16 tests/reliability/crash_replay.sh
+
 FUZZ_TIME ?= 60
 fuzz:
 	@FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run_libfuzzer.sh
+
+# Every target for 10 M executions, no time limit (hours; see README).
+FUZZ_RUNS ?= 10000000
+fuzz-long:
+	@FUZZ_TIME=0 FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run_libfuzzer.sh
 
 bench: all
 	@bench/run.sh full
@@ -332,7 +347,9 @@ help:
 	@echo "make test-MODULE  unit tests of one module: $(MODULES)"
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"
+	@echo "make stress-long  1,000 SIGKILLs and more replayed power cuts (~20 min)"
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
+	@echo "make fuzz-long    every fuzz target for FUZZ_RUNS (10 M) executions (hours)"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
 	@echo "make bench-tools  bench_query (query latency) and bench_fetch (fetch, merge) in $(BUILD)/bench/"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=...; make uninstall; make clean"

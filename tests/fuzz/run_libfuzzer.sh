@@ -6,7 +6,9 @@
 # prints executions and crashes per target. Exit 1 on any crash or build
 # failure. Env: FUZZ_TIME (s, default 60), FUZZ_TARGETS (names, e.g.
 # "postings segment"; default all), FUZZ_BUILD (default build/fuzz),
-# FUZZ_CC (default clang), FUZZ_JOBS (parallel compiles, default 2).
+# FUZZ_CC (default clang), FUZZ_JOBS (parallel compiles, default 2),
+# FUZZ_RUNS (stop each target after that many executions, and fail a target
+# that ends with fewer; `make fuzz-long`: 10 M with FUZZ_TIME=0, no limit).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 FUZZ_TIME=${FUZZ_TIME:-60}
@@ -66,11 +68,12 @@ for t in tests/fuzz/fuzz_*.c; do
   seeds=$(ls "$work/corpus" | wc -l)
   echo "run_libfuzzer: $name for ${FUZZ_TIME}s over $seeds seeds"
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
-  "$bin" -max_total_time="$FUZZ_TIME" -timeout=10 -rss_limit_mb=2048 \
+  "$bin" -max_total_time="$FUZZ_TIME" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" \
     >"$work/log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$work/log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *\([0-9]*\).*/\1/p' "$work/log" | tail -1)
   crashes=$(ls "$work/artifacts" | wc -l)
   if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi
   total_execs=$((total_execs + ${execs:-0})); total_crashes=$((total_crashes + crashes))
@@ -79,7 +82,10 @@ for t in tests/fuzz/fuzz_*.c; do
     grep -m1 -B2 -A25 'ERROR\|==ERROR\|runtime error\|fuzz_[a-z]*:\|deadly signal\|timeout' "$work/log" | head -60
     lines+=("$name: ${execs:-?} executions, $crashes CRASHES (artifacts: $work/artifacts, log: $work/log)")
   else
-    lines+=("$name: ${execs:-0} executions, 0 crashes, corpus $seeds -> $(ls "$work/corpus" | wc -l) inputs")
+    lines+=("$name: ${execs:-0} executions (${rate:-?}/s), 0 crashes, corpus $seeds -> $(ls "$work/corpus" | wc -l) inputs")
+    if [ -n "${FUZZ_RUNS:-}" ] && [ "${execs:-0}" -lt "$FUZZ_RUNS" ]; then
+      status=1; lines+=("$name: FEWER than FUZZ_RUNS=$FUZZ_RUNS executions")
+    fi
   fi
 done
 printf '%s\n' "${lines[@]}"

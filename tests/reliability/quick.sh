@@ -26,6 +26,7 @@ run concurrency "$OUT/concurrency" "$tmp/conc" 12 30 3
 run crash_kill env KILLS=12 CRASH_DOCS=3000 KILL_MAX_MS=300 CRASH_FINAL=0 TIME_LIMIT=60 $REL/crash_kill.sh
 run faults env FAULTFS="$PWD/$OUT/faultfs.so" FAULT_MAX_PER_OP=2 $REL/faults.sh
 run corruption env CORRUPT_CASES=0 TIME_LIMIT=30 $REL/corruption.sh
+run crash_replay env REPLAY_RANDOM=0 REPLAY_DOCS=120 $REL/crash_replay.sh
 printf '%s\n' "${lines[@]}"
 if [ $status -eq 0 ]; then echo "reliability-quick: PASSED"; else echo "reliability-quick: FAILED"; fi
 exit $status

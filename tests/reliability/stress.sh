@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # stress.sh — `make stress`: the long reliability runs, bounded to about 8
 # minutes on a 2-core machine: limits, locks, one writer + many readers (also
-# under ASan with leak detection), SIGKILL crash safety, and, against an
+# under ASan with leak detection), SIGKILL crash safety, replayed power cuts
+# (crash_replay.sh), and, against an
 # ASan + UBSan + LeakSanitizer build of the CLI, limits, injected I/O faults
 # and corrupted files. Prints each
 # part's result line and a summary line; exit 1 on any failure.
@@ -64,6 +65,7 @@ fi
 part crash_kill env KILLS="${KILLS:-110}" TIME_LIMIT="${CRASH_TIME:-240}" $REL/crash_kill.sh
 part faults env NG="$NG_ASAN" FAULTFS="$PWD/$OUT/faultfs.so" TIME_LIMIT="${FAULT_TIME:-100}" $REL/faults.sh
 part corruption env NG="$NG_ASAN" TIME_LIMIT="${CORRUPT_TIME:-160}" $REL/corruption.sh
+part crash_replay $REL/crash_replay.sh
 [ "${STRESS_RAM:-0}" = 1 ] && part ram_budget $REL/ram_budget.sh
 
 echo "== summary"
