@@ -134,7 +134,7 @@ FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 .PHONY: serve-test
 .PHONY: FORCE test-pkgs all lib cli test unit fuzz-replay cli-test install-test build-test check-symbols \
         check-asan asan reliability-quick stress stress-long crash-replay fuzz fuzz-long bench bench-extract bench-quick bench-grep demo deps deps-list install uninstall \
-        bench-tools clean help python-test $(addprefix test-,$(MODULES))
+        bench-tools clean help python-test format format-check $(addprefix test-,$(MODULES))
 
 all: lib cli check-symbols
 
@@ -258,6 +258,13 @@ stress-long: all
 	@NG=$(abspath $(CLI)) KILLS=1000 MIN_KILLS=1000 TIME_LIMIT=$${STRESS_LONG_TIME:-4800} tests/reliability/crash_kill.sh
 	@NG=$(abspath $(CLI)) REPLAY_RANDOM=16 tests/reliability/crash_replay.sh
 
+# One code style (.clang-format, clang-format 14) for every C file of ours.
+FORMAT_SRC = $(filter-out tests/fuzz/corpus/%,$(shell git ls-files '*.c' '*.h' 2>/dev/null))
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format-check: $(words $(FORMAT_SRC)) files in the project's style"
+
 FUZZ_TIME ?= 60
 fuzz:
 	@FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run_libfuzzer.sh
@@ -348,6 +355,7 @@ help:
 	@echo "make check-asan   the whole test suite under AddressSanitizer + UBSan"
 	@echo "make stress       crash (SIGKILL), I/O-fault, corruption and concurrency runs (bounded)"
 	@echo "make stress-long  1,000 SIGKILLs and more replayed power cuts (~20 min)"
+	@echo "make format-check the C files follow .clang-format (make format applies it)"
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
 	@echo "make fuzz-long    every fuzz target for FUZZ_RUNS (10 M) executions (hours)"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"

@@ -23,12 +23,12 @@
 
 /* All documents back to back; doc i is text[off[i], off[i+1]). */
 typedef struct corpus {
-    char *text;   /* document bytes */
-    size_t len;   /* bytes used */
-    size_t cap;   /* bytes allocated */
-    size_t *off;  /* n + 1 document boundaries */
-    size_t n;     /* documents */
-    size_t ocap;  /* entries allocated in off */
+    char *text;  /* document bytes */
+    size_t len;  /* bytes used */
+    size_t cap;  /* bytes allocated */
+    size_t *off; /* n + 1 document boundaries */
+    size_t n;    /* documents */
+    size_t ocap; /* entries allocated in off */
 } corpus;
 
 static void die(const char *what) {
@@ -133,17 +133,22 @@ int main(int argc, char **argv) {
     int repeat = 1;
     corpus c = {0};
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang = argv[++i];
-        else if (strcmp(argv[i], "--no-stem") == 0) flags |= NG_ANALYZE_NO_STEM;
-        else if (strcmp(argv[i], "--no-stop") == 0) flags |= NG_ANALYZE_NO_STOP;
+        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            lang = argv[++i];
+        else if (strcmp(argv[i], "--no-stem") == 0)
+            flags |= NG_ANALYZE_NO_STEM;
+        else if (strcmp(argv[i], "--no-stop") == 0)
+            flags |= NG_ANALYZE_NO_STOP;
         else if (strcmp(argv[i], "--max-mb") == 0 && i + 1 < argc)
             max_bytes = (size_t)atol(argv[++i]) * 1000000;
         else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
             repeat = atoi(argv[++i]);
-        else load(&c, argv[i], max_bytes);
+        else
+            load(&c, argv[i], max_bytes);
     }
-    if (c.n == 0 || repeat < 1) die("usage: bench_analyzer [--lang L] [--no-stem] "
-                                    "[--no-stop] [--max-mb N] [--repeat N] FILE...|-");
+    if (c.n == 0 || repeat < 1)
+        die("usage: bench_analyzer [--lang L] [--no-stem] "
+            "[--no-stop] [--max-mb N] [--repeat N] FILE...|-");
     ng_analyzer *a;
     if (ng_analyzer_create(&a, lang, flags)) die("cannot create the analyzer");
     sink s = {0, 0};
@@ -160,8 +165,8 @@ int main(int argc, char **argv) {
            (unsigned long long)ng_analyzer_invalid_bytes(a));
     printf("bench_analyzer: lang=%s flags=%u  %.1f MB/s  %.2f Mtokens/s  "
            "(cpu %.2f s, wall %.2f s, wall %.1f MB/s)\n",
-           ng_analyzer_language(a), flags, mb / cpu, (double)s.tokens / cpu / 1e6,
-           cpu, wall, mb / wall);
+           ng_analyzer_language(a), flags, mb / cpu, (double)s.tokens / cpu / 1e6, cpu,
+           wall, mb / wall);
     ng_analyzer_free(a);
     free(c.text);
     free(c.off);

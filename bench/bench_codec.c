@@ -15,7 +15,7 @@
 
 #include "codec/codec.h"
 
-#define RING 256    /* blocks in the working set (<= 128 KiB) */
+#define RING    256 /* blocks in the working set (<= 128 KiB) */
 #define REPEATS 5   /* best of */
 
 /* CPU time of this thread: the machine is shared, and time spent
@@ -64,8 +64,7 @@ static double bench_unpack(unsigned bits, int gaps) {
 
 /* A posting list of n docs with mostly small gaps and tfs, like a common
  * news term, plus positions. */
-static void build_list(uint32_t n, ngi_buf *docs, ngi_buf *pos,
-                       ngi_term_postings *tp) {
+static void build_list(uint32_t n, ngi_buf *docs, ngi_buf *pos, ngi_term_postings *tp) {
     ngi_postings_writer *w;
     if (ngi_postings_writer_create(&w, docs, pos)) exit(1);
     ngi_postings_writer_begin(w);
@@ -86,8 +85,8 @@ static void bench_list(void) {
     const uint32_t n = 1000000;
     build_list(n, &docs, &pos, &tp);
     printf("list: %u docs, docs stream %.2f bytes/posting, positions %.2f "
-           "bytes/position\n", n, (double)tp.docs_len / n,
-           (double)tp.pos_len / (double)tp.cf);
+           "bytes/position\n",
+           n, (double)tp.docs_len / n, (double)tp.pos_len / (double)tp.cf);
     double best_next = 1e30, best_adv = 1e30, best_pos = 1e30;
     uint64_t advanced = 0;
     for (int r = 0; r < REPEATS; r++) {

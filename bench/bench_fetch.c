@@ -16,9 +16,9 @@
 #include "newsgrep.h"
 
 static const char *const queries[] = {
-    "oil", "trade", "bank", "market", "government", "prices", "shares",
-    "company", "profit", "minister", "election", "music", "film", "sport",
-    "technology", "growth", "dollar", "stocks", "wheat", "coffee",
+    "oil",        "trade",  "bank",     "market",   "government", "prices", "shares",
+    "company",    "profit", "minister", "election", "music",      "film",   "sport",
+    "technology", "growth", "dollar",   "stocks",   "wheat",      "coffee",
 };
 #define N_QUERIES (sizeof queries / sizeof queries[0])
 
@@ -34,8 +34,8 @@ static int die(const char *what, const char *msg) {
 }
 
 /* Seconds for every query, rounds times, with search flags. */
-static int time_searches(ng_reader *r, ng_query **q, int rounds,
-                         unsigned flags, double *secs) {
+static int time_searches(ng_reader *r, ng_query **q, int rounds, unsigned flags,
+                         double *secs) {
     ng_search_options o;
     ng_search_options_init(&o);
     o.k = 10;
@@ -83,7 +83,7 @@ int main(int argc, char **argv) {
     double merge = now() - t0;
     ng_index_free(ix);
     printf("segments %llu docs %llu top10_fetch_us %.1f merge_s %.3f\n",
-           (unsigned long long)st.segments, (unsigned long long)st.documents,
-           per * 1e6, merge);
+           (unsigned long long)st.segments, (unsigned long long)st.documents, per * 1e6,
+           merge);
     return 0;
 }

@@ -77,9 +77,9 @@ static void report_sizes(const char *dir) {
     printf("postings %.1f MiB  positions %.1f MiB  lexicon %.1f MiB  "
            "other %.1f MiB  docstore %.1f MiB  total %.1f MiB  "
            "without docstore %.1f MiB\n",
-           s.postings_bytes / mib, s.positions_bytes / mib,
-           s.lexicon_bytes / mib, s.other_bytes / mib, s.docstore_bytes / mib,
-           s.total_bytes / mib, (s.total_bytes - s.docstore_bytes) / mib);
+           s.postings_bytes / mib, s.positions_bytes / mib, s.lexicon_bytes / mib,
+           s.other_bytes / mib, s.docstore_bytes / mib, s.total_bytes / mib,
+           (s.total_bytes - s.docstore_bytes) / mib);
     ng_reader_free(r);
 }
 
@@ -138,8 +138,8 @@ int main(int argc, char **argv) {
                  (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
     printf("docs %zu  text %.1f MB  wall %.2f s (adds %.2f s, commit %.2f s)"
            "  cpu %.2f s  %.0f docs/s  %.1f MB/s  peak RSS %.1f MiB\n",
-           docs, bytes / 1e6, wall, t_add - t0, wall - (t_add - t0), cpu,
-           docs / wall, bytes / 1e6 / wall, ru.ru_maxrss / 1024.0);
+           docs, bytes / 1e6, wall, t_add - t0, wall - (t_add - t0), cpu, docs / wall,
+           bytes / 1e6 / wall, ru.ru_maxrss / 1024.0);
     report_sizes(dir);
     free(line);
     if (in != stdin) fclose(in);

@@ -49,8 +49,8 @@ static void as_mode(const char *q, int mode, char *out, size_t cap) {
     out[n] = 0;
 }
 
-static double one(ng_reader *r, const char *q, int mode, size_t k,
-                  unsigned sflags, size_t *hits) {
+static double one(ng_reader *r, const char *q, int mode, size_t k, unsigned sflags,
+                  size_t *hits) {
     char text[4096];
     as_mode(q, mode, text, sizeof text);
     double t0 = now_ms();

@@ -16,8 +16,7 @@
 
 #include "newsgrep.h"
 
-static void json_esc(FILE *out, const char *s, size_t n)
-{
+static void json_esc(FILE *out, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\')
@@ -31,38 +30,32 @@ static void json_esc(FILE *out, const char *s, size_t n)
     }
 }
 
-static void json_str(FILE *out, const char *s, size_t n)
-{
+static void json_str(FILE *out, const char *s, size_t n) {
     fputc('"', out);
     json_esc(out, s, n);
     fputc('"', out);
 }
 
-static const ng_field *field(const ng_document *d, const char *name)
-{
+static const ng_field *field(const ng_document *d, const char *name) {
     for (size_t i = 0; d && i < d->n_fields; i++)
-        if (!strcmp(d->fields[i].name, name))
-            return &d->fields[i];
+        if (!strcmp(d->fields[i].name, name)) return &d->fields[i];
     return NULL;
 }
 
-static double now(void)
-{
+static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* the machine may be shared */
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     char line[8192];
     double spent = 0, parse_spent = 0;
     size_t pages = 0, bytes = 0;
     while (fgets(line, sizeof line, stdin)) {
         line[strcspn(line, "\n")] = '\0';
         char *url = strchr(line, '\t');
-        if (url)
-            *url++ = '\0';
+        if (url) *url++ = '\0';
         FILE *f = fopen(line, "rb");
         if (!f) {
             perror(line);
@@ -114,19 +107,17 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             const ng_field *b = field(ng_extract_document(ex, i), "body");
             if (b) {
-                if (i)
-                    json_esc(stdout, "\n", 1);
+                if (i) json_esc(stdout, "\n", 1);
                 json_esc(stdout, b->value, b->value_len);
             }
         }
         printf("\"");
-        if (rc)
-            printf(", \"error\": \"%s\"", ng_error_name(rc));
+        if (rc) printf(", \"error\": \"%s\"", ng_error_name(rc));
         printf("}\n");
         ng_extract_free(ex);
         free(data);
     }
-    fprintf(stderr, "pages %zu bytes %zu seconds %.3f parse_seconds %.3f\n", pages, bytes, spent,
-            parse_spent);
+    fprintf(stderr, "pages %zu bytes %zu seconds %.3f parse_seconds %.3f\n", pages, bytes,
+            spent, parse_spent);
     return 0;
 }

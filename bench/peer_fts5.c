@@ -26,11 +26,10 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
-#define DBNAME "fts5.db"
+#define DBNAME   "fts5.db"
 #define TOKENIZE "porter unicode61 remove_diacritics 2"
 
-static void die(const char *fmt, ...)
-{
+static void die(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     fputs("peer_fts5: ", stderr);
@@ -40,15 +39,13 @@ static void die(const char *fmt, ...)
     exit(1);
 }
 
-static void *xmalloc(size_t n)
-{
+static void *xmalloc(size_t n) {
     void *p = malloc(n ? n : 1);
     if (!p) die("out of memory");
     return p;
 }
 
-static char *xstrdup(const char *s)
-{
+static char *xstrdup(const char *s) {
     size_t n = strlen(s) + 1;
     return memcpy(xmalloc(n), s, n);
 }
@@ -60,8 +57,7 @@ typedef struct {
     size_t cap; /* allocated bytes */
 } str_t;
 
-static void str_add(str_t *s, const char *b, size_t n)
-{
+static void str_add(str_t *s, const char *b, size_t n) {
     if (s->len + n + 1 > s->cap) {
         size_t cap = s->cap ? s->cap : 64;
         while (s->len + n + 1 > cap) cap *= 2;
@@ -74,17 +70,17 @@ static void str_add(str_t *s, const char *b, size_t n)
     s->p[s->len] = 0;
 }
 
-static void str_adds(str_t *s, const char *z) { str_add(s, z, strlen(z)); }
+static void str_adds(str_t *s, const char *z) {
+    str_add(s, z, strlen(z));
+}
 
-static double now_ms(void)
-{
+static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void exec_sql(sqlite3 *db, const char *sql)
-{
+static void exec_sql(sqlite3 *db, const char *sql) {
     char *err = NULL;
     if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
         die("%s: %s", sql, err ? err : "?");
@@ -93,16 +89,14 @@ static void exec_sql(sqlite3 *db, const char *sql)
 /* ------------------------------------------------------------- index */
 
 /* "YYYY-MM-DD" -> YYYYMMDD, or 0 when absent/malformed. */
-static long date_num(const char *s)
-{
+static long date_num(const char *s) {
     int y, m, d;
     if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3) return 0;
     return y * 10000L + m * 100 + d;
 }
 
 /* JSON value as text the way Python's str() would show ids/strings. */
-static void json_text(json_t *v, str_t *out)
-{
+static void json_text(json_t *v, str_t *out) {
     char num[64];
     if (json_is_string(v)) {
         str_add(out, json_string_value(v), json_string_length(v));
@@ -113,15 +107,14 @@ static void json_text(json_t *v, str_t *out)
 }
 
 typedef struct {
-    sqlite3_stmt *ids;  /* INSERT INTO ids */
-    sqlite3_stmt *fts;  /* INSERT INTO fts */
-    str_t text;         /* title + "\n" + body */
-    str_t id;           /* external id */
+    sqlite3_stmt *ids; /* INSERT INTO ids */
+    sqlite3_stmt *fts; /* INSERT INTO fts */
+    str_t text;        /* title + "\n" + body */
+    str_t id;          /* external id */
 } loader;
 
 static void load_one(loader *ld, const char *line, size_t len, long rowid,
-                     const char *path, long lineno)
-{
+                     const char *path, long lineno) {
     json_error_t jerr;
     json_t *o = json_loadb(line, len, 0, &jerr);
     if (!o || !json_is_object(o)) die("%s:%ld: bad JSON: %s", path, lineno, jerr.text);
@@ -138,8 +131,10 @@ static void load_one(loader *ld, const char *line, size_t len, long rowid,
     long date = date_num(json_string_value(json_object_get(o, "date")));
     sqlite3_bind_int64(ld->ids, 1, rowid);
     sqlite3_bind_text(ld->ids, 2, ld->id.p, (int)ld->id.len, SQLITE_STATIC);
-    if (date) sqlite3_bind_int64(ld->ids, 3, date);
-    else sqlite3_bind_null(ld->ids, 3);
+    if (date)
+        sqlite3_bind_int64(ld->ids, 3, date);
+    else
+        sqlite3_bind_null(ld->ids, 3);
     sqlite3_bind_int64(ld->fts, 1, rowid);
     sqlite3_bind_text(ld->fts, 2, ld->text.p, (int)ld->text.len, SQLITE_STATIC);
     if (sqlite3_step(ld->ids) != SQLITE_DONE || sqlite3_step(ld->fts) != SQLITE_DONE)
@@ -149,17 +144,16 @@ static void load_one(loader *ld, const char *line, size_t len, long rowid,
     json_decref(o);
 }
 
-static int blank(const char *s, size_t n)
-{
+static int blank(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] > ' ') return 0;
     return 1;
 }
 
-static int cmd_index(const char *docs, const char *dir)
-{
+static int cmd_index(const char *docs, const char *dir) {
     char path[4096], tmp[4200];
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) die("mkdir %s: %s", dir, strerror(errno));
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        die("mkdir %s: %s", dir, strerror(errno));
     snprintf(path, sizeof path, "%s/%s", dir, DBNAME);
     const char *suffix[] = {"", "-journal", "-wal", "-shm"};
     for (int i = 0; i < 4; i++) {
@@ -203,8 +197,8 @@ static int cmd_index(const char *docs, const char *dir)
     exec_sql(db, "INSERT INTO fts(fts) VALUES('optimize')");
     exec_sql(db, "VACUUM");
     sqlite3_close(db);
-    fprintf(stderr, "fts5: indexed %ld docs in %.2fs -> %s\n", rowid, (now_ms() - t0) / 1e3,
-            path);
+    fprintf(stderr, "fts5: indexed %ld docs in %.2fs -> %s\n", rowid,
+            (now_ms() - t0) / 1e3, path);
     return 0;
 }
 
@@ -215,8 +209,7 @@ typedef struct {
     char *text; /* query text, trimmed */
 } query;
 
-static char *trim(char *s)
-{
+static char *trim(char *s) {
     while (*s && (unsigned char)*s <= ' ') s++;
     size_t n = strlen(s);
     while (n && (unsigned char)s[n - 1] <= ' ') s[--n] = 0;
@@ -224,8 +217,7 @@ static char *trim(char *s)
 }
 
 /* queries.tsv as peerlib.read_queries reads it. */
-static query *read_queries(const char *path, size_t *count)
-{
+static query *read_queries(const char *path, size_t *count) {
     FILE *f = fopen(path, "r");
     if (!f) die("%s: %s", path, strerror(errno));
     query *q = NULL;
@@ -257,9 +249,9 @@ static query *read_queries(const char *path, size_t *count)
 }
 
 /* Python's [^\W_]: Unicode letters and numbers. */
-static int is_word_cp(utf8proc_int32_t c)
-{
-    if (c < 128) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+static int is_word_cp(utf8proc_int32_t c) {
+    if (c < 128)
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     utf8proc_category_t cat = utf8proc_category(c);
     return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
            (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
@@ -268,18 +260,25 @@ static int is_word_cp(utf8proc_int32_t c)
 /* Appends each surface token of s[0..n) as a quoted FTS5 string to out
  * (separated by sep); a token directly followed by '*' becomes a prefix
  * query when allow_prefix. Returns the number of tokens appended. */
-static int add_tokens(str_t *out, const char *s, size_t n, const char *sep, int allow_prefix,
-                      int count)
-{
+static int add_tokens(str_t *out, const char *s, size_t n, const char *sep,
+                      int allow_prefix, int count) {
     size_t i = 0;
     while (i < n) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
-        if (l <= 0) { i++; continue; }
-        if (!is_word_cp(c)) { i += (size_t)l; continue; }
+        utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(n - i), &c);
+        if (l <= 0) {
+            i++;
+            continue;
+        }
+        if (!is_word_cp(c)) {
+            i += (size_t)l;
+            continue;
+        }
         size_t st = i;
         while (i < n) {
-            l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+            l = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                 (utf8proc_ssize_t)(n - i), &c);
             if (l <= 0 || !is_word_cp(c)) break;
             i += (size_t)l;
         }
@@ -293,8 +292,7 @@ static int add_tokens(str_t *out, const char *s, size_t n, const char *sep, int 
 }
 
 /* peer_fts5.build_match: the shared query convention -> an FTS5 MATCH. */
-static int build_match(const char *text, const char *mode, str_t *out)
-{
+static int build_match(const char *text, const char *mode, str_t *out) {
     out->len = 0;
     str_add(out, "", 0);
     const char *join = strcmp(mode, "and") == 0 ? " AND " : " OR ";
@@ -346,21 +344,19 @@ typedef struct {
 } hit;
 
 typedef struct {
-    sqlite3_stmt *st; /* the prepared top-k statement */
-    const char *mode; /* or | and | phrase */
-    int k;            /* result depth */
-    long since, until;/* date range (YYYYMMDD) or 0 */
-    str_t match;      /* scratch MATCH string */
+    sqlite3_stmt *st;  /* the prepared top-k statement */
+    const char *mode;  /* or | and | phrase */
+    int k;             /* result depth */
+    long since, until; /* date range (YYYYMMDD) or 0 */
+    str_t match;       /* scratch MATCH string */
 } searcher;
 
-static void free_hits(hit *h, int n)
-{
+static void free_hits(hit *h, int n) {
     for (int i = 0; i < n; i++) free(h[i].id);
 }
 
 /* The timed unit: query string -> top-k ids and scores in memory. */
-static int run_one(searcher *s, const char *text, hit *hits)
-{
+static int run_one(searcher *s, const char *text, hit *hits) {
     if (!build_match(text, s->mode, &s->match)) return 0;
     sqlite3_bind_text(s->st, 1, s->match.p, (int)s->match.len, SQLITE_STATIC);
     sqlite3_bind_int(s->st, 2, s->k);
@@ -402,12 +398,11 @@ typedef struct {
 } search_opts;
 
 static void write_outputs(query *q, size_t nq, hit **res, int *nres, double *ms,
-                          const search_opts *o)
-{
+                          const search_opts *o) {
     for (size_t i = 0; i < nq; i++)
         for (int r = 0; r < nres[i]; r++)
-            printf("%s Q0 %s %d %.10g %s\n", q[i].qid, res[i][r].id, r + 1, res[i][r].score,
-                   o->tag);
+            printf("%s Q0 %s %d %.10g %s\n", q[i].qid, res[i][r].id, r + 1,
+                   res[i][r].score, o->tag);
     fflush(stdout);
     FILE *lf = fopen(o->latency, "w");
     if (!lf) die("%s: %s", o->latency, strerror(errno));
@@ -416,13 +411,13 @@ static void write_outputs(query *q, size_t nq, hit **res, int *nres, double *ms,
     fclose(lf);
 }
 
-static int cmd_search(const char *dir, const char *qpath, int k, const search_opts *o)
-{
+static int cmd_search(const char *dir, const char *qpath, int k, const search_opts *o) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, DBNAME);
     sqlite3 *db;
     if (access(path, R_OK) != 0) die("no FTS5 index at %s", path);
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die("open %s", path);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        die("open %s", path);
     exec_sql(db, "PRAGMA cache_size=-65536");
     exec_sql(db, "PRAGMA mmap_size=17179869184");
     searcher s = {.mode = o->mode, .k = k, .since = o->since, .until = o->until};
@@ -433,9 +428,10 @@ static int cmd_search(const char *dir, const char *qpath, int k, const search_op
     query *q = read_queries(qpath, &nq);
     hit *scratch = xmalloc(sizeof(hit) * (size_t)(k > 0 ? k : 1));
     double w0 = now_ms();
-    for (int pass = 0; pass < o->warmup || (o->warmup > 0 && now_ms() - w0 < o->warmup_s * 1e3);
-         pass++)
-        for (size_t i = 0; i < nq; i++) free_hits(scratch, run_one(&s, q[i].text, scratch));
+    for (int pass = 0;
+         pass < o->warmup || (o->warmup > 0 && now_ms() - w0 < o->warmup_s * 1e3); pass++)
+        for (size_t i = 0; i < nq; i++)
+            free_hits(scratch, run_one(&s, q[i].text, scratch));
     hit **res = xmalloc(sizeof(hit *) * (nq ? nq : 1));
     int *nres = xmalloc(sizeof(int) * (nq ? nq : 1));
     double *ms = xmalloc(sizeof(double) * (nq ? nq : 1));
@@ -452,38 +448,52 @@ static int cmd_search(const char *dir, const char *qpath, int k, const search_op
         free(q[i].qid);
         free(q[i].text);
     }
-    free(res); free(nres); free(ms); free(q); free(scratch); free(s.match.p);
+    free(res);
+    free(nres);
+    free(ms);
+    free(q);
+    free(scratch);
+    free(s.match.p);
     sqlite3_finalize(s.st);
     sqlite3_close(db);
     return 0;
 }
 
-static void usage(void)
-{
-    fputs("usage: peer_fts5 index DOCS.jsonl DIR\n"
-          "       peer_fts5 search DIR QUERIES.tsv K [--mode or|and|phrase] [--latency F]\n"
-          "                 [--warmup N] [--warmup-seconds S] [--since D] [--until D] [--tag T]\n",
-          stderr);
+static void usage(void) {
+    fputs(
+        "usage: peer_fts5 index DOCS.jsonl DIR\n"
+        "       peer_fts5 search DIR QUERIES.tsv K [--mode or|and|phrase] [--latency F]\n"
+        "                 [--warmup N] [--warmup-seconds S] [--since D] [--until D] "
+        "[--tag T]\n",
+        stderr);
     exit(2);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc == 4 && strcmp(argv[1], "index") == 0) return cmd_index(argv[2], argv[3]);
     if (argc < 5 || strcmp(argv[1], "search") != 0) usage();
     search_opts o = {.mode = "or", .latency = "latency.tsv", .tag = "fts5", .warmup = 1};
     for (int i = 5; i < argc; i++) {
         if (i + 1 >= argc) usage();
         const char *a = argv[i], *v = argv[++i];
-        if (!strcmp(a, "--mode")) o.mode = v;
-        else if (!strcmp(a, "--latency")) o.latency = v;
-        else if (!strcmp(a, "--tag")) o.tag = v;
-        else if (!strcmp(a, "--warmup")) o.warmup = atoi(v);
-        else if (!strcmp(a, "--warmup-seconds")) o.warmup_s = atof(v);
-        else if (!strcmp(a, "--since")) o.since = date_num(v);
-        else if (!strcmp(a, "--until")) o.until = date_num(v);
-        else usage();
+        if (!strcmp(a, "--mode"))
+            o.mode = v;
+        else if (!strcmp(a, "--latency"))
+            o.latency = v;
+        else if (!strcmp(a, "--tag"))
+            o.tag = v;
+        else if (!strcmp(a, "--warmup"))
+            o.warmup = atoi(v);
+        else if (!strcmp(a, "--warmup-seconds"))
+            o.warmup_s = atof(v);
+        else if (!strcmp(a, "--since"))
+            o.since = date_num(v);
+        else if (!strcmp(a, "--until"))
+            o.until = date_num(v);
+        else
+            usage();
     }
-    if (strcmp(o.mode, "or") && strcmp(o.mode, "and") && strcmp(o.mode, "phrase")) usage();
+    if (strcmp(o.mode, "or") && strcmp(o.mode, "and") && strcmp(o.mode, "phrase"))
+        usage();
     return cmd_search(argv[2], argv[3], atoi(argv[4]), &o);
 }

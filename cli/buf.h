@@ -9,9 +9,9 @@
 #include <stddef.h>
 
 typedef struct ngc_buf {
-    char *data;  /* bytes (NUL-terminated when ngc_buf_cstr was called) */
-    size_t len;  /* bytes used */
-    size_t cap;  /* bytes allocated */
+    char *data; /* bytes (NUL-terminated when ngc_buf_cstr was called) */
+    size_t len; /* bytes used */
+    size_t cap; /* bytes allocated */
 } ngc_buf;
 
 /* All return 0, or -1 when out of memory. */

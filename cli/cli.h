@@ -20,9 +20,9 @@
 #include "newsgrep.h"
 
 /* Exit statuses, like grep. */
-#define NGC_EXIT_MATCH 0
+#define NGC_EXIT_MATCH   0
 #define NGC_EXIT_NOMATCH 1
-#define NGC_EXIT_ERROR 2
+#define NGC_EXIT_ERROR   2
 
 /* ---- entry point (cli.c) ------------------------------------------- */
 /* The real main(): dispatches to a subcommand; returns the exit status. */
@@ -54,8 +54,8 @@ double ngc_now(void);
 /* Opens the reader at dir; prints the error and returns NULL on failure. */
 ng_reader *ngc_open_reader(const char *dir);
 /* Prints a query parse error with the query and a caret. */
-void ngc_print_query_error(const char *where, const char *query,
-                           const ng_query *q, int rc);
+void ngc_print_query_error(const char *where, const char *query, const ng_query *q,
+                           int rc);
 /* The message ngc_print_query_error prints (without "newsgrep: " and the
  * caret) into msg; *pos gets the byte offset of the problem. */
 void ngc_query_error_text(char *msg, size_t cap, const char *where, const char *query,
@@ -93,37 +93,37 @@ int ngc_help(FILE *out, const char *name);
 
 /* ---- feeding documents to an index (ingest_run.c) ------------------- */
 typedef struct ngc_ingest_opts {
-    const char *format;      /* "auto", "jsonl", "html" or "text" */
-    ngc_fieldmap map;        /* JSON keys of id, title, body, date */
-    const char **include;    /* --include globs (files in folders) */
-    size_t n_include;        /* entries in include */
-    const char **exclude;    /* --exclude globs (files and folders) */
-    size_t n_exclude;        /* entries in exclude */
-    size_t max_doc_bytes;    /* larger documents are skipped */
-    size_t commit_every;     /* commit after every N documents (0: never) */
-    bool dry_run;            /* print documents as JSONL instead */
-    bool quiet;              /* no summary */
-    bool verbose;            /* name every file */
-    bool grep_ids;           /* grep mode: JSONL ids become path:LINE */
-    bool zstd_long;          /* --zstd-long: zstd windows up to 2 GiB */
-    size_t ram_bytes;        /* the whole RAM budget (--ram-mb), input side included */
+    const char *format;       /* "auto", "jsonl", "html" or "text" */
+    ngc_fieldmap map;         /* JSON keys of id, title, body, date */
+    const char **include;     /* --include globs (files in folders) */
+    size_t n_include;         /* entries in include */
+    const char **exclude;     /* --exclude globs (files and folders) */
+    size_t n_exclude;         /* entries in exclude */
+    size_t max_doc_bytes;     /* larger documents are skipped */
+    size_t commit_every;      /* commit after every N documents (0: never) */
+    bool dry_run;             /* print documents as JSONL instead */
+    bool quiet;               /* no summary */
+    bool verbose;             /* name every file */
+    bool grep_ids;            /* grep mode: JSONL ids become path:LINE */
+    bool zstd_long;           /* --zstd-long: zstd windows up to 2 GiB */
+    size_t ram_bytes;         /* the whole RAM budget (--ram-mb), input side included */
     uint64_t zstd_window_max; /* larger zstd windows are refused */
-    char zstd_hint[200];     /* and the message says how to allow them */
-    bool max_doc_by_ram;     /* max_doc_bytes was lowered by the budget */
+    char zstd_hint[200];      /* and the message says how to allow them */
+    bool max_doc_by_ram;      /* max_doc_bytes was lowered by the budget */
 } ngc_ingest_opts;
 
 typedef struct ngc_ingest_stats {
-    uint64_t docs;           /* documents given to the index */
-    uint64_t skipped;        /* documents or files skipped for an error */
-    uint64_t binary;         /* binary files ignored (not an error) */
-    uint64_t bytes;          /* raw input bytes read (compressed) */
-    uint64_t text_bytes;     /* bytes after decompression */
-    bool fatal;              /* the index failed: stop, exit 2 */
-    const char *reason[8];   /* kinds of skips (static strings) */
-    uint64_t reason_n[8];    /* how many of each */
-    size_t n_reasons;        /* kinds used */
-    uint64_t bad_dates;      /* dates not understood (documents kept) */
-    char bad_date[192];      /* the first: FILE:LINE "text" (why) */
+    uint64_t docs;         /* documents given to the index */
+    uint64_t skipped;      /* documents or files skipped for an error */
+    uint64_t binary;       /* binary files ignored (not an error) */
+    uint64_t bytes;        /* raw input bytes read (compressed) */
+    uint64_t text_bytes;   /* bytes after decompression */
+    bool fatal;            /* the index failed: stop, exit 2 */
+    const char *reason[8]; /* kinds of skips (static strings) */
+    uint64_t reason_n[8];  /* how many of each */
+    size_t n_reasons;      /* kinds used */
+    uint64_t bad_dates;    /* dates not understood (documents kept) */
+    char bad_date[192];    /* the first: FILE:LINE "text" (why) */
 } ngc_ingest_stats;
 
 void ngc_ingest_opts_init(ngc_ingest_opts *o);
@@ -131,40 +131,46 @@ void ngc_ingest_opts_init(ngc_ingest_opts *o);
 /* The input options shared by `index` and grep mode: getopt codes above
  * every subcommand's own, their long options, and one parser for them. */
 enum {
-    NGC_OPT_FORMAT = 0x1000, NGC_OPT_IDF, NGC_OPT_TITLEF, NGC_OPT_BODYF,
-    NGC_OPT_DATEF, NGC_OPT_INCLUDE, NGC_OPT_EXCLUDE,
-    NGC_OPT_SOURCEF, NGC_OPT_ZSTD_LONG
+    NGC_OPT_FORMAT = 0x1000,
+    NGC_OPT_IDF,
+    NGC_OPT_TITLEF,
+    NGC_OPT_BODYF,
+    NGC_OPT_DATEF,
+    NGC_OPT_INCLUDE,
+    NGC_OPT_EXCLUDE,
+    NGC_OPT_SOURCEF,
+    NGC_OPT_ZSTD_LONG
 };
-#define NGC_INPUT_LONGOPTS                                                   \
-    {"format", required_argument, 0, NGC_OPT_FORMAT},                        \
-    {"id-field", required_argument, 0, NGC_OPT_IDF},                         \
-    {"title-field", required_argument, 0, NGC_OPT_TITLEF},                   \
-    {"body-field", required_argument, 0, NGC_OPT_BODYF},                     \
-    {"date-field", required_argument, 0, NGC_OPT_DATEF},                     \
-    {"include", required_argument, 0, NGC_OPT_INCLUDE},                      \
-    {"exclude", required_argument, 0, NGC_OPT_EXCLUDE},                      \
-    {"source-field", required_argument, 0, NGC_OPT_SOURCEF},                 \
-    {"zstd-long", no_argument, 0, NGC_OPT_ZSTD_LONG}
+#define NGC_INPUT_LONGOPTS                                                               \
+    {"format", required_argument, 0, NGC_OPT_FORMAT},                                    \
+        {"id-field", required_argument, 0, NGC_OPT_IDF},                                 \
+        {"title-field", required_argument, 0, NGC_OPT_TITLEF},                           \
+        {"body-field", required_argument, 0, NGC_OPT_BODYF},                             \
+        {"date-field", required_argument, 0, NGC_OPT_DATEF},                             \
+        {"include", required_argument, 0, NGC_OPT_INCLUDE},                              \
+        {"exclude", required_argument, 0, NGC_OPT_EXCLUDE},                              \
+        {"source-field", required_argument, 0, NGC_OPT_SOURCEF}, {                       \
+        "zstd-long", no_argument, 0, NGC_OPT_ZSTD_LONG                                   \
+    }
 /* Applies input option c with value arg to io: 0, NGC_EXIT_ERROR (after a
  * message naming cmd), or 1 when c is not an input option. */
 int ngc_input_option(const char *cmd, ngc_ingest_opts *io, int c, const char *arg);
 /* Reads every path (files, folders, "-") into ix (NULL with dry_run).
  * Bad inputs are reported on stderr and counted; returns 0, or -1 on a
  * fatal index error (already reported). */
-int ngc_ingest_run(ng_index *ix, const ngc_ingest_opts *o, char **paths,
-                   size_t n_paths, ngc_ingest_stats *st);
+int ngc_ingest_run(ng_index *ix, const ngc_ingest_opts *o, char **paths, size_t n_paths,
+                   ngc_ingest_stats *st);
 /* Splits the RAM budget (ram_mb; 0 = the default 256) between the input
  * side (the zstd window of the largest .zst input, the read buffer, the
  * longest line: o->max_doc_bytes is lowered to fit) and the index, and
  * sets the zstd window limit. Returns the index's ram_mb. */
 size_t ngc_ingest_budget(ngc_ingest_opts *o, char **paths, size_t n_paths, size_t ram_mb);
 /* Prints the end-of-run summary on stderr. */
-void ngc_ingest_summary(const ng_index *ix, const ngc_ingest_stats *st,
-                        double seconds);
+void ngc_ingest_summary(const ng_index *ix, const ngc_ingest_stats *st, double seconds);
 /* Counts doc's date when it was not understood (a reader left the mapped
  * date key, date_key, as a stored field) and keeps the first example. */
-void ngc_note_bad_date(ngc_ingest_stats *st, const ng_document *doc,
-                       const char *date_key, const char *file, uint64_t line);
+void ngc_note_bad_date(ngc_ingest_stats *st, const ng_document *doc, const char *date_key,
+                       const char *file, uint64_t line);
 /* "N dates not understood, e.g. ..." on stderr, when there were any. */
 void ngc_print_bad_dates(const ngc_ingest_stats *st);
 
@@ -178,13 +184,13 @@ enum ngc_out_mode {
 };
 
 typedef struct ngc_out {
-    int mode;          /* an ngc_out_mode */
-    bool color;        /* ANSI colours (human mode) */
-    const char *tag;   /* TREC run tag */
-    bool explain;      /* print the score breakdown */
-    bool path_ids;     /* grep mode: the id is a path, say "path" */
-    char **seen;       /* -l: sources already printed */
-    size_t n_seen;     /* entries in seen */
+    int mode;        /* an ngc_out_mode */
+    bool color;      /* ANSI colours (human mode) */
+    const char *tag; /* TREC run tag */
+    bool explain;    /* print the score breakdown */
+    bool path_ids;   /* grep mode: the id is a path, say "path" */
+    char **seen;     /* -l: sources already printed */
+    size_t n_seen;   /* entries in seen */
 } ngc_out;
 
 /* How ngc_put_safe shows whitespace control characters. */
@@ -222,24 +228,24 @@ void ngc_json_print_line(json_t *o);
 
 /* ---- search options (cmd_search.c) ---------------------------------- */
 typedef struct ngc_search_args {
-    const char *index;       /* -i DIR (NULL: the default rule) */
-    ng_search_options so;    /* k, BM25, sort, dates, flags */
-    unsigned qflags;         /* NG_QUERY_ALL for --all */
-    ngc_out out;             /* output mode and colour */
-    const char *color;       /* --color value */
-    bool snippets;           /* --snippets / --no-snippets */
-    bool count;              /* --count: print the exact total */
-    const char *queries;     /* batch: qid<TAB>query file */
-    const char *latency;     /* batch: latency file */
-    size_t warmup;           /* batch: untimed passes */
-    bool k_set;              /* -k was given */
-    int first_arg;           /* optind after parsing */
+    const char *index;    /* -i DIR (NULL: the default rule) */
+    ng_search_options so; /* k, BM25, sort, dates, flags */
+    unsigned qflags;      /* NG_QUERY_ALL for --all */
+    ngc_out out;          /* output mode and colour */
+    const char *color;    /* --color value */
+    bool snippets;        /* --snippets / --no-snippets */
+    bool count;           /* --count: print the exact total */
+    const char *queries;  /* batch: qid<TAB>query file */
+    const char *latency;  /* batch: latency file */
+    size_t warmup;        /* batch: untimed passes */
+    bool k_set;           /* -k was given */
+    int first_arg;        /* optind after parsing */
 } ngc_search_args;
 
 /* Parses the options of search (io != NULL: grep mode, which also takes
  * the input options of index). Returns 0, or an exit status. */
-int ngc_search_parse(int argc, char **argv, const char *cmd,
-                     ngc_search_args *a, ngc_ingest_opts *io);
+int ngc_search_parse(int argc, char **argv, const char *cmd, ngc_search_args *a,
+                     ngc_ingest_opts *io);
 /* Runs one query against dir and prints the results; returns the exit
  * status (0 match, 1 none, 2 error). */
 int ngc_search_one(ngc_search_args *a, const char *dir, const char *query);

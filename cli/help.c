@@ -37,7 +37,8 @@ static const char overview[] =
     "\n"
     "Query language: words (ranked OR), AND, OR, NOT, +word, -word, (...),\n"
     "\"exact phrase\", \"phrase\"~N, title:word, body:\"a phrase\", prefix*,\n"
-    "date:2025-06-01..2025-06-30 (either end may be a month or a year: date:1987-10..1988).\n"
+    "date:2025-06-01..2025-06-30 (either end may be a month or a year: "
+    "date:1987-10..1988).\n"
     "\n"
     "Grep style: a QUERY whose first word is a command name needs --:\n"
     "  newsgrep -- merge PATH...    (searches for 'merge')\n"
@@ -51,15 +52,15 @@ static const char overview[] =
     "  -V, --version  command and library versions\n"
     "See newsgrep(1) for details.\n";
 
-#define OUTPUT_OPTS                                                          \
-    "Output:\n"                                                              \
-    "  -k N                 number of results (default 10)\n"                \
-    "      --json           one JSON object per result (id, score, title,\n"  \
-    "                       date, source, snippet, highlights)\n"            \
-    "      --trec TAG       TREC run lines: qid Q0 docid rank score TAG\n"     \
-    "      --ids            ids only, one per line\n"                        \
-    "  -l, --files          source paths (or ids) only, like grep -l\n"       \
-    "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n" \
+#define OUTPUT_OPTS                                                                      \
+    "Output:\n"                                                                          \
+    "  -k N                 number of results (default 10)\n"                            \
+    "      --json           one JSON object per result (id, score, title,\n"             \
+    "                       date, source, snippet, highlights)\n"                        \
+    "      --trec TAG       TREC run lines: qid Q0 docid rank score TAG\n"               \
+    "      --ids            ids only, one per line\n"                                    \
+    "  -l, --files          source paths (or ids) only, like grep -l\n"                  \
+    "      --color=WHEN     auto (default), always, never; NO_COLOR is honoured\n"       \
     "      --snippets, --no-snippets   show highlighted passages (default on)\n"
 
 static const help_entry entries[] = {
@@ -121,46 +122,47 @@ static const help_entry entries[] = {
      "      --sort S         score (default) or date (newest first)\n"
      "      --explain        per-term score breakdown of every result\n"
      "      --k1 X, --b X    BM25 parameters (default: the index's; a new index\n"
-     "                       gets k1 " NG_STRINGIFY(NG_DEFAULT_K1) ", b " NG_STRINGIFY(NG_DEFAULT_B) ")\n"
-     "      --count          also print the exact number of matches\n"
-     "      --exhaustive     no dynamic pruning (same results, slower; for tests)\n"
-     "      --expand         query expansion from feedback (RM3): the best\n"
-     "                       --fb-docs documents' --fb-terms likeliest terms are\n"
-     "                       added to the query, which keeps weight --fb-weight\n"
-     "      --fb-docs N      feedback documents (10)\n"
-     "      --fb-terms N     expansion terms (10)\n"
-     "      --fb-weight X    weight of the original query, 0 to 1 (0.5)\n"
-     OUTPUT_OPTS
-     "Batch mode (evaluation):\n"
-     "      --queries FILE   qid<TAB>query lines, read as natural language: words and\n"
-     "                       \"quoted phrases\", no operators; needs --trec\n"
-     "      --warmup N       run the whole set N times untimed first\n"
-     "      --latency FILE   write qid<TAB>ms<TAB>returned<TAB>total per query\n"},
+     "                       gets k1 " NG_STRINGIFY(NG_DEFAULT_K1) ", b " NG_STRINGIFY(
+         NG_DEFAULT_B) ")\n"
+                       "      --count          also print the exact number of matches\n"
+                       "      --exhaustive     no dynamic pruning (same results, slower; "
+                       "for tests)\n"
+                       "      --expand         query expansion from feedback (RM3): the "
+                       "best\n"
+                       "                       --fb-docs documents' --fb-terms likeliest "
+                       "terms are\n"
+                       "                       added to the query, which keeps weight "
+                       "--fb-weight\n"
+                       "      --fb-docs N      feedback documents (10)\n"
+                       "      --fb-terms N     expansion terms (10)\n"
+                       "      --fb-weight X    weight of the original query, 0 to 1 "
+                       "(0.5)\n" OUTPUT_OPTS "Batch mode (evaluation):\n"
+                       "      --queries FILE   qid<TAB>query lines, read as natural "
+                       "language: words and\n"
+                       "                       \"quoted phrases\", no operators; needs "
+                       "--trec\n"
+                       "      --warmup N       run the whole set N times untimed first\n"
+                       "      --latency FILE   write qid<TAB>ms<TAB>returned<TAB>total "
+                       "per query\n"},
     {"related",
      "Usage: newsgrep related [-i DIR] [-k N] [--json|--ids|--trec TAG] ID\n"
      "\nThe articles most like the one with this id (a query of the 25 terms of\n"
      "its title and body with the highest tf-idf), without itself. Takes the\n"
      "output and date options of search.\n"},
-    {"count",
-     "Usage: newsgrep count [-i DIR] [--all] [--since D] [--until D] QUERY\n"
-     "\nPrints the exact number of matching documents.\n"},
-    {"show",
-     "Usage: newsgrep show [-i DIR] [--json] ID\n"
-     "\nPrints the stored document with this id; --json gives the stored fields\n"
-     "as one JSON object (for JSONL input: the same keys and values).\n"},
-    {"delete",
-     "Usage: newsgrep delete [-i DIR] ID...\n"
-     "\nDeletes documents by id and commits. Exit 1 when none existed.\n"},
-    {"merge",
-     "Usage: newsgrep merge [-i DIR]\n"
-     "\nMerges every segment into one, dropping deleted documents.\n"},
-    {"stats",
-     "Usage: newsgrep stats [-i DIR] [--json]\n"
-     "\nDocuments, terms, tokens, segments and sizes of the index.\n"},
-    {"check",
-     "Usage: newsgrep check [-i DIR]\n"
-     "\nVerifies every checksum and structural invariant. Exit 0 intact,\n"
-     "2 damaged (the damaged file is named).\n"},
+    {"count", "Usage: newsgrep count [-i DIR] [--all] [--since D] [--until D] QUERY\n"
+              "\nPrints the exact number of matching documents.\n"},
+    {"show", "Usage: newsgrep show [-i DIR] [--json] ID\n"
+             "\nPrints the stored document with this id; --json gives the stored fields\n"
+             "as one JSON object (for JSONL input: the same keys and values).\n"},
+    {"delete", "Usage: newsgrep delete [-i DIR] ID...\n"
+               "\nDeletes documents by id and commits. Exit 1 when none existed.\n"},
+    {"merge", "Usage: newsgrep merge [-i DIR]\n"
+              "\nMerges every segment into one, dropping deleted documents.\n"},
+    {"stats", "Usage: newsgrep stats [-i DIR] [--json]\n"
+              "\nDocuments, terms, tokens, segments and sizes of the index.\n"},
+    {"check", "Usage: newsgrep check [-i DIR]\n"
+              "\nVerifies every checksum and structural invariant. Exit 0 intact,\n"
+              "2 damaged (the damaged file is named).\n"},
     {"recover",
      "Usage: newsgrep recover [-i DIR]\n"
      "\nRebuilds the index's MANIFEST from the segment and deletes files in DIR,\n"
@@ -204,20 +206,18 @@ static const help_entry entries[] = {
      "declared, --all-text keeps every visible line. FILE may be - (stdin)\n"
      "or compressed (.gz, .zst). Exit 0 when an article was found, 1 when\n"
      "none, 2 on an error (a page over the limits is skipped with a message).\n"},
-    {"grep",
-     "Usage: newsgrep [OPTIONS] QUERY PATH...\n"
-     "\nRanks the files under PATH (and the documents of JSONL files) by BM25\n"
-     "without a saved index: only the documents containing a query word are\n"
-     "kept, in a temporary index (under $TMPDIR, removed at exit); the scores\n"
-     "are those 'index' + 'search' would give. Takes the options of 'search'\n"
-     "and the input options of 'index' (--format, --include, --exclude,\n"
-     "--*-field, --zstd-long). JSONL documents are named PATH:LINE and need no\n"
-     "id. A QUERY whose first word is a command name (index, search, count,\n"
-     "merge ...) needs -- before it: newsgrep -- merge PATH...\n"},
+    {"grep", "Usage: newsgrep [OPTIONS] QUERY PATH...\n"
+             "\nRanks the files under PATH (and the documents of JSONL files) by BM25\n"
+             "without a saved index: only the documents containing a query word are\n"
+             "kept, in a temporary index (under $TMPDIR, removed at exit); the scores\n"
+             "are those 'index' + 'search' would give. Takes the options of 'search'\n"
+             "and the input options of 'index' (--format, --include, --exclude,\n"
+             "--*-field, --zstd-long). JSONL documents are named PATH:LINE and need no\n"
+             "id. A QUERY whose first word is a command name (index, search, count,\n"
+             "merge ...) needs -- before it: newsgrep -- merge PATH...\n"},
 };
 
-int ngc_help(FILE *out, const char *name)
-{
+int ngc_help(FILE *out, const char *name) {
     if (!name) {
         fputs(overview, out);
         return 0;

@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     return ngc_main(argc, argv);
 }

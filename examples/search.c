@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int add(ng_index *ix, const char *id, const char *title,
-               const char *body, const char *date) {
+static int add(ng_index *ix, const char *id, const char *title, const char *body,
+               const char *date) {
     ng_field fields[] = {
         {"id", id, strlen(id), NG_FIELD_ID},
         {"title", title, strlen(title), NG_FIELD_TITLE},
@@ -20,16 +20,16 @@ static int add(ng_index *ix, const char *id, const char *title,
 }
 
 int main(void) {
-    ng_index *ix = NULL;                       /* the writer */
+    ng_index *ix = NULL; /* the writer */
     int rc = ng_index_open(&ix, "example-index", NULL);
-    if (rc == 0) rc = add(ix, "a1", "Leaders sign the Astana Declaration",
-                          "Six leaders signed the Astana Declaration in Astana.",
-                          "2025-06-17");
-    if (rc == 0) rc = ng_index_commit(ix);     /* durable and visible */
+    if (rc == 0)
+        rc = add(ix, "a1", "Leaders sign the Astana Declaration",
+                 "Six leaders signed the Astana Declaration in Astana.", "2025-06-17");
+    if (rc == 0) rc = ng_index_commit(ix); /* durable and visible */
     if (rc != 0) fprintf(stderr, "%s\n", ix ? ng_index_errmsg(ix) : ng_strerror(rc));
     ng_index_free(ix);
 
-    ng_reader *reader = NULL;                  /* a snapshot of the last commit */
+    ng_reader *reader = NULL; /* a snapshot of the last commit */
     ng_query *query = NULL;
     ng_results *results = NULL;
     ng_search_options opts;
@@ -41,7 +41,7 @@ int main(void) {
     opts.flags |= NG_SEARCH_FETCH | NG_SEARCH_SNIPPETS;
     if (rc == 0) rc = ng_search(reader, query, &opts, &results);
     for (size_t i = 0; rc == 0 && i < ng_results_count(results); i++) {
-        const ng_hit *hit = ng_results_hit(results, i);  /* lives as long as results */
+        const ng_hit *hit = ng_results_hit(results, i); /* lives as long as results */
         printf("%s %.4f %s\n   %s\n", hit->id, hit->score, hit->title, hit->snippet);
     }
     ng_results_free(results);

@@ -50,13 +50,13 @@ extern "C" {
 #define NG_VERSION_MAJOR 0
 #define NG_VERSION_MINOR 3
 #define NG_VERSION_PATCH 0
-#define NG_VERSION_NUMBER \
+#define NG_VERSION_NUMBER                                                                \
     (NG_VERSION_MAJOR * 10000 + NG_VERSION_MINOR * 100 + NG_VERSION_PATCH)
 #define NG_STRINGIFY_(x) #x
-#define NG_STRINGIFY(x) NG_STRINGIFY_(x)
-#define NG_VERSION_STRING              \
-    NG_STRINGIFY(NG_VERSION_MAJOR) "." \
-    NG_STRINGIFY(NG_VERSION_MINOR) "." NG_STRINGIFY(NG_VERSION_PATCH)
+#define NG_STRINGIFY(x)  NG_STRINGIFY_(x)
+#define NG_VERSION_STRING                                                                \
+    NG_STRINGIFY(NG_VERSION_MAJOR)                                                       \
+    "." NG_STRINGIFY(NG_VERSION_MINOR) "." NG_STRINGIFY(NG_VERSION_PATCH)
 
 /* The version of the library actually linked (compare with the macros). */
 NG_API unsigned ng_version_number(void);
@@ -66,21 +66,21 @@ NG_API const char *ng_version_string(void);
  * Errors. One table generates the codes, their names and their messages.
  * Released codes are never renumbered; new ones are appended.
  * ------------------------------------------------------------------- */
-#define NG_ERROR_TABLE(X)                                                    \
-    X(NG_OK, 0, "success")                                                   \
-    X(NG_ENOMEM, -1, "out of memory")                                        \
-    X(NG_EINVAL, -2, "invalid argument")                                     \
-    X(NG_EIO, -3, "I/O error")                                               \
-    X(NG_ECORRUPT, -4, "corrupt index")                                      \
-    X(NG_ELOCKED, -5, "index is locked by another writer")                   \
-    X(NG_ENOTFOUND, -6, "not found")                                         \
-    X(NG_EQUERY, -7, "query syntax error")                                   \
-    X(NG_ELIMIT, -8, "limit exceeded")                                       \
-    X(NG_EVERSION, -9, "unsupported index format version")                   \
-    X(NG_ENOINDEX, -10, "no index at this path")                             \
-    X(NG_ELANG, -11, "unsupported language")                                 \
-    X(NG_ESTATE, -12, "handle is unusable after an earlier error")           \
-    X(NG_EDOC, -13, "invalid document")                                      \
+#define NG_ERROR_TABLE(X)                                                                \
+    X(NG_OK, 0, "success")                                                               \
+    X(NG_ENOMEM, -1, "out of memory")                                                    \
+    X(NG_EINVAL, -2, "invalid argument")                                                 \
+    X(NG_EIO, -3, "I/O error")                                                           \
+    X(NG_ECORRUPT, -4, "corrupt index")                                                  \
+    X(NG_ELOCKED, -5, "index is locked by another writer")                               \
+    X(NG_ENOTFOUND, -6, "not found")                                                     \
+    X(NG_EQUERY, -7, "query syntax error")                                               \
+    X(NG_ELIMIT, -8, "limit exceeded")                                                   \
+    X(NG_EVERSION, -9, "unsupported index format version")                               \
+    X(NG_ENOINDEX, -10, "no index at this path")                                         \
+    X(NG_ELANG, -11, "unsupported language")                                             \
+    X(NG_ESTATE, -12, "handle is unusable after an earlier error")                       \
+    X(NG_EDOC, -13, "invalid document")                                                  \
     X(NG_EMERGE, -14, "committed; the merge after the commit failed")
 
 enum ng_error {
@@ -97,20 +97,21 @@ NG_API const char *ng_error_name(int code);
 /* ---------------------------------------------------------------------
  * Limits (named so that callers and docs can refer to them).
  * ------------------------------------------------------------------- */
-#define NG_MAX_TOKEN_BYTES 255      /* longer tokens are skipped */
-#define NG_MAX_ID_BYTES 1024        /* external id length */
+#define NG_MAX_TOKEN_BYTES       255         /* longer tokens are skipped */
+#define NG_MAX_ID_BYTES          1024        /* external id length */
 #define NG_DEFAULT_MAX_DOC_BYTES (64u << 20) /* per document, settable */
-#define NG_MAX_QUERY_DEPTH 32       /* nesting of parentheses / operators */
-#define NG_MAX_QUERY_TERMS 256      /* leaf terms after analysis */
-#define NG_MAX_PREFIX_EXPANSION 1024 /* terms a prefix* searches (the most
+#define NG_MAX_QUERY_DEPTH       32          /* nesting of parentheses / operators */
+#define NG_MAX_QUERY_TERMS       256         /* leaf terms after analysis */
+#define NG_MAX_PREFIX_EXPANSION                                                          \
+    1024                      /* terms a prefix* searches (the most
                                         frequent) */
-#define NG_MAX_PHRASE_SLOP 64       /* N in "phrase"~N */
+#define NG_MAX_PHRASE_SLOP 64 /* N in "phrase"~N */
 
 /* BM25 defaults of a new index: Robertson's classic k1 = 1.2, b = 0.75 (as
  * in Lucene). They rank better than Anserini's k1 = 0.9, b = 0.4 on every
  * judged collection we measured but one (see README, "Ranking quality"). */
 #define NG_DEFAULT_K1 1.2
-#define NG_DEFAULT_B 0.75
+#define NG_DEFAULT_B  0.75
 
 /* =====================================================================
  * Analyzer: UTF-8 text -> tokens (term, position, byte offsets).
@@ -121,8 +122,8 @@ typedef struct ng_analyzer ng_analyzer;
 
 enum ng_analyzer_flags {
     NG_ANALYZE_DEFAULT = 0,
-    NG_ANALYZE_NO_STEM = 1u << 0,  /* keep folded words unstemmed */
-    NG_ANALYZE_NO_STOP = 1u << 1   /* keep stopwords */
+    NG_ANALYZE_NO_STEM = 1u << 0, /* keep folded words unstemmed */
+    NG_ANALYZE_NO_STOP = 1u << 1  /* keep stopwords */
 };
 
 /* One token. term is NOT NUL-terminated and is borrowed: valid only during
@@ -130,11 +131,11 @@ enum ng_analyzer_flags {
  * (start inclusive, end exclusive). position counts words, stopwords
  * included, from 0. */
 typedef struct ng_token {
-    const char *term;   /* normalised, folded, stemmed bytes */
-    size_t term_len;    /* bytes in term, 1..NG_MAX_TOKEN_BYTES */
-    uint32_t position;  /* word position in the text */
-    size_t start;       /* first byte in the original text */
-    size_t end;         /* one past the last byte */
+    const char *term;  /* normalised, folded, stemmed bytes */
+    size_t term_len;   /* bytes in term, 1..NG_MAX_TOKEN_BYTES */
+    uint32_t position; /* word position in the text */
+    size_t start;      /* first byte in the original text */
+    size_t end;        /* one past the last byte */
 } ng_token;
 
 /* Return 0 to continue, non-zero to stop (ng_analyzer_tokenize then
@@ -148,8 +149,7 @@ typedef int (*ng_token_fn)(void *ctx, const ng_token *token);
  * ng_analyzer_flags. An analyzer is cheap to create; its term cache grows
  * with use up to about 20 MiB. Errors: NG_EINVAL (out is NULL, unknown
  * flag bits), NG_ELANG, NG_ENOMEM. */
-NG_API int ng_analyzer_create(ng_analyzer **out, const char *language,
-                              unsigned flags);
+NG_API int ng_analyzer_create(ng_analyzer **out, const char *language, unsigned flags);
 NG_API void ng_analyzer_free(ng_analyzer *analyzer);
 
 /* Tokenizes len bytes of text (need not be NUL-terminated; invalid UTF-8
@@ -159,9 +159,8 @@ NG_API void ng_analyzer_free(ng_analyzer *analyzer);
  * call back into the same analyzer. The token rules are documented at the
  * top of lib/analyze/tokenizer.c. Returns 0, a callback's non-zero value,
  * or NG_EINVAL / NG_ENOMEM. */
-NG_API int ng_analyzer_tokenize(ng_analyzer *analyzer, const char *text,
-                                size_t len, uint32_t first_position,
-                                ng_token_fn fn, void *ctx);
+NG_API int ng_analyzer_tokenize(ng_analyzer *analyzer, const char *text, size_t len,
+                                uint32_t first_position, ng_token_fn fn, void *ctx);
 
 /* Number of invalid UTF-8 bytes seen since the analyzer was created. */
 NG_API uint64_t ng_analyzer_invalid_bytes(const ng_analyzer *analyzer);
@@ -188,10 +187,10 @@ enum ng_field_role {
 };
 
 typedef struct ng_field {
-    const char *name;    /* NUL-terminated field name (e.g. "headline") */
-    const char *value;   /* value bytes, UTF-8, need not be NUL-terminated */
-    size_t value_len;    /* bytes in value */
-    int role;            /* an ng_field_role */
+    const char *name;  /* NUL-terminated field name (e.g. "headline") */
+    const char *value; /* value bytes, UTF-8, need not be NUL-terminated */
+    size_t value_len;  /* bytes in value */
+    int role;          /* an ng_field_role */
 } ng_field;
 
 typedef struct ng_document {
@@ -205,16 +204,16 @@ typedef struct ng_document {
 typedef struct ng_index ng_index;
 
 typedef struct ng_index_options {
-    const char *language;   /* new index only; NULL = "english" */
-    unsigned analyzer_flags;/* new index only; ng_analyzer_flags */
-    double k1;              /* default BM25 k1 stored in a new index */
-    double b;               /* default BM25 b stored in a new index */
-    size_t ram_mb;          /* RAM budget of the writer in MiB (256): memory
+    const char *language;    /* new index only; NULL = "english" */
+    unsigned analyzer_flags; /* new index only; ng_analyzer_flags */
+    double k1;               /* default BM25 k1 stored in a new index */
+    double b;                /* default BM25 b stored in a new index */
+    size_t ram_mb;           /* RAM budget of the writer in MiB (256): memory
                              * segments, term caches, documents in flight */
-    unsigned threads;       /* indexing threads; 0 = number of cores */
-    size_t max_doc_bytes;   /* larger documents: NG_ELIMIT (64 MiB) */
-    int create;             /* non-zero: create the directory if missing */
-    unsigned flags;         /* ng_index_flags */
+    unsigned threads;        /* indexing threads; 0 = number of cores */
+    size_t max_doc_bytes;    /* larger documents: NG_ELIMIT (64 MiB) */
+    int create;              /* non-zero: create the directory if missing */
+    unsigned flags;          /* ng_index_flags */
 } ng_index_options;
 
 enum ng_index_flags {
@@ -232,8 +231,7 @@ NG_API void ng_index_options_init(ng_index_options *opts);
  * NG_ENOINDEX (missing and create == 0), NG_EIO, NG_ECORRUPT, NG_EVERSION,
  * NG_ELANG, NG_ENOMEM. On failure other than NG_EINVAL / NG_ENOMEM, *out
  * holds a failed handle whose ng_index_errmsg() says why (free it). */
-NG_API int ng_index_open(ng_index **out, const char *dir,
-                         const ng_index_options *opts);
+NG_API int ng_index_open(ng_index **out, const char *dir, const ng_index_options *opts);
 
 /* Adds a document; an existing document with the same id is replaced
  * (visible to readers after the next commit). The fields are copied before
@@ -276,8 +274,7 @@ typedef struct ng_recover_report {
     uint64_t damaged;   /* files that failed verification, set aside */
     uint64_t foreign;   /* intact segment files of another index */
 } ng_recover_report;
-NG_API int ng_index_recover(ng_index **out, const char *dir,
-                            ng_recover_report *report);
+NG_API int ng_index_recover(ng_index **out, const char *dir, ng_recover_report *report);
 
 /* Releases the lock and frees the handle. Uncommitted changes are
  * discarded (call ng_index_commit first to keep them). */
@@ -348,8 +345,8 @@ NG_API int ng_reader_open(ng_reader **out, const char *dir);
  * and those of ng_reader_open (the message names the directory); on
  * failure other than NG_EINVAL / NG_ENOMEM, *out holds a failed handle
  * whose ng_reader_errmsg() says why (free it). */
-NG_API int ng_reader_open_many(ng_reader **out, const char *const *dirs,
-                               size_t n, unsigned flags);
+NG_API int ng_reader_open_many(ng_reader **out, const char *const *dirs, size_t n,
+                               unsigned flags);
 /* Moves the reader to the newest commit, if any. *changed (may be NULL) is
  * set to 1 when the snapshot changed. Results and documents obtained from
  * the reader before stay valid. Errors: as ng_reader_open. */
@@ -390,8 +387,7 @@ NG_API int ng_reader_check(ng_reader *reader);
 typedef struct ng_doc ng_doc;
 /* Fetches the live document with this external id. Errors: NG_ENOTFOUND,
  * NG_ECORRUPT, NG_ENOMEM. */
-NG_API int ng_reader_get(ng_reader *reader, const char *id, size_t id_len,
-                         ng_doc **out);
+NG_API int ng_reader_get(ng_reader *reader, const char *id, size_t id_len, ng_doc **out);
 NG_API void ng_doc_free(ng_doc *doc);
 NG_API size_t ng_doc_field_count(const ng_doc *doc);
 /* The i-th stored field (in the order given to ng_index_add). Returns NULL
@@ -427,14 +423,14 @@ enum ng_query_flags {
  * returned in *out so the caller can read them, and must free it; an
  * unknown field name is one), NG_ELIMIT (too deep, too many terms; also
  * returned in *out), NG_ENOMEM, NG_EINVAL. */
-NG_API int ng_query_parse(ng_query **out, ng_reader *reader, const char *text,
-                          size_t len, unsigned flags);
+NG_API int ng_query_parse(ng_query **out, ng_reader *reader, const char *text, size_t len,
+                          unsigned flags);
 /* As ng_query_parse, without a reader: words are analysed for language
  * and analyzer_flags (ng_stats.language / .analyzer_flags of the index it
  * will search). Errors: as ng_query_parse, and NG_ELANG. */
 NG_API int ng_query_parse_for(ng_query **out, const char *language,
-                              unsigned analyzer_flags, const char *text,
-                              size_t len, unsigned flags);
+                              unsigned analyzer_flags, const char *text, size_t len,
+                              unsigned flags);
 NG_API void ng_query_free(ng_query *query);
 /* Borrowed; lives as long as the query. Never NULL. */
 NG_API const char *ng_query_errmsg(const ng_query *query);
@@ -455,15 +451,15 @@ enum ng_search_flags {
 };
 
 typedef struct ng_search_options {
-    size_t k;              /* results wanted (10) */
-    double k1, b;          /* BM25; negative = the index default */
-    int sort;              /* an ng_sort */
-    const char *since;     /* a date (ng_date_parse) or NULL: from the first
+    size_t k;             /* results wanted (10) */
+    double k1, b;         /* BM25; negative = the index default */
+    int sort;             /* an ng_sort */
+    const char *since;    /* a date (ng_date_parse) or NULL: from the first
                               day of its period ("1987-10": October 1st) */
-    const char *until;     /* a date or NULL: to the last day of its period
+    const char *until;    /* a date or NULL: to the last day of its period
                               ("1987": December 31st), inclusive */
-    unsigned flags;        /* ng_search_flags */
-    size_t snippet_bytes;  /* target snippet length (200) */
+    unsigned flags;       /* ng_search_flags */
+    size_t snippet_bytes; /* target snippet length (200) */
     /* BM25 collection statistics of documents that are not in the index
      * but belong to the collection ranked (the ones a filter dropped, see
      * ng_index_set_filter; or the rest of a sharded collection): added to
@@ -502,15 +498,15 @@ typedef struct ng_span {
 /* One hit. Every pointer is borrowed and lives as long as the results;
  * fields not requested by the search flags are NULL. */
 typedef struct ng_hit {
-    const char *id;          /* external id, NUL-terminated */
-    double score;            /* BM25 score (0 for pure filters) */
-    const char *title;       /* NG_SEARCH_FETCH */
-    const char *date;        /* NG_SEARCH_FETCH; "YYYY-MM-DD" or NULL */
-    const char *source;      /* NG_SEARCH_FETCH */
-    const char *snippet;     /* NG_SEARCH_SNIPPETS; UTF-8 text */
+    const char *id;            /* external id, NUL-terminated */
+    double score;              /* BM25 score (0 for pure filters) */
+    const char *title;         /* NG_SEARCH_FETCH */
+    const char *date;          /* NG_SEARCH_FETCH; "YYYY-MM-DD" or NULL */
+    const char *source;        /* NG_SEARCH_FETCH */
+    const char *snippet;       /* NG_SEARCH_SNIPPETS; UTF-8 text */
     const ng_span *highlights; /* NG_SEARCH_SNIPPETS */
     size_t n_highlights;
-    const char *explain;     /* NG_SEARCH_EXPLAIN; multi-line text */
+    const char *explain; /* NG_SEARCH_EXPLAIN; multi-line text */
 } ng_hit;
 
 /* Runs query on reader (thread-safe for one reader and distinct queries).
@@ -575,17 +571,15 @@ NG_API int ng_query_stats_add(ng_query_stats *sum, const ng_query_stats *part);
  * length + language, u32 analyzer flags, u64 documents, u64 total length,
  * u64 terms, then per term in ascending byte order a varint length, its
  * bytes and a varint df; a u64 XXH3-64 of all the bytes before it. */
-NG_API int ng_query_stats_encode(const ng_query_stats *stats, void *buf,
-                                 size_t cap, size_t *len);
+NG_API int ng_query_stats_encode(const ng_query_stats *stats, void *buf, size_t cap,
+                                 size_t *len);
 /* Reads what ng_query_stats_encode wrote (every length and the checksum
  * are checked). Errors: NG_EINVAL (not such bytes: *out is NULL),
  * NG_ENOMEM. */
-NG_API int ng_query_stats_decode(ng_query_stats **out, const void *buf,
-                                 size_t len);
+NG_API int ng_query_stats_decode(ng_query_stats **out, const void *buf, size_t len);
 /* Documents (N) and total length the statistics hold, and their terms. */
-NG_API void ng_query_stats_totals(const ng_query_stats *stats,
-                                  uint64_t *documents, uint64_t *tokens,
-                                  uint64_t *terms);
+NG_API void ng_query_stats_totals(const ng_query_stats *stats, uint64_t *documents,
+                                  uint64_t *tokens, uint64_t *terms);
 /* Borrowed; lives as long as stats. Never NULL. */
 NG_API const char *ng_query_stats_errmsg(const ng_query_stats *stats);
 NG_API void ng_query_stats_free(ng_query_stats *stats);
@@ -595,11 +589,10 @@ NG_API void ng_query_stats_free(ng_query_stats *stats);
  * Calls fn(ctx, bucket_start "YYYY-MM-DD", count) in date order for every
  * bucket from the first to the last non-empty one (empty ones included).
  * Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT, NG_EQUERY (as ng_search). */
-typedef int (*ng_bucket_fn)(void *ctx, const char *bucket_start,
-                            uint64_t count);
+typedef int (*ng_bucket_fn)(void *ctx, const char *bucket_start, uint64_t count);
 NG_API int ng_timeline(ng_reader *reader, const ng_query *query,
-                       const ng_search_options *opts, const char *by,
-                       ng_bucket_fn fn, void *ctx);
+                       const ng_search_options *opts, const char *by, ng_bucket_fn fn,
+                       void *ctx);
 
 /* ---- dates -----------------------------------------------------------
  * One reader of dates for documents, search options and query clauses.
@@ -619,12 +612,12 @@ typedef enum ng_date_precision {
 } ng_date_precision;
 
 typedef struct ng_date {
-    int32_t first;         /* first day of the period, days since 1970-01-01 */
-    int32_t last;          /* last day of the period (== first for a day) */
-    int precision;         /* an ng_date_precision */
-    char iso[11];          /* "YYYY", "YYYY-MM" or "YYYY-MM-DD", NUL-ended */
-    size_t error_offset;   /* on failure: byte offset of the problem in text */
-    char error[96];        /* on failure: what is wrong, e.g. "2025 has no
+    int32_t first;       /* first day of the period, days since 1970-01-01 */
+    int32_t last;        /* last day of the period (== first for a day) */
+    int precision;       /* an ng_date_precision */
+    char iso[11];        /* "YYYY", "YYYY-MM" or "YYYY-MM-DD", NUL-ended */
+    size_t error_offset; /* on failure: byte offset of the problem in text */
+    char error[96];      /* on failure: what is wrong, e.g. "2025 has no
                               February 29" */
 } ng_date;
 
@@ -637,35 +630,37 @@ NG_API int ng_date_parse(const char *text, size_t len, ng_date *out);
 /* =====================================================================
  * Extraction: a web page or a scraped text dump -> articles, as documents.
  * ===================================================================== */
-typedef struct ng_extract ng_extract;   /* a result: zero or more articles */
+typedef struct ng_extract ng_extract; /* a result: zero or more articles */
 
 typedef struct ng_extract_options {
-    const char *url;       /* the page's address, or NULL (dates in URLs, id) */
-    const char *source;    /* a name for messages and the source field, or NULL */
-    const char *charset;   /* a charset declared outside the bytes (HTTP), or NULL */
-    size_t max_bytes;      /* larger inputs: NG_ELIMIT; 0 = default (64 MiB) */
-    unsigned flags;        /* ng_extract_flags */
+    const char *url;     /* the page's address, or NULL (dates in URLs, id) */
+    const char *source;  /* a name for messages and the source field, or NULL */
+    const char *charset; /* a charset declared outside the bytes (HTTP), or NULL */
+    size_t max_bytes;    /* larger inputs: NG_ELIMIT; 0 = default (64 MiB) */
+    unsigned flags;      /* ng_extract_flags */
 } ng_extract_options;
 
 enum ng_extract_flags {
     NG_EXTRACT_DEFAULT = 0,
-    NG_EXTRACT_KEEP_BOILERPLATE = 1u << 0  /* whole page text, no main-content choice */
+    NG_EXTRACT_KEEP_BOILERPLATE = 1u << 0 /* whole page text, no main-content choice */
 };
 
 NG_API void ng_extract_options_init(ng_extract_options *opts);
 /* *out is set on success AND on failure (a failed handle whose errmsg says why), except
  * NG_EINVAL/NG_ENOMEM. Zero articles is not an error: count == 0 and ng_extract_errmsg
  * says why (e.g. "no text"). */
-NG_API int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts, ng_extract **out);
-NG_API int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts, ng_extract **out);
+NG_API int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts,
+                           ng_extract **out);
+NG_API int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts,
+                           ng_extract **out);
 NG_API size_t ng_extract_count(const ng_extract *ex);
 /* The i-th article; fields borrowed, live as long as ex. Fields use the roles of ng_field_role:
  * NG_FIELD_TITLE "title", NG_FIELD_BODY "body", NG_FIELD_DATE "date" (YYYY-MM-DD),
  * NG_FIELD_SOURCE "url" (canonical/og:url or opts->url), and NG_FIELD_STORED "author",
  * "site", "lang", "updated" when found. No NG_FIELD_ID: the caller sets the id. */
 NG_API const ng_document *ng_extract_document(const ng_extract *ex, size_t i);
-NG_API const char *ng_extract_errmsg(const ng_extract *ex);   /* never NULL */
-NG_API void ng_extract_free(ng_extract *ex);                  /* NULL-safe */
+NG_API const char *ng_extract_errmsg(const ng_extract *ex); /* never NULL */
+NG_API void ng_extract_free(ng_extract *ex);                /* NULL-safe */
 
 /* =====================================================================
  * UNSTABLE: benchmark and debugging hooks. Not covered by any

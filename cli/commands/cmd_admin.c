@@ -12,9 +12,10 @@
 
 enum { O_JSON = 256 };
 
-static const struct option admin_opts[] = {
-    {"index", required_argument, 0, 'i'}, {"help", no_argument, 0, 'h'},
-    {"json", no_argument, 0, O_JSON},     {0, 0, 0, 0}};
+static const struct option admin_opts[] = {{"index", required_argument, 0, 'i'},
+                                           {"help", no_argument, 0, 'h'},
+                                           {"json", no_argument, 0, O_JSON},
+                                           {0, 0, 0, 0}};
 
 typedef struct admin_args {
     const char *index; /* -i DIR */
@@ -23,8 +24,7 @@ typedef struct admin_args {
 
 /* Common options; json_ok: whether --json is accepted. Returns 0, -1 after
  * --help, or an exit status. */
-static int parse(int argc, char **argv, const char *cmd, bool json_ok, admin_args *a)
-{
+static int parse(int argc, char **argv, const char *cmd, bool json_ok, admin_args *a) {
     memset(a, 0, sizeof *a);
     opterr = 0;
     optind = 1;
@@ -39,28 +39,26 @@ static int parse(int argc, char **argv, const char *cmd, bool json_ok, admin_arg
         else if (c == O_JSON && json_ok)
             a->json = true;
         else
-            return ngc_usage_error(cmd, c == ':' ? "option '%s' needs a value"
-                                                 : "unknown option '%s'", argv[optind - 1]);
+            return ngc_usage_error(
+                cmd, c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
+                argv[optind - 1]);
     }
     return 0;
 }
 
-#define PARSE_OR_RETURN(cmd, json_ok)                              \
-    admin_args a;                                                  \
-    int prc = parse(argc, argv, cmd, json_ok, &a);                 \
-    if (prc)                                                       \
-        return prc < 0 ? 0 : prc;                                  \
+#define PARSE_OR_RETURN(cmd, json_ok)                                                    \
+    admin_args a;                                                                        \
+    int prc = parse(argc, argv, cmd, json_ok, &a);                                       \
+    if (prc) return prc < 0 ? 0 : prc;                                                   \
     const char *dir = ngc_index_dir(a.index)
 
 /* ---- show ---------------------------------------------------------------- */
 
-static void show_json(const ng_doc *d)
-{
+static void show_json(const ng_doc *d) {
     ngc_json_print_line(ngc_doc_json(d));
 }
 
-static void show_text(const ng_doc *d)
-{
+static void show_text(const ng_doc *d) {
     size_t n = ng_doc_field_count(d), bodies = 0;
     for (size_t i = 0; i < n; i++) {
         const ng_field *f = ng_doc_field(d, i);
@@ -83,14 +81,11 @@ static void show_text(const ng_doc *d)
     }
 }
 
-int ngc_cmd_show(int argc, char **argv)
-{
+int ngc_cmd_show(int argc, char **argv) {
     PARSE_OR_RETURN("show", true);
-    if (optind >= argc)
-        return ngc_usage_error("show", "missing ID");
+    if (optind >= argc) return ngc_usage_error("show", "missing ID");
     ng_reader *r = ngc_open_reader(dir);
-    if (!r)
-        return NGC_EXIT_ERROR;
+    if (!r) return NGC_EXIT_ERROR;
     int status = 0;
     for (int i = optind; i < argc; i++) {
         ng_doc *d = NULL;
@@ -104,8 +99,7 @@ int ngc_cmd_show(int argc, char **argv)
         } else if (a.json) {
             show_json(d);
         } else {
-            if (i > optind)
-                puts("");
+            if (i > optind) puts("");
             show_text(d);
         }
         ng_doc_free(d);
@@ -116,15 +110,13 @@ int ngc_cmd_show(int argc, char **argv)
 
 /* ---- delete / merge ------------------------------------------------------ */
 
-static ng_index *open_existing(const char *dir)
-{
+static ng_index *open_existing(const char *dir) {
     ng_index_options o;
     ng_index_options_init(&o);
     o.create = 0;
     ng_index *ix = NULL;
     int rc = ng_index_open(&ix, dir, &o);
-    if (rc == 0)
-        return ix;
+    if (rc == 0) return ix;
     if (rc == NG_ENOINDEX)
         ngc_err("%s: no index here", dir);
     else if (rc == NG_ELOCKED) /* the library's message names the holder */
@@ -135,16 +127,12 @@ static ng_index *open_existing(const char *dir)
     return NULL;
 }
 
-int ngc_cmd_delete(int argc, char **argv)
-{
+int ngc_cmd_delete(int argc, char **argv) {
     PARSE_OR_RETURN("delete", false);
-    if ((prc = ngc_refuse_many("delete", dir)))
-        return prc;
-    if (optind >= argc)
-        return ngc_usage_error("delete", "missing ID");
+    if ((prc = ngc_refuse_many("delete", dir))) return prc;
+    if (optind >= argc) return ngc_usage_error("delete", "missing ID");
     ng_index *ix = open_existing(dir);
-    if (!ix)
-        return NGC_EXIT_ERROR;
+    if (!ix) return NGC_EXIT_ERROR;
     int rc = 0;
     /* Which ids are not in the index: the writer deletes silently. */
     ng_reader *r = NULL;
@@ -160,8 +148,7 @@ int ngc_cmd_delete(int argc, char **argv)
         rc = ng_index_delete(ix, argv[i], strlen(argv[i]));
     }
     ng_reader_free(r);
-    if (rc == 0)
-        rc = ng_index_commit(ix);
+    if (rc == 0) rc = ng_index_commit(ix);
     ng_index_counts c = {0};
     ng_index_get_counts(ix, &c);
     if (rc < 0)
@@ -172,33 +159,26 @@ int ngc_cmd_delete(int argc, char **argv)
     return rc < 0 ? NGC_EXIT_ERROR : c.deleted ? 0 : NGC_EXIT_NOMATCH;
 }
 
-static uint64_t segments_of(const char *dir)
-{
+static uint64_t segments_of(const char *dir) {
     ng_reader *r = NULL;
     ng_stats s = {0};
-    if (ng_reader_open(&r, dir) == 0)
-        ng_reader_stats(r, &s);
+    if (ng_reader_open(&r, dir) == 0) ng_reader_stats(r, &s);
     ng_reader_free(r);
     return s.segments;
 }
 
-int ngc_cmd_merge(int argc, char **argv)
-{
+int ngc_cmd_merge(int argc, char **argv) {
     PARSE_OR_RETURN("merge", false);
-    if ((prc = ngc_refuse_many("merge", dir)))
-        return prc;
+    if ((prc = ngc_refuse_many("merge", dir))) return prc;
     if (optind < argc)
         return ngc_usage_error("merge", "unexpected argument '%s'", argv[optind]);
     ng_index *ix = open_existing(dir);
-    if (!ix)
-        return NGC_EXIT_ERROR;
+    if (!ix) return NGC_EXIT_ERROR;
     uint64_t before = segments_of(dir);
     int rc = ng_index_merge(ix);
-    if (rc < 0)
-        ngc_err("merge: %s", ng_index_errmsg(ix));
+    if (rc < 0) ngc_err("merge: %s", ng_index_errmsg(ix));
     ng_index_free(ix);
-    if (rc < 0)
-        return NGC_EXIT_ERROR;
+    if (rc < 0) return NGC_EXIT_ERROR;
     uint64_t after = segments_of(dir);
     printf("merged %llu segment%s into %llu\n", (unsigned long long)before,
            before == 1 ? "" : "s", (unsigned long long)after);
@@ -207,18 +187,17 @@ int ngc_cmd_merge(int argc, char **argv)
 
 /* ---- stats / check ---------------------------------------------------------- */
 
-static void stats_json(const ng_stats *s)
-{
+static void stats_json(const ng_stats *s) {
     json_t *o = ngc_stats_json(s);
-    char *t = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
-    if (t)
-        puts(t);
+    char *t =
+        o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+          : NULL;
+    if (t) puts(t);
     free(t);
     json_decref(o);
 }
 
-static void size_line(const char *name, uint64_t b)
-{
+static void size_line(const char *name, uint64_t b) {
     double v = (double)b;
     const char *u = "B";
     if (v >= 1 << 30)
@@ -230,8 +209,7 @@ static void size_line(const char *name, uint64_t b)
     printf("%-16s %.1f %s (%llu bytes)\n", name, v, u, (unsigned long long)b);
 }
 
-static void stats_text(const char *dir, const ng_stats *s)
-{
+static void stats_text(const char *dir, const ng_stats *s) {
     printf("%-16s %s\n", "index", dir);
     printf("%-16s %llu\n", "documents", (unsigned long long)s->documents);
     printf("%-16s %llu\n", "deleted", (unsigned long long)s->deleted);
@@ -252,14 +230,12 @@ static void stats_text(const char *dir, const ng_stats *s)
     printf("%-16s k1=%g b=%g\n", "bm25", s->k1, s->b);
 }
 
-int ngc_cmd_stats(int argc, char **argv)
-{
+int ngc_cmd_stats(int argc, char **argv) {
     PARSE_OR_RETURN("stats", true);
     if (optind < argc)
         return ngc_usage_error("stats", "unexpected argument '%s'", argv[optind]);
     ng_reader *r = ngc_open_reader(dir);
-    if (!r)
-        return NGC_EXIT_ERROR;
+    if (!r) return NGC_EXIT_ERROR;
     ng_stats s;
     int rc = ng_reader_stats(r, &s);
     if (rc < 0)
@@ -272,11 +248,9 @@ int ngc_cmd_stats(int argc, char **argv)
     return rc < 0 ? NGC_EXIT_ERROR : 0;
 }
 
-int ngc_cmd_check(int argc, char **argv)
-{
+int ngc_cmd_check(int argc, char **argv) {
     PARSE_OR_RETURN("check", false);
-    if ((prc = ngc_refuse_many("check", dir)))
-        return prc;
+    if ((prc = ngc_refuse_many("check", dir))) return prc;
     if (optind < argc)
         return ngc_usage_error("check", "unexpected argument '%s'", argv[optind]);
     ng_reader *r = NULL;
@@ -290,8 +264,7 @@ int ngc_cmd_check(int argc, char **argv)
     }
     if (rc == 0) /* a damaged index may already fail to open */
         rc = ng_reader_check(r);
-    if (rc == 0)
-        rc = ng_reader_stats(r, &s);
+    if (rc == 0) rc = ng_reader_stats(r, &s);
     if (rc < 0)
         ngc_err("check: %s: %s", dir, ng_reader_errmsg(r));
     else
@@ -302,8 +275,7 @@ int ngc_cmd_check(int argc, char **argv)
     return rc < 0 ? NGC_EXIT_ERROR : 0;
 }
 
-int ngc_cmd_recover(int argc, char **argv)
-{
+int ngc_cmd_recover(int argc, char **argv) {
     PARSE_OR_RETURN("recover", false);
     if (optind < argc)
         return ngc_usage_error("recover", "unexpected argument '%s'", argv[optind]);

@@ -18,9 +18,9 @@
 enum { O_JSON = 256, O_URL, O_CHARSET, O_ALL };
 
 static const struct option ex_opts[] = {
-    {"help", no_argument, 0, 'h'},         {"json", no_argument, 0, O_JSON},
-    {"url", required_argument, 0, O_URL},  {"charset", required_argument, 0, O_CHARSET},
-    {"all-text", no_argument, 0, O_ALL},   {0, 0, 0, 0}};
+    {"help", no_argument, 0, 'h'},        {"json", no_argument, 0, O_JSON},
+    {"url", required_argument, 0, O_URL}, {"charset", required_argument, 0, O_CHARSET},
+    {"all-text", no_argument, 0, O_ALL},  {0, 0, 0, 0}};
 
 typedef struct ex_args {
     bool json;
@@ -29,29 +29,25 @@ typedef struct ex_args {
 } ex_args;
 
 /* Text output: control characters (terminal escapes) become '?'. */
-static void put_clean(const char *s, size_t n)
-{
+static void put_clean(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         putchar(c < 0x20 && c != '\n' && c != '\t' ? '?' : c == 0x7f ? '?' : c);
     }
 }
 
-static void print_article(const char *path, size_t k, size_t n, const ng_document *d, bool json)
-{
+static void print_article(const char *path, size_t k, size_t n, const ng_document *d,
+                          bool json) {
     if (json) {
         json_t *o = json_object();
         json_object_set_new(o, "file", json_string(path));
-        if (n > 1)
-            json_object_set_new(o, "article", json_integer((json_int_t)k + 1));
-        for (size_t i = 0; i < d->n_fields; i++)
-            ngc_json_set_field(o, &d->fields[i]);
+        if (n > 1) json_object_set_new(o, "article", json_integer((json_int_t)k + 1));
+        for (size_t i = 0; i < d->n_fields; i++) ngc_json_set_field(o, &d->fields[i]);
         ngc_json_print_line(o);
         return;
     }
     printf("== %s", path);
-    if (n > 1)
-        printf(" (article %zu of %zu)", k + 1, n);
+    if (n > 1) printf(" (article %zu of %zu)", k + 1, n);
     putchar('\n');
     const ng_field *body = NULL;
     for (size_t i = 0; i < d->n_fields; i++) {
@@ -73,8 +69,7 @@ static void print_article(const char *path, size_t k, size_t n, const ng_documen
 
 /* A text file by its name (.txt, .md ..., also compressed): a scraped text
  * dump or a plain article, read by ng_extract_text. */
-static bool text_name(const char *path)
-{
+static bool text_name(const char *path) {
     static const char *const exts[] = {".txt", ".text", ".md", ".markdown", ".rst"};
     static const char *const zexts[] = {".gz", ".zst", ".gzip", ".zstd"};
     size_t n = strlen(path);
@@ -87,15 +82,13 @@ static bool text_name(const char *path)
     }
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
         size_t e = strlen(exts[i]);
-        if (n > e && strncasecmp(path + n - e, exts[i], e) == 0)
-            return true;
+        if (n > e && strncasecmp(path + n - e, exts[i], e) == 0) return true;
     }
     return false;
 }
 
 /* 0: articles printed, 1: none found, 2: error. */
-static int extract_file(const char *path, const ex_args *a)
-{
+static int extract_file(const char *path, const ex_args *a) {
     char err[256];
     ngc_src *src = ngc_src_open(path, err, sizeof err);
     if (!src) {
@@ -131,23 +124,20 @@ static int extract_file(const char *path, const ex_args *a)
     }
     size_t n = ng_extract_count(ex);
     int status = rc ? NGC_EXIT_ERROR : n ? NGC_EXIT_MATCH : NGC_EXIT_NOMATCH;
-    if (rc || !n)
-        ngc_err("extract: %s; skipped", ng_extract_errmsg(ex));
+    if (rc || !n) ngc_err("extract: %s; skipped", ng_extract_errmsg(ex));
     for (size_t k = 0; k < n; k++)
         print_article(path, k, n, ng_extract_document(ex, k), a->json);
     ng_extract_free(ex);
     return status;
 }
 
-int ngc_cmd_extract(int argc, char **argv)
-{
+int ngc_cmd_extract(int argc, char **argv) {
     ex_args a = {0};
     opterr = 0;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, ":h", ex_opts, NULL)) != -1) {
-        if (c == 'h')
-            return ngc_help(stdout, "extract"), 0;
+        if (c == 'h') return ngc_help(stdout, "extract"), 0;
         if (c == O_JSON)
             a.json = true;
         else if (c == O_URL)
@@ -157,8 +147,9 @@ int ngc_cmd_extract(int argc, char **argv)
         else if (c == O_ALL)
             a.flags |= NG_EXTRACT_KEEP_BOILERPLATE;
         else
-            return ngc_usage_error("extract", c == ':' ? "option '%s' needs a value"
-                                                       : "unknown option '%s'", argv[optind - 1]);
+            return ngc_usage_error(
+                "extract", c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
+                argv[optind - 1]);
     }
     if (optind >= argc)
         return ngc_usage_error("extract", "missing FILE (or - for stdin)");
@@ -167,10 +158,8 @@ int ngc_cmd_extract(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         int s = extract_file(argv[i], &a);
         any |= s == NGC_EXIT_MATCH;
-        if (s == NGC_EXIT_ERROR)
-            worst = NGC_EXIT_ERROR;
+        if (s == NGC_EXIT_ERROR) worst = NGC_EXIT_ERROR;
     }
-    if (worst == NGC_EXIT_ERROR)
-        return worst;
+    if (worst == NGC_EXIT_ERROR) return worst;
     return any ? NGC_EXIT_MATCH : NGC_EXIT_NOMATCH;
 }

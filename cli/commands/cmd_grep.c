@@ -18,16 +18,14 @@
 
 static char tmp_dir[4096]; /* the temporary index; "" when none */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
     (void)sb;
     (void)flag;
     (void)ftw;
     return remove(path) < 0 ? 0 : 0; /* best effort: keep going */
 }
 
-static void remove_tmp(void)
-{
+static void remove_tmp(void) {
     if (tmp_dir[0]) {
         nftw(tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
         tmp_dir[0] = '\0';
@@ -37,15 +35,13 @@ static void remove_tmp(void)
 /* Removes the directory, then dies of the signal as if unhandled. The
  * removal is not async-signal-safe in theory (nftw uses malloc); the
  * process is ending anyway, and leaving gigabytes in /tmp is worse. */
-static void on_signal(int sig)
-{
+static void on_signal(int sig) {
     remove_tmp();
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-static int make_tmp(void)
-{
+static int make_tmp(void) {
     const char *t = getenv("TMPDIR");
     snprintf(tmp_dir, sizeof tmp_dir, "%s/newsgrep-XXXXXX", t && *t ? t : "/tmp");
     if (!mkdtemp(tmp_dir)) {
@@ -62,15 +58,12 @@ static int make_tmp(void)
 
 /* Parses the query against the empty temporary index, so that a wrong
  * query is reported, like search reports it, before any input is read. */
-static int check_query(const ngc_search_args *a, const char *query)
-{
+static int check_query(const ngc_search_args *a, const char *query) {
     ng_reader *r = ngc_open_reader(tmp_dir);
-    if (!r)
-        return -1;
+    if (!r) return -1;
     ng_query *q = NULL;
     int rc = ng_query_parse(&q, r, query, strlen(query), a->qflags);
-    if (rc < 0)
-        ngc_print_query_error("query", query, q, rc);
+    if (rc < 0) ngc_print_query_error("query", query, q, rc);
     ng_query_free(q);
     ng_reader_free(r);
     return rc < 0 ? -1 : 0;
@@ -79,9 +72,8 @@ static int check_query(const ngc_search_args *a, const char *query)
 /* Indexes only the documents (and terms) the query can use: the others
  * are counted, and their count and length go to the search options so
  * that BM25 ranks as over every document read. */
-static int build(ngc_search_args *a, ngc_ingest_opts *io, const char *query,
-                 char **paths, size_t n)
-{
+static int build(ngc_search_args *a, ngc_ingest_opts *io, const char *query, char **paths,
+                 size_t n) {
     ng_index_options o;
     ng_index_options_init(&o);
     o.flags = NG_INDEX_TEMPORARY;
@@ -93,8 +85,7 @@ static int build(ngc_search_args *a, ngc_ingest_opts *io, const char *query,
         ng_index_free(ix);
         return -1;
     }
-    if (rc == 0)
-        rc = ng_index_set_filter(ix, query, strlen(query), a->qflags);
+    if (rc == 0) rc = ng_index_set_filter(ix, query, strlen(query), a->qflags);
     if (rc < 0) {
         ngc_err("%s: %s", tmp_dir, ix ? ng_index_errmsg(ix) : ng_strerror(rc));
         ng_index_free(ix);
@@ -116,8 +107,7 @@ static int build(ngc_search_args *a, ngc_ingest_opts *io, const char *query,
     return rc < 0 ? -1 : st.skipped ? 1 : 0;
 }
 
-int ngc_cmd_grep(int argc, char **argv)
-{
+int ngc_cmd_grep(int argc, char **argv) {
     ngc_search_args a;
     ngc_ingest_opts io;
     ngc_ingest_opts_init(&io);
@@ -132,8 +122,10 @@ int ngc_cmd_grep(int argc, char **argv)
         free(io.include);
         free(io.exclude);
         if (rest == 1 && a.first_arg == 1)
-            return ngc_usage_error(NULL, "unknown command '%s' (grep-style search needs "
-                                   "QUERY PATH...)", argv[1]);
+            return ngc_usage_error(NULL,
+                                   "unknown command '%s' (grep-style search needs "
+                                   "QUERY PATH...)",
+                                   argv[1]);
         return ngc_usage_error(NULL, "grep-style search needs QUERY PATH...");
     }
     if (a.queries || a.latency) {
@@ -141,12 +133,12 @@ int ngc_cmd_grep(int argc, char **argv)
         free(io.exclude);
         return ngc_usage_error(NULL, "--queries needs an index: use 'newsgrep search'");
     }
-    if (a.out.mode == NGC_OUT_FILES && !a.k_set)
-        a.so.k = GREP_FILES_K;
+    if (a.out.mode == NGC_OUT_FILES && !a.k_set) a.so.k = GREP_FILES_K;
     io.quiet = false; /* a progress bar while a big input is read, on a terminal */
     rc = make_tmp();
-    int built = rc < 0 ? -1 : build(&a, &io, argv[a.first_arg], argv + a.first_arg + 1,
-                                    (size_t)(rest - 1));
+    int built = rc < 0 ? -1
+                       : build(&a, &io, argv[a.first_arg], argv + a.first_arg + 1,
+                               (size_t)(rest - 1));
     free(io.include);
     free(io.exclude);
     if (built < 0) {

@@ -6,22 +6,16 @@
 
 #include "cli.h"
 
-int ngc_cmd_related(int argc, char **argv)
-{
+int ngc_cmd_related(int argc, char **argv) {
     ngc_search_args a;
     int rc = ngc_search_parse(argc, argv, "related", &a, NULL);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    if (a.first_arg >= argc)
-        return ngc_usage_error("related", "missing ID");
-    if (a.first_arg + 1 < argc)
-        return ngc_usage_error("related", "one ID only");
-    if (a.queries)
-        return ngc_usage_error("related", "--queries is for search");
+    if (rc) return rc < 0 ? 0 : rc;
+    if (a.first_arg >= argc) return ngc_usage_error("related", "missing ID");
+    if (a.first_arg + 1 < argc) return ngc_usage_error("related", "one ID only");
+    if (a.queries) return ngc_usage_error("related", "--queries is for search");
     const char *id = argv[a.first_arg];
     ng_reader *r = ngc_open_reader(ngc_index_dir(a.index));
-    if (!r)
-        return NGC_EXIT_ERROR;
+    if (!r) return NGC_EXIT_ERROR;
     ng_results *res = NULL;
     rc = ng_related(r, id, strlen(id), &a.so, &res);
     if (rc < 0) {

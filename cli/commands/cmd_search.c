@@ -11,25 +11,55 @@
 #include "cli.h"
 
 enum {
-    O_JSON = 256, O_TREC, O_IDS, O_ALL, O_SINCE, O_UNTIL, O_SORT, O_SNIP,
-    O_NOSNIP, O_EXPLAIN, O_K1, O_B, O_QUERIES, O_WARMUP, O_LATENCY, O_COLOR,
-    O_COUNT, O_EXHAUSTIVE,
-    O_EXPAND, O_FB_DOCS, O_FB_TERMS, O_FB_WEIGHT
+    O_JSON = 256,
+    O_TREC,
+    O_IDS,
+    O_ALL,
+    O_SINCE,
+    O_UNTIL,
+    O_SORT,
+    O_SNIP,
+    O_NOSNIP,
+    O_EXPLAIN,
+    O_K1,
+    O_B,
+    O_QUERIES,
+    O_WARMUP,
+    O_LATENCY,
+    O_COLOR,
+    O_COUNT,
+    O_EXHAUSTIVE,
+    O_EXPAND,
+    O_FB_DOCS,
+    O_FB_TERMS,
+    O_FB_WEIGHT
 };
 
 static const struct option search_opts[] = {
-    {"index", required_argument, 0, 'i'},  {"help", no_argument, 0, 'h'},
-    {"json", no_argument, 0, O_JSON},      {"trec", required_argument, 0, O_TREC},
-    {"ids", no_argument, 0, O_IDS},        {"files", no_argument, 0, 'l'},
-    {"all", no_argument, 0, O_ALL},        {"since", required_argument, 0, O_SINCE},
-    {"until", required_argument, 0, O_UNTIL}, {"sort", required_argument, 0, O_SORT},
-    {"snippets", no_argument, 0, O_SNIP},  {"no-snippets", no_argument, 0, O_NOSNIP},
-    {"explain", no_argument, 0, O_EXPLAIN}, {"k1", required_argument, 0, O_K1},
-    {"b", required_argument, 0, O_B},      {"queries", required_argument, 0, O_QUERIES},
-    {"warmup", required_argument, 0, O_WARMUP}, {"latency", required_argument, 0, O_LATENCY},
-    {"color", required_argument, 0, O_COLOR}, {"colour", required_argument, 0, O_COLOR},
-    {"count", no_argument, 0, O_COUNT},    {"exhaustive", no_argument, 0, O_EXHAUSTIVE},
-    {"expand", no_argument, 0, O_EXPAND},  {"fb-docs", required_argument, 0, O_FB_DOCS},
+    {"index", required_argument, 0, 'i'},
+    {"help", no_argument, 0, 'h'},
+    {"json", no_argument, 0, O_JSON},
+    {"trec", required_argument, 0, O_TREC},
+    {"ids", no_argument, 0, O_IDS},
+    {"files", no_argument, 0, 'l'},
+    {"all", no_argument, 0, O_ALL},
+    {"since", required_argument, 0, O_SINCE},
+    {"until", required_argument, 0, O_UNTIL},
+    {"sort", required_argument, 0, O_SORT},
+    {"snippets", no_argument, 0, O_SNIP},
+    {"no-snippets", no_argument, 0, O_NOSNIP},
+    {"explain", no_argument, 0, O_EXPLAIN},
+    {"k1", required_argument, 0, O_K1},
+    {"b", required_argument, 0, O_B},
+    {"queries", required_argument, 0, O_QUERIES},
+    {"warmup", required_argument, 0, O_WARMUP},
+    {"latency", required_argument, 0, O_LATENCY},
+    {"color", required_argument, 0, O_COLOR},
+    {"colour", required_argument, 0, O_COLOR},
+    {"count", no_argument, 0, O_COUNT},
+    {"exhaustive", no_argument, 0, O_EXHAUSTIVE},
+    {"expand", no_argument, 0, O_EXPAND},
+    {"fb-docs", required_argument, 0, O_FB_DOCS},
     {"fb-terms", required_argument, 0, O_FB_TERMS},
     {"fb-weight", required_argument, 0, O_FB_WEIGHT},
     /* grep mode only */
@@ -38,24 +68,20 @@ static const struct option search_opts[] = {
 
 /* The library reads the date again: since = the first day of its period,
  * until = the last ("--until 1987" = to 1987-12-31). */
-static int date_opt(const char *cmd, const char *opt, const char *val, const char **dst)
-{
-    if (ngc_check_date(cmd, opt, val) != 0)
-        return NGC_EXIT_ERROR;
+static int date_opt(const char *cmd, const char *opt, const char *val, const char **dst) {
+    if (ngc_check_date(cmd, opt, val) != 0) return NGC_EXIT_ERROR;
     *dst = val;
     return 0;
 }
 
-static int set_mode(const char *cmd, ngc_search_args *a, int mode)
-{
+static int set_mode(const char *cmd, ngc_search_args *a, int mode) {
     if (a->out.mode != NGC_OUT_HUMAN && a->out.mode != mode)
         return ngc_usage_error(cmd, "--json, --trec, --ids and -l exclude each other");
     a->out.mode = mode;
     return 0;
 }
 
-static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int c)
-{
+static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int c) {
     size_t v;
     switch (c) {
     case 'i': a->index = ngc_index_arg(optarg); return 0;
@@ -102,23 +128,23 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
             !(a->so.fb_original_weight >= 0 && a->so.fb_original_weight <= 1))
             return ngc_usage_error(cmd, "--fb-weight must be between 0 and 1");
         return 0;
-    case O_K1: return ngc_parse_double("--k1", optarg, &a->so.k1) < 0 ? NGC_EXIT_ERROR : 0;
+    case O_K1:
+        return ngc_parse_double("--k1", optarg, &a->so.k1) < 0 ? NGC_EXIT_ERROR : 0;
     case O_B:
         if (ngc_parse_double("--b", optarg, &a->so.b) < 0 || a->so.b > 1)
             return ngc_usage_error(cmd, "--b must be between 0 and 1");
         return 0;
     case O_QUERIES: a->queries = optarg; return 0;
     case O_LATENCY: a->latency = optarg; return 0;
-    case O_WARMUP: return ngc_parse_size("--warmup", optarg, &a->warmup) < 0 ? NGC_EXIT_ERROR : 0;
+    case O_WARMUP:
+        return ngc_parse_size("--warmup", optarg, &a->warmup) < 0 ? NGC_EXIT_ERROR : 0;
     case O_COLOR: a->color = optarg; return 0;
-    default:
-        return io && ngc_input_option(cmd, io, c, optarg) == 0 ? 0 : NGC_EXIT_ERROR;
+    default: return io && ngc_input_option(cmd, io, c, optarg) == 0 ? 0 : NGC_EXIT_ERROR;
     }
 }
 
 int ngc_search_parse(int argc, char **argv, const char *cmd, ngc_search_args *a,
-                     ngc_ingest_opts *io)
-{
+                     ngc_ingest_opts *io) {
     memset(a, 0, sizeof *a);
     ng_search_options_init(&a->so);
     a->snippets = true;
@@ -133,31 +159,27 @@ int ngc_search_parse(int argc, char **argv, const char *cmd, ngc_search_args *a,
         if (c == '?' || c == ':' || (!io && c >= NGC_OPT_FORMAT)) {
             char shortopt[3] = {'-', (char)optopt, 0};
             const char *bad = optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1];
-            return ngc_usage_error(cmd, c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
-                                   bad);
+            return ngc_usage_error(
+                cmd, c == ':' ? "option '%s' needs a value" : "unknown option '%s'", bad);
         }
         int rc = one_opt(cmd, a, io, c);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     if (ngc_color_choice(a->color, &a->out.color) < 0)
-        return ngc_usage_error(cmd, "--color: 'auto', 'always' or 'never', not '%s'", a->color);
+        return ngc_usage_error(cmd, "--color: 'auto', 'always' or 'never', not '%s'",
+                               a->color);
     if (a->out.mode == NGC_OUT_HUMAN || a->out.mode == NGC_OUT_JSON)
         a->so.flags |= NG_SEARCH_FETCH | (a->snippets ? NG_SEARCH_SNIPPETS : 0);
-    if (a->out.mode == NGC_OUT_FILES)
-        a->so.flags |= NG_SEARCH_FETCH;
-    if (a->out.explain)
-        a->so.flags |= NG_SEARCH_EXPLAIN;
-    if (a->count)
-        a->so.flags |= NG_SEARCH_COUNT;
+    if (a->out.mode == NGC_OUT_FILES) a->so.flags |= NG_SEARCH_FETCH;
+    if (a->out.explain) a->so.flags |= NG_SEARCH_EXPLAIN;
+    if (a->count) a->so.flags |= NG_SEARCH_COUNT;
     a->first_arg = optind;
     return 0;
 }
 
 /* Parses and runs one query on an open reader. */
 static int run_query(ngc_search_args *a, ng_reader *r, const char *query,
-                     ng_results **out)
-{
+                     ng_results **out) {
     ng_query *q = NULL;
     *out = NULL;
     int rc = ng_query_parse(&q, r, query, strlen(query), a->qflags);
@@ -179,19 +201,19 @@ static int run_query(ngc_search_args *a, ng_reader *r, const char *query,
     return 0;
 }
 
-int ngc_search_one(ngc_search_args *a, const char *dir, const char *query)
-{
+int ngc_search_one(ngc_search_args *a, const char *dir, const char *query) {
     ng_reader *r = ngc_open_reader(dir);
-    if (!r)
-        return NGC_EXIT_ERROR;
+    if (!r) return NGC_EXIT_ERROR;
     ng_results *res;
     int rc = run_query(a, r, query, &res);
     if (rc == 0) {
         ngc_out_results(&a->out, res, "1");
         size_t n = ng_results_count(res);
         if (a->count)
-            printf("%s%lld matching document%s\n", n && a->out.mode == NGC_OUT_HUMAN ? "\n" : "",
-                   (long long)ng_results_total(res), ng_results_total(res) == 1 ? "" : "s");
+            printf("%s%lld matching document%s\n",
+                   n && a->out.mode == NGC_OUT_HUMAN ? "\n" : "",
+                   (long long)ng_results_total(res),
+                   ng_results_total(res) == 1 ? "" : "s");
         rc = n ? NGC_EXIT_MATCH : NGC_EXIT_NOMATCH;
     }
     ngc_out_free(&a->out);
@@ -203,12 +225,11 @@ int ngc_search_one(ngc_search_args *a, const char *dir, const char *query)
 /* ---- batch mode ------------------------------------------------------- */
 
 typedef struct batch_query {
-    char *qid;   /* query id */
-    char *text;  /* query text */
+    char *qid;  /* query id */
+    char *text; /* query text */
 } batch_query;
 
-static int load_queries(const char *path, batch_query **out, size_t *n)
-{
+static int load_queries(const char *path, batch_query **out, size_t *n) {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (!f) {
         ngc_err("%s: cannot open: %m", path);
@@ -224,8 +245,7 @@ static int load_queries(const char *path, batch_query **out, size_t *n)
         lineno++;
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
-        if (len == 0)
-            continue;
+        if (len == 0) continue;
         char *tab = strchr(line, '\t');
         if (!tab || tab == line) {
             ngc_err("%s:%zu: expected qid<TAB>query", path, lineno);
@@ -234,8 +254,7 @@ static int load_queries(const char *path, batch_query **out, size_t *n)
         }
         if (*n == size) {
             batch_query *p = ngc_grow(*out, &size, sizeof *p);
-            if (!p)
-                break;
+            if (!p) break;
             *out = p;
         }
         *tab = '\0';
@@ -243,8 +262,7 @@ static int load_queries(const char *path, batch_query **out, size_t *n)
         (*out)[(*n)++].text = strdup(tab + 1);
     }
     free(line);
-    if (f != stdin)
-        fclose(f);
+    if (f != stdin) fclose(f);
     return bad;
 }
 
@@ -252,14 +270,12 @@ static int load_queries(const char *path, batch_query **out, size_t *n)
  * queries (test collections hold stray "-", "(" and upper-case AND/OR):
  * no operators, a "quoted" part is a phrase -- the peers' convention. */
 static int batch_query_run(ngc_search_args *a, ng_reader *r, const batch_query *bq,
-                           bool loud, ng_results **out)
-{
+                           bool loud, ng_results **out) {
     ng_query *q = NULL;
-    int rc = ng_query_parse(&q, r, bq->text, strlen(bq->text),
-                            a->qflags | NG_QUERY_PLAIN);
+    int rc =
+        ng_query_parse(&q, r, bq->text, strlen(bq->text), a->qflags | NG_QUERY_PLAIN);
     if (rc < 0) {
-        if (loud)
-            ngc_print_query_error("query", bq->text, q, rc);
+        if (loud) ngc_print_query_error("query", bq->text, q, rc);
         ng_query_free(q);
         *out = NULL;
         return NGC_EXIT_ERROR;
@@ -267,8 +283,7 @@ static int batch_query_run(ngc_search_args *a, ng_reader *r, const batch_query *
     rc = ng_search(r, q, &a->so, out);
     ng_query_free(q);
     if (rc < 0) {
-        if (loud)
-            ngc_err("search: %s", *out ? ng_results_errmsg(*out) : ng_strerror(rc));
+        if (loud) ngc_err("search: %s", *out ? ng_results_errmsg(*out) : ng_strerror(rc));
         ng_results_free(*out);
         *out = NULL;
         return NGC_EXIT_ERROR;
@@ -278,8 +293,7 @@ static int batch_query_run(ngc_search_args *a, ng_reader *r, const batch_query *
 
 /* One timed query: parse + search + resolving the ids; printing is not
  * timed. Returns 0, or 2 after a query error. */
-static int batch_one(ngc_search_args *a, ng_reader *r, const batch_query *bq, FILE *lat)
-{
+static int batch_one(ngc_search_args *a, ng_reader *r, const batch_query *bq, FILE *lat) {
     ng_results *res;
     double t0 = ngc_now();
     int rc = batch_query_run(a, r, bq, true, &res);
@@ -287,8 +301,7 @@ static int batch_one(ngc_search_args *a, ng_reader *r, const batch_query *bq, FI
     volatile size_t idbytes = 0; /* the ids are touched inside the timing */
     if (rc == 0) {
         n = ng_results_count(res);
-        for (size_t i = 0; i < n; i++)
-            idbytes += strlen(ng_results_hit(res, i)->id);
+        for (size_t i = 0; i < n; i++) idbytes += strlen(ng_results_hit(res, i)->id);
     }
     double ms = (ngc_now() - t0) * 1e3;
     (void)idbytes;
@@ -298,18 +311,17 @@ static int batch_one(ngc_search_args *a, ng_reader *r, const batch_query *bq, FI
     }
     ngc_out_results(&a->out, res, bq->qid);
     if (lat)
-        fprintf(lat, "%s\t%.4f\t%zu\t%lld\n", bq->qid, ms, n, (long long)ng_results_total(res));
+        fprintf(lat, "%s\t%.4f\t%zu\t%lld\n", bq->qid, ms, n,
+                (long long)ng_results_total(res));
     ng_results_free(res);
     return 0;
 }
 
-static int batch(ngc_search_args *a, const char *dir)
-{
+static int batch(ngc_search_args *a, const char *dir) {
     batch_query *qs;
     size_t n;
     int status = load_queries(a->queries, &qs, &n);
-    if (status < 0)
-        return NGC_EXIT_ERROR;
+    if (status < 0) return NGC_EXIT_ERROR;
     status = status ? NGC_EXIT_ERROR : 0;
     FILE *lat = NULL;
     ng_reader *r = ngc_open_reader(dir);
@@ -320,14 +332,11 @@ static int batch(ngc_search_args *a, const char *dir)
     for (size_t w = 0; r && (lat || !a->latency) && w < a->warmup; w++)
         for (size_t i = 0; i < n; i++) {
             ng_results *res;
-            if (batch_query_run(a, r, &qs[i], false, &res) == 0)
-                ng_results_free(res);
+            if (batch_query_run(a, r, &qs[i], false, &res) == 0) ng_results_free(res);
         }
     for (size_t i = 0; r && (lat || !a->latency) && i < n; i++)
-        if (batch_one(a, r, &qs[i], lat))
-            status = NGC_EXIT_ERROR;
-    if (!r)
-        status = NGC_EXIT_ERROR;
+        if (batch_one(a, r, &qs[i], lat)) status = NGC_EXIT_ERROR;
+    if (!r) status = NGC_EXIT_ERROR;
     if (lat && fclose(lat) != 0) {
         ngc_err("%s: write failed: %m", a->latency);
         status = NGC_EXIT_ERROR;
@@ -344,22 +353,18 @@ static int batch(ngc_search_args *a, const char *dir)
 /* ---- subcommands ------------------------------------------------------- */
 
 /* The query: the remaining arguments joined by spaces. */
-static char *join_args(int argc, char **argv, int from)
-{
+static char *join_args(int argc, char **argv, int from) {
     size_t len = 1;
-    for (int i = from; i < argc; i++)
-        len += strlen(argv[i]) + 1;
+    for (int i = from; i < argc; i++) len += strlen(argv[i]) + 1;
     char *q = malloc(len), *p = q;
-    if (!q)
-        return NULL;
+    if (!q) return NULL;
     for (int i = from; i < argc; i++)
         p += sprintf(p, "%s%s", i > from ? " " : "", argv[i]);
     *p = '\0';
     return q;
 }
 
-static int search_query(ngc_search_args *a, int argc, char **argv)
-{
+static int search_query(ngc_search_args *a, int argc, char **argv) {
     const char *dir = ngc_index_dir(a->index);
     if (a->queries) {
         if (a->out.mode != NGC_OUT_TREC)
@@ -370,18 +375,15 @@ static int search_query(ngc_search_args *a, int argc, char **argv)
     }
     if (a->latency || a->warmup)
         return ngc_usage_error("search", "--latency and --warmup need --queries");
-    if (a->first_arg >= argc)
-        return ngc_usage_error("search", "missing QUERY");
+    if (a->first_arg >= argc) return ngc_usage_error("search", "missing QUERY");
     char *q = join_args(argc, argv, a->first_arg);
     int rc = q ? ngc_search_one(a, dir, q) : NGC_EXIT_ERROR;
     free(q);
     return rc;
 }
 
-static int count_query(ngc_search_args *a, int argc, char **argv)
-{
-    if (a->first_arg >= argc)
-        return ngc_usage_error("count", "missing QUERY");
+static int count_query(ngc_search_args *a, int argc, char **argv) {
+    if (a->first_arg >= argc) return ngc_usage_error("count", "missing QUERY");
     ng_reader *r = ngc_open_reader(ngc_index_dir(a->index));
     char *q = join_args(argc, argv, a->first_arg);
     if (!r || !q) {
@@ -409,21 +411,17 @@ static int count_query(ngc_search_args *a, int argc, char **argv)
 
 /* search and count take the same options; run does the rest. */
 static int search_or_count(int argc, char **argv, const char *cmd,
-                           int (*run)(ngc_search_args *, int, char **))
-{
+                           int (*run)(ngc_search_args *, int, char **)) {
     ngc_search_args a;
     int rc = ngc_search_parse(argc, argv, cmd, &a, NULL);
-    if (rc)
-        return rc < 0 ? 0 : rc;
+    if (rc) return rc < 0 ? 0 : rc;
     return run(&a, argc, argv);
 }
 
-int ngc_cmd_search(int argc, char **argv)
-{
+int ngc_cmd_search(int argc, char **argv) {
     return search_or_count(argc, argv, "search", search_query);
 }
 
-int ngc_cmd_count(int argc, char **argv)
-{
+int ngc_cmd_count(int argc, char **argv) {
     return search_or_count(argc, argv, "count", count_query);
 }

@@ -14,28 +14,26 @@
 enum { O_BY = 256, O_JSON, O_ALL, O_SINCE, O_UNTIL };
 
 static const struct option tl_opts[] = {
-    {"index", required_argument, 0, 'i'}, {"help", no_argument, 0, 'h'},
-    {"by", required_argument, 0, O_BY},   {"json", no_argument, 0, O_JSON},
-    {"all", no_argument, 0, O_ALL},       {"since", required_argument, 0, O_SINCE},
+    {"index", required_argument, 0, 'i'},     {"help", no_argument, 0, 'h'},
+    {"by", required_argument, 0, O_BY},       {"json", no_argument, 0, O_JSON},
+    {"all", no_argument, 0, O_ALL},           {"since", required_argument, 0, O_SINCE},
     {"until", required_argument, 0, O_UNTIL}, {0, 0, 0, 0}};
 
 typedef struct bucket {
-    char start[11];  /* first day of the period */
-    uint64_t count;  /* matching documents */
+    char start[11]; /* first day of the period */
+    uint64_t count; /* matching documents */
 } bucket;
 
 typedef struct series {
-    bucket *b;       /* buckets in date order */
-    size_t n, cap;   /* used / allocated */
+    bucket *b;     /* buckets in date order */
+    size_t n, cap; /* used / allocated */
 } series;
 
-static int collect(void *ctx, const char *start, uint64_t count)
-{
+static int collect(void *ctx, const char *start, uint64_t count) {
     series *s = ctx;
     if (s->n == s->cap) {
         bucket *p = ngc_grow(s->b, &s->cap, sizeof *p);
-        if (!p)
-            return NG_ENOMEM;
+        if (!p) return NG_ENOMEM;
         s->b = p;
     }
     snprintf(s->b[s->n].start, sizeof s->b[s->n].start, "%.10s", start);
@@ -44,14 +42,12 @@ static int collect(void *ctx, const char *start, uint64_t count)
 }
 
 /* "2025-06-01" shown as 2025-06 (month), 2025 (year), or as it is. */
-static int label_len(const char *by)
-{
+static int label_len(const char *by) {
     return strcmp(by, "month") == 0 ? 7 : strcmp(by, "year") == 0 ? 4 : 10;
 }
 
-static void draw(const series *s, const char *by)
-{
-    static const char *const eighths[8] = {"", "\u258f", "\u258e", "\u258d",
+static void draw(const series *s, const char *by) {
+    static const char *const eighths[8] = {"",       "\u258f", "\u258e", "\u258d",
                                            "\u258c", "\u258b", "\u258a", "\u2589"};
     uint64_t max = 0, total = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -64,8 +60,7 @@ static void draw(const series *s, const char *by)
         if (s->b[i].count && units == 0)
             units = 1; /* a non-zero count is always visible */
         printf("%-*.*s  ", w, w, s->b[i].start);
-        for (uint64_t k = 0; k < units / 8; k++)
-            fputs("\u2588", stdout);
+        for (uint64_t k = 0; k < units / 8; k++) fputs("\u2588", stdout);
         fputs(eighths[units % 8], stdout);
         printf(" %llu\n", (unsigned long long)s->b[i].count);
     }
@@ -74,8 +69,7 @@ static void draw(const series *s, const char *by)
 }
 
 static int parse(int argc, char **argv, const char **index, const char **by, bool *json,
-                 ng_search_options *so, unsigned *qflags)
-{
+                 ng_search_options *so, unsigned *qflags) {
     opterr = 0;
     optind = 1;
     int c;
@@ -84,9 +78,10 @@ static int parse(int argc, char **argv, const char **index, const char **by, boo
         case 'h': ngc_help(stdout, "timeline"); return -1;
         case 'i': *index = ngc_index_arg(optarg); break;
         case O_BY:
-            if (strcmp(optarg, "day") && strcmp(optarg, "week") && strcmp(optarg, "month") &&
-                strcmp(optarg, "year"))
-                return ngc_usage_error("timeline", "--by: day, week, month or year, not '%s'", optarg);
+            if (strcmp(optarg, "day") && strcmp(optarg, "week") &&
+                strcmp(optarg, "month") && strcmp(optarg, "year"))
+                return ngc_usage_error(
+                    "timeline", "--by: day, week, month or year, not '%s'", optarg);
             *by = optarg;
             break;
         case O_JSON: *json = true; break;
@@ -98,28 +93,26 @@ static int parse(int argc, char **argv, const char **index, const char **by, boo
             *(c == O_SINCE ? &so->since : &so->until) = optarg;
             break;
         default:
-            return ngc_usage_error("timeline", c == ':' ? "option '%s' needs a value"
-                                                        : "unknown option '%s'", argv[optind - 1]);
+            return ngc_usage_error("timeline",
+                                   c == ':' ? "option '%s' needs a value"
+                                            : "unknown option '%s'",
+                                   argv[optind - 1]);
         }
     }
-    if (optind >= argc)
-        return ngc_usage_error("timeline", "missing QUERY");
+    if (optind >= argc) return ngc_usage_error("timeline", "missing QUERY");
     return 0;
 }
 
-int ngc_cmd_timeline(int argc, char **argv)
-{
+int ngc_cmd_timeline(int argc, char **argv) {
     const char *index = NULL, *by = "month";
     bool json = false;
     unsigned qflags = 0;
     ng_search_options so;
     ng_search_options_init(&so);
     int rc = parse(argc, argv, &index, &by, &json, &so, &qflags);
-    if (rc)
-        return rc < 0 ? 0 : rc;
+    if (rc) return rc < 0 ? 0 : rc;
     size_t len = 0;
-    for (int i = optind; i < argc; i++)
-        len += strlen(argv[i]) + 1;
+    for (int i = optind; i < argc; i++) len += strlen(argv[i]) + 1;
     char *q = calloc(1, len + 1);
     for (int i = optind; q && i < argc; i++)
         strcat(strcat(q, i > optind ? " " : ""), argv[i]);
@@ -127,8 +120,7 @@ int ngc_cmd_timeline(int argc, char **argv)
     ng_query *query = NULL;
     series s = {0};
     rc = NGC_EXIT_ERROR;
-    if (!r)
-        goto done;
+    if (!r) goto done;
     int e = ng_query_parse(&query, r, q, strlen(q), qflags);
     if (e < 0) {
         ngc_print_query_error("query", q, query, e);
@@ -146,8 +138,7 @@ int ngc_cmd_timeline(int argc, char **argv)
             printf("{\"period\":\"%s\",\"count\":%llu}\n", s.b[i].start,
                    (unsigned long long)s.b[i].count);
     }
-    if (!json)
-        draw(&s, by);
+    if (!json) draw(&s, by);
     rc = total ? NGC_EXIT_MATCH : NGC_EXIT_NOMATCH;
 done:
     free(s.b);

@@ -10,28 +10,26 @@
 
 #include "ingest.h"
 
-size_t ngc_utf8_char(const char *s, size_t len)
-{
+size_t ngc_utf8_char(const char *s, size_t len) {
     unsigned char c = (unsigned char)s[0];
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (!n || n > len || c == 0)
-        return 0;
+    size_t n = c < 0x80         ? 1
+               : (c >> 5) == 6  ? 2
+               : (c >> 4) == 14 ? 3
+               : (c >> 3) == 30 ? 4
+                                : 0;
+    if (!n || n > len || c == 0) return 0;
     for (size_t k = 1; k < n; k++)
-        if (((unsigned char)s[k] & 0xC0) != 0x80)
-            return 0;
-    if (n == 1)
-        return 1;
+        if (((unsigned char)s[k] & 0xC0) != 0x80) return 0;
+    if (n == 1) return 1;
     unsigned cp = c & (0x7F >> n);
-    for (size_t k = 1; k < n; k++)
-        cp = (cp << 6) | ((unsigned char)s[k] & 0x3F);
-    bool overlong = (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
+    for (size_t k = 1; k < n; k++) cp = (cp << 6) | ((unsigned char)s[k] & 0x3F);
+    bool overlong =
+        (n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
     return n;
 }
 
-bool ngc_looks_cp1252(const char *s, size_t len)
-{
+bool ngc_looks_cp1252(const char *s, size_t len) {
     size_t multibyte = 0, invalid = 0;
     for (size_t i = 0; i < len;) {
         if ((unsigned char)s[i] < 0x80) { /* ASCII: the common case */
@@ -49,11 +47,9 @@ bool ngc_looks_cp1252(const char *s, size_t len)
     return invalid > 0 && multibyte <= invalid / 8;
 }
 
-int ngc_cp1252_to_utf8(const char *s, size_t len, ngc_buf *out)
-{
+int ngc_cp1252_to_utf8(const char *s, size_t len, ngc_buf *out) {
     iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
-    if (cd == (iconv_t)-1)
-        return -1;
+    if (cd == (iconv_t)-1) return -1;
     out->len = 0;
     char *in = (char *)(uintptr_t)s;
     size_t left = len;

@@ -14,8 +14,7 @@
 static _Thread_local char why_buf[512];
 
 static int add_article(const ng_document *art, const char *id, const char *path,
-                       ngc_docb *d)
-{
+                       ngc_docb *d) {
     ngc_docb_reset(d);
     int rc = ngc_docb_add(d, "id", 2, id, strlen(id), NG_FIELD_ID, NGC_COPY_VALUE);
     for (size_t i = 0; i < art->n_fields && !rc; i++) {
@@ -23,14 +22,12 @@ static int add_article(const ng_document *art, const char *id, const char *path,
         int role = f->role == NG_FIELD_SOURCE ? NG_FIELD_STORED : f->role;
         rc = ngc_docb_add(d, f->name, strlen(f->name), f->value, f->value_len, role, 0);
     }
-    if (!rc)
-        rc = ngc_docb_add(d, "source", 6, path, strlen(path), NG_FIELD_SOURCE, 0);
+    if (!rc) rc = ngc_docb_add(d, "source", 6, path, strlen(path), NG_FIELD_SOURCE, 0);
     return rc;
 }
 
-int ngc_html_extract(const char *data, size_t len, const char *path,
-                     ngc_doc_fn fn, void *ctx, const char **why)
-{
+int ngc_html_extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
+                     void *ctx, const char **why) {
     *why = NULL;
     ng_extract_options o;
     ng_extract_options_init(&o);

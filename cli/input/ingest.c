@@ -11,46 +11,38 @@
 
 /* ---- document builder ----------------------------------------------- */
 
-void ngc_docb_reset(ngc_docb *d)
-{
+void ngc_docb_reset(ngc_docb *d) {
     d->n = 0;
     d->bytes.len = 0;
 }
 
-static int docb_grow(ngc_docb *d)
-{
+static int docb_grow(ngc_docb *d) {
     /* Three parallel arrays, one capacity: each grows from d->cap. */
     size_t cap = d->cap, vcap = d->cap, ncap = d->cap;
     ng_field *f = ngc_grow(d->fields, &cap, sizeof *f);
-    if (!f)
-        return -1;
+    if (!f) return -1;
     d->fields = f;
     size_t *v = ngc_grow(d->voff, &vcap, sizeof *v);
-    if (!v)
-        return -1;
+    if (!v) return -1;
     d->voff = v;
     size_t *n = ngc_grow(d->noff, &ncap, sizeof *n);
-    if (!n)
-        return -1;
+    if (!n) return -1;
     d->noff = n;
     d->cap = cap;
     return 0;
 }
 
 /* Copies name + NUL into bytes; returns its offset or SIZE_MAX on ENOMEM. */
-static size_t docb_copy(ngc_docb *d, const char *s, size_t n, bool nul)
-{
+static size_t docb_copy(ngc_docb *d, const char *s, size_t n, bool nul) {
     size_t off = d->bytes.len;
     if (ngc_buf_add(&d->bytes, s, n) < 0 || (nul && ngc_buf_addc(&d->bytes, 0) < 0))
         return SIZE_MAX;
     return off;
 }
 
-int ngc_docb_add(ngc_docb *d, const char *name, size_t name_len,
-                 const char *value, size_t value_len, int role, unsigned copy)
-{
-    if (d->n == d->cap && docb_grow(d) < 0)
-        return -1;
+int ngc_docb_add(ngc_docb *d, const char *name, size_t name_len, const char *value,
+                 size_t value_len, int role, unsigned copy) {
+    if (d->n == d->cap && docb_grow(d) < 0) return -1;
     ng_field *f = &d->fields[d->n];
     f->role = role;
     f->value_len = value_len;
@@ -67,28 +59,22 @@ int ngc_docb_add(ngc_docb *d, const char *name, size_t name_len,
     return 0;
 }
 
-int ngc_docb_find(const ngc_docb *d, int role)
-{
+int ngc_docb_find(const ngc_docb *d, int role) {
     for (size_t i = 0; i < d->n; i++)
-        if (d->fields[i].role == role)
-            return (int)i;
+        if (d->fields[i].role == role) return (int)i;
     return -1;
 }
 
-void ngc_docb_finish(ngc_docb *d, ng_document *doc)
-{
+void ngc_docb_finish(ngc_docb *d, ng_document *doc) {
     for (size_t i = 0; i < d->n; i++) {
-        if (d->noff[i] != SIZE_MAX)
-            d->fields[i].name = d->bytes.data + d->noff[i];
-        if (d->voff[i] != SIZE_MAX)
-            d->fields[i].value = d->bytes.data + d->voff[i];
+        if (d->noff[i] != SIZE_MAX) d->fields[i].name = d->bytes.data + d->noff[i];
+        if (d->voff[i] != SIZE_MAX) d->fields[i].value = d->bytes.data + d->voff[i];
     }
     doc->fields = d->fields;
     doc->n_fields = d->n;
 }
 
-void ngc_docb_free(ngc_docb *d)
-{
+void ngc_docb_free(ngc_docb *d) {
     free(d->fields);
     free(d->voff);
     free(d->noff);

@@ -20,21 +20,21 @@
  * `external` is set), so that building a document costs no malloc per
  * field once the arrays have grown. */
 typedef struct ngc_docb {
-    ng_field *fields;  /* the fields, pointers fixed by ngc_docb_finish */
-    size_t *voff;      /* value offset in bytes, or SIZE_MAX = external */
-    size_t *noff;      /* name offset in bytes, or SIZE_MAX = external */
-    size_t n, cap;     /* fields used / allocated */
-    ngc_buf bytes;     /* names and values copied into the document */
+    ng_field *fields; /* the fields, pointers fixed by ngc_docb_finish */
+    size_t *voff;     /* value offset in bytes, or SIZE_MAX = external */
+    size_t *noff;     /* name offset in bytes, or SIZE_MAX = external */
+    size_t n, cap;    /* fields used / allocated */
+    ngc_buf bytes;    /* names and values copied into the document */
 } ngc_docb;
 
 void ngc_docb_reset(ngc_docb *d);
 /* Adds a field. copy: NGC_COPY_NAME / NGC_COPY_VALUE copy the name (then
  * NUL-terminated) / the value into the builder; otherwise the pointer is
  * kept and must outlive the document (a kept name must be NUL-terminated). */
-#define NGC_COPY_NAME 1u
+#define NGC_COPY_NAME  1u
 #define NGC_COPY_VALUE 2u
-int ngc_docb_add(ngc_docb *d, const char *name, size_t name_len,
-                 const char *value, size_t value_len, int role, unsigned copy);
+int ngc_docb_add(ngc_docb *d, const char *name, size_t name_len, const char *value,
+                 size_t value_len, int role, unsigned copy);
 /* Index of the first field with this role, or -1. */
 int ngc_docb_find(const ngc_docb *d, int role);
 /* Fixes the pointers and fills doc; valid until the next change. */
@@ -120,8 +120,8 @@ const char *ngc_fieldmap_names(int role);
  * no empty key, no NUL (\u0000) in a key.
  * Returns 0, 1 for a blank line, or -1 with a static reason in *why
  * (malformed JSON, missing id, ...). */
-int ngc_jsonl_parse(const char *line, size_t len, const ngc_fieldmap *map,
-                    ngc_docb *d, const char **why, size_t *why_pos);
+int ngc_jsonl_parse(const char *line, size_t len, const ngc_fieldmap *map, ngc_docb *d,
+                    const char **why, size_t *why_pos);
 
 /* ---- HTML (html.c) --------------------------------------------------- */
 /* Called per document found in a page; doc lives during the call.
@@ -134,8 +134,8 @@ typedef int (*ngc_doc_fn)(void *ctx, const ng_document *doc);
  * path (the page's own address is stored as "url").
  * Returns the number of documents, or -1 when the page has no text or is
  * over a limit (*why says so), or the callback's non-zero value. */
-int ngc_html_extract(const char *data, size_t len, const char *path,
-                     ngc_doc_fn fn, void *ctx, const char **why);
+int ngc_html_extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
+                     void *ctx, const char **why);
 
 /* ---- plain text / Markdown / text dumps (text.c) ---------------------- */
 /* The article(s) of a text file (ng_extract_text): a plain article gives
@@ -144,8 +144,8 @@ int ngc_html_extract(const char *data, size_t len, const char *path,
  * document per article (ids path#1, path#2 ... when several), chrome
  * dropped, dated. Returns 0, -1 when out of memory, or the callback's
  * non-zero value. */
-int ngc_text_extract(const char *data, size_t len, const char *path,
-                     ngc_doc_fn fn, void *ctx);
+int ngc_text_extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
+                     void *ctx);
 /* True when the bytes look binary (NUL bytes, many control bytes). */
 bool ngc_looks_binary(const char *data, size_t len);
 

@@ -13,22 +13,22 @@
 #include "ingest.h"
 
 #define MAX_NESTING 64 /* depth of skipped nested values */
-#define N_ROLES (NG_FIELD_SOURCE + 1)
+#define N_ROLES     (NG_FIELD_SOURCE + 1)
 
 /* The keys of common news exports, best first, for the roles the map
  * leaves automatic (README "JSONL keys"). */
-static const char *const id_keys[] = {"id", "_id", "guid", "uuid", "doc_id", "docid",
-                                      "url", "link", NULL};
+static const char *const id_keys[] = {"id",    "_id", "guid", "uuid", "doc_id",
+                                      "docid", "url", "link", NULL};
 static const char *const title_keys[] = {"title", "headline", "subject", NULL};
-static const char *const body_keys[] = {"body", "text", "content", "article", "story",
-                                        "description", "summary", "abstract", NULL};
-static const char *const date_keys[] = {"date", "published", "published_at",
-                                        "publishedAt", "pubDate", "publish_date",
+static const char *const body_keys[] = {"body",    "text",     "content",
+                                        "article", "story",    "description",
+                                        "summary", "abstract", NULL};
+static const char *const date_keys[] = {"date",          "published",  "published_at",
+                                        "publishedAt",   "pubDate",    "publish_date",
                                         "datePublished", "created_at", "timestamp",
-                                        "datetime", "time", NULL};
+                                        "datetime",      "time",       NULL};
 
-static const char *const *auto_keys(int role)
-{
+static const char *const *auto_keys(int role) {
     switch (role) {
     case NG_FIELD_ID: return id_keys;
     case NG_FIELD_TITLE: return title_keys;
@@ -38,17 +38,14 @@ static const char *const *auto_keys(int role)
     }
 }
 
-void ngc_fieldmap_init(ngc_fieldmap *m)
-{
+void ngc_fieldmap_init(ngc_fieldmap *m) {
     memset(m, 0, sizeof *m);
 }
 
-const char *ngc_fieldmap_names(int role)
-{
+const char *ngc_fieldmap_names(int role) {
     static char text[N_ROLES][160];
     const char *const *k = auto_keys(role);
-    if (!k)
-        return "";
+    if (!k) return "";
     if (!text[role][0]) {
         size_t o = 0;
         for (int i = 0; k[i] && o < sizeof text[role]; i++)
@@ -59,32 +56,27 @@ const char *ngc_fieldmap_names(int role)
 }
 
 typedef struct jp {
-    const char *s;      /* the line */
-    size_t len;         /* its length */
-    size_t i;           /* current position */
-    const char *why;    /* static error reason */
-    ngc_docb *d;        /* the document being built */
+    const char *s;   /* the line */
+    size_t len;      /* its length */
+    size_t i;        /* current position */
+    const char *why; /* static error reason */
+    ngc_docb *d;     /* the document being built */
 } jp;
 
-static int fail(jp *p, const char *why)
-{
-    if (!p->why)
-        p->why = why;
+static int fail(jp *p, const char *why) {
+    if (!p->why) p->why = why;
     return -1;
 }
 
-static void skip_ws(jp *p)
-{
+static void skip_ws(jp *p) {
     while (p->i < p->len) {
         char c = p->s[p->i];
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-            break;
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') break;
         p->i++;
     }
 }
 
-static int hex4(const char *s, unsigned *out)
-{
+static int hex4(const char *s, unsigned *out) {
     unsigned v = 0;
     for (int k = 0; k < 4; k++) {
         char c = s[k];
@@ -102,8 +94,7 @@ static int hex4(const char *s, unsigned *out)
     return 0;
 }
 
-static size_t put_utf8(char *o, unsigned cp)
-{
+static size_t put_utf8(char *o, unsigned cp) {
     if (cp < 0x80) {
         o[0] = (char)cp;
         return 1;
@@ -128,11 +119,9 @@ static size_t put_utf8(char *o, unsigned cp)
 
 /* Decodes one \uXXXX (and its low surrogate) at s[*i] (just after "\u");
  * lone surrogates become U+FFFD. */
-static int unicode_escape(jp *p, size_t *i, char *o, size_t *olen)
-{
+static int unicode_escape(jp *p, size_t *i, char *o, size_t *olen) {
     unsigned cp, lo;
-    if (*i + 4 > p->len || hex4(p->s + *i, &cp) < 0)
-        return fail(p, "bad \\u escape");
+    if (*i + 4 > p->len || hex4(p->s + *i, &cp) < 0) return fail(p, "bad \\u escape");
     *i += 4;
     if (cp >= 0xD800 && cp <= 0xDBFF && *i + 6 <= p->len && p->s[*i] == '\\' &&
         p->s[*i + 1] == 'u' && hex4(p->s + *i + 2, &lo) == 0 && lo >= 0xDC00 &&
@@ -149,11 +138,9 @@ static int unicode_escape(jp *p, size_t *i, char *o, size_t *olen)
 /* Decodes the escaped string body s[start, end) into the builder's bytes
  * (worst case the same length: every escape is at least as long as its
  * UTF-8). Returns the offset of the decoded bytes, or -1. */
-static int decode_escaped(jp *p, size_t start, size_t end, size_t *off, size_t *n)
-{
+static int decode_escaped(jp *p, size_t start, size_t end, size_t *off, size_t *n) {
     ngc_buf *b = &p->d->bytes;
-    if (ngc_buf_reserve(b, end - start + 1) < 0)
-        return fail(p, "out of memory");
+    if (ngc_buf_reserve(b, end - start + 1) < 0) return fail(p, "out of memory");
     char *o = b->data + b->len;
     size_t olen = 0;
     for (size_t i = start; i < end;) {
@@ -163,8 +150,7 @@ static int decode_escaped(jp *p, size_t start, size_t end, size_t *off, size_t *
         memcpy(o + olen, p->s + i, run);
         olen += run;
         i += run;
-        if (i >= end)
-            break;
+        if (i >= end) break;
         i++;
         char c = p->s[i++]; /* the scanner guaranteed a character follows */
         switch (c) {
@@ -177,11 +163,9 @@ static int decode_escaped(jp *p, size_t start, size_t end, size_t *off, size_t *
         case 'r': o[olen++] = '\r'; break;
         case 't': o[olen++] = '\t'; break;
         case 'u':
-            if (unicode_escape(p, &i, o, &olen) < 0)
-                return -1;
+            if (unicode_escape(p, &i, o, &olen) < 0) return -1;
             break;
-        default:
-            return fail(p, "bad escape in string");
+        default: return fail(p, "bad escape in string");
         }
     }
     *off = b->len;
@@ -194,8 +178,7 @@ static int decode_escaped(jp *p, size_t start, size_t end, size_t *off, size_t *
 /* Non-zero when one of the 8 bytes in x may be '"', '\\' or a control
  * character (the classic "has zero byte" tricks; positions may be wrong
  * but a hit is never missed, which is all the scanner needs). */
-static inline uint64_t special8(uint64_t x)
-{
+static inline uint64_t special8(uint64_t x) {
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
     uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
     return (((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x)) & high;
@@ -206,8 +189,7 @@ static inline uint64_t special8(uint64_t x)
  * JSON; bytes >= 0x80 are passed through (the analyzer copes with bad
  * UTF-8). This is the hot loop: 8 bytes at a time until something
  * interesting shows up. */
-static int scan_string(jp *p, size_t *start, size_t *end, bool *esc)
-{
+static int scan_string(jp *p, size_t *start, size_t *end, bool *esc) {
     const char *s = p->s;
     size_t k = p->i + 1, len = p->len;
     *esc = false;
@@ -216,12 +198,10 @@ static int scan_string(jp *p, size_t *start, size_t *end, bool *esc)
         while (k + 8 <= len) {
             uint64_t x;
             memcpy(&x, s + k, 8);
-            if (special8(x))
-                break;
+            if (special8(x)) break;
             k += 8;
         }
-        if (k >= len)
-            return fail(p, "unterminated string");
+        if (k >= len) return fail(p, "unterminated string");
         unsigned char c = (unsigned char)s[k];
         if (c == '"') {
             *end = k;
@@ -233,48 +213,38 @@ static int scan_string(jp *p, size_t *start, size_t *end, bool *esc)
             k += 2; /* the escaped character, '"' included */
             continue;
         }
-        if (c < 0x20)
-            return fail(p, "control character in string");
+        if (c < 0x20) return fail(p, "control character in string");
         k++;
     }
 }
 
 static int skip_value(jp *p, int depth);
 
-static int skip_number(jp *p)
-{
+static int skip_number(jp *p) {
     size_t i = p->i, n = p->len;
     const char *s = p->s;
-    if (i < n && s[i] == '-')
-        i++;
+    if (i < n && s[i] == '-') i++;
     if (i < n && s[i] == '0')
         i++;
     else if (i < n && s[i] >= '1' && s[i] <= '9')
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
     else
         return fail(p, "invalid value");
     if (i < n && s[i] == '.') {
-        if (++i >= n || s[i] < '0' || s[i] > '9')
-            return fail(p, "invalid number");
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
+        if (++i >= n || s[i] < '0' || s[i] > '9') return fail(p, "invalid number");
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
     }
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
         i++;
-        if (i < n && (s[i] == '+' || s[i] == '-'))
-            i++;
-        if (i >= n || s[i] < '0' || s[i] > '9')
-            return fail(p, "invalid number");
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        if (i >= n || s[i] < '0' || s[i] > '9') return fail(p, "invalid number");
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
     }
     p->i = i;
     return 0;
 }
 
-static int skip_word(jp *p, const char *w)
-{
+static int skip_word(jp *p, const char *w) {
     size_t n = strlen(w);
     if (p->len - p->i < n || memcmp(p->s + p->i, w, n) != 0)
         return fail(p, "invalid value");
@@ -283,8 +253,7 @@ static int skip_word(jp *p, const char *w)
 }
 
 /* Skips the members of an object or the items of an array. */
-static int skip_container(jp *p, int depth, char close)
-{
+static int skip_container(jp *p, int depth, char close) {
     p->i++;
     skip_ws(p);
     if (p->i < p->len && p->s[p->i] == close) {
@@ -299,29 +268,21 @@ static int skip_container(jp *p, int depth, char close)
             if (p->i >= p->len || p->s[p->i] != '"' || scan_string(p, &a, &b, &e) < 0)
                 return fail(p, "expected a key");
             skip_ws(p);
-            if (p->i >= p->len || p->s[p->i++] != ':')
-                return fail(p, "expected ':'");
+            if (p->i >= p->len || p->s[p->i++] != ':') return fail(p, "expected ':'");
         }
-        if (skip_value(p, depth + 1) < 0)
-            return -1;
+        if (skip_value(p, depth + 1) < 0) return -1;
         skip_ws(p);
-        if (p->i >= p->len)
-            return fail(p, "unexpected end of line");
+        if (p->i >= p->len) return fail(p, "unexpected end of line");
         char c = p->s[p->i++];
-        if (c == close)
-            return 0;
-        if (c != ',')
-            return fail(p, "expected ',' or the end of an object/array");
+        if (c == close) return 0;
+        if (c != ',') return fail(p, "expected ',' or the end of an object/array");
     }
 }
 
-static int skip_value(jp *p, int depth)
-{
-    if (depth > MAX_NESTING)
-        return fail(p, "nested too deeply");
+static int skip_value(jp *p, int depth) {
+    if (depth > MAX_NESTING) return fail(p, "nested too deeply");
     skip_ws(p);
-    if (p->i >= p->len)
-        return fail(p, "unexpected end of line");
+    if (p->i >= p->len) return fail(p, "unexpected end of line");
     size_t a, b;
     bool e;
     switch (p->s[p->i]) {
@@ -335,14 +296,12 @@ static int skip_value(jp *p, int depth)
     }
 }
 
-static bool key_is(const char *k, size_t n, const char *name)
-{
+static bool key_is(const char *k, size_t n, const char *name) {
     return name && strlen(name) == n && memcmp(k, name, n) == 0;
 }
 
 /* The key the map names for a role, or NULL when the role is automatic. */
-static const char *mapped(const ngc_fieldmap *m, int role)
-{
+static const char *mapped(const ngc_fieldmap *m, int role) {
     switch (role) {
     case NG_FIELD_ID: return m->id;
     case NG_FIELD_TITLE: return m->title;
@@ -355,25 +314,20 @@ static const char *mapped(const ngc_fieldmap *m, int role)
 
 /* Rank of key k for a role: 0 for the mapped key, 1 + its place in the
  * automatic list, or -1 when the key cannot carry the role. */
-static int rank_for(const ngc_fieldmap *m, int role, const char *k, size_t n)
-{
+static int rank_for(const ngc_fieldmap *m, int role, const char *k, size_t n) {
     const char *name = mapped(m, role);
-    if (name)
-        return key_is(k, n, name) ? 0 : -1;
+    if (name) return key_is(k, n, name) ? 0 : -1;
     const char *const *list = auto_keys(role);
     for (int i = 0; list && list[i]; i++)
-        if (key_is(k, n, list[i]))
-            return 1 + i;
+        if (key_is(k, n, list[i])) return 1 + i;
     return -1;
 }
 
 /* Decodes a key or string value (escaped -> copied into the builder). */
-static int string_at(jp *p, const char **v, size_t *vn, bool *copied)
-{
+static int string_at(jp *p, const char **v, size_t *vn, bool *copied) {
     size_t a, b;
     bool esc;
-    if (scan_string(p, &a, &b, &esc) < 0)
-        return -1;
+    if (scan_string(p, &a, &b, &esc) < 0) return -1;
     *copied = esc;
     if (!esc) {
         *v = p->s + a;
@@ -381,8 +335,7 @@ static int string_at(jp *p, const char **v, size_t *vn, bool *copied)
         return 0;
     }
     size_t off, n;
-    if (decode_escaped(p, a, b, &off, &n) < 0)
-        return -1;
+    if (decode_escaped(p, a, b, &off, &n) < 0) return -1;
     *v = (const char *)(uintptr_t)off; /* an offset until finish */
     *vn = n;
     return 0;
@@ -392,62 +345,50 @@ static int string_at(jp *p, const char **v, size_t *vn, bool *copied)
  * object is read (assign_roles). Escaped bytes already sit in the
  * builder, at offsets. */
 static int add_member(jp *p, const char *k, size_t kn, bool kcopied, const char *v,
-                      size_t vn, bool vcopied)
-{
+                      size_t vn, bool vcopied) {
     ngc_docb *d = p->d;
     char kbuf[256];
     const char *key = kcopied ? d->bytes.data + (uintptr_t)k : k;
-    if (kn == 0)
-        return fail(p, "empty key");
-    if (kn >= sizeof kbuf)
-        return fail(p, "key too long");
-    if (memchr(key, '\0', kn))
-        return fail(p, "NUL (\\u0000) in a key");
+    if (kn == 0) return fail(p, "empty key");
+    if (kn >= sizeof kbuf) return fail(p, "key too long");
+    if (memchr(key, '\0', kn)) return fail(p, "NUL (\\u0000) in a key");
     memcpy(kbuf, key, kn);
     kbuf[kn] = '\0';
     if (ngc_docb_add(d, kbuf, kn, v, vn, NG_FIELD_STORED, NGC_COPY_NAME) < 0)
         return fail(p, "out of memory");
-    if (vcopied)
-        d->voff[d->n - 1] = (size_t)(uintptr_t)v;
+    if (vcopied) d->voff[d->n - 1] = (size_t)(uintptr_t)v;
     return 0;
 }
 
 /* Whether a number under key k is kept: only as an id. */
-static bool numeric_kept(const ngc_fieldmap *m, const char *k, size_t n)
-{
+static bool numeric_kept(const ngc_fieldmap *m, const char *k, size_t n) {
     return rank_for(m, NG_FIELD_ID, k, n) >= 0;
 }
 
 /* The value of a member: strings become fields, numbers only for the id;
  * everything else is validated and skipped. */
 static int member_value(jp *p, const ngc_fieldmap *m, const char *k, size_t kn,
-                        bool kcopied)
-{
+                        bool kcopied) {
     skip_ws(p);
-    if (p->i >= p->len)
-        return fail(p, "unexpected end of line");
+    if (p->i >= p->len) return fail(p, "unexpected end of line");
     char c = p->s[p->i];
     if (c == '"') {
         const char *v;
         size_t vn;
         bool vc;
-        if (string_at(p, &v, &vn, &vc) < 0)
-            return -1;
+        if (string_at(p, &v, &vn, &vc) < 0) return -1;
         return add_member(p, k, kn, kcopied, v, vn, vc);
     }
     size_t at = p->i;
-    if (skip_value(p, 1) < 0)
-        return -1;
+    if (skip_value(p, 1) < 0) return -1;
     const char *key = kcopied ? p->d->bytes.data + (uintptr_t)k : k;
     if ((c == '-' || (c >= '0' && c <= '9')) && numeric_kept(m, key, kn))
         return add_member(p, k, kn, kcopied, p->s + at, p->i - at, false);
     return 0;
 }
 
-static int parse_object(jp *p, const ngc_fieldmap *m)
-{
-    if (p->s[p->i] != '{')
-        return fail(p, "not a JSON object");
+static int parse_object(jp *p, const ngc_fieldmap *m) {
+    if (p->s[p->i] != '{') return fail(p, "not a JSON object");
     p->i++;
     skip_ws(p);
     if (p->i < p->len && p->s[p->i] == '}') {
@@ -456,61 +397,46 @@ static int parse_object(jp *p, const ngc_fieldmap *m)
     }
     for (;;) {
         skip_ws(p);
-        if (p->i >= p->len || p->s[p->i] != '"')
-            return fail(p, "expected a key");
+        if (p->i >= p->len || p->s[p->i] != '"') return fail(p, "expected a key");
         const char *k;
         size_t kn;
         bool kc;
-        if (string_at(p, &k, &kn, &kc) < 0)
-            return -1;
+        if (string_at(p, &k, &kn, &kc) < 0) return -1;
         skip_ws(p);
-        if (p->i >= p->len || p->s[p->i++] != ':')
-            return fail(p, "expected ':'");
-        if (member_value(p, m, k, kn, kc) < 0)
-            return -1;
+        if (p->i >= p->len || p->s[p->i++] != ':') return fail(p, "expected ':'");
+        if (member_value(p, m, k, kn, kc) < 0) return -1;
         skip_ws(p);
-        if (p->i >= p->len)
-            return fail(p, "unexpected end of line");
+        if (p->i >= p->len) return fail(p, "unexpected end of line");
         char c = p->s[p->i++];
-        if (c == '}')
-            return 0;
-        if (c != ',')
-            return fail(p, "expected ',' or '}'");
+        if (c == '}') return 0;
+        if (c != ',') return fail(p, "expected ',' or '}'");
     }
 }
 
-static const char *field_name(const ngc_docb *d, size_t i)
-{
+static const char *field_name(const ngc_docb *d, size_t i) {
     return d->bytes.data + d->noff[i];
 }
 
-static const char *field_value(const ngc_docb *d, size_t i)
-{
+static const char *field_value(const ngc_docb *d, size_t i) {
     return d->voff[i] != SIZE_MAX ? d->bytes.data + d->voff[i] : d->fields[i].value;
 }
 
 /* FNV-1a: keys are short; any decent spread will do. */
-static uint64_t key_hash(const char *s)
-{
+static uint64_t key_hash(const char *s) {
     uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h;
 }
 
 /* Two members with the same key would make show --json ambiguous. A hash
  * set of field indices, so a line of 10^5 members costs 10^5 lookups. */
-static int check_duplicates(jp *p)
-{
+static int check_duplicates(jp *p) {
     ngc_docb *d = p->d;
-    if (d->n < 2)
-        return 0;
+    if (d->n < 2) return 0;
     size_t cap = 16;
-    while (cap < 2 * d->n)
-        cap *= 2;
+    while (cap < 2 * d->n) cap *= 2;
     uint32_t small[64], *slot = cap <= 64 ? small : malloc(cap * sizeof *slot);
-    if (!slot)
-        return fail(p, "out of memory");
+    if (!slot) return fail(p, "out of memory");
     memset(slot, 0, cap * sizeof *slot);
     int rc = 0;
     for (size_t i = 0; i < d->n && !rc; i++) {
@@ -523,24 +449,21 @@ static int check_duplicates(jp *p)
             }
         slot[j] = (uint32_t)i + 1;
     }
-    if (slot != small)
-        free(slot);
+    if (slot != small) free(slot);
     return rc;
 }
 
 /* Gives each role to its best-ranked key (the mapped one, else the first
  * of the automatic list present). A date that cannot be read stays a
  * stored field; one written another way is replaced by YYYY-MM-DD. */
-static int assign_roles(jp *p, const ngc_fieldmap *m)
-{
+static int assign_roles(jp *p, const ngc_fieldmap *m) {
     ngc_docb *d = p->d;
     static const int roles[] = {NG_FIELD_ID, NG_FIELD_TITLE, NG_FIELD_BODY, NG_FIELD_DATE,
                                 NG_FIELD_SOURCE};
     for (size_t r = 0; r < sizeof roles / sizeof *roles; r++) {
         int role = roles[r], best = -1, best_rank = 1 << 30;
         for (size_t i = 0; i < d->n; i++) {
-            if (d->fields[i].role != NG_FIELD_STORED)
-                continue;
+            if (d->fields[i].role != NG_FIELD_STORED) continue;
             const char *k = field_name(d, i);
             int rk = rank_for(m, role, k, strlen(k));
             if (rk >= 0 && rk < best_rank) {
@@ -548,8 +471,7 @@ static int assign_roles(jp *p, const ngc_fieldmap *m)
                 best_rank = rk;
             }
         }
-        if (best < 0)
-            continue;
+        if (best < 0) continue;
         if (role == NG_FIELD_DATE) {
             char iso[11];
             const char *raw = field_value(d, (size_t)best);
@@ -558,8 +480,7 @@ static int assign_roles(jp *p, const ngc_fieldmap *m)
                 continue; /* keep the text; not a filterable date */
             if (n != 10 || memcmp(raw, iso, 10) != 0) {
                 size_t off = d->bytes.len;
-                if (ngc_buf_add(&d->bytes, iso, 11) < 0)
-                    return fail(p, "out of memory");
+                if (ngc_buf_add(&d->bytes, iso, 11) < 0) return fail(p, "out of memory");
                 d->voff[best] = off;
                 d->fields[best].value_len = 10;
             }
@@ -569,20 +490,17 @@ static int assign_roles(jp *p, const ngc_fieldmap *m)
     return 0;
 }
 
-int ngc_jsonl_parse(const char *line, size_t len, const ngc_fieldmap *map,
-                    ngc_docb *d, const char **why, size_t *why_pos)
-{
+int ngc_jsonl_parse(const char *line, size_t len, const ngc_fieldmap *map, ngc_docb *d,
+                    const char **why, size_t *why_pos) {
     jp p = {line, len, 0, NULL, d};
     ngc_docb_reset(d);
     *why = NULL;
     *why_pos = 0;
     skip_ws(&p);
-    if (p.i == p.len)
-        return 1;
+    if (p.i == p.len) return 1;
     if (parse_object(&p, map) == 0) {
         skip_ws(&p);
-        if (p.i != p.len)
-            fail(&p, "text after the JSON object");
+        if (p.i != p.len) fail(&p, "text after the JSON object");
     }
     if (!p.why && check_duplicates(&p) == 0 && assign_roles(&p, map) == 0 &&
         ngc_docb_find(d, NG_FIELD_ID) < 0 && !map->id_optional)
@@ -592,8 +510,7 @@ int ngc_jsonl_parse(const char *line, size_t len, const ngc_fieldmap *map,
         /* Offsets of escaped values are resolved first, then checked. */
         ng_document doc;
         ngc_docb_finish(d, &doc);
-        if (d->fields[id].value_len == 0 && !map->id_optional)
-            fail(&p, "empty id");
+        if (d->fields[id].value_len == 0 && !map->id_optional) fail(&p, "empty id");
     }
     if (p.why) {
         *why = p.why;

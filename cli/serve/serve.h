@@ -17,23 +17,23 @@
 
 /* Bounds of one request (a request over them gets 400, or 414/431 from
  * the HTTP layer for the request line and headers). */
-#define NGS_MAX_QUERY_BYTES 2048  /* q= */
-#define NGS_MAX_K 100             /* k= */
-#define NGS_MAX_OFFSET 10000      /* offset= (the search ranks offset + k) */
-#define NGS_MAX_ARG_BYTES 256     /* every other parameter */
-#define NGS_MAX_BUCKETS 20000     /* periods of one timeline (55 years by day) */
-#define NGS_REQUEST_MEMORY (64 * 1024) /* request line + headers */
+#define NGS_MAX_QUERY_BYTES 2048        /* q= */
+#define NGS_MAX_K           100         /* k= */
+#define NGS_MAX_OFFSET      10000       /* offset= (the search ranks offset + k) */
+#define NGS_MAX_ARG_BYTES   256         /* every other parameter */
+#define NGS_MAX_BUCKETS     20000       /* periods of one timeline (55 years by day) */
+#define NGS_REQUEST_MEMORY  (64 * 1024) /* request line + headers */
 
 /* ---- the readers (serve_readers.c) --------------------------------- */
 /* One opened reader with the requests using it. A new commit makes a new
  * snapshot; the old one is freed when its last request ends. */
 typedef struct ngs_snap {
     ng_reader *reader;
-    pthread_mutex_t lock;  /* ng_reader_get / ng_reader_stats keep their
+    pthread_mutex_t lock; /* ng_reader_get / ng_reader_stats keep their
                               error text (and stats.language) on the
                               handle: those calls take turns */
-    unsigned refs;         /* requests holding it (+1 while current) */
-    json_t *stats;         /* /api/stats of this snapshot, made once (a
+    unsigned refs;        /* requests holding it (+1 while current) */
+    json_t *stats;        /* /api/stats of this snapshot, made once (a
                               count of distinct terms merges every
                               lexicon); under lock */
 } ngs_snap;
@@ -71,7 +71,8 @@ typedef struct ngs_reply {
 void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out);
 void ngs_api_timeline(ngs_readers *rs, const ngs_args *a, ngs_reply *out);
 void ngs_api_doc(ngs_readers *rs, const char *id, size_t id_len, ngs_reply *out);
-void ngs_api_stats(ngs_readers *rs, const char *const *dirs, size_t n_dirs, ngs_reply *out);
+void ngs_api_stats(ngs_readers *rs, const char *const *dirs, size_t n_dirs,
+                   ngs_reply *out);
 void ngs_api_health(ngs_readers *rs, ngs_reply *out);
 /* {"error": msg} with status (and "position" when pos >= 0). */
 void ngs_error(ngs_reply *out, unsigned status, long long pos, const char *fmt, ...)
@@ -79,8 +80,8 @@ void ngs_error(ngs_reply *out, unsigned status, long long pos, const char *fmt, 
 
 /* ---- the page's files (generated from cli/serve/) ------------------ */
 typedef struct ngs_asset {
-    const char *path;          /* "/", "/app.js", ... */
-    const char *type;          /* Content-Type */
+    const char *path; /* "/", "/app.js", ... */
+    const char *type; /* Content-Type */
     const unsigned char *data;
     size_t len;
 } ngs_asset;

@@ -13,17 +13,14 @@
 #include "cli.h"
 #include "serve.h"
 
-const char *ngs_arg(const ngs_args *a, const char *name)
-{
+const char *ngs_arg(const ngs_args *a, const char *name) {
     for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->name[i], name) == 0)
-            return a->value[i];
+        if (strcmp(a->name[i], name) == 0) return a->value[i];
     return NULL;
 }
 
 /* Strings from the request or the index may hold any bytes. */
-static json_t *jstr(const char *s)
-{
+static json_t *jstr(const char *s) {
     size_t n;
     char *v = ngc_utf8_sanitize(s, strlen(s), &n);
     json_t *j = v ? json_stringn(v, n) : json_null();
@@ -31,8 +28,7 @@ static json_t *jstr(const char *s)
     return j;
 }
 
-void ngs_error(ngs_reply *out, unsigned status, long long pos, const char *fmt, ...)
-{
+void ngs_error(ngs_reply *out, unsigned status, long long pos, const char *fmt, ...) {
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -41,18 +37,15 @@ void ngs_error(ngs_reply *out, unsigned status, long long pos, const char *fmt, 
     out->status = status;
     out->body = json_object();
     json_object_set_new(out->body, "error", jstr(msg));
-    if (pos >= 0)
-        json_object_set_new(out->body, "position", json_integer(pos));
+    if (pos >= 0) json_object_set_new(out->body, "position", json_integer(pos));
 }
 
 /* Refuses parameters the endpoint does not know (a typo such as "sicne"
  * would otherwise be ignored silently). allowed: NULL-terminated. */
-static int check_names(const ngs_args *a, const char *const *allowed, ngs_reply *out)
-{
+static int check_names(const ngs_args *a, const char *const *allowed, ngs_reply *out) {
     for (size_t i = 0; i < a->n; i++) {
         size_t k = 0;
-        while (allowed[k] && strcmp(allowed[k], a->name[i]) != 0)
-            k++;
+        while (allowed[k] && strcmp(allowed[k], a->name[i]) != 0) k++;
         if (!allowed[k]) {
             ngs_error(out, 400, -1, "unknown parameter '%.64s'", a->name[i]);
             return -1;
@@ -63,11 +56,9 @@ static int check_names(const ngs_args *a, const char *const *allowed, ngs_reply 
 
 /* An integer parameter in [lo, hi]; *v keeps its default when absent. */
 static int int_arg(const ngs_args *a, const char *name, size_t lo, size_t hi, size_t *v,
-                   ngs_reply *out)
-{
+                   ngs_reply *out) {
     const char *s = ngs_arg(a, name);
-    if (!s)
-        return 0;
+    if (!s) return 0;
     char *end;
     errno = 0;
     unsigned long long x = strtoull(s, &end, 10);
@@ -85,15 +76,14 @@ static int int_arg(const ngs_args *a, const char *name, size_t lo, size_t hi, si
 }
 
 /* since= / until=: the date forms of --since / --until. */
-static int date_arg(const ngs_args *a, const char *name, const char **dst, ngs_reply *out)
-{
+static int date_arg(const ngs_args *a, const char *name, const char **dst,
+                    ngs_reply *out) {
     const char *s = ngs_arg(a, name);
-    if (!s || !*s)
-        return 0;
+    if (!s || !*s) return 0;
     ng_date d;
     if (ng_date_parse(s, strlen(s), &d) != 0) {
-        ngs_error(out, 400, (long long)d.error_offset, "%s '%.64s': not a date: %s", name, s,
-                  d.error);
+        ngs_error(out, 400, (long long)d.error_offset, "%s '%.64s': not a date: %s", name,
+                  s, d.error);
         return -1;
     }
     *dst = s;
@@ -101,8 +91,8 @@ static int date_arg(const ngs_args *a, const char *name, const char **dst, ngs_r
 }
 
 /* q= (required, bounded) parsed for the snapshot's index. */
-static ng_query *parse_query(const ngs_args *a, ng_reader *r, unsigned flags, ngs_reply *out)
-{
+static ng_query *parse_query(const ngs_args *a, ng_reader *r, unsigned flags,
+                             ngs_reply *out) {
     const char *q = ngs_arg(a, "q");
     if (!q || !*q) {
         ngs_error(out, 400, -1, "missing QUERY (q=)");
@@ -119,8 +109,7 @@ static ng_query *parse_query(const ngs_args *a, ng_reader *r, unsigned flags, ng
         ngs_error(out, 400, -1, "all: '0' or '1', not '%.64s'", all);
         return NULL;
     }
-    if (all && all[0] == '1')
-        flags |= NG_QUERY_ALL;
+    if (all && all[0] == '1') flags |= NG_QUERY_ALL;
     ng_query *query = NULL;
     int rc = ng_query_parse(&query, r, q, len, flags);
     if (rc < 0) {
@@ -136,25 +125,26 @@ static ng_query *parse_query(const ngs_args *a, ng_reader *r, unsigned flags, ng
 
 /* ---- /api/search ------------------------------------------------------ */
 
-static const char *const hit_fields[] = {"id", "score", "title", "date", "source",
-                                         "snippet", "highlights", NULL};
+static const char *const hit_fields[] = {"id",     "score",   "title",      "date",
+                                         "source", "snippet", "highlights", NULL};
 
 /* fields=a,b,c -> a bit per entry of hit_fields (all when absent). */
-static int fields_arg(const ngs_args *a, unsigned *mask, ngs_reply *out)
-{
+static int fields_arg(const ngs_args *a, unsigned *mask, ngs_reply *out) {
     const char *s = ngs_arg(a, "fields");
     *mask = ~0u;
-    if (!s)
-        return 0;
+    if (!s) return 0;
     *mask = 0;
     while (*s) {
         size_t n = strcspn(s, ",");
         size_t k = 0;
-        while (hit_fields[k] && (strlen(hit_fields[k]) != n || strncmp(hit_fields[k], s, n)))
+        while (hit_fields[k] &&
+               (strlen(hit_fields[k]) != n || strncmp(hit_fields[k], s, n)))
             k++;
         if (!hit_fields[k]) {
-            ngs_error(out, 400, -1, "fields: unknown field '%.*s' (id, score, title, date, "
-                      "source, snippet, highlights)", (int)(n > 64 ? 64 : n), s);
+            ngs_error(out, 400, -1,
+                      "fields: unknown field '%.*s' (id, score, title, date, "
+                      "source, snippet, highlights)",
+                      (int)(n > 64 ? 64 : n), s);
             return -1;
         }
         *mask |= 1u << k;
@@ -163,19 +153,16 @@ static int fields_arg(const ngs_args *a, unsigned *mask, ngs_reply *out)
     return 0;
 }
 
-static json_t *hit_json(const ng_hit *h, unsigned mask)
-{
+static json_t *hit_json(const ng_hit *h, unsigned mask) {
     json_t *j = ngc_hit_json(h, false);
     for (size_t k = 0; hit_fields[k]; k++)
-        if (!(mask & (1u << k)))
-            json_object_del(j, hit_fields[k]);
+        if (!(mask & (1u << k))) json_object_del(j, hit_fields[k]);
     return j;
 }
 
-void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out)
-{
-    static const char *const names[] = {"q", "k", "offset", "since", "until", "sort",
-                                        "fields", "all", NULL};
+void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out) {
+    static const char *const names[] = {"q",    "k",      "offset", "since", "until",
+                                        "sort", "fields", "all",    NULL};
     double t0 = ngc_now();
     ng_search_options so;
     ng_search_options_init(&so);
@@ -216,7 +203,8 @@ void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out)
         json_object_set_new(o, "count", json_integer((json_int_t)json_array_size(hits)));
         if (ng_results_warning(res))
             json_object_set_new(o, "warning", jstr(ng_results_warning(res)));
-        json_object_set_new(o, "took_ms", json_real((double)(long)((ngc_now() - t0) * 1e6) / 1e3));
+        json_object_set_new(o, "took_ms",
+                            json_real((double)(long)((ngc_now() - t0) * 1e6) / 1e3));
         json_object_set_new(o, "hits", hits);
         out->status = 200;
         out->body = o;
@@ -230,18 +218,15 @@ void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out)
 
 #define TOO_MANY_BUCKETS 1 /* collect's own stop (the library's codes are < 0) */
 
-static int collect(void *ctx, const char *start, uint64_t count)
-{
-    if (json_array_size(ctx) >= NGS_MAX_BUCKETS)
-        return TOO_MANY_BUCKETS;
+static int collect(void *ctx, const char *start, uint64_t count) {
+    if (json_array_size(ctx) >= NGS_MAX_BUCKETS) return TOO_MANY_BUCKETS;
     json_t *b = json_object();
     json_object_set_new(b, "period", json_stringn(start, strnlen(start, 10)));
     json_object_set_new(b, "count", json_integer((json_int_t)count));
     return json_array_append_new(ctx, b) ? NG_ENOMEM : 0;
 }
 
-void ngs_api_timeline(ngs_readers *rs, const ngs_args *a, ngs_reply *out)
-{
+void ngs_api_timeline(ngs_readers *rs, const ngs_args *a, ngs_reply *out) {
     static const char *const names[] = {"q", "by", "since", "until", "all", NULL};
     double t0 = ngc_now();
     ng_search_options so;
@@ -250,9 +235,9 @@ void ngs_api_timeline(ngs_readers *rs, const ngs_args *a, ngs_reply *out)
     if (check_names(a, names, out) || date_arg(a, "since", &so.since, out) ||
         date_arg(a, "until", &so.until, out))
         return;
-    if (!by)
-        by = "month";
-    if (strcmp(by, "day") && strcmp(by, "week") && strcmp(by, "month") && strcmp(by, "year"))
+    if (!by) by = "month";
+    if (strcmp(by, "day") && strcmp(by, "week") && strcmp(by, "month") &&
+        strcmp(by, "year"))
         return ngs_error(out, 400, -1, "by: day, week, month or year, not '%.64s'", by);
 
     ngs_snap *s = ngs_acquire(rs);
@@ -260,19 +245,23 @@ void ngs_api_timeline(ngs_readers *rs, const ngs_args *a, ngs_reply *out)
     json_t *buckets = json_array();
     int rc = q ? ng_timeline(s->reader, q, &so, by, collect, buckets) : 0;
     if (q && rc == TOO_MANY_BUCKETS)
-        ngs_error(out, 400, -1, "timeline: more than %d periods by %s; choose a longer period "
-                  "or narrow the dates (since=, until=)", NGS_MAX_BUCKETS, by);
+        ngs_error(out, 400, -1,
+                  "timeline: more than %d periods by %s; choose a longer period "
+                  "or narrow the dates (since=, until=)",
+                  NGS_MAX_BUCKETS, by);
     if (q && rc < 0)
         ngs_error(out, rc == NG_ENOMEM ? 503 : 500, -1, "timeline: %s", ng_strerror(rc));
     if (q && rc == 0) {
         json_int_t total = 0;
         for (size_t i = 0; i < json_array_size(buckets); i++)
-            total += json_integer_value(json_object_get(json_array_get(buckets, i), "count"));
+            total +=
+                json_integer_value(json_object_get(json_array_get(buckets, i), "count"));
         json_t *o = json_object();
         json_object_set_new(o, "query", jstr(ngs_arg(a, "q")));
         json_object_set_new(o, "by", json_string(by));
         json_object_set_new(o, "total", json_integer(total));
-        json_object_set_new(o, "took_ms", json_real((double)(long)((ngc_now() - t0) * 1e6) / 1e3));
+        json_object_set_new(o, "took_ms",
+                            json_real((double)(long)((ngc_now() - t0) * 1e6) / 1e3));
         json_object_set_new(o, "buckets", buckets);
         buckets = NULL;
         out->status = 200;
@@ -285,10 +274,8 @@ void ngs_api_timeline(ngs_readers *rs, const ngs_args *a, ngs_reply *out)
 
 /* ---- /api/doc/ID, /api/stats, /healthz --------------------------------- */
 
-void ngs_api_doc(ngs_readers *rs, const char *id, size_t id_len, ngs_reply *out)
-{
-    if (id_len == 0)
-        return ngs_error(out, 400, -1, "missing ID (/api/doc/ID)");
+void ngs_api_doc(ngs_readers *rs, const char *id, size_t id_len, ngs_reply *out) {
+    if (id_len == 0) return ngs_error(out, 400, -1, "missing ID (/api/doc/ID)");
     if (id_len > NG_MAX_ID_BYTES)
         return ngs_error(out, 400, -1, "the id is %zu bytes, the limit is %d", id_len,
                          NG_MAX_ID_BYTES);
@@ -310,8 +297,8 @@ void ngs_api_doc(ngs_readers *rs, const char *id, size_t id_len, ngs_reply *out)
     ngs_release(rs, s);
 }
 
-void ngs_api_stats(ngs_readers *rs, const char *const *dirs, size_t n_dirs, ngs_reply *out)
-{
+void ngs_api_stats(ngs_readers *rs, const char *const *dirs, size_t n_dirs,
+                   ngs_reply *out) {
     ngs_snap *s = ngs_acquire(rs);
     pthread_mutex_lock(&s->lock);
     if (!s->stats) {
@@ -320,20 +307,17 @@ void ngs_api_stats(ngs_readers *rs, const char *const *dirs, size_t n_dirs, ngs_
             ngs_error(out, 500, -1, "stats: %s", ng_reader_errmsg(s->reader));
         } else if ((s->stats = ngc_stats_json(&st)) != NULL) { /* copies st.language */
             json_t *ix = json_array();
-            for (size_t i = 0; i < n_dirs; i++)
-                json_array_append_new(ix, jstr(dirs[i]));
+            for (size_t i = 0; i < n_dirs; i++) json_array_append_new(ix, jstr(dirs[i]));
             json_object_set_new(s->stats, "indexes", ix);
         }
     }
     /* A copy: jansson's reference counts are not atomic. */
-    if (s->stats && (out->body = json_deep_copy(s->stats)) != NULL)
-        out->status = 200;
+    if (s->stats && (out->body = json_deep_copy(s->stats)) != NULL) out->status = 200;
     pthread_mutex_unlock(&s->lock);
     ngs_release(rs, s);
 }
 
-void ngs_api_health(ngs_readers *rs, ngs_reply *out)
-{
+void ngs_api_health(ngs_readers *rs, ngs_reply *out) {
     unsigned reopens;
     char err[512];
     ngs_release(rs, ngs_acquire(rs)); /* a new commit is picked up here too */
@@ -342,6 +326,5 @@ void ngs_api_health(ngs_readers *rs, ngs_reply *out)
     out->body = json_object();
     json_object_set_new(out->body, "status", json_string("ok"));
     json_object_set_new(out->body, "reopens", json_integer(reopens));
-    if (*err)
-        json_object_set_new(out->body, "reopen_error", jstr(err));
+    if (*err) json_object_set_new(out->body, "reopen_error", jstr(err));
 }

@@ -25,19 +25,18 @@ typedef struct manifest_sig {
 } manifest_sig;
 
 struct ngs_readers {
-    char **dirs;            /* the index directories */
+    char **dirs; /* the index directories */
     size_t n;
-    pthread_mutex_t mu;     /* guards everything below */
-    ngs_snap *cur;          /* the current snapshot */
-    manifest_sig *sig;      /* the manifests cur was opened from */
-    bool reopening;         /* one thread reopens, the others go on */
-    double retry_at;        /* no reopen before (after a failure) */
-    unsigned reopens;       /* snapshots opened after the first */
-    char err[512];          /* the last reopen error, "" after a success */
+    pthread_mutex_t mu; /* guards everything below */
+    ngs_snap *cur;      /* the current snapshot */
+    manifest_sig *sig;  /* the manifests cur was opened from */
+    bool reopening;     /* one thread reopens, the others go on */
+    double retry_at;    /* no reopen before (after a failure) */
+    unsigned reopens;   /* snapshots opened after the first */
+    char err[512];      /* the last reopen error, "" after a success */
 };
 
-static void read_sig(const char *dir, manifest_sig *s)
-{
+static void read_sig(const char *dir, manifest_sig *s) {
     char path[4096];
     struct stat st;
     memset(s, 0, sizeof *s);
@@ -51,14 +50,13 @@ static void read_sig(const char *dir, manifest_sig *s)
 }
 
 /* Opens the indexes as one reader; on failure err says why. */
-static ng_reader *open_all(char *const *dirs, size_t n, char *err, size_t cap)
-{
+static ng_reader *open_all(char *const *dirs, size_t n, char *err, size_t cap) {
     ng_reader *r = NULL;
     int rc = ng_reader_open_many(&r, (const char *const *)dirs, n, 0);
-    if (rc == 0)
-        return r;
+    if (rc == 0) return r;
     if (rc == NG_ENOINDEX && n == 1)
-        snprintf(err, cap, "%s: no index here (create one with 'newsgrep index -i %s FILE...')",
+        snprintf(err, cap,
+                 "%s: no index here (create one with 'newsgrep index -i %s FILE...')",
                  dirs[0], dirs[0]);
     else if (n == 1)
         snprintf(err, cap, "%s: %s", dirs[0], r ? ng_reader_errmsg(r) : ng_strerror(rc));
@@ -68,31 +66,27 @@ static ng_reader *open_all(char *const *dirs, size_t n, char *err, size_t cap)
     return NULL;
 }
 
-static ngs_snap *snap_new(ng_reader *r)
-{
+static ngs_snap *snap_new(ng_reader *r) {
     ngs_snap *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     s->reader = r;
     s->refs = 1; /* the holder's reference */
     pthread_mutex_init(&s->lock, NULL);
     return s;
 }
 
-static void snap_free(ngs_snap *s)
-{
-    if (!s)
-        return;
+static void snap_free(ngs_snap *s) {
+    if (!s) return;
     ng_reader_free(s->reader);
     json_decref(s->stats);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
 
-ngs_readers *ngs_readers_open(const char *const *dirs, size_t n)
-{
+ngs_readers *ngs_readers_open(const char *const *dirs, size_t n) {
     ngs_readers *rs = calloc(1, sizeof *rs);
-    if (!rs || !(rs->dirs = calloc(n, sizeof *rs->dirs)) || !(rs->sig = calloc(n, sizeof *rs->sig))) {
+    if (!rs || !(rs->dirs = calloc(n, sizeof *rs->dirs)) ||
+        !(rs->sig = calloc(n, sizeof *rs->sig))) {
         ngc_err("serve: out of memory");
         ngs_readers_free(rs);
         return NULL;
@@ -113,13 +107,10 @@ ngs_readers *ngs_readers_open(const char *const *dirs, size_t n)
     return rs;
 }
 
-void ngs_readers_free(ngs_readers *rs)
-{
-    if (!rs)
-        return;
+void ngs_readers_free(ngs_readers *rs) {
+    if (!rs) return;
     snap_free(rs->cur);
-    for (size_t i = 0; i < rs->n; i++)
-        free(rs->dirs[i]);
+    for (size_t i = 0; i < rs->n; i++) free(rs->dirs[i]);
     free(rs->dirs);
     free(rs->sig);
     pthread_mutex_destroy(&rs->mu);
@@ -128,8 +119,7 @@ void ngs_readers_free(ngs_readers *rs)
 
 /* Opens the new commit and makes it current (called by one thread at a
  * time, without the lock held while opening). */
-static void reopen(ngs_readers *rs, const manifest_sig *now)
-{
+static void reopen(ngs_readers *rs, const manifest_sig *now) {
     char err[512] = "";
     ng_reader *r = open_all(rs->dirs, rs->n, err, sizeof err);
     ngs_snap *s = r ? snap_new(r) : NULL;
@@ -145,8 +135,7 @@ static void reopen(ngs_readers *rs, const manifest_sig *now)
         memcpy(rs->sig, now, rs->n * sizeof *now);
         rs->reopens++;
         rs->err[0] = '\0';
-        if (--old->refs > 0)
-            old = NULL; /* its last request frees it */
+        if (--old->refs > 0) old = NULL; /* its last request frees it */
     } else {
         if (strcmp(err, rs->err) != 0)
             ngc_err("serve: reopen failed, still serving the previous commit: %s", err);
@@ -158,22 +147,17 @@ static void reopen(ngs_readers *rs, const manifest_sig *now)
     snap_free(old);
 }
 
-ngs_snap *ngs_acquire(ngs_readers *rs)
-{
+ngs_snap *ngs_acquire(ngs_readers *rs) {
     manifest_sig now[8], *sig = rs->n <= 8 ? now : malloc(rs->n * sizeof *sig);
     if (sig)
-        for (size_t i = 0; i < rs->n; i++)
-            read_sig(rs->dirs[i], &sig[i]);
+        for (size_t i = 0; i < rs->n; i++) read_sig(rs->dirs[i], &sig[i]);
     pthread_mutex_lock(&rs->mu);
     bool go = sig && !rs->reopening && memcmp(sig, rs->sig, rs->n * sizeof *sig) != 0 &&
               (rs->retry_at == 0 || ngc_now() >= rs->retry_at);
-    if (go)
-        rs->reopening = true;
+    if (go) rs->reopening = true;
     pthread_mutex_unlock(&rs->mu);
-    if (go)
-        reopen(rs, sig);
-    if (sig != now)
-        free(sig);
+    if (go) reopen(rs, sig);
+    if (sig != now) free(sig);
     pthread_mutex_lock(&rs->mu);
     ngs_snap *s = rs->cur;
     s->refs++;
@@ -181,17 +165,14 @@ ngs_snap *ngs_acquire(ngs_readers *rs)
     return s;
 }
 
-void ngs_release(ngs_readers *rs, ngs_snap *s)
-{
+void ngs_release(ngs_readers *rs, ngs_snap *s) {
     pthread_mutex_lock(&rs->mu);
     bool last = --s->refs == 0;
     pthread_mutex_unlock(&rs->mu);
-    if (last)
-        snap_free(s);
+    if (last) snap_free(s);
 }
 
-void ngs_readers_status(ngs_readers *rs, unsigned *reopens, char *err, size_t cap)
-{
+void ngs_readers_status(ngs_readers *rs, unsigned *reopens, char *err, size_t cap) {
     pthread_mutex_lock(&rs->mu);
     *reopens = rs->reopens;
     snprintf(err, cap, "%s", rs->err);

@@ -38,12 +38,12 @@ struct sb_stemmer;
 #define NGI_TC_INLINE 20
 
 typedef struct ngi_tc_slot {
-    uint32_t tag;                /* high hash bits | 1; 0 = empty slot */
-    uint32_t off;                /* arena offset of key + value, if not inline */
-    uint16_t klen;               /* key length (<= NGI_MAX_RAW_WORD) */
-    int16_t vlen;                /* value length, or NGI_TC_STOP / NGI_TC_SKIP */
-    uint8_t inl[NGI_TC_INLINE];  /* inline key, then value */
-} ngi_tc_slot;                   /* 32 bytes: two per cache line */
+    uint32_t tag;               /* high hash bits | 1; 0 = empty slot */
+    uint32_t off;               /* arena offset of key + value, if not inline */
+    uint16_t klen;              /* key length (<= NGI_MAX_RAW_WORD) */
+    int16_t vlen;               /* value length, or NGI_TC_STOP / NGI_TC_SKIP */
+    uint8_t inl[NGI_TC_INLINE]; /* inline key, then value */
+} ngi_tc_slot;                  /* 32 bytes: two per cache line */
 
 /* One generation: open addressing with linear probing. */
 typedef struct ngi_tc_table {
@@ -70,18 +70,18 @@ void ngi_termcache_free(ngi_termcache *tc);
  * into the current generation. Returns a pointer to the stored value, or
  * NULL when it could not be stored (no memory): the cache is an
  * optimisation, callers go on. */
-const uint8_t *ngi_termcache_put(ngi_termcache *tc, uint64_t hash,
-                                 const uint8_t *key, size_t klen,
-                                 const uint8_t *val, int vlen);
+const uint8_t *ngi_termcache_put(ngi_termcache *tc, uint64_t hash, const uint8_t *key,
+                                 size_t klen, const uint8_t *val, int vlen);
 /* After a miss in the current generation: looks key up in the previous
  * one and, when found, copies it forward. Same results as the lookup. */
-bool ngi_termcache_get_prev(ngi_termcache *tc, uint64_t hash,
-                            const uint8_t *key, size_t klen,
-                            const uint8_t **val, int *vlen);
+bool ngi_termcache_get_prev(ngi_termcache *tc, uint64_t hash, const uint8_t *key,
+                            size_t klen, const uint8_t **val, int *vlen);
 
 /* The tag stored in a slot: hash bits independent of the slot index
  * (which uses the low bits); never 0, which marks empty slots. */
-static inline uint32_t ngi_tc_tag(uint64_t h) { return (uint32_t)(h >> 32) | 1u; }
+static inline uint32_t ngi_tc_tag(uint64_t h) {
+    return (uint32_t)(h >> 32) | 1u;
+}
 
 static inline bool ngi_tc_is_inline(size_t klen, int vlen) {
     return klen + (size_t)(vlen > 0 ? vlen : 0) <= NGI_TC_INLINE;
@@ -119,8 +119,8 @@ static inline bool ngi_tc_equal(const uint8_t *a, const uint8_t *b, size_t n) {
  * value length (or NGI_TC_STOP / NGI_TC_SKIP) and *val points to the value
  * bytes (valid until the next put). Inline: it runs once per word. */
 static inline bool ngi_tc_table_get(const ngi_tc_table *t, uint64_t hash,
-                                    const uint8_t *key, size_t klen,
-                                    const uint8_t **val, int *vlen) {
+                                    const uint8_t *key, size_t klen, const uint8_t **val,
+                                    int *vlen) {
     uint32_t tag = ngi_tc_tag(hash);
     for (uint32_t i = (uint32_t)hash & t->mask;; i = (i + 1) & t->mask) {
         const ngi_tc_slot *s = &t->slots[i];
@@ -136,9 +136,8 @@ static inline bool ngi_tc_table_get(const ngi_tc_table *t, uint64_t hash,
 }
 
 /* Looks key up in both generations (see ngi_tc_table_get). */
-static inline bool ngi_termcache_get(ngi_termcache *tc, uint64_t hash,
-                                     const uint8_t *key, size_t klen,
-                                     const uint8_t **val, int *vlen) {
+static inline bool ngi_termcache_get(ngi_termcache *tc, uint64_t hash, const uint8_t *key,
+                                     size_t klen, const uint8_t **val, int *vlen) {
     return ngi_tc_table_get(&tc->cur, hash, key, klen, val, vlen) ||
            ngi_termcache_get_prev(tc, hash, key, klen, val, vlen);
 }
@@ -153,13 +152,13 @@ bool ngi_stopword_en(const uint8_t *term, size_t len);
 /* A word of at most NGI_STOPWORD_MAX bytes packed into an integer, byte i
  * at bits 8i (so that a stopword check is one multiply, one load and one
  * compare: it runs for every short word of every scanned document). */
-#define NGI_W2(a, b) ((uint64_t)(a) | (uint64_t)(b) << 8)
-#define NGI_W3(a, b, c) (NGI_W2(a, b) | (uint64_t)(c) << 16)
-#define NGI_W4(a, b, c, d) (NGI_W3(a, b, c) | (uint64_t)(d) << 24)
+#define NGI_W2(a, b)          ((uint64_t)(a) | (uint64_t)(b) << 8)
+#define NGI_W3(a, b, c)       (NGI_W2(a, b) | (uint64_t)(c) << 16)
+#define NGI_W4(a, b, c, d)    (NGI_W3(a, b, c) | (uint64_t)(d) << 24)
 #define NGI_W5(a, b, c, d, e) (NGI_W4(a, b, c, d) | (uint64_t)(e) << 32)
 /* A perfect hash of the 33 stopwords into 64 slots (stopwords.c: two
  * words in one slot would not compile). */
-#define NGI_STOP_SLOT(v) ((unsigned)(((uint64_t)(v) * 0xde8de6bfb1f784e3ull) >> 58))
+#define NGI_STOP_SLOT(v) ((unsigned)(((uint64_t)(v)*0xde8de6bfb1f784e3ull) >> 58))
 extern const uint64_t ngi_stop_table[64];
 static inline bool ngi_stopword_packed(uint64_t v) {
     return ngi_stop_table[NGI_STOP_SLOT(v)] == v;
@@ -174,23 +173,23 @@ const char *ngi_language_canonical(const char *name);
  * ------------------------------------------------------------------- */
 #define NGI_GATE2_BYTES (256 * 256 / 8) /* see ngi_analyzer_set_gate */
 struct ng_analyzer {
-    const char *language;       /* canonical libstemmer name (static) */
-    unsigned flags;             /* ng_analyzer_flags */
-    bool stop_en;               /* drop English stopwords */
-    struct sb_stemmer *stemmer; /* NULL with NG_ANALYZE_NO_STEM */
-    uint64_t invalid_bytes;     /* invalid UTF-8 bytes seen so far */
-    ngi_termcache cache;        /* raw word -> term */
-    ngi_buf raw;                /* scratch: a word's bytes after edits */
-    ngi_buf term;               /* scratch: normalised term */
-    ngi_buf cjk_prev;           /* scratch: previous CJK character */
-    ngi_buf cjk_cur;            /* scratch: current CJK character */
-    int32_t *ucs;               /* scratch: code points for utf8proc */
-    size_t ucs_cap;             /* entries usable in ucs (one more exist) */
-    bool gate_on;               /* see ngi_analyzer_set_gate */
-    bool gate[256];             /* first bytes of the terms wanted */
+    const char *language;           /* canonical libstemmer name (static) */
+    unsigned flags;                 /* ng_analyzer_flags */
+    bool stop_en;                   /* drop English stopwords */
+    struct sb_stemmer *stemmer;     /* NULL with NG_ANALYZE_NO_STEM */
+    uint64_t invalid_bytes;         /* invalid UTF-8 bytes seen so far */
+    ngi_termcache cache;            /* raw word -> term */
+    ngi_buf raw;                    /* scratch: a word's bytes after edits */
+    ngi_buf term;                   /* scratch: normalised term */
+    ngi_buf cjk_prev;               /* scratch: previous CJK character */
+    ngi_buf cjk_cur;                /* scratch: current CJK character */
+    int32_t *ucs;                   /* scratch: code points for utf8proc */
+    size_t ucs_cap;                 /* entries usable in ucs (one more exist) */
+    bool gate_on;                   /* see ngi_analyzer_set_gate */
+    bool gate[256];                 /* first bytes of the terms wanted */
     uint8_t gate2[NGI_GATE2_BYTES]; /* and their first two (bit c0 * 256 + c1) */
-    uint32_t gated;             /* words gated out by the last tokenize */
-    uint32_t gated_last;        /* the last position among them */
+    uint32_t gated;                 /* words gated out by the last tokenize */
+    uint32_t gated_last;            /* the last position among them */
 };
 
 /* Grep-style scans (the term filter of lib/index/filter.h) want only terms
@@ -217,7 +216,7 @@ bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256],
 /* NFKC + full case folding (+ marks stripped when strip_marks) of the
  * valid UTF-8 s[0..n); keeps only letters, marks, digits, '\'' and '.'.
  * Replaces out's content. Errors: NG_ENOMEM. */
-int ngi_normalize(ng_analyzer *a, const uint8_t *s, size_t n,
-                  bool strip_marks, ngi_buf *out);
+int ngi_normalize(ng_analyzer *a, const uint8_t *s, size_t n, bool strip_marks,
+                  ngi_buf *out);
 
 #endif /* NG_ANALYZE_H */

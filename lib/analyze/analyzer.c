@@ -16,30 +16,32 @@ static const struct {
     const char *code; /* ISO code */
     const char *name; /* libstemmer algorithm */
 } lang_codes[] = {
-    {"ar", "arabic"},     {"ara", "arabic"},      {"hy", "armenian"},
-    {"hye", "armenian"},  {"arm", "armenian"},    {"eu", "basque"},
-    {"eus", "basque"},    {"baq", "basque"},      {"ca", "catalan"},
-    {"cat", "catalan"},   {"da", "danish"},       {"dan", "danish"},
-    {"nl", "dutch"},      {"dut", "dutch"},       {"nld", "dutch"},
-    {"en", "english"},    {"eng", "english"},     {"fi", "finnish"},
-    {"fin", "finnish"},   {"fr", "french"},       {"fre", "french"},
-    {"fra", "french"},    {"de", "german"},       {"ger", "german"},
-    {"deu", "german"},    {"el", "greek"},        {"gre", "greek"},
-    {"ell", "greek"},     {"hi", "hindi"},        {"hin", "hindi"},
-    {"hu", "hungarian"},  {"hun", "hungarian"},   {"id", "indonesian"},
-    {"ind", "indonesian"},{"ga", "irish"},        {"gle", "irish"},
-    {"it", "italian"},    {"ita", "italian"},     {"lt", "lithuanian"},
-    {"lit", "lithuanian"},{"ne", "nepali"},       {"nep", "nepali"},
-    {"no", "norwegian"},  {"nor", "norwegian"},   {"pt", "portuguese"},
-    {"por", "portuguese"},{"ro", "romanian"},     {"rum", "romanian"},
-    {"ron", "romanian"},  {"ru", "russian"},      {"rus", "russian"},
-    {"sr", "serbian"},    {"srp", "serbian"},     {"es", "spanish"},
-    {"spa", "spanish"},   {"sv", "swedish"},      {"swe", "swedish"},
-    {"ta", "tamil"},      {"tam", "tamil"},       {"tr", "turkish"},
-    {"tur", "turkish"},   {"yi", "yiddish"},      {"yid", "yiddish"},
+    {"ar", "arabic"},      {"ara", "arabic"},    {"hy", "armenian"},
+    {"hye", "armenian"},   {"arm", "armenian"},  {"eu", "basque"},
+    {"eus", "basque"},     {"baq", "basque"},    {"ca", "catalan"},
+    {"cat", "catalan"},    {"da", "danish"},     {"dan", "danish"},
+    {"nl", "dutch"},       {"dut", "dutch"},     {"nld", "dutch"},
+    {"en", "english"},     {"eng", "english"},   {"fi", "finnish"},
+    {"fin", "finnish"},    {"fr", "french"},     {"fre", "french"},
+    {"fra", "french"},     {"de", "german"},     {"ger", "german"},
+    {"deu", "german"},     {"el", "greek"},      {"gre", "greek"},
+    {"ell", "greek"},      {"hi", "hindi"},      {"hin", "hindi"},
+    {"hu", "hungarian"},   {"hun", "hungarian"}, {"id", "indonesian"},
+    {"ind", "indonesian"}, {"ga", "irish"},      {"gle", "irish"},
+    {"it", "italian"},     {"ita", "italian"},   {"lt", "lithuanian"},
+    {"lit", "lithuanian"}, {"ne", "nepali"},     {"nep", "nepali"},
+    {"no", "norwegian"},   {"nor", "norwegian"}, {"pt", "portuguese"},
+    {"por", "portuguese"}, {"ro", "romanian"},   {"rum", "romanian"},
+    {"ron", "romanian"},   {"ru", "russian"},    {"rus", "russian"},
+    {"sr", "serbian"},     {"srp", "serbian"},   {"es", "spanish"},
+    {"spa", "spanish"},    {"sv", "swedish"},    {"swe", "swedish"},
+    {"ta", "tamil"},       {"tam", "tamil"},     {"tr", "turkish"},
+    {"tur", "turkish"},    {"yi", "yiddish"},    {"yid", "yiddish"},
 };
 
-const char **ng_languages(void) { return sb_stemmer_list(); }
+const char **ng_languages(void) {
+    return sb_stemmer_list();
+}
 
 /* The static entry of sb_stemmer_list() equal to name, or NULL. */
 static const char *listed(const char *name) {
@@ -52,13 +54,11 @@ const char *ngi_language_canonical(const char *name) {
     char low[32];
     size_t n = strlen(name);
     if (n == 0 || n >= sizeof low) return NULL;
-    for (size_t i = 0; i <= n; i++)
-        low[i] = (char)tolower((unsigned char)name[i]);
+    for (size_t i = 0; i <= n; i++) low[i] = (char)tolower((unsigned char)name[i]);
     const char *hit = listed(low);
     if (hit) return hit;
     for (size_t i = 0; i < NGI_ARRAY_LEN(lang_codes); i++)
-        if (strcmp(lang_codes[i].code, low) == 0)
-            return listed(lang_codes[i].name);
+        if (strcmp(lang_codes[i].code, low) == 0) return listed(lang_codes[i].name);
     return NULL;
 }
 
@@ -75,8 +75,7 @@ static int analyzer_init(ng_analyzer *a, const char *lang, unsigned flags) {
     /* Words longer than NGI_MAX_RAW_WORD are skipped, so these two
      * scratch buffers never grow while tokenizing ASCII. */
     if (ngi_buf_reserve(&a->raw, NGI_MAX_RAW_WORD + 8) ||
-        ngi_buf_reserve(&a->term, NGI_MAX_RAW_WORD + 8) ||
-        ngi_termcache_init(&a->cache))
+        ngi_buf_reserve(&a->term, NGI_MAX_RAW_WORD + 8) || ngi_termcache_init(&a->cache))
         return NG_ENOMEM;
     if (!(flags & NG_ANALYZE_NO_STEM)) {
         /* libstemmer allocates with malloc; NULL means out of memory
@@ -87,12 +86,10 @@ static int analyzer_init(ng_analyzer *a, const char *lang, unsigned flags) {
     return 0;
 }
 
-int ng_analyzer_create(ng_analyzer **out, const char *language,
-                       unsigned flags) {
+int ng_analyzer_create(ng_analyzer **out, const char *language, unsigned flags) {
     if (!out) return NG_EINVAL;
     *out = NULL;
-    if (flags & ~(unsigned)(NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP))
-        return NG_EINVAL;
+    if (flags & ~(unsigned)(NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP)) return NG_EINVAL;
     const char *lang = ngi_language_canonical(language ? language : "english");
     if (!lang) return NG_ELANG;
     /* Not calloc: the 8 KiB of gate tables are read only with gate_on,
@@ -116,8 +113,8 @@ bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256],
     /* Snowball's english and porter stemmers only rewrite word endings:
      * the first two letters stay, but for a second 'y' ("dying" -> "die",
      * "ay" -> "ai"), which the tokenizer's gate_word judges by the first. */
-    bool keeps_first = !a->stemmer || !strcmp(a->language, "english") ||
-                       !strcmp(a->language, "porter");
+    bool keeps_first =
+        !a->stemmer || !strcmp(a->language, "english") || !strcmp(a->language, "porter");
     a->gate_on = first && keeps_first;
     if (a->gate_on) {
         memcpy(a->gate, first, sizeof a->gate);

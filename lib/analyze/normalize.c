@@ -16,15 +16,18 @@
 static bool keep_cp(int32_t cp) {
     if (cp == '\'' || cp == '.') return true;
     switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return true;
-    default:
-        return false;
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO: return true;
+    default: return false;
     }
 }
 
@@ -41,18 +44,17 @@ static int ucs_reserve(ng_analyzer *a, size_t need) {
     return 0;
 }
 
-int ngi_normalize(ng_analyzer *a, const uint8_t *s, size_t n,
-                  bool strip_marks, ngi_buf *out) {
-    utf8proc_option_t opts = UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                             UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+int ngi_normalize(ng_analyzer *a, const uint8_t *s, size_t n, bool strip_marks,
+                  ngi_buf *out) {
+    utf8proc_option_t opts =
+        UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
     if (strip_marks) opts |= UTF8PROC_STRIPMARK;
     ngi_buf_reset(out);
     if (ucs_reserve(a, n + 16)) return NG_ENOMEM;
     utf8proc_ssize_t r;
     for (;;) {
         r = utf8proc_decompose_custom(s, (utf8proc_ssize_t)n, a->ucs,
-                                      (utf8proc_ssize_t)a->ucs_cap, opts,
-                                      NULL, NULL);
+                                      (utf8proc_ssize_t)a->ucs_cap, opts, NULL, NULL);
         if (r < 0) return 0; /* cannot happen on validated input: empty */
         if ((size_t)r <= a->ucs_cap) break;
         if (ucs_reserve(a, (size_t)r)) return NG_ENOMEM;

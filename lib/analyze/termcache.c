@@ -14,12 +14,13 @@
 #include "analyze.h"
 #include "common/hash.h"
 
-#define TC_MIN_SLOTS 1024u        /* smallest cap that ngi_termcache_set_limit sets */
-#define TC_START_SLOTS 64u        /* 2 KiB: a query's analyzer (one per parse)
+#define TC_MIN_SLOTS 1024u /* smallest cap that ngi_termcache_set_limit sets */
+#define TC_START_SLOTS                                                                   \
+    64u                         /* 2 KiB: a query's analyzer (one per parse)
                                      sees a few words; zeroing 32 KiB was
                                      most of a short query's parse */
-#define TC_MAX_SLOTS (1u << 18)   /* 8 MiB of slots per generation */
-#define TC_MAX_ARENA (2u << 20)   /* long keys + values per generation */
+#define TC_MAX_SLOTS (1u << 18) /* 8 MiB of slots per generation */
+#define TC_MAX_ARENA (2u << 20) /* long keys + values per generation */
 
 _Static_assert(sizeof(ngi_tc_slot) == 32, "two slots per cache line");
 
@@ -95,8 +96,8 @@ static bool grow(ngi_tc_table *t, uint32_t max_slots) {
     for (uint32_t i = 0; i < n; i++) { /* slots keep no index bits: rehash */
         const ngi_tc_slot *e = &t->slots[i];
         if (!e->tag) continue;
-        const uint8_t *k = ngi_tc_is_inline(e->klen, e->vlen) ? e->inl
-                                                             : t->arena.data + e->off;
+        const uint8_t *k =
+            ngi_tc_is_inline(e->klen, e->vlen) ? e->inl : t->arena.data + e->off;
         table_place(&bigger, ngi_hash64(k, e->klen), e);
     }
     ngi_free(t->mem);
@@ -133,9 +134,8 @@ static void make_room(ngi_termcache *tc, size_t extra) {
     if (full || t->arena.len + extra > tc->max_arena) rollover(tc);
 }
 
-const uint8_t *ngi_termcache_put(ngi_termcache *tc, uint64_t hash,
-                                 const uint8_t *key, size_t klen,
-                                 const uint8_t *val, int vlen) {
+const uint8_t *ngi_termcache_put(ngi_termcache *tc, uint64_t hash, const uint8_t *key,
+                                 size_t klen, const uint8_t *val, int vlen) {
     size_t vbytes = vlen > 0 ? (size_t)vlen : 0;
     bool inl = ngi_tc_is_inline(klen, vlen);
     if (klen > NGI_MAX_RAW_WORD || vlen > NG_MAX_TOKEN_BYTES) return NULL;
@@ -162,11 +162,9 @@ const uint8_t *ngi_termcache_put(ngi_termcache *tc, uint64_t hash,
     return inl ? t->slots[i].inl + klen : t->arena.data + e.off + klen;
 }
 
-bool ngi_termcache_get_prev(ngi_termcache *tc, uint64_t hash,
-                            const uint8_t *key, size_t klen,
-                            const uint8_t **val, int *vlen) {
-    if (!tc->prev.slots ||
-        !ngi_tc_table_get(&tc->prev, hash, key, klen, val, vlen))
+bool ngi_termcache_get_prev(ngi_termcache *tc, uint64_t hash, const uint8_t *key,
+                            size_t klen, const uint8_t **val, int *vlen) {
+    if (!tc->prev.slots || !ngi_tc_table_get(&tc->prev, hash, key, klen, val, vlen))
         return false;
     /* Copy forward. The put may roll the generations over and clear the
      * table the value lives in: copy the value out first. */

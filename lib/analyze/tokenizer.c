@@ -74,20 +74,20 @@
 
 /* The tokenizer's state for one ng_analyzer_tokenize call. */
 typedef struct tok {
-    ng_analyzer *a;    /* the analyzer (scratch buffers, cache, stemmer) */
-    const uint8_t *s;  /* the caller's text */
-    size_t len;        /* bytes in s */
-    uint32_t pos;      /* position of the next word */
-    ng_token_fn fn;    /* the caller's callback */
-    void *ctx;         /* its context */
-    unsigned q_head;   /* first pending plain word in q */
-    unsigned q_len;    /* pending plain words */
+    ng_analyzer *a;   /* the analyzer (scratch buffers, cache, stemmer) */
+    const uint8_t *s; /* the caller's text */
+    size_t len;       /* bytes in s */
+    uint32_t pos;     /* position of the next word */
+    ng_token_fn fn;   /* the caller's callback */
+    void *ctx;        /* its context */
+    unsigned q_head;  /* first pending plain word in q */
+    unsigned q_len;   /* pending plain words */
     struct {
-        uint64_t h;    /* hash of the word's bytes */
-        size_t i;      /* its first byte in the text */
-        size_t n;      /* its length */
-        uint32_t pos;  /* its position */
-    } q[TOK_AHEAD];    /* plain ASCII words whose cache slot is prefetched */
+        uint64_t h;   /* hash of the word's bytes */
+        size_t i;     /* its first byte in the text */
+        size_t n;     /* its length */
+        uint32_t pos; /* its position */
+    } q[TOK_AHEAD];   /* plain ASCII words whose cache slot is prefetched */
 } tok;
 
 /* Class of the character at i (< len) and its length in *n. */
@@ -118,8 +118,8 @@ static inline uint32_t next_pos(tok *t) {
     return p;
 }
 
-static inline int emit(tok *t, const uint8_t *term, size_t n, uint32_t pos,
-                       size_t start, size_t end) {
+static inline int emit(tok *t, const uint8_t *term, size_t n, uint32_t pos, size_t start,
+                       size_t end) {
     ng_token tk = {(const char *)term, n, pos, start, end};
     return t->fn(t->ctx, &tk);
 }
@@ -145,8 +145,8 @@ static bool only_joiners(const uint8_t *s, size_t n) {
 
 /* Folds a raw word into a->term: a lowercase table for ASCII, utf8proc
  * for the rest. */
-static int fold(ng_analyzer *a, const uint8_t *key, size_t klen,
-                bool nonascii, bool keepmarks) {
+static int fold(ng_analyzer *a, const uint8_t *key, size_t klen, bool nonascii,
+                bool keepmarks) {
     ngi_buf *tb = &a->term;
     if (nonascii) return ngi_normalize(a, key, klen, !keepmarks, tb);
     ngi_buf_reset(tb); /* room for NGI_MAX_RAW_WORD reserved at create */
@@ -160,8 +160,8 @@ static int fold(ng_analyzer *a, const uint8_t *key, size_t klen,
 
 /* The verdict on a folded term: *val and *vlen (the stem, or the term
  * itself), or a negative verdict in *vlen. */
-static int verdict(ng_analyzer *a, const uint8_t *term, size_t n,
-                   const uint8_t **val, int *vlen) {
+static int verdict(ng_analyzer *a, const uint8_t *term, size_t n, const uint8_t **val,
+                   int *vlen) {
     *val = term;
     if (n == 0 || n > NG_MAX_TOKEN_BYTES || only_joiners(term, n)) {
         *vlen = NGI_TC_SKIP;
@@ -174,16 +174,18 @@ static int verdict(ng_analyzer *a, const uint8_t *term, size_t n,
         const sb_symbol *st = sb_stemmer_stem(a->stemmer, term, (int)n);
         if (!st) return NG_ENOMEM;
         int sl = sb_stemmer_length(a->stemmer);
-        if (sl > NG_MAX_TOKEN_BYTES) *vlen = NGI_TC_SKIP;
-        else if (sl > 0) *val = st, *vlen = sl;
+        if (sl > NG_MAX_TOKEN_BYTES)
+            *vlen = NGI_TC_SKIP;
+        else if (sl > 0)
+            *val = st, *vlen = sl;
     }
     return 0;
 }
 
 /* Caches key -> value; *val then points to the cached copy (or stays on
  * its own buffer when the cache is out of memory). */
-static void remember(ng_analyzer *a, uint64_t h, const uint8_t *key,
-                     size_t klen, const uint8_t **val, int vlen) {
+static void remember(ng_analyzer *a, uint64_t h, const uint8_t *key, size_t klen,
+                     const uint8_t **val, int vlen) {
     const uint8_t *kept = ngi_termcache_put(&a->cache, h, key, klen, *val, vlen);
     if (kept) *val = kept;
 }
@@ -192,9 +194,8 @@ static void remember(ng_analyzer *a, uint64_t h, const uint8_t *key,
  * the hit path stays small). An ASCII word with capitals ("The") is also
  * looked up and cached under its lowercase form, so that case variants
  * share one stemmer run (for ASCII, the lowercase form is its own key). */
-static __attribute__((noinline)) int miss(ng_analyzer *a, uint64_t h,
-                                          const uint8_t *key, size_t klen,
-                                          bool nonascii, bool keepmarks,
+static __attribute__((noinline)) int miss(ng_analyzer *a, uint64_t h, const uint8_t *key,
+                                          size_t klen, bool nonascii, bool keepmarks,
                                           const uint8_t **val, int *vlen) {
     if (ngi_termcache_get_prev(&a->cache, h, key, klen, val, vlen)) return 0;
     int rc = fold(a, key, klen, nonascii, keepmarks);
@@ -219,9 +220,9 @@ static __attribute__((noinline)) int miss(ng_analyzer *a, uint64_t h,
 }
 
 /* Emits the word whose raw bytes are key (cache first). */
-static inline int emit_word_h(tok *t, uint64_t h, const uint8_t *key,
-                              size_t klen, bool nonascii, bool keepmarks,
-                              uint32_t pos, size_t start, size_t end) {
+static inline int emit_word_h(tok *t, uint64_t h, const uint8_t *key, size_t klen,
+                              bool nonascii, bool keepmarks, uint32_t pos, size_t start,
+                              size_t end) {
     ng_analyzer *a = t->a;
     const uint8_t *val;
     int vlen;
@@ -233,11 +234,10 @@ static inline int emit_word_h(tok *t, uint64_t h, const uint8_t *key,
     return emit(t, val, (size_t)vlen, pos, start, end);
 }
 
-static inline int emit_word(tok *t, const uint8_t *key, size_t klen,
-                            bool nonascii, bool keepmarks, uint32_t pos,
-                            size_t start, size_t end) {
-    return emit_word_h(t, ngi_hash64(key, klen), key, klen, nonascii,
-                       keepmarks, pos, start, end);
+static inline int emit_word(tok *t, const uint8_t *key, size_t klen, bool nonascii,
+                            bool keepmarks, uint32_t pos, size_t start, size_t end) {
+    return emit_word_h(t, ngi_hash64(key, klen), key, klen, nonascii, keepmarks, pos,
+                       start, end);
 }
 
 /* Emits the oldest pending plain word. */
@@ -246,8 +246,7 @@ static inline int q_pop(tok *t) {
     t->q_head = (k + 1) % TOK_AHEAD;
     t->q_len--;
     size_t i = t->q[k].i, n = t->q[k].n;
-    return emit_word_h(t, t->q[k].h, t->s + i, n, false, false, t->q[k].pos,
-                       i, i + n);
+    return emit_word_h(t, t->q[k].h, t->s + i, n, false, false, t->q[k].pos, i, i + n);
 }
 
 /* Emits every pending plain word (before any other kind of token, so
@@ -264,28 +263,28 @@ static int q_drain(tok *t) {
 
 /* A maximal run of word characters. */
 typedef struct unit {
-    size_t start, end;  /* its bytes in the text */
-    size_t n_base;      /* letters and digits (not marks) */
-    bool letter1;       /* the first base character is a letter */
-    bool all_digit;     /* only ASCII digits (and nothing else) */
-    bool first_digit;   /* starts with an ASCII digit */
-    bool last_digit;    /* ends with an ASCII digit */
-    bool nonascii;      /* has a non-ASCII character */
-    bool keepmarks;     /* has a character of a script whose marks stay */
-    bool has_ign;       /* has ignorable characters to drop */
+    size_t start, end; /* its bytes in the text */
+    size_t n_base;     /* letters and digits (not marks) */
+    bool letter1;      /* the first base character is a letter */
+    bool all_digit;    /* only ASCII digits (and nothing else) */
+    bool first_digit;  /* starts with an ASCII digit */
+    bool last_digit;   /* ends with an ASCII digit */
+    bool nonascii;     /* has a non-ASCII character */
+    bool keepmarks;    /* has a character of a script whose marks stay */
+    bool has_ign;      /* has ignorable characters to drop */
 } unit;
 
 /* A word being assembled from units. Its key is the text span
  * [start, term_end) unless an edit (a dropped or replaced byte) happened;
  * then it is a->raw. */
 typedef struct word {
-    size_t start;     /* first byte of the word */
-    size_t raw_from;  /* text bytes from here are not yet copied to raw */
-    size_t term_end;  /* end of the last accepted unit */
-    bool edited;      /* the key is a->raw */
-    bool toolong;     /* raw bytes exceed NGI_MAX_RAW_WORD */
-    bool nonascii;    /* some unit has non-ASCII characters */
-    bool keepmarks;   /* some unit needs its marks kept */
+    size_t start;    /* first byte of the word */
+    size_t raw_from; /* text bytes from here are not yet copied to raw */
+    size_t term_end; /* end of the last accepted unit */
+    bool edited;     /* the key is a->raw */
+    bool toolong;    /* raw bytes exceed NGI_MAX_RAW_WORD */
+    bool nonascii;   /* some unit has non-ASCII characters */
+    bool keepmarks;  /* some unit needs its marks kept */
 } word;
 
 /* Adds one non-ASCII character of class cls to u; false when it is not a
@@ -314,8 +313,8 @@ static void scan_unit(const tok *t, size_t i, unit *u) {
         size_t j = i; /* the ASCII fast path: one table lookup a byte */
         while (j < t->len && alnum_flags[s[j]]) seen |= alnum_flags[s[j++]];
         if (j > i) {
-            if (u->n_base == 0) u->first_digit = is_ascii_digit(s[i]),
-                                u->letter1 = !u->first_digit;
+            if (u->n_base == 0)
+                u->first_digit = is_ascii_digit(s[i]), u->letter1 = !u->first_digit;
             u->n_base += j - i;
             u->last_digit = is_ascii_digit(s[j - 1]);
             i = j;
@@ -335,14 +334,15 @@ static void scan_unit(const tok *t, size_t i, unit *u) {
 static void raw_flush(tok *t, word *w, size_t upto) {
     ngi_buf *r = &t->a->raw;
     size_t n = upto - w->raw_from;
-    if (r->len + n > NGI_MAX_RAW_WORD) w->toolong = true;
-    else if (n) memcpy(r->data + r->len, t->s + w->raw_from, n), r->len += n;
+    if (r->len + n > NGI_MAX_RAW_WORD)
+        w->toolong = true;
+    else if (n)
+        memcpy(r->data + r->len, t->s + w->raw_from, n), r->len += n;
     w->raw_from = upto;
 }
 
 /* Replaces the skip bytes at `at` by repl (rlen <= 1 byte) in the key. */
-static void edit(tok *t, word *w, size_t at, size_t skip, const char *repl,
-                 size_t rlen) {
+static void edit(tok *t, word *w, size_t at, size_t skip, const char *repl, size_t rlen) {
     ngi_buf *r = &t->a->raw;
     if (!w->edited) ngi_buf_reset(r), w->raw_from = w->start;
     w->edited = true;
@@ -391,8 +391,7 @@ static int finish(tok *t, word *w, size_t end) {
         klen = t->a->raw.len;
     }
     if (w->toolong || klen > NGI_MAX_RAW_WORD || klen == 0) return 0;
-    return emit_word(t, key, klen, w->nonascii, w->keepmarks, pos, w->start,
-                     end);
+    return emit_word(t, key, klen, w->nonascii, w->keepmarks, pos, w->start, end);
 }
 
 /* Decides whether joiner jc (at i, jl bytes) glues the following unit v to
@@ -560,8 +559,7 @@ static inline int gate_word(const ng_analyzer *a, const uint8_t *s, size_t n,
 
 /* The ASCII fast path: the plain word [i, j) goes straight to the cache.
  * Inlined into both word finders: a call per word was measurable. */
-static inline __attribute__((always_inline)) int fast_word(tok *t, size_t i,
-                                                           size_t j) {
+static inline __attribute__((always_inline)) int fast_word(tok *t, size_t i, size_t j) {
     uint32_t pos = next_pos(t);
     if (j - i > NGI_MAX_RAW_WORD) return 0;
     int g = gate_word(t->a, t->s + i, j - i, t->len - i);
@@ -601,7 +599,7 @@ static size_t block_words(tok *t, size_t i, int *rc) {
     while (starts) {
         unsigned k = (unsigned)__builtin_ctzll(starts);
         unsigned e = (unsigned)__builtin_ctzll(ends >> k) + k; /* last byte */
-        if (e >= 62 || !(usable >> (e + 1) & 1)) break; /* may go on, or high */
+        if (e >= 62 || !(usable >> (e + 1) & 1)) break;        /* may go on, or high */
         if ((J >> (e + 1) & 1) && ((A | H) >> (e + 2) & 1)) break; /* glued */
         if ((*rc = fast_word(t, i + k, i + e + 1))) break;
         done = e + 1;

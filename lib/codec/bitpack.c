@@ -14,7 +14,7 @@
 typedef uint32_t ngi_v4 __attribute__((vector_size(16)));
 
 /* -DNGI_CODEC_SCALAR forces the portable paths (to test them on x86). */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&              \
     !defined(NGI_CODEC_SCALAR)
 #define NGI_VECTOR_LE 1 /* host words are the on-disk little-endian words */
 #else
@@ -33,39 +33,39 @@ static inline ngi_v4 v4_load(const uint8_t *p) {
     return v;
 }
 
-static inline void v4_store(uint32_t *p, ngi_v4 v) { memcpy(p, &v, sizeof v); }
+static inline void v4_store(uint32_t *p, ngi_v4 v) {
+    memcpy(p, &v, sizeof v);
+}
 
 /* ---- unpacking: one unrolled routine per width --------------------- */
 
 /* Step k of width B: the bit offset k*B within each lane is a compile-time
  * constant, so every branch below folds away. */
-#define NGI_UNPACK_STEP(B, k)                                         \
-    do {                                                              \
-        const unsigned bp_ = (k) * (B), w_ = bp_ / 32, s_ = bp_ % 32; \
-        ngi_v4 v_ = v4_load(in + 16 * w_) >> s_;                      \
-        if (s_ + (B) > 32)                                            \
-            v_ |= v4_load(in + 16 * (w_ + 1)) << ((32 - s_) & 31);    \
-        v4_store(out + 4 * (k), v_ & mask);                           \
+#define NGI_UNPACK_STEP(B, k)                                                            \
+    do {                                                                                 \
+        const unsigned bp_ = (k) * (B), w_ = bp_ / 32, s_ = bp_ % 32;                    \
+        ngi_v4 v_ = v4_load(in + 16 * w_) >> s_;                                         \
+        if (s_ + (B) > 32) v_ |= v4_load(in + 16 * (w_ + 1)) << ((32 - s_) & 31);        \
+        v4_store(out + 4 * (k), v_ & mask);                                              \
     } while (0)
 
-#define NGI_UNPACK_8(B, k)                                                 \
-    NGI_UNPACK_STEP(B, k);                                                 \
-    NGI_UNPACK_STEP(B, k + 1);                                             \
-    NGI_UNPACK_STEP(B, k + 2);                                             \
-    NGI_UNPACK_STEP(B, k + 3);                                             \
-    NGI_UNPACK_STEP(B, k + 4);                                             \
-    NGI_UNPACK_STEP(B, k + 5);                                             \
-    NGI_UNPACK_STEP(B, k + 6);                                             \
+#define NGI_UNPACK_8(B, k)                                                               \
+    NGI_UNPACK_STEP(B, k);                                                               \
+    NGI_UNPACK_STEP(B, k + 1);                                                           \
+    NGI_UNPACK_STEP(B, k + 2);                                                           \
+    NGI_UNPACK_STEP(B, k + 3);                                                           \
+    NGI_UNPACK_STEP(B, k + 4);                                                           \
+    NGI_UNPACK_STEP(B, k + 5);                                                           \
+    NGI_UNPACK_STEP(B, k + 6);                                                           \
     NGI_UNPACK_STEP(B, k + 7)
 
-#define NGI_DEFINE_UNPACK(B)                                                 \
-    static void unpack_##B(const uint8_t *restrict in,                       \
-                           uint32_t *restrict out) {                         \
-        const uint32_t mask = (uint32_t)(0xffffffffu >> (32 - (B)));         \
-        NGI_UNPACK_8(B, 0);                                                  \
-        NGI_UNPACK_8(B, 8);                                                  \
-        NGI_UNPACK_8(B, 16);                                                 \
-        NGI_UNPACK_8(B, 24);                                                 \
+#define NGI_DEFINE_UNPACK(B)                                                             \
+    static void unpack_##B(const uint8_t *restrict in, uint32_t *restrict out) {         \
+        const uint32_t mask = (uint32_t)(0xffffffffu >> (32 - (B)));                     \
+        NGI_UNPACK_8(B, 0);                                                              \
+        NGI_UNPACK_8(B, 8);                                                              \
+        NGI_UNPACK_8(B, 16);                                                             \
+        NGI_UNPACK_8(B, 24);                                                             \
     }
 
 static void unpack_0(const uint8_t *restrict in, uint32_t *restrict out) {
@@ -126,8 +126,7 @@ static void unpack_scalar(const uint8_t *in, unsigned bits, uint32_t *out) {
         for (unsigned l = 0; l < 4; l++) {
             uint64_t v = bits ? ngi_load_le32(in + 16 * w + 4 * l) >> s : 0;
             if (s + bits > 32)
-                v |= (uint64_t)ngi_load_le32(in + 16 * (w + 1) + 4 * l)
-                     << (32 - s);
+                v |= (uint64_t)ngi_load_le32(in + 16 * (w + 1) + 4 * l) << (32 - s);
             out[4 * k + l] = (uint32_t)v & mask;
         }
     }

@@ -18,8 +18,8 @@
 #include "common/buf.h"
 #include "common/common.h"
 
-#define NGI_BLOCK 128              /* integers per bit-packed block */
-#define NGI_DOC_END UINT32_MAX      /* doc id of an exhausted cursor */
+#define NGI_BLOCK   128        /* integers per bit-packed block */
+#define NGI_DOC_END UINT32_MAX /* doc id of an exhausted cursor */
 
 /* ---- bit packing of 128 integers ---------------------------------- */
 
@@ -48,14 +48,14 @@ void ngi_unpackn(const uint8_t *in, size_t n, unsigned bits, uint32_t *out);
 /* Where a term's postings live and the facts the query side needs without
  * decoding them. Stored in the lexicon. */
 typedef struct ngi_term_postings {
-    uint32_t df;        /* documents containing the term */
-    uint64_t cf;        /* total occurrences */
-    uint64_t docs_off;  /* offset of the term's bytes in the docs stream */
-    uint64_t docs_len;  /* bytes in the docs stream */
-    uint64_t pos_off;   /* offset of the term's bytes in the positions stream */
-    uint64_t pos_len;   /* bytes in the positions stream */
-    uint32_t max_tf;    /* largest tf of any document (upper bounds) */
-    uint32_t min_dl;    /* smallest doc length of any posting (bounds) */
+    uint32_t df;       /* documents containing the term */
+    uint64_t cf;       /* total occurrences */
+    uint64_t docs_off; /* offset of the term's bytes in the docs stream */
+    uint64_t docs_len; /* bytes in the docs stream */
+    uint64_t pos_off;  /* offset of the term's bytes in the positions stream */
+    uint64_t pos_len;  /* bytes in the positions stream */
+    uint32_t max_tf;   /* largest tf of any document (upper bounds) */
+    uint32_t min_dl;   /* smallest doc length of any posting (bounds) */
 } ngi_term_postings;
 
 typedef struct ngi_postings_writer ngi_postings_writer;
@@ -90,42 +90,42 @@ int ngi_postings_writer_end(ngi_postings_writer *w, ngi_term_postings *out);
  * The struct is about 1.1 KB (two decoded blocks): keep it on the stack or
  * inside a query node, not in a per-document structure. */
 typedef struct ngi_cursor {
-    uint32_t doc;                  /* current doc id, NGI_DOC_END at end */
-    uint32_t freq;                 /* tf of the current doc */
+    uint32_t doc;  /* current doc id, NGI_DOC_END at end */
+    uint32_t freq; /* tf of the current doc */
     /* Everything below is the codec's private state. */
-    uint32_t in_block;             /* index of doc in docbuf, UINT32_MAX before first */
-    uint32_t block_len;            /* docs in the decoded block (0 = none) */
-    uint32_t block;                /* decoded block index, UINT32_MAX = none */
-    uint32_t n_blocks;             /* skip entries (1 in the compact form) */
-    uint32_t df;                   /* postings in the list */
-    uint32_t max_doc;              /* doc ids must be < max_doc */
-    uint32_t term_max_tf;          /* list-wide bounds from the lexicon */
-    uint32_t term_min_dl;          /* ... used for the compact form */
-    uint32_t shallow_block;        /* block chosen by shallow advance */
+    uint32_t in_block;      /* index of doc in docbuf, UINT32_MAX before first */
+    uint32_t block_len;     /* docs in the decoded block (0 = none) */
+    uint32_t block;         /* decoded block index, UINT32_MAX = none */
+    uint32_t n_blocks;      /* skip entries (1 in the compact form) */
+    uint32_t df;            /* postings in the list */
+    uint32_t max_doc;       /* doc ids must be < max_doc */
+    uint32_t term_max_tf;   /* list-wide bounds from the lexicon */
+    uint32_t term_min_dl;   /* ... used for the compact form */
+    uint32_t shallow_block; /* block chosen by shallow advance */
     /* Positions of the decoded block's group (valid when pg_block == block):
      * posbuf holds the last decoded chunk (words 0..127), then the current
      * doc's positions. */
-    uint32_t pg_block;             /* block the pg_* state describes, or none */
-    uint32_t pg_idx;               /* in_block whose positions are in posbuf */
-    uint32_t pg_sum_idx;           /* docs [0, pg_sum_idx) summed in pg_sum */
-    uint32_t pg_walk;              /* chunk index pg_walk_ptr points at */
-    uint32_t pg_decoded;           /* chunk decoded in posbuf, or none */
-    uint64_t pg_sum;               /* positions of docs before pg_sum_idx */
-    uint64_t pg_total;             /* positions in the whole group */
-    const uint8_t *pg_walk_ptr;    /* first byte of chunk pg_walk */
-    const uint8_t *skips;          /* skip table, NULL in the compact form */
-    const uint8_t *blocks;         /* first block byte (after the skips) */
-    const uint8_t *docs_end;       /* end of the term's docs bytes */
-    const uint8_t *pos, *pos_end;  /* the term's positions bytes (or NULL) */
+    uint32_t pg_block;            /* block the pg_* state describes, or none */
+    uint32_t pg_idx;              /* in_block whose positions are in posbuf */
+    uint32_t pg_sum_idx;          /* docs [0, pg_sum_idx) summed in pg_sum */
+    uint32_t pg_walk;             /* chunk index pg_walk_ptr points at */
+    uint32_t pg_decoded;          /* chunk decoded in posbuf, or none */
+    uint64_t pg_sum;              /* positions of docs before pg_sum_idx */
+    uint64_t pg_total;            /* positions in the whole group */
+    const uint8_t *pg_walk_ptr;   /* first byte of chunk pg_walk */
+    const uint8_t *skips;         /* skip table, NULL in the compact form */
+    const uint8_t *blocks;        /* first block byte (after the skips) */
+    const uint8_t *docs_end;      /* end of the term's docs bytes */
+    const uint8_t *pos, *pos_end; /* the term's positions bytes (or NULL) */
     /* Optional check of the positions bytes, run once before they are
      * first read (lib/index verifies their checksums there, so queries
      * without phrases never pay for it); non-zero = NG_ECORRUPT. Set by
      * the caller after ngi_cursor_open. */
     int (*pos_check)(const void *ctx, const uint8_t *p, size_t len);
     const void *pos_check_ctx;
-    ngi_buf posbuf;                /* decoded positions (uint32_t) */
-    uint32_t docbuf[NGI_BLOCK];    /* decoded doc ids of the block */
-    uint32_t tfbuf[NGI_BLOCK];     /* decoded tfs of the block */
+    ngi_buf posbuf;             /* decoded positions (uint32_t) */
+    uint32_t docbuf[NGI_BLOCK]; /* decoded doc ids of the block */
+    uint32_t tfbuf[NGI_BLOCK];  /* decoded tfs of the block */
 } ngi_cursor;
 
 /* Opens a cursor on a term's bytes (taken from a segment file, already
@@ -137,8 +137,7 @@ typedef struct ngi_cursor {
  * harmless no-op, and a cursor may be re-opened after close. */
 int ngi_cursor_open(ngi_cursor *c, const ngi_term_postings *tp,
                     const uint8_t *docs_stream, size_t docs_stream_len,
-                    const uint8_t *pos_stream, size_t pos_stream_len,
-                    uint32_t max_doc);
+                    const uint8_t *pos_stream, size_t pos_stream_len, uint32_t max_doc);
 void ngi_cursor_close(ngi_cursor *c);
 /* Moves to the next document (c->doc = NGI_DOC_END at the end).
  * Returns 0 or NG_ECORRUPT. Inline: inside a decoded block it is three

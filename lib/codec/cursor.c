@@ -29,8 +29,7 @@ static void set_end(ngi_cursor *c) {
 /* ---- block decoding ------------------------------------------------ */
 
 /* Decodes n variable-byte postings starting at doc id >= base. */
-static int decode_vbyte(ngi_cursor *c, const uint8_t *p, uint32_t n,
-                        uint64_t base) {
+static int decode_vbyte(ngi_cursor *c, const uint8_t *p, uint32_t n, uint64_t base) {
     const uint8_t *end = c->docs_end;
     uint64_t next = base; /* smallest id the next posting may have */
     for (uint32_t i = 0; i < n; i++) {
@@ -48,8 +47,7 @@ static int decode_vbyte(ngi_cursor *c, const uint8_t *p, uint32_t n,
 }
 
 /* Decodes full block j (128 postings, bit-packed) at p. */
-static int decode_full(ngi_cursor *c, const uint8_t *p, uint64_t base,
-                       uint32_t last) {
+static int decode_full(ngi_cursor *c, const uint8_t *p, uint64_t base, uint32_t last) {
     if (c->docs_end - p < 2) return NG_ECORRUPT;
     unsigned bd = p[0], bt = p[1];
     if (bd > 32 || bt > 32) return NG_ECORRUPT;
@@ -71,8 +69,7 @@ static int load_block(ngi_cursor *c, uint32_t j) {
     uint32_t last = ngi_load_le32(e);
     uint64_t base = j ? (uint64_t)ngi_load_le32(e - NGI_SKIP_BYTES) + 1 : 0;
     /* Blocks only move forward: the new one must start after the old. */
-    if (c->block != NONE && c->block_len &&
-        base <= c->docbuf[c->block_len - 1])
+    if (c->block != NONE && c->block_len && base <= c->docbuf[c->block_len - 1])
         return NG_ECORRUPT;
     uint32_t off = ngi_load_le32(e + 4);
     if (off >= (size_t)(c->docs_end - c->blocks)) return NG_ECORRUPT;
@@ -99,11 +96,10 @@ static int load_block(ngi_cursor *c, uint32_t j) {
 
 /* ---- open / close -------------------------------------------------- */
 
-static int open_positions(ngi_cursor *c, const ngi_term_postings *tp,
-                          const uint8_t *ps, size_t ps_len) {
+static int open_positions(ngi_cursor *c, const ngi_term_postings *tp, const uint8_t *ps,
+                          size_t ps_len) {
     if (!ps) return 0;
-    if (tp->pos_off > ps_len || tp->pos_len > ps_len - tp->pos_off)
-        return NG_ECORRUPT;
+    if (tp->pos_off > ps_len || tp->pos_len > ps_len - tp->pos_off) return NG_ECORRUPT;
     c->pos = ps + tp->pos_off;
     c->pos_end = c->pos + tp->pos_len;
     return 0;
@@ -111,8 +107,7 @@ static int open_positions(ngi_cursor *c, const ngi_term_postings *tp,
 
 int ngi_cursor_open(ngi_cursor *c, const ngi_term_postings *tp,
                     const uint8_t *docs_stream, size_t docs_stream_len,
-                    const uint8_t *pos_stream, size_t pos_stream_len,
-                    uint32_t max_doc) {
+                    const uint8_t *pos_stream, size_t pos_stream_len, uint32_t max_doc) {
     memset(c, 0, offsetof(ngi_cursor, docbuf));
     c->block = c->in_block = c->shallow_block = NONE;
     c->pg_block = NONE;
@@ -120,8 +115,8 @@ int ngi_cursor_open(ngi_cursor *c, const ngi_term_postings *tp,
     c->max_doc = max_doc;
     c->term_max_tf = tp->max_tf;
     c->term_min_dl = tp->min_dl;
-    if (tp->docs_off > docs_stream_len ||
-        tp->docs_len > docs_stream_len - tp->docs_off || tp->df > max_doc)
+    if (tp->docs_off > docs_stream_len || tp->docs_len > docs_stream_len - tp->docs_off ||
+        tp->df > max_doc)
         return NG_ECORRUPT;
     const uint8_t *d = docs_stream ? docs_stream + tp->docs_off : NULL;
     c->docs_end = d ? d + tp->docs_len : NULL;
@@ -140,8 +135,7 @@ int ngi_cursor_open(ngi_cursor *c, const ngi_term_postings *tp,
         return 0;
     }
     c->n_blocks = (tp->df + NGI_BLOCK - 1) / NGI_BLOCK;
-    if ((uint64_t)c->n_blocks * NGI_SKIP_BYTES > tp->docs_len)
-        return NG_ECORRUPT;
+    if ((uint64_t)c->n_blocks * NGI_SKIP_BYTES > tp->docs_len) return NG_ECORRUPT;
     c->skips = d;
     c->blocks = d + (size_t)c->n_blocks * NGI_SKIP_BYTES;
     return 0;
@@ -173,8 +167,7 @@ int ngi_cursor_next_block(ngi_cursor *c) {
  * galloping then binary search, so both short hops and long jumps are
  * cheap. Garbage entries only make it pick a block that load_block then
  * rejects or that still moves forward. */
-static uint32_t skip_search(const ngi_cursor *c, uint32_t j0,
-                            uint32_t target) {
+static uint32_t skip_search(const ngi_cursor *c, uint32_t j0, uint32_t target) {
     uint32_t n = c->n_blocks;
     if (j0 >= n || skip_last(c, j0) >= target) return j0;
     uint64_t lo = j0, hi, step = 1;
@@ -202,7 +195,7 @@ static uint32_t skip_search(const ngi_cursor *c, uint32_t j0,
  * `from`; the caller knows the block's last doc is >= target. */
 static void seek_in_block(ngi_cursor *c, uint32_t from, uint32_t target) {
     uint32_t lo = from, hi = c->block_len - 1; /* docbuf[hi] >= target */
-    if (c->docbuf[lo] >= target) hi = lo; /* next(): no search */
+    if (c->docbuf[lo] >= target) hi = lo;      /* next(): no search */
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (c->docbuf[mid] >= target)
@@ -267,8 +260,7 @@ uint32_t ngi_cursor_block_min_dl(const ngi_cursor *c) {
 /* Start of the current block's positions group, or NULL if out of range. */
 static const uint8_t *group_start(const ngi_cursor *c) {
     if (!c->skips) return c->pos;
-    uint32_t off =
-        ngi_load_le32(c->skips + (size_t)c->block * NGI_SKIP_BYTES + 8);
+    uint32_t off = ngi_load_le32(c->skips + (size_t)c->block * NGI_SKIP_BYTES + 8);
     return off < (size_t)(c->pos_end - c->pos) ? c->pos + off : NULL;
 }
 
@@ -297,8 +289,7 @@ static size_t chunk_size(const ngi_cursor *c, const uint8_t *p, uint32_t n,
     size_t avail = (size_t)(c->pos_end - p);
     if (p >= c->pos_end) return 0;
     unsigned b = p[0] & NGI_CHUNK_BITS;
-    if (b < 1 || b > 32 || (p[0] & ~(NGI_CHUNK_BITS | NGI_CHUNK_EXC)))
-        return 0;
+    if (b < 1 || b > 32 || (p[0] & ~(NGI_CHUNK_BITS | NGI_CHUNK_EXC))) return 0;
     size_t size = 1 + (n == NGI_BLOCK ? 16u * b : ngi_packn_bytes(n, b));
     *bits = b;
     *exc = NULL;
@@ -360,8 +351,7 @@ static int decode_chunk(ngi_cursor *c, uint32_t k) {
 
 /* Copies group values [start, start + n) to out, chunk by chunk (chunks
  * only move forward: docs are visited in order). */
-static int decode_range(ngi_cursor *c, uint64_t start, uint32_t n,
-                        uint32_t *out) {
+static int decode_range(ngi_cursor *c, uint64_t start, uint32_t n, uint32_t *out) {
     const uint32_t *chunk = (const uint32_t *)(const void *)c->posbuf.data;
     while (n) {
         uint32_t k = (uint32_t)(start / NGI_BLOCK), at = start % NGI_BLOCK;
@@ -380,11 +370,9 @@ static int decode_range(ngi_cursor *c, uint64_t start, uint32_t n,
 
 int ngi_cursor_positions(ngi_cursor *c, const uint32_t **positions) {
     *positions = NULL;
-    if (!c->pos || c->in_block == NONE || c->doc == NGI_DOC_END)
-        return NG_EINVAL;
+    if (!c->pos || c->in_block == NONE || c->doc == NGI_DOC_END) return NG_EINVAL;
     if (c->pos_check) {
-        if (c->pos_check(c->pos_check_ctx, c->pos,
-                         (size_t)(c->pos_end - c->pos)))
+        if (c->pos_check(c->pos_check_ctx, c->pos, (size_t)(c->pos_end - c->pos)))
             return NG_ECORRUPT;
         c->pos_check = NULL; /* once per cursor */
     }
@@ -395,12 +383,10 @@ int ngi_cursor_positions(ngi_cursor *c, const uint32_t **positions) {
         return 0;
     }
     int rc = 0;
-    if (c->pg_block != c->block || c->pg_sum_idx > c->in_block)
-        rc = group_open(c);
+    if (c->pg_block != c->block || c->pg_sum_idx > c->in_block) rc = group_open(c);
     if (rc) return rc;
     while (c->pg_sum_idx < c->in_block) c->pg_sum += c->tfbuf[c->pg_sum_idx++];
-    if (ngi_buf_reserve(&c->posbuf, ((size_t)NGI_BLOCK + c->freq) * 4))
-        return NG_ENOMEM;
+    if (ngi_buf_reserve(&c->posbuf, ((size_t)NGI_BLOCK + c->freq) * 4)) return NG_ENOMEM;
     c->pg_idx = NONE;
     out = (uint32_t *)(void *)c->posbuf.data + NGI_BLOCK;
     if ((rc = decode_range(c, c->pg_sum, c->freq, out))) return rc;

@@ -13,24 +13,24 @@
 #include "common/varint.h"
 
 struct ngi_postings_writer {
-    ngi_buf *docs;              /* docs stream (borrowed) */
-    ngi_buf *pos;               /* positions stream (borrowed) */
-    ngi_buf blocks;             /* this term's blocks, copied after its skips */
-    ngi_buf skips;              /* this term's skip entries */
-    ngi_buf pdelta;             /* position deltas of the pending block (u32) */
-    uint32_t bdoc[NGI_BLOCK];   /* pending block: doc ids */
-    uint32_t btf[NGI_BLOCK];    /* ... tfs */
-    uint32_t bdl[NGI_BLOCK];    /* ... doc lengths */
-    uint32_t n;                 /* docs pending in the block */
-    uint32_t n_blocks;          /* blocks flushed for this term */
-    uint32_t df;                /* docs added to this term */
-    uint64_t cf;                /* sum of their tfs */
-    uint32_t max_tf;            /* largest tf of the term */
-    uint32_t min_dl;            /* smallest doc length of the term */
-    uint32_t prev_last;         /* last doc id of the previous block */
-    uint64_t docs_start;        /* docs->len when the term began */
-    uint64_t pos_start;         /* pos->len when the term began */
-    int err;                    /* sticky error: 0 or NG_E* */
+    ngi_buf *docs;            /* docs stream (borrowed) */
+    ngi_buf *pos;             /* positions stream (borrowed) */
+    ngi_buf blocks;           /* this term's blocks, copied after its skips */
+    ngi_buf skips;            /* this term's skip entries */
+    ngi_buf pdelta;           /* position deltas of the pending block (u32) */
+    uint32_t bdoc[NGI_BLOCK]; /* pending block: doc ids */
+    uint32_t btf[NGI_BLOCK];  /* ... tfs */
+    uint32_t bdl[NGI_BLOCK];  /* ... doc lengths */
+    uint32_t n;               /* docs pending in the block */
+    uint32_t n_blocks;        /* blocks flushed for this term */
+    uint32_t df;              /* docs added to this term */
+    uint64_t cf;              /* sum of their tfs */
+    uint32_t max_tf;          /* largest tf of the term */
+    uint32_t min_dl;          /* smallest doc length of the term */
+    uint32_t prev_last;       /* last doc id of the previous block */
+    uint64_t docs_start;      /* docs->len when the term began */
+    uint64_t pos_start;       /* pos->len when the term began */
+    int err;                  /* sticky error: 0 or NG_E* */
 };
 
 int ngi_postings_writer_create(ngi_postings_writer **out, ngi_buf *docs,
@@ -85,8 +85,7 @@ static size_t chunk_cost(size_t n, unsigned b, size_t exc, unsigned hb) {
  * becoming patched exceptions (PFOR, like Zukowski et al.). */
 static unsigned best_width(const uint32_t *v, size_t n, unsigned *mb_out) {
     size_t count[33] = {0};
-    for (size_t i = 0; i < n; i++)
-        count[v[i] ? 32 - __builtin_clz(v[i]) : 0]++;
+    for (size_t i = 0; i < n; i++) count[v[i] ? 32 - __builtin_clz(v[i]) : 0]++;
     unsigned mb = 32;
     while (mb > 1 && count[mb] == 0) mb--;
     unsigned best = mb;
@@ -220,10 +219,8 @@ static int flush_block(ngi_postings_writer *w) {
 
 /* ---- adding and ending --------------------------------------------- */
 
-static int append_deltas(ngi_postings_writer *w, const uint32_t *p,
-                         uint32_t tf) {
-    if (ngi_buf_reserve(&w->pdelta, (size_t)tf * sizeof(uint32_t)))
-        return NG_ENOMEM;
+static int append_deltas(ngi_postings_writer *w, const uint32_t *p, uint32_t tf) {
+    if (ngi_buf_reserve(&w->pdelta, (size_t)tf * sizeof(uint32_t))) return NG_ENOMEM;
     uint32_t *o = (uint32_t *)(void *)(w->pdelta.data + w->pdelta.len);
     uint32_t prev = 0;
     for (uint32_t i = 0; i < tf; i++) {

@@ -13,7 +13,9 @@
 #ifdef NGI_FAULT_INJECTION
 static _Thread_local long fail_countdown = -1;
 
-void ngi_fault_alloc_after(long n) { fail_countdown = n; }
+void ngi_fault_alloc_after(long n) {
+    fail_countdown = n;
+}
 
 static int should_fail(void) {
     if (fail_countdown < 0) return 0;
@@ -22,10 +24,14 @@ static int should_fail(void) {
     return 0;
 }
 #else
-static int should_fail(void) { return 0; }
+static int should_fail(void) {
+    return 0;
+}
 #endif
 
-void *ngi_malloc(size_t size) { return should_fail() ? NULL : malloc(size); }
+void *ngi_malloc(size_t size) {
+    return should_fail() ? NULL : malloc(size);
+}
 
 void *ngi_calloc(size_t n, size_t size) {
     return should_fail() ? NULL : calloc(n, size);
@@ -35,7 +41,9 @@ void *ngi_realloc(void *ptr, size_t size) {
     return should_fail() ? NULL : realloc(ptr, size);
 }
 
-void ngi_free(void *ptr) { free(ptr); }
+void ngi_free(void *ptr) {
+    free(ptr);
+}
 
 char *ngi_strndup(const char *s, size_t n) {
     char *d = ngi_malloc(n + 1);

@@ -18,7 +18,8 @@ typedef struct ngi_buf {
     size_t cap;    /* bytes allocated */
 } ngi_buf;
 
-#define NGI_BUF_INIT {NULL, 0, 0}
+#define NGI_BUF_INIT                                                                     \
+    { NULL, 0, 0 }
 
 void ngi_buf_init(ngi_buf *b);
 void ngi_buf_free(ngi_buf *b);
@@ -37,7 +38,9 @@ int ngi_buf_append_str(ngi_buf *b, const char *s, size_t n);
 int ngi_buf_printf(ngi_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static inline void ngi_buf_reset(ngi_buf *b) { b->len = 0; }
+static inline void ngi_buf_reset(ngi_buf *b) {
+    b->len = 0;
+}
 
 /* Gives the caller ownership of the bytes; the buffer becomes empty. */
 static inline uint8_t *ngi_buf_steal(ngi_buf *b) {

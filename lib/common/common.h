@@ -13,10 +13,10 @@
 
 #include "newsgrep.h"
 
-#define NGI_LIKELY(x) __builtin_expect(!!(x), 1)
-#define NGI_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define NGI_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define NGI_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define NGI_LIKELY(x)    __builtin_expect(!!(x), 1)
+#define NGI_UNLIKELY(x)  __builtin_expect(!!(x), 0)
+#define NGI_MIN(a, b)    ((a) < (b) ? (a) : (b))
+#define NGI_MAX(a, b)    ((a) > (b) ? (a) : (b))
 #define NGI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #ifdef NDEBUG
@@ -32,8 +32,8 @@
 /* The detailed error of a handle: code plus a human sentence naming the
  * file, errno or query position. Embedded in every handle. */
 typedef struct ngi_error {
-    int code;                  /* 0 or the last NG_E* code */
-    char msg[NGI_ERRMSG_MAX];  /* "" or the detailed message */
+    int code;                 /* 0 or the last NG_E* code */
+    char msg[NGI_ERRMSG_MAX]; /* "" or the detailed message */
 } ngi_error;
 
 /* Records code and a printf-style message; returns code so that callers can

@@ -35,11 +35,12 @@ void ngi_civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d) {
     *y = (int)(yoe + era * 400) + (*m <= 2);
 }
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int is_leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 static unsigned days_in_month(int y, unsigned m) {
-    static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30,
-                                          31, 31, 30, 31, 30, 31};
+    static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
@@ -59,8 +60,7 @@ int ngi_date_parse(const char *s, size_t len, int32_t *days) {
     if (parse_digits(s, 4, &y) || parse_digits(s + 5, 2, &m) ||
         parse_digits(s + 8, 2, &d))
         return -1;
-    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month((int)y, m))
-        return -1;
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month((int)y, m)) return -1;
     *days = ngi_days_from_civil((int)y, m, d);
     return 0;
 }
@@ -96,85 +96,169 @@ void ngi_date_format(int32_t days, char out[11]) {
 /* Month names after folding (lower case, no accents), one table for all
  * languages; a word matches the months of which it is a prefix (3+
  * letters: "Sept", "févr.", "janv"), provided they agree on the number. */
-static const struct { const char *name; int month; } month_names[] = {
+static const struct {
+    const char *name;
+    int month;
+} month_names[] = {
     /* English */
-    {"january", 1}, {"february", 2}, {"march", 3}, {"april", 4}, {"may", 5},
-    {"june", 6}, {"july", 7}, {"august", 8}, {"september", 9},
-    {"october", 10}, {"november", 11}, {"december", 12},
+    {"january", 1},
+    {"february", 2},
+    {"march", 3},
+    {"april", 4},
+    {"may", 5},
+    {"june", 6},
+    {"july", 7},
+    {"august", 8},
+    {"september", 9},
+    {"october", 10},
+    {"november", 11},
+    {"december", 12},
     /* French */
-    {"janvier", 1}, {"fevrier", 2}, {"mars", 3}, {"avril", 4}, {"mai", 5},
-    {"juin", 6}, {"juillet", 7}, {"aout", 8}, {"septembre", 9},
-    {"octobre", 10}, {"novembre", 11}, {"decembre", 12},
+    {"janvier", 1},
+    {"fevrier", 2},
+    {"mars", 3},
+    {"avril", 4},
+    {"mai", 5},
+    {"juin", 6},
+    {"juillet", 7},
+    {"aout", 8},
+    {"septembre", 9},
+    {"octobre", 10},
+    {"novembre", 11},
+    {"decembre", 12},
     /* German (and Austrian "Jänner") */
-    {"januar", 1}, {"janner", 1}, {"februar", 2}, {"marz", 3}, {"maerz", 3},
-    {"juni", 6}, {"juli", 7}, {"oktober", 10}, {"dezember", 12},
+    {"januar", 1},
+    {"janner", 1},
+    {"februar", 2},
+    {"marz", 3},
+    {"maerz", 3},
+    {"juni", 6},
+    {"juli", 7},
+    {"oktober", 10},
+    {"dezember", 12},
     /* Spanish */
-    {"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4}, {"mayo", 5},
-    {"junio", 6}, {"julio", 7}, {"agosto", 8}, {"septiembre", 9},
-    {"setiembre", 9}, {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12},
+    {"enero", 1},
+    {"febrero", 2},
+    {"marzo", 3},
+    {"abril", 4},
+    {"mayo", 5},
+    {"junio", 6},
+    {"julio", 7},
+    {"agosto", 8},
+    {"septiembre", 9},
+    {"setiembre", 9},
+    {"octubre", 10},
+    {"noviembre", 11},
+    {"diciembre", 12},
     /* Italian */
-    {"gennaio", 1}, {"febbraio", 2}, {"aprile", 4}, {"maggio", 5},
-    {"giugno", 6}, {"luglio", 7}, {"settembre", 9}, {"ottobre", 10},
+    {"gennaio", 1},
+    {"febbraio", 2},
+    {"aprile", 4},
+    {"maggio", 5},
+    {"giugno", 6},
+    {"luglio", 7},
+    {"settembre", 9},
+    {"ottobre", 10},
     {"dicembre", 12},
     /* Portuguese */
-    {"janeiro", 1}, {"fevereiro", 2}, {"marco", 3}, {"maio", 5},
-    {"junho", 6}, {"julho", 7}, {"setembro", 9}, {"outubro", 10},
-    {"novembro", 11}, {"dezembro", 12},
+    {"janeiro", 1},
+    {"fevereiro", 2},
+    {"marco", 3},
+    {"maio", 5},
+    {"junho", 6},
+    {"julho", 7},
+    {"setembro", 9},
+    {"outubro", 10},
+    {"novembro", 11},
+    {"dezembro", 12},
     /* Dutch */
-    {"januari", 1}, {"februari", 2}, {"maart", 3}, {"mrt", 3}, {"mei", 5},
+    {"januari", 1},
+    {"februari", 2},
+    {"maart", 3},
+    {"mrt", 3},
+    {"mei", 5},
     {"augustus", 8},
     /* Russian: nominative and genitive ("12 января 2022") */
-    {"январь", 1}, {"января", 1}, {"февраль", 2}, {"февраля", 2},
-    {"март", 3}, {"марта", 3}, {"апрель", 4}, {"апреля", 4},
-    {"май", 5}, {"мая", 5}, {"июнь", 6}, {"июня", 6},
-    {"июль", 7}, {"июля", 7}, {"август", 8}, {"августа", 8},
-    {"сентябрь", 9}, {"сентября", 9}, {"октябрь", 10}, {"октября", 10},
-    {"ноябрь", 11}, {"ноября", 11}, {"декабрь", 12}, {"декабря", 12},
+    {"январь", 1},
+    {"января", 1},
+    {"февраль", 2},
+    {"февраля", 2},
+    {"март", 3},
+    {"марта", 3},
+    {"апрель", 4},
+    {"апреля", 4},
+    {"май", 5},
+    {"мая", 5},
+    {"июнь", 6},
+    {"июня", 6},
+    {"июль", 7},
+    {"июля", 7},
+    {"август", 8},
+    {"августа", 8},
+    {"сентябрь", 9},
+    {"сентября", 9},
+    {"октябрь", 10},
+    {"октября", 10},
+    {"ноябрь", 11},
+    {"ноября", 11},
+    {"декабрь", 12},
+    {"декабря", 12},
     /* Polish: nominative and genitive (letters beyond Latin-1 unfolded) */
-    {"stycznia", 1}, {"styczeń", 1}, {"lutego", 2}, {"luty", 2},
-    {"marca", 3}, {"kwietnia", 4}, {"maja", 5}, {"czerwca", 6},
-    {"lipca", 7}, {"sierpnia", 8}, {"września", 9}, {"października", 10},
-    {"listopada", 11}, {"grudnia", 12},
+    {"stycznia", 1},
+    {"styczeń", 1},
+    {"lutego", 2},
+    {"luty", 2},
+    {"marca", 3},
+    {"kwietnia", 4},
+    {"maja", 5},
+    {"czerwca", 6},
+    {"lipca", 7},
+    {"sierpnia", 8},
+    {"września", 9},
+    {"października", 10},
+    {"listopada", 11},
+    {"grudnia", 12},
 };
 
 /* Weekday names (a word of 2+ letters that begins one is a weekday). */
 static const char *const weekday_names[] = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
-    "dimanche", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
-    "samstag", "sonnabend", "sonntag", "lunes", "martes", "miercoles",
-    "jueves", "viernes", "sabado", "domingo", "lunedi", "martedi",
-    "mercoledi", "giovedi", "venerdi", "sabato", "domenica", "segunda",
-    "terca", "quarta", "quinta", "sexta", "maandag", "dinsdag", "woensdag",
-    "donderdag", "vrijdag", "zaterdag", "zondag", "понедельник", "вторник",
-    "среда", "четверг", "пятница", "суббота", "воскресенье", "пн", "вт",
-    "ср", "чт", "пт", "сб", "вс",
+    "monday",      "tuesday",   "wednesday", "thursday", "friday",   "saturday",
+    "sunday",      "lundi",     "mardi",     "mercredi", "jeudi",    "vendredi",
+    "samedi",      "dimanche",  "montag",    "dienstag", "mittwoch", "donnerstag",
+    "freitag",     "samstag",   "sonnabend", "sonntag",  "lunes",    "martes",
+    "miercoles",   "jueves",    "viernes",   "sabado",   "domingo",  "lunedi",
+    "martedi",     "mercoledi", "giovedi",   "venerdi",  "sabato",   "domenica",
+    "segunda",     "terca",     "quarta",    "quinta",   "sexta",    "maandag",
+    "dinsdag",     "woensdag",  "donderdag", "vrijdag",  "zaterdag", "zondag",
+    "понедельник", "вторник",   "среда",     "четверг",  "пятница",  "суббота",
+    "воскресенье", "пн",        "вт",        "ср",       "чт",       "пт",
+    "сб",          "вс",
 };
 
 /* Words that may surround a date and say nothing about it: articles and
  * prepositions ("5 de mayo de 2023", "le 3 mars"), AM/PM, "г."/"года"
  * after a Russian year, Portuguese "-feira", and time-zone names. */
 static const char *const filler_words[] = {
-    "of", "the", "on", "at", "am", "pm", "a", "de", "del", "do", "da", "le",
-    "la", "el", "der", "den", "dem", "des", "im", "um", "uhr", "van", "op",
-    "d", "l", "h", "feira", "г", "года", "год", "гг", "в", "z", "utc", "gmt",
-    "ut", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "cet",
-    "cest", "eet", "eest", "wet", "west", "bst", "ist", "msk", "jst", "kst",
-    "hkt", "sgt", "aest", "aedt", "mez", "mesz",
+    "of",  "the",  "on",   "at",   "am",    "pm",   "a",    "de",  "del", "do",  "da",
+    "le",  "la",   "el",   "der",  "den",   "dem",  "des",  "im",  "um",  "uhr", "van",
+    "op",  "d",    "l",    "h",    "feira", "г",    "года", "год", "гг",  "в",   "z",
+    "utc", "gmt",  "ut",   "est",  "edt",   "cst",  "cdt",  "mst", "mdt", "pst", "pdt",
+    "cet", "cest", "eet",  "eest", "wet",   "west", "bst",  "ist", "msk", "jst", "kst",
+    "hkt", "sgt",  "aest", "aedt", "mez",   "mesz",
 };
 
-static const char *const month_en[12] = {
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December"};
+static const char *const month_en[12] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
 
 typedef struct date_scan {
-    const char *s;        /* the text */
-    size_t len, pos;      /* its length and the read position */
-    int year, month, day; /* found so far (0: not yet) */
+    const char *s;                    /* the text */
+    size_t len, pos;                  /* its length and the read position */
+    int year, month, day;             /* found so far (0: not yet) */
     size_t year_at, month_at, day_at; /* where they were found */
-    int month_weekday;    /* the month word could also be a weekday */
-    bool have_time;       /* a time was read (an offset may follow) */
-    ng_date *out;         /* result and error */
+    int month_weekday;                /* the month word could also be a weekday */
+    bool have_time;                   /* a time was read (an offset may follow) */
+    ng_date *out;                     /* result and error */
 } date_scan;
 
 static int scan_fail(date_scan *d, size_t at, const char *fmt, ...)
@@ -188,7 +272,9 @@ static int scan_fail(date_scan *d, size_t at, const char *fmt, ...) {
     return NG_EINVAL;
 }
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 static bool is_alpha_ascii(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -247,9 +333,9 @@ static size_t fold_char(const unsigned char *w, size_t n, char *out, size_t *o) 
     }
     if (w[0] == 0xD0 && n >= 2) { /* Ѐ-Я, а-п */
         unsigned c = w[1];
-        if (c == 0x81) c = 0xB5;                 /* Ё -> е */
-        if (c >= 0x90 && c <= 0x9F) c += 0x20;   /* А-П -> а-п */
-        if (c >= 0xA0 && c <= 0xAF) {            /* Р-Я -> р-я */
+        if (c == 0x81) c = 0xB5;               /* Ё -> е */
+        if (c >= 0x90 && c <= 0x9F) c += 0x20; /* А-П -> а-п */
+        if (c >= 0xA0 && c <= 0xAF) {          /* Р-Я -> р-я */
             out[(*o)++] = (char)0xD1;
             out[(*o)++] = (char)(c - 0x20);
             return 2;
@@ -311,7 +397,6 @@ int ngi_date_month_word(const char *w, size_t n) {
     return m > 0 ? m : 0;
 }
 
-
 static bool is_weekday(const char *w) {
     size_t n = strlen(w);
     if (char_count(w) < 2) return false;
@@ -330,8 +415,7 @@ static bool is_filler(const char *w) {
  * for mardi) yields to a second month word. */
 static int take_month(date_scan *d, int m, bool weekday, size_t at) {
     if (d->month && weekday) return 0;
-    if (d->month && !d->month_weekday)
-        return scan_fail(d, at, "two months named");
+    if (d->month && !d->month_weekday) return scan_fail(d, at, "two months named");
     d->month = m;
     d->month_at = at;
     d->month_weekday = weekday;
@@ -346,23 +430,19 @@ static int scan_word(date_scan *d) {
     d->pos += n;
     char w[WORD_MAX + 1];
     if (!fold_word(d->s + at, n, w))
-        return scan_fail(d, at, "unknown word '%.*s'", (int)(n < 40 ? n : 40),
-                         d->s + at);
+        return scan_fail(d, at, "unknown word '%.*s'", (int)(n < 40 ? n : 40), d->s + at);
     int m = month_of(w);
     /* Only a short month word can also be a weekday ("mar", "sab"...). */
     bool weekday = (m <= 0 || char_count(w) <= 4) && is_weekday(w);
     if (m > 0) return take_month(d, m, weekday, at);
     if (weekday || is_filler(w)) return 0;
-    if (m < 0)
-        return scan_fail(d, at, "'%.*s' could be two months", (int)n, d->s + at);
-    return scan_fail(d, at, "unknown word '%.*s'", (int)(n < 40 ? n : 40),
-                     d->s + at);
+    if (m < 0) return scan_fail(d, at, "'%.*s' could be two months", (int)n, d->s + at);
+    return scan_fail(d, at, "unknown word '%.*s'", (int)(n < 40 ? n : 40), d->s + at);
 }
 
 /* Two digits at d->pos, at most max; -1 otherwise. */
 static int two_digits(date_scan *d, int max) {
-    if (d->pos + 2 > d->len || !is_digit(d->s[d->pos]) ||
-        !is_digit(d->s[d->pos + 1]))
+    if (d->pos + 2 > d->len || !is_digit(d->s[d->pos]) || !is_digit(d->s[d->pos + 1]))
         return -1;
     int v = (d->s[d->pos] - '0') * 10 + (d->s[d->pos + 1] - '0');
     d->pos += 2;
@@ -376,8 +456,7 @@ static int scan_time(date_scan *d, int h, size_t hn, size_t at) {
     if (two_digits(d, 59) < 0) return scan_fail(d, at, "minutes out of range");
     if (d->pos < d->len && d->s[d->pos] == ':') {
         d->pos++;
-        if (two_digits(d, 60) < 0)
-            return scan_fail(d, at, "seconds out of range");
+        if (two_digits(d, 60) < 0) return scan_fail(d, at, "seconds out of range");
         if (d->pos + 1 < d->len && (d->s[d->pos] == '.' || d->s[d->pos] == ',') &&
             is_digit(d->s[d->pos + 1])) {
             int frac;
@@ -400,7 +479,8 @@ static int scan_offset(date_scan *d) {
     if (h >= 0 && d->pos < d->len && d->s[d->pos] == ':') d->pos++;
     if (h >= 0 && d->pos < d->len && is_digit(d->s[d->pos])) m = two_digits(d, 59);
     if (h < 0 || m < 0 || d->pos != end)
-        return scan_fail(d, at, "invalid time zone offset '%.*s': want +HH:MM "
+        return scan_fail(d, at,
+                         "invalid time zone offset '%.*s': want +HH:MM "
                          "with hours up to 23 and minutes up to 59",
                          (int)(end - at < 12 ? end - at : 12), d->s + at);
     return 0;
@@ -408,11 +488,12 @@ static int scan_offset(date_scan *d) {
 
 /* "st", "nd", "rd", "th", "er", "e", "º", "ª", "°" after a day number. */
 static void skip_ordinal(date_scan *d) {
-    static const char *const sfx[] = {"st", "nd", "rd", "th", "er", "e",
-                                      "\xC2\xBA", "\xC2\xAA", "\xC2\xB0"};
+    static const char *const sfx[] = {"st", "nd",       "rd",       "th",      "er",
+                                      "e",  "\xC2\xBA", "\xC2\xAA", "\xC2\xB0"};
     for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
         size_t n = strlen(sfx[i]), e = d->pos + n, k = 0;
-        while (k < n && e <= d->len && (d->s[d->pos + k] | 0x20) == (sfx[i][k] | 0x20)) k++;
+        while (k < n && e <= d->len && (d->s[d->pos + k] | 0x20) == (sfx[i][k] | 0x20))
+            k++;
         if (k < n) continue;
         if (e < d->len && is_alpha_ascii(d->s[e])) continue;
         d->pos = e;
@@ -433,7 +514,9 @@ static int scan_number(date_scan *d) {
         d->year_at = at;
         return 0;
     }
-    if (n > 2) return scan_fail(d, at, "unexpected number '%.*s'", (int)(n < 12 ? n : 12), d->s + at);
+    if (n > 2)
+        return scan_fail(d, at, "unexpected number '%.*s'", (int)(n < 12 ? n : 12),
+                         d->s + at);
     if (d->day) return scan_fail(d, at, "two days");
     d->day = v;
     d->day_at = at;
@@ -449,14 +532,17 @@ static int scan_rest(date_scan *d) {
         char c = s[d->pos];
         bool digit_next = d->pos + 1 < d->len && is_digit(s[d->pos + 1]);
         int rc = 0;
-        if (b) d->pos += b;
-        else if (is_digit(c)) rc = scan_number(d);
+        if (b)
+            d->pos += b;
+        else if (is_digit(c))
+            rc = scan_number(d);
         else if ((c == '+' || c == '-') && d->have_time && digit_next)
             rc = scan_offset(d);
-        else if (c == ',' || c == '.' || c == '-' || c == '/' || c == '\'' ||
-                 c == '(' || c == ')' || c == ';')
+        else if (c == ',' || c == '.' || c == '-' || c == '/' || c == '\'' || c == '(' ||
+                 c == ')' || c == ';')
             d->pos++;
-        else if (is_word_byte(c)) rc = scan_word(d);
+        else if (is_word_byte(c))
+            rc = scan_word(d);
         else
             rc = scan_fail(d, d->pos, "unexpected character '%c'", c);
         if (rc) return rc;
@@ -496,7 +582,8 @@ static int scan_numeric(date_scan *d) {
     } else if ((n == 1 || n == 2) && (sep == '.' || sep == '/') && n + 1 < d->len &&
                is_digit(d->s[n + 1])) {
         if (sep == '/')
-            return scan_fail(d, 0, "day/month order is ambiguous in "
+            return scan_fail(d, 0,
+                             "day/month order is ambiguous in "
                              "'%.*s': write YYYY-MM-DD",
                              (int)(d->len < 24 ? d->len : 24), d->s);
         int m, y;
@@ -529,8 +616,7 @@ static int scan_numeric(date_scan *d) {
 /* Fills out from the parts found: the period, its days and its text. */
 static int finish(date_scan *d) {
     ng_date *o = d->out;
-    if (!d->year)
-        return scan_fail(d, d->len, d->month ? "no year" : "no date here");
+    if (!d->year) return scan_fail(d, d->len, d->month ? "no year" : "no date here");
     if (d->day && !d->month) return scan_fail(d, d->day_at, "no month");
     if (d->month < 0 || d->month > 12)
         return scan_fail(d, d->month_at, "month out of range");

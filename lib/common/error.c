@@ -9,9 +9,8 @@
 
 const char *ng_strerror(int code) {
     switch (code) {
-#define NG_ERROR_MSG_(name, value, msg) \
-    case value:                         \
-        return msg;
+#define NG_ERROR_MSG_(name, value, msg)                                                  \
+    case value: return msg;
         NG_ERROR_TABLE(NG_ERROR_MSG_)
 #undef NG_ERROR_MSG_
     }
@@ -20,18 +19,21 @@ const char *ng_strerror(int code) {
 
 const char *ng_error_name(int code) {
     switch (code) {
-#define NG_ERROR_NAME_(name, value, msg) \
-    case value:                          \
-        return #name;
+#define NG_ERROR_NAME_(name, value, msg)                                                 \
+    case value: return #name;
         NG_ERROR_TABLE(NG_ERROR_NAME_)
 #undef NG_ERROR_NAME_
     }
     return "NG_EUNKNOWN";
 }
 
-unsigned ng_version_number(void) { return NG_VERSION_NUMBER; }
+unsigned ng_version_number(void) {
+    return NG_VERSION_NUMBER;
+}
 
-const char *ng_version_string(void) { return NG_VERSION_STRING; }
+const char *ng_version_string(void) {
+    return NG_VERSION_STRING;
+}
 
 int ngi_error_set(ngi_error *err, int code, const char *fmt, ...) {
     if (!err) return code;

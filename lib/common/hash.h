@@ -21,8 +21,7 @@ typedef XXH3_state_t ngi_checksum_state;
 static inline void ngi_checksum_init(ngi_checksum_state *s) {
     XXH3_64bits_reset(s);
 }
-static inline void ngi_checksum_update(ngi_checksum_state *s, const void *d,
-                                       size_t n) {
+static inline void ngi_checksum_update(ngi_checksum_state *s, const void *d, size_t n) {
     XXH3_64bits_update(s, d, n);
 }
 static inline uint64_t ngi_checksum_final(const ngi_checksum_state *s) {

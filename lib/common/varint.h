@@ -26,8 +26,7 @@ static inline size_t ngi_vbyte_put(uint8_t *out, uint64_t v) {
 
 /* Reads one varint from *p (not beyond end) into *v and advances *p.
  * Returns 0, or -1 when the bytes end early or the value overflows. */
-static inline int ngi_vbyte_get(const uint8_t **p, const uint8_t *end,
-                                uint64_t *v) {
+static inline int ngi_vbyte_get(const uint8_t **p, const uint8_t *end, uint64_t *v) {
     const uint8_t *q = *p;
     uint64_t r = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
@@ -45,8 +44,7 @@ static inline int ngi_vbyte_get(const uint8_t **p, const uint8_t *end,
 }
 
 /* As ngi_vbyte_get, for values that must fit in 32 bits. */
-static inline int ngi_vbyte_get32(const uint8_t **p, const uint8_t *end,
-                                  uint32_t *v) {
+static inline int ngi_vbyte_get32(const uint8_t **p, const uint8_t *end, uint32_t *v) {
     uint64_t w;
     if (ngi_vbyte_get(p, end, &w) != 0 || w > UINT32_MAX) return -1;
     *v = (uint32_t)w;

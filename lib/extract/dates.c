@@ -16,64 +16,52 @@
 #define MIN_YEAR 1900
 #define MAX_YEAR 2099
 
-
-static int emit(int y, int m, int d, char out[11])
-{
-    if (y < MIN_YEAR || y > MAX_YEAR || m < 1 || m > 12 || d < 1 || d > 31)
-        return -1;
+static int emit(int y, int m, int d, char out[11]) {
+    if (y < MIN_YEAR || y > MAX_YEAR || m < 1 || m > 12 || d < 1 || d > 31) return -1;
     int32_t days = ngi_days_from_civil(y, (unsigned)m, (unsigned)d);
     int yy;
     unsigned mm, dd;
     ngi_civil_from_days(days, &yy, &mm, &dd);
-    if (yy != y || (int)mm != m || (int)dd != d)
-        return -1; /* 31 June */
+    if (yy != y || (int)mm != m || (int)dd != d) return -1; /* 31 June */
     ngi_date_format(days, out);
     return 0;
 }
 
 /* A word of letters (ASCII or any UTF-8 multibyte) at s; its length. */
-static size_t word_len(const char *s, size_t n)
-{
+static size_t word_len(const char *s, size_t n) {
     size_t i = 0;
-    while (i < n && (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80))
-        i++;
+    while (i < n && (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)) i++;
     return i;
 }
 
 /* Month names: the one table of lib/common/date.c, in every language it
  * reads. */
-static int month_word(const char *s, size_t n)
-{
+static int month_word(const char *s, size_t n) {
     return ngi_date_month_word(s, n);
 }
 
-static size_t digits(const char *s, size_t n, int *v)
-{
+static size_t digits(const char *s, size_t n, int *v) {
     size_t i = 0;
     *v = 0;
-    while (i < n && i < 8 && isdigit((unsigned char)s[i]))
-        *v = *v * 10 + (s[i++] - '0');
-    if (i < n && isdigit((unsigned char)s[i]))
-        return 0; /* too long a number */
+    while (i < n && i < 8 && isdigit((unsigned char)s[i])) *v = *v * 10 + (s[i++] - '0');
+    if (i < n && isdigit((unsigned char)s[i])) return 0; /* too long a number */
     return i;
 }
 
-static size_t skip_space(const char *s, size_t n, size_t i)
-{
+static size_t skip_space(const char *s, size_t n, size_t i) {
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ||
-                     ((unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)))
+                     ((unsigned char)s[i] == 0xC2 && i + 1 < n &&
+                      (unsigned char)s[i + 1] == 0xA0)))
         i += (unsigned char)s[i] == 0xC2 ? 2 : 1;
     return i;
 }
 
-static bool boundary(const char *s, size_t n, size_t i)
-{
+static bool boundary(const char *s, size_t n, size_t i) {
     return i >= n || !isdigit((unsigned char)s[i]);
 }
 
 /* A date starting exactly at s (after a non-alphanumeric or the start). */
-static int date_at(const char *s, size_t n, bool compact, char out[11])
-{
+static int date_at(const char *s, size_t n, bool compact, char out[11]) {
     int a, b, c;
     size_t la = digits(s, n, &a);
     if (la == 4) {
@@ -92,8 +80,7 @@ static int date_at(const char *s, size_t n, bool compact, char out[11])
             size_t lb = digits(s + la + 3, n - la - 3, &b), at = la + 3 + lb;
             if (lb && n - at >= 3 && memcmp(s + at, "\xE6\x9C\x88", 3) == 0) { /* 月 */
                 size_t lc = digits(s + at + 3, n - at - 3, &c);
-                if (lc)
-                    return emit(a, b, c, out);
+                if (lc) return emit(a, b, c, out);
             }
         }
         return -1;
@@ -112,20 +99,16 @@ static int date_at(const char *s, size_t n, bool compact, char out[11])
                     c += c < 70 ? 2000 : 1900;
                 else if (lc != 4)
                     return -1;
-                if (!boundary(s, n, at + 1 + lc))
-                    return -1;
-                if (sep == '/' && b > 12)
-                    return emit(c, a, b, out); /* US order */
-                if (sep == '/' && a <= 12 && b <= 12)
-                    return emit(c, a, b, out);
+                if (!boundary(s, n, at + 1 + lc)) return -1;
+                if (sep == '/' && b > 12) return emit(c, a, b, out); /* US order */
+                if (sep == '/' && a <= 12 && b <= 12) return emit(c, a, b, out);
                 return emit(c, b, a, out);
             }
             return -1;
         }
         /* 3. Juli 2019, 3 July 2019, 3rd of July, 2019 */
         size_t i = la;
-        if (i < n && s[i] == '.')
-            i++;
+        if (i < n && s[i] == '.') i++;
         size_t wl = word_len(s + i, n - i);
         if (wl == 2 && (!strncasecmp(s + i, "st", 2) || !strncasecmp(s + i, "nd", 2) ||
                         !strncasecmp(s + i, "rd", 2) || !strncasecmp(s + i, "th", 2)))
@@ -137,15 +120,13 @@ static int date_at(const char *s, size_t n, bool compact, char out[11])
         else if (wl == 2 && !strncasecmp(s + i, "de", 2))
             i = skip_space(s, n, i + 2), wl = word_len(s + i, n - i);
         int m = month_word(s + i, wl);
-        if (!m)
-            return -1;
+        if (!m) return -1;
         i += wl;
-        if (i < n && s[i] == '.')
-            i++;
-        if (i < n && s[i] == ',')
-            i++;
+        if (i < n && s[i] == '.') i++;
+        if (i < n && s[i] == ',') i++;
         i = skip_space(s, n, i);
-        if (n - i >= 2 && !strncasecmp(s + i, "de", 2) && !isalpha((unsigned char)s[i + 2]))
+        if (n - i >= 2 && !strncasecmp(s + i, "de", 2) &&
+            !isalpha((unsigned char)s[i + 2]))
             i = skip_space(s, n, i + 2);
         if (digits(s + i, n - i, &c) == 4 && boundary(s, n, i + 4))
             return emit(c, m, a, out);
@@ -154,71 +135,56 @@ static int date_at(const char *s, size_t n, bool compact, char out[11])
     /* July 3, 2019; Jul. 3rd 2019 */
     size_t wl = word_len(s, n);
     int m = month_word(s, wl);
-    if (!m)
-        return -1;
+    if (!m) return -1;
     size_t i = wl;
-    if (i < n && s[i] == '.')
-        i++;
+    if (i < n && s[i] == '.') i++;
     i = skip_space(s, n, i);
     size_t lb = digits(s + i, n - i, &b);
     if (lb < 1 || lb > 2) {
-        if (lb == 4 && boundary(s, n, i + 4))
-            return -1; /* "July 2019": no day */
+        if (lb == 4 && boundary(s, n, i + 4)) return -1; /* "July 2019": no day */
         return -1;
     }
     i += lb;
     size_t sl = word_len(s + i, n - i);
-    if (sl == 2)
-        i += 2;
-    if (i < n && s[i] == ',')
-        i++;
+    if (sl == 2) i += 2;
+    if (i < n && s[i] == ',') i++;
     i = skip_space(s, n, i);
-    if (digits(s + i, n - i, &c) == 4 && boundary(s, n, i + 4))
-        return emit(c, m, b, out);
+    if (digits(s + i, n - i, &c) == 4 && boundary(s, n, i + 4)) return emit(c, m, b, out);
     return -1;
 }
 
-int ngi_date_in_text(const char *s, size_t len, char out[11])
-{
+int ngi_date_in_text(const char *s, size_t len, char out[11]) {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (!isalnum(c))
-            continue;
-        if (i > 0 && isalnum((unsigned char)s[i - 1]))
-            continue;
-        if (date_at(s + i, len - i, false, out) == 0)
-            return 0;
+        if (!isalnum(c)) continue;
+        if (i > 0 && isalnum((unsigned char)s[i - 1])) continue;
+        if (date_at(s + i, len - i, false, out) == 0) return 0;
     }
     return -1;
 }
 
-int ngi_date_from_text(const char *s, size_t len, char out[11])
-{
-    while (len && isspace((unsigned char)*s))
-        s++, len--;
-    if (len > 120)
-        len = 120;
-    if (len && date_at(s, len, true, out) == 0)
-        return 0;
+int ngi_date_from_text(const char *s, size_t len, char out[11]) {
+    while (len && isspace((unsigned char)*s)) s++, len--;
+    if (len > 120) len = 120;
+    if (len && date_at(s, len, true, out) == 0) return 0;
     return ngi_date_in_text(s, len, out);
 }
 
-int ngi_date_from_url(const char *url, char out[11])
-{
-    if (!url)
-        return -1;
+int ngi_date_from_url(const char *url, char out[11]) {
+    if (!url) return -1;
     size_t n = strlen(url);
     const char *path = strstr(url, "://");
     size_t i = path ? (size_t)(path - url) + 3 : 0;
-    while (i < n && url[i] != '/')
-        i++; /* skip the host: digits there are no date */
+    while (i < n && url[i] != '/') i++; /* skip the host: digits there are no date */
     for (; i + 8 <= n; i++) {
-        if (isdigit((unsigned char)url[i]) || !(url[i] == '/' || url[i] == '-' || url[i] == '_'))
+        if (isdigit((unsigned char)url[i]) ||
+            !(url[i] == '/' || url[i] == '-' || url[i] == '_'))
             continue;
         const char *s = url + i + 1;
         size_t m = n - i - 1;
         int y, mo, d;
-        if (digits(s, m, &y) == 4 && m > 7 && (s[4] == '/' || s[4] == '-' || s[4] == '_') &&
+        if (digits(s, m, &y) == 4 && m > 7 &&
+            (s[4] == '/' || s[4] == '-' || s[4] == '_') &&
             digits(s + 5, m - 5, &mo) == 2 && s[7] == s[4] &&
             digits(s + 8, m - 8, &d) == 2 && emit(y, mo, d, out) == 0)
             return 0;

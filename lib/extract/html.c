@@ -18,46 +18,42 @@
 
 #include "extract/html.h"
 
-#define CHARSET_SCAN 4096        /* bytes searched for a charset declaration */
-#define OWN_STORY_BYTES 250      /* paragraph text of an article that stands alone */
-#define GOOD_BLOCK_BYTES 80      /* a paragraph of a story, at least */
+#define CHARSET_SCAN     4096 /* bytes searched for a charset declaration */
+#define OWN_STORY_BYTES  250  /* paragraph text of an article that stands alone */
+#define GOOD_BLOCK_BYTES 80   /* a paragraph of a story, at least */
 
 /* ---- limits -------------------------------------------------------------- */
 
 /* The first occurrence of pat (ASCII, any case) in d[0..n). */
-static const char *strcasestr_n(const char *d, size_t n, const char *pat)
-{
+static const char *strcasestr_n(const char *d, size_t n, const char *pat) {
     size_t k = strlen(pat);
     for (size_t i = 0; i + k <= n; i++) {
         const char *p = memchr(d + i, '<', n - i);
-        if (!p || (size_t)(p - d) + k > n)
-            return NULL;
+        if (!p || (size_t)(p - d) + k > n) return NULL;
         i = (size_t)(p - d);
-        if (!strncasecmp(p, pat, k))
-            return p;
+        if (!strncasecmp(p, pat, k)) return p;
     }
     return NULL;
 }
 
 /* Counts start tags and the attributes of each, without parsing. */
-static int check_limits(ng_extract *ex, const char *src, const char *d, size_t n)
-{
+static int check_limits(ng_extract *ex, const char *src, const char *d, size_t n) {
     size_t tags = 0;
     for (size_t i = 0; i + 1 < n; i++) {
-        if (d[i] != '<' || !isalpha((unsigned char)d[i + 1]))
-            continue;
+        if (d[i] != '<' || !isalpha((unsigned char)d[i + 1])) continue;
         size_t at = i;
         if (++tags > NGI_HTML_MAX_ELEMENTS)
-            return ngi_extract_note(ex, NG_ELIMIT,
-                                    "%smore than %d elements in the page", src,
-                                    NGI_HTML_MAX_ELEMENTS);
+            return ngi_extract_note(ex, NG_ELIMIT, "%smore than %d elements in the page",
+                                    src, NGI_HTML_MAX_ELEMENTS);
         unsigned attrs = 0;
         bool gap = false, after_eq = false;
         /* Script and style content is text, not tags: skip to its end. */
         const char *raw = NULL;
-        if (n - i > 7 && !strncasecmp(d + i + 1, "script", 6) && !isalnum((unsigned char)d[i + 7]))
+        if (n - i > 7 && !strncasecmp(d + i + 1, "script", 6) &&
+            !isalnum((unsigned char)d[i + 7]))
             raw = "</script";
-        else if (n - i > 6 && !strncasecmp(d + i + 1, "style", 5) && !isalnum((unsigned char)d[i + 6]))
+        else if (n - i > 6 && !strncasecmp(d + i + 1, "style", 5) &&
+                 !isalnum((unsigned char)d[i + 6]))
             raw = "</style";
         for (i += 1; i < n && d[i] != '>'; i++) {
             char c = d[i];
@@ -72,8 +68,8 @@ static int check_limits(ng_extract *ex, const char *src, const char *d, size_t n
                 if (++attrs > NGI_HTML_MAX_ATTRS)
                     return ngi_extract_note(
                         ex, NG_ELIMIT,
-                        "%san element at byte %zu has more than %d attributes", src,
-                        at, NGI_HTML_MAX_ATTRS);
+                        "%san element at byte %zu has more than %d attributes", src, at,
+                        NGI_HTML_MAX_ATTRS);
             } else if (c == '=') {
                 gap = false;
                 after_eq = true;
@@ -92,25 +88,23 @@ static int check_limits(ng_extract *ex, const char *src, const char *d, size_t n
 /* ---- encoding ------------------------------------------------------------ */
 
 /* Length of the valid UTF-8 sequence at p, or 0. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
+static size_t utf8_seq(const unsigned char *p, size_t n) {
     unsigned c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (!k || k > n)
-        return 0;
+    if (c < 0x80) return 1;
+    size_t k = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    if (!k || k > n) return 0;
     for (size_t i = 1; i < k; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
+        if ((p[i] & 0xC0) != 0x80) return 0;
     if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F) ||
         (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F))
         return 0;
     return k;
 }
 
-static bool valid_utf8(const char *d, size_t n)
-{
+static bool valid_utf8(const char *d, size_t n) {
     const unsigned char *p = (const unsigned char *)d;
     for (size_t i = 0; i < n;) {
         if (p[i] < 0x80) {
@@ -118,8 +112,7 @@ static bool valid_utf8(const char *d, size_t n)
             continue;
         }
         size_t k = utf8_seq(p + i, n - i);
-        if (!k)
-            return false;
+        if (!k) return false;
         i += k;
     }
     return true;
@@ -128,11 +121,9 @@ static bool valid_utf8(const char *d, size_t n)
 /* A copy with invalid UTF-8 bytes replaced by U+FFFD (a page that says it
  * is UTF-8 and has a few bad bytes: libxml2 would read all of it as
  * Latin-1 after the first). */
-static char *repair_utf8(const char *d, size_t n, size_t *out_len)
-{
+static char *repair_utf8(const char *d, size_t n, size_t *out_len) {
     char *o = malloc(n * 3 + 1);
-    if (!o)
-        return NULL;
+    if (!o) return NULL;
     const unsigned char *p = (const unsigned char *)d;
     size_t w = 0;
     for (size_t i = 0; i < n;) {
@@ -152,51 +143,41 @@ static char *repair_utf8(const char *d, size_t n, size_t *out_len)
 }
 
 /* The charset named by <meta charset> or http-equiv in the first bytes. */
-static bool declared_charset(const char *d, size_t n, char *name, size_t cap)
-{
-    if (n > CHARSET_SCAN)
-        n = CHARSET_SCAN;
+static bool declared_charset(const char *d, size_t n, char *name, size_t cap) {
+    if (n > CHARSET_SCAN) n = CHARSET_SCAN;
     for (size_t i = 0; i + 8 < n; i++) {
-        if (strncasecmp(d + i, "charset", 7) != 0)
-            continue;
+        if (strncasecmp(d + i, "charset", 7) != 0) continue;
         size_t lt = i; /* only a <meta>'s charset (not a <script>'s) */
-        while (lt > 0 && d[lt] != '<' && d[lt] != '>')
-            lt--;
-        if (d[lt] != '<' || strncasecmp(d + lt, "<meta", 5) != 0)
-            continue;
+        while (lt > 0 && d[lt] != '<' && d[lt] != '>') lt--;
+        if (d[lt] != '<' || strncasecmp(d + lt, "<meta", 5) != 0) continue;
         size_t j = i + 7;
-        while (j < n && isspace((unsigned char)d[j]))
-            j++;
-        if (j >= n || d[j] != '=')
-            continue;
+        while (j < n && isspace((unsigned char)d[j])) j++;
+        if (j >= n || d[j] != '=') continue;
         j++;
         while (j < n && (isspace((unsigned char)d[j]) || d[j] == '"' || d[j] == '\''))
             j++;
         size_t k = 0;
         while (j < n && k + 1 < cap &&
-               (isalnum((unsigned char)d[j]) || d[j] == '-' || d[j] == '_' || d[j] == ':' ||
-                d[j] == '.'))
+               (isalnum((unsigned char)d[j]) || d[j] == '-' || d[j] == '_' ||
+                d[j] == ':' || d[j] == '.'))
             name[k++] = (char)tolower((unsigned char)d[j++]);
         name[k] = '\0';
-        if (k)
-            return true;
+        if (k) return true;
     }
     return false;
 }
 
 /* Latin-1 and ASCII labels mean Windows-1252 (as in the WHATWG encoding
  * standard); UTF-8 labels mean UTF-8. */
-static const char *canonical_charset(const char *name)
-{
-    static const char *const w1252[] = {"iso-8859-1", "iso8859-1", "latin1", "latin-1",
-                                        "us-ascii", "ascii", "iso_8859-1", "l1", "cp1252",
-                                        "windows-1252", "x-cp1252", NULL};
+static const char *canonical_charset(const char *name) {
+    static const char *const w1252[] = {
+        "iso-8859-1", "iso8859-1", "latin1", "latin-1",      "us-ascii", "ascii",
+        "iso_8859-1", "l1",        "cp1252", "windows-1252", "x-cp1252", NULL};
     for (int i = 0; w1252[i]; i++)
-        if (!strcasecmp(name, w1252[i]))
-            return "windows-1252";
-    if (!strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8"))
-        return "UTF-8";
-    if (!strcasecmp(name, "gb2312") || !strcasecmp(name, "gbk") || !strcasecmp(name, "x-gbk"))
+        if (!strcasecmp(name, w1252[i])) return "windows-1252";
+    if (!strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8")) return "UTF-8";
+    if (!strcasecmp(name, "gb2312") || !strcasecmp(name, "gbk") ||
+        !strcasecmp(name, "x-gbk"))
         return "GB18030"; /* their superset; pages labelled GB2312 use GBK */
     if (!strcasecmp(name, "euc-kr") || !strcasecmp(name, "ks_c_5601-1987"))
         return "CP949";
@@ -208,22 +189,19 @@ static const char *canonical_charset(const char *name)
 
 /* ---- articles ------------------------------------------------------------ */
 
-static int set_str(ng_extract *ex, size_t art, const char *name, int role, const char *v)
-{
+static int set_str(ng_extract *ex, size_t art, const char *name, int role,
+                   const char *v) {
     return v && *v ? ngi_extract_set_field(ex, art, name, role, v, strlen(v)) : 0;
 }
 
 /* One article below root (-1: the page): body and metadata. */
-static int add_article(ng_extract *ex, hx_page *pg, int32_t root, unsigned flags)
-{
+static int add_article(ng_extract *ex, hx_page *pg, int32_t root, unsigned flags) {
     int32_t container;
     int rc = ngi_html_choose(pg, root, flags, &container);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     ngi_buf body = NGI_BUF_INIT;
     hx_meta m;
-    if ((rc = ngi_html_meta(pg, root, container, &m)) != 0)
-        goto done;
+    if ((rc = ngi_html_meta(pg, root, container, &m)) != 0) goto done;
     if ((rc = ngi_html_body(pg, root, m.title, &body)) != 0) {
         ngi_html_meta_free(&m);
         goto done;
@@ -235,21 +213,17 @@ static int add_article(ng_extract *ex, hx_page *pg, int32_t root, unsigned flags
         } else {
             size_t i = (size_t)a;
             rc = set_str(ex, i, "title", NG_FIELD_TITLE, m.title);
-            if (!rc)
-                rc = set_str(ex, i, "date", NG_FIELD_DATE, m.date);
-            if (!rc)
-                rc = set_str(ex, i, "url", NG_FIELD_SOURCE, m.url);
-            if (!rc)
-                rc = set_str(ex, i, "author", NG_FIELD_STORED, m.author);
-            if (!rc)
-                rc = set_str(ex, i, "site", NG_FIELD_STORED, m.site);
-            if (!rc)
-                rc = set_str(ex, i, "lang", NG_FIELD_STORED, m.lang);
+            if (!rc) rc = set_str(ex, i, "date", NG_FIELD_DATE, m.date);
+            if (!rc) rc = set_str(ex, i, "url", NG_FIELD_SOURCE, m.url);
+            if (!rc) rc = set_str(ex, i, "author", NG_FIELD_STORED, m.author);
+            if (!rc) rc = set_str(ex, i, "site", NG_FIELD_STORED, m.site);
+            if (!rc) rc = set_str(ex, i, "lang", NG_FIELD_STORED, m.lang);
             if (!rc && strcmp(m.updated, m.date) != 0)
                 rc = set_str(ex, i, "updated", NG_FIELD_STORED, m.updated);
             if (!rc)
                 rc = ngi_extract_set_field(ex, i, "body", NG_FIELD_BODY,
-                                           body.len ? (const char *)body.data : "", body.len);
+                                           body.len ? (const char *)body.data : "",
+                                           body.len);
         }
     }
     ngi_html_meta_free(&m);
@@ -259,25 +233,21 @@ done:
 }
 
 /* Paragraph-sized blocks with few links: the text a story is made of. */
-static bool good_block(const hx_block *b)
-{
+static bool good_block(const hx_block *b) {
     return b->len >= GOOD_BLOCK_BYTES && b->link * 5 <= b->len;
 }
 
 /* Articles that each hold a story of their own (paragraphs, not a teaser
  * or a page section with a picture), and most of the page's paragraphs
  * together; 0 or 1 means one document for the page. */
-static size_t own_stories(const hx_page *pg, int32_t *out)
-{
+static size_t own_stories(const hx_page *pg, int32_t *out) {
     uint64_t good[NGI_HTML_MAX_ARTICLES] = {0}, all = 0, sum = 0;
     for (size_t b = 0; b < pg->n_blocks; b++) {
         const hx_block *bl = &pg->blocks[b];
-        if (!good_block(bl))
-            continue;
+        if (!good_block(bl)) continue;
         all += bl->len;
         for (size_t i = 0; i < pg->n_articles; i++)
-            if (ngi_html_within(pg, bl->owner, pg->articles[i]))
-                good[i] += bl->len;
+            if (ngi_html_within(pg, bl->owner, pg->articles[i])) good[i] += bl->len;
     }
     size_t k = 0;
     for (size_t i = 0; i < pg->n_articles; i++)
@@ -288,28 +258,23 @@ static size_t own_stories(const hx_page *pg, int32_t *out)
     return k >= 2 && sum * 10 >= all * 7 ? k : 0;
 }
 
-static int extract_page(ng_extract *ex, hx_page *pg, unsigned flags)
-{
+static int extract_page(ng_extract *ex, hx_page *pg, unsigned flags) {
     int32_t stories[NGI_HTML_MAX_ARTICLES];
     size_t n = (flags & NG_EXTRACT_KEEP_BOILERPLATE) ? 0 : own_stories(pg, stories);
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = add_article(ex, pg, stories[i], flags);
-    if (n == 0)
-        rc = add_article(ex, pg, -1, flags);
+    for (size_t i = 0; i < n && rc == 0; i++) rc = add_article(ex, pg, stories[i], flags);
+    if (n == 0) rc = add_article(ex, pg, -1, flags);
     return rc;
 }
 
 /* libxml2 reports problems of broken pages on stderr even with NOERROR; the
  * library never prints. */
-static void silent(void *ctx, const char *msg, ...)
-{
+static void silent(void *ctx, const char *msg, ...) {
     (void)ctx;
     (void)msg;
 }
 
-static htmlDocPtr parse(const char *d, size_t n, const char *enc)
-{
+static htmlDocPtr parse(const char *d, size_t n, const char *enc) {
     xmlSetGenericErrorFunc(NULL, silent);
     return htmlReadMemory(d, (int)n, NULL, enc,
                           HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
@@ -317,29 +282,23 @@ static htmlDocPtr parse(const char *d, size_t n, const char *enc)
 }
 
 int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts,
-                    ng_extract **out)
-{
-    if (!out)
-        return NG_EINVAL;
+                    ng_extract **out) {
+    if (!out) return NG_EINVAL;
     *out = NULL;
-    if (!data && len)
-        return NG_EINVAL;
+    if (!data && len) return NG_EINVAL;
     ng_extract *ex = ngi_extract_new();
-    if (!ex)
-        return NG_ENOMEM;
+    if (!ex) return NG_ENOMEM;
     *out = ex;
     /* Messages name the source when there is one: "a.html: ..." */
     char src[256] = "";
-    if (opts && opts->source)
-        snprintf(src, sizeof src, "%.240s: ", opts->source);
+    if (opts && opts->source) snprintf(src, sizeof src, "%.240s: ", opts->source);
     size_t max = ngi_extract_max_bytes(opts);
     if (len > max || len > INT32_MAX)
         return ngi_extract_note(ex, NG_ELIMIT,
-                                "%spage of %zu bytes is over the limit of %zu bytes",
-                                src, len, max);
+                                "%spage of %zu bytes is over the limit of %zu bytes", src,
+                                len, max);
     int rc = check_limits(ex, src, data ? data : "", len);
-    if (rc)
-        return rc;
+    if (rc) return rc;
 
     const char *enc = NULL;
     char decl[48];
@@ -380,8 +339,7 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
             *out = NULL;
             return NG_ENOMEM;
         }
-        for (size_t i = 0; i < n; i++)
-            copy[i] = d[i] ? d[i] : ' ';
+        for (size_t i = 0; i < n; i++) copy[i] = d[i] ? d[i] : ' ';
         free(fixed);
         d = fixed = copy;
     }

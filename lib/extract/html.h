@@ -20,9 +20,9 @@
 
 /* Hostile-page limits (issue 17): pages past them are skipped whole with a
  * message, before libxml2 spends time or memory on them. */
-#define NGI_HTML_MAX_ELEMENTS 400000  /* start tags in one page */
-#define NGI_HTML_MAX_ATTRS 512        /* attributes on one element */
-#define NGI_HTML_MAX_ARTICLES 64      /* documents taken from one page */
+#define NGI_HTML_MAX_ELEMENTS 400000 /* start tags in one page */
+#define NGI_HTML_MAX_ATTRS    512    /* attributes on one element */
+#define NGI_HTML_MAX_ARTICLES 64     /* documents taken from one page */
 
 /* What an element is, for the text walk. */
 enum hx_kind {
@@ -34,16 +34,16 @@ enum hx_kind {
 
 /* Flags of an element. */
 enum hx_flag {
-    HX_BOILER = 1u << 0,   /* page furniture by tag, role or class/id word */
-    HX_POSITIVE = 1u << 1, /* class/id names an article body */
-    HX_ARTICLE = 1u << 2,  /* <article>, or itemprop=articleBody */
-    HX_LINK = 1u << 3,     /* <a href> */
-    HX_HEADING = 1u << 4,  /* h1..h6 */
-    HX_LIST = 1u << 5,     /* li, dt, dd */
-    HX_QUOTE = 1u << 6,    /* blockquote, q */
-    HX_COMMENTS = 1u << 7, /* comment sections (class/id) */
+    HX_BOILER = 1u << 0,       /* page furniture by tag, role or class/id word */
+    HX_POSITIVE = 1u << 1,     /* class/id names an article body */
+    HX_ARTICLE = 1u << 2,      /* <article>, or itemprop=articleBody */
+    HX_LINK = 1u << 3,         /* <a href> */
+    HX_HEADING = 1u << 4,      /* h1..h6 */
+    HX_LIST = 1u << 5,         /* li, dt, dd */
+    HX_QUOTE = 1u << 6,        /* blockquote, q */
+    HX_COMMENTS = 1u << 7,     /* comment sections (class/id) */
     HX_CLASS_BOILER = 1u << 8, /* HX_BOILER from a class/id word only */
-    HX_PARA = 1u << 9,     /* p, pre, td: a paragraph-like block */
+    HX_PARA = 1u << 9,         /* p, pre, td: a paragraph-like block */
     HX_CLASS_WEAK = 1u << 10 /* a weak furniture word: furniture if link-heavy or small */
 };
 
@@ -76,21 +76,21 @@ typedef struct hx_block {
 /* The page as read by the walk. */
 typedef struct hx_page {
     htmlDocPtr doc;
-    hx_el *els;         /* elements in document order */
+    hx_el *els; /* elements in document order */
     size_t n_els, cap_els;
-    hx_block *blocks;   /* text blocks in document order */
+    hx_block *blocks; /* text blocks in document order */
     size_t n_blocks, cap_blocks;
-    ngi_buf text;       /* the blocks' bytes */
+    ngi_buf text; /* the blocks' bytes */
     /* landmarks found by the walk (element indexes, -1 = none) */
     int32_t body, main, title_el, first_h1;
     int32_t articles[NGI_HTML_MAX_ARTICLES]; /* top-level <article>s */
     size_t n_articles;
-    ngi_buf jsonld;     /* the JSON-LD scripts, NUL-separated */
+    ngi_buf jsonld; /* the JSON-LD scripts, NUL-separated */
     /* metadata in <meta>/<link>/<html> (malloc'ed or NULL) */
     char *og_title, *meta_title, *og_site, *og_url, *canonical, *lang, *meta_lang;
     char *author, *published, *modified, *time_date, *itemprop_date;
-    const char *url;    /* the caller's address for the page, or NULL */
-    const char *raw;    /* the page's bytes (for dates in scripts' JSON) */
+    const char *url; /* the caller's address for the page, or NULL */
+    const char *raw; /* the page's bytes (for dates in scripts' JSON) */
     size_t raw_len;
 } hx_page;
 
@@ -115,7 +115,7 @@ int ngi_html_body(const hx_page *pg, int32_t root, const char *title, ngi_buf *o
 /* html_meta.c: the metadata of the article in container (below root). */
 typedef struct hx_meta {
     char *title, *author, *site, *url, *lang;
-    char date[11], updated[11];  /* "" when unknown */
+    char date[11], updated[11]; /* "" when unknown */
 } hx_meta;
 int ngi_html_meta(const hx_page *pg, int32_t root, int32_t container, hx_meta *m);
 void ngi_html_meta_free(hx_meta *m);

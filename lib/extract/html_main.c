@@ -19,37 +19,32 @@
 
 #include "extract/html.h"
 
-#define MIN_SCORED_BYTES 25  /* blocks shorter than this score nothing */
-#define GOOD_BYTES 80        /* a block this long with few links is good text */
-#define CHROME_BYTES 100     /* repeated lines up to this long are chrome */
-#define MAX_SIBLINGS 16      /* siblings of the container taken along */
-#define SIBLING_BYTES 80     /* text of a sibling taken along, at least */
-#define TAIL_BYTES 50       /* short blocks after the last good one are dropped */
-#define WEAK_BOILER_BYTES 200
+#define MIN_SCORED_BYTES   25  /* blocks shorter than this score nothing */
+#define GOOD_BYTES         80  /* a block this long with few links is good text */
+#define CHROME_BYTES       100 /* repeated lines up to this long are chrome */
+#define MAX_SIBLINGS       16  /* siblings of the container taken along */
+#define SIBLING_BYTES      80  /* text of a sibling taken along, at least */
+#define TAIL_BYTES         50  /* short blocks after the last good one are dropped */
+#define WEAK_BOILER_BYTES  200
 #define LINKED_PROSE_BYTES 150 /* prose this long may be up to half links */
-#define FALLBACK_BYTES 250   /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
+#define FALLBACK_BYTES                                                                   \
+    250 /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
-static float link_density(const hx_el *e)
-{
+static float link_density(const hx_el *e) {
     return e->text ? (float)e->link / (float)e->text : 0.0f;
 }
 
 /* Class/id words do not exclude a wrapper of the article. */
-static void resolve_flags(hx_page *pg, int32_t root)
-{
+static void resolve_flags(hx_page *pg, int32_t root) {
     uint32_t total = root >= 0 ? pg->els[root].text - pg->els[root].link : 0;
     if (root < 0)
         for (size_t i = 0; i < pg->n_els; i++)
-            if (pg->els[i].parent < 0)
-                total += pg->els[i].text - pg->els[i].link;
-    for (size_t i = 0; i < pg->n_els; i++)
-        pg->els[i].positive = 0;
+            if (pg->els[i].parent < 0) total += pg->els[i].text - pg->els[i].link;
+    for (size_t i = 0; i < pg->n_els; i++) pg->els[i].positive = 0;
     for (size_t i = pg->n_els; i-- > 0;) {
         hx_el *e = &pg->els[i];
-        if (e->flags & (HX_POSITIVE | HX_ARTICLE))
-            e->positive++;
-        if (e->parent >= 0)
-            pg->els[e->parent].positive += e->positive;
+        if (e->flags & (HX_POSITIVE | HX_ARTICLE)) e->positive++;
+        if (e->parent >= 0) pg->els[e->parent].positive += e->positive;
     }
     for (size_t i = 0; i < pg->n_els; i++) {
         hx_el *e = &pg->els[i];
@@ -66,8 +61,7 @@ static void resolve_flags(hx_page *pg, int32_t root)
 }
 
 /* Sentence punctuation and commas: prose has them, menus do not. */
-static unsigned punctuation(const char *s, size_t n)
-{
+static unsigned punctuation(const char *s, size_t n) {
     unsigned k = 0;
     for (size_t i = 0; i < n; i++)
         k += s[i] == ',' || s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == ';' ||
@@ -77,55 +71,46 @@ static unsigned punctuation(const char *s, size_t n)
         unsigned char a = (unsigned char)s[i], b = (unsigned char)s[i + 1],
                       c = (unsigned char)s[i + 2];
         k += (a == 0xE3 && b == 0x80 && (c == 0x81 || c == 0x82)) ||
-             (a == 0xEF && b == 0xBC && (c == 0x81 || c == 0x8C || c == 0x9A || c == 0x9F)) ||
+             (a == 0xEF && b == 0xBC &&
+              (c == 0x81 || c == 0x8C || c == 0x9A || c == 0x9F)) ||
              (a == 0xE0 && b == 0xA5 && c == 0xA4);
     }
     return k;
 }
 
-static float class_weight(const hx_el *e)
-{
+static float class_weight(const hx_el *e) {
     float w = 0;
-    if (e->flags & HX_POSITIVE)
-        w += 30;
-    if (e->flags & HX_ARTICLE)
-        w += 15;
-    if (e->iflags & HX_BOILER)
-        w -= 40;
+    if (e->flags & HX_POSITIVE) w += 30;
+    if (e->flags & HX_ARTICLE) w += 15;
+    if (e->iflags & HX_BOILER) w -= 40;
     return w;
 }
 
 /* The container of the article below root: the best-scoring element. */
-static int32_t best_container(hx_page *pg, int32_t root)
-{
-    for (size_t i = 0; i < pg->n_els; i++)
-        pg->els[i].score = 0;
+static int32_t best_container(hx_page *pg, int32_t root) {
+    for (size_t i = 0; i < pg->n_els; i++) pg->els[i].score = 0;
     for (size_t b = 0; b < pg->n_blocks; b++) {
         hx_block *bl = &pg->blocks[b];
-        if (bl->owner < 0 || bl->len < MIN_SCORED_BYTES)
-            continue;
-        if (!ngi_html_within(pg, bl->owner, root))
-            continue;
+        if (bl->owner < 0 || bl->len < MIN_SCORED_BYTES) continue;
+        if (!ngi_html_within(pg, bl->owner, root)) continue;
         hx_el *o = &pg->els[bl->owner];
-        if (o->iflags & HX_BOILER)
-            continue;
+        if (o->iflags & HX_BOILER) continue;
         const char *s = (const char *)pg->text.data + bl->start;
         float ld = (float)bl->link / (float)bl->len;
         float sc = (1.0f + (float)punctuation(s, bl->len) +
-                    fminf((float)bl->len / 100.0f, 3.0f)) * (1.0f - ld);
+                    fminf((float)bl->len / 100.0f, 3.0f)) *
+                   (1.0f - ld);
         int32_t p = (o->flags & (HX_PARA | HX_LIST | HX_HEADING)) ? o->parent : bl->owner;
         for (float f = 1.0f; p >= 0 && f > 0.2f; f /= 2, p = pg->els[p].parent) {
             pg->els[p].score += sc * f;
-            if (p == root)
-                break;
+            if (p == root) break;
         }
     }
     int32_t best = root;
     float best_score = 0;
     for (size_t i = 0; i < pg->n_els; i++) {
         hx_el *e = &pg->els[i];
-        if (e->score <= 0 || !ngi_html_within(pg, (int32_t)i, root))
-            continue;
+        if (e->score <= 0 || !ngi_html_within(pg, (int32_t)i, root)) continue;
         float s = (e->score + class_weight(e)) * (1.0f - link_density(e));
         if (s > best_score) {
             best_score = s;
@@ -136,8 +121,7 @@ static int32_t best_container(hx_page *pg, int32_t root)
      * (a story split into several boxes): good bytes are those of
      * paragraph-sized blocks with few links outside furniture. */
     float *good = ngi_calloc(pg->n_els ? pg->n_els : 1, sizeof *good);
-    if (!good)
-        return best;
+    if (!good) return best;
     for (size_t b = 0; b < pg->n_blocks; b++) {
         const hx_block *bl = &pg->blocks[b];
         if (bl->owner >= 0 && !(pg->els[bl->owner].iflags & HX_BOILER) &&
@@ -145,17 +129,14 @@ static int32_t best_container(hx_page *pg, int32_t root)
             good[bl->owner] += (float)bl->len;
     }
     for (size_t i = pg->n_els; i-- > 0;)
-        if (pg->els[i].parent >= 0)
-            good[pg->els[i].parent] += good[i];
+        if (pg->els[i].parent >= 0) good[pg->els[i].parent] += good[i];
     /* The best-scored element holds too little of the page's good text
      * (scores are spread over many small boxes): take the smallest element
      * that holds most of it. */
     float total = 0;
     for (size_t i = 0; i < pg->n_els; i++)
-        if (pg->els[i].parent < 0 || (int32_t)i == root)
-            total += good[i];
-    if (root >= 0)
-        total = good[root];
+        if (pg->els[i].parent < 0 || (int32_t)i == root) total += good[i];
+    if (root >= 0) total = good[root];
     if (total > 0 && (best < 0 || good[best] < total * 0.8f)) {
         int32_t pick = -1;
         for (size_t i = 0; i < pg->n_els; i++)
@@ -163,34 +144,31 @@ static int32_t best_container(hx_page *pg, int32_t root)
                 !(pg->els[i].iflags & HX_BOILER) &&
                 (pick < 0 || pg->els[i].depth > pg->els[pick].depth))
                 pick = (int32_t)i;
-        if (pick >= 0)
-            best = pick;
+        if (pick >= 0) best = pick;
     }
     while (best >= 0 && best != root) {
         int32_t p = pg->els[best].parent;
         if (p < 0 || (pg->els[p].iflags & HX_BOILER) || link_density(&pg->els[p]) > 0.5f)
             break;
-        if (good[p] < good[best] * 1.15f + 40)
-            break;
+        if (good[p] < good[best] * 1.15f + 40) break;
         best = p;
     }
     ngi_free(good);
     return best;
 }
 
-static bool is_good(const hx_page *pg, const hx_block *b)
-{
+static bool is_good(const hx_page *pg, const hx_block *b) {
     const char *s = (const char *)pg->text.data + b->start;
     return b->len >= GOOD_BYTES && b->link * 5 <= b->len && punctuation(s, b->len) > 0;
 }
 
 /* A sentence of some length: ends with a full stop, ! or ?. */
-static bool sentence(const hx_page *pg, const hx_block *b)
-{
+static bool sentence(const hx_page *pg, const hx_block *b) {
     const char *s = (const char *)pg->text.data + b->start;
     char end = b->len ? s[b->len - 1] : 0;
     return b->len >= TAIL_BYTES && b->link * 2 < b->len &&
-           (end == '.' || end == '!' || end == '?' || end == '"' || (unsigned char)end >= 0x80);
+           (end == '.' || end == '!' || end == '?' || end == '"' ||
+            (unsigned char)end >= 0x80);
 }
 
 /* Lines of up to CHROME_BYTES that occur twice or more on the page. */
@@ -200,33 +178,26 @@ typedef struct counts {
     size_t mask;
 } counts;
 
-static uint64_t hash(const uint8_t *p, size_t n)
-{
+static uint64_t hash(const uint8_t *p, size_t n) {
     uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
     return h ? h : 1;
 }
 
-static uint32_t *slot(counts *c, uint64_t h)
-{
+static uint32_t *slot(counts *c, uint64_t h) {
     size_t i = h & c->mask;
-    while (c->h[i] && c->h[i] != h)
-        i = (i + 1) & c->mask;
+    while (c->h[i] && c->h[i] != h) i = (i + 1) & c->mask;
     c->h[i] = h;
     return &c->n[i];
 }
 
-static int count_lines(const hx_page *pg, counts *c)
-{
+static int count_lines(const hx_page *pg, counts *c) {
     size_t slots = 64;
-    while (slots < pg->n_blocks * 2)
-        slots *= 2;
+    while (slots < pg->n_blocks * 2) slots *= 2;
     c->h = ngi_calloc(slots, sizeof *c->h);
     c->n = ngi_calloc(slots, sizeof *c->n);
     c->mask = slots - 1;
-    if (!c->h || !c->n)
-        return NG_ENOMEM;
+    if (!c->h || !c->n) return NG_ENOMEM;
     for (size_t b = 0; b < pg->n_blocks; b++)
         if (pg->blocks[b].len <= CHROME_BYTES)
             (*slot(c, hash(pg->text.data + pg->blocks[b].start, pg->blocks[b].len)))++;
@@ -236,29 +207,24 @@ static int count_lines(const hx_page *pg, counts *c)
 /* The container and its siblings that read as text of the story (few
  * links, some text, no furniture): an ingredients table next to the
  * method, a lead next to the body. */
-static size_t siblings(const hx_page *pg, int32_t top, int32_t root, int32_t *tops)
-{
+static size_t siblings(const hx_page *pg, int32_t top, int32_t root, int32_t *tops) {
     size_t n = 0;
     tops[n++] = top;
     int32_t child = top;
     /* The container's siblings, then its parent's and grandparent's (a lead
      * above the body's box), more strictly. */
     for (int level = 0; level < 3; level++) {
-        if (child < 0 || child == root || pg->els[child].parent < 0)
-            break;
+        if (child < 0 || child == root || pg->els[child].parent < 0) break;
         int32_t parent = pg->els[child].parent;
-        if (pg->els[parent].iflags & HX_BOILER)
-            break;
+        if (pg->els[parent].iflags & HX_BOILER) break;
         for (size_t i = (size_t)parent + 1; i < pg->n_els && n <= MAX_SIBLINGS; i++) {
             const hx_el *e = &pg->els[i];
-            if (e->depth <= pg->els[parent].depth)
-                break; /* past the parent's subtree */
-            if (e->parent != parent || (int32_t)i == child)
-                continue;
-            if ((e->iflags & (HX_BOILER | HX_COMMENTS)) || e->kind == HX_HIDDEN)
-                continue;
-            if (level == 0 ? e->text - e->link >= SIBLING_BYTES && link_density(e) < 0.2f
-                           : e->text - e->link >= SIBLING_BYTES * 2 && link_density(e) < 0.1f)
+            if (e->depth <= pg->els[parent].depth) break; /* past the parent's subtree */
+            if (e->parent != parent || (int32_t)i == child) continue;
+            if ((e->iflags & (HX_BOILER | HX_COMMENTS)) || e->kind == HX_HIDDEN) continue;
+            if (level == 0
+                    ? e->text - e->link >= SIBLING_BYTES && link_density(e) < 0.2f
+                    : e->text - e->link >= SIBLING_BYTES * 2 && link_density(e) < 0.1f)
                 tops[n++] = (int32_t)i;
         }
         child = parent;
@@ -268,8 +234,7 @@ static size_t siblings(const hx_page *pg, int32_t top, int32_t root, int32_t *to
 
 /* Does one of the containers (-1: the whole page) hold el? *in is it. */
 static bool member_of(const hx_page *pg, int32_t el, const int32_t *tops, size_t n,
-                      int32_t *in)
-{
+                      int32_t *in) {
     if (n && tops[0] < 0) {
         *in = -1;
         return true;
@@ -283,19 +248,16 @@ static bool member_of(const hx_page *pg, int32_t el, const int32_t *tops, size_t
 }
 
 /* Is there a furniture element between the block and the container? */
-static bool boiler_below(const hx_page *pg, int32_t el, int32_t top, uint16_t mask)
-{
+static bool boiler_below(const hx_page *pg, int32_t el, int32_t top, uint16_t mask) {
     for (; el >= 0 && el != top; el = pg->els[el].parent)
-        if (pg->els[el].flags & mask)
-            return true;
+        if (pg->els[el].flags & mask) return true;
     return false;
 }
 
 /* Marks the blocks kept below the containers; returns their bytes.
  * cls and near (2 per block) are scratch arrays of pg->n_blocks. */
 static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, counts *c,
-                          signed char *cls, signed char *near)
-{
+                          signed char *cls, signed char *near) {
     size_t nb = pg->n_blocks;
     /* First pass: each block by itself (1 good, 0 unsure, -1 bad, -2
      * outside the containers or in furniture). */
@@ -309,7 +271,8 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
             v = -2;
         else if (boiler_below(pg, bl->owner, in, HX_BOILER | HX_COMMENTS))
             v = -2;
-        else if (bl->link * 3 > bl->len && (bl->len < LINKED_PROSE_BYTES || bl->link * 2 > bl->len))
+        else if (bl->link * 3 > bl->len &&
+                 (bl->len < LINKED_PROSE_BYTES || bl->link * 2 > bl->len))
             v = -1; /* (long prose may link a third of its words) */
         else if (is_good(pg, bl))
             v = 1; /* prose, even when a teaser repeats it */
@@ -324,14 +287,12 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
     signed char last = 0;
     for (size_t b = 0; b < nb; b++) {
         near[2 * b] = last;
-        if (cls[b] == 1 || cls[b] == -1)
-            last = cls[b];
+        if (cls[b] == 1 || cls[b] == -1) last = cls[b];
     }
     last = 0;
     for (size_t b = nb; b-- > 0;) {
         near[2 * b + 1] = last;
-        if (cls[b] == 1 || cls[b] == -1)
-            last = cls[b];
+        if (cls[b] == 1 || cls[b] == -1) last = cls[b];
     }
     /* Unsure blocks next to good ones are kept (short paragraphs,
      * subheadings, list items of the story). With no good block at all,
@@ -359,20 +320,16 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
             break;
         }
     for (size_t b = lastgood + 1; any_good && b < nb; b++)
-        if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES)
-            pg->blocks[b].keep = false;
+        if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES) pg->blocks[b].keep = false;
     size_t kept = 0;
-    for (size_t b = 0; b < nb; b++)
-        kept += pg->blocks[b].keep ? pg->blocks[b].len : 0;
+    for (size_t b = 0; b < nb; b++) kept += pg->blocks[b].keep ? pg->blocks[b].len : 0;
     return kept;
 }
 
-int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container)
-{
+int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container) {
     *container = root;
     resolve_flags(pg, root);
-    for (size_t b = 0; b < pg->n_blocks; b++)
-        pg->blocks[b].keep = false;
+    for (size_t b = 0; b < pg->n_blocks; b++) pg->blocks[b].keep = false;
     if (flags & NG_EXTRACT_KEEP_BOILERPLATE) {
         for (size_t b = 0; b < pg->n_blocks; b++)
             pg->blocks[b].keep = ngi_html_within(pg, pg->blocks[b].owner, root);
@@ -403,30 +360,24 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
     return rc;
 }
 
-int ngi_html_body(const hx_page *pg, int32_t root, const char *title, ngi_buf *out)
-{
+int ngi_html_body(const hx_page *pg, int32_t root, const char *title, ngi_buf *out) {
     size_t tl = title ? strlen(title) : 0;
     counts seen = {0};
     size_t slots = 64;
-    while (slots < pg->n_blocks * 2)
-        slots *= 2;
+    while (slots < pg->n_blocks * 2) slots *= 2;
     seen.h = ngi_calloc(slots, sizeof *seen.h);
     seen.n = ngi_calloc(slots, sizeof *seen.n);
     seen.mask = slots - 1;
     int rc = seen.h && seen.n ? 0 : NG_ENOMEM;
     for (size_t b = 0; b < pg->n_blocks && rc == 0; b++) {
         const hx_block *bl = &pg->blocks[b];
-        if (!bl->keep || !ngi_html_within(pg, bl->owner, root))
-            continue;
+        if (!bl->keep || !ngi_html_within(pg, bl->owner, root)) continue;
         const uint8_t *s = pg->text.data + bl->start;
-        if ((*slot(&seen, hash(s, bl->len)))++)
-            continue;
+        if ((*slot(&seen, hash(s, bl->len)))++) continue;
         if (tl && bl->len == tl && !memcmp(s, title, tl))
             continue; /* the headline is the title field */
-        if (out->len)
-            rc = ngi_buf_append_u8(out, '\n');
-        if (rc == 0)
-            rc = ngi_buf_append(out, s, bl->len);
+        if (out->len) rc = ngi_buf_append_u8(out, '\n');
+        if (rc == 0) rc = ngi_buf_append(out, s, bl->len);
     }
     ngi_free(seen.h);
     ngi_free(seen.n);

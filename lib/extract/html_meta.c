@@ -13,20 +13,21 @@
 
 #include "extract/html.h"
 
-#define DATE_LINE_WINDOW 12   /* blocks after the headline searched for a date */
-#define DATE_LINE_MAX 160     /* longer blocks are prose, not a date line */
-#define LAST_RESORT_MAX 400   /* blocks searched for a date as the last resort */
-#define MAX_HEADINGS 40       /* headings of a level compared with the titles */
+#define DATE_LINE_WINDOW 12  /* blocks after the headline searched for a date */
+#define DATE_LINE_MAX    160 /* longer blocks are prose, not a date line */
+#define LAST_RESORT_MAX  400 /* blocks searched for a date as the last resort */
+#define MAX_HEADINGS     40  /* headings of a level compared with the titles */
 
 /* ---- strings ------------------------------------------------------------ */
 
 /* Collapses white space, decodes the few entities that survive in
  * attribute-like values (JSON-LD strings), trims; in place. */
-static void tidy(char *s)
-{
-    static const struct { const char *ent; char c; } ents[] = {
-        {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&#039;", '\''},
-        {"&apos;", '\''}, {"&lt;", '<'}, {"&gt;", '>'}};
+static void tidy(char *s) {
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = {{"&amp;", '&'},   {"&quot;", '"'}, {"&#39;", '\''}, {"&#039;", '\''},
+                {"&apos;", '\''}, {"&lt;", '<'},   {"&gt;", '>'}};
     size_t o = 0;
     bool space = false;
     for (size_t i = 0; s[i];) {
@@ -36,12 +37,12 @@ static void tidy(char *s)
             space = o > 0;
             continue;
         }
-        if (space)
-            s[o++] = ' ';
+        if (space) s[o++] = ' ';
         space = false;
         if (c == '&') {
             size_t k = 0;
-            while (k < NGI_ARRAY_LEN(ents) && strncmp(s + i, ents[k].ent, strlen(ents[k].ent)))
+            while (k < NGI_ARRAY_LEN(ents) &&
+                   strncmp(s + i, ents[k].ent, strlen(ents[k].ent)))
                 k++;
             if (k < NGI_ARRAY_LEN(ents)) {
                 s[o++] = ents[k].c;
@@ -54,13 +55,10 @@ static void tidy(char *s)
     s[o] = '\0';
 }
 
-static char *dup_tidy(const char *s)
-{
-    if (!s)
-        return NULL;
+static char *dup_tidy(const char *s) {
+    if (!s) return NULL;
     char *d = strdup(s);
-    if (d)
-        tidy(d);
+    if (d) tidy(d);
     if (d && !*d) {
         free(d);
         d = NULL;
@@ -70,8 +68,7 @@ static char *dup_tidy(const char *s)
 
 /* ---- JSON-LD ------------------------------------------------------------ */
 
-static size_t put_utf8(char *o, unsigned cp)
-{
+static size_t put_utf8(char *o, unsigned cp) {
     if (cp < 0x80) {
         o[0] = (char)cp;
         return 1;
@@ -94,34 +91,28 @@ static size_t put_utf8(char *o, unsigned cp)
     return 4;
 }
 
-static int hex4(const char *s, const char *end, unsigned *v)
-{
+static int hex4(const char *s, const char *end, unsigned *v) {
     *v = 0;
-    if (end - s < 4)
-        return -1;
+    if (end - s < 4) return -1;
     for (int i = 0; i < 4; i++) {
-        int c = s[i], d = isdigit(c) ? c - '0' : isxdigit(c) ? (tolower(c) - 'a' + 10) : -1;
-        if (d < 0)
-            return -1;
+        int c = s[i], d = isdigit(c)    ? c - '0'
+                          : isxdigit(c) ? (tolower(c) - 'a' + 10)
+                                        : -1;
+        if (d < 0) return -1;
         *v = *v << 4 | (unsigned)d;
     }
     return 0;
 }
 
 /* The JSON string starting at the quote at s; malloc'ed, decoded. */
-static char *json_string(const char *s, const char *end)
-{
-    if (s >= end || *s != '"')
-        return NULL;
+static char *json_string(const char *s, const char *end) {
+    if (s >= end || *s != '"') return NULL;
     s++;
     const char *e = s;
-    while (e < end && *e != '"')
-        e += *e == '\\' ? 2 : 1;
-    if (e > end)
-        e = end;
+    while (e < end && *e != '"') e += *e == '\\' ? 2 : 1;
+    if (e > end) e = end;
     char *out = malloc((size_t)(e - s) + 1), *o = out;
-    if (!out)
-        return NULL;
+    if (!out) return NULL;
     for (const char *p = s; p < e;) {
         if (*p != '\\') {
             *o++ = *p++;
@@ -131,21 +122,24 @@ static char *json_string(const char *s, const char *end)
         p += 2;
         unsigned cp;
         switch (c) {
-        case 'n': case 'r': case 't': case 'f': case 'b': *o++ = ' '; break;
+        case 'n':
+        case 'r':
+        case 't':
+        case 'f':
+        case 'b': *o++ = ' '; break;
         case 'u':
             if (hex4(p, e, &cp) == 0) {
                 p += 4;
-                if (cp >= 0xD800 && cp < 0xDC00 && e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                if (cp >= 0xD800 && cp < 0xDC00 && e - p >= 6 && p[0] == '\\' &&
+                    p[1] == 'u') {
                     unsigned lo;
                     if (hex4(p + 2, e, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
                         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                         p += 6;
                     }
                 }
-                if (cp >= 0xD800 && cp < 0xE000)
-                    cp = 0xFFFD;
-                if (cp == 0)
-                    cp = ' ';
+                if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;
+                if (cp == 0) cp = ' ';
                 /* \uXXXX takes 6 bytes, its UTF-8 at most 4 */
                 o += put_utf8(o, cp);
             }
@@ -158,34 +152,28 @@ static char *json_string(const char *s, const char *end)
     return out;
 }
 
-static const char *skip_ws(const char *p, const char *end)
-{
-    while (p < end && isspace((unsigned char)*p))
-        p++;
+static const char *skip_ws(const char *p, const char *end) {
+    while (p < end && isspace((unsigned char)*p)) p++;
     return p;
 }
 
 /* The value of the first "key": "..." in the JSON-LD text; for an object or
  * array value, the first "name" inside it (author: {"@type": "Person",
  * "name": ...}). */
-static char *jsonld_value(const hx_page *pg, const char *key, bool nested_name)
-{
+static char *jsonld_value(const hx_page *pg, const char *key, bool nested_name) {
     const char *buf = (const char *)pg->jsonld.data, *end = buf + pg->jsonld.len;
     char pat[64];
     size_t pl = (size_t)snprintf(pat, sizeof pat, "\"%s\"", key);
     for (const char *p = buf; p && p < end;) {
         p = memmem(p, (size_t)(end - p), pat, pl);
-        if (!p)
-            break;
+        if (!p) break;
         const char *v = skip_ws(p + pl, end);
         p += pl;
-        if (v >= end || *v != ':')
-            continue;
+        if (v >= end || *v != ':') continue;
         v = skip_ws(v + 1, end);
         if (v < end && *v == '"') {
             char *s = json_string(v, end);
-            if (s && *s)
-                return s;
+            if (s && *s) return s;
             free(s);
         } else if (nested_name && v < end && (*v == '{' || *v == '[')) {
             const char *lim = v + 2000 < end ? v + 2000 : end;
@@ -194,8 +182,7 @@ static char *jsonld_value(const hx_page *pg, const char *key, bool nested_name)
                 q = skip_ws(q + 6, end);
                 if (q < end && *q == ':') {
                     char *s = json_string(skip_ws(q + 1, end), end);
-                    if (s && *s)
-                        return s;
+                    if (s && *s) return s;
                     free(s);
                 }
             }
@@ -209,14 +196,16 @@ static char *jsonld_value(const hx_page *pg, const char *key, bool nested_name)
 /* "Summit ends | The Daily Planet" -> "Summit ends" (also " - ", " – ",
  * " — ", " · ", " :: "): the last separator's tail is the site name, when
  * the head is the longer part. */
-static bool strip_site_name(char *t, const char *site)
-{
-    static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ",
-                                       " \xc2\xb7 ", " :: ", " \xe2\x80\xa2 ", " // ", NULL};
+static bool strip_site_name(char *t, const char *site) {
+    static const char *const seps[] = {
+        " | ",        " - ",  " \xe2\x80\x93 ", " \xe2\x80\x94 ",
+        " \xc2\xb7 ", " :: ", " \xe2\x80\xa2 ", " // ",
+        NULL};
     size_t n = strlen(t), sl = site ? strlen(site) : 0;
     for (int i = 0; sl && seps[i]; i++) {
         size_t k = strlen(seps[i]);
-        if (n > sl + k && !strcasecmp(t + n - sl, site) && !strncmp(t + n - sl - k, seps[i], k)) {
+        if (n > sl + k && !strcasecmp(t + n - sl, site) &&
+            !strncmp(t + n - sl - k, seps[i], k)) {
             t[n - sl - k] = '\0';
             return true;
         }
@@ -224,10 +213,11 @@ static bool strip_site_name(char *t, const char *site)
     return false;
 }
 
-static void strip_site_suffix(char *t, const char *site)
-{
-    static const char *const seps[] = {" | ", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 ",
-                                       " \xc2\xb7 ", " :: ", " \xe2\x80\xa2 ", " // ", NULL};
+static void strip_site_suffix(char *t, const char *site) {
+    static const char *const seps[] = {
+        " | ",        " - ",  " \xe2\x80\x93 ", " \xe2\x80\x94 ",
+        " \xc2\xb7 ", " :: ", " \xe2\x80\xa2 ", " // ",
+        NULL};
     size_t n = strlen(t);
     if (site && *site) {
         size_t sl = strlen(site);
@@ -242,8 +232,7 @@ static void strip_site_suffix(char *t, const char *site)
     }
     for (int i = 0; seps[i]; i++) {
         char *p = NULL, *q = t;
-        while ((q = strstr(q, seps[i])) != NULL)
-            p = q++;
+        while ((q = strstr(q, seps[i])) != NULL) p = q++;
         if (p && p != t && (size_t)(p - t) >= n - (size_t)(p - t) - strlen(seps[i])) {
             *p = '\0';
             return;
@@ -252,13 +241,11 @@ static void strip_site_suffix(char *t, const char *site)
 }
 
 /* The first h1 inside el, else the first h1 before it in the page. */
-static int32_t headline_el(const hx_page *pg, int32_t container, int32_t root)
-{
+static int32_t headline_el(const hx_page *pg, int32_t container, int32_t root) {
     int32_t before = -1;
     for (size_t i = 0; i < pg->n_els; i++) {
         const hx_el *e = &pg->els[i];
-        if (e->heading != 1 || !ngi_html_within(pg, (int32_t)i, root))
-            continue;
+        if (e->heading != 1 || !ngi_html_within(pg, (int32_t)i, root)) continue;
         if (container >= 0 && ngi_html_within(pg, (int32_t)i, container))
             return (int32_t)i;
         if (container >= 0 && (int32_t)i < container)
@@ -269,8 +256,7 @@ static int32_t headline_el(const hx_page *pg, int32_t container, int32_t root)
     return before;
 }
 
-static char *el_text(xmlNodePtr n)
-{
+static char *el_text(xmlNodePtr n) {
     char *raw = ngi_html_text_of(n), *t = dup_tidy(raw);
     free(raw);
     return t;
@@ -278,14 +264,11 @@ static char *el_text(xmlNodePtr n)
 
 /* Lower-cases ASCII and folds typographic dashes and quotes, so that
  * "Korsetts – Shops" matches "Korsetts - Shops"; malloc'ed. */
-static char *fold(const char *in)
-{
-    if (!in)
-        return NULL;
+static char *fold(const char *in) {
+    if (!in) return NULL;
     size_t n = strlen(in);
     char *o = malloc(n + 1), *w = o;
-    if (!o)
-        return NULL;
+    if (!o) return NULL;
     for (const unsigned char *p = (const unsigned char *)in; *p;) {
         if (p[0] == 0xE2 && p[1] == 0x80 && p[2]) {
             unsigned c = p[2];
@@ -315,8 +298,7 @@ static char *fold(const char *in)
 
 /* needle inside hay, and a good part of it (a logo's "MDR.de" inside a
  * long title is not the headline). */
-static bool contains_folded(const char *hay, const char *needle)
-{
+static bool contains_folded(const char *hay, const char *needle) {
     return hay && needle && *needle && strstr(hay, needle) != NULL &&
            strlen(needle) * 3 >= strlen(hay);
 }
@@ -324,11 +306,9 @@ static bool contains_folded(const char *hay, const char *needle)
 /* "Klimaschutz: Bohren, bis es heiß wird" -> "Bohren, bis es heiß wird"
  * when a heading ends with the part after the kicker (the heading shows
  * the kicker in a separate line). malloc'ed or NULL. */
-static char *after_kicker(const char *title, const char *heading)
-{
+static char *after_kicker(const char *title, const char *heading) {
     const char *c = title ? strstr(title, ": ") : NULL;
-    if (!c || c - title > 40 || !heading)
-        return NULL;
+    if (!c || c - title > 40 || !heading) return NULL;
     char *rest = fold(c + 2), *fh = fold(heading);
     bool ok = rest && fh && strlen(rest) >= 8 && strlen(fh) > strlen(rest) &&
               !strcmp(fh + strlen(fh) - strlen(rest), rest);
@@ -338,8 +318,7 @@ static char *after_kicker(const char *title, const char *heading)
 }
 
 /* True when t is only the site's name. */
-static bool is_site(const char *t, const char *site)
-{
+static bool is_site(const char *t, const char *site) {
     return t && site && *site && !strcasecmp(t, site);
 }
 
@@ -350,8 +329,7 @@ static bool is_site(const char *t, const char *site)
  * only the site's name does not count. */
 /* The text of a heading; when it is made of several parts in their own
  * elements (a kicker or date line above the headline), the longest part. */
-static char *heading_text(xmlNodePtr h)
-{
+static char *heading_text(xmlNodePtr h) {
     int parts = 0;
     char *best = NULL;
     for (xmlNodePtr c = h->children; c; c = c->next) {
@@ -363,11 +341,9 @@ static char *heading_text(xmlNodePtr h)
                 }
             continue;
         }
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
+        if (c->type != XML_ELEMENT_NODE) continue;
         char *t = el_text(c);
-        if (!t)
-            continue;
+        if (!t) continue;
         parts++;
         if (!best || strlen(t) > strlen(best)) {
             free(best);
@@ -376,21 +352,18 @@ static char *heading_text(xmlNodePtr h)
             free(t);
         }
     }
-    if (parts >= 2 && best)
-        return best;
+    if (parts >= 2 && best) return best;
     free(best);
     return el_text(h);
 }
 
 static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
-                      const char *site)
-{
+                      const char *site) {
     char *t = NULL;
     if (root >= 0 && pg->n_articles > 1) { /* one of several articles */
         for (int lvl = 1; lvl <= 3 && !t; lvl++)
             for (size_t i = (size_t)root; i < pg->els[root].end && !t; i++)
-                if (pg->els[i].heading == lvl)
-                    t = el_text(pg->els[i].node);
+                if (pg->els[i].heading == lvl) t = el_text(pg->els[i].node);
         return t;
     }
     char *og = dup_tidy(pg->og_title ? pg->og_title : pg->meta_title);
@@ -405,19 +378,20 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
     int seen[4] = {0};
     for (size_t i = 0; i < pg->n_els; i++) {
         const hx_el *e = &pg->els[i];
-        if (!(e->flags & HX_HEADING) || e->heading > 3 || seen[e->heading]++ >= MAX_HEADINGS)
+        if (!(e->flags & HX_HEADING) || e->heading > 3 ||
+            seen[e->heading]++ >= MAX_HEADINGS)
             continue;
         char *h = heading_text(e->node), *fh = fold(h);
         size_t hl = h ? strlen(h) : 0;
         if (h && fh && hl >= 4 && hl > best_len && !is_site(h, site) &&
-            (contains_folded(fog, fh) || contains_folded(fjl, fh) || contains_folded(ftt, fh))) {
+            (contains_folded(fog, fh) || contains_folded(fjl, fh) ||
+             contains_folded(ftt, fh))) {
             free(t);
             t = h;
             h = NULL;
             best_len = hl;
         }
-        if (!t && h && !best_len)
-            t = after_kicker(og ? og : jl, h);
+        if (!t && h && !best_len) t = after_kicker(og ? og : jl, h);
         free(h);
         free(fh);
     }
@@ -446,10 +420,10 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
         for (int lvl = 1; lvl <= 2 && !head && c >= 0; lvl++)
             for (size_t i = (size_t)c; i < pg->n_els && !head; i++)
                 if (pg->els[i].heading == lvl && (pg->els[i].flags & HX_HEADING) &&
-                    !(pg->els[i].iflags & HX_BOILER) && ngi_html_within(pg, (int32_t)i, c))
+                    !(pg->els[i].iflags & HX_BOILER) &&
+                    ngi_html_within(pg, (int32_t)i, c))
                     head = heading_text(pg->els[i].node);
-        if (!head && h1 >= 0)
-            head = heading_text(pg->els[h1].node);
+        if (!head && h1 >= 0) head = heading_text(pg->els[h1].node);
         if (head && is_site(head, site)) {
             free(head);
             head = NULL;
@@ -483,8 +457,7 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
 
 /* ---- date -------------------------------------------------------------- */
 
-static bool try_date(const char *s, char out[11])
-{
+static bool try_date(const char *s, char out[11]) {
     return s && ngi_date_from_text(s, strlen(s), out) == 0;
 }
 
@@ -493,46 +466,42 @@ static bool try_date(const char *s, char out[11])
  * article was updated. */
 /* A date in a block of at most max bytes, unless the block only says
  * when the article was updated. */
-static bool date_block_max(const hx_page *pg, const hx_block *bl, size_t max, char out[11])
-{
-    if (bl->len > max || bl->len > LAST_RESORT_MAX)
-        return false;
+static bool date_block_max(const hx_page *pg, const hx_block *bl, size_t max,
+                           char out[11]) {
+    if (bl->len > max || bl->len > LAST_RESORT_MAX) return false;
     const char *s = (const char *)pg->text.data + bl->start;
     char low[LAST_RESORT_MAX + 1];
-    for (size_t i = 0; i < bl->len; i++)
-        low[i] = (char)tolower((unsigned char)s[i]);
+    for (size_t i = 0; i < bl->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
     low[bl->len] = '\0';
     /* "Updated 5 July" is not the publication date; a date before the
      * word is ("2025-06-18 17:33 Last Updated At: 18:07"). */
     const char *upd = strstr(low, "updat");
-    if (!upd)
-        upd = strstr(low, "aktualisiert");
-    if (!upd)
-        upd = strstr(low, "modifi");
-    if (upd && !strstr(low, "publi") && !strstr(low, "ver\xc3\xb6" "ffentlicht"))
+    if (!upd) upd = strstr(low, "aktualisiert");
+    if (!upd) upd = strstr(low, "modifi");
+    if (upd && !strstr(low, "publi") &&
+        !strstr(low, "ver\xc3\xb6"
+                     "ffentlicht"))
         return ngi_date_in_text(s, (size_t)(upd - low), out) == 0;
     return ngi_date_in_text(s, bl->len, out) == 0;
 }
 
-static bool date_block(const hx_page *pg, const hx_block *bl, char out[11])
-{
+static bool date_block(const hx_page *pg, const hx_block *bl, char out[11]) {
     return date_block_max(pg, bl, DATE_LINE_MAX, out);
 }
 
 /* Does the element or one of its two parents have a class/id that names a
  * date ("entry-date", "post-meta", "byline")? */
-static bool dated_class(const hx_page *pg, int32_t el)
-{
-    static const char *const words[] = {"date", "time", "publish", "posted", "meta", "byline",
-                                        "datum", NULL};
+static bool dated_class(const hx_page *pg, int32_t el) {
+    static const char *const words[] = {"date", "time",   "publish", "posted",
+                                        "meta", "byline", "datum",   NULL};
     for (int up = 0; up < 3 && el >= 0; up++, el = pg->els[el].parent) {
         for (xmlAttrPtr a = pg->els[el].node->properties; a; a = a->next) {
-            if (strcmp((const char *)a->name, "class") && strcmp((const char *)a->name, "id"))
+            if (strcmp((const char *)a->name, "class") &&
+                strcmp((const char *)a->name, "id"))
                 continue;
             const char *v = a->children ? (const char *)a->children->content : NULL;
             for (int k = 0; v && words[k]; k++)
-                if (strcasestr(v, words[k]))
-                    return true;
+                if (strcasestr(v, words[k])) return true;
         }
     }
     return false;
@@ -541,22 +510,17 @@ static bool dated_class(const hx_page *pg, int32_t el)
 /* A short block near the headline that holds a date ("3. Juli 2019, 14:05
  * Uhr", "Published July 3, 2019"), but not one that only says when the
  * article was updated; else a block in an element named for dates. */
-static bool date_line(const hx_page *pg, int32_t h1, int32_t root, char out[11])
-{
+static bool date_line(const hx_page *pg, int32_t h1, int32_t root, char out[11]) {
     size_t b = 0;
     if (h1 >= 0)
-        while (b < pg->n_blocks && pg->blocks[b].owner < h1)
-            b++;
+        while (b < pg->n_blocks && pg->blocks[b].owner < h1) b++;
     else
-        while (b < pg->n_blocks && !ngi_html_within(pg, pg->blocks[b].owner, root))
-            b++;
+        while (b < pg->n_blocks && !ngi_html_within(pg, pg->blocks[b].owner, root)) b++;
     size_t from = b > DATE_LINE_WINDOW / 2 ? b - DATE_LINE_WINDOW / 2 : 0;
     for (size_t k = b; k < pg->n_blocks && k < b + DATE_LINE_WINDOW; k++)
-        if (date_block(pg, &pg->blocks[k], out))
-            return true;
+        if (date_block(pg, &pg->blocks[k], out)) return true;
     for (size_t k = from; k < b; k++)
-        if (date_block(pg, &pg->blocks[k], out))
-            return true;
+        if (date_block(pg, &pg->blocks[k], out)) return true;
     for (size_t k = 0; k < pg->n_blocks; k++)
         if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
             dated_class(pg, pg->blocks[k].owner) && date_block(pg, &pg->blocks[k], out))
@@ -566,30 +530,30 @@ static bool date_line(const hx_page *pg, int32_t h1, int32_t root, char out[11])
 
 /* Publication dates that scripts carry as JSON ("published_at",
  * "publishedDate", "createdAt" in a page's state), in the raw page. */
-static bool script_date(const hx_page *pg, char out[11])
-{
-    static const char *const keys[] = {"\"datePublished\"", "\"published_at\"",
-                                       "\"publishedDate\"", "\"publishDate\"",
-                                       "\"publicationDate\"", "\"createdAt\"", NULL};
+static bool script_date(const hx_page *pg, char out[11]) {
+    static const char *const keys[] = {"\"datePublished\"",
+                                       "\"published_at\"",
+                                       "\"publishedDate\"",
+                                       "\"publishDate\"",
+                                       "\"publicationDate\"",
+                                       "\"createdAt\"",
+                                       NULL};
     for (int k = 0; keys[k] && pg->raw; k++) {
         size_t kl = strlen(keys[k]);
         const char *p = memmem(pg->raw, pg->raw_len, keys[k], kl);
-        if (!p)
-            continue;
+        if (!p) continue;
         const char *end = pg->raw + pg->raw_len, *v = p + kl;
-        while (v < end && (*v == ' ' || *v == ':' || *v == '"'))
-            v++;
+        while (v < end && (*v == ' ' || *v == ':' || *v == '"')) v++;
         size_t n = (size_t)(end - v) < 40 ? (size_t)(end - v) : 40;
-        if (ngi_date_from_text(v, n, out) == 0)
-            return true;
+        if (ngi_date_from_text(v, n, out) == 0) return true;
     }
     return false;
 }
 
 /* Last resort: the first short line with a date ("Geschrieben am
  * 25.08.2015", "Feb 18 2009") anywhere in the article, then the page. */
-static bool any_date_line(const hx_page *pg, int32_t root, int32_t container, char out[11])
-{
+static bool any_date_line(const hx_page *pg, int32_t root, int32_t container,
+                          char out[11]) {
     for (int pass = 0; pass < 2; pass++)
         for (size_t k = 0; k < pg->n_blocks; k++)
             if ((pass || ngi_html_within(pg, pg->blocks[k].owner, container)) &&
@@ -600,11 +564,10 @@ static bool any_date_line(const hx_page *pg, int32_t root, int32_t container, ch
 }
 
 static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
-                      hx_meta *m)
-{
+                      hx_meta *m) {
     char *jl = jsonld_value(pg, "datePublished", false);
-    bool ok = ngi_date_from_url(pg->url, m->date) == 0 || try_date(jl, m->date) || try_date(pg->published, m->date) ||
-              try_date(pg->itemprop_date, m->date);
+    bool ok = ngi_date_from_url(pg->url, m->date) == 0 || try_date(jl, m->date) ||
+              try_date(pg->published, m->date) || try_date(pg->itemprop_date, m->date);
     free(jl);
     if (!ok && root >= 0 && pg->n_articles > 1) {
         for (size_t i = (size_t)root; i < pg->els[root].end && !ok; i++)
@@ -614,8 +577,7 @@ static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_
                 xmlFree(dt);
             }
     }
-    if (!ok)
-        ok = try_date(pg->time_date, m->date);
+    if (!ok) ok = try_date(pg->time_date, m->date);
     if (!ok)
         ok = ngi_date_from_url(pg->url, m->date) == 0 ||
              ngi_date_from_url(pg->canonical, m->date) == 0 ||
@@ -635,23 +597,18 @@ static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_
 
 /* ---- the rest ----------------------------------------------------------- */
 
-static char *lang_of(const hx_page *pg)
-{
+static char *lang_of(const hx_page *pg) {
     char *l = dup_tidy(pg->lang ? pg->lang : pg->meta_lang);
-    if (!l)
-        return NULL;
-    for (char *p = l; *p; p++)
-        *p = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
+    if (!l) return NULL;
+    for (char *p = l; *p; p++) *p = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
     return l;
 }
 
-static bool is_url(const char *s)
-{
+static bool is_url(const char *s) {
     return s && (!strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8));
 }
 
-int ngi_html_meta(const hx_page *pg, int32_t root, int32_t container, hx_meta *m)
-{
+int ngi_html_meta(const hx_page *pg, int32_t root, int32_t container, hx_meta *m) {
     memset(m, 0, sizeof *m);
     m->site = dup_tidy(pg->og_site);
     if (!m->site) {
@@ -661,22 +618,20 @@ int ngi_html_meta(const hx_page *pg, int32_t root, int32_t container, hx_meta *m
     int32_t h1 = headline_el(pg, container, root);
     m->title = title_of(pg, root, container, h1, m->site);
     m->author = jsonld_value(pg, "author", true);
-    if (!m->author)
-        m->author = dup_tidy(pg->author);
+    if (!m->author) m->author = dup_tidy(pg->author);
     if (m->author && is_url(m->author)) {
         free(m->author);
         m->author = NULL;
     }
     m->url = dup_tidy(is_url(pg->canonical) ? pg->canonical
-                      : is_url(pg->og_url) ? pg->og_url
-                                           : pg->url);
+                      : is_url(pg->og_url)  ? pg->og_url
+                                            : pg->url);
     m->lang = lang_of(pg);
     find_date(pg, root, container, h1, m);
     return 0;
 }
 
-void ngi_html_meta_free(hx_meta *m)
-{
+void ngi_html_meta_free(hx_meta *m) {
     free(m->title);
     free(m->author);
     free(m->site);

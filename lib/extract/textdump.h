@@ -15,17 +15,17 @@
 
 /* One article found in the text; strings are owned and NUL-terminated. */
 typedef struct ngi_td_article {
-    char *title;     /* the headline ("" when the text has none) */
+    char *title; /* the headline ("" when the text has none) */
     size_t title_len;
-    char *body;      /* the article's text, chrome removed */
+    char *body; /* the article's text, chrome removed */
     size_t body_len;
-    char date[11];   /* "YYYY-MM-DD", or "" when no date line was found */
+    char date[11]; /* "YYYY-MM-DD", or "" when no date line was found */
 } ngi_td_article;
 
 typedef struct ngi_td_result {
     ngi_td_article *articles;
     size_t count;
-    int dump;        /* 1: read as a scraped dump, 0: as a plain article */
+    int dump; /* 1: read as a scraped dump, 0: as a plain article */
 } ngi_td_result;
 
 /* Keep every line: title = first line, body = the rest (no chrome removal). */

@@ -15,14 +15,14 @@
 #define SHORT_LINE 160
 
 typedef struct tline {
-    size_t off, len;    /* the trimmed text */
-    size_t group;       /* index of the first line with the same text */
-    unsigned count;     /* how many lines have this text */
-    unsigned words;     /* words (CJK characters count as half a word) */
+    size_t off, len; /* the trimmed text */
+    size_t group;    /* index of the first line with the same text */
+    unsigned count;  /* how many lines have this text */
+    unsigned words;  /* words (CJK characters count as half a word) */
     unsigned char blank_before, para, titleish, label, chrome, box, is_date, sentence;
-    unsigned char headline; /* its text is a repeated headline */
-    unsigned char titled;   /* a page title near the top contains its text */
-    unsigned char title_line; /* that page title ("Headline | Site") */
+    unsigned char headline;      /* its text is a repeated headline */
+    unsigned char titled;        /* a page title near the top contains its text */
+    unsigned char title_line;    /* that page title ("Headline | Site") */
     unsigned char free_standing; /* an occurrence stands outside repeated blocks */
     char date[11];
 } tline;
@@ -31,46 +31,37 @@ typedef struct dump {
     const char *text;
     tline *lines;
     size_t n;
-    size_t *slot;       /* the lines by text: open addressing, line indexes */
-    size_t slots;       /* a power of two */
+    size_t *slot; /* the lines by text: open addressing, line indexes */
+    size_t slots; /* a power of two */
 } dump;
 
 /* ---- characters ------------------------------------------------------- */
 
-static inline int is_space(unsigned char c)
-{
+static inline int is_space(unsigned char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static inline int is_alnum(unsigned char c)
-{
+static inline int is_alnum(unsigned char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static inline int is_digit(unsigned char c)
-{
+static inline int is_digit(unsigned char c) {
     return c >= '0' && c <= '9';
 }
 
-static inline unsigned char lower(unsigned char c)
-{
+static inline unsigned char lower(unsigned char c) {
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
 /* Bytes of a space at s[0..n): ASCII blanks and U+00A0; 0 when none. */
-static inline size_t space_at(const char *s, size_t n)
-{
-    if (n && is_space((unsigned char)s[0]))
-        return 1;
-    if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
-        return 2;
+static inline size_t space_at(const char *s, size_t n) {
+    if (n && is_space((unsigned char)s[0])) return 1;
+    if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
     return 0;
 }
 
-static inline size_t space_before(const char *s, size_t n)
-{
-    if (n && is_space((unsigned char)s[n - 1]))
-        return 1;
+static inline size_t space_before(const char *s, size_t n) {
+    if (n && is_space((unsigned char)s[n - 1])) return 1;
     if (n >= 2 && (unsigned char)s[n - 2] == 0xC2 && (unsigned char)s[n - 1] == 0xA0)
         return 2;
     return 0;

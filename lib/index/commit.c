@@ -14,8 +14,8 @@
 
 /* Per-segment deletion bits being built for the next manifest. */
 typedef struct del_bits {
-    uint8_t *bits;     /* (n_docs + 7) / 8 bytes, or NULL: unchanged */
-    uint32_t n_docs;   /* documents of the segment */
+    uint8_t *bits;   /* (n_docs + 7) / 8 bytes, or NULL: unchanged */
+    uint32_t n_docs; /* documents of the segment */
 } del_bits;
 
 static int bits_for(del_bits *d, const ngi_segment *s) {
@@ -28,8 +28,12 @@ static int bits_for(del_bits *d, const ngi_segment *s) {
     return 0;
 }
 
-static bool bit(const uint8_t *b, uint32_t i) { return (b[i >> 3] >> (i & 7)) & 1; }
-static void set_bit(uint8_t *b, uint32_t i) { b[i >> 3] |= (uint8_t)(1u << (i & 7)); }
+static bool bit(const uint8_t *b, uint32_t i) {
+    return (b[i >> 3] >> (i & 7)) & 1;
+}
+static void set_bit(uint8_t *b, uint32_t i) {
+    b[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
 
 static uint32_t count_bits(const uint8_t *b, uint32_t n) {
     uint32_t c = 0;
@@ -52,8 +56,7 @@ static int resolve_committed(ng_index *ix, del_bits *del) {
             int rc = ngi_segment_find_id(s, id, sl->key_len, &doc, &ix->err);
             if (rc == NG_ENOTFOUND) continue;
             if (rc) return rc;
-            if (ngi_segment_is_deleted(s, doc) ||
-                (del[i].bits && bit(del[i].bits, doc)))
+            if (ngi_segment_is_deleted(s, doc) || (del[i].bits && bit(del[i].bits, doc)))
                 continue;
             if (bits_for(&del[i], s)) return NG_ENOMEM;
             set_bit(del[i].bits, doc);
@@ -77,8 +80,8 @@ static int resolve_new(ng_index *ix, const ngi_pending *p, del_bits *d) {
         bool deleted;
         rc = ngi_segment_doc_id(s, doc, &id, &len, &ix->err);
         if (rc) break;
-        if (ngi_idmap_get(&ix->session, id, len, &seq, &deleted) &&
-            seq == p->seqs[doc] && !deleted)
+        if (ngi_idmap_get(&ix->session, id, len, &seq, &deleted) && seq == p->seqs[doc] &&
+            !deleted)
             continue;
         if ((rc = bits_for(d, s))) break;
         set_bit(d->bits, doc);
@@ -95,8 +98,7 @@ static int write_deletes(ng_index *ix, ngi_segment_entry *e, del_bits *d) {
      * to this name would bring deleted documents back. */
     ngi_file_ident id = {{0}, ngi_file_number(name), ngi_file_number(e->name)};
     memcpy(id.index_id, ix->origin.index_id, NGI_INDEX_ID_BYTES);
-    int rc = ngi_deletes_write(ix->dir, name, d->bits, d->n_docs, &id,
-                               &ix->err);
+    int rc = ngi_deletes_write(ix->dir, name, d->bits, d->n_docs, &id, &ix->err);
     if (rc) return rc;
     snprintf(e->deletes, sizeof e->deletes, "%s", name);
     e->n_deleted = count_bits(d->bits, d->n_docs);
@@ -123,16 +125,14 @@ static int install(ng_index *ix, ngi_manifest *m) {
 }
 
 static int append_entry(ngi_manifest *m, const ngi_segment_entry *e) {
-    ngi_segment_entry *s =
-        ngi_realloc(m->segments, (m->n_segments + 1) * sizeof *s);
+    ngi_segment_entry *s = ngi_realloc(m->segments, (m->n_segments + 1) * sizeof *s);
     if (!s) return NG_ENOMEM;
     m->segments = s;
     s[m->n_segments++] = *e;
     return 0;
 }
 
-static int build_manifest(ng_index *ix, ngi_manifest *m, del_bits *old,
-                          del_bits *neu) {
+static int build_manifest(ng_index *ix, ngi_manifest *m, del_bits *old, del_bits *neu) {
     int rc = ngi_manifest_copy(m, &ix->man);
     for (size_t i = 0; i < m->n_segments && !rc; i++)
         rc = write_deletes(ix, &m->segments[i], &old[i]);
@@ -161,8 +161,7 @@ static int resolve_and_install(ng_index *ix) {
     ngi_manifest_init(&m);
     int rc = old && neu ? 0 : NG_ENOMEM;
     if (!rc) rc = resolve_committed(ix, old);
-    for (size_t i = 0; i < n_new && !rc; i++)
-        rc = resolve_new(ix, &ix->pend[i], &neu[i]);
+    for (size_t i = 0; i < n_new && !rc; i++) rc = resolve_new(ix, &ix->pend[i], &neu[i]);
     if (!rc) rc = build_manifest(ix, &m, old, neu);
     if (!rc) rc = install(ix, &m);
     if (rc == NG_ENOMEM) ngi_error_set(&ix->err, rc, "out of memory");
@@ -187,8 +186,7 @@ static int merge_some(ng_index *ix, const size_t *idx, size_t k) {
     for (size_t j = 0; j < k; j++) segs[j] = ix->snap->segs[idx[j]];
     ngi_segment_entry e = {{0}, {0}, 0, 0};
     ngi_writer_file_name(ix, e.name, "seg", "ngs");
-    int rc = ngi_merge_segments(segs, k, ix->dir, e.name, &e.n_docs, NULL,
-                                &ix->err);
+    int rc = ngi_merge_segments(segs, k, ix->dir, e.name, &e.n_docs, NULL, &ix->err);
     ngi_free(segs);
     ngi_manifest m;
     ngi_manifest_init(&m);
@@ -242,8 +240,7 @@ static int merge_tiered(ng_index *ix) {
 
 int ngi_writer_merge_all(ng_index *ix) {
     size_t n = ix->snap->n_segs;
-    if (n == 0 || (n == 1 && ngi_segment_n_deleted(ix->snap->segs[0]) == 0))
-        return 0;
+    if (n == 0 || (n == 1 && ngi_segment_n_deleted(ix->snap->segs[0]) == 0)) return 0;
     size_t *idx = ngi_calloc(n, sizeof *idx);
     if (!idx) return ngi_error_set(&ix->err, NG_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) idx[i] = i;

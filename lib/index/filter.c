@@ -5,7 +5,9 @@
 
 #include "filter.h"
 
-ngi_filter *ngi_filter_create(void) { return ngi_calloc(1, sizeof(ngi_filter)); }
+ngi_filter *ngi_filter_create(void) {
+    return ngi_calloc(1, sizeof(ngi_filter));
+}
 
 void ngi_filter_free(ngi_filter *f) {
     if (!f) return;
@@ -33,8 +35,8 @@ int ngi_filter_add(ngi_filter *f, const char *s, size_t len, bool prefix) {
         grow((void **)&f->text, &f->text_cap, f->text_len + len, 1))
         return NG_ENOMEM;
     memcpy(f->text + f->text_len, s, len);
-    f->entries[f->n++] = (ngi_filter_entry){(const char *)(uintptr_t)f->text_len,
-                                            len, prefix};
+    f->entries[f->n++] =
+        (ngi_filter_entry){(const char *)(uintptr_t)f->text_len, len, prefix};
     f->text_len += len;
     return 0;
 }
@@ -46,8 +48,7 @@ static int by_first_byte(const void *a, const void *b) {
 }
 
 static void build_gate(ngi_filter *f) {
-    for (unsigned c = 0; c < 256; c++)
-        f->gate_first[c] = f->start[c + 1] > f->start[c];
+    for (unsigned c = 0; c < 256; c++) f->gate_first[c] = f->start[c + 1] > f->start[c];
     for (size_t i = 0; i < f->n; i++) {
         const ngi_filter_entry *e = &f->entries[i];
         unsigned c0 = (unsigned char)e->bytes[0];
@@ -68,8 +69,7 @@ int ngi_filter_seal(ngi_filter *f) {
     size_t i = 0;
     for (unsigned c = 0; c <= 256; c++) {
         f->start[c] = (uint32_t)i;
-        while (c < 256 && i < f->n && (unsigned char)f->entries[i].bytes[0] == c)
-            i++;
+        while (c < 256 && i < f->n && (unsigned char)f->entries[i].bytes[0] == c) i++;
     }
     build_gate(f);
     f->sealed = true;

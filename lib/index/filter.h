@@ -16,7 +16,7 @@
 typedef struct ngi_filter_entry {
     const char *bytes; /* into the filter's text */
     size_t len;
-    bool prefix;       /* matches every term starting with bytes */
+    bool prefix; /* matches every term starting with bytes */
 } ngi_filter_entry;
 
 /* Entries are grouped by first byte, so that most tokens are turned away
@@ -24,10 +24,10 @@ typedef struct ngi_filter_entry {
 typedef struct ngi_filter {
     ngi_filter_entry *entries;
     size_t n, cap;
-    char *text;        /* entry bytes, back to back */
+    char *text; /* entry bytes, back to back */
     size_t text_len, text_cap;
     uint32_t start[257];
-    bool sealed;       /* start[] and the gate built; no more adds */
+    bool sealed; /* start[] and the gate built; no more adds */
     /* The analyzer's gate (ngi_analyzer_set_gate): the entries' first
      * bytes, and their first two (bit c0 * 256 + c1; every pair of c0
      * for a one-byte entry). */
@@ -42,12 +42,13 @@ int ngi_filter_add(ngi_filter *f, const char *s, size_t len, bool prefix);
 /* Groups the entries by first byte and builds the gate; call once, after
  * the last add. */
 int ngi_filter_seal(ngi_filter *f);
-static inline bool ngi_filter_empty(const ngi_filter *f) { return f->n == 0; }
+static inline bool ngi_filter_empty(const ngi_filter *f) {
+    return f->n == 0;
+}
 
 /* True when the analysed term is one of the filter's terms or starts with
  * one of its prefixes. Called once per token of every scanned document. */
-static inline bool ngi_filter_match(const ngi_filter *f, const char *term,
-                                    size_t len) {
+static inline bool ngi_filter_match(const ngi_filter *f, const char *term, size_t len) {
     unsigned c = (unsigned char)term[0];
     for (uint32_t i = f->start[c]; i < f->start[c + 1]; i++) {
         const ngi_filter_entry *e = &f->entries[i];

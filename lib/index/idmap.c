@@ -24,8 +24,7 @@ void ngi_idmap_clear(ngi_idmap *m) {
     ngi_buf_reset(&m->keys);
 }
 
-static ngi_idmap_slot *find(const ngi_idmap *m, const char *id, size_t len,
-                            uint64_t h) {
+static ngi_idmap_slot *find(const ngi_idmap *m, const char *id, size_t len, uint64_t h) {
     size_t mask = m->n_slots - 1;
     for (size_t j = h & mask;; j = (j + 1) & mask) {
         ngi_idmap_slot *s = &m->slots[j];
@@ -56,8 +55,7 @@ static int grow(ngi_idmap *m) {
     return 0;
 }
 
-int ngi_idmap_put(ngi_idmap *m, const char *id, size_t len, uint64_t seq,
-                  bool deleted) {
+int ngi_idmap_put(ngi_idmap *m, const char *id, size_t len, uint64_t seq, bool deleted) {
     NGI_ASSERT(seq > 0); /* val 0 marks an empty slot */
     if (2 * (m->n + 1) > m->n_slots && grow(m)) return NG_ENOMEM;
     uint64_t h = ngi_hash64(id, len);
@@ -75,8 +73,8 @@ int ngi_idmap_put(ngi_idmap *m, const char *id, size_t len, uint64_t seq,
     return 0;
 }
 
-bool ngi_idmap_get(const ngi_idmap *m, const char *id, size_t len,
-                   uint64_t *seq, bool *deleted) {
+bool ngi_idmap_get(const ngi_idmap *m, const char *id, size_t len, uint64_t *seq,
+                   bool *deleted) {
     if (!m->n_slots) return false;
     const ngi_idmap_slot *s = find(m, id, len, ngi_hash64(id, len));
     if (!s->val) return false;

@@ -35,17 +35,16 @@ typedef struct ngi_segment ngi_segment;
  * sections; the postings and lexicon are verified chunk by chunk on first
  * use. Errors: NG_ENOTFOUND (file gone: a newer commit removed it, so
  * reopen), NG_EIO, NG_ECORRUPT, NG_EVERSION. */
-int ngi_segment_open(ngi_segment **out, const char *dir,
-                     const uint8_t *index_id, const ngi_segment_entry *e,
-                     ngi_error *err);
+int ngi_segment_open(ngi_segment **out, const char *dir, const uint8_t *index_id,
+                     const ngi_segment_entry *e, ngi_error *err);
 /* Reference counting: snapshots share segments that did not change. */
 void ngi_segment_ref(ngi_segment *s);
 void ngi_segment_unref(ngi_segment *s);
 
-uint32_t ngi_segment_n_docs(const ngi_segment *s);      /* incl. deleted */
+uint32_t ngi_segment_n_docs(const ngi_segment *s); /* incl. deleted */
 uint32_t ngi_segment_n_deleted(const ngi_segment *s);
 uint64_t ngi_segment_n_terms(const ngi_segment *s);
-uint64_t ngi_segment_total_len(const ngi_segment *s);   /* sum of doc lens */
+uint64_t ngi_segment_total_len(const ngi_segment *s); /* sum of doc lens */
 const char *ngi_segment_name(const ngi_segment *s);
 
 /* Exact lookup. Returns 0 and fills *tp, NG_ENOTFOUND, or NG_ECORRUPT. */
@@ -60,8 +59,8 @@ int ngi_segment_prefix(const ngi_segment *s, const char *prefix, size_t len,
                        ngi_term_fn fn, void *ctx, ngi_error *err);
 
 /* Opens a cursor on a term's postings (bounds-checked against the file). */
-int ngi_segment_cursor(const ngi_segment *s, const ngi_term_postings *tp,
-                       ngi_cursor *c, ngi_error *err);
+int ngi_segment_cursor(const ngi_segment *s, const ngi_term_postings *tp, ngi_cursor *c,
+                       ngi_error *err);
 
 /* Per-document facts; doc < n_docs (asserted). */
 uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc);
@@ -79,20 +78,19 @@ static inline uint32_t ngi_norms_doc_len(const uint8_t *norms, uint32_t doc) {
 /* Documents whose date lies in [since, until] (days), from the segment's
  * date-sorted table: binary search, no scan. Fills *docs (owned by the
  * caller, ngi_free) with ascending local doc ids, deleted ones included. */
-int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since,
-                              int32_t until, uint32_t **docs, size_t *n,
-                              ngi_error *err);
+int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since, int32_t until,
+                              uint32_t **docs, size_t *n, ngi_error *err);
 
 /* External id of doc (NUL-terminated, borrowed for the segment's life). */
-int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id,
-                       size_t *len, ngi_error *err);
+int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id, size_t *len,
+                       ngi_error *err);
 /* Finds a live-or-deleted document by external id: 0 and *doc, or
  * NG_ENOTFOUND. */
-int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len,
-                        uint32_t *doc, ngi_error *err);
+int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len, uint32_t *doc,
+                        ngi_error *err);
 /* Stored fields of doc, decompressed with (and cached in) scratch. */
-int ngi_segment_fetch(const ngi_segment *s, ngi_docstore_scratch *scratch,
-                      uint32_t doc, ngi_stored_doc *d, ngi_error *err);
+int ngi_segment_fetch(const ngi_segment *s, ngi_docstore_scratch *scratch, uint32_t doc,
+                      ngi_stored_doc *d, ngi_error *err);
 
 /* Verifies every checksum and invariant of the segment's files. */
 int ngi_segment_check(const ngi_segment *s, ngi_error *err);
@@ -108,15 +106,15 @@ void ngi_segment_sizes_get(const ngi_segment *s, ngi_segment_sizes *out);
 /* Immutable once opened (reopen swaps in a new snapshot), so searches from
  * several threads may read it at once. */
 typedef struct ngi_snapshot {
-    uint64_t generation;     /* manifest generation */
-    ngi_settings settings;   /* language, analyzer flags, k1, b */
-    ngi_segment **segs;      /* n_segs segments, referenced */
-    uint32_t *seg_base;      /* global doc id of each segment's doc 0 */
+    uint64_t generation;   /* manifest generation */
+    ngi_settings settings; /* language, analyzer flags, k1, b */
+    ngi_segment **segs;    /* n_segs segments, referenced */
+    uint32_t *seg_base;    /* global doc id of each segment's doc 0 */
     size_t n_segs;
-    uint64_t max_doc;        /* sum of n_docs (BM25 N, deleted included) */
-    uint64_t live_docs;      /* documents not deleted */
-    uint64_t total_len;      /* sum of doc lengths (deleted included) */
-    double avg_doc_len;      /* total_len / max_doc (BM25 avgdl) */
+    uint64_t max_doc;   /* sum of n_docs (BM25 N, deleted included) */
+    uint64_t live_docs; /* documents not deleted */
+    uint64_t total_len; /* sum of doc lengths (deleted included) */
+    double avg_doc_len; /* total_len / max_doc (BM25 avgdl) */
 } ngi_snapshot;
 
 /* The reader's current snapshot; valid until ng_reader_reopen or free.
@@ -126,7 +124,7 @@ const ngi_snapshot *ngi_reader_snapshot(const ng_reader *r);
 /* Index-wide document frequency of a term: the sum over segments (deleted
  * documents included, like Lucene, so scores do not depend on how the
  * index is split into segments). Returns 0 or NG_ECORRUPT. */
-int ngi_snapshot_df(const ngi_snapshot *snap, const char *term, size_t len,
-                    uint64_t *df, ngi_error *err);
+int ngi_snapshot_df(const ngi_snapshot *snap, const char *term, size_t len, uint64_t *df,
+                    ngi_error *err);
 
 #endif /* NG_INDEX_H */

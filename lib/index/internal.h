@@ -15,23 +15,23 @@
 #include "index.h"
 
 /* Section tags of a segment file. */
-#define NGI_SEC_HEAD NGI_TAG('H', 'E', 'A', 'D') /* counts */
-#define NGI_SEC_POST NGI_TAG('P', 'O', 'S', 'T') /* docs stream (codec) */
-#define NGI_SEC_POSN NGI_TAG('P', 'O', 'S', 'N') /* positions stream */
-#define NGI_SEC_LEXI NGI_TAG('L', 'E', 'X', 'I') /* front-coded blocks */
-#define NGI_SEC_LIDX NGI_TAG('L', 'I', 'D', 'X') /* block offsets */
-#define NGI_SEC_NORM NGI_TAG('N', 'O', 'R', 'M') /* u32 doc lengths */
-#define NGI_SEC_DATE NGI_TAG('D', 'A', 'T', 'E') /* i32 days per doc */
-#define NGI_SEC_DSRT NGI_TAG('D', 'S', 'R', 'T') /* (date, doc) by date */
-#define NGI_SEC_TEND NGI_TAG('T', 'E', 'N', 'D') /* u32 title_end */
-#define NGI_SEC_IDOF NGI_TAG('I', 'D', 'O', 'F') /* u32 id offsets */
-#define NGI_SEC_IDDA NGI_TAG('I', 'D', 'D', 'A') /* NUL-terminated ids */
-#define NGI_SEC_IDIX NGI_TAG('I', 'D', 'I', 'X') /* u32 docs by id */
-#define NGI_SEC_DOCS NGI_TAG('D', 'O', 'C', 'S') /* docstore */
-#define NGI_SEC_CSUM NGI_TAG('C', 'S', 'U', 'M') /* chunk sums (format 3) */
-#define NGI_SEC_SETS NGI_TAG('S', 'E', 'T', 'S') /* index settings (3) */
-#define NGI_SETS_BYTES 56     /* size of the SETS section */
-#define NGI_SEC_SRCS NGI_TAG('S', 'R', 'C', 'S') /* merged inputs (3) */
+#define NGI_SEC_HEAD   NGI_TAG('H', 'E', 'A', 'D') /* counts */
+#define NGI_SEC_POST   NGI_TAG('P', 'O', 'S', 'T') /* docs stream (codec) */
+#define NGI_SEC_POSN   NGI_TAG('P', 'O', 'S', 'N') /* positions stream */
+#define NGI_SEC_LEXI   NGI_TAG('L', 'E', 'X', 'I') /* front-coded blocks */
+#define NGI_SEC_LIDX   NGI_TAG('L', 'I', 'D', 'X') /* block offsets */
+#define NGI_SEC_NORM   NGI_TAG('N', 'O', 'R', 'M') /* u32 doc lengths */
+#define NGI_SEC_DATE   NGI_TAG('D', 'A', 'T', 'E') /* i32 days per doc */
+#define NGI_SEC_DSRT   NGI_TAG('D', 'S', 'R', 'T') /* (date, doc) by date */
+#define NGI_SEC_TEND   NGI_TAG('T', 'E', 'N', 'D') /* u32 title_end */
+#define NGI_SEC_IDOF   NGI_TAG('I', 'D', 'O', 'F') /* u32 id offsets */
+#define NGI_SEC_IDDA   NGI_TAG('I', 'D', 'D', 'A') /* NUL-terminated ids */
+#define NGI_SEC_IDIX   NGI_TAG('I', 'D', 'I', 'X') /* u32 docs by id */
+#define NGI_SEC_DOCS   NGI_TAG('D', 'O', 'C', 'S') /* docstore */
+#define NGI_SEC_CSUM   NGI_TAG('C', 'S', 'U', 'M') /* chunk sums (format 3) */
+#define NGI_SEC_SETS   NGI_TAG('S', 'E', 'T', 'S') /* index settings (3) */
+#define NGI_SETS_BYTES 56                          /* size of the SETS section */
+#define NGI_SEC_SRCS   NGI_TAG('S', 'R', 'C', 'S') /* merged inputs (3) */
 
 /* What a segment records of its index (format 3): the index id (in the
  * file header) and the settings (SETS), so that `recover` can rebuild a
@@ -41,9 +41,9 @@ typedef struct ngi_origin {
     ngi_settings settings;
 } ngi_origin;
 
-#define NGI_LEX_BLOCK 16      /* terms per front-coded lexicon block */
-#define NGI_HEAD_BYTES 32     /* size of the HEAD section */
-#define NGI_MAX_TERM 255      /* longest term (NG_MAX_TOKEN_BYTES) */
+#define NGI_LEX_BLOCK  16  /* terms per front-coded lexicon block */
+#define NGI_HEAD_BYTES 32  /* size of the HEAD section */
+#define NGI_MAX_TERM   255 /* longest term (NG_MAX_TOKEN_BYTES) */
 /* zstd level of the document store, for flushes and merges alike: on
  * word-coded text (lib/FORMAT.md) 5 keeps wikipedia_en's store under 30%
  * of its text (level 3: 31.1%) for ~5% more indexing CPU. -D overridable
@@ -52,9 +52,9 @@ typedef struct ngi_origin {
 #define NGI_INDEX_DOCSTORE_LEVEL 5
 #endif
 /* Flags in the low bits of a lexicon entry's suffix length. */
-#define NGI_LEX_DOCS_GAP 1    /* a docs-offset gap follows */
-#define NGI_LEX_POS_GAP 2     /* a positions-offset gap follows */
-#define NGI_LEX_TF 4          /* cf - df and max_tf - 1 follow */
+#define NGI_LEX_DOCS_GAP 1 /* a docs-offset gap follows */
+#define NGI_LEX_POS_GAP  2 /* a positions-offset gap follows */
+#define NGI_LEX_TF       4 /* cf - df and max_tf - 1 follow */
 
 /* ---- segment builder (segwrite.c) ----------------------------------- */
 
@@ -63,9 +63,8 @@ typedef struct ngi_segwriter ngi_segwriter;
 /* Starts dir/name for the index origin (NULL: zeros; tests). Terms are then given in byte order (term_begin,
  * postings with ascending docs, term_end), then every document in order
  * (ngi_segwriter_doc), then finish. */
-int ngi_segwriter_create(ngi_segwriter **out, const char *dir,
-                         const char *name, const ngi_origin *origin,
-                         ngi_error *err);
+int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
+                         const ngi_origin *origin, ngi_error *err);
 int ngi_segwriter_term_begin(ngi_segwriter *w, const char *term, size_t len);
 int ngi_segwriter_posting(ngi_segwriter *w, uint32_t doc, uint32_t tf,
                           const uint32_t *positions, uint32_t doc_len);
@@ -76,8 +75,8 @@ int ngi_segwriter_add_source(ngi_segwriter *w, uint64_t number);
 /* Optional after the last term: writes the postings streams now and frees
  * them (a merge then builds its docstore with that memory back). */
 int ngi_segwriter_terms_done(ngi_segwriter *w);
-int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date,
-                      uint32_t title_end, const char *id, size_t id_len);
+int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date, uint32_t title_end,
+                      const char *id, size_t id_len);
 /* Optional, after the last term: begins the docstore section and makes ds
  * stream its compressed blocks into it as they are made (a merge then
  * never holds its output store in memory). ds must be the writer later
@@ -85,8 +84,7 @@ int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date,
 int ngi_segwriter_docs_stream(ngi_segwriter *w, ngi_docstore_writer *ds);
 /* Writes the remaining sections (the docstore writer is finished here but
  * still owned by the caller), fsyncs, frees w. *bytes = file size. */
-int ngi_segwriter_finish(ngi_segwriter *w, ngi_docstore_writer *ds,
-                         uint64_t *bytes);
+int ngi_segwriter_finish(ngi_segwriter *w, ngi_docstore_writer *ds, uint64_t *bytes);
 /* Removes the partial file and frees w. NULL-safe. */
 void ngi_segwriter_abort(ngi_segwriter *w);
 
@@ -99,8 +97,7 @@ int ngi_memseg_create(ngi_memseg **out, bool fast_store);
 void ngi_memseg_free(ngi_memseg *m);
 /* Analyses and adds one (validated) document; seq is its global sequence
  * number (replacement order). */
-int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
-                   uint64_t seq);
+int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc, uint64_t seq);
 size_t ngi_memseg_memory(const ngi_memseg *m);
 /* Frees the pages and tables an empty memseg keeps for its next run (after
  * a commit: merges then have that memory). No-op when not empty. */
@@ -115,8 +112,7 @@ void ngi_memseg_take_dropped(ngi_memseg *m, uint64_t *docs, uint64_t *tokens);
 /* Writes the documents as segment dir/name of index origin; the memseg
  * is then empty. */
 int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
-                     const ngi_origin *origin, uint64_t *bytes,
-                     ngi_error *err);
+                     const ngi_origin *origin, uint64_t *bytes, ngi_error *err);
 /* Sequence numbers of the documents of the last flush (n_docs of them);
  * the caller takes ownership. */
 uint64_t *ngi_memseg_take_seqs(ngi_memseg *m);
@@ -142,8 +138,7 @@ int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err);
 
 /* Distinct terms over n segments' lexicons (lexstats.c): 0, NG_ENOMEM or
  * NG_ECORRUPT. */
-int ngi_distinct_terms(ngi_segment *const *segs, size_t n, uint64_t *out,
-                       ngi_error *err);
+int ngi_distinct_terms(ngi_segment *const *segs, size_t n, uint64_t *out, ngi_error *err);
 
 /* The index id in the segment file's header. */
 const uint8_t *ngi_segment_index_id(const ngi_segment *s);
@@ -172,18 +167,16 @@ const ngi_docstore_reader *ngi_segment_docstore(const ngi_segment *s);
 
 /* Builds a snapshot of manifest m, reusing segments of old (may be NULL)
  * whose file and deletes names are unchanged. */
-int ngi_snapshot_build(ngi_snapshot **out, const char *dir,
-                       const ngi_manifest *m, const ngi_snapshot *old,
-                       ngi_error *err);
+int ngi_snapshot_build(ngi_snapshot **out, const char *dir, const ngi_manifest *m,
+                       const ngi_snapshot *old, ngi_error *err);
 void ngi_snapshot_free(ngi_snapshot *s);
 /* Reads the manifest and builds its snapshot, retrying (bounded) when a
  * newer commit removed a segment file meanwhile. */
-int ngi_snapshot_load(ngi_snapshot **out, const char *dir,
-                      const ngi_snapshot *old, ngi_manifest *m,
-                      ngi_error *err);
+int ngi_snapshot_load(ngi_snapshot **out, const char *dir, const ngi_snapshot *old,
+                      ngi_manifest *m, ngi_error *err);
 /* Live (segment, doc) of an external id, newest segment first. */
-int ngi_snapshot_find_live(const ngi_snapshot *s, const char *id, size_t len,
-                           size_t *seg, uint32_t *doc, ngi_error *err);
+int ngi_snapshot_find_live(const ngi_snapshot *s, const char *id, size_t len, size_t *seg,
+                           uint32_t *doc, ngi_error *err);
 
 /* ---- merging (merge.c) ---------------------------------------------- */
 

@@ -121,8 +121,8 @@ static int table_grow(ngi_memseg *m) {
     return 0;
 }
 
-static tslot *term_insert(ngi_memseg *m, const char *s, size_t len,
-                          tslot *t, uint32_t hbits) {
+static tslot *term_insert(ngi_memseg *m, const char *s, size_t len, tslot *t,
+                          uint32_t hbits) {
     if (m->n_terms == m->cap_terms) {
         size_t cap = m->cap_terms ? m->cap_terms * 2 : 4096;
         mterm *a = ngi_realloc(m->terms, cap * sizeof *a);
@@ -147,8 +147,8 @@ static tslot *term_insert(ngi_memseg *m, const char *s, size_t len,
     return t;
 }
 
-static inline bool same_term(const ngi_memseg *m, const tslot *t,
-                             const char *s, size_t len) {
+static inline bool same_term(const ngi_memseg *m, const tslot *t, const char *s,
+                             size_t len) {
     if (t->len != len) return false;
     if (len <= INLINE_BYTES) return memcmp(t->prefix, s, len) == 0;
     return memcmp(term_text(m, t), s, len) == 0;
@@ -178,10 +178,10 @@ static tslot *intern(ngi_memseg *m, const char *s, size_t len, uint64_t h) {
 #define TOKEN_BATCH 4096
 
 typedef struct btok {
-    uint64_t hash;  /* XXH3 of the term */
-    uint32_t text;  /* offset of the term bytes in m->toktext */
-    uint32_t pos;   /* position */
-    uint32_t len;   /* term bytes */
+    uint64_t hash; /* XXH3 of the term */
+    uint32_t text; /* offset of the term bytes in m->toktext */
+    uint32_t pos;  /* position */
+    uint32_t len;  /* term bytes */
 } btok;
 
 static int add_buffered(ngi_memseg *m);
@@ -213,13 +213,11 @@ static int on_token(void *ctx, const ng_token *tok) {
 }
 
 static int add_token(ngi_memseg *m, const btok *b) {
-    tslot *t = intern(m, (const char *)m->toktext.data + b->text, b->len,
-                      b->hash);
+    tslot *t = intern(m, (const char *)m->toktext.data + b->text, b->len, b->hash);
     if (!t) return -1;
     uint32_t doc1 = m->n_docs + 1, pos = b->pos;
     if (t->last_doc1 != doc1) {
-        if (put_vbyte(m, t, ((uint64_t)(doc1 - t->last_doc1) << 1) | 1))
-            return -1;
+        if (put_vbyte(m, t, ((uint64_t)(doc1 - t->last_doc1) << 1) | 1)) return -1;
         t->last_doc1 = doc1;
         t->last_pos = 0;
     }
@@ -255,16 +253,15 @@ static int add_buffered(ngi_memseg *m) {
 
 /* Analyses the fields of one role starting at *next; advances *next past
  * the last token + 1 so that no phrase spans two fields. */
-static int add_fields(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
-                      int role, uint32_t *next) {
+static int add_fields(ngi_memseg *m, ng_analyzer *a, const ng_document *doc, int role,
+                      uint32_t *next) {
     for (size_t i = 0; i < doc->n_fields; i++) {
         const ng_field *f = &doc->fields[i];
         if (f->role != role) continue;
         ngi_buf_reset(&m->toks);
         ngi_buf_reset(&m->toktext);
         m->field_toks = m->field_last = 0;
-        int rc = ng_analyzer_tokenize(a, f->value, f->value_len, *next,
-                                      on_token, m);
+        int rc = ng_analyzer_tokenize(a, f->value, f->value_len, *next, on_token, m);
         if (m->error) return m->error;
         if (rc) return rc;
         if (a->gated) { /* words the filter's gate counted for us */
@@ -300,8 +297,7 @@ static int add_doc_facts(ngi_memseg *m, const ng_document *doc, uint64_t seq,
     return bad ? NG_ENOMEM : 0;
 }
 
-int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc,
-                   uint64_t seq) {
+int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc, uint64_t seq) {
     if (m->n_docs >= UINT32_MAX - 2) return NG_ELIMIT;
     m->doc_len = 0;
     m->error = 0;
@@ -347,7 +343,7 @@ int ngi_memseg_create(ngi_memseg **out, bool fast_store) {
 }
 
 static void free_tables(ngi_memseg *m) {
-    ngi_buf *bufs[] = {&m->lens, &m->dates, &m->tends, &m->seqs, &m->idof,
+    ngi_buf *bufs[] = {&m->lens, &m->dates, &m->tends,   &m->seqs, &m->idof,
                        &m->idda, &m->text,  &m->scratch, &m->toks, &m->toktext};
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
 }
@@ -365,19 +361,21 @@ void ngi_memseg_free(ngi_memseg *m) {
 }
 
 size_t ngi_memseg_memory(const ngi_memseg *m) {
-    size_t pages = m->used_pages ? (m->used_pages - 1) * (size_t)PAGE_BYTES +
-                                       m->page_used
-                                 : 0;
-    size_t n = pages + m->n_slots * sizeof(tslot) +
-               m->cap_terms * sizeof(mterm) + m->text.cap + m->lens.cap +
-               m->dates.cap + m->tends.cap + m->seqs.cap + m->idof.cap +
-               m->idda.cap;
+    size_t pages =
+        m->used_pages ? (m->used_pages - 1) * (size_t)PAGE_BYTES + m->page_used : 0;
+    size_t n = pages + m->n_slots * sizeof(tslot) + m->cap_terms * sizeof(mterm) +
+               m->text.cap + m->lens.cap + m->dates.cap + m->tends.cap + m->seqs.cap +
+               m->idof.cap + m->idda.cap;
     return n + ngi_docstore_writer_memory(m->ds);
 }
 
-uint32_t ngi_memseg_n_docs(const ngi_memseg *m) { return m->n_docs; }
+uint32_t ngi_memseg_n_docs(const ngi_memseg *m) {
+    return m->n_docs;
+}
 
-void ngi_memseg_set_filter(ngi_memseg *m, const ngi_filter *f) { m->filter = f; }
+void ngi_memseg_set_filter(ngi_memseg *m, const ngi_filter *f) {
+    m->filter = f;
+}
 
 void ngi_memseg_take_dropped(ngi_memseg *m, uint64_t *docs, uint64_t *tokens) {
     *docs = m->dropped_docs;

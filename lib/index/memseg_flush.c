@@ -15,13 +15,13 @@
 /* Reads a term's chain: the readable span of the current chunk, then the
  * next chunk through the trailer. */
 typedef struct chain_reader {
-    const ngi_memseg *m;  /* slab */
-    const uint8_t *p;     /* next byte */
-    const uint8_t *pend;  /* end of the readable span */
-    uint32_t addr;        /* slab address of p's chunk payload start */
-    uint32_t level;       /* chunk level */
-    uint32_t end;         /* the term's tail address */
-    bool last;            /* the span ends at the tail */
+    const ngi_memseg *m; /* slab */
+    const uint8_t *p;    /* next byte */
+    const uint8_t *pend; /* end of the readable span */
+    uint32_t addr;       /* slab address of p's chunk payload start */
+    uint32_t level;      /* chunk level */
+    uint32_t end;        /* the term's tail address */
+    bool last;           /* the span ends at the tail */
 } chain_reader;
 
 static void chain_span(chain_reader *r) {
@@ -97,8 +97,7 @@ static int flush_term(ngi_memseg *m, const tslot *t, ngi_segwriter *w) {
     while (!rc && chain_vbyte(&r, &v)) {
         if (v & 1) {
             ps = (const uint32_t *)(void *)m->scratch.data;
-            if (have)
-                rc = ngi_segwriter_posting(w, doc, tf, ps, doc_len_of(m, doc));
+            if (have) rc = ngi_segwriter_posting(w, doc, tf, ps, doc_len_of(m, doc));
             doc = have ? doc + (uint32_t)(v >> 1) : (uint32_t)(v >> 1) - 1;
             have = true;
             tf = pos = 0;
@@ -108,8 +107,7 @@ static int flush_term(ngi_memseg *m, const tslot *t, ngi_segwriter *w) {
         }
     }
     ps = (const uint32_t *)(void *)m->scratch.data;
-    if (!rc && have)
-        rc = ngi_segwriter_posting(w, doc, tf, ps, doc_len_of(m, doc));
+    if (!rc && have) rc = ngi_segwriter_posting(w, doc, tf, ps, doc_len_of(m, doc));
     return rc ? rc : ngi_segwriter_term_end(w);
 }
 
@@ -164,8 +162,7 @@ static int flush_docs(ngi_memseg *m, ngi_segwriter *w) {
         uint32_t off = ngi_load_le32(m->idof.data + 4 * (size_t)i);
         const char *id = (const char *)m->idda.data + off;
         int rc = ngi_segwriter_doc(
-            w, doc_len_of(m, i),
-            (int32_t)ngi_load_le32(m->dates.data + 4 * (size_t)i),
+            w, doc_len_of(m, i), (int32_t)ngi_load_le32(m->dates.data + 4 * (size_t)i),
             ngi_load_le32(m->tends.data + 4 * (size_t)i), id, strlen(id));
         if (rc) return rc;
     }
@@ -215,16 +212,14 @@ static int reset(ngi_memseg *m) {
 }
 
 int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
-                     const ngi_origin *origin, uint64_t *bytes,
-                     ngi_error *err) {
+                     const ngi_origin *origin, uint64_t *bytes, ngi_error *err) {
     ngi_segwriter *w;
     int rc = ngi_segwriter_create(&w, dir, name, origin, err);
     if (rc) return rc;
     rc = write_segment(m, w, bytes);
     if (rc) {
         if (!err->code || err->code != rc)
-            ngi_error_set(err, rc, "flushing segment %s: %s", name,
-                          ng_strerror(rc));
+            ngi_error_set(err, rc, "flushing segment %s: %s", name, ng_strerror(rc));
         return rc;
     }
     ngi_free(m->taken);

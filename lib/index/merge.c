@@ -9,24 +9,25 @@
 #include "internal.h"
 
 #define NO_DOC UINT32_MAX
-#define DROP_BYTES (256u << 10) /* read postings leave RSS in steps this big:
+#define DROP_BYTES                                                                       \
+    (256u << 10) /* read postings leave RSS in steps this big:
                                   * a merge holds this much of each source, and
                                   * small budgets merge many sources */
 
 typedef struct merge_src {
-    ngi_segment *seg;  /* source segment */
-    uint32_t *map;     /* old doc -> new doc, NO_DOC when deleted */
-    ngi_lex_iter it;   /* lexicon position */
-    int live;          /* 1 while it holds a term */
-    uint64_t dropped;  /* positions bytes already dropped from RSS */
+    ngi_segment *seg; /* source segment */
+    uint32_t *map;    /* old doc -> new doc, NO_DOC when deleted */
+    ngi_lex_iter it;  /* lexicon position */
+    int live;         /* 1 while it holds a term */
+    uint64_t dropped; /* positions bytes already dropped from RSS */
 } merge_src;
 
 typedef struct merge {
-    merge_src *src;      /* the sources, in segment order */
-    size_t n;            /* number of sources */
-    ngi_segwriter *w;    /* output */
-    ngi_error *err;      /* caller's error detail */
-    uint32_t n_docs;     /* documents of the output */
+    merge_src *src;   /* the sources, in segment order */
+    size_t n;         /* number of sources */
+    ngi_segwriter *w; /* output */
+    ngi_error *err;   /* caller's error detail */
+    uint32_t n_docs;  /* documents of the output */
 } merge;
 
 static int build_maps(merge *m) {
@@ -100,8 +101,7 @@ static int merge_terms(merge *m) {
     while (!rc) {
         merge_src *min = NULL;
         for (size_t i = 0; i < m->n; i++)
-            if (m->src[i].live &&
-                (!min || cmp_terms(&m->src[i].it, &min->it) < 0))
+            if (m->src[i].live && (!min || cmp_terms(&m->src[i].it, &min->it) < 0))
                 min = &m->src[i];
         if (!min) break;
         ngi_lex_iter key = min->it; /* copy: sources advance below */
@@ -116,16 +116,15 @@ static int merge_terms(merge *m) {
     return rc;
 }
 
-static int copy_doc(merge *m, ngi_segment *s, uint32_t d,
-                    ngi_docstore_writer *ds, ngi_docstore_scratch *scratch,
-                    ngi_stored_doc *sd) {
+static int copy_doc(merge *m, ngi_segment *s, uint32_t d, ngi_docstore_writer *ds,
+                    ngi_docstore_scratch *scratch, ngi_stored_doc *sd) {
     const char *id;
     size_t len;
     int rc = ngi_segment_doc_id(s, d, &id, &len, m->err);
     if (!rc)
-        rc = ngi_segwriter_doc(m->w, ngi_segment_doc_len(s, d),
-                               ngi_segment_doc_date(s, d),
-                               ngi_segment_title_end(s, d), id, len);
+        rc =
+            ngi_segwriter_doc(m->w, ngi_segment_doc_len(s, d), ngi_segment_doc_date(s, d),
+                              ngi_segment_title_end(s, d), id, len);
     if (!rc) rc = ngi_segment_fetch(s, scratch, d, sd, m->err);
     if (!rc) {
         rc = ngi_docstore_writer_add(ds, sd->fields, sd->n_fields);
@@ -150,8 +149,7 @@ static int merge_docs(merge *m, ngi_docstore_writer *ds) {
     for (size_t i = 0; i < m->n && !rc; i++) {
         ngi_segment *s = m->src[i].seg;
         for (uint32_t d = 0; d < ngi_segment_n_docs(s) && !rc; d++)
-            if (m->src[i].map[d] != NO_DOC)
-                rc = copy_doc(m, s, d, ds, scratch, &sd);
+            if (m->src[i].map[d] != NO_DOC) rc = copy_doc(m, s, d, ds, scratch, &sd);
         ngi_segment_drop_pages(s, false, true);
     }
     ngi_stored_doc_free(&sd);
@@ -163,22 +161,19 @@ static int run(merge *m, const char *dir, const char *name, uint64_t *bytes) {
     ngi_docstore_writer *ds = NULL;
     int rc = build_maps(m);
     if (!rc) /* the output belongs to the inputs' index */
-        rc = ngi_segwriter_create(&m->w, dir, name,
-                                  m->n ? ngi_segment_origin(m->src[0].seg)
-                                       : NULL,
-                                  m->err);
+        rc = ngi_segwriter_create(
+            &m->w, dir, name, m->n ? ngi_segment_origin(m->src[0].seg) : NULL, m->err);
     if (rc) return rc;
     for (size_t i = 0; i < m->n && !rc; i++) /* for recover */
-        rc = ngi_segwriter_add_source(
-            m->w, ngi_file_number(ngi_segment_name(m->src[i].seg)));
+        rc = ngi_segwriter_add_source(m->w,
+                                      ngi_file_number(ngi_segment_name(m->src[i].seg)));
     if (rc) {
         ngi_segwriter_abort(m->w);
         m->w = NULL;
         return rc;
     }
     rc = merge_terms(m);
-    for (size_t i = 0; i < m->n; i++)
-        ngi_segment_drop_pages(m->src[i].seg, true, false);
+    for (size_t i = 0; i < m->n; i++) ngi_segment_drop_pages(m->src[i].seg, true, false);
     if (!rc) rc = ngi_segwriter_terms_done(m->w);
     if (!rc && ngi_docstore_writer_create(&ds, NGI_INDEX_DOCSTORE_LEVEL))
         rc = ngi_error_set(m->err, NG_ENOMEM, "out of memory");

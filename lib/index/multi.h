@@ -22,8 +22,7 @@ int ngi_multi_open(ngi_multi **out, const char *const *dirs, size_t n,
 /* Reopens every part; when one changed since *snap was built, replaces
  * *snap by a new combined snapshot (the old one is freed) and sets
  * *changed. On failure *snap is left as it was. */
-int ngi_multi_reopen(ngi_multi *m, ngi_snapshot **snap, int *changed,
-                     ngi_error *err);
+int ngi_multi_reopen(ngi_multi *m, ngi_snapshot **snap, int *changed, ngi_error *err);
 void ngi_multi_free(ngi_multi *m);
 /* Bytes of the parts' manifests (ng_reader_stats). */
 uint64_t ngi_multi_manifest_bytes(const ngi_multi *m);

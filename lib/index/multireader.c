@@ -18,10 +18,10 @@
 #include "multi.h"
 
 struct ngi_multi {
-    size_t n;               /* parts */
-    ng_reader **parts;      /* the parts' readers */
-    uint64_t *generations;  /* each part's generation in the snapshot */
-    char **dirs;            /* the parts' directories (for messages) */
+    size_t n;              /* parts */
+    ng_reader **parts;     /* the parts' readers */
+    uint64_t *generations; /* each part's generation in the snapshot */
+    char **dirs;           /* the parts' directories (for messages) */
 };
 
 void ngi_multi_free(ngi_multi *m) {
@@ -38,13 +38,11 @@ void ngi_multi_free(ngi_multi *m) {
 
 /* ---- the combined snapshot ---------------------------------------------- */
 
-static int check_settings(const ngi_multi *m, const char *const *dirs,
-                          ngi_error *err) {
+static int check_settings(const ngi_multi *m, const char *const *dirs, ngi_error *err) {
     const ngi_settings *a = &ngi_reader_snapshot(m->parts[0])->settings;
     for (size_t i = 1; i < m->n; i++) {
         const ngi_settings *b = &ngi_reader_snapshot(m->parts[i])->settings;
-        if (strcmp(a->language, b->language) ||
-            a->analyzer_flags != b->analyzer_flags)
+        if (strcmp(a->language, b->language) || a->analyzer_flags != b->analyzer_flags)
             return ngi_error_set(
                 err, NG_ELANG,
                 "%s is analysed as '%s' (analyzer flags %u) but %s as '%s' "
@@ -57,9 +55,9 @@ static int check_settings(const ngi_multi *m, const char *const *dirs,
 
 /* One live document of the combined snapshot, for the duplicate check. */
 typedef struct idkey {
-    uint64_t hash;  /* of the external id */
-    uint32_t seg;   /* combined segment index */
-    uint32_t doc;   /* local doc id */
+    uint64_t hash; /* of the external id */
+    uint32_t seg;  /* combined segment index */
+    uint32_t doc;  /* local doc id */
 } idkey;
 
 static int cmp_idkey(const void *x, const void *y) {
@@ -80,9 +78,8 @@ static size_t part_of(const ngi_multi *m, uint32_t seg) {
 
 /* Two keys with one hash: the same id in two parts is an error (within a
  * part live ids are unique by construction). */
-static int compare_ids(const ngi_multi *m, const ngi_snapshot *s,
-                       const char *const *dirs, const idkey *a,
-                       const idkey *b, ngi_error *err) {
+static int compare_ids(const ngi_multi *m, const ngi_snapshot *s, const char *const *dirs,
+                       const idkey *a, const idkey *b, ngi_error *err) {
     const char *ia, *ib;
     size_t la, lb;
     int rc = ngi_segment_doc_id(s->segs[a->seg], a->doc, &ia, &la, err);
@@ -109,8 +106,7 @@ static int check_unique_ids(const ngi_multi *m, const ngi_snapshot *s,
             const char *id;
             size_t len;
             rc = ngi_segment_doc_id(s->segs[g], d, &id, &len, err);
-            if (!rc && n < s->live_docs)
-                v[n++] = (idkey){ngi_hash64(id, len), g, d};
+            if (!rc && n < s->live_docs) v[n++] = (idkey){ngi_hash64(id, len), g, d};
         }
     if (!rc) qsort(v, n, sizeof *v, cmp_idkey);
     for (size_t i = 0; i + 1 < n && !rc; i++)
@@ -125,8 +121,7 @@ static int check_unique_ids(const ngi_multi *m, const ngi_snapshot *s,
 static int combine(const ngi_multi *m, ngi_snapshot **out, ngi_error *err) {
     *out = NULL;
     size_t total = 0;
-    for (size_t i = 0; i < m->n; i++)
-        total += ngi_reader_snapshot(m->parts[i])->n_segs;
+    for (size_t i = 0; i < m->n; i++) total += ngi_reader_snapshot(m->parts[i])->n_segs;
     ngi_snapshot *s = ngi_calloc(1, sizeof *s);
     if (s) {
         s->segs = ngi_calloc(total + 1, sizeof *s->segs);
@@ -204,21 +199,18 @@ int ngi_multi_open(ngi_multi **out, const char *const *dirs, size_t n,
         int rc = ng_reader_open(&m->parts[i], dirs[i]);
         if (rc == NG_ENOMEM || !m->parts[i])
             return ngi_error_set(err, rc ? rc : NG_ENOMEM, "out of memory");
-        if (rc)
-            return ngi_error_set(err, rc, "%s", ng_reader_errmsg(m->parts[i]));
+        if (rc) return ngi_error_set(err, rc, "%s", ng_reader_errmsg(m->parts[i]));
     }
     return build(m, snap, err);
 }
 
-int ngi_multi_reopen(ngi_multi *m, ngi_snapshot **snap, int *changed,
-                     ngi_error *err) {
+int ngi_multi_reopen(ngi_multi *m, ngi_snapshot **snap, int *changed, ngi_error *err) {
     *changed = 0;
     bool stale = *snap == NULL;
     for (size_t i = 0; i < m->n; i++) {
         int rc = ng_reader_reopen(m->parts[i], NULL);
         if (rc == NG_ENOMEM) return ngi_error_set(err, rc, "out of memory");
-        if (rc)
-            return ngi_error_set(err, rc, "%s", ng_reader_errmsg(m->parts[i]));
+        if (rc) return ngi_error_set(err, rc, "%s", ng_reader_errmsg(m->parts[i]));
         if (ngi_reader_snapshot(m->parts[i])->generation != m->generations[i])
             stale = true;
     }
@@ -239,8 +231,7 @@ uint64_t ngi_multi_manifest_bytes(const ngi_multi *m) {
     for (size_t i = 0; i < m->n; i++) {
         char path[4096];
         struct stat st;
-        if (ngi_path_join(path, sizeof path, m->dirs[i],
-                          NGI_MANIFEST_NAME) == 0 &&
+        if (ngi_path_join(path, sizeof path, m->dirs[i], NGI_MANIFEST_NAME) == 0 &&
             stat(path, &st) == 0)
             sum += (uint64_t)st.st_size;
     }

@@ -10,18 +10,18 @@
 #include "multi.h"
 
 struct ng_reader {
-    ngi_error err;       /* last error detail */
-    ngi_snapshot *snap;  /* current snapshot (NULL in a failed handle) */
-    ngi_manifest man;    /* the manifest of snap */
+    ngi_error err;      /* last error detail */
+    ngi_snapshot *snap; /* current snapshot (NULL in a failed handle) */
+    ngi_manifest man;   /* the manifest of snap */
     /* ng_stats.language points here, not into a snapshot that a reopen
      * frees; the language of an index never changes. */
     char language[sizeof(((ngi_settings *)0)->language)];
-    ngi_multi *multi;    /* ng_reader_open_many: the parts (else NULL) */
-    char dir[];          /* index directory */
+    ngi_multi *multi; /* ng_reader_open_many: the parts (else NULL) */
+    char dir[];       /* index directory */
 };
 
 struct ng_doc {
-    ngi_stored_doc d;    /* fields and their bytes */
+    ngi_stored_doc d; /* fields and their bytes */
 };
 
 static int reader_fail(ng_reader *r, int rc) {
@@ -153,8 +153,7 @@ int ng_reader_stats(ng_reader *r, ng_stats *out) {
         rc = ngi_distinct_terms(s->segs, s->n_segs, &out->terms, &r->err);
         if (rc) return rc;
     }
-    uint64_t mb = r->multi ? ngi_multi_manifest_bytes(r->multi)
-                           : manifest_bytes(r->dir);
+    uint64_t mb = r->multi ? ngi_multi_manifest_bytes(r->multi) : manifest_bytes(r->dir);
     out->other_bytes += mb;
     out->total_bytes += mb;
     out->documents = s->live_docs;

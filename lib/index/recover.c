@@ -22,27 +22,27 @@
 #include "internal.h"
 
 typedef struct found_seg {
-    char name[NGI_SEGMENT_NAME_MAX];  /* seg_N.ngs */
-    uint64_t no;                      /* N */
-    ngi_segment *seg;                 /* opened and verified, or NULL */
-    uint8_t *bits;                    /* deletion bits, or NULL: none */
-    char dels[NGI_SEGMENT_NAME_MAX];  /* chosen deletes file or "" */
-    uint64_t dels_no;                 /* its number */
-    bool changed;                     /* bits differ from dels' */
-    bool used;                        /* in the new manifest */
+    char name[NGI_SEGMENT_NAME_MAX]; /* seg_N.ngs */
+    uint64_t no;                     /* N */
+    ngi_segment *seg;                /* opened and verified, or NULL */
+    uint8_t *bits;                   /* deletion bits, or NULL: none */
+    char dels[NGI_SEGMENT_NAME_MAX]; /* chosen deletes file or "" */
+    uint64_t dels_no;                /* its number */
+    bool changed;                    /* bits differ from dels' */
+    bool used;                       /* in the new manifest */
 } found_seg;
 
 typedef struct recovery {
     const char *dir;
     ngi_error *err;
     ng_recover_report *rep;
-    found_seg *segs;                  /* every seg_*.ngs of dir */
+    found_seg *segs; /* every seg_*.ngs of dir */
     size_t n_segs, cap_segs;
     char (*dels)[NGI_SEGMENT_NAME_MAX]; /* every del_*.ngd of dir */
     size_t n_dels, cap_dels;
-    uint64_t max_no;                  /* highest file number seen */
-    uint64_t max_gen;                 /* highest generation seen */
-    ngi_origin origin;                /* the index's id and settings */
+    uint64_t max_no;   /* highest file number seen */
+    uint64_t max_gen;  /* highest generation seen */
+    ngi_origin origin; /* the index's id and settings */
 } recovery;
 
 static int nomem(recovery *r) {
@@ -67,7 +67,7 @@ static int add_seg(recovery *r, const char *name) {
 static int add_dels(recovery *r, const char *name) {
     if (r->n_dels == r->cap_dels) {
         size_t cap = r->cap_dels ? 2 * r->cap_dels : 16;
-        char (*d)[NGI_SEGMENT_NAME_MAX] = ngi_realloc(r->dels, cap * sizeof *d);
+        char(*d)[NGI_SEGMENT_NAME_MAX] = ngi_realloc(r->dels, cap * sizeof *d);
         if (!d) return nomem(r);
         r->dels = d;
         r->cap_dels = cap;
@@ -79,8 +79,7 @@ static int add_dels(recovery *r, const char *name) {
 /* Lists the index files; notes the highest file number and generation. */
 static int scan(recovery *r) {
     DIR *d = opendir(r->dir);
-    if (!d)
-        return ngi_error_set(r->err, NG_EIO, "open directory %s", r->dir);
+    if (!d) return ngi_error_set(r->err, NG_EIO, "open directory %s", r->dir);
     int rc = 0;
     struct dirent *e;
     while (!rc && (e = readdir(d)) != NULL) {
@@ -121,8 +120,7 @@ static void set_aside(recovery *r, const char *name) {
 static int open_verified(recovery *r, found_seg *f) {
     ngi_file_reader *fr;
     ngi_error scratch;
-    int rc = ngi_file_reader_open(&fr, r->dir, f->name, NGI_FILE_SEGMENT,
-                                  &scratch);
+    int rc = ngi_file_reader_open(&fr, r->dir, f->name, NGI_FILE_SEGMENT, &scratch);
     const uint8_t *h;
     size_t len;
     ngi_segment_entry e = {{0}, {0}, 0, 0};
@@ -155,9 +153,8 @@ static int choose_origin(recovery *r) {
         const uint8_t *id = ngi_segment_index_id(r->segs[i].seg);
         size_t votes = 0;
         for (size_t j = 0; j < r->n_segs; j++)
-            votes += r->segs[j].seg &&
-                     memcmp(ngi_segment_index_id(r->segs[j].seg), id,
-                            NGI_INDEX_ID_BYTES) == 0;
+            votes += r->segs[j].seg && memcmp(ngi_segment_index_id(r->segs[j].seg), id,
+                                              NGI_INDEX_ID_BYTES) == 0;
         if (votes >= best_votes) {
             best = i;
             best_votes = votes;
@@ -165,8 +162,7 @@ static int choose_origin(recovery *r) {
     }
     if (best == SIZE_MAX)
         return ngi_error_set(r->err, NG_ECORRUPT,
-                             "%s: no intact segment file to recover from",
-                             r->dir);
+                             "%s: no intact segment file to recover from", r->dir);
     r->origin = *ngi_segment_origin(r->segs[best].seg);
     for (size_t i = 0; i < r->n_segs; i++) {
         found_seg *f = &r->segs[i];
@@ -204,8 +200,7 @@ static int choose_deletes(recovery *r) {
         const char *name = r->dels[i];
         ngi_file_reader *fr;
         ngi_error scratch;
-        int rc = ngi_file_reader_open(&fr, r->dir, name, NGI_FILE_DELETES,
-                                      &scratch);
+        int rc = ngi_file_reader_open(&fr, r->dir, name, NGI_FILE_DELETES, &scratch);
         if (rc == NG_ENOMEM) return nomem(r);
         if (rc) {
             set_aside(r, name);
@@ -214,14 +209,13 @@ static int choose_deletes(recovery *r) {
         ngi_file_ident id = *ngi_file_reader_ident(fr);
         ngi_file_reader_close(fr);
         found_seg *f = seg_numbered(r, id.owner_no);
-        if (!f || memcmp(id.index_id, r->origin.index_id,
-                         NGI_INDEX_ID_BYTES) != 0 ||
+        if (!f || memcmp(id.index_id, r->origin.index_id, NGI_INDEX_ID_BYTES) != 0 ||
             id.file_no != ngi_file_number(name) ||
             (f->dels[0] && id.file_no < f->dels_no))
             continue; /* another index's, or superseded */
         uint8_t *bits;
-        rc = ngi_deletes_read(r->dir, name, ngi_segment_n_docs(f->seg), &id,
-                              &bits, &scratch);
+        rc = ngi_deletes_read(r->dir, name, ngi_segment_n_docs(f->seg), &id, &bits,
+                              &scratch);
         if (rc == NG_ENOMEM) return nomem(r);
         if (rc) {
             set_aside(r, name);
@@ -263,8 +257,7 @@ static int resolve_versions(recovery *r) {
             size_t len;
             uint64_t seq;
             bool del;
-            if ((rc = ngi_segment_doc_id(f->seg, doc, &id, &len, r->err)))
-                break;
+            if ((rc = ngi_segment_doc_id(f->seg, doc, &id, &len, r->err))) break;
             if (!ngi_idmap_get(&seen, id, len, &seq, &del))
                 rc = ngi_idmap_put(&seen, id, len, 1, false) ? nomem(r) : 0;
             else if (!bit(f->bits, doc))
@@ -303,12 +296,10 @@ static int build(recovery *r, ngi_manifest *m) {
         r->rep->documents += n - dead;
         r->rep->deleted += dead;
         if (f->changed) {
-            snprintf(f->dels, sizeof f->dels, "del_%06llu.ngd",
-                     (unsigned long long)next);
+            snprintf(f->dels, sizeof f->dels, "del_%06llu.ngd", (unsigned long long)next);
             ngi_file_ident id = {{0}, next++, f->no};
             memcpy(id.index_id, m->index_id, NGI_INDEX_ID_BYTES);
-            int rc = ngi_deletes_write(r->dir, f->dels, f->bits, n, &id,
-                                       r->err);
+            int rc = ngi_deletes_write(r->dir, f->dels, f->bits, n, &id, r->err);
             if (rc) return rc;
         }
         snprintf(e->deletes, sizeof e->deletes, "%s", dead ? f->dels : "");
@@ -327,8 +318,8 @@ static void recovery_free(recovery *r) {
     ngi_free(r->dels);
 }
 
-int ngi_recover_manifest(const char *dir, ngi_manifest *m,
-                         ng_recover_report *rep, ngi_error *err) {
+int ngi_recover_manifest(const char *dir, ngi_manifest *m, ng_recover_report *rep,
+                         ngi_error *err) {
     recovery r;
     memset(&r, 0, sizeof r);
     r.dir = dir;

@@ -10,8 +10,7 @@
 #include "common/le.h"
 #include "segment_impl.h"
 
-static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id,
-                     size_t len) {
+static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id, size_t len) {
     return ngi_seg_cmp_id_at(s, doc, id, len);
 }
 
@@ -71,8 +70,7 @@ static int check_lexicon(const ngi_segment *s, ngi_error *err) {
 
 static int check_docs(const ngi_segment *s, ngi_error *err) {
     uint64_t total = 0;
-    for (uint32_t i = 0; i < s->n_docs; i++)
-        total += ngi_segment_doc_len(s, i);
+    for (uint32_t i = 0; i < s->n_docs; i++) total += ngi_segment_doc_len(s, i);
     if (total != s->total_len) return ngi_seg_corrupt(s, err, "norms disagree");
     for (uint32_t i = 1; i < s->n_docs; i++) {
         uint32_t a = ngi_load_le32(s->idix + 4 * (size_t)(i - 1));
@@ -111,8 +109,7 @@ static int check_docstore(const ngi_segment *s, ngi_error *err) {
         ngi_segment_doc_id(s, i, &id, &len, NULL);
         bool ok = false;
         for (size_t f = 0; f < d.n_fields; f++)
-            if (d.fields[f].role == NG_FIELD_ID &&
-                d.fields[f].value_len == len &&
+            if (d.fields[f].role == NG_FIELD_ID && d.fields[f].value_len == len &&
                 memcmp(d.fields[f].value, id, len) == 0)
                 ok = true;
         if (!ok) rc = ngi_seg_corrupt(s, err, "stored document lacks its id");
@@ -129,11 +126,11 @@ static int check_deletes(const ngi_segment *s, ngi_error *err) {
     uint8_t *bits = NULL;
     ngi_file_ident want;
     ngi_seg_deletes_ident(s, s->dels_name, &want);
-    int rc = ngi_deletes_read(s->dir, s->dels_name, s->n_docs,
-                              s->bound ? &want : NULL, &bits, err);
+    int rc = ngi_deletes_read(s->dir, s->dels_name, s->n_docs, s->bound ? &want : NULL,
+                              &bits, err);
     if (!rc && memcmp(bits, s->dels, ((size_t)s->n_docs + 7) / 8) != 0)
-        rc = ngi_error_set(err, NG_ECORRUPT,
-                           "corrupt index: %s changed on disk", s->dels_name);
+        rc = ngi_error_set(err, NG_ECORRUPT, "corrupt index: %s changed on disk",
+                           s->dels_name);
     ngi_free(bits);
     return rc;
 }

@@ -17,15 +17,14 @@
 #include "common/varint.h"
 #include "segment_impl.h"
 
-
 static int corrupt(const ngi_segment *s, ngi_error *err, const char *what) {
     return ngi_seg_corrupt(s, err, what);
 }
 
 /* ---- open ------------------------------------------------------------- */
 
-static int section(ngi_segment *s, uint32_t tag, const uint8_t **p,
-                   size_t *len, size_t want, ngi_error *err) {
+static int section(ngi_segment *s, uint32_t tag, const uint8_t **p, size_t *len,
+                   size_t want, ngi_error *err) {
     int rc = ngi_file_reader_section(s->fr, tag, p, len, err);
     if (rc) return rc;
     if (want != SIZE_MAX && *len != want)
@@ -38,9 +37,8 @@ static int section(ngi_segment *s, uint32_t tag, const uint8_t **p,
  * fail them. The big ones (POST, POSN, LEXI) are verified per chunk on
  * first use; DOCS by zstd's frame checksums on every fetch. */
 static const uint32_t small_sections[] = {
-    NGI_SEC_HEAD, NGI_SEC_LIDX, NGI_SEC_NORM, NGI_SEC_DATE, NGI_SEC_TEND,
-    NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX, NGI_SEC_DSRT, NGI_SEC_CSUM,
-    NGI_SEC_SETS, NGI_SEC_SRCS};
+    NGI_SEC_HEAD, NGI_SEC_LIDX, NGI_SEC_NORM, NGI_SEC_DATE, NGI_SEC_TEND, NGI_SEC_IDDA,
+    NGI_SEC_IDOF, NGI_SEC_IDIX, NGI_SEC_DSRT, NGI_SEC_CSUM, NGI_SEC_SETS, NGI_SEC_SRCS};
 
 /* Prefixes err's message (which names the file) with "corrupt index: ",
  * as every damage report of a segment reads. */
@@ -60,8 +58,7 @@ static int verify_small(ngi_segment *s, ngi_error *err) {
 
 /* The manifest entry and the header must name the same file of the same
  * index: catches a segment copied in from elsewhere under a live name. */
-static int check_ident(ngi_segment *s, const uint8_t *index_id,
-                       ngi_error *err) {
+static int check_ident(ngi_segment *s, const uint8_t *index_id, ngi_error *err) {
     if (!index_id) return 0;
     ngi_file_ident want = {{0}, ngi_file_number(s->name), 0};
     memcpy(want.index_id, index_id, NGI_INDEX_ID_BYTES);
@@ -69,8 +66,7 @@ static int check_ident(ngi_segment *s, const uint8_t *index_id,
     return rc ? as_corrupt(err, rc) : 0;
 }
 
-static int read_head(ngi_segment *s, const ngi_segment_entry *e,
-                     ngi_error *err) {
+static int read_head(ngi_segment *s, const ngi_segment_entry *e, ngi_error *err) {
     const uint8_t *h;
     size_t len;
     int rc = section(s, NGI_SEC_HEAD, &h, &len, NGI_HEAD_BYTES, err);
@@ -92,8 +88,7 @@ static int check_lidx(ngi_segment *s, ngi_error *err) {
     uint64_t prev = 0;
     for (uint64_t b = 0; b < s->n_blocks; b++) {
         uint64_t off = ngi_load_le64(s->lidx + 8 * b);
-        if ((b == 0 && off != 0) || (b > 0 && off <= prev) ||
-            off >= s->lexi_len)
+        if ((b == 0 && off != 0) || (b > 0 && off <= prev) || off >= s->lexi_len)
             return corrupt(s, err, "bad lexicon block index");
         prev = off;
     }
@@ -131,8 +126,7 @@ static int read_chunk_sums(ngi_segment *s, ngi_error *err) {
     ngi_chunked *ck[3] = {&s->ck_post, &s->ck_posn, &s->ck_lexi};
     const uint8_t *data[3] = {s->post, s->posn, s->lexi};
     size_t lens[3] = {s->post_len, s->posn_len, s->lexi_len};
-    if (len < 8 || ngi_load_le32(p) != NGI_CHUNK_BYTES ||
-        ngi_load_le32(p + 4) != 3)
+    if (len < 8 || ngi_load_le32(p) != NGI_CHUNK_BYTES || ngi_load_le32(p + 4) != 3)
         return corrupt(s, err, "bad chunk checksum table");
     size_t at = 8;
     for (int i = 0; i < 3; i++) {
@@ -166,8 +160,8 @@ static int read_settings(ngi_segment *s, ngi_error *err) {
     memcpy(s->origin.index_id, ngi_file_reader_ident(s->fr)->index_id,
            NGI_INDEX_ID_BYTES);
     if ((rc = section(s, NGI_SEC_SRCS, &p, &len, SIZE_MAX, err))) return rc;
-    if (len < 8 || ngi_load_le32(p + 4) != 0 ||
-        (len - 8) / 8 != ngi_load_le32(p) || (len - 8) % 8)
+    if (len < 8 || ngi_load_le32(p + 4) != 0 || (len - 8) / 8 != ngi_load_le32(p) ||
+        (len - 8) % 8)
         return corrupt(s, err, "bad sources section");
     s->srcs = p + 8;
     s->n_srcs = (len - 8) / 8;
@@ -195,8 +189,7 @@ static int read_sections(ngi_segment *s, ngi_error *err) {
         (rc = section(s, NGI_SEC_NORM, &s->norm, &len, 4 * n, err)) ||
         (rc = section(s, NGI_SEC_DATE, &s->date, &len, 4 * n, err)) ||
         (rc = section(s, NGI_SEC_TEND, &s->tend, &len, 4 * n, err)) ||
-        (rc = section(s, NGI_SEC_DSRT, &s->dsrt, &len, 8 * (size_t)s->n_dated,
-                      err)) ||
+        (rc = section(s, NGI_SEC_DSRT, &s->dsrt, &len, 8 * (size_t)s->n_dated, err)) ||
         (rc = section(s, NGI_SEC_IDOF, &s->idof, &len, 4 * (n + 1), err)) ||
         (rc = section(s, NGI_SEC_IDDA, &s->idda, &s->idda_len, SIZE_MAX, err)) ||
         (rc = section(s, NGI_SEC_IDIX, &s->idix, &len, 4 * n, err)) ||
@@ -209,8 +202,7 @@ static int read_sections(ngi_segment *s, ngi_error *err) {
     if ((rc = check_lidx(s, err)) || (rc = check_ids(s, err))) return rc;
     rc = ngi_docstore_reader_open(&s->ds, docs, s->docs_len, s->n_docs, err);
     if (rc && rc != NG_ENOMEM)
-        return ngi_error_set(err, NG_ECORRUPT,
-                             "corrupt index: segment %s: docstore: %s",
+        return ngi_error_set(err, NG_ECORRUPT, "corrupt index: segment %s: docstore: %s",
                              s->name, ngi_error_message(err));
     return rc;
 }
@@ -221,36 +213,34 @@ static uint32_t popcount_bits(const uint8_t *bits, uint32_t n_docs) {
     return c;
 }
 
-static int read_deletes(ngi_segment *s, const ngi_segment_entry *e,
-                        ngi_error *err) {
+static int read_deletes(ngi_segment *s, const ngi_segment_entry *e, ngi_error *err) {
     if (!e->deletes[0]) {
         if (e->n_deleted)
-            return corrupt(s, err, "the manifest counts deleted documents "
-                                   "but names no deletes file");
+            return corrupt(s, err,
+                           "the manifest counts deleted documents "
+                           "but names no deletes file");
         return 0;
     }
     ngi_file_ident want;
     ngi_seg_deletes_ident(s, e->deletes, &want);
-    int rc = ngi_deletes_read(s->dir, e->deletes, s->n_docs,
-                              s->bound ? &want : NULL, &s->dels, err);
+    int rc = ngi_deletes_read(s->dir, e->deletes, s->n_docs, s->bound ? &want : NULL,
+                              &s->dels, err);
     if (rc) return rc == NG_ECORRUPT ? as_corrupt(err, rc) : rc;
     s->n_deleted = popcount_bits(s->dels, s->n_docs);
     if (s->n_deleted != e->n_deleted)
         return ngi_error_set(err, NG_ECORRUPT,
                              "corrupt index: %s: %u documents deleted, the "
-                             "manifest says %u", e->deletes, s->n_deleted,
-                             e->n_deleted);
+                             "manifest says %u",
+                             e->deletes, s->n_deleted, e->n_deleted);
     char path[4096];
     struct stat st;
-    if (ngi_path_join(path, sizeof path, s->dir, e->deletes) == 0 &&
-        stat(path, &st) == 0)
+    if (ngi_path_join(path, sizeof path, s->dir, e->deletes) == 0 && stat(path, &st) == 0)
         s->dels_bytes = (uint64_t)st.st_size;
     return 0;
 }
 
-int ngi_segment_open(ngi_segment **out, const char *dir,
-                     const uint8_t *index_id, const ngi_segment_entry *e,
-                     ngi_error *err) {
+int ngi_segment_open(ngi_segment **out, const char *dir, const uint8_t *index_id,
+                     const ngi_segment_entry *e, ngi_error *err) {
     *out = NULL;
     size_t dl = strlen(dir);
     ngi_segment *s = ngi_calloc(1, sizeof *s + dl + 1);
@@ -274,7 +264,9 @@ int ngi_segment_open(ngi_segment **out, const char *dir,
     return 0;
 }
 
-void ngi_segment_ref(ngi_segment *s) { atomic_fetch_add(&s->refs, 1); }
+void ngi_segment_ref(ngi_segment *s) {
+    atomic_fetch_add(&s->refs, 1);
+}
 
 void ngi_segment_unref(ngi_segment *s) {
     if (!s || atomic_fetch_sub(&s->refs, 1) != 1) return;
@@ -287,12 +279,24 @@ void ngi_segment_unref(ngi_segment *s) {
     ngi_free(s);
 }
 
-uint32_t ngi_segment_n_docs(const ngi_segment *s) { return s->n_docs; }
-uint32_t ngi_segment_n_deleted(const ngi_segment *s) { return s->n_deleted; }
-uint64_t ngi_segment_n_terms(const ngi_segment *s) { return s->n_terms; }
-uint64_t ngi_segment_total_len(const ngi_segment *s) { return s->total_len; }
-const char *ngi_segment_name(const ngi_segment *s) { return s->name; }
-const uint8_t *ngi_segment_deletes(const ngi_segment *s) { return s->dels; }
+uint32_t ngi_segment_n_docs(const ngi_segment *s) {
+    return s->n_docs;
+}
+uint32_t ngi_segment_n_deleted(const ngi_segment *s) {
+    return s->n_deleted;
+}
+uint64_t ngi_segment_n_terms(const ngi_segment *s) {
+    return s->n_terms;
+}
+uint64_t ngi_segment_total_len(const ngi_segment *s) {
+    return s->total_len;
+}
+const char *ngi_segment_name(const ngi_segment *s) {
+    return s->name;
+}
+const uint8_t *ngi_segment_deletes(const ngi_segment *s) {
+    return s->dels;
+}
 const uint8_t *ngi_segment_sources(const ngi_segment *s, size_t *n) {
     *n = s->n_srcs;
     return s->srcs;
@@ -363,12 +367,11 @@ int ngi_lex_iter_seek(ngi_lex_iter *it, const ngi_segment *s, uint64_t block,
         return 0;
     }
     it->p = s->lexi + ngi_load_le64(s->lidx + 8 * block);
-    it->end = block + 1 < s->n_blocks
-                  ? s->lexi + ngi_load_le64(s->lidx + 8 * (block + 1))
-                  : s->lexi + s->lexi_len;
+    it->end = block + 1 < s->n_blocks ? s->lexi + ngi_load_le64(s->lidx + 8 * (block + 1))
+                                      : s->lexi + s->lexi_len;
     if (ngi_chunked_verify(&s->ck_lexi, (uint64_t)(it->p - s->lexi),
                            (uint64_t)(it->end - it->p))) {
-        it->p = it->end; /* the next entry fails to decode, too */
+        it->p = it->end;      /* the next entry fails to decode, too */
         it->idx = s->n_terms; /* and iteration stops */
         return lexi_damaged(s, err);
     }
@@ -391,8 +394,7 @@ static int lex_postings(ngi_lex_iter *it, unsigned flags) {
     if (df == 0 || df > s->n_docs || cfx > UINT64_MAX - df || mt == 0 ||
         mt > UINT32_MAX || md > UINT32_MAX || flags > 7)
         return -1;
-    if (dd > s->post_len || dl > s->post_len || pd > s->posn_len ||
-        pl > s->posn_len)
+    if (dd > s->post_len || dl > s->post_len || pd > s->posn_len || pl > s->posn_len)
         return -1;
     uint64_t doff = it->docs_end + dd, poff = it->pos_end + pd;
     if (doff > s->post_len - dl || poff > s->posn_len - pl) return -1;
@@ -424,9 +426,8 @@ int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err) {
         return corrupt(s, err, "bad lexicon entry");
     unsigned flags = (unsigned)(suffix & 7);
     suffix >>= 3;
-    if (shared > it->len || (first && shared != 0) ||
-        suffix > NGI_MAX_TERM - shared || shared + suffix == 0 ||
-        suffix > (uint64_t)(it->end - it->p))
+    if (shared > it->len || (first && shared != 0) || suffix > NGI_MAX_TERM - shared ||
+        shared + suffix == 0 || suffix > (uint64_t)(it->end - it->p))
         return corrupt(s, err, "bad lexicon entry");
     memcpy(it->term + shared, it->p, suffix);
     it->p += suffix;
@@ -442,8 +443,7 @@ static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb) {
 }
 
 /* First term of block b (shared length 0 by construction). */
-static int block_first(const ngi_segment *s, uint64_t b, const char **t,
-                       size_t *len) {
+static int block_first(const ngi_segment *s, uint64_t b, const char **t, size_t *len) {
     uint64_t off = ngi_load_le64(s->lidx + 8 * b);
     const uint8_t *p = s->lexi + off;
     const uint8_t *end = s->lexi + s->lexi_len;
@@ -451,11 +451,9 @@ static int block_first(const ngi_segment *s, uint64_t b, const char **t,
     uint64_t want = NGI_MIN((uint64_t)s->lexi_len - off, 2 * 10 + NGI_MAX_TERM);
     if (ngi_chunked_verify(&s->ck_lexi, off, want)) return -1;
     uint64_t shared, n;
-    if (ngi_vbyte_get(&p, end, &shared) || ngi_vbyte_get(&p, end, &n))
-        return -1;
+    if (ngi_vbyte_get(&p, end, &shared) || ngi_vbyte_get(&p, end, &n)) return -1;
     n >>= 3; /* flags */
-    if (shared != 0 || n == 0 || n > NGI_MAX_TERM || n > (uint64_t)(end - p))
-        return -1;
+    if (shared != 0 || n == 0 || n > NGI_MAX_TERM || n > (uint64_t)(end - p)) return -1;
     *t = (const char *)p;
     *len = n;
     return 0;
@@ -463,15 +461,14 @@ static int block_first(const ngi_segment *s, uint64_t b, const char **t,
 
 /* The last block whose first term is < key (or <= key when inclusive);
  * block 0 when none is. */
-static int find_block(const ngi_segment *s, const char *key, size_t len,
-                      bool inclusive, uint64_t *block, ngi_error *err) {
+static int find_block(const ngi_segment *s, const char *key, size_t len, bool inclusive,
+                      uint64_t *block, ngi_error *err) {
     uint64_t lo = 0, hi = s->n_blocks; /* answer in [lo, hi) */
     while (hi - lo > 1) {
         uint64_t mid = lo + (hi - lo) / 2;
         const char *t;
         size_t tl;
-        if (block_first(s, mid, &t, &tl))
-            return corrupt(s, err, "bad lexicon block");
+        if (block_first(s, mid, &t, &tl)) return corrupt(s, err, "bad lexicon block");
         int c = cmp_bytes(t, tl, key, len);
         if (c < 0 || (inclusive && c == 0))
             lo = mid;
@@ -526,8 +523,8 @@ static int check_positions(const void *ctx, const uint8_t *p, size_t len) {
     return ngi_chunked_verify(&s->ck_posn, (uint64_t)(p - s->posn), len);
 }
 
-int ngi_segment_cursor(const ngi_segment *s, const ngi_term_postings *tp,
-                       ngi_cursor *c, ngi_error *err) {
+int ngi_segment_cursor(const ngi_segment *s, const ngi_term_postings *tp, ngi_cursor *c,
+                       ngi_error *err) {
     if (tp->docs_off > s->post_len || tp->docs_len > s->post_len - tp->docs_off ||
         tp->pos_off > s->posn_len || tp->pos_len > s->posn_len - tp->pos_off ||
         tp->df > s->n_docs)
@@ -537,8 +534,8 @@ int ngi_segment_cursor(const ngi_segment *s, const ngi_term_postings *tp,
      * field restriction first reads them. */
     if (ngi_chunked_verify(&s->ck_post, tp->docs_off, tp->docs_len))
         return corrupt(s, err, "section POST checksum mismatch");
-    int rc = ngi_cursor_open(c, tp, s->post, s->post_len, s->posn,
-                             s->posn_len, s->n_docs);
+    int rc =
+        ngi_cursor_open(c, tp, s->post, s->post_len, s->posn, s->posn_len, s->n_docs);
     if (rc == NG_ECORRUPT) return corrupt(s, err, "bad postings");
     if (rc) return ngi_error_set(err, rc, "opening a cursor");
     if (tp->pos_len) {
@@ -555,7 +552,9 @@ uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc) {
     return ngi_load_le32(s->norm + 4 * (size_t)doc);
 }
 
-const uint8_t *ngi_segment_norms(const ngi_segment *s) { return s->norm; }
+const uint8_t *ngi_segment_norms(const ngi_segment *s) {
+    return s->norm;
+}
 
 int32_t ngi_segment_doc_date(const ngi_segment *s, uint32_t doc) {
     NGI_ASSERT(doc < s->n_docs);
@@ -594,9 +593,8 @@ static int cmp_u32(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since,
-                              int32_t until, uint32_t **docs, size_t *n,
-                              ngi_error *err) {
+int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since, int32_t until,
+                              uint32_t **docs, size_t *n, ngi_error *err) {
     *docs = NULL;
     *n = 0;
     if (since == NGI_NO_DATE) since = NGI_NO_DATE + 1; /* undated never match */
@@ -604,8 +602,7 @@ int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since,
     size_t cnt = b > a ? b - a : 0;
     uint32_t *d = ngi_malloc((cnt ? cnt : 1) * sizeof *d);
     if (!d) return ngi_error_set(err, NG_ENOMEM, "out of memory");
-    for (size_t i = 0; i < cnt; i++)
-        d[i] = ngi_load_le32(s->dsrt + 8 * (a + i) + 4);
+    for (size_t i = 0; i < cnt; i++) d[i] = ngi_load_le32(s->dsrt + 8 * (a + i) + 4);
     qsort(d, cnt, sizeof *d, cmp_u32);
     *docs = d;
     *n = cnt;
@@ -614,8 +611,8 @@ int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since,
 
 /* ---- ids and stored fields ----------------------------------------------- */
 
-int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id,
-                       size_t *len, ngi_error *err) {
+int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id, size_t *len,
+                       ngi_error *err) {
     if (doc >= s->n_docs) return ngi_error_set(err, NG_EINVAL, "bad doc id");
     uint32_t a = ngi_load_le32(s->idof + 4 * (size_t)doc);
     uint32_t b = ngi_load_le32(s->idof + 4 * (size_t)doc + 4);
@@ -624,13 +621,12 @@ int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id,
     return 0;
 }
 
-static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id,
-                     size_t len) {
+static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id, size_t len) {
     return ngi_seg_cmp_id_at(s, doc, id, len);
 }
 
-int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len,
-                        uint32_t *doc, ngi_error *err) {
+int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len, uint32_t *doc,
+                        ngi_error *err) {
     (void)err;
     size_t lo = 0, hi = s->n_docs;
     while (lo < hi) {
@@ -653,14 +649,13 @@ int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len,
     return found ? 0 : NG_ENOTFOUND;
 }
 
-int ngi_segment_fetch(const ngi_segment *s, ngi_docstore_scratch *scratch,
-                      uint32_t doc, ngi_stored_doc *d, ngi_error *err) {
+int ngi_segment_fetch(const ngi_segment *s, ngi_docstore_scratch *scratch, uint32_t doc,
+                      ngi_stored_doc *d, ngi_error *err) {
     int rc = ngi_docstore_get_scratch(s->ds, scratch, doc, d, err);
     if (rc == NG_ECORRUPT) {
         char msg[NGI_ERRMSG_MAX];
         snprintf(msg, sizeof msg, "%s", ngi_error_message(err));
-        return ngi_error_set(err, rc, "corrupt index: segment %s: %s",
-                             s->name, msg);
+        return ngi_error_set(err, rc, "corrupt index: segment %s: %s", s->name, msg);
     }
     return rc;
 }
@@ -673,6 +668,6 @@ void ngi_segment_sizes_get(const ngi_segment *s, ngi_segment_sizes *out) {
     out->lexicon = s->lexi_len + 8 * s->n_blocks;
     out->docstore = s->docs_len;
     out->total = ngi_file_reader_size(s->fr) + s->dels_bytes;
-    out->other = out->total - out->postings - out->positions - out->lexicon -
-                 out->docstore;
+    out->other =
+        out->total - out->postings - out->positions - out->lexicon - out->docstore;
 }

@@ -12,55 +12,52 @@
 #include "internal.h"
 
 struct ngi_segment {
-    atomic_int refs;                  /* references held */
-    char name[NGI_SEGMENT_NAME_MAX];  /* file name */
-    char dels_name[NGI_SEGMENT_NAME_MAX]; /* deletes file or "" */
-    ngi_file_reader *fr;              /* the mapped file */
-    uint32_t n_docs, n_dated;         /* HEAD counts */
-    uint64_t n_terms, total_len;      /* HEAD counts */
-    uint64_t n_blocks;                /* lexicon blocks */
+    atomic_int refs;                          /* references held */
+    char name[NGI_SEGMENT_NAME_MAX];          /* file name */
+    char dels_name[NGI_SEGMENT_NAME_MAX];     /* deletes file or "" */
+    ngi_file_reader *fr;                      /* the mapped file */
+    uint32_t n_docs, n_dated;                 /* HEAD counts */
+    uint64_t n_terms, total_len;              /* HEAD counts */
+    uint64_t n_blocks;                        /* lexicon blocks */
     const uint8_t *post, *posn, *lexi, *lidx; /* sections */
     size_t post_len, posn_len, lexi_len;      /* their sizes */
     const uint8_t *norm, *date, *dsrt, *tend, *idof, *idda, *idix; /* more */
-    size_t docs_len, idda_len;        /* DOCS and IDDA sizes */
-    ngi_docstore_reader *ds;          /* stored fields */
-    uint8_t *dels;                    /* deletion bitmap or NULL */
-    uint32_t n_deleted;               /* bits set in dels */
-    uint64_t dels_bytes;              /* size of the deletes file */
+    size_t docs_len, idda_len;             /* DOCS and IDDA sizes */
+    ngi_docstore_reader *ds;               /* stored fields */
+    uint8_t *dels;                         /* deletion bitmap or NULL */
+    uint32_t n_deleted;                    /* bits set in dels */
+    uint64_t dels_bytes;                   /* size of the deletes file */
     ngi_chunked ck_post, ck_posn, ck_lexi; /* verified on first use */
-    ngi_origin origin;                /* header's index id, SETS */
-    const uint8_t *srcs;              /* SRCS numbers (u64 each) */
-    bool bound;                       /* identities checked (index id given) */
-    size_t n_srcs;                    /* how many */
-    char dir[];                       /* index directory (for check) */
+    ngi_origin origin;                     /* header's index id, SETS */
+    const uint8_t *srcs;                   /* SRCS numbers (u64 each) */
+    bool bound;                            /* identities checked (index id given) */
+    size_t n_srcs;                         /* how many */
+    char dir[];                            /* index directory (for check) */
 };
 
 static inline int ngi_seg_corrupt(const ngi_segment *s, ngi_error *err,
                                   const char *what) {
-    return ngi_error_set(err, NG_ECORRUPT, "corrupt index: segment %s: %s",
-                         s->name, what);
+    return ngi_error_set(err, NG_ECORRUPT, "corrupt index: segment %s: %s", s->name,
+                         what);
 }
 
-static inline int ngi_seg_cmp_bytes(const char *a, size_t na, const char *b,
-                                    size_t nb) {
+static inline int ngi_seg_cmp_bytes(const char *a, size_t na, const char *b, size_t nb) {
     int c = memcmp(a, b, NGI_MIN(na, nb));
     return c ? c : (na > nb) - (na < nb);
 }
 
 /* The identity the deletes file `name` of segment s must carry. */
-static inline void ngi_seg_deletes_ident(const ngi_segment *s,
-                                         const char *name,
+static inline void ngi_seg_deletes_ident(const ngi_segment *s, const char *name,
                                          ngi_file_ident *want) {
     memset(want, 0, sizeof *want);
-    memcpy(want->index_id, ngi_file_reader_ident(s->fr)->index_id,
-           NGI_INDEX_ID_BYTES);
+    memcpy(want->index_id, ngi_file_reader_ident(s->fr)->index_id, NGI_INDEX_ID_BYTES);
     want->file_no = ngi_file_number(name);
     want->owner_no = ngi_file_number(s->name);
 }
 
 /* Compares doc's external id with id[0..len). */
-static inline int ngi_seg_cmp_id_at(const ngi_segment *s, uint32_t doc,
-                                    const char *id, size_t len) {
+static inline int ngi_seg_cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id,
+                                    size_t len) {
     const char *x;
     size_t xl;
     ngi_segment_doc_id(s, doc, &x, &xl, NULL);

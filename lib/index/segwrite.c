@@ -15,36 +15,34 @@
 #define DOCS_FLUSH_BYTES (1u << 20) /* docs stream written in pieces */
 
 struct ngi_segwriter {
-    ngi_file_writer *fw;          /* the file being written */
-    ngi_postings_writer *pw;      /* codec writer on docs/pos */
-    ngi_error *err;               /* caller's error detail */
-    ngi_buf docs, pos;            /* postings streams */
-    uint64_t docs_flushed;        /* docs-stream bytes already in the file */
-    bool terms_done;              /* POST and POSN are written */
-    bool docs_open;               /* the DOCS section is being streamed */
-    ngi_buf lexi, lidx;           /* lexicon blocks, block offsets */
-    char prev[NGI_MAX_TERM + 1];  /* previous term (front coding) */
-    size_t prev_len;              /* bytes in prev */
-    char cur[NGI_MAX_TERM + 1];   /* term being written */
-    size_t cur_len;               /* bytes in cur */
-    uint64_t docs_end, pos_end;   /* previous term's end offsets in block */
-    uint64_t n_terms;             /* terms written */
-    ngi_buf norms, dates, tend;   /* per-document tables */
-    ngi_buf idof, idda;           /* id offsets and bytes */
-    uint32_t n_docs;              /* documents given */
-    uint32_t n_dated;             /* documents with a date */
-    uint64_t total_len;           /* sum of document lengths */
-    ngi_buf sums[3];              /* chunk sums of POST, POSN, LEXI */
-    ngi_origin origin;            /* index id and settings */
-    ngi_buf sources;              /* SRCS: u64 numbers of merged inputs */
+    ngi_file_writer *fw;         /* the file being written */
+    ngi_postings_writer *pw;     /* codec writer on docs/pos */
+    ngi_error *err;              /* caller's error detail */
+    ngi_buf docs, pos;           /* postings streams */
+    uint64_t docs_flushed;       /* docs-stream bytes already in the file */
+    bool terms_done;             /* POST and POSN are written */
+    bool docs_open;              /* the DOCS section is being streamed */
+    ngi_buf lexi, lidx;          /* lexicon blocks, block offsets */
+    char prev[NGI_MAX_TERM + 1]; /* previous term (front coding) */
+    size_t prev_len;             /* bytes in prev */
+    char cur[NGI_MAX_TERM + 1];  /* term being written */
+    size_t cur_len;              /* bytes in cur */
+    uint64_t docs_end, pos_end;  /* previous term's end offsets in block */
+    uint64_t n_terms;            /* terms written */
+    ngi_buf norms, dates, tend;  /* per-document tables */
+    ngi_buf idof, idda;          /* id offsets and bytes */
+    uint32_t n_docs;             /* documents given */
+    uint32_t n_dated;            /* documents with a date */
+    uint64_t total_len;          /* sum of document lengths */
+    ngi_buf sums[3];             /* chunk sums of POST, POSN, LEXI */
+    ngi_origin origin;           /* index id and settings */
+    ngi_buf sources;             /* SRCS: u64 numbers of merged inputs */
 };
 
-static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN,
-                                         NGI_SEC_LEXI};
+static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
 
-int ngi_segwriter_create(ngi_segwriter **out, const char *dir,
-                         const char *name, const ngi_origin *origin,
-                         ngi_error *err) {
+int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
+                         const ngi_origin *origin, ngi_error *err) {
     *out = NULL;
     ngi_segwriter *w = ngi_calloc(1, sizeof *w);
     if (!w) return ngi_error_set(err, NG_ENOMEM, "out of memory");
@@ -58,10 +56,8 @@ int ngi_segwriter_create(ngi_segwriter **out, const char *dir,
         memcpy(id.index_id, origin->index_id, NGI_INDEX_ID_BYTES);
         w->origin = *origin;
     }
-    int rc = ngi_file_writer_create(&w->fw, dir, name, NGI_FILE_SEGMENT, &id,
-                                    err);
-    if (!rc) rc = ngi_file_writer_begin_chunked(w->fw, NGI_SEC_POST,
-                                                &w->sums[0]);
+    int rc = ngi_file_writer_create(&w->fw, dir, name, NGI_FILE_SEGMENT, &id, err);
+    if (!rc) rc = ngi_file_writer_begin_chunked(w->fw, NGI_SEC_POST, &w->sums[0]);
     if (rc) {
         ngi_file_writer_abort(w->fw);
         ngi_postings_writer_free(w->pw);
@@ -74,7 +70,7 @@ int ngi_segwriter_create(ngi_segwriter **out, const char *dir,
 
 static void segwriter_free(ngi_segwriter *w) {
     ngi_postings_writer_free(w->pw);
-    ngi_buf *bufs[] = {&w->docs, &w->pos,   &w->lexi, &w->lidx, &w->norms,
+    ngi_buf *bufs[] = {&w->docs,  &w->pos,  &w->lexi, &w->lidx, &w->norms,
                        &w->dates, &w->tend, &w->idof, &w->idda};
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->sums[i]);
@@ -108,8 +104,7 @@ int ngi_segwriter_posting(ngi_segwriter *w, uint32_t doc, uint32_t tf,
     return 0;
 }
 
-static size_t common_prefix(const char *a, size_t na, const char *b,
-                            size_t nb) {
+static size_t common_prefix(const char *a, size_t na, const char *b, size_t nb) {
     size_t n = NGI_MIN(na, nb), i = 0;
     while (i < n && a[i] == b[i]) i++;
     return i;
@@ -128,18 +123,15 @@ static int lex_entry(ngi_segwriter *w, const ngi_term_postings *tp) {
      * values (gaps 0, cf == df, max_tf 1) are left out. */
     uint64_t docs_gap = tp->docs_off - w->docs_end;
     uint64_t pos_gap = tp->pos_off - w->pos_end;
-    unsigned flags = (docs_gap ? NGI_LEX_DOCS_GAP : 0) |
-                     (pos_gap ? NGI_LEX_POS_GAP : 0) |
+    unsigned flags = (docs_gap ? NGI_LEX_DOCS_GAP : 0) | (pos_gap ? NGI_LEX_POS_GAP : 0) |
                      (tp->cf != tp->df ? NGI_LEX_TF : 0);
     size_t suffix = w->cur_len - shared;
     ngi_buf *b = &w->lexi;
     int bad = ngi_buf_append_vbyte(b, shared) ||
               ngi_buf_append_vbyte(b, (uint64_t)suffix << 3 | flags) ||
               ngi_buf_append(b, w->cur + shared, suffix) ||
-              ngi_buf_append_vbyte(b, tp->df) ||
-              ngi_buf_append_vbyte(b, tp->docs_len) ||
-              ngi_buf_append_vbyte(b, tp->pos_len) ||
-              ngi_buf_append_vbyte(b, tp->min_dl);
+              ngi_buf_append_vbyte(b, tp->df) || ngi_buf_append_vbyte(b, tp->docs_len) ||
+              ngi_buf_append_vbyte(b, tp->pos_len) || ngi_buf_append_vbyte(b, tp->min_dl);
     if (!bad && docs_gap) bad = ngi_buf_append_vbyte(b, docs_gap);
     if (!bad && pos_gap) bad = ngi_buf_append_vbyte(b, pos_gap);
     if (!bad && (flags & NGI_LEX_TF))
@@ -160,10 +152,9 @@ int ngi_segwriter_term_end(ngi_segwriter *w) {
     int rc = ngi_postings_writer_end(w->pw, &tp);
     if (rc == NG_ENOMEM) return nomem(w);
     if (rc) return ngi_error_set(w->err, rc, "postings writer failed");
-    tp.docs_off += w->docs_flushed; /* the codec counts from our buffer */
+    tp.docs_off += w->docs_flushed;        /* the codec counts from our buffer */
     if (w->docs.len >= DOCS_FLUSH_BYTES) { /* stream the docs to the file */
-        if ((rc = ngi_file_writer_append(w->fw, w->docs.data, w->docs.len)))
-            return rc;
+        if ((rc = ngi_file_writer_append(w->fw, w->docs.data, w->docs.len))) return rc;
         w->docs_flushed += w->docs.len;
         ngi_buf_reset(&w->docs);
     }
@@ -173,8 +164,8 @@ int ngi_segwriter_term_end(ngi_segwriter *w) {
     return lex_entry(w, &tp) ? nomem(w) : 0;
 }
 
-int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date,
-                      uint32_t title_end, const char *id, size_t id_len) {
+int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date, uint32_t title_end,
+                      const char *id, size_t id_len) {
     if (w->n_docs == UINT32_MAX - 1 || w->idda.len + id_len + 1 > UINT32_MAX)
         return ngi_error_set(w->err, NG_ELIMIT, "segment too large");
     int bad = ngi_buf_append_le32(&w->norms, len) ||
@@ -209,8 +200,7 @@ static int write_id_index(ngi_segwriter *w) {
     for (uint32_t i = 0; i < w->n_docs; i++) ix[i] = i;
     qsort_r(ix, w->n_docs, 4, cmp_ids, w);
     for (uint32_t i = 0; i < w->n_docs; i++) ngi_store_le32(&ix[i], ix[i]);
-    int rc = ngi_file_writer_section(w->fw, NGI_SEC_IDIX, ix,
-                                     (size_t)w->n_docs * 4);
+    int rc = ngi_file_writer_section(w->fw, NGI_SEC_IDIX, ix, (size_t)w->n_docs * 4);
     ngi_free(ix);
     return rc;
 }
@@ -254,8 +244,7 @@ static int write_sources(ngi_segwriter *w) {
     ngi_store_le32(h, (uint32_t)(w->sources.len / 8));
     int rc = ngi_file_writer_begin(w->fw, NGI_SEC_SRCS);
     if (!rc) rc = ngi_file_writer_append(w->fw, h, sizeof h);
-    if (!rc) rc = ngi_file_writer_append(w->fw, w->sources.data,
-                                         w->sources.len);
+    if (!rc) rc = ngi_file_writer_append(w->fw, w->sources.data, w->sources.len);
     return rc ? rc : ngi_file_writer_end(w->fw);
 }
 
@@ -309,10 +298,8 @@ int ngi_segwriter_docs_stream(ngi_segwriter *w, ngi_docstore_writer *ds) {
 }
 
 /* A whole section hashed in chunks too (chunk sums k). */
-static int chunked_section(ngi_segwriter *w, size_t k, const void *data,
-                           size_t len) {
-    int rc = ngi_file_writer_begin_chunked(w->fw, chunked_tags[k],
-                                           &w->sums[k]);
+static int chunked_section(ngi_segwriter *w, size_t k, const void *data, size_t len) {
+    int rc = ngi_file_writer_begin_chunked(w->fw, chunked_tags[k], &w->sums[k]);
     if (!rc) rc = ngi_file_writer_append(w->fw, data, len);
     return rc ? rc : ngi_file_writer_end(w->fw);
 }
@@ -344,8 +331,7 @@ static int write_chunk_sums(ngi_segwriter *w) {
         ngi_store_le32(h + 4, 0);
         ngi_store_le64(h + 8, w->sums[i].len / 8);
         rc = ngi_file_writer_append(w->fw, h, 16);
-        if (!rc) rc = ngi_file_writer_append(w->fw, w->sums[i].data,
-                                             w->sums[i].len);
+        if (!rc) rc = ngi_file_writer_append(w->fw, w->sums[i].data, w->sums[i].len);
     }
     return rc ? rc : ngi_file_writer_end(w->fw);
 }
@@ -356,27 +342,28 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
     if ((rc = ngi_segwriter_terms_done(w))) return rc;
     if ((rc = write_docstore(w, ds))) return rc;
     if ((rc = chunked_section(w, 2, w->lexi.data, w->lexi.len))) return rc;
-    struct { uint32_t tag; ngi_buf *b; } plain[] = {
-        {NGI_SEC_LIDX, &w->lidx},
-        {NGI_SEC_NORM, &w->norms}, {NGI_SEC_DATE, &w->dates},
-        {NGI_SEC_TEND, &w->tend}, {NGI_SEC_IDDA, &w->idda}};
+    struct {
+        uint32_t tag;
+        ngi_buf *b;
+    } plain[] = {{NGI_SEC_LIDX, &w->lidx},
+                 {NGI_SEC_NORM, &w->norms},
+                 {NGI_SEC_DATE, &w->dates},
+                 {NGI_SEC_TEND, &w->tend},
+                 {NGI_SEC_IDDA, &w->idda}};
     for (size_t i = 0; i < NGI_ARRAY_LEN(plain); i++)
-        if ((rc = ngi_file_writer_section(w->fw, plain[i].tag,
-                                          plain[i].b->data, plain[i].b->len)))
+        if ((rc = ngi_file_writer_section(w->fw, plain[i].tag, plain[i].b->data,
+                                          plain[i].b->len)))
             return rc;
     if (ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len)) return nomem(w);
-    if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_IDOF, w->idof.data,
-                                      w->idof.len)))
+    if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_IDOF, w->idof.data, w->idof.len)))
         return rc;
     if ((rc = write_id_index(w)) || (rc = write_date_table(w)) ||
-        (rc = write_chunk_sums(w)) || (rc = write_settings(w)) ||
-        (rc = write_sources(w)))
+        (rc = write_chunk_sums(w)) || (rc = write_settings(w)) || (rc = write_sources(w)))
         return rc;
     return write_head(w);
 }
 
-int ngi_segwriter_finish(ngi_segwriter *w, ngi_docstore_writer *ds,
-                         uint64_t *bytes) {
+int ngi_segwriter_finish(ngi_segwriter *w, ngi_docstore_writer *ds, uint64_t *bytes) {
     int rc = write_sections(w, ds);
     if (rc) {
         if (!w->err->code) ngi_error_set(w->err, rc, "writing a segment");

@@ -19,8 +19,7 @@ void ngi_snapshot_free(ngi_snapshot *s) {
 }
 
 /* A segment of old with the same file and deletes names, or NULL. */
-static ngi_segment *reusable(const ngi_snapshot *old,
-                             const ngi_segment_entry *e) {
+static ngi_segment *reusable(const ngi_snapshot *old, const ngi_segment_entry *e) {
     if (!old) return NULL;
     for (size_t i = 0; i < old->n_segs; i++) {
         ngi_segment *s = old->segs[i];
@@ -42,9 +41,8 @@ static int add_stats(ngi_snapshot *s, size_t i) {
     return 0;
 }
 
-int ngi_snapshot_build(ngi_snapshot **out, const char *dir,
-                       const ngi_manifest *m, const ngi_snapshot *old,
-                       ngi_error *err) {
+int ngi_snapshot_build(ngi_snapshot **out, const char *dir, const ngi_manifest *m,
+                       const ngi_snapshot *old, ngi_error *err) {
     *out = NULL;
     ngi_snapshot *s = ngi_calloc(1, sizeof *s);
     size_t n = m->n_segments;
@@ -80,9 +78,8 @@ int ngi_snapshot_build(ngi_snapshot **out, const char *dir,
     return 0;
 }
 
-int ngi_snapshot_load(ngi_snapshot **out, const char *dir,
-                      const ngi_snapshot *old, ngi_manifest *m,
-                      ngi_error *err) {
+int ngi_snapshot_load(ngi_snapshot **out, const char *dir, const ngi_snapshot *old,
+                      ngi_manifest *m, ngi_error *err) {
     *out = NULL;
     int rc = NG_EIO;
     uint64_t last_gen = 0;
@@ -105,8 +102,8 @@ int ngi_snapshot_load(ngi_snapshot **out, const char *dir,
                          (unsigned long long)last_gen, missing);
 }
 
-int ngi_snapshot_df(const ngi_snapshot *snap, const char *term, size_t len,
-                    uint64_t *df, ngi_error *err) {
+int ngi_snapshot_df(const ngi_snapshot *snap, const char *term, size_t len, uint64_t *df,
+                    ngi_error *err) {
     *df = 0;
     for (size_t i = 0; i < snap->n_segs; i++) {
         ngi_term_postings tp;
@@ -118,8 +115,8 @@ int ngi_snapshot_df(const ngi_snapshot *snap, const char *term, size_t len,
     return 0;
 }
 
-int ngi_snapshot_find_live(const ngi_snapshot *s, const char *id, size_t len,
-                           size_t *seg, uint32_t *doc, ngi_error *err) {
+int ngi_snapshot_find_live(const ngi_snapshot *s, const char *id, size_t len, size_t *seg,
+                           uint32_t *doc, ngi_error *err) {
     for (size_t i = s->n_segs; i-- > 0;) {
         uint32_t d;
         int rc = ngi_segment_find_id(s->segs[i], id, len, &d, err);

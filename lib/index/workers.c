@@ -41,8 +41,7 @@ static void worker_failed(ngi_worker *w, int rc) {
     pthread_mutex_unlock(&ix->mu);
 }
 
-static int add_pending(ng_index *ix, const char *name, uint32_t n_docs,
-                       uint64_t *seqs) {
+static int add_pending(ng_index *ix, const char *name, uint32_t n_docs, uint64_t *seqs) {
     pthread_mutex_lock(&ix->mu);
     int rc = 0;
     if (ix->n_pend == ix->cap_pend) {
@@ -70,8 +69,7 @@ static int worker_flush(ngi_worker *w) {
     if (n == 0) return 0;
     char name[NGI_SEGMENT_NAME_MAX];
     ngi_writer_file_name(w->ix, name, "seg", "ngs");
-    int rc = ngi_memseg_flush(w->ms, w->ix->dir, name, &w->ix->origin,
-                              NULL, &w->err);
+    int rc = ngi_memseg_flush(w->ms, w->ix->dir, name, &w->ix->origin, NULL, &w->err);
     if (rc) return rc;
     uint64_t *seqs = ngi_memseg_take_seqs(w->ms);
     rc = add_pending(w->ix, name, n, seqs);
@@ -82,8 +80,8 @@ static int worker_flush(ngi_worker *w) {
     return 0;
 }
 
-static int doc_fields(ngi_worker *w, const ngi_batch *b,
-                      const ngi_batch_doc *d, ng_document *doc) {
+static int doc_fields(ngi_worker *w, const ngi_batch *b, const ngi_batch_doc *d,
+                      ng_document *doc) {
     ngi_buf_reset(&w->fields);
     if (ngi_buf_reserve(&w->fields, (d->n_fields + 1) * sizeof(ng_field)))
         return NG_ENOMEM;
@@ -124,10 +122,9 @@ static int process(ngi_worker *w, const ngi_batch *b) {
         ng_document doc;
         int rc = doc_fields(w, b, &docs[i], &doc);
         if (!rc) rc = ngi_memseg_add(w->ms, w->an, &doc, docs[i].seq);
-        if (rc) return ngi_error_set(&w->err, rc, "indexing a document: %s",
-                                     ng_strerror(rc));
-        if (ngi_memseg_memory(w->ms) >= w->ix->memseg_limit &&
-            (rc = worker_flush(w)))
+        if (rc)
+            return ngi_error_set(&w->err, rc, "indexing a document: %s", ng_strerror(rc));
+        if (ngi_memseg_memory(w->ms) >= w->ix->memseg_limit && (rc = worker_flush(w)))
             return rc;
     }
     publish_dropped(w);
@@ -142,7 +139,7 @@ static void *worker_main(void *arg) {
         while (!ix->q_len && w->seen_flush == ix->flush_req && !ix->stop)
             pthread_cond_wait(&ix->wake, &ix->mu);
         int rc = 0;
-        uint64_t flushed = 0; /* flush request handled, if any */
+        uint64_t flushed = 0;  /* flush request handled, if any */
         size_t done_bytes = 0; /* of the batch indexed, if any */
         if (ix->q_len) {
             ngi_batch *b = ix->queue[ix->q_head];
@@ -219,8 +216,7 @@ void ngi_workers_stop(ng_index *ix) {
         pthread_cond_broadcast(&ix->wake);
         pthread_mutex_unlock(&ix->mu);
         for (unsigned i = 0; i < ix->opts.threads; i++)
-            if (ix->workers[i].started)
-                pthread_join(ix->workers[i].thread, NULL);
+            if (ix->workers[i].started) pthread_join(ix->workers[i].thread, NULL);
     }
     for (unsigned i = 0; ix->workers && i < ix->opts.threads; i++) {
         ngi_memseg_free(ix->workers[i].ms);
@@ -263,8 +259,7 @@ int ngi_workers_submit(ng_index *ix) {
     if (!b || b->n_docs == 0) return 0;
     ix->cur = NULL;
     pthread_mutex_lock(&ix->mu);
-    while (must_wait(ix, b) && !ix->worker_rc)
-        pthread_cond_wait(&ix->room, &ix->mu);
+    while (must_wait(ix, b) && !ix->worker_rc) pthread_cond_wait(&ix->room, &ix->mu);
     int rc = take_worker_error(ix);
     if (!rc) {
         ix->inflight += b->bytes.len;

@@ -14,11 +14,13 @@
 #include "filter.h"
 #include "writer.h"
 
-#define BATCH_DOCS 256           /* documents per batch */
-#define BATCH_BYTES (1u << 20)   /* largest batch (both bound queue memory) */
-#define MEMSEG_SHARE 0.6         /* of a thread's RAM share; the rest covers
+#define BATCH_DOCS  256        /* documents per batch */
+#define BATCH_BYTES (1u << 20) /* largest batch (both bound queue memory) */
+#define MEMSEG_SHARE                                                                     \
+    0.6 /* of a thread's RAM share; the rest covers
                                   * flush buffers, batches and the id map */
-#define DOC_SHARE 16             /* 1/16 of the budget: the largest document,
+#define DOC_SHARE                                                                        \
+    16 /* 1/16 of the budget: the largest document,
                                   * and the document bytes in flight. Indexing
                                   * holds ~2.5x a document (its batch copy, the
                                   * stored copy raw, held for training and
@@ -87,8 +89,7 @@ static int new_manifest(ng_index *ix) {
     ng_analyzer *a;
     int rc = ng_analyzer_create(&a, lang, o->analyzer_flags);
     if (rc)
-        return ngi_error_set(&ix->err, rc, "language '%s': %s", lang,
-                             ng_strerror(rc));
+        return ngi_error_set(&ix->err, rc, "language '%s': %s", lang, ng_strerror(rc));
     snprintf(s->language, sizeof s->language, "%s", ng_analyzer_language(a));
     ng_analyzer_free(a);
     s->analyzer_flags = o->analyzer_flags;
@@ -157,7 +158,8 @@ static int start_writer(ng_index *ix) {
         snprintf(msg, sizeof msg, "%s", ngi_error_message(&ix->err));
         return ngi_error_set(&ix->err, NG_ECORRUPT,
                              "corrupt index: a file the manifest names is "
-                             "missing: %s", msg);
+                             "missing: %s",
+                             msg);
     }
     if (rc) return rc;
     /* Files a crashed writer left behind are not part of any commit. */
@@ -181,8 +183,7 @@ static ng_index *new_handle(const char *dir, const ng_index_options *opts) {
     return ix;
 }
 
-int ng_index_open(ng_index **out, const char *dir,
-                  const ng_index_options *opts) {
+int ng_index_open(ng_index **out, const char *dir, const ng_index_options *opts) {
     if (!out) return NG_EINVAL;
     *out = NULL;
     if (!dir || !*dir || (opts && (opts->flags & ~(unsigned)NG_INDEX_TEMPORARY)))
@@ -203,8 +204,8 @@ static int refuse_intact(ng_index *ix) {
     ngi_error scratch;
     int rc = ngi_manifest_read(ix->dir, &ix->man, &scratch);
     if (rc == NG_ENOINDEX)
-        return ngi_error_set(&ix->err, NG_ENOINDEX,
-                             "%s: no index files to recover from", ix->dir);
+        return ngi_error_set(&ix->err, NG_ENOINDEX, "%s: no index files to recover from",
+                             ix->dir);
     if (rc == NG_EVERSION || rc == NG_ENOMEM)
         return ngi_error_set(&ix->err, rc, "%s", ngi_error_message(&scratch));
     if (rc == 0) {
@@ -215,16 +216,15 @@ static int refuse_intact(ng_index *ix) {
             return ngi_error_set(&ix->err, NG_EINVAL,
                                  "%s: the index is intact (its manifest, "
                                  "generation %llu, opens): nothing to "
-                                 "recover", ix->dir,
-                                 (unsigned long long)ix->man.generation);
+                                 "recover",
+                                 ix->dir, (unsigned long long)ix->man.generation);
     }
     ngi_manifest_free(&ix->man);
     ngi_manifest_init(&ix->man);
     return 0;
 }
 
-int ng_index_recover(ng_index **out, const char *dir,
-                     ng_recover_report *report) {
+int ng_index_recover(ng_index **out, const char *dir, ng_recover_report *report) {
     ng_recover_report unused;
     if (!report) report = &unused;
     memset(report, 0, sizeof *report);
@@ -234,8 +234,9 @@ int ng_index_recover(ng_index **out, const char *dir,
     ng_index *ix = new_handle(dir, NULL);
     if (!ix) return NG_ENOMEM;
     struct stat st;
-    int rc = stat(dir, &st) == 0 ? 0
-             : ngi_error_set(&ix->err, NG_ENOINDEX, "no index at %s", dir);
+    int rc = stat(dir, &st) == 0
+                 ? 0
+                 : ngi_error_set(&ix->err, NG_ENOINDEX, "no index at %s", dir);
     if (!rc) rc = ngi_lock_acquire(dir, &ix->lock_fd, &ix->err);
     if (!rc) rc = refuse_intact(ix);
     if (!rc) rc = ngi_recover_manifest(dir, &ix->man, report, &ix->err);
@@ -350,22 +351,22 @@ static int validate(ng_index *ix, const ng_document *doc, const ng_field **id) {
     if (bytes > ix->opts.max_doc_bytes)
         return ngi_error_set(&ix->err, NG_ELIMIT,
                              "document '%.*s' has %zu bytes, more than the "
-                             "limit of %zu", (int)NGI_MIN((*id)->value_len, 200),
-                             (*id)->value, bytes, ix->opts.max_doc_bytes);
+                             "limit of %zu",
+                             (int)NGI_MIN((*id)->value_len, 200), (*id)->value, bytes,
+                             ix->opts.max_doc_bytes);
     if (bytes > ix->doc_cap)
         return ngi_error_set(&ix->err, NG_ELIMIT,
                              "document '%.*s' has %zu bytes, more than the %zu "
                              "that a RAM budget of %zu MiB can index (ram_mb)",
-                             (int)NGI_MIN((*id)->value_len, 200), (*id)->value,
-                             bytes, ix->doc_cap, ix->opts.ram_mb);
+                             (int)NGI_MIN((*id)->value_len, 200), (*id)->value, bytes,
+                             ix->doc_cap, ix->opts.ram_mb);
     return 0;
 }
 
 static int batch_add_field(ngi_batch *b, const ng_field *f) {
     ngi_batch_field bf;
     bf.name_off = b->bytes.len;
-    if (ngi_buf_append_str(&b->bytes, f->name, strlen(f->name)))
-        return NG_ENOMEM;
+    if (ngi_buf_append_str(&b->bytes, f->name, strlen(f->name))) return NG_ENOMEM;
     bf.value_off = b->bytes.len;
     bf.value_len = f->value_len;
     bf.role = f->role;
@@ -375,11 +376,9 @@ static int batch_add_field(ngi_batch *b, const ng_field *f) {
 }
 
 static int batch_add(ng_index *ix, const ng_document *doc, uint64_t seq) {
-    if (!ix->cur && !(ix->cur = ngi_calloc(1, sizeof *ix->cur)))
-        return NG_ENOMEM;
+    if (!ix->cur && !(ix->cur = ngi_calloc(1, sizeof *ix->cur))) return NG_ENOMEM;
     ngi_batch *b = ix->cur;
-    ngi_batch_doc d = {b->fields.len / sizeof(ngi_batch_field), doc->n_fields,
-                       seq};
+    ngi_batch_doc d = {b->fields.len / sizeof(ngi_batch_field), doc->n_fields, seq};
     size_t bytes_len = b->bytes.len, fields_len = b->fields.len;
     int rc = 0;
     for (size_t i = 0; i < doc->n_fields && !rc; i++)
@@ -413,8 +412,7 @@ int ng_index_add(ng_index *ix, const ng_document *doc) {
     bool replaced = exists(ix, id->value, id->value_len);
     uint64_t seq = ix->seq;
     rc = batch_add(ix, doc, seq);
-    if (!rc) rc = ngi_idmap_put(&ix->session, id->value, id->value_len, seq,
-                                false);
+    if (!rc) rc = ngi_idmap_put(&ix->session, id->value, id->value_len, seq, false);
     if (rc) {
         ngi_error_set(&ix->err, rc, "%s", ng_strerror(rc));
         return ngi_writer_fail(ix, rc); /* batch and map may disagree now */

@@ -13,10 +13,10 @@
 
 /* Documents copied out of the caller's memory, handed to a worker. */
 typedef struct ngi_batch {
-    ngi_buf bytes;   /* field names (NUL-terminated) and values */
-    ngi_buf fields;  /* ngi_batch_field records */
-    ngi_buf docs;    /* ngi_batch_doc records */
-    size_t n_docs;   /* documents in the batch */
+    ngi_buf bytes;  /* field names (NUL-terminated) and values */
+    ngi_buf fields; /* ngi_batch_field records */
+    ngi_buf docs;   /* ngi_batch_doc records */
+    size_t n_docs;  /* documents in the batch */
 } ngi_batch;
 
 typedef struct ngi_batch_field {
@@ -40,57 +40,57 @@ typedef struct ngi_pending {
 } ngi_pending;
 
 typedef struct ngi_worker {
-    struct ng_index *ix;  /* owner */
-    pthread_t thread;     /* running worker_main */
-    bool started;         /* thread was created */
-    ngi_memseg *ms;       /* in-memory segment */
-    ng_analyzer *an;      /* analyzer */
-    ngi_error err;        /* detail of this worker's failures */
-    uint64_t seen_flush;  /* last flush request handled */
-    ngi_buf fields;       /* scratch ng_field array */
-    bool gated;           /* the index's filter is set on ms and an */
+    struct ng_index *ix; /* owner */
+    pthread_t thread;    /* running worker_main */
+    bool started;        /* thread was created */
+    ngi_memseg *ms;      /* in-memory segment */
+    ng_analyzer *an;     /* analyzer */
+    ngi_error err;       /* detail of this worker's failures */
+    uint64_t seen_flush; /* last flush request handled */
+    ngi_buf fields;      /* scratch ng_field array */
+    bool gated;          /* the index's filter is set on ms and an */
 } ngi_worker;
 
 struct ng_index {
-    ngi_error err;            /* detail of the last error */
-    int sticky;               /* code that made the handle unusable, or 0 */
-    int lock_fd;              /* the writer lock, -1 if not held */
-    ng_index_options opts;    /* effective options */
-    ngi_manifest man;         /* last committed manifest */
-    ngi_snapshot *snap;       /* its segments, opened */
-    ng_index_counts counts;   /* since open */
-    uint64_t seq;             /* next sequence number */
-    ngi_idmap session;        /* newest operation per id this session */
-    size_t memseg_limit;      /* bytes of one worker's memseg before flush */
-    size_t batch_bytes;       /* a batch is handed over at this size */
-    size_t doc_cap;           /* largest document the RAM budget indexes */
-    size_t cache_bytes;       /* each worker analyzer's term cache, at most */
-    size_t inflight_cap;      /* document bytes queued or being indexed */
+    ngi_error err;          /* detail of the last error */
+    int sticky;             /* code that made the handle unusable, or 0 */
+    int lock_fd;            /* the writer lock, -1 if not held */
+    ng_index_options opts;  /* effective options */
+    ngi_manifest man;       /* last committed manifest */
+    ngi_snapshot *snap;     /* its segments, opened */
+    ng_index_counts counts; /* since open */
+    uint64_t seq;           /* next sequence number */
+    ngi_idmap session;      /* newest operation per id this session */
+    size_t memseg_limit;    /* bytes of one worker's memseg before flush */
+    size_t batch_bytes;     /* a batch is handed over at this size */
+    size_t doc_cap;         /* largest document the RAM budget indexes */
+    size_t cache_bytes;     /* each worker analyzer's term cache, at most */
+    size_t inflight_cap;    /* document bytes queued or being indexed */
     /* Shared with the workers, under mu. */
-    pthread_mutex_t mu;       /* guards everything below */
-    pthread_cond_t wake;      /* workers: work arrived or flush requested */
-    pthread_cond_t room;      /* the caller: queue has room */
-    pthread_cond_t idle;      /* the caller: a worker finished something */
-    bool sync_ready;          /* mu and conds initialised */
-    ngi_batch **queue;        /* ring of q_cap batches */
-    size_t q_head, q_len, q_cap; /* first, count, capacity of the ring */
-    unsigned busy;            /* workers processing or flushing */
-    size_t inflight;          /* bytes of the batches queued or being indexed */
-    uint64_t flush_req;       /* incremented to ask every worker to flush */
-    bool stop;                /* workers exit */
-    atomic_bool abandon;      /* workers drop their work (failure, free) */
-    int worker_rc;            /* first worker failure, or 0 */
-    ngi_error worker_err;     /* its detail */
-    uint64_t next_file;       /* counter for new file names */
-    ngi_origin origin;        /* index id and settings, for new segments */
-    ngi_pending *pend;        /* flushed, uncommitted segments */
-    size_t n_pend, cap_pend;  /* used and allocated entries of pend */
-    ngi_worker *workers;      /* opts.threads of them */
-    ngi_batch *cur;           /* batch being filled by the caller */
-    struct ngi_filter *filter; /* grep-style scans (filter.h), or NULL */
+    pthread_mutex_t mu;                 /* guards everything below */
+    pthread_cond_t wake;                /* workers: work arrived or flush requested */
+    pthread_cond_t room;                /* the caller: queue has room */
+    pthread_cond_t idle;                /* the caller: a worker finished something */
+    bool sync_ready;                    /* mu and conds initialised */
+    ngi_batch **queue;                  /* ring of q_cap batches */
+    size_t q_head, q_len, q_cap;        /* first, count, capacity of the ring */
+    unsigned busy;                      /* workers processing or flushing */
+    size_t inflight;                    /* bytes of the batches queued or being indexed */
+    uint64_t flush_req;                 /* incremented to ask every worker to flush */
+    bool stop;                          /* workers exit */
+    atomic_bool abandon;                /* workers drop their work (failure, free) */
+    int worker_rc;                      /* first worker failure, or 0 */
+    ngi_error worker_err;               /* its detail */
+    uint64_t next_file;                 /* counter for new file names */
+    ngi_origin origin;                  /* index id and settings, for new segments */
+    ngi_pending *pend;                  /* flushed, uncommitted segments */
+    size_t n_pend, cap_pend;            /* used and allocated entries of pend */
+    ngi_worker *workers;                /* opts.threads of them */
+    ngi_batch *cur;                     /* batch being filled by the caller */
+    struct ngi_filter *filter;          /* grep-style scans (filter.h), or NULL */
     atomic_uint_fast64_t filtered_docs; /* documents the filter dropped */
     atomic_uint_fast64_t filtered_toks; /* and their lengths */
-    char dir[];               /* index directory */
+    char dir[];                         /* index directory */
 };
 
 /* workers.c */
@@ -107,8 +107,8 @@ void ngi_writer_file_name(struct ng_index *ix, char *out, const char *prefix,
 
 /* recover.c: rebuilds and commits a manifest from the files in dir (the
  * caller holds the lock). */
-int ngi_recover_manifest(const char *dir, ngi_manifest *m,
-                         ng_recover_report *rep, ngi_error *err);
+int ngi_recover_manifest(const char *dir, ngi_manifest *m, ng_recover_report *rep,
+                         ngi_error *err);
 
 /* commit.c */
 int ngi_writer_commit(struct ng_index *ix);

@@ -13,8 +13,7 @@
 double ngi_bm25_idf(uint64_t n_docs, uint64_t df);
 
 /* K = k1 * (1 - b + b * dl / avgdl): grows with the document length. */
-static inline double ngi_bm25_norm(double k1, double b, double avgdl,
-                                   uint32_t dl) {
+static inline double ngi_bm25_norm(double k1, double b, double avgdl, uint32_t dl) {
     return k1 * (1.0 - b + b * (double)dl / avgdl);
 }
 

@@ -21,7 +21,7 @@
 #include "query.h"
 #include "search.h"
 
-#define MLT_TERMS 25
+#define MLT_TERMS        25
 #define RM3_MAX_DF_RATIO 0.1
 
 /* ---- a bag of terms: term -> count ------------------------------------- */
@@ -59,7 +59,8 @@ static int bag_rehash(bag *b) {
     uint32_t *s = ngi_calloc(ns, sizeof *s);
     if (!s) return NG_ENOMEM;
     for (size_t i = 0; i < b->n; i++) {
-        size_t h = hash_bytes((const char *)b->bytes.data + b->t[i].off, b->t[i].len) & (ns - 1);
+        size_t h =
+            hash_bytes((const char *)b->bytes.data + b->t[i].off, b->t[i].len) & (ns - 1);
         while (s[h]) h = (h + 1) & (ns - 1);
         s[h] = (uint32_t)i + 1;
     }
@@ -97,8 +98,8 @@ static int bag_add(void *ctx, const ng_token *tok) {
 }
 
 /* Analyses the stored title and body of document id into b (tf). */
-static int bag_of_doc(ng_reader *reader, ng_analyzer *a, const char *id,
-                      size_t id_len, bag *b) {
+static int bag_of_doc(ng_reader *reader, ng_analyzer *a, const char *id, size_t id_len,
+                      bag *b) {
     ng_doc *d = NULL;
     int rc = ng_reader_get(reader, id, id_len, &d);
     if (rc) return rc;
@@ -283,11 +284,14 @@ static int rm3_model(ng_reader *reader, const ng_results *fb, bag *b, size_t *m,
         bag *d = &docs[i];
         double total = 0;
         for (size_t j = 0; j < d->n; j++) { /* df of d's terms, via b */
-            size_t h = hash_bytes((const char *)d->bytes.data + d->t[j].off, d->t[j].len) & (b->nslot - 1);
+            size_t h =
+                hash_bytes((const char *)d->bytes.data + d->t[j].off, d->t[j].len) &
+                (b->nslot - 1);
             for (; b->slot[h]; h = (h + 1) & (b->nslot - 1)) {
                 bag_term *t = &b->t[b->slot[h] - 1];
                 if (t->len == d->t[j].len &&
-                    !memcmp(b->bytes.data + t->off, d->bytes.data + d->t[j].off, t->len)) {
+                    !memcmp(b->bytes.data + t->off, d->bytes.data + d->t[j].off,
+                            t->len)) {
                     d->t[j].df = t->df;
                     d->t[j].w = (double)(t - b->t); /* its index in b */
                     break;
@@ -327,7 +331,8 @@ static int rm3_query(const ng_query *q, const bag *b, size_t m, double lambda,
     ng_query *e = *out;
     double sum = 0;
     for (size_t i = 0; i < e->n_nodes; i++)
-        if (is_scored_leaf(&e->nodes[i]) && e->nodes[i].occur != NGI_NOT) sum += e->nodes[i].weight;
+        if (is_scored_leaf(&e->nodes[i]) && e->nodes[i].occur != NGI_NOT)
+            sum += e->nodes[i].weight;
     for (size_t i = 0; sum > 0 && i < e->n_nodes; i++)
         if (is_scored_leaf(&e->nodes[i])) e->nodes[i].weight *= lambda / sum;
     for (size_t i = 0; i < m && !rc; i++) {
@@ -337,8 +342,8 @@ static int rm3_query(const ng_query *q, const bag *b, size_t m, double lambda,
         int merged = 0; /* a bare query word of the root: add to it */
         for (uint32_t c = e->nodes[e->root].child; c != NGI_QNONE; c = e->nodes[c].next) {
             ngi_qnode *n = &e->nodes[c];
-            if (n->kind == NGI_Q_TERM && n->occur != NGI_NOT && n->field == NGI_FIELD_ANY &&
-                e->term_len[n->term] == b->t[i].len &&
+            if (n->kind == NGI_Q_TERM && n->occur != NGI_NOT &&
+                n->field == NGI_FIELD_ANY && e->term_len[n->term] == b->t[i].len &&
                 !memcmp(ngi_query_term(e, n->term), s, b->t[i].len)) {
                 n->weight += w;
                 merged = 1;
@@ -350,8 +355,8 @@ static int rm3_query(const ng_query *q, const bag *b, size_t m, double lambda,
     return rc;
 }
 
-int ngi_search_expanded(ng_reader *reader, const ng_query *q,
-                        const ng_search_options *o, ng_results **out) {
+int ngi_search_expanded(ng_reader *reader, const ng_query *q, const ng_search_options *o,
+                        ng_results **out) {
     ng_search_options fo = *o;
     fo.flags &= ~(unsigned)(NG_SEARCH_EXPAND | NG_SEARCH_FETCH | NG_SEARCH_SNIPPETS |
                             NG_SEARCH_EXPLAIN | NG_SEARCH_COUNT);
@@ -375,9 +380,11 @@ int ngi_search_expanded(ng_reader *reader, const ng_query *q,
     ng_query *e = NULL;
     rc = rm3_model(reader, fb, &b, &m, o->fb_terms);
     if (!rc) rc = rm3_query(q, &b, m, lambda, &e);
-    if (!rc) rc = ng_search(reader, e, &so, out);
+    if (!rc)
+        rc = ng_search(reader, e, &so, out);
     else if (rc != NG_ENOMEM)
-        rc = ngi_results_failed(out, rc, "query expansion: cannot read the feedback documents");
+        rc = ngi_results_failed(out, rc,
+                                "query expansion: cannot read the feedback documents");
     ng_query_free(e);
     bag_free(&b);
     ng_results_free(fb);
@@ -434,7 +441,8 @@ int ng_related(ng_reader *reader, const char *id, size_t id_len,
     if (!rc) rc = ng_search(reader, q, &o, out);
     if (!rc) {
         char *own = ngi_calloc(1, id_len + 1);
-        if (!own) rc = NG_ENOMEM;
+        if (!own)
+            rc = NG_ENOMEM;
         else {
             memcpy(own, id, id_len);
             ngi_results_drop_id(*out, own, k);

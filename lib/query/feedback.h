@@ -8,8 +8,8 @@
 #include "newsgrep.h"
 
 /* ng_search with NG_SEARCH_EXPAND set in o->flags. */
-int ngi_search_expanded(ng_reader *reader, const ng_query *q,
-                        const ng_search_options *o, ng_results **out);
+int ngi_search_expanded(ng_reader *reader, const ng_query *q, const ng_search_options *o,
+                        ng_results **out);
 /* results.c helpers for ng_related. */
 void ngi_results_drop_id(ng_results *r, const char *id, size_t k);
 int ngi_results_failed(ng_results **out, int code, const char *msg);

@@ -30,8 +30,7 @@ static int add_terms(ngi_filter *f, const ng_query *q) {
     if (has_date_clause(q)) return 0;
     int rc = 0;
     for (size_t t = 0; t < q->n_terms && !rc; t++)
-        rc = ngi_filter_add(f, ngi_query_term(q, (uint32_t)t), q->term_len[t],
-                            false);
+        rc = ngi_filter_add(f, ngi_query_term(q, (uint32_t)t), q->term_len[t], false);
     const char *s = (const char *)q->prefixes.data;
     for (size_t i = 0; i < q->prefixes.len && !rc; i += strlen(s + i) + 1)
         rc = ngi_filter_add(f, s + i, strlen(s + i), true);
@@ -39,15 +38,13 @@ static int add_terms(ngi_filter *f, const ng_query *q) {
 }
 
 /* Parses text with the index's analyzer settings. */
-static int parse_for(ng_index *ix, const char *text, size_t len,
-                     unsigned flags, ng_query **q) {
+static int parse_for(ng_index *ix, const char *text, size_t len, unsigned flags,
+                     ng_query **q) {
     const ngi_settings *st = ngi_writer_settings(ix);
-    return ng_query_parse_for(q, st->language, st->analyzer_flags, text, len,
-                              flags);
+    return ng_query_parse_for(q, st->language, st->analyzer_flags, text, len, flags);
 }
 
-int ng_index_set_filter(ng_index *ix, const char *text, size_t len,
-                        unsigned flags) {
+int ng_index_set_filter(ng_index *ix, const char *text, size_t len, unsigned flags) {
     if (!ix || (!text && len)) return NG_EINVAL;
     ng_query *q = NULL;
     int rc = parse_for(ix, text, len, flags, &q);

@@ -11,41 +11,41 @@
 #include "plan.h"
 
 typedef struct ngi_it_term {
-    ngi_cursor *cur;       /* the term's cursor */
+    ngi_cursor *cur; /* the term's cursor */
 } ngi_it_term;
 
 typedef struct ngi_it_prefix {
-    ngi_cursor **heap;     /* the expansions' cursors, a min-heap by doc */
-    uint32_t n;            /* cursors */
+    ngi_cursor **heap; /* the expansions' cursors, a min-heap by doc */
+    uint32_t n;        /* cursors */
 } ngi_it_prefix;
 
 typedef struct ngi_it_phrase {
-    ngi_cursor **wcur;     /* one cursor per distinct word term */
-    uint32_t *wmap;        /* word i -> index into wcur */
-    uint32_t *wrel;        /* word i -> relative position */
-    uint32_t *lead;        /* wcur indexes by ascending df (leapfrog) */
-    uint32_t n_words;      /* words (with repeats) */
-    uint32_t n_wcur;       /* distinct word terms */
-    uint32_t slop;         /* 0 = exact */
-    int needs_te;          /* must look at the title/body boundary */
-    uint32_t end;          /* last doc of the cached block range */
-    int dead;              /* that range cannot beat floor (at that time) */
+    ngi_cursor **wcur; /* one cursor per distinct word term */
+    uint32_t *wmap;    /* word i -> index into wcur */
+    uint32_t *wrel;    /* word i -> relative position */
+    uint32_t *lead;    /* wcur indexes by ascending df (leapfrog) */
+    uint32_t n_words;  /* words (with repeats) */
+    uint32_t n_wcur;   /* distinct word terms */
+    uint32_t slop;     /* 0 = exact */
+    int needs_te;      /* must look at the title/body boundary */
+    uint32_t end;      /* last doc of the cached block range */
+    int dead;          /* that range cannot beat floor (at that time) */
 } ngi_it_phrase;
 
 typedef struct ngi_it_group {
-    ngi_it **must;         /* MUST children, query order */
-    ngi_it **should;       /* SHOULD children, query order */
-    ngi_it **nots;         /* NOT children */
-    ngi_it **mlead;        /* MUST children by ascending cost */
+    ngi_it **must;   /* MUST children, query order */
+    ngi_it **should; /* SHOULD children, query order */
+    ngi_it **nots;   /* NOT children */
+    ngi_it **mlead;  /* MUST children by ascending cost */
     uint32_t n_must, n_should, n_not;
-    int need_should;       /* every MUST child is a date filter: a SHOULD
+    int need_should; /* every MUST child is a date filter: a SHOULD
                               child must still match (filters do not make
                               the words optional) */
 } ngi_it_group;
 
 typedef struct ngi_it_date {
-    const uint32_t *docs;  /* ascending local doc ids in the range */
-    size_t n, i;           /* docs, current index */
+    const uint32_t *docs; /* ascending local doc ids in the range */
+    size_t n, i;          /* docs, current index */
 } ngi_it_date;
 
 /* `doc` is the current match (NGI_DOC_END when exhausted); advance moves
@@ -152,8 +152,8 @@ static inline double ngi_it_tf_bound(const ngi_it *it) {
 /* Phrase / proximity occurrences given the position lists of the words
  * (for tests: the exact definition used by the engine). */
 uint32_t ngi_phrase_count(const uint32_t *const *pos, const uint32_t *npos,
-                          const uint32_t *wmap, const uint32_t *wrel,
-                          uint32_t n_words, uint32_t n_lists, uint32_t slop,
-                          uint32_t title_end, int field, ngi_buf *scratch);
+                          const uint32_t *wmap, const uint32_t *wrel, uint32_t n_words,
+                          uint32_t n_lists, uint32_t slop, uint32_t title_end, int field,
+                          ngi_buf *scratch);
 
 #endif /* NG_ITER_H */

@@ -18,8 +18,7 @@ void ngi_date_seek(ngi_it *it, uint32_t target) {
     it->doc = lo < it->date.n ? it->date.docs[lo] : NGI_DOC_END;
 }
 
-int ngi_date_build(ngi_sctx *c, ngi_it *it, int32_t since,
-                   int32_t until) {
+int ngi_date_build(ngi_sctx *c, ngi_it *it, int32_t since, int32_t until) {
     uint32_t *docs = NULL;
     size_t n = 0;
     int rc = ngi_segment_docs_in_dates(c->seg, since, until, &docs, &n, c->errd);

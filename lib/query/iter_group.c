@@ -131,8 +131,7 @@ int ngi_group_build(ngi_sctx *c, ngi_it *g, const ngi_qnode *n) {
      * nothing (not every document in the dates). */
     g->grp.need_should = 0;
     for (uint32_t k = n->child; k != NGI_QNONE; k = c->q->nodes[k].next)
-        if (c->q->nodes[k].occur == NGI_SHOULD &&
-            c->q->nodes[k].kind != NGI_Q_EMPTY)
+        if (c->q->nodes[k].occur == NGI_SHOULD && c->q->nodes[k].kind != NGI_Q_EMPTY)
             g->grp.need_should = 1;
     for (uint32_t i = 0; i < g->grp.n_must; i++)
         if (g->grp.must[i]->kind != NGI_Q_DATE) g->grp.need_should = 0;

@@ -25,8 +25,8 @@ static int side_ok(uint32_t p, uint32_t te, int field) {
 }
 
 static uint32_t exact_count(const uint32_t *const *pos, const uint32_t *npos,
-                            const uint32_t *wmap, const uint32_t *wrel,
-                            uint32_t n_words, uint32_t te, int field) {
+                            const uint32_t *wmap, const uint32_t *wrel, uint32_t n_words,
+                            uint32_t te, int field) {
     uint32_t ptr[NG_MAX_QUERY_TERMS] = {0}, count = 0;
     uint32_t l0 = wmap[0], last_rel = wrel[n_words - 1];
     for (uint32_t j = 0; j < npos[l0]; j++) {
@@ -47,9 +47,8 @@ static uint32_t exact_count(const uint32_t *const *pos, const uint32_t *npos,
 }
 
 static uint32_t sloppy_count(const uint32_t *const *pos, const uint32_t *npos,
-                             const uint32_t *wmap, uint32_t n_words,
-                             uint32_t n_lists, uint32_t slop, uint32_t te,
-                             int field, ngi_buf *scratch) {
+                             const uint32_t *wmap, uint32_t n_words, uint32_t n_lists,
+                             uint32_t slop, uint32_t te, int field, ngi_buf *scratch) {
     size_t m = 0;
     for (uint32_t l = 0; l < n_lists; l++) m += npos[l];
     ngi_buf_reset(scratch);
@@ -76,14 +75,13 @@ static uint32_t sloppy_count(const uint32_t *const *pos, const uint32_t *npos,
 }
 
 uint32_t ngi_phrase_count(const uint32_t *const *pos, const uint32_t *npos,
-                          const uint32_t *wmap, const uint32_t *wrel,
-                          uint32_t n_words, uint32_t n_lists, uint32_t slop,
-                          uint32_t title_end, int field, ngi_buf *scratch) {
+                          const uint32_t *wmap, const uint32_t *wrel, uint32_t n_words,
+                          uint32_t n_lists, uint32_t slop, uint32_t title_end, int field,
+                          ngi_buf *scratch) {
     if (n_words == 0 || n_words > NG_MAX_QUERY_TERMS) return 0;
-    if (slop == 0)
-        return exact_count(pos, npos, wmap, wrel, n_words, title_end, field);
-    return sloppy_count(pos, npos, wmap, n_words, n_lists, slop, title_end,
-                        field, scratch);
+    if (slop == 0) return exact_count(pos, npos, wmap, wrel, n_words, title_end, field);
+    return sloppy_count(pos, npos, wmap, n_words, n_lists, slop, title_end, field,
+                        scratch);
 }
 
 static uint32_t phrase_tf(ngi_it *it, uint32_t doc) {
@@ -99,11 +97,10 @@ static uint32_t phrase_tf(ngi_it *it, uint32_t doc) {
     }
     /* The title/body gap is one position, so only a phrase with a gap
      * (a stopword) or a field restriction or proximity needs title_end. */
-    uint32_t te = it->ph.needs_te ? ngi_segment_title_end(it->ctx->seg, doc)
-                               : UINT32_MAX;
-    uint32_t n = ngi_phrase_count(pos, npos, it->ph.wmap, it->ph.wrel, it->ph.n_words,
-                                  it->ph.n_wcur, it->ph.slop, te, it->field,
-                                  &it->ctx->posscratch);
+    uint32_t te = it->ph.needs_te ? ngi_segment_title_end(it->ctx->seg, doc) : UINT32_MAX;
+    uint32_t n =
+        ngi_phrase_count(pos, npos, it->ph.wmap, it->ph.wrel, it->ph.n_words,
+                         it->ph.n_wcur, it->ph.slop, te, it->field, &it->ctx->posscratch);
     if (n == UINT32_MAX) {
         ngi_sctx_fail(it->ctx, NG_ENOMEM);
         return 0;
@@ -149,8 +146,8 @@ static uint32_t phrase_dead_range(ngi_it *it, uint32_t d) {
         dl = NGI_MAX(dl, ngi_cursor_block_min_dl(w));
         end = NGI_MIN(end, be);
     }
-    double b = ngi_bm25(it->A, (uint32_t)NGI_MIN(tf, UINT32_MAX),
-                        ngi_sctx_norm_of(it->ctx, dl));
+    double b =
+        ngi_bm25(it->A, (uint32_t)NGI_MIN(tf, UINT32_MAX), ngi_sctx_norm_of(it->ctx, dl));
     it->ph.end = end;
     it->ph.dead = b * NGI_SLACK <= it->floor;
     return it->ph.dead ? end + 1 : d;
@@ -247,8 +244,7 @@ static int phrase_words(ngi_sctx *c, ngi_it *it, const ngi_qnode *n) {
 
 int ngi_phrase_build(ngi_sctx *c, ngi_it *it, const ngi_qnode *n) {
     it->ph.slop = n->slop;
-    for (uint32_t i = 0; i < n->n; i++)
-        it->A += c->idf[c->q->words[n->first + i].term];
+    for (uint32_t i = 0; i < n->n; i++) it->A += c->idf[c->q->words[n->first + i].term];
     it->A *= (double)n->weight * (c->k1 + 1.0);
     if (phrase_words(c, it, n)) return -1;
     it->ph.needs_te = n->field || n->slop || it->ph.wrel[n->n - 1] != n->n - 1;

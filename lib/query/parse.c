@@ -25,8 +25,7 @@ enum { MOD_NONE = 0, MOD_PLUS, MOD_MINUS };
 /* ---- lexer ------------------------------------------------------------ */
 
 static int is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 static int is_delim(char c) {
@@ -53,8 +52,8 @@ static int looks_like_field(const parser *p, const tok *t, size_t name) {
     }
     size_t after = (size_t)(t->s - p->text) + name + 1;
     char next = after < p->len ? p->text[after] : 0;
-    return name > 0 && next && !is_space(next) && next != ')' &&
-           next != '/' && next != ':';
+    return name > 0 && next && !is_space(next) && next != ')' && next != '/' &&
+           next != ':';
 }
 
 static int lex_phrase(parser *p, tok *t) {
@@ -70,15 +69,14 @@ static int lex_phrase(parser *p, tok *t) {
         size_t at = p->pos++;
         long n = 0;
         size_t d0 = p->pos;
-        while (p->pos < p->len && p->text[p->pos] >= '0' &&
-               p->text[p->pos] <= '9' && n <= NG_MAX_PHRASE_SLOP)
+        while (p->pos < p->len && p->text[p->pos] >= '0' && p->text[p->pos] <= '9' &&
+               n <= NG_MAX_PHRASE_SLOP)
             n = n * 10 + (p->text[p->pos++] - '0');
         if (p->pos == d0)
             return ngi_perr(p, NG_EQUERY, at, "'~' must be followed by a number");
         if (n > NG_MAX_PHRASE_SLOP)
-            return ngi_perr(p, NG_ELIMIT, at,
-                        "proximity exceeds NG_MAX_PHRASE_SLOP (%d)",
-                        NG_MAX_PHRASE_SLOP);
+            return ngi_perr(p, NG_ELIMIT, at, "proximity exceeds NG_MAX_PHRASE_SLOP (%d)",
+                            NG_MAX_PHRASE_SLOP);
         t->slop = n;
     }
     return 0;
@@ -149,7 +147,10 @@ static int parse_date(parser *p, size_t off, uint32_t *out) {
     int32_t lo = INT32_MIN, hi = INT32_MAX;
     const char *dots = NULL;
     for (size_t i = 0; i + 1 < n; i++)
-        if (s[i] == '.' && s[i + 1] == '.') { dots = s + i; break; }
+        if (s[i] == '.' && s[i + 1] == '.') {
+            dots = s + i;
+            break;
+        }
     int bad;
     ng_date d = {.error = "nothing between the dots"};
     if (!dots) { /* a month or a year is the whole period */
@@ -162,7 +163,8 @@ static int parse_date(parser *p, size_t off, uint32_t *out) {
     if (bad)
         return ngi_perr(p, NG_EQUERY, off,
                         "invalid date: %s; want date:YYYY-MM-DD, "
-                        "date:YYYY-MM..YYYY or open ends", d.error);
+                        "date:YYYY-MM..YYYY or open ends",
+                        d.error);
     int rc = ngi_new_node(p, NGI_Q_DATE, off, out);
     if (rc) return rc;
     p->q->nodes[*out].since = lo;
@@ -194,8 +196,8 @@ static int parse_phrase(parser *p, int field, uint32_t *out) {
 }
 
 static int is_operand_start(int k) {
-    return k == T_LPAREN || k == T_WORD || k == T_PHRASE || k == T_FIELD ||
-           k == T_PLUS || k == T_MINUS || k == T_NOT;
+    return k == T_LPAREN || k == T_WORD || k == T_PHRASE || k == T_FIELD || k == T_PLUS ||
+           k == T_MINUS || k == T_NOT;
 }
 
 static const char *tok_name(int k) {
@@ -217,38 +219,32 @@ static int parse_primary(parser *p, int field, int depth, uint32_t *out) {
     case T_LPAREN:
         if (depth + 1 > NG_MAX_QUERY_DEPTH)
             return ngi_perr(p, NG_ELIMIT, t.off,
-                        "query nested deeper than %d (NG_MAX_QUERY_DEPTH)",
-                        NG_MAX_QUERY_DEPTH);
-        if ((rc = lex(p)) || (rc = parse_seq(p, field, depth + 1, out)))
-            return rc;
+                            "query nested deeper than %d (NG_MAX_QUERY_DEPTH)",
+                            NG_MAX_QUERY_DEPTH);
+        if ((rc = lex(p)) || (rc = parse_seq(p, field, depth + 1, out))) return rc;
         if (p->cur.kind != T_RPAREN)
             return ngi_perr(p, NG_EQUERY, t.off, "unclosed parenthesis");
         if (p->q->nodes[*out].n == 0)
             return ngi_perr(p, NG_EQUERY, t.off, "empty parentheses");
         return lex(p);
     case T_FIELD:
-        if (p->pos >= p->len || is_space(p->text[p->pos]) ||
-            p->text[p->pos] == ')')
+        if (p->pos >= p->len || is_space(p->text[p->pos]) || p->text[p->pos] == ')')
             return ngi_perr(p, NG_EQUERY, t.off, "missing value after '%.*s'",
-                        (int)(p->pos - t.off), p->text + t.off);
+                            (int)(p->pos - t.off), p->text + t.off);
         if (t.field == NGI_FIELD_DATE) return parse_date(p, t.off, out);
         if ((rc = lex(p))) return rc;
-        if (p->cur.kind != T_WORD && p->cur.kind != T_PHRASE &&
-            p->cur.kind != T_LPAREN)
+        if (p->cur.kind != T_WORD && p->cur.kind != T_PHRASE && p->cur.kind != T_LPAREN)
             return ngi_perr(p, NG_EQUERY, p->cur.off,
-                        "a field takes a word, a \"phrase\" or (a group)");
+                            "a field takes a word, a \"phrase\" or (a group)");
         return parse_primary(p, t.field, depth, out);
-    case T_EOF:
-        return ngi_perr(p, NG_EQUERY, t.off, "missing operand at end of query");
-    default:
-        return ngi_perr(p, NG_EQUERY, t.off, "unexpected %s", tok_name(t.kind));
+    case T_EOF: return ngi_perr(p, NG_EQUERY, t.off, "missing operand at end of query");
+    default: return ngi_perr(p, NG_EQUERY, t.off, "unexpected %s", tok_name(t.kind));
     }
 }
 
 /* ---- operators ---------------------------------------------------------- */
 
-static int parse_unary(parser *p, int field, int depth, uint32_t *out,
-                       int *mod) {
+static int parse_unary(parser *p, int field, int depth, uint32_t *out, int *mod) {
     tok t = p->cur;
     if (t.kind != T_PLUS && t.kind != T_MINUS && t.kind != T_NOT) {
         *mod = MOD_NONE;
@@ -256,13 +252,15 @@ static int parse_unary(parser *p, int field, int depth, uint32_t *out,
     }
     if (depth + 1 > NG_MAX_QUERY_DEPTH)
         return ngi_perr(p, NG_ELIMIT, t.off,
-                    "query nested deeper than %d (NG_MAX_QUERY_DEPTH)",
-                    NG_MAX_QUERY_DEPTH);
+                        "query nested deeper than %d (NG_MAX_QUERY_DEPTH)",
+                        NG_MAX_QUERY_DEPTH);
     int rc = lex(p);
     if (rc) return rc;
     if (!is_operand_start(p->cur.kind))
         return ngi_perr(p, NG_EQUERY, t.off, "dangling %s",
-                    t.kind == T_NOT ? "NOT" : t.kind == T_PLUS ? "'+'" : "'-'");
+                        t.kind == T_NOT    ? "NOT"
+                        : t.kind == T_PLUS ? "'+'"
+                                           : "'-'");
     int inner;
     if ((rc = parse_unary(p, field, depth + 1, out, &inner))) return rc;
     int outer = t.kind == T_PLUS ? MOD_PLUS : MOD_MINUS;
@@ -277,24 +275,21 @@ static int occur_of(int mod, int dflt) {
 }
 
 static int check_positive(parser *p, uint32_t g) {
-    for (uint32_t c = p->q->nodes[g].child; c != NGI_QNONE;
-         c = p->q->nodes[c].next)
+    for (uint32_t c = p->q->nodes[g].child; c != NGI_QNONE; c = p->q->nodes[c].next)
         if (p->q->nodes[c].occur != NGI_NOT) return 0;
     return ngi_perr(p, NG_EQUERY, p->q->nodes[g].offset,
-                "a query or group needs at least one term that is not "
-                "excluded");
+                    "a query or group needs at least one term that is not "
+                    "excluded");
 }
 
 /* A chain `x OP y OP z`; op = T_AND or T_OR. */
-static int parse_chain(parser *p, int op, int field, int depth, uint32_t *out,
-                       int *mod) {
+static int parse_chain(parser *p, int op, int field, int depth, uint32_t *out, int *mod) {
     int rc = op == T_AND ? parse_unary(p, field, depth, out, mod)
                          : parse_chain(p, T_AND, field, depth, out, mod);
     if (rc || p->cur.kind != op) return rc;
     int dflt = op == T_AND ? NGI_MUST : NGI_SHOULD;
     uint32_t g;
-    if ((rc = ngi_new_node(p, NGI_Q_GROUP, p->q->nodes[*out].offset, &g)))
-        return rc;
+    if ((rc = ngi_new_node(p, NGI_Q_GROUP, p->q->nodes[*out].offset, &g))) return rc;
     ngi_add_child(p->q, g, *out, occur_of(*mod, dflt));
     while (p->cur.kind == op) {
         size_t at = p->cur.off;
@@ -320,7 +315,7 @@ static int parse_seq(parser *p, int field, int depth, uint32_t *out) {
     while (p->cur.kind != T_EOF && p->cur.kind != T_RPAREN) {
         if (p->cur.kind == T_AND || p->cur.kind == T_OR)
             return ngi_perr(p, NG_EQUERY, p->cur.off, "dangling %s",
-                        tok_name(p->cur.kind));
+                            tok_name(p->cur.kind));
         uint32_t x;
         int m;
         if ((rc = parse_chain(p, T_OR, field, depth, &x, &m))) return rc;
@@ -333,8 +328,7 @@ static int parse_seq(parser *p, int field, int depth, uint32_t *out) {
 }
 
 /* Plain mode adds the analysed tokens of text[off..off+n) as ranked terms. */
-static int plain_words(parser *p, uint32_t g, size_t off, size_t n,
-                       int occur) {
+static int plain_words(parser *p, uint32_t g, size_t off, size_t n, int occur) {
     size_t count;
     int rc = ngi_analyse(p, p->a, p->text + off, n, off, &count);
     for (size_t i = 0; rc == 0 && i < count; i++)
@@ -344,8 +338,7 @@ static int plain_words(parser *p, uint32_t g, size_t off, size_t n,
 
 /* As plain_words, but a whitespace-separated word ending in '*' is a
  * prefix, as in the query language. */
-static int plain_terms(parser *p, uint32_t g, size_t off, size_t n,
-                       int occur) {
+static int plain_terms(parser *p, uint32_t g, size_t off, size_t n, int occur) {
     size_t run = off, end = off + n, i = off;
     int rc = 0;
     while (rc == 0 && i < end) {
@@ -355,11 +348,9 @@ static int plain_terms(parser *p, uint32_t g, size_t off, size_t n,
         if (i - w < 2 || p->text[i - 1] != '*') continue;
         uint32_t leaf;
         if ((rc = plain_words(p, g, run, w - run, occur)) ||
-            (rc = ngi_prefix_leaf(p, p->text + w, i - w, NGI_FIELD_ANY, w,
-                                  &leaf)))
+            (rc = ngi_prefix_leaf(p, p->text + w, i - w, NGI_FIELD_ANY, w, &leaf)))
             return rc;
-        if (p->q->nodes[leaf].kind != NGI_Q_EMPTY)
-            ngi_add_child(p->q, g, leaf, occur);
+        if (p->q->nodes[leaf].kind != NGI_Q_EMPTY) ngi_add_child(p->q, g, leaf, occur);
         run = i;
     }
     return rc ? rc : plain_words(p, g, run, end - run, occur);
@@ -377,15 +368,13 @@ static int parse_plain(parser *p, uint32_t *out) {
         const char *close =
             q ? memchr(q + 1, '"', p->len - (size_t)(q + 1 - p->text)) : NULL;
         size_t words_end = close ? (size_t)(q - p->text) : p->len;
-        if ((rc = plain_terms(p, *out, i, words_end - i, occur)) || !close)
-            break;
+        if ((rc = plain_terms(p, *out, i, words_end - i, occur)) || !close) break;
         size_t start = words_end + 1, n, len = (size_t)(close - p->text) - start;
         uint32_t leaf;
         if ((rc = ngi_analyse(p, p->a, p->text + start, len, start, &n)) ||
             (rc = ngi_leaf_from_tokens(p, n, 0, NGI_FIELD_ANY, start, &leaf)))
             break;
-        if (p->q->nodes[leaf].kind != NGI_Q_EMPTY)
-            ngi_add_child(p->q, *out, leaf, occur);
+        if (p->q->nodes[leaf].kind != NGI_Q_EMPTY) ngi_add_child(p->q, *out, leaf, occur);
         i = (size_t)(close - p->text) + 1;
     }
     return rc;
@@ -400,8 +389,7 @@ static int parse_all(parser *p) {
         rc = parse_plain(p, &root);
     } else {
         if ((rc = lex(p))) return rc;
-        if (p->cur.kind == T_EOF)
-            return ngi_perr(p, NG_EQUERY, 0, "empty query");
+        if (p->cur.kind == T_EOF) return ngi_perr(p, NG_EQUERY, 0, "empty query");
         if ((rc = parse_seq(p, NGI_FIELD_ANY, 0, &root))) return rc;
         if (p->cur.kind == T_RPAREN)
             return ngi_perr(p, NG_EQUERY, p->cur.off, "unmatched ')'");
@@ -418,8 +406,7 @@ int ngi_query_parse_with(ng_query **out, ng_analyzer *a, ng_analyzer *fold,
     if (!q) return NG_ENOMEM;
     ngi_buf_init(&q->term_bytes);
     ngi_buf_init(&q->prefixes);
-    parser p = {.q = q, .a = a, .fold = fold, .text = text,
-                .len = len, .flags = flags};
+    parser p = {.q = q, .a = a, .fold = fold, .text = text, .len = len, .flags = flags};
     ngi_buf_init(&p.toks);
     ngi_buf_init(&p.tbytes);
     int rc = parse_all(&p);
@@ -434,9 +421,8 @@ int ngi_query_parse_with(ng_query **out, ng_analyzer *a, ng_analyzer *fold,
     return rc;
 }
 
-int ng_query_parse_for(ng_query **out, const char *language,
-                       unsigned analyzer_flags, const char *text, size_t len,
-                       unsigned flags) {
+int ng_query_parse_for(ng_query **out, const char *language, unsigned analyzer_flags,
+                       const char *text, size_t len, unsigned flags) {
     if (!out) return NG_EINVAL;
     *out = NULL;
     if (!text && len) return NG_EINVAL;
@@ -444,8 +430,7 @@ int ng_query_parse_for(ng_query **out, const char *language,
     int rc = ng_analyzer_create(&a, language, analyzer_flags);
     if (!rc) rc = ngi_query_parse_with(out, a, NULL, text, len, flags);
     if (*out) { /* the canonical name, as the index stores it */
-        snprintf((*out)->language, sizeof (*out)->language, "%s",
-                 ng_analyzer_language(a));
+        snprintf((*out)->language, sizeof(*out)->language, "%s", ng_analyzer_language(a));
         (*out)->analyzer_flags = analyzer_flags;
     }
     ng_analyzer_free(a);

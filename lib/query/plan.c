@@ -35,8 +35,7 @@ void *ngi_sctx_alloc(ngi_sctx *c, size_t n) {
  * small, so later segments and searches allocate nothing. */
 static void sctx_reset(ngi_sctx *c) {
     ngi_cursor **cur = (ngi_cursor **)c->cursors.data;
-    for (size_t i = 0; i < c->cursors.len / sizeof *cur; i++)
-        ngi_cursor_close(cur[i]);
+    for (size_t i = 0; i < c->cursors.len / sizeof *cur; i++) ngi_cursor_close(cur[i]);
     ngi_buf_reset(&c->cursors);
     void **v = (void **)c->owned.data;
     for (size_t i = 0; i < c->owned.len / sizeof *v; i++) ngi_free(v[i]);
@@ -66,8 +65,7 @@ static int lookup_terms(ngi_sctx *c) {
             ngi_term_postings *tp = &c->tps[s * q->n_terms + t];
             ngi_error e; /* "not found" is the common case, not an error */
             ngi_error_clear(&e);
-            int rc = ngi_segment_lookup(c->snap->segs[s],
-                                        ngi_query_term(q, (uint32_t)t),
+            int rc = ngi_segment_lookup(c->snap->segs[s], ngi_query_term(q, (uint32_t)t),
                                         q->term_len[t], tp, &e);
             if (rc == NG_ENOTFOUND) continue;
             if (rc) {
@@ -79,8 +77,7 @@ static int lookup_terms(ngi_sctx *c) {
         }
     for (size_t t = 0; t < q->n_terms; t++) {
         const char *term = ngi_query_term(q, (uint32_t)t);
-        if (c->collect &&
-            ngi_qstats_note(c->collect, term, q->term_len[t], c->df[t]))
+        if (c->collect && ngi_qstats_note(c->collect, term, q->term_len[t], c->df[t]))
             return NG_ENOMEM;
         if (c->given) c->df[t] = ngi_qstats_df(c->given, term, q->term_len[t]);
     }
@@ -96,26 +93,25 @@ const ngi_term_postings *ngi_sctx_term(const ngi_sctx *c, uint32_t t) {
 
 /* A term of some segment starting with the prefix. */
 typedef struct pcand {
-    const char *s;          /* term bytes (in the collector's names) */
-    uint32_t off, len;      /* where they are there, before s is set */
-    uint32_t seg;           /* segment */
-    uint64_t df;            /* after aggregation: the term's index-wide df */
-    int keep;               /* among the terms searched */
-    ngi_term_postings tp;   /* its postings in seg */
+    const char *s;        /* term bytes (in the collector's names) */
+    uint32_t off, len;    /* where they are there, before s is set */
+    uint32_t seg;         /* segment */
+    uint64_t df;          /* after aggregation: the term's index-wide df */
+    int keep;             /* among the terms searched */
+    ngi_term_postings tp; /* its postings in seg */
 } pcand;
 
 typedef struct pcollect {
-    ngi_buf cands;          /* pcand */
-    ngi_buf names;          /* term bytes, back to back */
-    uint32_t seg;           /* segment being enumerated */
+    ngi_buf cands; /* pcand */
+    ngi_buf names; /* term bytes, back to back */
+    uint32_t seg;  /* segment being enumerated */
 } pcollect;
 
 static int collect_cb(void *ctx, const char *term, size_t len,
                       const ngi_term_postings *tp) {
     pcollect *pc = ctx;
     pcand e = {NULL, (uint32_t)pc->names.len, (uint32_t)len, pc->seg, 0, 0, *tp};
-    if (ngi_buf_append(&pc->names, term, len) ||
-        ngi_buf_append(&pc->cands, &e, sizeof e))
+    if (ngi_buf_append(&pc->names, term, len) || ngi_buf_append(&pc->cands, &e, sizeof e))
         return NG_ENOMEM;
     return 0;
 }
@@ -160,8 +156,8 @@ static size_t aggregate(pcand *v, size_t n, pcand **firsts) {
 
 /* Keeps at most NG_MAX_PREFIX_EXPANSION terms, the most frequent, and
  * says so in c->warning when it drops some. */
-static void keep_frequent(ngi_sctx *c, const ngi_qnode *n, pcand *v,
-                          size_t nv, pcand **firsts, size_t distinct) {
+static void keep_frequent(ngi_sctx *c, const ngi_qnode *n, pcand *v, size_t nv,
+                          pcand **firsts, size_t distinct) {
     size_t keep = distinct;
     if (distinct > NG_MAX_PREFIX_EXPANSION) {
         qsort(firsts, distinct, sizeof *firsts, cmp_df_term);
@@ -169,8 +165,8 @@ static void keep_frequent(ngi_sctx *c, const ngi_qnode *n, pcand *v,
         if (!c->warning[0])
             snprintf(c->warning, sizeof c->warning,
                      "%.*s* matches %zu terms: searched the %d most frequent",
-                     (int)NGI_MIN(n->n, 64u), ngi_query_prefix(c->q, n),
-                     distinct, NG_MAX_PREFIX_EXPANSION);
+                     (int)NGI_MIN(n->n, 64u), ngi_query_prefix(c->q, n), distinct,
+                     NG_MAX_PREFIX_EXPANSION);
     }
     for (size_t i = 0; i < keep; i++) firsts[i]->keep = 1;
     for (size_t i = 1; i < nv; i++) /* the other segments of a kept term */
@@ -205,7 +201,7 @@ typedef struct gterm {
     const char *s;
     uint32_t len;
     uint64_t df;
-    size_t i;               /* index in the statistics */
+    size_t i; /* index in the statistics */
 } gterm;
 
 static int cmp_gterm(const void *x, const void *y) {
@@ -232,15 +228,15 @@ static int keep_given(ngi_sctx *c, const ngi_qnode *n, pcand *v, size_t nv,
         return NG_ENOMEM;
     }
     for (size_t i = 0; i < total; i++)
-        gt[i] = (gterm){ngi_qstats_term(g, lo + i), g->t[lo + i].len,
-                        g->t[lo + i].df, lo + i};
+        gt[i] = (gterm){ngi_qstats_term(g, lo + i), g->t[lo + i].len, g->t[lo + i].df,
+                        lo + i};
     if (total > keep) {
         qsort(gt, total, sizeof *gt, cmp_gterm);
         if (!c->warning[0])
             snprintf(c->warning, sizeof c->warning,
                      "%.*s* matches %zu terms: searched the %d most frequent",
-                     (int)NGI_MIN(n->n, 64u), ngi_query_prefix(c->q, n),
-                     total, NG_MAX_PREFIX_EXPANSION);
+                     (int)NGI_MIN(n->n, 64u), ngi_query_prefix(c->q, n), total,
+                     NG_MAX_PREFIX_EXPANSION);
     }
     *df = 0;
     for (size_t i = 0; i < keep; i++) {
@@ -262,8 +258,7 @@ static int keep_given(ngi_sctx *c, const ngi_qnode *n, pcand *v, size_t nv,
 
 static int note_terms(ngi_sctx *c, pcand **firsts, size_t distinct) {
     for (size_t i = 0; i < distinct; i++)
-        if (ngi_qstats_note(c->collect, firsts[i]->s, firsts[i]->len,
-                            firsts[i]->df))
+        if (ngi_qstats_note(c->collect, firsts[i]->s, firsts[i]->len, firsts[i]->df))
             return NG_ENOMEM;
     return 0;
 }
@@ -275,8 +270,8 @@ static int expand(ngi_sctx *c, const ngi_qnode *n, ngi_pexp *e) {
         ngi_error err;
         ngi_error_clear(&err);
         pc.seg = (uint32_t)s;
-        rc = ngi_segment_prefix(c->snap->segs[s], ngi_query_prefix(c->q, n),
-                                n->n, collect_cb, &pc, &err);
+        rc = ngi_segment_prefix(c->snap->segs[s], ngi_query_prefix(c->q, n), n->n,
+                                collect_cb, &pc, &err);
         if (rc > 0) rc = 0; /* the enumeration's own stop values */
         if (rc && rc != NG_ENOMEM) ngi_error_copy(c->errd, &err);
     }
@@ -285,8 +280,7 @@ static int expand(ngi_sctx *c, const ngi_qnode *n, ngi_pexp *e) {
     pcand **firsts = rc ? NULL : ngi_malloc((nv ? nv : 1) * sizeof *firsts);
     if (!rc && !firsts) rc = NG_ENOMEM;
     if (!rc) {
-        for (size_t i = 0; i < nv; i++)
-            v[i].s = (const char *)pc.names.data + v[i].off;
+        for (size_t i = 0; i < nv; i++) v[i].s = (const char *)pc.names.data + v[i].off;
         qsort(v, nv, sizeof *v, cmp_term_seg);
         size_t distinct = aggregate(v, nv, firsts);
         uint64_t gdf = 0;
@@ -332,11 +326,9 @@ static int expand_prefixes(ngi_sctx *c) {
 
 /* A query's words were analysed with its language and flags: against an
  * index analysed otherwise they would silently match the wrong terms. */
-static int check_analyzer(const ng_query *q, const ngi_snapshot *snap,
-                          ngi_error *err) {
+static int check_analyzer(const ng_query *q, const ngi_snapshot *snap, ngi_error *err) {
     const ngi_settings *st = &snap->settings;
-    if (!strcmp(q->language, st->language) &&
-        q->analyzer_flags == st->analyzer_flags)
+    if (!strcmp(q->language, st->language) && q->analyzer_flags == st->analyzer_flags)
         return 0;
     return ngi_error_set(err, NG_EQUERY,
                          "the query was parsed for language '%s' (analyzer "
@@ -347,28 +339,25 @@ static int check_analyzer(const ng_query *q, const ngi_snapshot *snap,
 }
 
 /* Statistics gathered with other analyzer settings count other terms. */
-static int check_given(const ng_query *q, const ng_query_stats *g,
-                       ngi_error *err) {
-    if (!g || (!strcmp(q->language, g->language) &&
-               q->analyzer_flags == g->analyzer_flags))
+static int check_given(const ng_query *q, const ng_query_stats *g, ngi_error *err) {
+    if (!g ||
+        (!strcmp(q->language, g->language) && q->analyzer_flags == g->analyzer_flags))
         return 0;
     return ngi_error_set(err, NG_EQUERY,
                          "the statistics were gathered for language '%s' "
                          "(analyzer flags %u) but the query is for '%s' "
                          "(flags %u)",
-                         g->language, g->analyzer_flags, q->language,
-                         q->analyzer_flags);
+                         g->language, g->analyzer_flags, q->language, q->analyzer_flags);
 }
 
-int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
-                  double k1, double b, ngi_error *err) {
+int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q, double k1,
+                  double b, ngi_error *err) {
     return ngi_sctx_init_with(c, snap, q, k1, b, NULL, NULL, err);
 }
 
-int ngi_sctx_init_with(ngi_sctx *c, const ngi_snapshot *snap,
-                       const ng_query *q, double k1, double b,
-                       const ng_query_stats *given, ng_query_stats *collect,
-                       ngi_error *err) {
+int ngi_sctx_init_with(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
+                       double k1, double b, const ng_query_stats *given,
+                       ng_query_stats *collect, ngi_error *err) {
     memset(c, 0, sizeof *c);
     c->snap = snap;
     c->q = q;
@@ -395,7 +384,8 @@ int ngi_sctx_init_with(ngi_sctx *c, const ngi_snapshot *snap,
     c->found = ngi_calloc(nt * ns, 1);
     /* one arena sized for the tree, so segments allocate nothing */
     size_t est = (q->n_nodes + q->n_words) *
-                 (sizeof(ngi_it) + sizeof(ngi_cursor) + 8 * sizeof(void *)) + 1024;
+                     (sizeof(ngi_it) + sizeof(ngi_cursor) + 8 * sizeof(void *)) +
+                 1024;
     c->arena_cap = NGI_MIN(est, (size_t)256 * 1024);
     c->arena = ngi_malloc(c->arena_cap);
     if (!c->arena) c->arena_cap = 0;
@@ -500,8 +490,7 @@ int ngi_sctx_build(ngi_sctx *c, uint32_t si, ngi_it **out) {
     return c->err;
 }
 
-int ngi_sctx_date_filter(ngi_sctx *c, int32_t since, int32_t until,
-                         ngi_it **out) {
+int ngi_sctx_date_filter(ngi_sctx *c, int32_t since, int32_t until, ngi_it **out) {
     ngi_it *it = new_it(c, NULL, NGI_Q_DATE);
     *out = it && !ngi_date_build(c, it, since, until) ? it : NULL;
     return c->err;

@@ -22,57 +22,56 @@ struct ng_query_stats;
  * largest of theirs), so that a rare misspelling ranks no higher than the
  * common word it resembles. */
 typedef struct ngi_pexp {
-    uint64_t df;             /* blended df: the largest df of its terms */
-    double idf;              /* idf of df */
-    ngi_term_postings *tps;  /* the kept terms' postings, by segment */
-    uint32_t *seg_start;     /* [n_segs + 1]: segment s owns tps[seg_start[s]
+    uint64_t df;            /* blended df: the largest df of its terms */
+    double idf;             /* idf of df */
+    ngi_term_postings *tps; /* the kept terms' postings, by segment */
+    uint32_t *seg_start;    /* [n_segs + 1]: segment s owns tps[seg_start[s]
                                 .. seg_start[s + 1]) */
 } ngi_pexp;
 
 typedef struct ngi_sctx {
-    const ngi_snapshot *snap;   /* the reader's snapshot */
-    const ng_query *q;          /* the query */
-    const ngi_segment *seg;     /* segment being evaluated */
-    const uint8_t *norms;       /* its length table (ngi_segment_norms) */
-    uint32_t seg_index;         /* its index in snap->segs */
-    double k1, b, avgdl;        /* BM25 parameters of this search */
-    uint64_t n_docs;            /* BM25's N (the snapshot's, + unseen) */
-    double *idf;                /* per query term; 0 = term absent */
-    uint64_t *df;               /* per query term: index-wide df */
-    ngi_term_postings *tps;     /* [seg * n_terms + term] */
-    uint8_t *found;             /* [seg * n_terms + term]: in that segment */
-    ngi_pexp *pexp;             /* per node (PREFIX nodes), or NULL */
-    char warning[256];          /* "" or a note for the results */
-    uint32_t k_doc;             /* doc whose normaliser is cached */
-    double k_val;               /* its K = k1 * (1 - b + b * dl / avgdl) */
-    uint64_t base_docs;         /* N before unseen_*: the snapshot's or given */
-    uint64_t base_tokens;       /* total length before unseen_* */
+    const ngi_snapshot *snap;           /* the reader's snapshot */
+    const ng_query *q;                  /* the query */
+    const ngi_segment *seg;             /* segment being evaluated */
+    const uint8_t *norms;               /* its length table (ngi_segment_norms) */
+    uint32_t seg_index;                 /* its index in snap->segs */
+    double k1, b, avgdl;                /* BM25 parameters of this search */
+    uint64_t n_docs;                    /* BM25's N (the snapshot's, + unseen) */
+    double *idf;                        /* per query term; 0 = term absent */
+    uint64_t *df;                       /* per query term: index-wide df */
+    ngi_term_postings *tps;             /* [seg * n_terms + term] */
+    uint8_t *found;                     /* [seg * n_terms + term]: in that segment */
+    ngi_pexp *pexp;                     /* per node (PREFIX nodes), or NULL */
+    char warning[256];                  /* "" or a note for the results */
+    uint32_t k_doc;                     /* doc whose normaliser is cached */
+    double k_val;                       /* its K = k1 * (1 - b + b * dl / avgdl) */
+    uint64_t base_docs;                 /* N before unseen_*: the snapshot's or given */
+    uint64_t base_tokens;               /* total length before unseen_* */
     const struct ng_query_stats *given; /* score with these (or NULL) */
-    struct ng_query_stats *collect; /* note the statistics here (or NULL) */
-    int err;                    /* sticky error (NG_ECORRUPT, NG_ENOMEM) */
-    ngi_error *errd;            /* where details go */
+    struct ng_query_stats *collect;     /* note the statistics here (or NULL) */
+    int err;                            /* sticky error (NG_ECORRUPT, NG_ENOMEM) */
+    ngi_error *errd;                    /* where details go */
     /* per-segment scratch (reset for each segment) */
-    uint8_t *arena;             /* bump area for the iterator tree */
+    uint8_t *arena; /* bump area for the iterator tree */
     size_t arena_used, arena_cap;
-    ngi_buf extra;              /* void* of allocations beyond the arena */
-    ngi_buf cursors;            /* ngi_cursor* opened for this segment */
-    ngi_buf owned;              /* void* of docs_in_dates arrays to free */
-    ngi_buf posscratch;         /* merged positions for proximity */
+    ngi_buf extra;      /* void* of allocations beyond the arena */
+    ngi_buf cursors;    /* ngi_cursor* opened for this segment */
+    ngi_buf owned;      /* void* of docs_in_dates arrays to free */
+    ngi_buf posscratch; /* merged positions for proximity */
 } ngi_sctx;
 
 /* Plans q against snap (term lookups, prefix expansion, statistics).
  * Errors: NG_ENOMEM, NG_ECORRUPT (details in *err). */
-int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
-                  double k1, double b, ngi_error *err);
+int ngi_sctx_init(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q, double k1,
+                  double b, ngi_error *err);
 /* As ngi_sctx_init; with given, N, the total length and every df (the
  * choice of a prefix's terms too) come from given (distributed search:
  * the whole collection's statistics); with collect, the snapshot's N,
  * total length and dfs (every term of every prefix) are noted there
  * (ng_query_stats_get). Errors: also NG_EQUERY (given was gathered for
  * other analyzer settings). */
-int ngi_sctx_init_with(ngi_sctx *c, const ngi_snapshot *snap,
-                       const ng_query *q, double k1, double b,
-                       const struct ng_query_stats *given,
+int ngi_sctx_init_with(ngi_sctx *c, const ngi_snapshot *snap, const ng_query *q,
+                       double k1, double b, const struct ng_query_stats *given,
                        struct ng_query_stats *collect, ngi_error *err);
 /* Ranks as if the collection also held docs documents of tokens total
  * length that are not in the snapshot (ng_search_options.unseen_*):
@@ -83,8 +82,7 @@ void ngi_sctx_free(ngi_sctx *c);
  * previous segment's tree). *out is NULL when nothing there can match. */
 int ngi_sctx_build(ngi_sctx *c, uint32_t si, ngi_it **out);
 /* Extra filter of --since / --until for the current segment (NULL: none). */
-int ngi_sctx_date_filter(ngi_sctx *c, int32_t since, int32_t until,
-                         ngi_it **out);
+int ngi_sctx_date_filter(ngi_sctx *c, int32_t since, int32_t until, ngi_it **out);
 
 /* ---- for the iterators ------------------------------------------------ */
 

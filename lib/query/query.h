@@ -40,22 +40,22 @@ enum ngi_occur { NGI_SHOULD = 0, NGI_MUST = 1, NGI_NOT = 2 };
 enum ngi_qfield { NGI_FIELD_ANY = 0, NGI_FIELD_TITLE = 1, NGI_FIELD_BODY = 2 };
 
 typedef struct ngi_qnode {
-    uint8_t kind;      /* an ngi_qkind */
-    uint8_t occur;     /* an ngi_occur, relative to the parent group */
-    uint8_t field;     /* an ngi_qfield (leaves) */
-    double weight;     /* times this leaf occurs in the query (qtf); a
+    uint8_t kind;    /* an ngi_qkind */
+    uint8_t occur;   /* an ngi_occur, relative to the parent group */
+    uint8_t field;   /* an ngi_qfield (leaves) */
+    double weight;   /* times this leaf occurs in the query (qtf); a
                           real weight in expanded queries (feedback.c) */
-    uint32_t term;     /* TERM: index in the term table */
-    uint32_t first;    /* PHRASE: first word in q->words;
+    uint32_t term;   /* TERM: index in the term table */
+    uint32_t first;  /* PHRASE: first word in q->words;
                           PREFIX: byte offset in q->prefixes */
-    uint32_t n;        /* PHRASE: words; GROUP: children; PREFIX: bytes */
-    uint32_t slop;     /* PHRASE: 0 = exact, N = within N extra positions */
-    uint32_t child;    /* GROUP: first child node, or NGI_QNONE */
-    uint32_t next;     /* next sibling in the parent group, or NGI_QNONE */
-    uint32_t last;     /* GROUP: last child (for appends), or NGI_QNONE */
-    int32_t since;     /* DATE: first day (inclusive), INT32_MIN = open */
-    int32_t until;     /* DATE: last day (inclusive), INT32_MAX = open */
-    uint32_t offset;   /* byte offset in the query text (messages) */
+    uint32_t n;      /* PHRASE: words; GROUP: children; PREFIX: bytes */
+    uint32_t slop;   /* PHRASE: 0 = exact, N = within N extra positions */
+    uint32_t child;  /* GROUP: first child node, or NGI_QNONE */
+    uint32_t next;   /* next sibling in the parent group, or NGI_QNONE */
+    uint32_t last;   /* GROUP: last child (for appends), or NGI_QNONE */
+    int32_t since;   /* DATE: first day (inclusive), INT32_MIN = open */
+    int32_t until;   /* DATE: last day (inclusive), INT32_MAX = open */
+    uint32_t offset; /* byte offset in the query text (messages) */
 } ngi_qnode;
 
 /* A word of a phrase. */
@@ -65,23 +65,23 @@ typedef struct ngi_qword {
 } ngi_qword;
 
 struct ng_query {
-    ngi_error err;            /* parse error detail */
-    size_t err_offset;        /* byte offset of the parse error */
-    ngi_qnode *nodes;         /* the tree; nodes[root] is a GROUP */
+    ngi_error err;     /* parse error detail */
+    size_t err_offset; /* byte offset of the parse error */
+    ngi_qnode *nodes;  /* the tree; nodes[root] is a GROUP */
     size_t n_nodes, cap_nodes;
-    uint32_t root;            /* root group node */
-    ngi_qword *words;         /* phrase words */
+    uint32_t root;    /* root group node */
+    ngi_qword *words; /* phrase words */
     size_t n_words, cap_words;
-    ngi_buf term_bytes;       /* term strings, each NUL-terminated */
-    uint32_t *term_off;       /* offset of term i in term_bytes */
-    uint32_t *term_len;       /* bytes of term i */
+    ngi_buf term_bytes; /* term strings, each NUL-terminated */
+    uint32_t *term_off; /* offset of term i in term_bytes */
+    uint32_t *term_len; /* bytes of term i */
     size_t n_terms, cap_terms;
-    size_t n_leaf_words;      /* words counted against NG_MAX_QUERY_TERMS */
-    ngi_buf prefixes;         /* folded prefix* words, each NUL-terminated */
-    size_t n_prefix_nodes;    /* PREFIX nodes */
-    char language[32];        /* analyzer settings the query was made with: */
-    unsigned analyzer_flags;  /* ng_search refuses an index with others */
-    char warning[160];        /* "" or a note (stopword-only query) */
+    size_t n_leaf_words;     /* words counted against NG_MAX_QUERY_TERMS */
+    ngi_buf prefixes;        /* folded prefix* words, each NUL-terminated */
+    size_t n_prefix_nodes;   /* PREFIX nodes */
+    char language[32];       /* analyzer settings the query was made with: */
+    unsigned analyzer_flags; /* ng_search refuses an index with others */
+    char warning[160];       /* "" or a note (stopword-only query) */
 };
 
 /* Parses text with the given analyzers: `a` analyses words like the
@@ -100,8 +100,7 @@ static inline const char *ngi_query_term(const ng_query *q, uint32_t t) {
 }
 
 /* The folded prefix of a PREFIX node (NUL-terminated, n->n bytes). */
-static inline const char *ngi_query_prefix(const ng_query *q,
-                                           const ngi_qnode *n) {
+static inline const char *ngi_query_prefix(const ng_query *q, const ngi_qnode *n) {
     return (const char *)q->prefixes.data + n->first;
 }
 
@@ -109,8 +108,7 @@ static inline const char *ngi_query_prefix(const ng_query *q,
 
 /* Builds the snippet of text (len bytes) for the query's positive terms:
  * appends the snippet to out and its highlight spans to spans. */
-int ngi_snippet_build(ng_analyzer *a, const ng_query *q, const char *text,
-                      size_t len, size_t target, ngi_buf *out,
-                      ngi_buf *spans);
+int ngi_snippet_build(ng_analyzer *a, const ng_query *q, const char *text, size_t len,
+                      size_t target, ngi_buf *out, ngi_buf *spans);
 
 #endif /* NG_QUERY_H */

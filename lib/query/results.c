@@ -11,14 +11,14 @@
 #include "search.h"
 
 struct ng_results {
-    ngi_error err;           /* failure detail */
-    ng_hit *hits;            /* n hits, best first */
+    ngi_error err; /* failure detail */
+    ng_hit *hits;  /* n hits, best first */
     size_t n;
-    int64_t total;           /* exact matches, or -1 */
-    char *ids;               /* the hits' external ids, back to back */
-    ngi_stored_doc *docs;    /* NG_SEARCH_FETCH: stored fields per hit */
-    ngi_buf owned;           /* void* of snippet / span / explain blocks */
-    char warning[256];       /* "" or ng_results_warning's note */
+    int64_t total;        /* exact matches, or -1 */
+    char *ids;            /* the hits' external ids, back to back */
+    ngi_stored_doc *docs; /* NG_SEARCH_FETCH: stored fields per hit */
+    ngi_buf owned;        /* void* of snippet / span / explain blocks */
+    char warning[256];    /* "" or ng_results_warning's note */
 };
 
 void ng_search_options_init(ng_search_options *o) {
@@ -52,13 +52,17 @@ const char *ng_results_errmsg(const ng_results *r) {
     return r ? ngi_error_message(&r->err) : ng_strerror(NG_EINVAL);
 }
 
-size_t ng_results_count(const ng_results *r) { return r ? r->n : 0; }
+size_t ng_results_count(const ng_results *r) {
+    return r ? r->n : 0;
+}
 
 const char *ng_results_warning(const ng_results *r) {
     return r && r->warning[0] ? r->warning : NULL;
 }
 
-int64_t ng_results_total(const ng_results *r) { return r ? r->total : -1; }
+int64_t ng_results_total(const ng_results *r) {
+    return r ? r->total : -1;
+}
 
 const ng_hit *ng_results_hit(const ng_results *r, size_t i) {
     return r && i < r->n ? &r->hits[i] : NULL;
@@ -75,14 +79,13 @@ static void *own(ng_results *r, void *p) {
 
 /* ---- ids and stored fields -------------------------------------------------- */
 
-static int resolve_ids(ng_results *r, const ngi_snapshot *snap,
-                       const ngi_topk *h) {
+static int resolve_ids(ng_results *r, const ngi_snapshot *snap, const ngi_topk *h) {
     size_t total = 0;
     for (size_t i = 0; i < h->n; i++) {
         const char *id;
         size_t len;
-        int rc = ngi_segment_doc_id(snap->segs[h->e[i].seg], h->e[i].local,
-                                    &id, &len, &r->err);
+        int rc = ngi_segment_doc_id(snap->segs[h->e[i].seg], h->e[i].local, &id, &len,
+                                    &r->err);
         if (rc) return rc;
         total += len + 1;
     }
@@ -92,8 +95,7 @@ static int resolve_ids(ng_results *r, const ngi_snapshot *snap,
     for (size_t i = 0; i < h->n; i++) {
         const char *id;
         size_t len;
-        ngi_segment_doc_id(snap->segs[h->e[i].seg], h->e[i].local, &id, &len,
-                           &r->err);
+        ngi_segment_doc_id(snap->segs[h->e[i].seg], h->e[i].local, &id, &len, &r->err);
         memcpy(p, id, len);
         p[len] = '\0';
         r->hits[i].id = p;
@@ -109,8 +111,7 @@ static const ng_field *by_role(const ngi_stored_doc *d, int role) {
     return NULL;
 }
 
-static int fetch_docs(ng_results *r, const ngi_snapshot *snap,
-                      const ngi_topk *h) {
+static int fetch_docs(ng_results *r, const ngi_snapshot *snap, const ngi_topk *h) {
     if (!(r->docs = ngi_calloc(h->n ? h->n : 1, sizeof *r->docs)))
         return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     for (size_t i = 0; i < h->n; i++) ngi_stored_doc_init(&r->docs[i]);
@@ -118,8 +119,8 @@ static int fetch_docs(ng_results *r, const ngi_snapshot *snap,
     if (ngi_docstore_scratch_create(&scratch))
         return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     for (size_t i = 0; i < h->n; i++) {
-        int rc = ngi_segment_fetch(snap->segs[h->e[i].seg], scratch,
-                                   h->e[i].local, &r->docs[i], &r->err);
+        int rc = ngi_segment_fetch(snap->segs[h->e[i].seg], scratch, h->e[i].local,
+                                   &r->docs[i], &r->err);
         if (rc) {
             ngi_docstore_scratch_free(scratch);
             return rc;
@@ -135,8 +136,8 @@ static int fetch_docs(ng_results *r, const ngi_snapshot *snap,
 
 /* ---- snippets ---------------------------------------------------------------- */
 
-static int make_snippets(ng_results *r, const ng_query *q,
-                         const ngi_snapshot *snap, size_t target) {
+static int make_snippets(ng_results *r, const ng_query *q, const ngi_snapshot *snap,
+                         size_t target) {
     ng_analyzer *a = NULL;
     const char *lang = q->language[0] ? q->language : snap->settings.language;
     unsigned af = q->language[0] ? q->analyzer_flags : snap->settings.analyzer_flags;
@@ -148,8 +149,8 @@ static int make_snippets(ng_results *r, const ng_query *q,
         if (!f || !f->value_len) f = by_role(&r->docs[i], NG_FIELD_TITLE);
         ngi_buf_reset(&text);
         ngi_buf_reset(&spans);
-        rc = ngi_snippet_build(a, q, f ? f->value : "", f ? f->value_len : 0,
-                               target, &text, &spans);
+        rc = ngi_snippet_build(a, q, f ? f->value : "", f ? f->value_len : 0, target,
+                               &text, &spans);
         if (!rc && ngi_buf_append_u8(&text, 0)) rc = NG_ENOMEM;
         if (rc) break;
         size_t n_spans = spans.len / sizeof(ng_span);
@@ -188,8 +189,7 @@ static void describe(const ng_query *q, const ngi_qnode *n, ngi_buf *o) {
     if (n->slop) ngi_buf_printf(o, "~%u", n->slop);
 }
 
-static void explain_it(ngi_sctx *c, ngi_it *it, uint32_t d, int depth,
-                       ngi_buf *o) {
+static void explain_it(ngi_sctx *c, ngi_it *it, uint32_t d, int depth, ngi_buf *o) {
     int ind = 2 * depth;
     if (it->kind == NGI_Q_DATE) {
         ngi_buf_printf(o, "%*sdate filter: matches (no score)\n", ind, "");
@@ -203,21 +203,19 @@ static void explain_it(ngi_sctx *c, ngi_it *it, uint32_t d, int depth,
         ngi_buf_printf(o,
                        ": tf=%u idf=%.6f qtf=%g dl=%u avgdl=%.4f "
                        "norm=k1*(1-b+b*dl/avgdl)=%.6f score=%.6f\n",
-                       ngi_it_tf(it), it->idf, it->node->weight, dl, c->avgdl,
-                       K, ngi_it_score(it));
+                       ngi_it_tf(it), it->idf, it->node->weight, dl, c->avgdl, K,
+                       ngi_it_score(it));
         return;
     }
     ngi_buf_printf(o, "%*sgroup: %.6f = sum of\n", ind, "", ngi_it_score(it));
     const ngi_it_group *g = &it->grp;
-    for (uint32_t i = 0; i < g->n_must; i++)
-        explain_it(c, g->must[i], d, depth + 1, o);
+    for (uint32_t i = 0; i < g->n_must; i++) explain_it(c, g->must[i], d, depth + 1, o);
     for (uint32_t i = 0; i < g->n_should; i++) {
         ngi_it_advance(g->should[i], d);
         if (g->should[i]->doc == d) explain_it(c, g->should[i], d, depth + 1, o);
     }
     if (g->n_not)
-        ngi_buf_printf(o, "%*s(%u excluded clause(s) absent)\n", ind + 2, "",
-                       g->n_not);
+        ngi_buf_printf(o, "%*s(%u excluded clause(s) absent)\n", ind + 2, "", g->n_not);
 }
 
 static int explain_hits(ng_results *r, ngi_sctx *c, const ngi_topk *h) {
@@ -229,8 +227,8 @@ static int explain_hits(ng_results *r, ngi_sctx *c, const ngi_topk *h) {
         ngi_buf_reset(&o);
         uint32_t d = h->e[i].local;
         ngi_buf_printf(&o, "score=%.6f (BM25 k1=%.3f b=%.3f N=%llu avgdl=%.4f)\n",
-                       h->e[i].score, c->k1, c->b,
-                       (unsigned long long)c->n_docs, c->avgdl);
+                       h->e[i].score, c->k1, c->b, (unsigned long long)c->n_docs,
+                       c->avgdl);
         if (root) ngi_it_advance(root, d);
         if (root && root->doc == d) explain_it(c, root, d, 1, &o);
         if (ngi_buf_append_u8(&o, 0)) break;
@@ -246,20 +244,20 @@ static int explain_hits(ng_results *r, ngi_sctx *c, const ngi_topk *h) {
 
 /* ---- ng_search ------------------------------------------------------------------ */
 
-static int parse_opt_date(ng_results *r, const char *s, int32_t dflt,
-                          const char *what, int32_t *out) {
+static int parse_opt_date(ng_results *r, const char *s, int32_t dflt, const char *what,
+                          int32_t *out) {
     ng_date d;
     *out = dflt;
     if (!s) return 0;
     if (ngi_date_bound(s, strlen(s), dflt == INT32_MAX, out, &d))
-        return ngi_error_set(&r->err, NG_EINVAL, "%s: invalid date '%s': %s",
-                             what, s, d.error);
+        return ngi_error_set(&r->err, NG_EINVAL, "%s: invalid date '%s': %s", what, s,
+                             d.error);
     return 0;
 }
 
 static int plan_search(ng_results *r, const ng_search_options *o,
-                       const ngi_snapshot *snap, ngi_search_plan *p,
-                       double *k1, double *b) {
+                       const ngi_snapshot *snap, ngi_search_plan *p, double *k1,
+                       double *b) {
     memset(p, 0, sizeof *p);
     p->exhaustive = (o->flags & NG_SEARCH_EXHAUSTIVE) != 0;
     p->count = (o->flags & NG_SEARCH_COUNT) != 0;
@@ -278,17 +276,14 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
     int rc = plan_search(r, o, snap, &p, &k1, &b);
     if (rc) return rc;
     ngi_sctx c;
-    ngi_topk h = {NULL, 0, NGI_MIN(o->k, (size_t)snap->max_doc),
-                  o->sort == NG_SORT_DATE};
+    ngi_topk h = {NULL, 0, NGI_MIN(o->k, (size_t)snap->max_doc), o->sort == NG_SORT_DATE};
     if (!(rc = ngi_sctx_init_with(&c, snap, q, k1, b, o->stats, NULL, &r->err)))
         ngi_sctx_add_unseen(&c, o->unseen_docs, o->unseen_tokens);
-    if (!rc &&
-        !(h.e = ngi_calloc(h.k ? h.k : 1, sizeof *h.e)))
+    if (!rc && !(h.e = ngi_calloc(h.k ? h.k : 1, sizeof *h.e)))
         rc = ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     uint64_t total = 0;
     if (!rc) rc = ngi_search_run(&c, &p, &h, &total);
-    snprintf(r->warning, sizeof r->warning, "%s",
-             q->warning[0] ? q->warning : c.warning);
+    snprintf(r->warning, sizeof r->warning, "%s", q->warning[0] ? q->warning : c.warning);
     if (!rc) {
         r->total = p.count ? (int64_t)total : -1;
         ngi_topk_sort(&h);
@@ -310,18 +305,18 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
 
 /* The reader gives the analyzer settings only: the query is planned
  * against a snapshot at each ng_search (ng_query_parse_for needs none). */
-int ng_query_parse(ng_query **out, ng_reader *reader, const char *text,
-                   size_t len, unsigned flags) {
+int ng_query_parse(ng_query **out, ng_reader *reader, const char *text, size_t len,
+                   unsigned flags) {
     if (!out) return NG_EINVAL;
     *out = NULL;
     const ngi_snapshot *snap = reader ? ngi_reader_snapshot(reader) : NULL;
     if (!snap) return NG_EINVAL; /* also a failed reader handle */
-    return ng_query_parse_for(out, snap->settings.language,
-                              snap->settings.analyzer_flags, text, len, flags);
+    return ng_query_parse_for(out, snap->settings.language, snap->settings.analyzer_flags,
+                              text, len, flags);
 }
 
-int ng_search(ng_reader *reader, const ng_query *query,
-              const ng_search_options *opts, ng_results **out) {
+int ng_search(ng_reader *reader, const ng_query *query, const ng_search_options *opts,
+              ng_results **out) {
     if (!out) return NG_EINVAL;
     *out = NULL;
     if (!reader || !query || query->err.code) return NG_EINVAL;

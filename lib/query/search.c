@@ -74,19 +74,19 @@ static double topk_theta(const ngi_topk *h) {
 /* ---- per-segment evaluation state ------------------------------------------- */
 
 typedef struct seval {
-    ngi_sctx *c;           /* search context */
-    ngi_topk *h;           /* shared heap */
-    ngi_it *root;          /* root group */
-    ngi_it *filter;        /* --since/--until filter, or NULL */
-    uint32_t base;         /* global id of local doc 0 */
-    uint32_t si;           /* segment index */
-    double *cm, *cs;       /* contributions of MUST / SHOULD children */
-    uint8_t *ms;           /* SHOULD child matched */
-    uint32_t *order;       /* SHOULD children sorted by ub */
-    double *pref;          /* prefix sums of ub in that order */
+    ngi_sctx *c;              /* search context */
+    ngi_topk *h;              /* shared heap */
+    ngi_it *root;             /* root group */
+    ngi_it *filter;           /* --since/--until filter, or NULL */
+    uint32_t base;            /* global id of local doc 0 */
+    uint32_t si;              /* segment index */
+    double *cm, *cs;          /* contributions of MUST / SHOULD children */
+    uint8_t *ms;              /* SHOULD child matched */
+    uint32_t *order;          /* SHOULD children sorted by ub */
+    double *pref;             /* prefix sums of ub in that order */
     uint32_t *rank, *hp, *at; /* disjunction scratch (orstate) */
-    uint32_t *set;         /* SHOULD children whose ms flag is set */
-    uint32_t nset;         /* entries in set */
+    uint32_t *set;            /* SHOULD children whose ms flag is set */
+    uint32_t nset;            /* entries in set */
 } seval;
 
 static int doc_ok(seval *v, uint32_t d) {
@@ -134,11 +134,11 @@ static int push(seval *v, uint32_t d, double score) {
 static void set_floors(seval *v, double theta, double total) {
     ngi_it *g = v->root;
     for (uint32_t i = 0; i < g->grp.n_must; i++)
-        g->grp.must[i]->floor = theta < 0 ? -1.0
-            : theta / SLACK - (total - g->grp.must[i]->ub) * SLACK;
+        g->grp.must[i]->floor =
+            theta < 0 ? -1.0 : theta / SLACK - (total - g->grp.must[i]->ub) * SLACK;
     for (uint32_t i = 0; i < g->grp.n_should; i++)
-        g->grp.should[i]->floor = theta < 0 ? -1.0
-            : theta / SLACK - (total - g->grp.should[i]->ub) * SLACK;
+        g->grp.should[i]->floor =
+            theta < 0 ? -1.0 : theta / SLACK - (total - g->grp.should[i]->ub) * SLACK;
 }
 
 /* ---- exhaustive ------------------------------------------------------------- */
@@ -205,14 +205,14 @@ static int skip_blocks(seval *v, uint32_t fe, double theta, int *done) {
 
 /* Per-segment state of the disjunction. */
 typedef struct orstate {
-    uint32_t n;       /* SHOULD children */
-    uint32_t fe;      /* rank (in v->order) of the first essential child */
-    uint32_t *rank;   /* child -> rank */
-    uint32_t *hp;     /* wide: heap of essential children, by doc */
-    uint32_t hn;      /* entries in hp */
-    uint32_t *at;     /* essential children at the candidate */
-    uint32_t na;      /* entries in at */
-    int wide;         /* heap mode */
+    uint32_t n;     /* SHOULD children */
+    uint32_t fe;    /* rank (in v->order) of the first essential child */
+    uint32_t *rank; /* child -> rank */
+    uint32_t *hp;   /* wide: heap of essential children, by doc */
+    uint32_t hn;    /* entries in hp */
+    uint32_t *at;   /* essential children at the candidate */
+    uint32_t na;    /* entries in at */
+    int wide;       /* heap mode */
 } orstate;
 
 static uint32_t child_doc(const seval *v, uint32_t c) {
@@ -256,14 +256,13 @@ static uint32_t gather(seval *v, orstate *o) {
     uint32_t d = NGI_DOC_END;
     o->na = 0;
     if (!o->wide) {
-        for (uint32_t i = o->fe; i < o->n; i++)
-            d = NGI_MIN(d, child_doc(v, v->order[i]));
+        for (uint32_t i = o->fe; i < o->n; i++) d = NGI_MIN(d, child_doc(v, v->order[i]));
         for (uint32_t i = o->fe; d != NGI_DOC_END && i < o->n; i++)
             if (child_doc(v, v->order[i]) == d) o->at[o->na++] = v->order[i];
         return d;
     }
-    while (o->hn && (o->rank[o->hp[0]] < o->fe || o->na == 0 ||
-                     child_doc(v, o->hp[0]) == d)) {
+    while (o->hn &&
+           (o->rank[o->hp[0]] < o->fe || o->na == 0 || child_doc(v, o->hp[0]) == d)) {
         uint32_t c = hp_pop(v, o);
         if (o->rank[c] < o->fe) continue; /* became non-essential */
         d = child_doc(v, c);
@@ -286,8 +285,8 @@ static void release(seval *v, orstate *o) {
 /* A bound on d's score without its length: the children positioned on d
  * (ngi_it_tf_bound), kids[idx[i]] or kids[i] without idx, plus `rest`,
  * the bounds of the others. */
-static inline double tf_bound(ngi_it *const *kids, const uint32_t *idx,
-                              uint32_t n, uint32_t d, double rest) {
+static inline double tf_bound(ngi_it *const *kids, const uint32_t *idx, uint32_t n,
+                              uint32_t d, double rest) {
     double b = rest;
     for (uint32_t i = 0; i < n; i++) {
         ngi_it *it = kids[idx ? idx[i] : i];
@@ -308,8 +307,8 @@ static double take(seval *v, uint32_t c) {
  * ranks [0, upto) at d, from the largest bound down (v->pref[i] bounds
  * ranks 0..i together), while the document can still beat theta; then
  * its canonical score. Returns 0 when it cannot win. */
-static inline int finish_score(seval *v, uint32_t upto, uint32_t d,
-                               double s, double theta, double *out) {
+static inline int finish_score(seval *v, uint32_t upto, uint32_t d, double s,
+                               double theta, double *out) {
     for (uint32_t i = upto; i-- > 0;) {
         if ((s + v->pref[i]) * SLACK <= theta) return 0;
         uint32_t c = v->order[i];
@@ -325,8 +324,7 @@ static inline int finish_score(seval *v, uint32_t upto, uint32_t d,
  * from the largest bound down while the doc can still beat theta. The
  * bound comes before doc_ok (deletions, filters, NOT), which most
  * candidates then never pay for. */
-static int score_candidate(seval *v, orstate *o, uint32_t d, double theta,
-                           double *out) {
+static int score_candidate(seval *v, orstate *o, uint32_t d, double theta, double *out) {
     double rest = o->fe ? v->pref[o->fe - 1] : 0.0;
     if (theta >= 0 &&
         tf_bound(v->root->grp.should, o->at, o->na, d, rest) * SLACK <= theta)
@@ -339,8 +337,11 @@ static int score_candidate(seval *v, orstate *o, uint32_t d, double theta,
 
 static void or_setup(seval *v, orstate *o) {
     ngi_it *g = v->root;
-    *o = (orstate){.n = g->grp.n_should, .rank = v->rank, .hp = v->hp,
-                   .at = v->at, .wide = g->grp.n_should > WIDE};
+    *o = (orstate){.n = g->grp.n_should,
+                   .rank = v->rank,
+                   .hp = v->hp,
+                   .at = v->at,
+                   .wide = g->grp.n_should > WIDE};
     for (uint32_t i = 0; i < g->grp.n_must; i++) v->cm[i] = 0.0; /* filters */
     memset(v->ms, 0, o->n);
     v->nset = 0;
@@ -421,7 +422,8 @@ static int score_conj(seval *v, uint32_t d, double theta, double *out) {
         return 0;
     if (!doc_ok(v, d)) return 0; /* after the bound, as in score_candidate */
     double s = 0.0;
-    for (uint32_t i = 0; i < g->grp.n_must; i++) s += v->cm[i] = ngi_it_score(g->grp.must[i]);
+    for (uint32_t i = 0; i < g->grp.n_must; i++)
+        s += v->cm[i] = ngi_it_score(g->grp.must[i]);
     forget_taken(v);
     return finish_score(v, g->grp.n_should, d, s, theta, out);
 }
@@ -459,8 +461,10 @@ static int seval_alloc(seval *v, const ng_query *q) {
     v->hp = ngi_calloc(n, sizeof *v->hp);
     v->at = ngi_calloc(n, sizeof *v->at);
     v->set = ngi_calloc(n, sizeof *v->set);
-    return v->cm && v->cs && v->ms && v->order && v->pref && v->rank &&
-           v->hp && v->at && v->set ? 0 : NG_ENOMEM;
+    return v->cm && v->cs && v->ms && v->order && v->pref && v->rank && v->hp && v->at &&
+                   v->set
+               ? 0
+               : NG_ENOMEM;
 }
 
 static void seval_free(seval *v) {
@@ -490,8 +494,7 @@ static int seval_build(seval *v, uint32_t si, const ngi_search_plan *p) {
     return rc;
 }
 
-int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h,
-                   uint64_t *total) {
+int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h, uint64_t *total) {
     seval v = {.c = c, .h = h};
     int rc = seval_alloc(&v, c->q);
     *total = 0;

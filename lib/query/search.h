@@ -9,23 +9,22 @@
 
 /* One collected hit. */
 typedef struct ngi_hitent {
-    double score;     /* canonical BM25 score */
-    uint32_t doc;     /* global doc id (tie rule: lower first) */
-    int32_t date;     /* days, for NG_SORT_DATE (NGI_NO_DATE = oldest) */
-    uint32_t seg;     /* segment index */
-    uint32_t local;   /* doc id inside the segment */
+    double score;   /* canonical BM25 score */
+    uint32_t doc;   /* global doc id (tie rule: lower first) */
+    int32_t date;   /* days, for NG_SORT_DATE (NGI_NO_DATE = oldest) */
+    uint32_t seg;   /* segment index */
+    uint32_t local; /* doc id inside the segment */
 } ngi_hitent;
 
 /* Min-heap of the best k hits (the root is the worst kept). */
 typedef struct ngi_topk {
-    ngi_hitent *e;    /* k slots */
-    size_t n, k;      /* used, capacity */
-    int by_date;      /* order newest first, then by score */
+    ngi_hitent *e; /* k slots */
+    size_t n, k;   /* used, capacity */
+    int by_date;   /* order newest first, then by score */
 } ngi_topk;
 
 /* Called for every match the exhaustive path visits (timelines). */
-typedef void (*ngi_match_fn)(void *arg, const ngi_segment *seg,
-                             uint32_t local);
+typedef void (*ngi_match_fn)(void *arg, const ngi_segment *seg, uint32_t local);
 
 /* What to compute. */
 typedef struct ngi_search_plan {
@@ -39,8 +38,7 @@ typedef struct ngi_search_plan {
 
 /* Runs the query over every segment into h; *total = matches counted
  * (exact when plan->count or the path is exhaustive, else 0). */
-int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h,
-                   uint64_t *total);
+int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h, uint64_t *total);
 /* Orders h->e best first (destroys the heap order). */
 void ngi_topk_sort(ngi_topk *h);
 

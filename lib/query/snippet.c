@@ -11,14 +11,14 @@
 
 #include "query.h"
 
-#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, 3 bytes */
-#define MAX_MATCHES 4096        /* matches considered per text */
+#define ELLIPSIS    "\xe2\x80\xa6" /* U+2026, 3 bytes */
+#define MAX_MATCHES 4096           /* matches considered per text */
 
 /* A query term, for binary search by bytes. */
 typedef struct qterm {
-    const char *s;  /* term bytes */
-    uint32_t len;   /* bytes */
-    uint32_t id;    /* term index */
+    const char *s; /* term bytes */
+    uint32_t len;  /* bytes */
+    uint32_t id;   /* term index */
 } qterm;
 
 /* A token of the text equal to a query term. */
@@ -30,7 +30,7 @@ typedef struct match {
 } match;
 
 /* pos[] flags of a term: */
-#define T_FREE 1   /* a positive term on its own (or in a proximity) */
+#define T_FREE   1 /* a positive term on its own (or in a proximity) */
 #define T_PHRASE 2 /* a word of a positive exact phrase */
 
 typedef struct snip_ctx {
@@ -39,7 +39,7 @@ typedef struct snip_ctx {
     const qterm *prefixes; /* positive prefixes (id: n_terms + i) */
     size_t n_prefixes;
     const uint8_t *flags; /* T_FREE / T_PHRASE per term index */
-    ngi_buf *matches;   /* struct match */
+    ngi_buf *matches;     /* struct match */
 } snip_ctx;
 
 static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl) {
@@ -53,8 +53,8 @@ static int cmp_qterm(const void *x, const void *y) {
 }
 
 /* Adds the positive prefixes under node ni to v (its id: base + index). */
-static void positive_prefixes(const ng_query *q, uint32_t ni, qterm *v,
-                              size_t *n, uint32_t base) {
+static void positive_prefixes(const ng_query *q, uint32_t ni, qterm *v, size_t *n,
+                              uint32_t base) {
     const ngi_qnode *nd = &q->nodes[ni];
     if (nd->occur == NGI_NOT) return;
     if (nd->kind == NGI_Q_PREFIX) {
@@ -86,17 +86,18 @@ static int on_token(void *ctx, const ng_token *t) {
         int r = cmp_bytes(c->terms[mid].s, c->terms[mid].len, t->term, t->term_len);
         if (r == 0) {
             uint32_t id = c->terms[mid].id;
-            match m = {t->start, t->end, id, t->position,
-                       (c->flags[id] & T_FREE) != 0};
+            match m = {t->start, t->end, id, t->position, (c->flags[id] & T_FREE) != 0};
             if (ngi_buf_append(c->matches, &m, sizeof m)) return NG_ENOMEM;
             return c->matches->len / sizeof m >= MAX_MATCHES;
         }
-        if (r < 0) lo = mid + 1; else hi = mid;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     for (size_t i = 0; i < c->n_prefixes; i++) {
         const qterm *pre = &c->prefixes[i];
-        if (t->term_len < pre->len || memcmp(t->term, pre->s, pre->len))
-            continue;
+        if (t->term_len < pre->len || memcmp(t->term, pre->s, pre->len)) continue;
         match m = {t->start, t->end, pre->id, t->position, 1};
         if (ngi_buf_append(c->matches, &m, sizeof m)) return NG_ENOMEM;
         return c->matches->len / sizeof m >= MAX_MATCHES;
@@ -110,21 +111,24 @@ static match *match_at(match *m, size_t n, uint32_t p, uint32_t id) {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (m[mid].pos < p) lo = mid + 1; else hi = mid;
+        if (m[mid].pos < p)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo < n && m[lo].pos == p && m[lo].id == id ? &m[lo] : NULL;
 }
 
 /* Keeps the phrase-only words that form an occurrence of phrase n. */
-static void keep_phrase(const ng_query *q, const ngi_qnode *n, match *m,
-                        size_t cnt) {
+static void keep_phrase(const ng_query *q, const ngi_qnode *n, match *m, size_t cnt) {
     const ngi_qword *w = q->words + n->first;
     for (size_t i = 0; i < cnt; i++) {
         if (m[i].id != w[0].term) continue;
         uint32_t k = 1;
         while (k < n->n && match_at(m, cnt, m[i].pos + w[k].rel, w[k].term)) k++;
         if (k < n->n) continue;
-        for (k = 0; k < n->n; k++) match_at(m, cnt, m[i].pos + w[k].rel, w[k].term)->keep = 1;
+        for (k = 0; k < n->n; k++)
+            match_at(m, cnt, m[i].pos + w[k].rel, w[k].term)->keep = 1;
     }
 }
 
@@ -147,8 +151,7 @@ static size_t filter_matches(const ng_query *q, match *m, size_t n) {
 }
 
 /* Index of the first match of the best window; *last = its last match. */
-static size_t best_window(const match *m, size_t n, size_t target,
-                          size_t *last) {
+static size_t best_window(const match *m, size_t n, size_t target, size_t *last) {
     size_t best = 0, best_d = 0, best_c = 0;
     *last = 0;
     for (size_t i = 0; i < n; i++) {
@@ -170,13 +173,17 @@ static size_t best_window(const match *m, size_t n, size_t target,
     return best;
 }
 
-static int is_sp(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13); }
+static int is_sp(unsigned char c) {
+    return c == ' ' || (c >= 9 && c <= 13);
+}
 
 /* Length of the valid UTF-8 sequence at s (0 when invalid). */
 static size_t utf8_len(const unsigned char *s, size_t n) {
     if (s[0] < 0x80) return 1;
-    size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3
-               : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
+    size_t len = s[0] >= 0xF0 && s[0] <= 0xF4  ? 4
+                 : s[0] >= 0xE0                ? 3
+                 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2
+                                               : 0;
     if (!len || len > n) return 0;
     for (size_t i = 1; i < len; i++)
         if ((s[i] & 0xC0) != 0x80) return 0;
@@ -198,7 +205,8 @@ static int append_clean(ngi_buf *out, const char *text, size_t a, size_t b) {
             out->data[out->len++] = '?';
             i++;
         } else if (l == 1) {
-            out->data[out->len++] = is_sp(s[i]) || s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
+            out->data[out->len++] =
+                is_sp(s[i]) || s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
             i++;
         } else {
             memcpy(out->data + out->len, s + i, l);
@@ -211,8 +219,8 @@ static int append_clean(ngi_buf *out, const char *text, size_t a, size_t b) {
 
 /* Picks [*a, *b): the window around matches m[f..l], widened to about
  * target bytes and cut at word boundaries (or at least characters). */
-static void cut(const char *text, size_t len, size_t ms, size_t me,
-                size_t target, size_t *a, size_t *b) {
+static void cut(const char *text, size_t len, size_t ms, size_t me, size_t target,
+                size_t *a, size_t *b) {
     const unsigned char *s = (const unsigned char *)text;
     size_t used = me - ms, slack = target > used ? target - used : 0;
     size_t start = ms > slack / 3 ? ms - slack / 3 : 0;
@@ -226,7 +234,8 @@ static void cut(const char *text, size_t len, size_t ms, size_t me,
     } else {
         size_t e = end;
         while (e > me && !is_sp(s[e])) e--;
-        if (e > me) end = e;
+        if (e > me)
+            end = e;
         else
             while (end > me && (s[end] & 0xC0) == 0x80) end--;
     }
@@ -235,8 +244,8 @@ static void cut(const char *text, size_t len, size_t ms, size_t me,
     *b = end;
 }
 
-static int build(const char *text, size_t len, const match *m, size_t n,
-                 size_t target, ngi_buf *out, ngi_buf *spans) {
+static int build(const char *text, size_t len, const match *m, size_t n, size_t target,
+                 ngi_buf *out, ngi_buf *spans) {
     size_t last, first = n ? best_window(m, n, target, &last) : 0;
     size_t a, b;
     if (n)
@@ -252,8 +261,9 @@ static int build(const char *text, size_t len, const match *m, size_t n,
     for (size_t i = 0; i < n; i++) {
         if (m[i].start < a || m[i].end > b) continue;
         ng_span sp = {m[i].start - a + shift + pre, m[i].end - a + shift + pre};
-        ng_span *prev = spans->len > ours ? (ng_span *)(spans->data + spans->len) - 1 : NULL;
-        if (prev && sp.start <= prev->end) { /* touching or overlapping (CJK */
+        ng_span *prev =
+            spans->len > ours ? (ng_span *)(spans->data + spans->len) - 1 : NULL;
+        if (prev && sp.start <= prev->end) {            /* touching or overlapping (CJK */
             if (sp.end > prev->end) prev->end = sp.end; /* bigrams): one span */
             continue;
         }
@@ -267,8 +277,8 @@ static int build(const char *text, size_t len, const match *m, size_t n,
  * that cannot become one of them keep their positions but skip the term
  * cache and the stemmer, which were most of a snippet's time on long
  * texts. Returns whether the gate is on (the stemmer allows it). */
-static bool gate_on_terms(ng_analyzer *a, const qterm *terms, size_t nt,
-                          const qterm *pre, size_t np) {
+static bool gate_on_terms(ng_analyzer *a, const qterm *terms, size_t nt, const qterm *pre,
+                          size_t np) {
     bool first[256] = {0};
     uint8_t pairs[NGI_GATE2_BYTES] = {0};
     for (size_t i = 0; i < nt + np; i++) {
@@ -286,22 +296,19 @@ static bool gate_on_terms(ng_analyzer *a, const qterm *terms, size_t nt,
     return ngi_analyzer_set_gate(a, first, pairs);
 }
 
-int ngi_snippet_build(ng_analyzer *a, const ng_query *q, const char *text,
-                      size_t len, size_t target, ngi_buf *out,
-                      ngi_buf *spans) {
+int ngi_snippet_build(ng_analyzer *a, const ng_query *q, const char *text, size_t len,
+                      size_t target, ngi_buf *out, ngi_buf *spans) {
     uint8_t *pos = ngi_calloc(q->n_terms ? q->n_terms : 1, 1);
     qterm *terms = ngi_calloc(q->n_terms ? q->n_terms : 1, sizeof *terms);
     size_t np = 0;
-    qterm *pre = ngi_calloc(q->n_prefix_nodes ? q->n_prefix_nodes : 1,
-                            sizeof *pre);
+    qterm *pre = ngi_calloc(q->n_prefix_nodes ? q->n_prefix_nodes : 1, sizeof *pre);
     ngi_buf matches = NGI_BUF_INIT;
     int rc = pos && terms && pre ? 0 : NG_ENOMEM;
     if (!rc) {
         mark_positive(q, q->root, pos);
         size_t nt = 0;
         for (uint32_t t = 0; t < q->n_terms; t++)
-            if (pos[t])
-                terms[nt++] = (qterm){ngi_query_term(q, t), q->term_len[t], t};
+            if (pos[t]) terms[nt++] = (qterm){ngi_query_term(q, t), q->term_len[t], t};
         qsort(terms, nt, sizeof *terms, cmp_qterm);
         positive_prefixes(q, q->root, pre, &np, (uint32_t)q->n_terms);
         snip_ctx c = {terms, nt, pre, np, pos, &matches};

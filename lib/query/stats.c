@@ -14,7 +14,7 @@
 #include "plan.h"
 #include "qstats.h"
 
-#define STATS_MAGIC "NGQS"
+#define STATS_MAGIC   "NGQS"
 #define STATS_VERSION 1u
 
 static ng_query_stats *stats_new(void) {
@@ -34,8 +34,8 @@ const char *ng_query_stats_errmsg(const ng_query_stats *s) {
     return s ? ngi_error_message(&s->err) : ng_strerror(NG_EINVAL);
 }
 
-void ng_query_stats_totals(const ng_query_stats *s, uint64_t *documents,
-                           uint64_t *tokens, uint64_t *terms) {
+void ng_query_stats_totals(const ng_query_stats *s, uint64_t *documents, uint64_t *tokens,
+                           uint64_t *terms) {
     if (documents) *documents = s ? s->docs : 0;
     if (tokens) *tokens = s ? s->tokens : 0;
     if (terms) *terms = s ? s->n : 0;
@@ -43,8 +43,7 @@ void ng_query_stats_totals(const ng_query_stats *s, uint64_t *documents,
 
 /* ---- the term table ---------------------------------------------------- */
 
-static int push_term(ng_query_stats *s, const char *term, size_t len,
-                     uint64_t df) {
+static int push_term(ng_query_stats *s, const char *term, size_t len, uint64_t df) {
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;
         ngi_qs_term *t = ngi_realloc(s->t, cap * sizeof *t);
@@ -58,13 +57,11 @@ static int push_term(ng_query_stats *s, const char *term, size_t len,
     return 0;
 }
 
-int ngi_qstats_note(ng_query_stats *s, const char *term, size_t len,
-                    uint64_t df) {
+int ngi_qstats_note(ng_query_stats *s, const char *term, size_t len, uint64_t df) {
     return df ? push_term(s, term, len, df) : 0;
 }
 
-static int cmp_term(const ng_query_stats *s, size_t i, const char *b,
-                    size_t bl) {
+static int cmp_term(const ng_query_stats *s, size_t i, const char *b, size_t bl) {
     size_t al = s->t[i].len;
     int r = memcmp(ngi_qstats_term(s, i), b, NGI_MIN(al, bl));
     return r ? r : (al > bl) - (al < bl);
@@ -122,8 +119,8 @@ uint64_t ngi_qstats_df(const ng_query_stats *s, const char *term, size_t len) {
     return i == SIZE_MAX ? 0 : s->t[i].df;
 }
 
-void ngi_qstats_prefix(const ng_query_stats *s, const char *prefix,
-                       size_t len, size_t *lo_out, size_t *hi_out) {
+void ngi_qstats_prefix(const ng_query_stats *s, const char *prefix, size_t len,
+                       size_t *lo_out, size_t *hi_out) {
     size_t lo = 0, hi = s->n;
     while (lo < hi) { /* first term >= prefix */
         size_t mid = lo + (hi - lo) / 2;
@@ -142,8 +139,7 @@ void ngi_qstats_prefix(const ng_query_stats *s, const char *prefix,
 
 /* ---- gather and add ------------------------------------------------------ */
 
-int ng_query_stats_get(ng_reader *reader, const ng_query *query,
-                       ng_query_stats **out) {
+int ng_query_stats_get(ng_reader *reader, const ng_query *query, ng_query_stats **out) {
     if (!out) return NG_EINVAL;
     *out = NULL;
     if (!reader || !query || query->err.code) return NG_EINVAL;
@@ -157,8 +153,8 @@ int ng_query_stats_get(ng_reader *reader, const ng_query *query,
     s->docs = snap->max_doc;
     s->tokens = snap->total_len;
     ngi_sctx c;
-    int rc = ngi_sctx_init_with(&c, snap, query, snap->settings.k1,
-                                snap->settings.b, NULL, s, &s->err);
+    int rc = ngi_sctx_init_with(&c, snap, query, snap->settings.k1, snap->settings.b,
+                                NULL, s, &s->err);
     ngi_sctx_free(&c);
     if (!rc && ngi_qstats_finish(s)) rc = NG_ENOMEM;
     if (rc == NG_ENOMEM || rc == NG_EINVAL) {
@@ -170,23 +166,21 @@ int ng_query_stats_get(ng_reader *reader, const ng_query *query,
 }
 
 int ng_query_stats_add(ng_query_stats *sum, const ng_query_stats *part) {
-    if (!sum || !part || sum == part || sum->err.code || part->err.code)
-        return NG_EINVAL;
+    if (!sum || !part || sum == part || sum->err.code || part->err.code) return NG_EINVAL;
     if (strcmp(sum->language, part->language) ||
         sum->analyzer_flags != part->analyzer_flags)
         return NG_EINVAL;
-    if (sum->docs + part->docs < sum->docs ||
-        sum->tokens + part->tokens < sum->tokens)
+    if (sum->docs + part->docs < sum->docs || sum->tokens + part->tokens < sum->tokens)
         return NG_EINVAL;
     ng_query_stats *m = stats_new();
     if (!m) return NG_ENOMEM;
     int rc = 0;
     size_t i = 0, j = 0;
     while (!rc && (i < sum->n || j < part->n)) {
-        int r = i == sum->n   ? 1
-                : j == part->n ? -1
-                               : cmp_term(sum, i, ngi_qstats_term(part, j),
-                                          part->t[j].len);
+        int r = i == sum->n ? 1
+                : j == part->n
+                    ? -1
+                    : cmp_term(sum, i, ngi_qstats_term(part, j), part->t[j].len);
         if (r < 0) {
             rc = push_term(m, ngi_qstats_term(sum, i), sum->t[i].len, sum->t[i].df);
             i++;
@@ -218,20 +212,16 @@ int ng_query_stats_add(ng_query_stats *sum, const ng_query_stats *part) {
 
 /* ---- bytes ------------------------------------------------------------------- */
 
-int ng_query_stats_encode(const ng_query_stats *s, void *buf, size_t cap,
-                          size_t *len) {
+int ng_query_stats_encode(const ng_query_stats *s, void *buf, size_t cap, size_t *len) {
     if (len) *len = 0;
     if (!s || !len || (!buf && cap) || s->err.code) return NG_EINVAL;
     ngi_buf b = NGI_BUF_INIT;
     size_t ll = strlen(s->language);
-    int rc = ngi_buf_append(&b, STATS_MAGIC, 4) ||
-             ngi_buf_append_le32(&b, STATS_VERSION) ||
-             ngi_buf_append_u8(&b, (uint8_t)ll) ||
-             ngi_buf_append(&b, s->language, ll) ||
-             ngi_buf_append_le32(&b, s->analyzer_flags) ||
-             ngi_buf_append_le64(&b, s->docs) ||
-             ngi_buf_append_le64(&b, s->tokens) ||
-             ngi_buf_append_le64(&b, s->n);
+    int rc =
+        ngi_buf_append(&b, STATS_MAGIC, 4) || ngi_buf_append_le32(&b, STATS_VERSION) ||
+        ngi_buf_append_u8(&b, (uint8_t)ll) || ngi_buf_append(&b, s->language, ll) ||
+        ngi_buf_append_le32(&b, s->analyzer_flags) || ngi_buf_append_le64(&b, s->docs) ||
+        ngi_buf_append_le64(&b, s->tokens) || ngi_buf_append_le64(&b, s->n);
     for (size_t i = 0; i < s->n && !rc; i++)
         rc = ngi_buf_append_vbyte(&b, s->t[i].len) ||
              ngi_buf_append(&b, ngi_qstats_term(s, i), s->t[i].len) ||
@@ -248,8 +238,8 @@ int ng_query_stats_encode(const ng_query_stats *s, void *buf, size_t cap,
     return rc;
 }
 
-static int decode_terms(ng_query_stats *s, const uint8_t *p,
-                        const uint8_t *end, uint64_t n) {
+static int decode_terms(ng_query_stats *s, const uint8_t *p, const uint8_t *end,
+                        uint64_t n) {
     for (uint64_t i = 0; i < n; i++) {
         uint64_t tl, df;
         if (ngi_vbyte_get(&p, end, &tl) || tl == 0 || tl > 255 ||
@@ -257,8 +247,7 @@ static int decode_terms(ng_query_stats *s, const uint8_t *p,
             return NG_EINVAL;
         const char *term = (const char *)p;
         p += tl;
-        if (ngi_vbyte_get(&p, end, &df) || df == 0 || df > s->docs)
-            return NG_EINVAL;
+        if (ngi_vbyte_get(&p, end, &df) || df == 0 || df > s->docs) return NG_EINVAL;
         if (s->n && cmp_term(s, s->n - 1, term, tl) >= 0) return NG_EINVAL;
         if (push_term(s, term, tl, df)) return NG_ENOMEM;
     }

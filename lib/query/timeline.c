@@ -13,9 +13,9 @@ enum { BY_DAY, BY_WEEK, BY_MONTH, BY_YEAR };
 
 /* Collects the bucket start (days) of every matching dated document. */
 typedef struct tl_ctx {
-    int by;        /* BY_* */
-    ngi_buf days;  /* int32_t bucket starts */
-    int err;       /* NG_ENOMEM while collecting */
+    int by;       /* BY_* */
+    ngi_buf days; /* int32_t bucket starts */
+    int err;      /* NG_ENOMEM while collecting */
 } tl_ctx;
 
 static int32_t bucket_of(int by, int32_t d) {
@@ -92,9 +92,8 @@ static int opt_day(const char *s, int32_t dflt, int32_t *out) {
     return s && ngi_date_bound(s, strlen(s), dflt == INT32_MAX, out, &d) ? NG_EINVAL : 0;
 }
 
-int ng_timeline(ng_reader *reader, const ng_query *query,
-                const ng_search_options *opts, const char *by,
-                ng_bucket_fn fn, void *ctx) {
+int ng_timeline(ng_reader *reader, const ng_query *query, const ng_search_options *opts,
+                const char *by, ng_bucket_fn fn, void *ctx) {
     tl_ctx t = {by_of(by), NGI_BUF_INIT, 0};
     if (!reader || !query || !fn || t.by < 0 || query->err.code) return NG_EINVAL;
     ngi_search_plan p = {.exhaustive = 1, .on_match = on_match, .arg = &t};
@@ -115,8 +114,7 @@ int ng_timeline(ng_reader *reader, const ng_query *query,
     if (!rc) rc = t.err;
     if (!rc) {
         if (t.days.len)
-            qsort(t.days.data, t.days.len / sizeof(int32_t), sizeof(int32_t),
-                  cmp_i32);
+            qsort(t.days.data, t.days.len / sizeof(int32_t), sizeof(int32_t), cmp_i32);
         rc = emit(&t, fn, ctx);
     }
     ngi_buf_free(&t.days);

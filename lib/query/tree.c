@@ -108,8 +108,8 @@ static int collect_tok(void *ctx, const ng_token *t) {
     return 0;
 }
 
-int ngi_analyse(parser *p, ng_analyzer *a, const char *s, size_t n,
-                   size_t off, size_t *count) {
+int ngi_analyse(parser *p, ng_analyzer *a, const char *s, size_t n, size_t off,
+                size_t *count) {
     ngi_buf_reset(&p->toks);
     ngi_buf_reset(&p->tbytes);
     int rc = ng_analyzer_tokenize(a, s, n, 0, collect_tok, p);
@@ -119,8 +119,8 @@ int ngi_analyse(parser *p, ng_analyzer *a, const char *s, size_t n,
     p->q->n_leaf_words += *count;
     if (p->q->n_leaf_words > NG_MAX_QUERY_TERMS)
         return ngi_perr(p, NG_ELIMIT, off,
-                    "query has more than %d terms (NG_MAX_QUERY_TERMS)",
-                    NG_MAX_QUERY_TERMS);
+                        "query has more than %d terms (NG_MAX_QUERY_TERMS)",
+                        NG_MAX_QUERY_TERMS);
     return 0;
 }
 
@@ -128,8 +128,8 @@ static const atok *tok_at(parser *p, size_t i) {
     return (const atok *)p->toks.data + i;
 }
 
-int ngi_leaf_from_tokens(parser *p, size_t n, long slop, int field,
-                            size_t off, uint32_t *out) {
+int ngi_leaf_from_tokens(parser *p, size_t n, long slop, int field, size_t off,
+                         uint32_t *out) {
     if (n == 0) return ngi_new_node(p, NGI_Q_EMPTY, off, out);
     int rc = ngi_new_node(p, n == 1 ? NGI_Q_TERM : NGI_Q_PHRASE, off, out);
     if (rc) return rc;
@@ -154,8 +154,7 @@ int ngi_leaf_from_tokens(parser *p, size_t n, long slop, int field,
     return 0;
 }
 
-int ngi_add_token_term(parser *p, size_t i, uint32_t g, size_t off,
-                       int occur) {
+int ngi_add_token_term(parser *p, size_t i, uint32_t g, size_t off, int occur) {
     const atok *t = tok_at(p, i);
     uint32_t id, leaf;
     int rc = intern(p, (const char *)p->tbytes.data + t->off, t->len, &id);
@@ -168,25 +167,24 @@ int ngi_add_token_term(parser *p, size_t i, uint32_t g, size_t off,
 
 /* The word is folded (not stemmed: a stem is not a prefix of the words it
  * comes from) and kept as text; ng_search expands it in each snapshot. */
-int ngi_prefix_leaf(parser *p, const char *s, size_t n, int field,
-                    size_t off, uint32_t *out) {
+int ngi_prefix_leaf(parser *p, const char *s, size_t n, int field, size_t off,
+                    uint32_t *out) {
     while (n && s[n - 1] == '*') n--;
     size_t count;
     int rc = 0;
     if (!p->fold &&
-        (rc = ng_analyzer_create(&p->fold_owned, p->a->language, p->a->flags |
-                                 NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP)))
+        (rc = ng_analyzer_create(&p->fold_owned, p->a->language,
+                                 p->a->flags | NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP)))
         return ngi_perr(p, rc, off, "prefix analyzer: %s", ng_strerror(rc));
     if (!p->fold) p->fold = p->fold_owned;
     rc = ngi_analyse(p, p->fold, s, n, off, &count);
     if (rc) return rc;
     if (count == 0) return ngi_new_node(p, NGI_Q_EMPTY, off, out);
-    if (count > 1)
-        return ngi_perr(p, NG_EQUERY, off, "a prefix* must be a single word");
+    if (count > 1) return ngi_perr(p, NG_EQUERY, off, "a prefix* must be a single word");
     const atok *t = tok_at(p, 0);
     uint32_t at = (uint32_t)p->q->prefixes.len;
-    if (ngi_buf_append_str(&p->q->prefixes,
-                           (const char *)p->tbytes.data + t->off, t->len))
+    if (ngi_buf_append_str(&p->q->prefixes, (const char *)p->tbytes.data + t->off,
+                           t->len))
         return ngi_perr(p, NG_ENOMEM, off, "out of memory");
     if ((rc = ngi_new_node(p, NGI_Q_PREFIX, off, out))) return rc;
     ngi_qnode *nd = &p->q->nodes[*out];
@@ -199,16 +197,13 @@ int ngi_prefix_leaf(parser *p, const char *s, size_t n, int field,
 
 /* ---- normalisation ------------------------------------------------------ */
 
-static int same_leaf(const ng_query *q, const ngi_qnode *a,
-                     const ngi_qnode *b) {
-    if (a->kind != b->kind || a->occur != b->occur || a->field != b->field)
-        return 0;
+static int same_leaf(const ng_query *q, const ngi_qnode *a, const ngi_qnode *b) {
+    if (a->kind != b->kind || a->occur != b->occur || a->field != b->field) return 0;
     if (a->kind == NGI_Q_TERM) return a->term == b->term;
     if (a->kind == NGI_Q_PREFIX)
         return a->n == b->n &&
                !memcmp(ngi_query_prefix(q, a), ngi_query_prefix(q, b), a->n);
-    if (a->kind != NGI_Q_PHRASE || a->n != b->n || a->slop != b->slop)
-        return 0;
+    if (a->kind != NGI_Q_PHRASE || a->n != b->n || a->slop != b->slop) return 0;
     for (uint32_t i = 0; i < a->n; i++)
         if (q->words[a->first + i].term != q->words[b->first + i].term ||
             q->words[a->first + i].rel != q->words[b->first + i].rel)
@@ -217,8 +212,7 @@ static int same_leaf(const ng_query *q, const ngi_qnode *a,
 }
 
 /* Rebuilds g's child list from v[0..n). */
-static void set_children(ng_query *q, uint32_t g, const uint32_t *v,
-                         size_t n) {
+static void set_children(ng_query *q, uint32_t g, const uint32_t *v, size_t n) {
     ngi_qnode *gn = &q->nodes[g];
     gn->child = gn->last = NGI_QNONE;
     gn->n = 0;
@@ -253,11 +247,11 @@ static int norm_collect(parser *p, uint32_t g, ngi_buf *v) {
         ngi_qnode *cn = &q->nodes[c];
         if (cn->kind == NGI_Q_EMPTY) {
             /* a stopword: neutral everywhere */
-        } else if (child_flattens(q, cn) ||
-                   (cn->kind == NGI_Q_GROUP && cn->n == 1)) {
+        } else if (child_flattens(q, cn) || (cn->kind == NGI_Q_GROUP && cn->n == 1)) {
             for (uint32_t k = cn->child; k != NGI_QNONE; k = q->nodes[k].next) {
-                q->nodes[k].occur = (uint8_t)(cn->n == 1 ? cn->occur
-                                    : lifted_occur(cn->occur, q->nodes[k].occur));
+                q->nodes[k].occur =
+                    (uint8_t)(cn->n == 1 ? cn->occur
+                                         : lifted_occur(cn->occur, q->nodes[k].occur));
                 if (ngi_buf_append(v, &k, sizeof k)) return NG_ENOMEM;
             }
         } else if (ngi_buf_append(v, &c, sizeof c))
@@ -307,8 +301,7 @@ int ngi_normalise(parser *p, uint32_t root) {
     /* Unwrap a root holding one positive group. */
     while (q->nodes[root].kind == NGI_Q_GROUP && q->nodes[root].n == 1) {
         uint32_t c = q->nodes[root].child;
-        if (q->nodes[c].kind != NGI_Q_GROUP || q->nodes[c].occur == NGI_NOT)
-            break;
+        if (q->nodes[c].kind != NGI_Q_GROUP || q->nodes[c].occur == NGI_NOT) break;
         root = c;
     }
     if (q->nodes[root].kind != NGI_Q_GROUP) {

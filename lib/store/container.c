@@ -20,12 +20,12 @@
 #include "store/fileio.h"
 #include "store/store.h"
 
-#define HEADER_BYTES 48   /* format 3: 16 + index id + file no + owner */
+#define HEADER_BYTES    48 /* format 3: 16 + index id + file no + owner */
 #define HEADER_V2_BYTES 16 /* enough to read an older file's version */
-#define ENTRY_BYTES 32
-#define TRAILER_BYTES 40
-#define SECTION_ALIGN 8
-#define MAX_SECTIONS 1024          /* sane limit checked at open */
+#define ENTRY_BYTES     32
+#define TRAILER_BYTES   40
+#define SECTION_ALIGN   8
+#define MAX_SECTIONS    1024 /* sane limit checked at open */
 #define WRITE_BUF_BYTES (256 * 1024)
 
 static const char file_magic[4] = {'N', 'G', 'R', 'P'};
@@ -41,23 +41,23 @@ typedef struct section_entry {
 /* ---- writer ----------------------------------------------------------- */
 
 struct ngi_file_writer {
-    int fd;                      /* open for writing, -1 after close */
-    int status;                  /* 0 or the sticky NG_E* code */
-    ngi_error *err;              /* caller's error detail (outlives us) */
-    char path[4096];             /* dir/name, for messages and abort */
-    uint8_t *wbuf;               /* write buffer of WRITE_BUF_BYTES */
-    size_t wlen;                 /* bytes pending in wbuf */
-    uint64_t offset;             /* bytes of the file so far (incl. wbuf) */
-    int in_section;              /* between begin and end */
-    section_entry *sections;     /* table being built */
-    size_t n_sections;           /* finished sections */
-    size_t cap_sections;         /* allocated entries */
-    void *state_mem;             /* raw allocation holding the states */
-    ngi_checksum_state *file_cs; /* whole file (64-byte aligned) */
-    ngi_checksum_state *sect_cs; /* current section (64-byte aligned) */
-    ngi_checksum_state *chunk_cs;/* current piece of a chunked section */
-    ngi_buf *chunk_sums;         /* where a chunked section's sums go */
-    size_t chunk_fill;           /* bytes of the current piece so far */
+    int fd;                       /* open for writing, -1 after close */
+    int status;                   /* 0 or the sticky NG_E* code */
+    ngi_error *err;               /* caller's error detail (outlives us) */
+    char path[4096];              /* dir/name, for messages and abort */
+    uint8_t *wbuf;                /* write buffer of WRITE_BUF_BYTES */
+    size_t wlen;                  /* bytes pending in wbuf */
+    uint64_t offset;              /* bytes of the file so far (incl. wbuf) */
+    int in_section;               /* between begin and end */
+    section_entry *sections;      /* table being built */
+    size_t n_sections;            /* finished sections */
+    size_t cap_sections;          /* allocated entries */
+    void *state_mem;              /* raw allocation holding the states */
+    ngi_checksum_state *file_cs;  /* whole file (64-byte aligned) */
+    ngi_checksum_state *sect_cs;  /* current section (64-byte aligned) */
+    ngi_checksum_state *chunk_cs; /* current piece of a chunked section */
+    ngi_buf *chunk_sums;          /* where a chunked section's sums go */
+    size_t chunk_fill;            /* bytes of the current piece so far */
 };
 
 /* XXH3 states need 64-byte alignment, more than malloc promises. */
@@ -115,9 +115,8 @@ static int put(ngi_file_writer *w, const void *data, size_t len) {
     return 0;
 }
 
-int ngi_file_writer_create(ngi_file_writer **out, const char *dir,
-                           const char *name, int kind,
-                           const ngi_file_ident *id, ngi_error *err) {
+int ngi_file_writer_create(ngi_file_writer **out, const char *dir, const char *name,
+                           int kind, const ngi_file_ident *id, ngi_error *err) {
     *out = NULL;
     ngi_file_writer *w = ngi_calloc(1, sizeof *w);
     if (!w) return ngi_error_set(err, NG_ENOMEM, "out of memory");
@@ -155,11 +154,11 @@ int ngi_file_writer_create(ngi_file_writer **out, const char *dir,
 int ngi_file_writer_begin(ngi_file_writer *w, uint32_t tag) {
     if (w->status) return w->status;
     if (w->in_section)
-        return fail(w, ngi_error_set(w->err, NG_EINVAL,
-                                     "%s: section begun twice", w->path));
+        return fail(w,
+                    ngi_error_set(w->err, NG_EINVAL, "%s: section begun twice", w->path));
     if (w->n_sections == MAX_SECTIONS)
-        return fail(w, ngi_error_set(w->err, NG_ELIMIT,
-                                     "%s: too many sections", w->path));
+        return fail(w,
+                    ngi_error_set(w->err, NG_ELIMIT, "%s: too many sections", w->path));
     static const uint8_t zeros[SECTION_ALIGN] = {0};
     size_t pad = (size_t)(-w->offset & (SECTION_ALIGN - 1));
     int rc = put(w, zeros, pad);
@@ -167,8 +166,7 @@ int ngi_file_writer_begin(ngi_file_writer *w, uint32_t tag) {
     if (w->n_sections == w->cap_sections) {
         size_t cap = w->cap_sections ? 2 * w->cap_sections : 8;
         section_entry *s = ngi_realloc(w->sections, cap * sizeof *s);
-        if (!s) return fail(w, ngi_error_set(w->err, NG_ENOMEM,
-                                             "out of memory"));
+        if (!s) return fail(w, ngi_error_set(w->err, NG_ENOMEM, "out of memory"));
         w->sections = s;
         w->cap_sections = cap;
     }
@@ -207,8 +205,7 @@ static int chunk_update(ngi_file_writer *w, const uint8_t *p, size_t len) {
     return 0;
 }
 
-int ngi_file_writer_begin_chunked(ngi_file_writer *w, uint32_t tag,
-                                  ngi_buf *sums) {
+int ngi_file_writer_begin_chunked(ngi_file_writer *w, uint32_t tag, ngi_buf *sums) {
     int rc = ngi_file_writer_begin(w, tag);
     if (rc) return rc;
     ngi_checksum_init(w->chunk_cs);
@@ -220,8 +217,8 @@ int ngi_file_writer_begin_chunked(ngi_file_writer *w, uint32_t tag,
 int ngi_file_writer_append(ngi_file_writer *w, const void *data, size_t len) {
     if (w->status) return w->status;
     if (!w->in_section)
-        return fail(w, ngi_error_set(w->err, NG_EINVAL,
-                                     "%s: append outside a section", w->path));
+        return fail(
+            w, ngi_error_set(w->err, NG_EINVAL, "%s: append outside a section", w->path));
     if (w->chunk_sums) {
         int rc = chunk_update(w, data, len);
         if (rc) return rc;
@@ -234,8 +231,8 @@ int ngi_file_writer_append(ngi_file_writer *w, const void *data, size_t len) {
 int ngi_file_writer_end(ngi_file_writer *w) {
     if (w->status) return w->status;
     if (!w->in_section)
-        return fail(w, ngi_error_set(w->err, NG_EINVAL,
-                                     "%s: end without begin", w->path));
+        return fail(w,
+                    ngi_error_set(w->err, NG_EINVAL, "%s: end without begin", w->path));
     if (w->chunk_sums) { /* the last, partial piece */
         int rc = w->chunk_fill ? chunk_close(w) : 0;
         w->chunk_sums = NULL;
@@ -247,8 +244,8 @@ int ngi_file_writer_end(ngi_file_writer *w) {
     return 0;
 }
 
-int ngi_file_writer_section(ngi_file_writer *w, uint32_t tag,
-                            const void *data, size_t len) {
+int ngi_file_writer_section(ngi_file_writer *w, uint32_t tag, const void *data,
+                            size_t len) {
     int rc = ngi_file_writer_begin(w, tag);
     if (!rc) rc = ngi_file_writer_append(w, data, len);
     if (!rc) rc = ngi_file_writer_end(w);
@@ -272,8 +269,7 @@ static int put_table(ngi_file_writer *w, uint64_t *table_cs) {
     return 0;
 }
 
-static int put_trailer(ngi_file_writer *w, uint64_t table_off,
-                       uint64_t table_cs) {
+static int put_trailer(ngi_file_writer *w, uint64_t table_off, uint64_t table_cs) {
     uint8_t t[TRAILER_BYTES] = {0};
     ngi_store_le64(t, table_off);
     ngi_store_le32(t + 8, (uint32_t)w->n_sections);
@@ -289,14 +285,12 @@ static int put_trailer(ngi_file_writer *w, uint64_t table_off,
 int ngi_file_writer_finish(ngi_file_writer *w, uint64_t *bytes) {
     int rc = w->status;
     if (!rc && w->in_section)
-        rc = ngi_error_set(w->err, NG_EINVAL, "%s: section not ended",
-                           w->path);
+        rc = ngi_error_set(w->err, NG_EINVAL, "%s: section not ended", w->path);
     uint64_t table_off = w->offset, table_cs = 0;
     if (!rc) rc = put_table(w, &table_cs);
     if (!rc) rc = put_trailer(w, table_off, table_cs);
     if (!rc) rc = flush_buf(w);
-    if (!rc && ngi_io_fsync(w->fd) < 0)
-        rc = ngi_io_error(w->err, "fsync", w->path);
+    if (!rc && ngi_io_fsync(w->fd) < 0) rc = ngi_io_error(w->err, "fsync", w->path);
     if (!rc) {
         int fd = w->fd;
         w->fd = -1;
@@ -364,18 +358,16 @@ static int check_header(ngi_file_reader *r, int kind, ngi_error *err) {
                              "this version)",
                              r->name, version, NGI_FORMAT_VERSION);
     if (r->size < HEADER_BYTES + TRAILER_BYTES)
-        return ngi_error_set(err, NG_ECORRUPT,
-                             "%s: truncated (%llu bytes, too short)", r->name,
-                             (unsigned long long)r->size);
+        return ngi_error_set(err, NG_ECORRUPT, "%s: truncated (%llu bytes, too short)",
+                             r->name, (unsigned long long)r->size);
     memcpy(r->ident.index_id, h + 16, NGI_INDEX_ID_BYTES);
     r->ident.file_no = ngi_load_le64(h + 32);
     r->ident.owner_no = ngi_load_le64(h + 40);
     uint32_t k = ngi_load_le32(h + 4);
     if (k != (uint32_t)kind)
-        return ngi_error_set(err, NG_ECORRUPT, "%s: a %s file, expected %s",
-                             r->name, kind_name(k), kind_name((uint32_t)kind));
-    if (ngi_load_le32(h + 12) != 0)
-        return corrupt(r, err, "bad header (reserved bytes)");
+        return ngi_error_set(err, NG_ECORRUPT, "%s: a %s file, expected %s", r->name,
+                             kind_name(k), kind_name((uint32_t)kind));
+    if (ngi_load_le32(h + 12) != 0) return corrupt(r, err, "bad header (reserved bytes)");
     return 0;
 }
 
@@ -392,8 +384,7 @@ static int parse_entry(ngi_file_reader *r, size_t i, uint64_t *prev_end,
         s->length > table_off - s->offset)
         return corrupt(r, err, "section out of bounds or overlapping");
     for (size_t j = 0; j < i; j++)
-        if (r->sections[j].tag == s->tag)
-            return corrupt(r, err, "duplicate section");
+        if (r->sections[j].tag == s->tag) return corrupt(r, err, "duplicate section");
     *prev_end = s->offset + s->length;
     return 0;
 }
@@ -411,8 +402,7 @@ static int check_footer(ngi_file_reader *r, ngi_error *err) {
     if (table_off < HEADER_BYTES || table_off > table_end ||
         table_end - table_off != (uint64_t)n * ENTRY_BYTES)
         return corrupt(r, err, "section table out of bounds");
-    if (ngi_hash64(r->map + table_off, (size_t)n * ENTRY_BYTES) !=
-        ngi_load_le64(t + 16))
+    if (ngi_hash64(r->map + table_off, (size_t)n * ENTRY_BYTES) != ngi_load_le64(t + 16))
         return corrupt(r, err, "section table checksum mismatch");
     r->sections = ngi_calloc(n ? n : 1, sizeof *r->sections);
     if (!r->sections) return ngi_error_set(err, NG_ENOMEM, "out of memory");
@@ -428,9 +418,7 @@ static int check_footer(ngi_file_reader *r, ngi_error *err) {
 /* Opens and maps the file; fills r->map and r->size. */
 static int map_file(ngi_file_reader *r, const char *path, ngi_error *err) {
     int fd;
-    do {
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
+    do { fd = open(path, O_RDONLY | O_CLOEXEC); } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         if (errno == ENOENT)
             return ngi_error_set(err, NG_ENOTFOUND, "%s: no such file", path);
@@ -445,9 +433,8 @@ static int map_file(ngi_file_reader *r, const char *path, ngi_error *err) {
     r->size = (uint64_t)st.st_size;
     if (r->size < HEADER_V2_BYTES || r->size > SIZE_MAX) {
         close(fd);
-        return ngi_error_set(err, NG_ECORRUPT,
-                             "%s: truncated (%llu bytes, too short)", r->name,
-                             (unsigned long long)r->size);
+        return ngi_error_set(err, NG_ECORRUPT, "%s: truncated (%llu bytes, too short)",
+                             r->name, (unsigned long long)r->size);
     }
     void *m = mmap(NULL, (size_t)r->size, PROT_READ, MAP_SHARED, fd, 0);
     close(fd); /* the mapping keeps the file alive */
@@ -463,8 +450,8 @@ static void copy_name(char *dst, size_t cap, const char *name) {
     dst[n] = '\0';
 }
 
-int ngi_file_reader_open(ngi_file_reader **out, const char *dir,
-                         const char *name, int kind, ngi_error *err) {
+int ngi_file_reader_open(ngi_file_reader **out, const char *dir, const char *name,
+                         int kind, ngi_error *err) {
     *out = NULL;
     char path[4096];
     if (ngi_path_join(path, sizeof path, dir, name))
@@ -490,9 +477,8 @@ void ngi_file_reader_close(ngi_file_reader *r) {
     ngi_free(r);
 }
 
-int ngi_file_reader_section(const ngi_file_reader *r, uint32_t tag,
-                            const uint8_t **data, size_t *len,
-                            ngi_error *err) {
+int ngi_file_reader_section(const ngi_file_reader *r, uint32_t tag, const uint8_t **data,
+                            size_t *len, ngi_error *err) {
     for (size_t i = 0; i < r->n_sections; i++) {
         if (r->sections[i].tag != tag) continue;
         *data = r->map + r->sections[i].offset;
@@ -503,28 +489,30 @@ int ngi_file_reader_section(const ngi_file_reader *r, uint32_t tag,
     tag_text(tag, t);
     *data = NULL;
     *len = 0;
-    return ngi_error_set(err, NG_ECORRUPT, "%s: section %s missing", r->name,
-                         t);
+    return ngi_error_set(err, NG_ECORRUPT, "%s: section %s missing", r->name, t);
 }
 
 int ngi_file_reader_verify(const ngi_file_reader *r, ngi_error *err) {
     for (size_t i = 0; i < r->n_sections; i++) {
         const section_entry *s = &r->sections[i];
-        if (ngi_hash64(r->map + s->offset, (size_t)s->length) == s->checksum)
-            continue;
+        if (ngi_hash64(r->map + s->offset, (size_t)s->length) == s->checksum) continue;
         char t[5];
         tag_text(s->tag, t);
-        return ngi_error_set(err, NG_ECORRUPT,
-                             "%s: section %s checksum mismatch", r->name, t);
+        return ngi_error_set(err, NG_ECORRUPT, "%s: section %s checksum mismatch",
+                             r->name, t);
     }
     if (ngi_hash64(r->map, (size_t)r->size - 16) != r->file_checksum)
         return corrupt(r, err, "file checksum mismatch");
     return 0;
 }
 
-uint64_t ngi_file_reader_size(const ngi_file_reader *r) { return r->size; }
+uint64_t ngi_file_reader_size(const ngi_file_reader *r) {
+    return r->size;
+}
 
-const char *ngi_file_reader_name(const ngi_file_reader *r) { return r->name; }
+const char *ngi_file_reader_name(const ngi_file_reader *r) {
+    return r->name;
+}
 
 int ngi_file_reader_verify_section(const ngi_file_reader *r, uint32_t tag,
                                    ngi_error *err) {
@@ -533,35 +521,32 @@ int ngi_file_reader_verify_section(const ngi_file_reader *r, uint32_t tag,
     for (size_t i = 0; i < r->n_sections; i++) {
         const section_entry *s = &r->sections[i];
         if (s->tag != tag) continue;
-        if (ngi_hash64(r->map + s->offset, (size_t)s->length) == s->checksum)
-            return 0;
-        return ngi_error_set(err, NG_ECORRUPT,
-                             "%s: section %s checksum mismatch", r->name, t);
+        if (ngi_hash64(r->map + s->offset, (size_t)s->length) == s->checksum) return 0;
+        return ngi_error_set(err, NG_ECORRUPT, "%s: section %s checksum mismatch",
+                             r->name, t);
     }
-    return ngi_error_set(err, NG_ECORRUPT, "%s: section %s missing", r->name,
-                         t);
+    return ngi_error_set(err, NG_ECORRUPT, "%s: section %s missing", r->name, t);
 }
 
 const ngi_file_ident *ngi_file_reader_ident(const ngi_file_reader *r) {
     return &r->ident;
 }
 
-int ngi_file_reader_check_ident(const ngi_file_reader *r,
-                                const ngi_file_ident *want, ngi_error *err) {
+int ngi_file_reader_check_ident(const ngi_file_reader *r, const ngi_file_ident *want,
+                                ngi_error *err) {
     const ngi_file_ident *h = &r->ident;
     if (memcmp(h->index_id, want->index_id, NGI_INDEX_ID_BYTES) != 0)
-        return corrupt(r, err, "belongs to another index (index id differs "
-                               "from the manifest's)");
+        return corrupt(r, err,
+                       "belongs to another index (index id differs "
+                       "from the manifest's)");
     if (h->file_no != want->file_no || h->owner_no != want->owner_no) {
         char why[160];
         snprintf(why, sizeof why,
                  "written as file %llu of segment %llu, but the manifest "
                  "expects file %llu of segment %llu (a file copied or "
                  "renamed in)",
-                 (unsigned long long)h->file_no,
-                 (unsigned long long)h->owner_no,
-                 (unsigned long long)want->file_no,
-                 (unsigned long long)want->owner_no);
+                 (unsigned long long)h->file_no, (unsigned long long)h->owner_no,
+                 (unsigned long long)want->file_no, (unsigned long long)want->owner_no);
         return corrupt(r, err, why);
     }
     return 0;
@@ -588,8 +573,8 @@ void ngi_index_id_text(const uint8_t id[NGI_INDEX_ID_BYTES], char out[33]) {
 
 /* ---- chunk sums --------------------------------------------------------- */
 
-int ngi_chunked_init(ngi_chunked *c, const uint8_t *data, size_t len,
-                     const uint8_t *sums, uint64_t n_sums) {
+int ngi_chunked_init(ngi_chunked *c, const uint8_t *data, size_t len, const uint8_t *sums,
+                     uint64_t n_sums) {
     memset(c, 0, sizeof *c);
     uint64_t want = ((uint64_t)len + NGI_CHUNK_BYTES - 1) / NGI_CHUNK_BYTES;
     if (n_sums != want) return NG_ECORRUPT;
@@ -618,8 +603,7 @@ int ngi_chunked_verify(const ngi_chunked *c, uint64_t off, uint64_t len) {
     uint64_t first = off / NGI_CHUNK_BYTES;
     uint64_t last = (off + len - 1) / NGI_CHUNK_BYTES;
     for (uint64_t k = first; k <= last; k++) {
-        uint_fast64_t word = atomic_load_explicit(&d[k / 64],
-                                                  memory_order_acquire);
+        uint_fast64_t word = atomic_load_explicit(&d[k / 64], memory_order_acquire);
         if (word == UINT_FAST64_MAX && k % 64 == 0 && k + 63 <= last) {
             k += 63; /* 64 pieces verified before */
             continue;
@@ -628,8 +612,7 @@ int ngi_chunked_verify(const ngi_chunked *c, uint64_t off, uint64_t len) {
         if (word & bit) continue;
         size_t start = (size_t)k * NGI_CHUNK_BYTES;
         size_t n = NGI_MIN((size_t)NGI_CHUNK_BYTES, c->len - start);
-        if (ngi_hash64(c->data + start, n) != ngi_load_le64(c->sums + 8 * k))
-            return -1;
+        if (ngi_hash64(c->data + start, n) != ngi_load_le64(c->sums + 8 * k)) return -1;
         atomic_fetch_or_explicit(&d[k / 64], bit, memory_order_release);
     }
     return 0;

@@ -16,13 +16,13 @@
 #include "common/varint.h"
 #include "store/docstore.h"
 
-#define DICT_MIN_DOCS 64            /* fewer sample docs: no dictionary */
-#define DICT_SAMPLE_FACTOR 32       /* train on this many times dict size */
+#define DICT_MIN_DOCS      64 /* fewer sample docs: no dictionary */
+#define DICT_SAMPLE_FACTOR 32 /* train on this many times dict size */
 #ifndef VOCAB_SAMPLE
-#define VOCAB_SAMPLE (16u << 20)    /* and on at least this many raw bytes */
+#define VOCAB_SAMPLE (16u << 20) /* and on at least this many raw bytes */
 #endif
-#define STREAM_BYTES (1u << 20)     /* blocks buffered before a sink write */
-#define VOCAB_LEVEL 9               /* zstd level of the stored vocabulary */
+#define STREAM_BYTES (1u << 20) /* blocks buffered before a sink write */
+#define VOCAB_LEVEL  9          /* zstd level of the stored vocabulary */
 
 /* ---- writer ----------------------------------------------------------- */
 
@@ -63,8 +63,8 @@ int ngi_docstore_writer_create_opts(ngi_docstore_writer **out, int zstd_level,
     }
     /* A 4-byte content checksum per frame makes a damaged block fail to
      * decompress instead of yielding wrong text (cost: 4 bytes a block). */
-    if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel,
-                                            zstd_level)) ||
+    if (ZSTD_isError(
+            ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, zstd_level)) ||
         ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1))) {
         ngi_docstore_writer_free(w);
         return NG_EINVAL;
@@ -100,9 +100,8 @@ void ngi_docstore_writer_free(ngi_docstore_writer *w) {
 }
 
 size_t ngi_docstore_writer_memory(const ngi_docstore_writer *w) {
-    return w->raw.cap + w->held.cap + w->blocks.cap + w->dict.cap +
-           w->vocab.cap + w->zvocab.cap + w->tx.cap + w->btable.cap +
-           w->dtable.cap;
+    return w->raw.cap + w->held.cap + w->blocks.cap + w->dict.cap + w->vocab.cap +
+           w->zvocab.cap + w->tx.cap + w->btable.cap + w->dtable.cap;
 }
 
 /* Offset of the next compressed block from the section start. */
@@ -133,24 +132,21 @@ static int compress_one(ngi_docstore_writer *w, const uint8_t *raw, size_t n) {
 
 /* End (exclusive) of doc d inside its raw block, given the block's first
  * doc past it (`last`) and raw length. */
-static uint32_t doc_end(const ngi_docstore_writer *w, uint32_t d,
-                        uint32_t last, uint32_t raw_len) {
-    return d + 1 < last ? ngi_load_le32(w->dtable.data + 4 * (size_t)(d + 1))
-                        : raw_len;
+static uint32_t doc_end(const ngi_docstore_writer *w, uint32_t d, uint32_t last,
+                        uint32_t raw_len) {
+    return d + 1 < last ? ngi_load_le32(w->dtable.data + 4 * (size_t)(d + 1)) : raw_len;
 }
 
 /* Word-codes docs [first, last) of a raw block one by one (so that each
  * is a dictionary sample of its own), appending to w->tx; sizes[d - first]
  * receives each coded length when sizes is not NULL. */
-static int encode_docs(ngi_docstore_writer *w, const uint8_t *raw,
-                       uint32_t raw_len, uint32_t first, uint32_t last,
-                       size_t *sizes) {
+static int encode_docs(ngi_docstore_writer *w, const uint8_t *raw, uint32_t raw_len,
+                       uint32_t first, uint32_t last, size_t *sizes) {
     if (ngi_buf_reserve(&w->tx, 2 * (size_t)raw_len)) return NG_ENOMEM;
     for (uint32_t d = first; d < last; d++) {
         uint32_t a = ngi_load_le32(w->dtable.data + 4 * (size_t)d);
         uint32_t b = doc_end(w, d, last, raw_len);
-        size_t n = ngi_wordcode_encode(w->wc, raw + a, b - a,
-                                       w->tx.data + w->tx.len);
+        size_t n = ngi_wordcode_encode(w->wc, raw + a, b - a, w->tx.data + w->tx.len);
         w->tx.len += n;
         if (sizes) sizes[d - first] = n;
     }
@@ -159,8 +155,8 @@ static int encode_docs(ngi_docstore_writer *w, const uint8_t *raw,
 
 /* Compresses a closed raw block (docs [first, last)), word-coded when
  * there is a vocabulary. */
-static int compress_block(ngi_docstore_writer *w, const uint8_t *raw,
-                          uint32_t raw_len, uint32_t first, uint32_t last) {
+static int compress_block(ngi_docstore_writer *w, const uint8_t *raw, uint32_t raw_len,
+                          uint32_t first, uint32_t last) {
     if (!w->wc) return compress_one(w, raw, raw_len);
     ngi_buf_reset(&w->tx);
     int rc = encode_docs(w, raw, raw_len, first, last, NULL);
@@ -187,9 +183,8 @@ static int close_block(ngi_docstore_writer *w) {
 }
 
 static uint32_t held_first(const ngi_docstore_writer *w, uint32_t b) {
-    return b < w->n_blocks
-        ? ngi_load_le32(w->btable.data + (size_t)b * BLOCK_ENTRY + 8)
-        : w->block_first;
+    return b < w->n_blocks ? ngi_load_le32(w->btable.data + (size_t)b * BLOCK_ENTRY + 8)
+                           : w->block_first;
 }
 static uint32_t held_raw(const ngi_docstore_writer *w, uint32_t b) {
     return ngi_load_le32(w->btable.data + (size_t)b * BLOCK_ENTRY + 12);
@@ -210,8 +205,7 @@ static int train_vocab(ngi_docstore_writer *w) {
      * decode documents into other words. */
     ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, VOCAB_LEVEL);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
-    size_t c = ZSTD_compress2(cc, w->zvocab.data, bound, w->vocab.data,
-                              w->vocab.len);
+    size_t c = ZSTD_compress2(cc, w->zvocab.data, bound, w->vocab.data, w->vocab.len);
     ZSTD_freeCCtx(cc);
     if (ZSTD_isError(c)) return NG_ENOMEM; /* only allocation can fail */
     w->zvocab.len = c;
@@ -226,8 +220,7 @@ static const uint8_t *held_samples(ngi_docstore_writer *w, size_t *sizes) {
     for (uint32_t b = 0; b < w->n_blocks; raw += held_raw(w, b), b++) {
         uint32_t first = held_first(w, b), last = held_first(w, b + 1);
         if (w->wc) {
-            if (encode_docs(w, raw, held_raw(w, b), first, last,
-                            sizes + first))
+            if (encode_docs(w, raw, held_raw(w, b), first, last, sizes + first))
                 return NULL;
             continue;
         }
@@ -239,8 +232,8 @@ static const uint8_t *held_samples(ngi_docstore_writer *w, size_t *sizes) {
 }
 
 /* Trains the zstd dictionary on the n held documents (one sample each). */
-static int train_dict(ngi_docstore_writer *w, const uint8_t *samples,
-                      const size_t *sizes, uint32_t n) {
+static int train_dict(ngi_docstore_writer *w, const uint8_t *samples, const size_t *sizes,
+                      uint32_t n) {
     if (ngi_buf_reserve(&w->dict, w->dict_bytes)) return NG_ENOMEM;
     /* fastCover with fixed parameters: the default trainer searches its
      * parameters and costs seconds per segment for little gain. */
@@ -250,8 +243,8 @@ static int train_dict(ngi_docstore_writer *w, const uint8_t *samples,
     p.f = 20;
     p.accel = 1;
     p.zParams.compressionLevel = w->level;
-    size_t got = ZDICT_trainFromBuffer_fastCover(
-        w->dict.data, w->dict_bytes, samples, sizes, n, p);
+    size_t got = ZDICT_trainFromBuffer_fastCover(w->dict.data, w->dict_bytes, samples,
+                                                 sizes, n, p);
     if (ZDICT_isError(got)) return 0; /* training may refuse: go without */
     w->dict.len = got;
     w->cdict = ZSTD_createCDict(w->dict.data, got, w->level);
@@ -340,21 +333,17 @@ static size_t sample_bytes(const ngi_docstore_writer *w) {
     return d > VOCAB_SAMPLE ? d : VOCAB_SAMPLE;
 }
 
-static int add_doc(ngi_docstore_writer *w, const ng_field *fields,
-                   size_t n_fields) {
+static int add_doc(ngi_docstore_writer *w, const ng_field *fields, size_t n_fields) {
     size_t size = doc_size(fields, n_fields);
     if (size > MAX_RAW_BLOCK || w->n_docs == UINT32_MAX) return NG_ELIMIT;
     int rc;
     /* Close the block before it would exceed the target, so blocks stay
      * near block_bytes; a document larger than a block gets its own. */
-    if (w->raw.len && w->raw.len + size > w->block_bytes &&
-        (rc = close_block(w)))
+    if (w->raw.len && w->raw.len + size > w->block_bytes && (rc = close_block(w)))
         return rc;
     /* zstd suggests ~100x the dictionary size of samples; 32x measured as
      * good at a third of the training time and held memory. */
-    if (w->pending && w->held.len >= sample_bytes(w) &&
-        (rc = release_held(w)))
-        return rc;
+    if (w->pending && w->held.len >= sample_bytes(w) && (rc = release_held(w))) return rc;
     if (ngi_buf_reserve(&w->raw, size) || ngi_buf_reserve(&w->dtable, 4))
         return NG_ENOMEM;
     ngi_buf_append_le32(&w->dtable, (uint32_t)w->raw.len); /* reserved */
@@ -403,8 +392,7 @@ int ngi_docstore_writer_stream(ngi_docstore_writer *w, ngi_file_writer *fw) {
     return rc;
 }
 
-int ngi_docstore_writer_finish_to(ngi_docstore_writer *w,
-                                  ngi_file_writer *fw) {
+int ngi_docstore_writer_finish_to(ngi_docstore_writer *w, ngi_file_writer *fw) {
     if (w->status) return w->status;
     int rc = w->sink == fw ? 0 : ngi_docstore_writer_stream(w, fw);
     if (!rc) rc = close_all(w);
@@ -425,8 +413,8 @@ int ngi_docstore_writer_finish(ngi_docstore_writer *w, ngi_buf *out) {
     if (w->status) return w->status;
     if (w->sink) return w->status = NG_EINVAL; /* blocks are in the file */
     int rc = close_all(w);
-    size_t total = w->blocks.len + w->dict.len + w->zvocab.len +
-                   w->btable.len + w->dtable.len + TRAILER;
+    size_t total = w->blocks.len + w->dict.len + w->zvocab.len + w->btable.len +
+                   w->dtable.len + TRAILER;
     if (!rc && ngi_buf_reserve(out, total)) rc = NG_ENOMEM;
     if (rc) return w->status = rc;
     ngi_buf_append(out, w->blocks.data, w->blocks.len);

@@ -19,15 +19,15 @@
 /* ---- reader ----------------------------------------------------------- */
 
 struct ngi_docstore_reader {
-    const uint8_t *blocks;  /* compressed blocks (borrowed) */
-    uint64_t blocks_bytes;  /* bytes of all blocks */
-    const uint8_t *btable;  /* n_blocks entries (borrowed) */
-    const uint8_t *dtable;  /* n_docs u32 (borrowed) */
-    uint32_t n_blocks;      /* blocks */
-    uint32_t n_docs;        /* documents */
-    ZSTD_DDict *ddict;      /* read-only, shareable across threads */
-    const uint8_t *zvocab;  /* the stored vocabulary (borrowed) */
-    size_t zvocab_len;      /* its bytes; 0: blocks are not word-coded */
+    const uint8_t *blocks; /* compressed blocks (borrowed) */
+    uint64_t blocks_bytes; /* bytes of all blocks */
+    const uint8_t *btable; /* n_blocks entries (borrowed) */
+    const uint8_t *dtable; /* n_docs u32 (borrowed) */
+    uint32_t n_blocks;     /* blocks */
+    uint32_t n_docs;       /* documents */
+    ZSTD_DDict *ddict;     /* read-only, shareable across threads */
+    const uint8_t *zvocab; /* the stored vocabulary (borrowed) */
+    size_t zvocab_len;     /* its bytes; 0: blocks are not word-coded */
     /* The vocabulary's decoder, loaded at the first fetch: opening a
      * reader must stay cheap (searches without snippets never fetch), and
      * a vocabulary takes ~1.5 ms to decompress and index. */
@@ -40,12 +40,12 @@ struct ngi_docstore_reader {
 enum { VOCAB_UNLOADED, VOCAB_READY, VOCAB_BAD };
 
 struct ngi_docstore_scratch {
-    ZSTD_DCtx *dctx;        /* reused decompression context */
-    ngi_buf raw;            /* the last decompressed block */
-    ngi_buf tx;             /* its word-coded form (zstd's output) */
-    uint64_t key_block;     /* XXH3 of that block's compressed bytes */
-    uint64_t key_dict;      /* and of the dictionary it used */
-    int valid;              /* raw holds a block */
+    ZSTD_DCtx *dctx;    /* reused decompression context */
+    ngi_buf raw;        /* the last decompressed block */
+    ngi_buf tx;         /* its word-coded form (zstd's output) */
+    uint64_t key_block; /* XXH3 of that block's compressed bytes */
+    uint64_t key_dict;  /* and of the dictionary it used */
+    int valid;          /* raw holds a block */
 };
 
 static int ds_corrupt(ngi_error *err, const char *why) {
@@ -58,8 +58,8 @@ static int decode_vocab(ngi_docstore_reader *r) {
     const uint8_t *z = r->zvocab;
     size_t n = r->zvocab_len;
     unsigned long long raw = ZSTD_getFrameContentSize(z, n);
-    if (raw == ZSTD_CONTENTSIZE_UNKNOWN || raw == ZSTD_CONTENTSIZE_ERROR ||
-        raw == 0 || raw > MAX_VOCAB_RAW)
+    if (raw == ZSTD_CONTENTSIZE_UNKNOWN || raw == ZSTD_CONTENTSIZE_ERROR || raw == 0 ||
+        raw > MAX_VOCAB_RAW)
         return NG_ECORRUPT;
     uint8_t *v = ngi_malloc((size_t)raw);
     if (!v) return NG_ENOMEM;
@@ -79,8 +79,10 @@ static int load_vocab(const ngi_docstore_reader *cr, ngi_error *err) {
         pthread_mutex_lock(&r->vocab_lock);
         state = atomic_load_explicit(&r->vocab_state, memory_order_relaxed);
         int rc = state == VOCAB_UNLOADED ? decode_vocab(r) : 0;
-        if (rc == NG_ECORRUPT) state = VOCAB_BAD;
-        else if (!rc && state == VOCAB_UNLOADED) state = VOCAB_READY;
+        if (rc == NG_ECORRUPT)
+            state = VOCAB_BAD;
+        else if (!rc && state == VOCAB_UNLOADED)
+            state = VOCAB_READY;
         atomic_store_explicit(&r->vocab_state, state, memory_order_release);
         pthread_mutex_unlock(&r->vocab_lock);
         if (rc == NG_ENOMEM) /* not sticky: a later fetch may succeed */
@@ -90,8 +92,8 @@ static int load_vocab(const ngi_docstore_reader *cr, ngi_error *err) {
 }
 
 /* Validates the geometry from the trailer and points into the section. */
-static int open_layout(ngi_docstore_reader *r, const uint8_t *data,
-                       size_t len, uint32_t n_docs, ngi_error *err) {
+static int open_layout(ngi_docstore_reader *r, const uint8_t *data, size_t len,
+                       uint32_t n_docs, ngi_error *err) {
     if (len < TRAILER) return ds_corrupt(err, "section too short");
     const uint8_t *t = data + len - TRAILER;
     uint64_t blocks_bytes = ngi_load_le64(t);
@@ -114,8 +116,8 @@ static int open_layout(ngi_docstore_reader *r, const uint8_t *data,
     r->blocks_bytes = blocks_bytes;
     r->btable = data + blocks_bytes + extra;
     r->dtable = r->btable + (size_t)r->n_blocks * BLOCK_ENTRY;
-    if (dict_bytes && !(r->ddict = ZSTD_createDDict(data + blocks_bytes,
-                                                    (size_t)dict_bytes)))
+    if (dict_bytes &&
+        !(r->ddict = ZSTD_createDDict(data + blocks_bytes, (size_t)dict_bytes)))
         return ds_corrupt(err, "bad dictionary");
     r->dict_hash = ngi_hash64(data + blocks_bytes, (size_t)extra);
     r->zvocab = data + blocks_bytes + dict_bytes;
@@ -128,8 +130,8 @@ static uint64_t block_off(const ngi_docstore_reader *r, uint32_t b) {
                            : r->blocks_bytes;
 }
 static uint32_t block_first(const ngi_docstore_reader *r, uint32_t b) {
-    return b < r->n_blocks
-        ? ngi_load_le32(r->btable + (size_t)b * BLOCK_ENTRY + 8) : r->n_docs;
+    return b < r->n_blocks ? ngi_load_le32(r->btable + (size_t)b * BLOCK_ENTRY + 8)
+                           : r->n_docs;
 }
 static uint32_t block_raw(const ngi_docstore_reader *r, uint32_t b) {
     return ngi_load_le32(r->btable + (size_t)b * BLOCK_ENTRY + 12);
@@ -144,9 +146,8 @@ static int check_block(const ngi_docstore_reader *r, uint32_t b) {
     uint64_t off = block_off(r, b), end = block_off(r, b + 1);
     uint32_t first = block_first(r, b), last = block_first(r, b + 1);
     uint32_t raw = block_raw(r, b);
-    if ((b == 0 && (off != 0 || first != 0)) || end <= off ||
-        end > r->blocks_bytes || last <= first || last > r->n_docs ||
-        raw == 0 || raw > MAX_RAW_BLOCK)
+    if ((b == 0 && (off != 0 || first != 0)) || end <= off || end > r->blocks_bytes ||
+        last <= first || last > r->n_docs || raw == 0 || raw > MAX_RAW_BLOCK)
         return -1;
     if (doc_off(r, first) != 0) return -1;
     for (uint32_t d = first + 1; d < last; d++)
@@ -154,8 +155,8 @@ static int check_block(const ngi_docstore_reader *r, uint32_t b) {
     return doc_off(r, last - 1) < raw ? 0 : -1;
 }
 
-int ngi_docstore_reader_open(ngi_docstore_reader **out, const uint8_t *data,
-                             size_t len, uint32_t n_docs, ngi_error *err) {
+int ngi_docstore_reader_open(ngi_docstore_reader **out, const uint8_t *data, size_t len,
+                             uint32_t n_docs, ngi_error *err) {
     *out = NULL;
     ngi_docstore_reader *r = ngi_calloc(1, sizeof *r);
     if (!r) return ngi_error_set(err, NG_ENOMEM, "out of memory");
@@ -201,8 +202,10 @@ static uint32_t find_block(const ngi_docstore_reader *r, uint32_t doc) {
     uint32_t lo = 0, hi = r->n_blocks; /* answer in [lo, hi) */
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (block_first(r, mid) <= doc) lo = mid;
-        else hi = mid;
+        if (block_first(r, mid) <= doc)
+            lo = mid;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -232,10 +235,9 @@ static int inflate(const ngi_docstore_reader *r, ngi_docstore_scratch *s,
                    const uint8_t *src, size_t n, ngi_buf *out, size_t size) {
     ngi_buf_reset(out);
     if (ngi_buf_reserve(out, size)) return NG_ENOMEM;
-    size_t got = r->ddict ? ZSTD_decompress_usingDDict(s->dctx, out->data,
-                                                       size, src, n, r->ddict)
-                          : ZSTD_decompressDCtx(s->dctx, out->data, size, src,
-                                                n);
+    size_t got =
+        r->ddict ? ZSTD_decompress_usingDDict(s->dctx, out->data, size, src, n, r->ddict)
+                 : ZSTD_decompressDCtx(s->dctx, out->data, size, src, n);
     if (ZSTD_isError(got) || got != size) return NG_ECORRUPT;
     out->len = size;
     return 0;
@@ -253,8 +255,7 @@ static int unpack_block(const ngi_docstore_reader *r, ngi_docstore_scratch *s,
     if (size == 0 || size > 2ull * raw) return NG_ECORRUPT;
     int rc = inflate(r, s, src, n, &s->tx, (size_t)size);
     if (!rc) rc = ngi_buf_reserve(&s->raw, raw) ? NG_ENOMEM : 0;
-    if (!rc && ngi_wordcode_decode(r->wc, s->tx.data, s->tx.len, s->raw.data,
-                                   raw))
+    if (!rc && ngi_wordcode_decode(r->wc, s->tx.data, s->tx.len, s->raw.data, raw))
         rc = NG_ECORRUPT;
     if (!rc) s->raw.len = raw;
     return rc;
@@ -264,8 +265,8 @@ static int unpack_block(const ngi_docstore_reader *r, ngi_docstore_scratch *s,
  * key is the content (hash of the compressed bytes and of the dictionary
  * and vocabulary), so a scratch stays correct across readers, even freed
  * ones. */
-static int load_block(const ngi_docstore_reader *r, uint32_t b,
-                      ngi_docstore_scratch *s, ngi_error *err) {
+static int load_block(const ngi_docstore_reader *r, uint32_t b, ngi_docstore_scratch *s,
+                      ngi_error *err) {
     const uint8_t *src = r->blocks + block_off(r, b);
     size_t n = (size_t)(block_off(r, b + 1) - block_off(r, b));
     uint32_t raw = block_raw(r, b);
@@ -297,8 +298,7 @@ static int get_bytes(const uint8_t **p, const uint8_t *end, uint64_t *len) {
 static int parse_doc(const uint8_t *p, const uint8_t *end, ngi_stored_doc *d) {
     uint64_t n, role, nl, vl;
     /* Every field takes at least 3 bytes: bounds n before allocating. */
-    if (ngi_vbyte_get(&p, end, &n) || n > (uint64_t)(end - p) / 3)
-        return NG_ECORRUPT;
+    if (ngi_vbyte_get(&p, end, &n) || n > (uint64_t)(end - p) / 3) return NG_ECORRUPT;
     ngi_buf_reset(&d->storage);
     ngi_free(d->fields);
     d->n_fields = 0;
@@ -307,13 +307,11 @@ static int parse_doc(const uint8_t *p, const uint8_t *end, ngi_stored_doc *d) {
         return NG_ENOMEM;
     for (uint64_t i = 0; i < n; i++) {
         const uint8_t *name, *value;
-        if (ngi_vbyte_get(&p, end, &role) || role > INT32_MAX)
-            return NG_ECORRUPT;
+        if (ngi_vbyte_get(&p, end, &role) || role > INT32_MAX) return NG_ECORRUPT;
         if (get_bytes(&p, end, &nl)) return NG_ECORRUPT;
         name = p - nl;
         if (memchr(name, 0, (size_t)nl)) return NG_ECORRUPT;
-        if (ngi_vbyte_get(&p, end, &vl) || vl > (uint64_t)(end - p))
-            return NG_ECORRUPT;
+        if (ngi_vbyte_get(&p, end, &vl) || vl > (uint64_t)(end - p)) return NG_ECORRUPT;
         value = p;
         p += vl;
         ng_field *f = &d->fields[i];
@@ -329,18 +327,17 @@ static int parse_doc(const uint8_t *p, const uint8_t *end, ngi_stored_doc *d) {
     return p == end ? 0 : NG_ECORRUPT;
 }
 
-int ngi_docstore_get_scratch(const ngi_docstore_reader *r,
-                             ngi_docstore_scratch *s, uint32_t doc,
-                             ngi_stored_doc *d, ngi_error *err) {
+int ngi_docstore_get_scratch(const ngi_docstore_reader *r, ngi_docstore_scratch *s,
+                             uint32_t doc, ngi_stored_doc *d, ngi_error *err) {
     if (doc >= r->n_docs)
-        return ngi_error_set(err, NG_EINVAL, "document %u out of range (%u)",
-                             doc, r->n_docs);
+        return ngi_error_set(err, NG_EINVAL, "document %u out of range (%u)", doc,
+                             r->n_docs);
     uint32_t b = find_block(r, doc);
     int rc = load_block(r, b, s, err);
     if (rc) return rc;
     uint32_t start = doc_off(r, doc);
-    uint32_t end = doc + 1 < block_first(r, b + 1) ? doc_off(r, doc + 1)
-                                                   : block_raw(r, b);
+    uint32_t end =
+        doc + 1 < block_first(r, b + 1) ? doc_off(r, doc + 1) : block_raw(r, b);
     rc = parse_doc(s->raw.data + start, s->raw.data + end, d);
     if (rc == NG_ENOMEM) return ngi_error_set(err, rc, "out of memory");
     if (rc) {

@@ -26,9 +26,7 @@
 
 int ngi_io_open(const char *path, int flags, mode_t mode) {
     int fd;
-    do {
-        fd = open(path, flags | O_CLOEXEC, mode);
-    } while (fd < 0 && errno == EINTR);
+    do { fd = open(path, flags | O_CLOEXEC, mode); } while (fd < 0 && errno == EINTR);
     return fd;
 }
 
@@ -52,9 +50,7 @@ int ngi_io_write_all(int fd, const void *data, size_t len) {
 
 int ngi_io_fsync(int fd) {
     int rc;
-    do {
-        rc = fsync(fd);
-    } while (rc < 0 && errno == EINTR);
+    do { rc = fsync(fd); } while (rc < 0 && errno == EINTR);
     return rc;
 }
 
@@ -69,9 +65,13 @@ int ngi_io_rename(const char *from, const char *to) {
     return rename(from, to);
 }
 
-int ngi_io_unlink(const char *path) { return unlink(path); }
+int ngi_io_unlink(const char *path) {
+    return unlink(path);
+}
 
-int ngi_io_mkdir(const char *path, mode_t mode) { return mkdir(path, mode); }
+int ngi_io_mkdir(const char *path, mode_t mode) {
+    return mkdir(path, mode);
+}
 
 int ngi_io_error(ngi_error *err, const char *what, const char *path) {
     int e = errno;
@@ -110,8 +110,7 @@ static int fsync_parent(const char *path, ngi_error *err) {
 static int mkdir_one(char *path, ngi_error *err) {
     if (ngi_io_mkdir(path, 0777) == 0) return fsync_parent(path, err);
     struct stat st;
-    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return 0;
+    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
     return ngi_io_error(err, "mkdir", path);
 }
 
@@ -151,8 +150,8 @@ static void holder_text(char *out, size_t cap) {
     struct passwd pw, *res = NULL;
     uid_t uid = geteuid();
     int n = snprintf(out, cap, "pid %ld uid %ld", (long)getpid(), (long)uid);
-    if (n > 0 && (size_t)n < cap &&
-        getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res)
+    if (n > 0 && (size_t)n < cap && getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 &&
+        res)
         snprintf(out + n, cap - (size_t)n, " user %s", res->pw_name);
 }
 
@@ -202,7 +201,8 @@ int ngi_lock_acquire(const char *dir, int *fd_out, ngi_error *err) {
     if (fd < 0 && errno == ELOOP)
         return ngi_error_set(err, NG_EIO,
                              "%s is a symbolic link; refusing to use it as "
-                             "the lock (remove it)", path);
+                             "the lock (remove it)",
+                             path);
     if (fd < 0) return ngi_io_error(err, "open lock file", path);
     int crc = check_lock_file(fd, path, err);
     if (crc) {
@@ -213,9 +213,7 @@ int ngi_lock_acquire(const char *dir, int *fd_out, ngi_error *err) {
      * LOCK, even in this process, conflicts; the kernel drops the lock when
      * the last descriptor closes, also when the process is killed. */
     int rc;
-    do {
-        rc = flock(fd, LOCK_EX | LOCK_NB);
-    } while (rc < 0 && errno == EINTR);
+    do { rc = flock(fd, LOCK_EX | LOCK_NB); } while (rc < 0 && errno == EINTR);
     if (rc < 0) {
         int e = errno;
         if (e == EWOULDBLOCK) {
@@ -224,8 +222,8 @@ int ngi_lock_acquire(const char *dir, int *fd_out, ngi_error *err) {
             close(fd);
             return ngi_error_set(err, NG_ELOCKED,
                                  "index is locked by another writer (%s, "
-                                 "held by %s)", path,
-                                 who[0] ? who : "an unknown process");
+                                 "held by %s)",
+                                 path, who[0] ? who : "an unknown process");
         }
         close(fd);
         errno = e;
@@ -244,9 +242,7 @@ int ngi_index_id_new(uint8_t id[NGI_INDEX_ID_BYTES], ngi_error *err) {
     while (got < NGI_INDEX_ID_BYTES) {
         ssize_t n = getrandom(id + got, NGI_INDEX_ID_BYTES - got, 0);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0)
-            return ngi_error_set(err, NG_EIO, "getrandom: %s",
-                                 strerror(errno));
+        if (n <= 0) return ngi_error_set(err, NG_EIO, "getrandom: %s", strerror(errno));
         got += (size_t)n;
     }
     return 0;

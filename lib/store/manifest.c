@@ -17,14 +17,16 @@
 #include "store/fileio.h"
 #include "store/store.h"
 
-#define TAG_MANIFEST NGI_TAG('M', 'A', 'N', 'I')
-#define TAG_DELETES NGI_TAG('D', 'E', 'L', 'S')
-#define MANI_FIXED 80                       /* bytes before the segments */
-#define MANI_ENTRY (2 * NGI_SEGMENT_NAME_MAX + 8)
-#define MANI_MAX_SEGMENTS (1u << 20)        /* sane limit checked on read */
-#define TMP_PREFIX NGI_MANIFEST_NAME ".tmp."
+#define TAG_MANIFEST      NGI_TAG('M', 'A', 'N', 'I')
+#define TAG_DELETES       NGI_TAG('D', 'E', 'L', 'S')
+#define MANI_FIXED        80 /* bytes before the segments */
+#define MANI_ENTRY        (2 * NGI_SEGMENT_NAME_MAX + 8)
+#define MANI_MAX_SEGMENTS (1u << 20) /* sane limit checked on read */
+#define TMP_PREFIX        NGI_MANIFEST_NAME ".tmp."
 
-void ngi_manifest_init(ngi_manifest *m) { memset(m, 0, sizeof *m); }
+void ngi_manifest_init(ngi_manifest *m) {
+    memset(m, 0, sizeof *m);
+}
 
 void ngi_manifest_free(ngi_manifest *m) {
     if (!m) return;
@@ -100,8 +102,7 @@ static int name_ok(const uint8_t *p, size_t cap, char *out, int may_be_empty) {
 
 static int decode_segment(const uint8_t *e, ngi_segment_entry *s) {
     if (!name_ok(e, NGI_SEGMENT_NAME_MAX, s->name, 0) ||
-        !name_ok(e + NGI_SEGMENT_NAME_MAX, NGI_SEGMENT_NAME_MAX, s->deletes,
-                 1))
+        !name_ok(e + NGI_SEGMENT_NAME_MAX, NGI_SEGMENT_NAME_MAX, s->deletes, 1))
         return -1;
     s->n_docs = ngi_load_le32(e + 2 * NGI_SEGMENT_NAME_MAX);
     s->n_deleted = ngi_load_le32(e + 2 * NGI_SEGMENT_NAME_MAX + 4);
@@ -119,8 +120,7 @@ static int decode(const uint8_t *p, size_t len, ngi_manifest *m) {
     uint32_t n = ngi_load_le32(p + 72);
     if (n > MANI_MAX_SEGMENTS || len - MANI_FIXED != (size_t)n * MANI_ENTRY)
         return NG_ECORRUPT;
-    if (n && !(m->segments = ngi_calloc(n, sizeof *m->segments)))
-        return NG_ENOMEM;
+    if (n && !(m->segments = ngi_calloc(n, sizeof *m->segments))) return NG_ENOMEM;
     m->n_segments = n;
     for (size_t i = 0; i < n; i++)
         if (decode_segment(p + MANI_FIXED + i * MANI_ENTRY, &m->segments[i]))
@@ -133,14 +133,13 @@ static int decode(const uint8_t *p, size_t len, ngi_manifest *m) {
 int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err) {
     ngi_manifest_init(m);
     ngi_file_reader *r;
-    int rc = ngi_file_reader_open(&r, dir, NGI_MANIFEST_NAME,
-                                  NGI_FILE_MANIFEST, err);
+    int rc = ngi_file_reader_open(&r, dir, NGI_MANIFEST_NAME, NGI_FILE_MANIFEST, err);
     if (rc == NG_ENOTFOUND) {
         /* Index files without a manifest are not "no index": treating
          * them so would let a writer start afresh over them. */
         if ((rc = ngi_store_check_orphans(dir, err))) return rc;
-        return ngi_error_set(err, NG_ENOINDEX, "%s: no index here (no %s)",
-                             dir, NGI_MANIFEST_NAME);
+        return ngi_error_set(err, NG_ENOINDEX, "%s: no index here (no %s)", dir,
+                             NGI_MANIFEST_NAME);
     }
     if (rc) return rc;
     const uint8_t *p;
@@ -152,12 +151,12 @@ int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err) {
         rc = decode(p, len, m);
         if (!rc && ngi_file_reader_ident(r)->file_no != m->generation)
             rc = NG_ECORRUPT; /* header and contents disagree */
-        if (rc == NG_ENOMEM) ngi_error_set(err, rc, "out of memory");
+        if (rc == NG_ENOMEM)
+            ngi_error_set(err, rc, "out of memory");
         else if (rc)
             rc = ngi_error_set(err, NG_ECORRUPT, "%s: bad manifest contents",
                                NGI_MANIFEST_NAME);
-        memcpy(m->index_id, ngi_file_reader_ident(r)->index_id,
-               NGI_INDEX_ID_BYTES);
+        memcpy(m->index_id, ngi_file_reader_ident(r)->index_id, NGI_INDEX_ID_BYTES);
     }
     ngi_file_reader_close(r);
     if (rc) ngi_manifest_free(m);
@@ -175,15 +174,16 @@ static int write_tmp(const char *dir, const char *tmp, const ngi_manifest *m,
     int rc = ngi_file_writer_create(&w, dir, tmp, NGI_FILE_MANIFEST, &id, err);
     if (!rc) {
         rc = ngi_file_writer_section(w, TAG_MANIFEST, b.data, b.len);
-        if (rc) ngi_file_writer_abort(w);
-        else rc = ngi_file_writer_finish(w, NULL); /* fsyncs the file */
+        if (rc)
+            ngi_file_writer_abort(w);
+        else
+            rc = ngi_file_writer_finish(w, NULL); /* fsyncs the file */
     }
     ngi_buf_free(&b);
     return rc;
 }
 
-int ngi_manifest_commit(const char *dir, const ngi_manifest *m,
-                        ngi_error *err) {
+int ngi_manifest_commit(const char *dir, const ngi_manifest *m, ngi_error *err) {
     char tmp[64], tmp_path[4096], path[4096];
     snprintf(tmp, sizeof tmp, TMP_PREFIX "%" PRIu64, m->generation);
     if (ngi_path_join(tmp_path, sizeof tmp_path, dir, tmp) ||
@@ -218,8 +218,7 @@ int ngi_manifest_commit(const char *dir, const ngi_manifest *m,
 
 static int has_affixes(const char *s, const char *prefix, const char *suffix) {
     size_t n = strlen(s), p = strlen(prefix), q = strlen(suffix);
-    return n >= p + q && strncmp(s, prefix, p) == 0 &&
-           strcmp(s + n - q, suffix) == 0;
+    return n >= p + q && strncmp(s, prefix, p) == 0 && strcmp(s + n - q, suffix) == 0;
 }
 
 static int referenced(const ngi_manifest *m, const char *name) {
@@ -252,11 +251,9 @@ static int written_for(const char *path, const uint8_t *id) {
            memcmp(h + 16, id, NGI_INDEX_ID_BYTES) == 0;
 }
 
-static int removable(const ngi_manifest *m, const char *path,
-                     const char *name) {
+static int removable(const ngi_manifest *m, const char *path, const char *name) {
     if (has_affixes(name, TMP_PREFIX, "")) return 1;
-    if (!ngi_store_is_segment_name(name) && !ngi_store_is_deletes_name(name))
-        return 0;
+    if (!ngi_store_is_segment_name(name) && !ngi_store_is_deletes_name(name)) return 0;
     return !referenced(m, name) && written_for(path, m->index_id);
 }
 
@@ -297,16 +294,14 @@ int ngi_store_check_orphans(const char *dir, ngi_error *err) {
                          "%zu index file%s (%s%s) but no %s. Nothing was "
                          "changed. Restore %s from where it went, or rebuild "
                          "it from the segments with `newsgrep recover -i %s`",
-                         dir, n, n == 1 ? "" : "s", found,
-                         n > 1 ? ", ..." : "", NGI_MANIFEST_NAME,
-                         NGI_MANIFEST_NAME, dir);
+                         dir, n, n == 1 ? "" : "s", found, n > 1 ? ", ..." : "",
+                         NGI_MANIFEST_NAME, NGI_MANIFEST_NAME, dir);
 }
 
 /* ---- deletion bitmaps ------------------------------------------------- */
 
 int ngi_deletes_write(const char *dir, const char *name, const uint8_t *bits,
-                      uint32_t n_docs, const ngi_file_ident *id,
-                      ngi_error *err) {
+                      uint32_t n_docs, const ngi_file_ident *id, ngi_error *err) {
     uint8_t head[8] = {0};
     ngi_store_le32(head, n_docs);
     ngi_file_writer *w;
@@ -326,16 +321,14 @@ int ngi_deletes_write(const char *dir, const char *name, const uint8_t *bits,
 /* Checks the section against n_docs; bits past n_docs must be zero. */
 static int check_bitmap(const uint8_t *p, size_t len, uint32_t n_docs) {
     size_t nbytes = ((size_t)n_docs + 7) / 8;
-    if (len != 8 + nbytes || ngi_load_le32(p) != n_docs ||
-        ngi_load_le32(p + 4) != 0)
+    if (len != 8 + nbytes || ngi_load_le32(p) != n_docs || ngi_load_le32(p + 4) != 0)
         return -1;
     if (n_docs % 8 && (p[8 + nbytes - 1] >> (n_docs % 8)) != 0) return -1;
     return 0;
 }
 
 int ngi_deletes_read(const char *dir, const char *name, uint32_t n_docs,
-                     const ngi_file_ident *want, uint8_t **bits,
-                     ngi_error *err) {
+                     const ngi_file_ident *want, uint8_t **bits, ngi_error *err) {
     *bits = NULL;
     ngi_file_reader *r;
     int rc = ngi_file_reader_open(&r, dir, name, NGI_FILE_DELETES, err);
@@ -349,8 +342,7 @@ int ngi_deletes_read(const char *dir, const char *name, uint32_t n_docs,
     if (!rc) rc = ngi_file_reader_section(r, TAG_DELETES, &p, &len, err);
     if (!rc && check_bitmap(p, len, n_docs))
         rc = ngi_error_set(err, NG_ECORRUPT,
-                           "%s: deletion bitmap does not fit %u documents",
-                           name, n_docs);
+                           "%s: deletion bitmap does not fit %u documents", name, n_docs);
     size_t nbytes = ((size_t)n_docs + 7) / 8;
     if (!rc && !(*bits = ngi_malloc(nbytes ? nbytes : 1)))
         rc = ngi_error_set(err, NG_ENOMEM, "out of memory");

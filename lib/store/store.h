@@ -28,7 +28,7 @@
  * the wrong identity for the manifest entry that names it. */
 typedef struct ngi_file_ident {
     uint8_t index_id[NGI_INDEX_ID_BYTES]; /* random, fixed at creation */
-    uint64_t file_no;  /* the number in the file's name (seg_N, del_N);
+    uint64_t file_no;                     /* the number in the file's name (seg_N, del_N);
                         * the manifest: its generation */
     uint64_t owner_no; /* a deletes file: its segment's number; else 0 */
 } ngi_file_ident;
@@ -44,16 +44,12 @@ void ngi_index_id_text(const uint8_t id[NGI_INDEX_ID_BYTES], char out[33]);
 /* ---- container: a file of tagged sections --------------------------- */
 
 /* Section tags: four ASCII bytes, e.g. NGI_TAG('L','E','X','I'). */
-#define NGI_TAG(a, b, c, d)                                            \
-    ((uint32_t)(uint8_t)(a) | ((uint32_t)(uint8_t)(b) << 8) |           \
+#define NGI_TAG(a, b, c, d)                                                              \
+    ((uint32_t)(uint8_t)(a) | ((uint32_t)(uint8_t)(b) << 8) |                            \
      ((uint32_t)(uint8_t)(c) << 16) | ((uint32_t)(uint8_t)(d) << 24))
 
 /* Kinds of file (part of the magic check: a segment is not a manifest). */
-enum ngi_file_kind {
-    NGI_FILE_SEGMENT = 1,
-    NGI_FILE_DELETES = 2,
-    NGI_FILE_MANIFEST = 3
-};
+enum ngi_file_kind { NGI_FILE_SEGMENT = 1, NGI_FILE_DELETES = 2, NGI_FILE_MANIFEST = 3 };
 
 typedef struct ngi_file_writer ngi_file_writer;
 
@@ -62,19 +58,17 @@ typedef struct ngi_file_writer ngi_file_writer;
  * The later calls below report their details in this same err, which must
  * outlive the writer; a failed call makes the writer refuse every later
  * one with the same code (sticky), so only abort is left. */
-int ngi_file_writer_create(ngi_file_writer **out, const char *dir,
-                           const char *name, int kind,
-                           const ngi_file_ident *id, ngi_error *err);
+int ngi_file_writer_create(ngi_file_writer **out, const char *dir, const char *name,
+                           int kind, const ngi_file_ident *id, ngi_error *err);
 /* As ngi_file_writer_begin, and also hashes the section in pieces of
  * NGI_CHUNK_BYTES (from its start), appending each piece's XXH3-64 (u64
  * little-endian) to sums: readers verify the part they read on first use
  * (ngi_chunked_verify) instead of the whole section at open. */
 #define NGI_CHUNK_BYTES (16 * 1024)
-int ngi_file_writer_begin_chunked(ngi_file_writer *w, uint32_t tag,
-                                  ngi_buf *sums);
+int ngi_file_writer_begin_chunked(ngi_file_writer *w, uint32_t tag, ngi_buf *sums);
 /* Writes one whole section. Sections are written in order, each once. */
-int ngi_file_writer_section(ngi_file_writer *w, uint32_t tag,
-                            const void *data, size_t len);
+int ngi_file_writer_section(ngi_file_writer *w, uint32_t tag, const void *data,
+                            size_t len);
 /* Streams a section in pieces: begin, any number of appends, end. */
 int ngi_file_writer_begin(ngi_file_writer *w, uint32_t tag);
 int ngi_file_writer_append(ngi_file_writer *w, const void *data, size_t len);
@@ -91,14 +85,13 @@ typedef struct ngi_file_reader ngi_file_reader;
  * section table (every offset and length inside the file); does NOT read
  * the whole file. Errors: NG_EIO (missing: NG_ENOTFOUND), NG_ECORRUPT,
  * NG_EVERSION; err names the file. */
-int ngi_file_reader_open(ngi_file_reader **out, const char *dir,
-                         const char *name, int kind, ngi_error *err);
+int ngi_file_reader_open(ngi_file_reader **out, const char *dir, const char *name,
+                         int kind, ngi_error *err);
 void ngi_file_reader_close(ngi_file_reader *r);
 /* Finds a section; returns 0, or NG_ECORRUPT (err says which file and tag)
  * when the section is missing. Pointers live as long as the reader. */
-int ngi_file_reader_section(const ngi_file_reader *r, uint32_t tag,
-                            const uint8_t **data, size_t *len,
-                            ngi_error *err);
+int ngi_file_reader_section(const ngi_file_reader *r, uint32_t tag, const uint8_t **data,
+                            size_t *len, ngi_error *err);
 /* Verifies the checksum of every section and of the whole file. */
 int ngi_file_reader_verify(const ngi_file_reader *r, ngi_error *err);
 /* Verifies the checksum of one section (NG_ECORRUPT naming file and tag,
@@ -111,23 +104,23 @@ const char *ngi_file_reader_name(const ngi_file_reader *r);
 const ngi_file_ident *ngi_file_reader_ident(const ngi_file_reader *r);
 /* 0 when the header says the file is `want` (index id, number, owner),
  * else NG_ECORRUPT naming the file and what differs. */
-int ngi_file_reader_check_ident(const ngi_file_reader *r,
-                                const ngi_file_ident *want, ngi_error *err);
+int ngi_file_reader_check_ident(const ngi_file_reader *r, const ngi_file_ident *want,
+                                ngi_error *err);
 
 /* A section verified piece by piece on first use (format 3 chunk sums).
  * Thread-safe: the bitmap of verified pieces is updated atomically (two
  * threads may both hash a piece; both agree). */
 typedef struct ngi_chunked {
-    const uint8_t *data;        /* the section */
-    size_t len;                 /* its bytes */
-    const uint8_t *sums;        /* ceil(len / NGI_CHUNK_BYTES) u64 sums */
-    void *done;                 /* bitmap of verified pieces (owned) */
+    const uint8_t *data; /* the section */
+    size_t len;          /* its bytes */
+    const uint8_t *sums; /* ceil(len / NGI_CHUNK_BYTES) u64 sums */
+    void *done;          /* bitmap of verified pieces (owned) */
 } ngi_chunked;
 /* Sets c up; n_sums must be ceil(len / NGI_CHUNK_BYTES). Errors:
  * NG_ECORRUPT (count mismatch, err not set: the caller names the file),
  * NG_ENOMEM. */
-int ngi_chunked_init(ngi_chunked *c, const uint8_t *data, size_t len,
-                     const uint8_t *sums, uint64_t n_sums);
+int ngi_chunked_init(ngi_chunked *c, const uint8_t *data, size_t len, const uint8_t *sums,
+                     uint64_t n_sums);
 void ngi_chunked_free(ngi_chunked *c);
 /* 0 when every piece overlapping [off, off + len) matches its sum
  * (hashing only the pieces not verified before), else -1. */
@@ -169,21 +162,20 @@ int ngi_docstore_writer_stream(ngi_docstore_writer *w, ngi_file_writer *fw);
 /* Writes the (rest of the) section bytes to fw, inside a section the
  * caller has begun, without copying the store; the caller ends the
  * section. Errors of fw (NG_EIO, ...) are returned as they are. */
-int ngi_docstore_writer_finish_to(ngi_docstore_writer *w,
-                                  ngi_file_writer *fw);
+int ngi_docstore_writer_finish_to(ngi_docstore_writer *w, ngi_file_writer *fw);
 
 typedef struct ngi_docstore_reader ngi_docstore_reader;
 
 /* Validates the offset table of a docstore section holding n_docs docs. */
-int ngi_docstore_reader_open(ngi_docstore_reader **out, const uint8_t *data,
-                             size_t len, uint32_t n_docs, ngi_error *err);
+int ngi_docstore_reader_open(ngi_docstore_reader **out, const uint8_t *data, size_t len,
+                             uint32_t n_docs, ngi_error *err);
 void ngi_docstore_reader_free(ngi_docstore_reader *r);
 
 /* A fetched document: fields point into `storage` (owned). */
 typedef struct ngi_stored_doc {
-    ng_field *fields;   /* n_fields entries; names and values NUL-terminated */
+    ng_field *fields; /* n_fields entries; names and values NUL-terminated */
     size_t n_fields;
-    ngi_buf storage;    /* backing bytes of names and values */
+    ngi_buf storage; /* backing bytes of names and values */
 } ngi_stored_doc;
 
 void ngi_stored_doc_init(ngi_stored_doc *d);
@@ -200,36 +192,35 @@ void ngi_docstore_scratch_free(ngi_docstore_scratch *s);
 /* Decompresses doc's block into s (unless s holds it) and fills *d.
  * Thread-safe on one reader with one scratch per thread. Errors:
  * NG_ECORRUPT, NG_ENOMEM, NG_EINVAL (doc out of range). */
-int ngi_docstore_get_scratch(const ngi_docstore_reader *r,
-                             ngi_docstore_scratch *s, uint32_t doc,
-                             ngi_stored_doc *d, ngi_error *err);
+int ngi_docstore_get_scratch(const ngi_docstore_reader *r, ngi_docstore_scratch *s,
+                             uint32_t doc, ngi_stored_doc *d, ngi_error *err);
 
 /* ---- manifest and commit -------------------------------------------- */
 
-#define NGI_MANIFEST_NAME "MANIFEST"
-#define NGI_LOCK_NAME "LOCK"
+#define NGI_MANIFEST_NAME    "MANIFEST"
+#define NGI_LOCK_NAME        "LOCK"
 #define NGI_SEGMENT_NAME_MAX 64
 
 /* Index-wide settings, fixed when the index is created. */
 typedef struct ngi_settings {
-    char language[32];        /* libstemmer language name */
-    unsigned analyzer_flags;  /* ng_analyzer_flags */
-    double k1, b;             /* default BM25 parameters */
+    char language[32];       /* libstemmer language name */
+    unsigned analyzer_flags; /* ng_analyzer_flags */
+    double k1, b;            /* default BM25 parameters */
 } ngi_settings;
 
 typedef struct ngi_segment_entry {
-    char name[NGI_SEGMENT_NAME_MAX];     /* segment file, e.g. "seg_000012.ngs" */
-    char deletes[NGI_SEGMENT_NAME_MAX];  /* deletion file or "" */
-    uint32_t n_docs;                     /* documents in the segment */
-    uint32_t n_deleted;                  /* of which deleted */
+    char name[NGI_SEGMENT_NAME_MAX];    /* segment file, e.g. "seg_000012.ngs" */
+    char deletes[NGI_SEGMENT_NAME_MAX]; /* deletion file or "" */
+    uint32_t n_docs;                    /* documents in the segment */
+    uint32_t n_deleted;                 /* of which deleted */
 } ngi_segment_entry;
 
 typedef struct ngi_manifest {
     uint8_t index_id[NGI_INDEX_ID_BYTES]; /* the index's identity */
-    uint64_t generation;        /* increases by one per commit */
-    uint64_t next_file;         /* counter for new file names */
+    uint64_t generation;                  /* increases by one per commit */
+    uint64_t next_file;                   /* counter for new file names */
     ngi_settings settings;
-    ngi_segment_entry *segments;/* owned array */
+    ngi_segment_entry *segments; /* owned array */
     size_t n_segments;
 } ngi_manifest;
 
@@ -241,8 +232,7 @@ int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err);
 /* The atomic commit: the new files are already written and fsynced; write
  * the manifest to a temporary name, fsync, rename over MANIFEST, fsync the
  * directory. A crash at any instant leaves the old or the new manifest. */
-int ngi_manifest_commit(const char *dir, const ngi_manifest *m,
-                        ngi_error *err);
+int ngi_manifest_commit(const char *dir, const ngi_manifest *m, ngi_error *err);
 /* Deletes the index files in dir that m does not reference and that are
  * provably no other commit's: stale MANIFEST.tmp.* files, and seg_/del_
  * files whose header carries m's index id (so they were written for this
@@ -250,8 +240,7 @@ int ngi_manifest_commit(const char *dir, const ngi_manifest *m,
  * numbers are never reused and a dropped file never comes back). Files of
  * another index, or unreadable ones, are left alone. Readers holding maps
  * of deleted files keep them. */
-int ngi_store_remove_unreferenced(const char *dir, const ngi_manifest *m,
-                                  ngi_error *err);
+int ngi_store_remove_unreferenced(const char *dir, const ngi_manifest *m, ngi_error *err);
 /* NG_ECORRUPT when dir holds index files (seg_*.ngs, del_*.ngd) but no
  * MANIFEST: the message names dir and points at `newsgrep recover`. 0
  * otherwise (also when dir does not exist). */
@@ -273,13 +262,11 @@ void ngi_lock_release(int fd);
 /* Writes a deletes file (a container with one bitmap section) for a segment
  * of n_docs documents; bits: (n_docs + 7) / 8 bytes, bit i = doc i. */
 int ngi_deletes_write(const char *dir, const char *name, const uint8_t *bits,
-                      uint32_t n_docs, const ngi_file_ident *id,
-                      ngi_error *err);
+                      uint32_t n_docs, const ngi_file_ident *id, ngi_error *err);
 /* Reads one; *bits is owned by the caller (ngi_free). want (may be NULL:
  * not checked) is the identity the header must carry. */
 int ngi_deletes_read(const char *dir, const char *name, uint32_t n_docs,
-                     const ngi_file_ident *want, uint8_t **bits,
-                     ngi_error *err);
+                     const ngi_file_ident *want, uint8_t **bits, ngi_error *err);
 
 /* ---- small file helpers ---------------------------------------------- */
 /* Creates dir and missing parents; each new directory's parent is

@@ -19,20 +19,20 @@
 #include "common/hash.h"
 #include "common/le.h"
 
-#define ESC 0xF5
-#define LEAD2 0xF6 /* 0xF6..0xFE: two-byte codes */
-#define LEAD3 0xFF /* three-byte codes */
-#define N_ONE 31
-#define N_TWO (9 * 256)
+#define ESC       0xF5
+#define LEAD2     0xF6 /* 0xF6..0xFE: two-byte codes */
+#define LEAD3     0xFF /* three-byte codes */
+#define N_ONE     31
+#define N_TWO     (9 * 256)
 #define MIN_COUNT 2 /* a word seen once in the sample never pays */
-#ifndef VOCAB_MAX /* -D smaller for measurements (lib/FORMAT.md) */
+#ifndef VOCAB_MAX   /* -D smaller for measurements (lib/FORMAT.md) */
 #define VOCAB_MAX NGI_WC_MAX_WORDS
 #endif
 
-static const uint8_t ONE_CODES[N_ONE] = {
-    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0B, 0x0C,
-    0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
-    0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0xC0, 0xC1};
+static const uint8_t ONE_CODES[N_ONE] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+                                         0x08, 0x0B, 0x0C, 0x0E, 0x0F, 0x10, 0x11, 0x12,
+                                         0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A,
+                                         0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0xC0, 0xC1};
 
 enum { LIT, ONE, TWO, THREE, ESCAPED };
 
@@ -67,13 +67,13 @@ typedef uint32_t slot;
 _Static_assert(NGI_WC_MAX_WORDS < (1u << K1_BITS), "word index overflows a slot");
 
 struct ngi_wordcode {
-    uint8_t *vocab;         /* copy of the vocabulary, PAD zeros after it */
+    uint8_t *vocab; /* copy of the vocabulary, PAD zeros after it */
     uint32_t n_words;
-    uint32_t *off;          /* offset of word k's bytes in vocab */
-    uint8_t *len;           /* its length */
-    slot *slots;            /* encoder's lookup (open addressing) */
-    uint32_t mask;          /* slots - 1 (power of two) */
-    wkey *keys;             /* encoder: word k's key */
+    uint32_t *off; /* offset of word k's bytes in vocab */
+    uint8_t *len;  /* its length */
+    slot *slots;   /* encoder's lookup (open addressing) */
+    uint32_t mask; /* slots - 1 (power of two) */
+    wkey *keys;    /* encoder: word k's key */
 
     uint8_t one_index[256]; /* decoder: k of a one-byte code */
     uint8_t cls[256];       /* byte_class of each byte */
@@ -185,8 +185,7 @@ static int emit_vocab(const kword *w, size_t n, ngi_buf *out) {
     size_t k = 0;
     for (size_t i = 0; i < n && k < VOCAB_MAX; i++) {
         if (code_len(k) >= w[i].len) continue;
-        if (ngi_buf_append_u8(out, w[i].len) ||
-            ngi_buf_append(out, w[i].w, w[i].len))
+        if (ngi_buf_append_u8(out, w[i].len) || ngi_buf_append(out, w[i].w, w[i].len))
             return NG_ENOMEM;
         k++;
     }
@@ -231,8 +230,7 @@ int ngi_wordcode_train(const uint8_t *sample, size_t n, ngi_buf *out) {
 static int index_vocab(ngi_wordcode *wc, const uint8_t *v, size_t n) {
     size_t k = 0;
     for (size_t p = 0; p < n; k++) {
-        if (k == NGI_WC_MAX_WORDS || !v[p] || v[p] > NGI_WC_MAX_WORD ||
-            v[p] > n - p - 1)
+        if (k == NGI_WC_MAX_WORDS || !v[p] || v[p] > NGI_WC_MAX_WORD || v[p] > n - p - 1)
             return NG_ECORRUPT;
         p += 1 + (size_t)v[p];
     }
@@ -249,14 +247,12 @@ static int index_vocab(ngi_wordcode *wc, const uint8_t *v, size_t n) {
 }
 
 static wkey key_of(const uint8_t *b) {
-    return (wkey){{ngi_load_le64(b), ngi_load_le64(b + 8),
-                   ngi_load_le64(b + 16)}};
+    return (wkey){{ngi_load_le64(b), ngi_load_le64(b + 8), ngi_load_le64(b + 16)}};
 }
 
 /* A multiplicative hash: XXH3 costs more than the rest of the encoder. */
 static uint64_t key_hash(const wkey *k, size_t len) {
-    uint64_t h = k->w[0] * 0x9E3779B97F4A7C15ull ^
-                 k->w[1] * 0xC2B2AE3D27D4EB4Full ^
+    uint64_t h = k->w[0] * 0x9E3779B97F4A7C15ull ^ k->w[1] * 0xC2B2AE3D27D4EB4Full ^
                  k->w[2] * 0x165667B19E3779F9ull ^ len;
     return h ^ h >> 29;
 }
@@ -290,8 +286,7 @@ static int build_lookup(ngi_wordcode *wc) {
     return wc->slots ? 0 : NG_ENOMEM;
 }
 
-int ngi_wordcode_open(ngi_wordcode **out, const uint8_t *vocab, size_t n,
-                      int encoder) {
+int ngi_wordcode_open(ngi_wordcode **out, const uint8_t *vocab, size_t n, int encoder) {
     *out = NULL;
     ngi_wordcode *wc = ngi_calloc(1, sizeof *wc);
     if (!wc) return NG_ENOMEM;
@@ -353,8 +348,7 @@ static uint32_t probe(const ngi_wordcode *wc, const slot *t, uint32_t mask,
         if (!s) return 0;
         if (s >> K1_BITS != tag || wc->len[(s & K1_MASK) - 1] != len) continue;
         const wkey *v = &wc->keys[(s & K1_MASK) - 1];
-        if (v->w[0] == key->w[0] && v->w[1] == key->w[1] &&
-            v->w[2] == key->w[2])
+        if (v->w[0] == key->w[0] && v->w[1] == key->w[1] && v->w[2] == key->w[2])
             return s & K1_MASK;
     }
 }
@@ -394,8 +388,8 @@ static uint8_t *put_code(uint8_t *d, uint32_t k) {
  * and prefetching their slots: the lookups are bound by cache misses
  * (the indexer thrashes the caches), which a batch overlaps. *at becomes
  * the end of the bytes scanned. */
-static size_t find_tokens(const ngi_wordcode *wc, const uint8_t *src,
-                          size_t *at, size_t n, token *t) {
+static size_t find_tokens(const ngi_wordcode *wc, const uint8_t *src, size_t *at,
+                          size_t n, token *t) {
     size_t m = 0, i = *at;
     while (i < n && m < BATCH) {
         size_t run, len;
@@ -418,8 +412,8 @@ static size_t find_tokens(const ngi_wordcode *wc, const uint8_t *src,
 }
 
 /* Copies src[0, n), escaping code bytes. */
-static uint8_t *put_plain(const ngi_wordcode *wc, const uint8_t *src,
-                          size_t n, uint8_t *d) {
+static uint8_t *put_plain(const ngi_wordcode *wc, const uint8_t *src, size_t n,
+                          uint8_t *d) {
     for (size_t i = 0; i < n; i++) {
         if (wc->cls[src[i]] != LIT) *d++ = ESC;
         *d++ = src[i];
@@ -427,16 +421,15 @@ static uint8_t *put_plain(const ngi_wordcode *wc, const uint8_t *src,
     return d;
 }
 
-size_t ngi_wordcode_encode(const ngi_wordcode *wc, const uint8_t *src,
-                           size_t n, uint8_t *dst) {
+size_t ngi_wordcode_encode(const ngi_wordcode *wc, const uint8_t *src, size_t n,
+                           uint8_t *dst) {
     uint8_t *d = dst;
     token t[BATCH];
     for (size_t i = 0, scan = 0; scan < n;) {
         size_t m = find_tokens(wc, src, &scan, n, t);
         for (size_t j = 0; j < m; j++) {
             d = put_plain(wc, src + i, t[j].pos - i, d);
-            uint32_t k = probe(wc, wc->slots, wc->mask, &t[j].key, t[j].len,
-                               t[j].h);
+            uint32_t k = probe(wc, wc->slots, wc->mask, &t[j].key, t[j].len, t[j].h);
             if (k) {
                 d = put_code(d, k - 1);
             } else { /* letters and a space: never code bytes */
@@ -453,8 +446,7 @@ size_t ngi_wordcode_encode(const ngi_wordcode *wc, const uint8_t *src,
 
 /* Index of the word coded at p (class c, lead byte b); advances p. The
  * caller has checked that the code's bytes are there. */
-static uint32_t code_at(const ngi_wordcode *wc, int c, uint8_t b,
-                        const uint8_t **p) {
+static uint32_t code_at(const ngi_wordcode *wc, int c, uint8_t b, const uint8_t **p) {
     const uint8_t *q = *p;
     if (c == ONE) return wc->one_index[b];
     if (c == TWO) {
@@ -467,8 +459,8 @@ static uint32_t code_at(const ngi_wordcode *wc, int c, uint8_t b,
 
 /* The bulk of the input: at least 2 more input bytes and PAD bytes of
  * room, so no bound is checked per byte. Returns the output length. */
-static size_t decode_fast(const ngi_wordcode *wc, const uint8_t **pp,
-                          const uint8_t *end, uint8_t *dst, size_t cap) {
+static size_t decode_fast(const ngi_wordcode *wc, const uint8_t **pp, const uint8_t *end,
+                          uint8_t *dst, size_t cap) {
     const uint8_t *p = *pp;
     size_t o = 0;
     while (end - p >= 3 && cap - o >= PAD) {

@@ -30,13 +30,12 @@ int ngi_wordcode_train(const uint8_t *sample, size_t n, ngi_buf *out);
 /* Loads a vocabulary (copied: vocab may go away);
  * with `encoder`, also builds the word lookup. NG_ECORRUPT if malformed,
  * NG_ENOMEM. */
-int ngi_wordcode_open(ngi_wordcode **out, const uint8_t *vocab, size_t n,
-                      int encoder);
+int ngi_wordcode_open(ngi_wordcode **out, const uint8_t *vocab, size_t n, int encoder);
 void ngi_wordcode_free(ngi_wordcode *wc);
 /* Encodes src[0, n) into dst, which has room for 2n bytes (the worst case:
  * every byte escaped); returns the encoded length. Opened as an encoder. */
-size_t ngi_wordcode_encode(const ngi_wordcode *wc, const uint8_t *src,
-                           size_t n, uint8_t *dst);
+size_t ngi_wordcode_encode(const ngi_wordcode *wc, const uint8_t *src, size_t n,
+                           uint8_t *dst);
 /* Decodes src[0, n) into dst; 0 iff it yields exactly cap bytes, -1 for
  * any malformed or overlong input. */
 int ngi_wordcode_decode(const ngi_wordcode *wc, const uint8_t *src, size_t n,

@@ -22,8 +22,7 @@ typedef struct check {
 
 static int check_token(void *ctx, const ng_token *t) {
     check *c = ctx;
-    if (t->term == NULL || t->term_len < 1 || t->term_len > NG_MAX_TOKEN_BYTES)
-        abort();
+    if (t->term == NULL || t->term_len < 1 || t->term_len > NG_MAX_TOKEN_BYTES) abort();
     if (t->start >= t->end || t->end > c->len) abort();
     if (c->count && t->position < c->last_pos) abort();
     /* Touch every term byte so that ASan sees out-of-bounds terms. */
@@ -35,14 +34,12 @@ static int check_token(void *ctx, const ng_token *t) {
     return 0;
 }
 
-static void run(const uint8_t *data, size_t size, const char *lang,
-                unsigned flags) {
+static void run(const uint8_t *data, size_t size, const char *lang, unsigned flags) {
     ng_analyzer *a = NULL;
     if (ng_analyzer_create(&a, lang, flags) != 0) abort();
     for (int pass = 0; pass < 2; pass++) { /* the second pass hits the cache */
         check c = {size, 0, 0};
-        int rc = ng_analyzer_tokenize(a, (const char *)data, size, 0,
-                                      check_token, &c);
+        int rc = ng_analyzer_tokenize(a, (const char *)data, size, 0, check_token, &c);
         if (rc != 0) abort();
     }
     ng_analyzer_free(a);
@@ -51,10 +48,10 @@ static void run(const uint8_t *data, size_t size, const char *lang,
 /* ---- the gate: exactly the ungated tokens whose terms it may not hide -- */
 
 typedef struct gated_sum {
-    const uint8_t *entries;  /* filter entries: 1 byte, then 2 and 2 */
-    uint64_t sum;            /* hash sum of the tokens the gate must keep */
-    size_t count;            /* tokens emitted */
-    uint32_t max_pos;        /* their last position */
+    const uint8_t *entries; /* filter entries: 1 byte, then 2 and 2 */
+    uint64_t sum;           /* hash sum of the tokens the gate must keep */
+    size_t count;           /* tokens emitted */
+    uint32_t max_pos;       /* their last position */
 } gated_sum;
 
 /* A term the filter wants: one starting with one of its entries. */
@@ -88,7 +85,8 @@ static void mark_pair(uint8_t *pairs, unsigned c0, unsigned c1) {
 static void check_gate(const uint8_t *data, size_t size, const char *lang) {
     if (size < 5) return;
     uint8_t e[5];
-    for (int i = 0; i < 5; i++) e[i] = data[i] >= 'A' && data[i] <= 'Z' ? data[i] | 0x20 : data[i];
+    for (int i = 0; i < 5; i++)
+        e[i] = data[i] >= 'A' && data[i] <= 'Z' ? data[i] | 0x20 : data[i];
     bool first[256] = {false};
     static uint8_t pairs[NGI_GATE2_BYTES];
     memset(pairs, 0, sizeof pairs);
@@ -99,15 +97,12 @@ static void check_gate(const uint8_t *data, size_t size, const char *lang) {
     ng_analyzer *a = NULL;
     if (ng_analyzer_create(&a, lang, NG_ANALYZE_DEFAULT) != 0) abort();
     gated_sum all = {e, 0, 0, 0}, some = all;
-    if (ng_analyzer_tokenize(a, (const char *)data, size, 0, sum_token, &all))
-        abort();
+    if (ng_analyzer_tokenize(a, (const char *)data, size, 0, sum_token, &all)) abort();
     bool on = ngi_analyzer_set_gate(a, first, pairs);
-    if (ng_analyzer_tokenize(a, (const char *)data, size, 0, sum_token, &some))
-        abort();
+    if (ng_analyzer_tokenize(a, (const char *)data, size, 0, sum_token, &some)) abort();
     if (some.sum != all.sum) abort(); /* a wanted token was hidden */
     uint32_t last = some.max_pos > a->gated_last ? some.max_pos : a->gated_last;
-    if (on && (some.count + a->gated != all.count ||
-               (all.count && last != all.max_pos)))
+    if (on && (some.count + a->gated != all.count || (all.count && last != all.max_pos)))
         abort(); /* lengths or positions would differ */
     ng_analyzer_free(a);
 }

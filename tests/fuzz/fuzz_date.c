@@ -19,11 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ng_date d, again;
     if (ng_date_parse(text, size, &d) == 0) {
         static const size_t iso_len[] = {0, 4, 7, 10};
-        if (d.first > d.last || d.precision < NG_DATE_YEAR ||
-            d.precision > NG_DATE_DAY || strlen(d.iso) != iso_len[d.precision])
+        if (d.first > d.last || d.precision < NG_DATE_YEAR || d.precision > NG_DATE_DAY ||
+            strlen(d.iso) != iso_len[d.precision])
             abort();
-        if (ng_date_parse(d.iso, strlen(d.iso), &again) != 0 ||
-            again.first != d.first || again.last != d.last)
+        if (ng_date_parse(d.iso, strlen(d.iso), &again) != 0 || again.first != d.first ||
+            again.last != d.last)
             abort();
     } else if (!d.error[0] || d.error_offset > size) {
         abort();

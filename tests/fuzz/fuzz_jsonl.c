@@ -12,10 +12,8 @@
 
 #include "input/ingest.h"
 
-static void check_doc(const ngc_docb *d)
-{
-    if (ngc_docb_find(d, NG_FIELD_ID) < 0)
-        abort();
+static void check_doc(const ngc_docb *d) {
+    if (ngc_docb_find(d, NG_FIELD_ID) < 0) abort();
     for (size_t i = 0; i < d->n; i++)
         if (!d->fields[i].name || strlen(d->fields[i].name) > 255 ||
             (!d->fields[i].value && d->fields[i].value_len))
@@ -23,10 +21,8 @@ static void check_doc(const ngc_docb *d)
 }
 
 /* The field for member key with string value v (and n bytes) must match. */
-static void same_member(const ng_field *f, const char *key, const char *v, size_t n)
-{
-    if (strcmp(f->name, key) != 0)
-        abort();
+static void same_member(const ng_field *f, const char *key, const char *v, size_t n) {
+    if (strcmp(f->name, key) != 0) abort();
     if (f->role == NG_FIELD_DATE) {
         char iso[11];
         if (ngc_date_normalize(v, n, iso) != 0 || f->value_len != 10 ||
@@ -34,19 +30,16 @@ static void same_member(const ng_field *f, const char *key, const char *v, size_
             abort();
         return;
     }
-    if (f->value_len != n || memcmp(f->value, v, n) != 0)
-        abort();
+    if (f->value_len != n || memcmp(f->value, v, n) != 0) abort();
 }
 
 static void compare_with_jansson(const char *line, size_t len, const ngc_docb *d, int rc,
-                                 const char *why)
-{
+                                 const char *why) {
     json_error_t err;
     if (memchr(line, '\0', len))
         return; /* jansson stops reading at a NUL byte outside strings */
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
-    if (!root)
-        return; /* we may accept more (bad UTF-8, lone surrogates) */
+    if (!root) return; /* we may accept more (bad UTF-8, lone surrogates) */
     if (json_is_object(root) && rc != 0) {
         /* the only reasons to refuse a valid object */
         if (strcmp(why, "missing id") && strcmp(why, "empty id") &&
@@ -59,15 +52,14 @@ static void compare_with_jansson(const char *line, size_t len, const ngc_docb *d
         json_t *v;
         json_object_foreach(root, key, v) {
             if (json_is_string(v)) {
-                if (k >= d->n)
-                    abort();
-                same_member(&d->fields[k++], key, json_string_value(v), json_string_length(v));
+                if (k >= d->n) abort();
+                same_member(&d->fields[k++], key, json_string_value(v),
+                            json_string_length(v));
             } else if (json_is_number(v) && strcmp(key, "id") == 0) {
                 k++; /* numeric ids are kept as their literal text */
             }
         }
-        if (k != d->n)
-            abort();
+        if (k != d->n) abort();
     } else if (rc == 0) {
         abort(); /* a non-object line must be refused */
     }
@@ -75,8 +67,7 @@ static void compare_with_jansson(const char *line, size_t len, const ngc_docb *d
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ngc_fieldmap map;
     ngc_docb d = {0};
     ngc_fieldmap_init(&map);
@@ -92,8 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t pos;
         /* a copy, so that ASan sees reads past the line's end */
         char *line = malloc(len ? len : 1);
-        if (!line)
-            abort();
+        if (!line) abort();
         memcpy(line, p, len);
         int rc = ngc_jsonl_parse(line, len, &map, &d, &why, &pos);
         if (rc == 0) {
@@ -103,8 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else if (rc < 0 && (!why || pos > len)) {
             abort();
         }
-        if (rc <= 0)
-            compare_with_jansson(line, len, &d, rc, rc < 0 ? why : "");
+        if (rc <= 0) compare_with_jansson(line, len, &d, rc, rc < 0 ? why : "");
         free(line);
         p += len + 1;
     }

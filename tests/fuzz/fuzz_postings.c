@@ -57,8 +57,7 @@ static uint32_t clamp_target(uint64_t t) {
 
 /* One operation; returns non-zero when the walk is over. *moved is set
  * once the cursor stands on a document (before that c->doc means nothing). */
-static int step(ngi_cursor *c, uint32_t r, uint32_t max_doc, int with_pos,
-                int *moved) {
+static int step(ngi_cursor *c, uint32_t r, uint32_t max_doc, int with_pos, int *moved) {
     uint64_t prev = *moved ? c->doc : UINT64_MAX;
     uint32_t base = *moved ? c->doc : 0;
     if ((r & 7) < 5 || (r & 7) == 7) *moved = 1;
@@ -69,8 +68,7 @@ static int step(ngi_cursor *c, uint32_t r, uint32_t max_doc, int with_pos,
         check_move(c, prev, target, max_doc);
         return c->doc == NGI_DOC_END;
     }
-    case 5:
-        return with_pos && *moved ? read_positions(c) != 0 : 0;
+    case 5: return with_pos && *moved ? read_positions(c) != 0 : 0;
     case 6: {
         uint32_t target = clamp_target((uint64_t)base + (r >> 8) % 5000);
         uint32_t last = ngi_cursor_shallow_advance(c, target);

@@ -17,14 +17,21 @@
 static ng_reader *reader; /* built on first use; test code only */
 
 static const char *docs[][4] = {
-    {"1", "Astana Declaration signed", "Leaders of China and Kazakhstan signed "
-     "the Astana Declaration at the China–Central Asia summit.", "2025-06-17"},
-    {"2", "New York, New York", "A song about New York; the city of New York.", "2025-06-01"},
-    {"3", "Treaty of Good-Neighborliness", "The Treaty of Good-Neighborliness "
-     "was signed in Astana. 北京 and 東京 are capitals.", "2025-07-04"},
+    {"1", "Astana Declaration signed",
+     "Leaders of China and Kazakhstan signed "
+     "the Astana Declaration at the China–Central Asia summit.",
+     "2025-06-17"},
+    {"2", "New York, New York", "A song about New York; the city of New York.",
+     "2025-06-01"},
+    {"3", "Treaty of Good-Neighborliness",
+     "The Treaty of Good-Neighborliness "
+     "was signed in Astana. 北京 and 東京 are capitals.",
+     "2025-07-04"},
     {"4", "Markets", "Stocks fell 3.5% on Monday as U.S. rates rose.", ""},
-    {"5", "Weather", "The quick brown fox jumps over the lazy dog in the summit "
-     "fog; café naïve Straße.", "2024-12-31"},
+    {"5", "Weather",
+     "The quick brown fox jumps over the lazy dog in the summit "
+     "fog; café naïve Straße.",
+     "2024-12-31"},
 };
 
 static void build(void) {

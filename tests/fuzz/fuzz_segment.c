@@ -18,9 +18,9 @@
 #include "common/le.h"
 #include "index/index.h"
 
-#define MAX_TERMS 512     /* terms walked per input */
+#define MAX_TERMS    512  /* terms walked per input */
 #define MAX_POSTINGS 2048 /* postings read per term */
-#define MAX_DOCS 256      /* documents inspected per input */
+#define MAX_DOCS     256  /* documents inspected per input */
 
 static char tmpdir[256]; /* created once per process; test code only */
 
@@ -42,8 +42,7 @@ static const char *scratch_dir(void) {
     return tmpdir;
 }
 
-static void put_file(const char *dir, const char *name, const uint8_t *d,
-                     size_t n) {
+static void put_file(const char *dir, const char *name, const uint8_t *d, size_t n) {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     unlink(path); /* a fresh inode: earlier maps of the old file stay valid */
@@ -81,8 +80,7 @@ typedef struct walk_ctx {
     int terms;            /* terms seen so far */
 } walk_ctx;
 
-static int on_term(void *ctx, const char *term, size_t len,
-                   const ngi_term_postings *tp) {
+static int on_term(void *ctx, const char *term, size_t len, const ngi_term_postings *tp) {
     walk_ctx *w = ctx;
     ngi_term_postings again;
     ngi_error err = {0, ""};

@@ -25,18 +25,18 @@
 
 static const char *dir;
 static unsigned n_batches = 40, batch_docs = 50, n_readers = 3;
-static atomic_uint published;    /* batches whose commit has returned */
+static atomic_uint published; /* batches whose commit has returned */
 static atomic_int writer_done;
 static atomic_int failures;
 static atomic_ulong reader_rounds;
-static ng_reader *shared;        /* snapshot of batch 0, never reopened */
+static ng_reader *shared; /* snapshot of batch 0, never reopened */
 static uint64_t shared_docs;
 
-#define FAILF(...)                                          \
-    do {                                                    \
-        fprintf(stderr, "concurrency: FAIL: " __VA_ARGS__); \
-        fputc('\n', stderr);                                \
-        atomic_fetch_add(&failures, 1);                     \
+#define FAILF(...)                                                                       \
+    do {                                                                                 \
+        fprintf(stderr, "concurrency: FAIL: " __VA_ARGS__);                              \
+        fputc('\n', stderr);                                                             \
+        atomic_fetch_add(&failures, 1);                                                  \
     } while (0)
 
 /* The batch's own term: letters only, so every analyzer keeps it whole. */
@@ -111,7 +111,8 @@ static int64_t count_of(ng_reader *r, const char *text) {
     ng_results *res = NULL;
     rc = ng_search(r, q, &o, &res);
     int64_t n = rc ? -1 : ng_results_total(res);
-    if (rc) FAILF("search '%s': %s", text, res ? ng_results_errmsg(res) : ng_strerror(rc));
+    if (rc)
+        FAILF("search '%s': %s", text, res ? ng_results_errmsg(res) : ng_strerror(rc));
     ng_results_free(res);
     ng_query_free(q);
     return n;
@@ -144,12 +145,12 @@ static void inspect(ng_reader *r, unsigned *last_nb, unsigned seen_before,
     }
     unsigned published_after = atomic_load(&published);
     if (st.documents % batch_docs)
-        FAILF("half a batch visible: %llu documents",
-              (unsigned long long)st.documents);
+        FAILF("half a batch visible: %llu documents", (unsigned long long)st.documents);
     unsigned nb = (unsigned)(st.documents / batch_docs);
     if (nb < *last_nb) FAILF("went back from %u to %u batches", *last_nb, nb);
     if (nb < seen_before) FAILF("reopen missed a commit: %u < %u", nb, seen_before);
-    if (nb > published_after + 1) FAILF("%u batches visible, %u committed", nb, published_after);
+    if (nb > published_after + 1)
+        FAILF("%u batches visible, %u committed", nb, published_after);
     *last_nb = nb;
     int64_t all = count_of(r, "zqall");
     if (all >= 0 && (uint64_t)all != st.documents)
@@ -159,7 +160,8 @@ static void inspect(ng_reader *r, unsigned *last_nb, unsigned seen_before,
     unsigned j = nb ? (unsigned)rand_r(seed) % nb : 0;
     batch_term(j, term);
     int64_t c = count_of(r, term);
-    if (nb && c != (int64_t)batch_docs) FAILF("batch %u has %lld of %u documents", j, (long long)c, batch_docs);
+    if (nb && c != (int64_t)batch_docs)
+        FAILF("batch %u has %lld of %u documents", j, (long long)c, batch_docs);
     if (nb) check_doc(r, j, (unsigned)rand_r(seed) % batch_docs);
     batch_term(nb, term);
     if (nb < n_batches && (c = count_of(r, term)) != 0)
@@ -186,7 +188,8 @@ static void *reader_main(void *arg) {
         if (s >= 0 && (uint64_t)s != shared_docs)
             FAILF("old snapshot changed: %lld, was %llu", (long long)s,
                   (unsigned long long)shared_docs);
-        if (rand_r(&seed) % 4 == 0) check_doc(shared, 0, (unsigned)rand_r(&seed) % batch_docs);
+        if (rand_r(&seed) % 4 == 0)
+            check_doc(shared, 0, (unsigned)rand_r(&seed) % batch_docs);
         atomic_fetch_add(&reader_rounds, 1);
     }
     ng_reader_free(r);
@@ -209,12 +212,15 @@ static void killed_lock_released(void) {
     if (!WIFSIGNALED(st)) FAILF("child writer did not die by SIGKILL (status %d)", st);
     ng_index *ix = NULL;
     int rc = ng_index_open(&ix, dir, NULL);
-    if (rc) FAILF("writer after a SIGKILLed one: %s", ix ? ng_index_errmsg(ix) : ng_strerror(rc));
+    if (rc)
+        FAILF("writer after a SIGKILLed one: %s",
+              ix ? ng_index_errmsg(ix) : ng_strerror(rc));
     ng_index_free(ix);
     ng_reader *r = NULL;
     if (ng_reader_open(&r, dir) == 0) {
         ng_stats s;
-        if (ng_reader_stats(r, &s) == 0 && s.documents != (uint64_t)n_batches * batch_docs)
+        if (ng_reader_stats(r, &s) == 0 &&
+            s.documents != (uint64_t)n_batches * batch_docs)
             FAILF("after the killed writer: %llu documents, want %u",
                   (unsigned long long)s.documents, n_batches * batch_docs);
         if (ng_reader_check(r)) FAILF("check: %s", ng_reader_errmsg(r));
@@ -271,7 +277,7 @@ int main(int argc, char **argv) {
     int f = atomic_load(&failures);
     printf("concurrency: %u batches of %u docs committed (merges every 7), "
            "%lu reader rounds in %u threads, %d failures\n",
-           n_batches, batch_docs, (unsigned long)atomic_load(&reader_rounds),
-           n_readers, f);
+           n_batches, batch_docs, (unsigned long)atomic_load(&reader_rounds), n_readers,
+           f);
     return f ? 1 : 0;
 }

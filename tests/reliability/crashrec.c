@@ -65,8 +65,8 @@ static char *fd_dirpath[MAX_FDS]; /* relative path of a watched dir fd */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int recorded; /* this process logged a record */
 
-#define REAL(name)                                                    \
-    static __typeof__(name) *real_##name;                            \
+#define REAL(name)                                                                       \
+    static __typeof__(name) *real_##name;                                                \
     if (!real_##name) real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
 
 __attribute__((constructor)) static void crashrec_init(void) {
@@ -156,8 +156,7 @@ static int canonical(int dirfd, const char *path, char out[PATH_MAX]) {
     } else if (!strcmp(base, "..")) {
         return -1; /* not used by the programs under test */
     } else {
-        snprintf(out, PATH_MAX, "%.3000s/%.1000s", strcmp(rp, "/") ? rp : "",
-                 base);
+        snprintf(out, PATH_MAX, "%.3000s/%.1000s", strcmp(rp, "/") ? rp : "", base);
     }
     return 0;
 }
@@ -202,7 +201,8 @@ static void opened(int fd, const char *rel, int flags, int existed) {
     if (!S_ISREG(st.st_mode)) return;
     fd_kind[fd] = 1;
     fd_ino[fd] = (unsigned long)st.st_ino;
-    if (!existed) log_line("C %lu %s", fd_ino[fd], rel);
+    if (!existed)
+        log_line("C %lu %s", fd_ino[fd], rel);
     else if ((flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY)
         log_line("T %lu 0", fd_ino[fd]);
 }
@@ -269,11 +269,12 @@ int close(int fd) {
 
 /* ---- writes --------------------------------------------------------------- */
 
-static int is_file(int fd) { return fd >= 0 && fd < MAX_FDS && fd_kind[fd] == 1; }
+static int is_file(int fd) {
+    return fd >= 0 && fd < MAX_FDS && fd_kind[fd] == 1;
+}
 
 /* Records n bytes of data written at off (given as iovecs). */
-static void wrote(int fd, off_t off, const struct iovec *iov, int cnt,
-                  size_t n) {
+static void wrote(int fd, off_t off, const struct iovec *iov, int cnt, size_t n) {
     log_line("W %lu %lld %zu", fd_ino[fd], (long long)off, n);
     for (int i = 0; i < cnt && n > 0; i++) {
         size_t k = iov[i].iov_len < n ? iov[i].iov_len : n;
@@ -341,8 +342,12 @@ static int do_ftruncate(int fd, off_t len) {
     errno = e;
     return rc;
 }
-int ftruncate(int fd, off_t len) { return do_ftruncate(fd, len); }
-int ftruncate64(int fd, off_t len) { return do_ftruncate(fd, len); }
+int ftruncate(int fd, off_t len) {
+    return do_ftruncate(fd, len);
+}
+int ftruncate64(int fd, off_t len) {
+    return do_ftruncate(fd, len);
+}
 
 /* ---- syncs ---------------------------------------------------------------- */
 
@@ -355,27 +360,34 @@ static int do_sync(int fd, int data_only) {
     int rc = data_only ? real_fdatasync(fd) : real_fsync(fd);
     int e = errno;
     if (rc == 0) {
-        if (fd_kind[fd] == 1) log_line("S %lu", fd_ino[fd]);
-        else log_line("D %s", fd_dirpath[fd]);
+        if (fd_kind[fd] == 1)
+            log_line("S %lu", fd_ino[fd]);
+        else
+            log_line("D %s", fd_dirpath[fd]);
     }
     pthread_mutex_unlock(&mu);
     errno = e;
     return rc;
 }
-int fsync(int fd) { return do_sync(fd, 0); }
-int fdatasync(int fd) { return do_sync(fd, 1); }
+int fsync(int fd) {
+    return do_sync(fd, 0);
+}
+int fdatasync(int fd) {
+    return do_sync(fd, 1);
+}
 
 /* ---- directory operations --------------------------------------------------- */
 
-static int do_rename(int fd1, const char *from, int fd2, const char *to,
-                     unsigned flags) {
+static int do_rename(int fd1, const char *from, int fd2, const char *to, unsigned flags) {
     REAL(renameat2);
     char b1[PATH_MAX], b2[PATH_MAX];
     const char *r1 = watched(fd1, from, b1), *r2 = watched(fd2, to, b2);
     if (!r1 && !r2) return real_renameat2(fd1, from, fd2, to, flags);
     if (!r1 || !r2 || flags) {
-        fprintf(stderr, "crashrec: rename across the watched boundary or with "
-                        "flags is not modelled: %s -> %s\n", from, to);
+        fprintf(stderr,
+                "crashrec: rename across the watched boundary or with "
+                "flags is not modelled: %s -> %s\n",
+                from, to);
         abort();
     }
     pthread_mutex_lock(&mu);
@@ -392,8 +404,7 @@ int rename(const char *from, const char *to) {
 int renameat(int fd1, const char *from, int fd2, const char *to) {
     return do_rename(fd1, from, fd2, to, 0);
 }
-int renameat2(int fd1, const char *from, int fd2, const char *to,
-              unsigned flags) {
+int renameat2(int fd1, const char *from, int fd2, const char *to, unsigned flags) {
     return do_rename(fd1, from, fd2, to, flags);
 }
 
@@ -410,11 +421,15 @@ static int do_unlink(int dirfd, const char *path, int flags) {
     errno = e;
     return rc;
 }
-int unlink(const char *path) { return do_unlink(AT_FDCWD, path, 0); }
+int unlink(const char *path) {
+    return do_unlink(AT_FDCWD, path, 0);
+}
 int unlinkat(int dirfd, const char *path, int flags) {
     return do_unlink(dirfd, path, flags);
 }
-int rmdir(const char *path) { return do_unlink(AT_FDCWD, path, AT_REMOVEDIR); }
+int rmdir(const char *path) {
+    return do_unlink(AT_FDCWD, path, AT_REMOVEDIR);
+}
 
 static int do_mkdir(int dirfd, const char *path, mode_t mode) {
     REAL(mkdirat);
@@ -429,7 +444,9 @@ static int do_mkdir(int dirfd, const char *path, mode_t mode) {
     errno = e;
     return rc;
 }
-int mkdir(const char *path, mode_t mode) { return do_mkdir(AT_FDCWD, path, mode); }
+int mkdir(const char *path, mode_t mode) {
+    return do_mkdir(AT_FDCWD, path, mode);
+}
 int mkdirat(int dirfd, const char *path, mode_t mode) {
     return do_mkdir(dirfd, path, mode);
 }

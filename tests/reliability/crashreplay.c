@@ -49,16 +49,16 @@
 #include <unistd.h>
 
 typedef struct {
-    char kind;       /* C W T S D R U M X */
-    long obj;        /* file object (C W T S), -1 otherwise */
-    long long off;   /* W: offset; T: length */
-    size_t len;      /* W: bytes */
+    char kind;           /* C W T S D R U M X */
+    long obj;            /* file object (C W T S), -1 otherwise */
+    long long off;       /* W: offset; T: length */
+    size_t len;          /* W: bytes */
     const uint8_t *data; /* W: into the mapped log */
-    char *path;      /* C D U M X; R: from */
-    char *path2;     /* R: to */
-    long durable_at; /* dir ops: first op index after which it is durable */
-    int commit;      /* R onto MANIFEST: commit number (1-based), else 0 */
-    long promised_at; /* commits: index of the op that promises it */
+    char *path;          /* C D U M X; R: from */
+    char *path2;         /* R: to */
+    long durable_at;     /* dir ops: first op index after which it is durable */
+    int commit;          /* R onto MANIFEST: commit number (1-based), else 0 */
+    long promised_at;    /* commits: index of the op that promises it */
 } op;
 
 static op *ops;
@@ -84,7 +84,10 @@ static char *xstrndup(const char *s, size_t n) {
 
 /* ---- parsing ------------------------------------------------------------- */
 
-typedef struct { unsigned long ino; long obj; } ino_map;
+typedef struct {
+    unsigned long ino;
+    long obj;
+} ino_map;
 static ino_map *inos;
 static long n_inos;
 
@@ -149,11 +152,11 @@ static void parse(const char *log) {
             if (sscanf(line + 2, "%lu", &ino) != 1) die("log: bad S");
             o->obj = obj_of(ino, 0);
             break;
-        case 'E':
-            break;
-        case 'D': case 'U': case 'M': case 'X':
-            o->path = xstrndup(line + 2, strlen(line + 2));
-            break;
+        case 'E': break;
+        case 'D':
+        case 'U':
+        case 'M':
+        case 'X': o->path = xstrndup(line + 2, strlen(line + 2)); break;
         case 'R': {
             char *tab = strchr(line + 2, '\t');
             if (!tab) die("log: bad R");
@@ -164,8 +167,7 @@ static void parse(const char *log) {
             if (!strcmp(base, "MANIFEST")) o->commit = (int)++n_commits;
             break;
         }
-        default:
-            die("log: unknown record");
+        default: die("log: unknown record");
         }
         free(line);
         /* data ops on files that existed before recording are not modelled */
@@ -181,7 +183,9 @@ static char *parent_of(const char *path) {
     return s ? xstrndup(path, (size_t)(s - path)) : xstrndup(".", 1);
 }
 
-static int is_dir_op(char k) { return k && strchr("CRUMX", k); }
+static int is_dir_op(char k) {
+    return k && strchr("CRUMX", k);
+}
 
 /* First D of dir after op i, or n_ops when none. */
 static long next_dir_sync(const char *dir, long i) {
@@ -233,8 +237,14 @@ static void compute_durability(void) {
 
 /* ---- states ---------------------------------------------------------------- */
 
-typedef struct { char *path; long obj; /* -1: directory */ } entry;
-typedef struct { entry *e; long n; } names;
+typedef struct {
+    char *path;
+    long obj; /* -1: directory */
+} entry;
+typedef struct {
+    entry *e;
+    long n;
+} names;
 
 static long find(const names *ns, const char *path) {
     for (long i = 0; i < ns->n; i++)
@@ -269,9 +279,16 @@ static void apply_dir_op(names *ns, const op *o) {
     free(par);
     long i = find(ns, o->path);
     switch (o->kind) {
-    case 'C': if (par_ok) put(ns, o->path, o->obj); break;
-    case 'M': if (par_ok && i < 0) put(ns, o->path, -1); break;
-    case 'U': case 'X': if (i >= 0) drop(ns, i); break;
+    case 'C':
+        if (par_ok) put(ns, o->path, o->obj);
+        break;
+    case 'M':
+        if (par_ok && i < 0) put(ns, o->path, -1);
+        break;
+    case 'U':
+    case 'X':
+        if (i >= 0) drop(ns, i);
+        break;
     case 'R': {
         if (i < 0) break;
         char *par2 = parent_of(o->path2);
@@ -288,7 +305,7 @@ static void apply_dir_op(names *ns, const op *o) {
 }
 
 enum { V_ALL, V_SYNCED, V_NAMES_KEPT, V_DATA_KEPT, V_ZEROED, V_RENAMES, V_RANDOM };
-static const char *const variant_names[] = {"all", "synced", "names-kept",
+static const char *const variant_names[] = {"all",       "synced", "names-kept",
                                             "data-kept", "zeroed", "renames-only"};
 
 static uint64_t rng_state;
@@ -300,8 +317,10 @@ static uint64_t rng(void) { /* splitmix64: deterministic per seed */
 }
 
 static void variant_name(int v, char *out, size_t cap) {
-    if (v < V_RANDOM) snprintf(out, cap, "%s", variant_names[v]);
-    else snprintf(out, cap, "random%d", v - V_RANDOM + 1);
+    if (v < V_RANDOM)
+        snprintf(out, cap, "%s", variant_names[v]);
+    else
+        snprintf(out, cap, "random%d", v - V_RANDOM + 1);
 }
 
 /* renames-only keeps the unsynced renames and the creates of the files
@@ -329,7 +348,10 @@ static names names_at(long p, int v) {
     return ns;
 }
 
-typedef struct { uint8_t *d; size_t n, cap; } buf;
+typedef struct {
+    uint8_t *d;
+    size_t n, cap;
+} buf;
 
 static void buf_resize(buf *b, size_t n) {
     if (n > b->cap) {
@@ -347,8 +369,10 @@ static void apply_data(buf *b, const op *o, size_t keep, int zero) {
     }
     size_t end = (size_t)o->off + keep;
     if (end > b->n) buf_resize(b, end);
-    if (zero) memset(b->d + o->off, 0, keep);
-    else memcpy(b->d + o->off, o->data, keep);
+    if (zero)
+        memset(b->d + o->off, 0, keep);
+    else
+        memcpy(b->d + o->off, o->data, keep);
 }
 
 /* The content of obj at point p for variant v. */
@@ -371,12 +395,20 @@ static void content_at(long obj, long p, int v, buf *b) {
     for (long i = 0; i < p; i++) {
         const op *o = &ops[i];
         if (o->obj != obj || (o->kind != 'W' && o->kind != 'T')) continue;
-        if (i < last_sync) { apply_data(b, o, o->len, 0); continue; }
-        if (v == V_ZEROED) { apply_data(b, o, o->len, 1); continue; }
-        if (seen < cut) apply_data(b, o, o->len, 0);
+        if (i < last_sync) {
+            apply_data(b, o, o->len, 0);
+            continue;
+        }
+        if (v == V_ZEROED) {
+            apply_data(b, o, o->len, 1);
+            continue;
+        }
+        if (seen < cut)
+            apply_data(b, o, o->len, 0);
         else if (seen == cut && o->kind == 'W' && partial % o->len)
             apply_data(b, o, partial % o->len, 0);
-        else break;
+        else
+            break;
         seen++;
     }
 }
@@ -384,7 +416,9 @@ static void content_at(long obj, long p, int v, buf *b) {
 /* ---- materializing ---------------------------------------------------------- */
 
 static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f) {
-    (void)st; (void)flag; (void)f;
+    (void)st;
+    (void)flag;
+    (void)f;
     return remove(p);
 }
 
@@ -440,7 +474,9 @@ static uint64_t materialize(long p, int v, const char *out) {
 
 /* ---- crash points ------------------------------------------------------------ */
 
-static int is_boundary(char k) { return k == 'S' || k == 'D' || k == 'R'; }
+static int is_boundary(char k) {
+    return k == 'S' || k == 'D' || k == 'R';
+}
 
 /* Points p (prefix lengths) before and after every fsync and rename, and
  * the end; *n receives how many. */
@@ -473,8 +509,8 @@ static int cmd_info(void) {
     for (long i = 0; i < n_ops; i++) counts[(unsigned char)ops[i].kind]++;
     printf("ops %ld (creates %ld, writes %ld, truncates %ld, file fsyncs %ld, "
            "dir fsyncs %ld, renames %ld, unlinks %ld, mkdirs %ld)\n",
-           n_ops, counts['C'], counts['W'], counts['T'], counts['S'],
-           counts['D'], counts['R'], counts['U'], counts['M']);
+           n_ops, counts['C'], counts['W'], counts['T'], counts['S'], counts['D'],
+           counts['R'], counts['U'], counts['M']);
     printf("processes %ld\n", counts['E']);
     printf("files %ld\ncrash points %ld\ncommits %ld\n", n_objs, n_pts, n_commits);
     return 0;
@@ -494,8 +530,8 @@ static int cmd_refs(const char *out) {
     return 0;
 }
 
-static int run_verify(const char *verify, const char *state, long p, int v,
-                      int durable, int visible, const char *log_path) {
+static int run_verify(const char *verify, const char *state, long p, int v, int durable,
+                      int visible, const char *log_path) {
     char sp[32], sv[32], sd[32], svis[32];
     snprintf(sp, sizeof sp, "%ld", p);
     variant_name(v, sv, sizeof sv);
@@ -506,7 +542,11 @@ static int run_verify(const char *verify, const char *state, long p, int v,
     if (pid < 0) die("fork failed");
     if (pid == 0) {
         int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); close(fd); }
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
         execl(verify, verify, state, sp, sv, sd, svis, (char *)NULL);
         _exit(127);
     }
@@ -524,7 +564,10 @@ static void print_file(const char *path) {
     fclose(f);
 }
 
-typedef struct { uint64_t *h; long n, cap; } digest_set;
+typedef struct {
+    uint64_t *h;
+    long n, cap;
+} digest_set;
 
 static int seen_before(digest_set *s, uint64_t h) {
     for (long i = 0; i < s->n; i++)
@@ -537,8 +580,7 @@ static int seen_before(digest_set *s, uint64_t h) {
     return 0;
 }
 
-static int cmd_run(const char *work, const char *verify, int n_random,
-                   uint64_t seed) {
+static int cmd_run(const char *work, const char *verify, int n_random, uint64_t seed) {
     long n_pts;
     long *pts = crash_points(&n_pts);
     char state[4096], log_path[4096], keep[4096];
@@ -575,8 +617,8 @@ static int cmd_run(const char *work, const char *verify, int n_random,
             if (failures <= 10) {
                 printf("FAIL: point %ld/%ld (after op %ld '%c'), variant %s, "
                        "durable commit %d, visible %d: verify exit %d\n",
-                       p, n_ops, p - 1, p > 0 ? ops[p - 1].kind : '-', vn,
-                       durable, visible, rc);
+                       p, n_ops, p - 1, p > 0 ? ops[p - 1].kind : '-', vn, durable,
+                       visible, rc);
                 print_file(log_path);
             }
             if (failures <= 3) {
@@ -603,7 +645,8 @@ static int cmd_run(const char *work, const char *verify, int n_random,
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: crashreplay LOG info | refs OUT | run WORK VERIFY [R [SEED]]\n");
+        fprintf(stderr,
+                "usage: crashreplay LOG info | refs OUT | run WORK VERIFY [R [SEED]]\n");
         return 2;
     }
     parse(argv[1]);

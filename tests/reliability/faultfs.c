@@ -34,18 +34,17 @@
 #include <unistd.h>
 
 enum { OP_WRITE, OP_FSYNC, OP_RENAME, OP_CREATE, N_OPS };
-static const char *const op_names[N_OPS] = {"write", "fsync", "rename",
-                                            "create"};
+static const char *const op_names[N_OPS] = {"write", "fsync", "rename", "create"};
 
 /* Configuration, read once at load time (before any thread exists). */
 static struct {
-    int enabled;            /* FAULTFS_DIR set and resolvable */
-    char dir[PATH_MAX];     /* canonical FAULTFS_DIR */
-    size_t dir_len;         /* strlen(dir) */
-    unsigned ops;           /* bit per OP_* that counts */
-    long nth;               /* 1-based call to fail; 0 never */
-    int err;                /* errno to fail with */
-    int sticky;             /* keep failing after nth */
+    int enabled;               /* FAULTFS_DIR set and resolvable */
+    char dir[PATH_MAX];        /* canonical FAULTFS_DIR */
+    size_t dir_len;            /* strlen(dir) */
+    unsigned ops;              /* bit per OP_* that counts */
+    long nth;                  /* 1-based call to fail; 0 never */
+    int err;                   /* errno to fail with */
+    int sticky;                /* keep failing after nth */
     char count_file[PATH_MAX]; /* "" or where to write the counts */
 } cfg;
 
@@ -80,9 +79,13 @@ __attribute__((constructor)) static void faultfs_init(void) {
         char *slash = strrchr(tmp, '/');
         const char *base = slash ? slash + 1 : tmp;
         char parent[PATH_MAX];
-        if (slash == tmp) snprintf(parent, sizeof parent, "/");
-        else if (slash) { *slash = 0; snprintf(parent, sizeof parent, "%s", tmp); }
-        else snprintf(parent, sizeof parent, ".");
+        if (slash == tmp)
+            snprintf(parent, sizeof parent, "/");
+        else if (slash) {
+            *slash = 0;
+            snprintf(parent, sizeof parent, "%s", tmp);
+        } else
+            snprintf(parent, sizeof parent, ".");
         char rp[PATH_MAX];
         if (!realpath(parent, rp)) return;
         snprintf(cfg.dir, sizeof cfg.dir, "%.2000s/%.2000s", strcmp(rp, "/") ? rp : "",
@@ -108,7 +111,8 @@ __attribute__((destructor)) static void faultfs_report(void) {
     FILE *f = fopen(cfg.count_file, "a");
     if (!f) return;
     for (int i = 0; i < N_OPS; i++)
-        fprintf(f, "%s %ld\n", op_names[i], __atomic_load_n(&counts[i], __ATOMIC_SEQ_CST));
+        fprintf(f, "%s %ld\n", op_names[i],
+                __atomic_load_n(&counts[i], __ATOMIC_SEQ_CST));
     fprintf(f, "failed %ld\n", __atomic_load_n(&failed, __ATOMIC_SEQ_CST));
     fclose(f);
 }
@@ -172,8 +176,8 @@ static int should_fail(int op) {
 }
 
 /* The next definition of name (libc's), looked up once. */
-#define REAL(name)                                                    \
-    static __typeof__(name) *real_##name;                            \
+#define REAL(name)                                                                       \
+    static __typeof__(name) *real_##name;                                                \
     if (!real_##name) real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
 
 /* ---- writes --------------------------------------------------------------- */
@@ -228,17 +232,14 @@ int rename(const char *from, const char *to) {
 
 int renameat(int fd1, const char *from, int fd2, const char *to) {
     REAL(renameat);
-    if ((path_matches(fd1, from) || path_matches(fd2, to)) &&
-        should_fail(OP_RENAME))
+    if ((path_matches(fd1, from) || path_matches(fd2, to)) && should_fail(OP_RENAME))
         return -1;
     return real_renameat(fd1, from, fd2, to);
 }
 
-int renameat2(int fd1, const char *from, int fd2, const char *to,
-              unsigned flags) {
+int renameat2(int fd1, const char *from, int fd2, const char *to, unsigned flags) {
     REAL(renameat2);
-    if ((path_matches(fd1, from) || path_matches(fd2, to)) &&
-        should_fail(OP_RENAME))
+    if ((path_matches(fd1, from) || path_matches(fd2, to)) && should_fail(OP_RENAME))
         return -1;
     return real_renameat2(fd1, from, fd2, to, flags);
 }
@@ -252,8 +253,7 @@ static mode_t mode_arg(int flags, va_list ap) {
 /* Whether this open creates a file in the watched directory and is the one
  * to fail. */
 static int creating_open_fails(int dirfd, const char *path, int flags) {
-    return (flags & O_CREAT) && path_matches(dirfd, path) &&
-           should_fail(OP_CREATE);
+    return (flags & O_CREAT) && path_matches(dirfd, path) && should_fail(OP_CREATE);
 }
 
 int open(const char *path, int flags, ...) {

@@ -32,8 +32,7 @@ static void die(const char *what, int rc) {
     exit(1);
 }
 
-static void write_file(const char *dir, const char *name, const uint8_t *d,
-                       size_t n) {
+static void write_file(const char *dir, const char *name, const uint8_t *d, size_t n) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
@@ -45,8 +44,8 @@ static void write_file(const char *dir, const char *name, const uint8_t *d,
 
 /* Writes a seed and two mutations of it (a flipped byte past the header,
  * a truncation). */
-static void write_seed(const char *dir, const char *name, const uint8_t *d,
-                       size_t n, size_t header) {
+static void write_seed(const char *dir, const char *name, const uint8_t *d, size_t n,
+                       size_t header) {
     char mname[256];
     write_file(dir, name, d, n);
     if (n <= header + 1) return;
@@ -64,8 +63,8 @@ static void write_seed(const char *dir, const char *name, const uint8_t *d,
 
 /* ---- postings -------------------------------------------------------- */
 
-static void postings_seed(const char *dir, uint32_t df, uint32_t gap_max,
-                          uint32_t tf_max, int with_pos) {
+static void postings_seed(const char *dir, uint32_t df, uint32_t gap_max, uint32_t tf_max,
+                          int with_pos) {
     ngi_buf docs = NGI_BUF_INIT, pos = NGI_BUF_INIT, out = NGI_BUF_INIT;
     ngi_postings_writer *w;
     int rc = ngi_postings_writer_create(&w, &docs, &pos);
@@ -90,8 +89,7 @@ static void postings_seed(const char *dir, uint32_t df, uint32_t gap_max,
     ngi_store_le32(h + 16, tp.min_dl);
     ngi_store_le32(h + 20, (rnd() & ~1u) | (with_pos ? 0 : 1));
     ngi_store_le64(h + 24, tp.cf);
-    if (ngi_buf_append(&out, h, sizeof h) ||
-        ngi_buf_append(&out, docs.data, docs.len) ||
+    if (ngi_buf_append(&out, h, sizeof h) || ngi_buf_append(&out, docs.data, docs.len) ||
         (with_pos && ngi_buf_append(&out, pos.data, pos.len)))
         die("buffer", NG_ENOMEM);
     char name[64];
@@ -115,26 +113,23 @@ static void gen_postings(const char *dir) {
 /* ---- segments --------------------------------------------------------- */
 
 static const char *words[] = {
-    "astana", "declaration", "summit", "china", "kazakhstan", "leaders",
-    "signed", "trade", "oil", "price", "market", "reuter", "bank", "rate",
-    "cocoa", "harvest", "election", "vote", "parliament", "storm"};
+    "astana", "declaration", "summit",   "china",  "kazakhstan", "leaders", "signed",
+    "trade",  "oil",         "price",    "market", "reuter",     "bank",    "rate",
+    "cocoa",  "harvest",     "election", "vote",   "parliament", "storm"};
 
 static void add_doc(ng_index *ix, unsigned i) {
     char id[32], title[128], body[512], date[16];
     snprintf(id, sizeof id, "doc-%u", i);
-    snprintf(title, sizeof title, "%s %s news %u", words[i % 20],
-             words[(i * 7) % 20], i);
+    snprintf(title, sizeof title, "%s %s news %u", words[i % 20], words[(i * 7) % 20], i);
     int n = 0;
     for (unsigned j = 0; j < 12 + i % 30 && n < 400; j++)
-        n += snprintf(body + n, sizeof body - (size_t)n, "%s ",
-                      words[rnd() % 20]);
+        n += snprintf(body + n, sizeof body - (size_t)n, "%s ", words[rnd() % 20]);
     snprintf(date, sizeof date, "2025-%02u-%02u", 1 + i % 12, 1 + i % 28);
-    ng_field f[] = {
-        {"id", id, strlen(id), NG_FIELD_ID},
-        {"title", title, strlen(title), NG_FIELD_TITLE},
-        {"body", body, strlen(body), NG_FIELD_BODY},
-        {"date", date, strlen(date), NG_FIELD_DATE},
-        {"category", "world", 5, NG_FIELD_STORED}};
+    ng_field f[] = {{"id", id, strlen(id), NG_FIELD_ID},
+                    {"title", title, strlen(title), NG_FIELD_TITLE},
+                    {"body", body, strlen(body), NG_FIELD_BODY},
+                    {"date", date, strlen(date), NG_FIELD_DATE},
+                    {"category", "world", 5, NG_FIELD_STORED}};
     ng_document doc = {f, 5};
     int rc = ng_index_add(ix, &doc);
     if (rc) die("add", rc);
@@ -144,7 +139,10 @@ static uint8_t *slurp(const char *dir, const char *name, size_t *n) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "rb");
-    if (!f) { fprintf(stderr, "gen_seeds: cannot read %s\n", path); exit(1); }
+    if (!f) {
+        fprintf(stderr, "gen_seeds: cannot read %s\n", path);
+        exit(1);
+    }
     fseek(f, 0, SEEK_END);
     long len = ftell(f);
     fseek(f, 0, SEEK_SET);
@@ -155,8 +153,8 @@ static uint8_t *slurp(const char *dir, const char *name, size_t *n) {
     return d;
 }
 
-static void segment_seed(const char *out, const char *idx,
-                         const ngi_segment_entry *e, unsigned k) {
+static void segment_seed(const char *out, const char *idx, const ngi_segment_entry *e,
+                         unsigned k) {
     size_t seg_n, del_n = 0;
     uint8_t *seg = slurp(idx, e->name, &seg_n), *del = NULL;
     if (e->deletes[0]) del = slurp(idx, e->deletes, &del_n);

@@ -17,10 +17,10 @@
 /* ---- helpers: tokens rendered as "term@pos[start,end)" ---- */
 
 typedef struct collect {
-    char out[16384];  /* rendered tokens, space separated */
-    size_t len;       /* bytes used in out */
-    size_t count;     /* tokens seen */
-    size_t stop_after;/* return 7 after this many tokens (0 = never) */
+    char out[16384];   /* rendered tokens, space separated */
+    size_t len;        /* bytes used in out */
+    size_t count;      /* tokens seen */
+    size_t stop_after; /* return 7 after this many tokens (0 = never) */
 } collect;
 
 static int collect_cb(void *ctx, const ng_token *t) {
@@ -28,8 +28,8 @@ static int collect_cb(void *ctx, const ng_token *t) {
     assert_true(t->term_len >= 1 && t->term_len <= NG_MAX_TOKEN_BYTES);
     assert_true(t->start < t->end);
     int n = snprintf(c->out + c->len, sizeof c->out - c->len, "%s%.*s@%u[%zu,%zu)",
-                     c->len ? " " : "", (int)t->term_len, t->term, t->position,
-                     t->start, t->end);
+                     c->len ? " " : "", (int)t->term_len, t->term, t->position, t->start,
+                     t->end);
     assert_true(n > 0 && (size_t)n < sizeof c->out - c->len);
     c->len += (size_t)n;
     c->count++;
@@ -72,8 +72,7 @@ static void folds_case_and_diacritics(void **state) {
 
 static void offsets_point_into_original_text(void **state) {
     (void)state;
-    assert_string_equal(toks(0, "Le café, naïve"),
-                        "le@0[0,2) cafe@1[3,8) naiv@2[10,16)");
+    assert_string_equal(toks(0, "Le café, naïve"), "le@0[0,2) cafe@1[3,8) naiv@2[10,16)");
 }
 
 static void keeps_marks_of_indic_scripts(void **state) {
@@ -86,7 +85,8 @@ static void keeps_marks_of_indic_scripts(void **state) {
 static void drops_ignorables_inside_words(void **state) {
     (void)state;
     /* Soft hyphen and zero-width joiner do not split a word. */
-    assert_string_equal(toks(RAW, "news\xc2\xadpaper ab\xe2\x80\x8d" "cd"),
+    assert_string_equal(toks(RAW, "news\xc2\xadpaper ab\xe2\x80\x8d"
+                                  "cd"),
                         "newspaper@0[0,11) abcd@1[12,19)");
 }
 
@@ -99,8 +99,7 @@ static void us_acronym_equals_us_and_is_kept(void **state) {
                         "us@5[19,23) led@6[24,27)");
     /* As a query would contain it, quotes included. */
     assert_string_equal(toks(0, "\"U.S.\""), "us@0[1,5)");
-    assert_string_equal(toks(0, "e.g. U.N. J.R.R."),
-                        "eg@0[0,4) un@1[5,9) jrr@2[10,16)");
+    assert_string_equal(toks(0, "e.g. U.N. J.R.R."), "eg@0[0,4) un@1[5,9) jrr@2[10,16)");
     /* A dot after a longer word separates. */
     assert_string_equal(toks(RAW, "U.S.Army example.com"),
                         "us@0[0,4) army@1[4,8) example@2[9,16) com@3[17,20)");
@@ -110,8 +109,7 @@ static void possessive_s_dropped(void **state) {
     (void)state;
     assert_string_equal(toks(0, "China's China\xe2\x80\x99s China"),
                         "china@0[0,5) china@1[8,13) china@2[18,23)");
-    assert_string_equal(toks(RAW, "workers' union"),
-                        "workers@0[0,7) union@1[9,14)");
+    assert_string_equal(toks(RAW, "workers' union"), "workers@0[0,7) union@1[9,14)");
 }
 
 static void apostrophe_keeps_one_word(void **state) {
@@ -124,12 +122,12 @@ static void apostrophe_keeps_one_word(void **state) {
 
 static void hyphens_split_words(void **state) {
     (void)state;
-    assert_string_equal(toks(0, "Good-Neighborliness"),
-                        "good@0[0,4) neighborli@1[5,19)");
+    assert_string_equal(toks(0, "Good-Neighborliness"), "good@0[0,4) neighborli@1[5,19)");
     assert_string_equal(toks(RAW, "Good-Neighborliness"),
                         "good@0[0,4) neighborliness@1[5,19)");
     /* Unicode hyphen and en dash too. */
-    assert_string_equal(toks(RAW, "China\xe2\x80\x93" "Central x\xe2\x80\x90y"),
+    assert_string_equal(toks(RAW, "China\xe2\x80\x93"
+                                  "Central x\xe2\x80\x90y"),
                         "china@0[0,5) central@1[8,15) x@2[16,17) y@3[20,21)");
 }
 
@@ -159,8 +157,7 @@ static void english_stopword_list(void **state) {
         "a an and are as at be but by for if in into is it no not of on or "
         "such that the their then there these they this to was will with";
     assert_string_equal(toks(0, stop), "");
-    assert_string_equal(toks(NG_ANALYZE_NO_STEM, "The THE it's us"),
-                        "us@3[13,15)");
+    assert_string_equal(toks(NG_ANALYZE_NO_STEM, "The THE it's us"), "us@3[13,15)");
     assert_true(ngi_stopword_en((const uint8_t *)"with", 4));
     assert_false(ngi_stopword_en((const uint8_t *)"us", 2));
     assert_false(ngi_stopword_en((const uint8_t *)"thes", 4));
@@ -183,8 +180,7 @@ static void snowball_english_stemming(void **state) {
                         "summit@0[0,7) summit@1[8,15) summit@2[16,23) summit@3[24,31)");
     assert_string_equal(toks(0, "Summits summits THE the The"),
                         "summit@0[0,7) summit@1[8,15)");
-    assert_string_equal(toks_lang("porter", 0, "the summits", 11),
-                        "summit@1[4,11)");
+    assert_string_equal(toks_lang("porter", 0, "the summits", 11), "summit@1[4,11)");
 }
 
 static void every_libstemmer_language(void **state) {
@@ -206,9 +202,9 @@ static void every_libstemmer_language(void **state) {
 
 static void language_names_and_codes(void **state) {
     (void)state;
-    const char *cases[][2] = {{"en", "english"}, {"eng", "english"},
+    const char *cases[][2] = {{"en", "english"},      {"eng", "english"},
                               {"English", "english"}, {"fr", "french"},
-                              {"deu", "german"}, {"ES", "spanish"}};
+                              {"deu", "german"},      {"ES", "spanish"}};
     for (size_t i = 0; i < NGI_ARRAY_LEN(cases); i++) {
         ng_analyzer *a = NULL;
         assert_int_equal(ng_analyzer_create(&a, cases[i][0], 0), 0);
@@ -230,8 +226,7 @@ static void language_names_and_codes(void **state) {
 
 static void cjk_bigrams(void **state) {
     (void)state;
-    assert_string_equal(toks(0, "北京大学"),
-                        "北京@0[0,6) 京大@1[3,9) 大学@2[6,12)");
+    assert_string_equal(toks(0, "北京大学"), "北京@0[0,6) 京大@1[3,9) 大学@2[6,12)");
     assert_string_equal(toks(0, "京 news"), "京@0[0,3) news@1[4,8)");
     assert_string_equal(toks(0, "北京大学 news"),
                         "北京@0[0,6) 京大@1[3,9) 大学@2[6,12) news@3[13,17)");
@@ -258,23 +253,28 @@ static void cjk_marks_kept_and_folded(void **state) {
 
 static void invalid_utf8_separates_and_is_counted(void **state) {
     (void)state;
-    static const char text[] =
-        "ab\x80" "cd"               /* lone continuation: 1 */
-        " ef\xc0\xaf" "gh"          /* overlong 2-byte: 2 */
-        " ij\xe0\x80\xaf" "kl"      /* overlong 3-byte: 3 */
-        " mn\xed\xa0\x80" "op"      /* surrogate: 3 */
-        " qr\xf4\x90\x80\x80" "st"  /* above U+10FFFF: 4 */
-        " uv\xff" "wx"              /* never valid: 1 */
-        " yz\xe2\x82";              /* truncated at the end: 2 */
+    static const char text[] = "ab\x80"
+                               "cd" /* lone continuation: 1 */
+                               " ef\xc0\xaf"
+                               "gh" /* overlong 2-byte: 2 */
+                               " ij\xe0\x80\xaf"
+                               "kl" /* overlong 3-byte: 3 */
+                               " mn\xed\xa0\x80"
+                               "op" /* surrogate: 3 */
+                               " qr\xf4\x90\x80\x80"
+                               "st" /* above U+10FFFF: 4 */
+                               " uv\xff"
+                               "wx"           /* never valid: 1 */
+                               " yz\xe2\x82"; /* truncated at the end: 2 */
     ng_analyzer *a = NULL;
     collect c;
     memset(&c, 0, sizeof c);
     assert_int_equal(ng_analyzer_create(&a, NULL, RAW), 0);
-    assert_int_equal(ng_analyzer_tokenize(a, text, sizeof text - 1, 0, collect_cb, &c), 0);
-    assert_string_equal(c.out,
-                        "ab@0[0,2) cd@1[3,5) ef@2[6,8) gh@3[10,12) ij@4[13,15) "
-                        "kl@5[18,20) mn@6[21,23) op@7[26,28) qr@8[29,31) "
-                        "st@9[35,37) uv@10[38,40) wx@11[41,43) yz@12[44,46)");
+    assert_int_equal(ng_analyzer_tokenize(a, text, sizeof text - 1, 0, collect_cb, &c),
+                     0);
+    assert_string_equal(c.out, "ab@0[0,2) cd@1[3,5) ef@2[6,8) gh@3[10,12) ij@4[13,15) "
+                               "kl@5[18,20) mn@6[21,23) op@7[26,28) qr@8[29,31) "
+                               "st@9[35,37) uv@10[38,40) wx@11[41,43) yz@12[44,46)");
     assert_true(ng_analyzer_invalid_bytes(a) == 16);
     /* The count accumulates over calls. */
     assert_int_equal(ng_analyzer_tokenize(a, "\x80", 1, 0, collect_cb, &c), 0);
@@ -338,7 +338,8 @@ static void callback_stop_value_propagates(void **state) {
     memset(&c, 0, sizeof c);
     c.stop_after = 2;
     assert_int_equal(ng_analyzer_create(&a, "en", 0), 0);
-    assert_int_equal(ng_analyzer_tokenize(a, "one two three 北京大学", 24, 0, collect_cb, &c), 7);
+    assert_int_equal(
+        ng_analyzer_tokenize(a, "one two three 北京大学", 24, 0, collect_cb, &c), 7);
     assert_int_equal(c.count, 2);
     memset(&c, 0, sizeof c);
     c.stop_after = 1;
@@ -426,7 +427,8 @@ static void ascii_fast_and_slow_paths_agree(void **state) {
                         "summit@0[0,7) sign@1[8,14) us@2[15,17) 2025@4[22,26)");
     /* Slow: em dashes (non-ASCII separators) after each word. */
     assert_string_equal(toks(0, "Summits\xe2\x80\x94signed\xe2\x80\x94US\xe2\x80\x94"
-                                "by\xe2\x80\x94" "2025\xe2\x80\x94"),
+                                "by\xe2\x80\x94"
+                                "2025\xe2\x80\x94"),
                         "summit@0[0,7) sign@1[10,16) us@2[19,21) 2025@4[29,33)");
 }
 
@@ -443,7 +445,8 @@ static void no_allocation_per_token(void **state) {
     ngi_fault_alloc_after(0); /* every allocation fails from now on */
     for (int i = 0; i < 100; i++) {
         memset(&c2, 0, sizeof c2);
-        assert_int_equal(ng_analyzer_tokenize(a, text, strlen(text), 0, collect_cb, &c2), 0);
+        assert_int_equal(ng_analyzer_tokenize(a, text, strlen(text), 0, collect_cb, &c2),
+                         0);
     }
     ngi_fault_alloc_after(-1);
     assert_string_equal(c1.out, c2.out);

@@ -25,17 +25,19 @@ static uint64_t rnd(void) { /* xorshift64* */
     return rng_state * 0x2545F4914F6CDD1Dull;
 }
 
-static uint32_t rnd_below(uint64_t n) { return n ? (uint32_t)(rnd() % n) : 0; }
+static uint32_t rnd_below(uint64_t n) {
+    return n ? (uint32_t)(rnd() % n) : 0;
+}
 
 /* A reference posting list: doc ids, tfs, doc lengths, flat positions. */
 typedef struct ref_list {
-    uint32_t n;        /* documents */
-    uint32_t *doc;     /* doc ids, ascending */
-    uint32_t *tf;      /* tf of each doc */
-    uint32_t *dl;      /* doc length of each doc */
-    uint64_t *pstart;  /* index of each doc's first position in pos */
-    uint32_t *pos;     /* all positions */
-    uint64_t n_pos;    /* positions in all */
+    uint32_t n;       /* documents */
+    uint32_t *doc;    /* doc ids, ascending */
+    uint32_t *tf;     /* tf of each doc */
+    uint32_t *dl;     /* doc length of each doc */
+    uint64_t *pstart; /* index of each doc's first position in pos */
+    uint32_t *pos;    /* all positions */
+    uint64_t n_pos;   /* positions in all */
 } ref_list;
 
 static int cmp_u32(const void *a, const void *b) {
@@ -73,8 +75,7 @@ static void gen_positions(ref_list *l, uint32_t i, int wide) {
 
 /* Builds a list of n docs; the last doc id is UINT32_MAX - 1 when
  * to_max is set. */
-static ref_list gen_list(uint32_t n, int mode, int big_tf, int wide_pos,
-                         int to_max) {
+static ref_list gen_list(uint32_t n, int mode, int big_tf, int wide_pos, int to_max) {
     ref_list l = {0};
     l.n = n;
     l.doc = calloc(n + 1, sizeof *l.doc);
@@ -110,8 +111,7 @@ typedef struct streams {
     ngi_buf docs, pos;
 } streams;
 
-static void write_list(ngi_postings_writer *w, const ref_list *l,
-                       ngi_term_postings *tp) {
+static void write_list(ngi_postings_writer *w, const ref_list *l, ngi_term_postings *tp) {
     ngi_postings_writer_begin(w);
     for (uint32_t i = 0; i < l->n; i++)
         assert_int_equal(ngi_postings_writer_add(w, l->doc[i], l->tf[i],
@@ -155,16 +155,15 @@ static void check_positions(ngi_cursor *c, const ref_list *l, uint32_t i) {
     assert_memory_equal(p, l->pos + l->pstart[i], l->tf[i] * sizeof *p);
 }
 
-static void open_cursor(ngi_cursor *c, const streams *s,
-                        const ngi_term_postings *tp) {
-    assert_int_equal(ngi_cursor_open(c, tp, s->docs.data, s->docs.len,
-                                     s->pos.data, s->pos.len, UINT32_MAX),
+static void open_cursor(ngi_cursor *c, const streams *s, const ngi_term_postings *tp) {
+    assert_int_equal(ngi_cursor_open(c, tp, s->docs.data, s->docs.len, s->pos.data,
+                                     s->pos.len, UINT32_MAX),
                      0);
 }
 
 /* next() over everything, with positions for every `pos_every`-th doc. */
-static void check_scan(const streams *s, const ref_list *l,
-                       const ngi_term_postings *tp, uint32_t pos_every) {
+static void check_scan(const streams *s, const ref_list *l, const ngi_term_postings *tp,
+                       uint32_t pos_every) {
     ngi_cursor c;
     open_cursor(&c, s, tp);
     for (uint32_t i = 0; i < l->n; i++) {
@@ -262,10 +261,14 @@ static void check_shallow(const streams *s, const ref_list *l,
         assert_int_equal(last, l->doc[b1 - 1]);
         uint32_t got_tf = ngi_cursor_block_max_tf(&c);
         uint32_t got_dl = ngi_cursor_block_min_dl(&c);
-        if (max_tf < 0xffff) assert_int_equal(got_tf, max_tf);
-        else assert_true(got_tf >= max_tf);
-        if (min_dl < 0xffff) assert_int_equal(got_dl, min_dl);
-        else assert_true(got_dl <= min_dl && got_dl >= 0xffff);
+        if (max_tf < 0xffff)
+            assert_int_equal(got_tf, max_tf);
+        else
+            assert_true(got_tf >= max_tf);
+        if (min_dl < 0xffff)
+            assert_int_equal(got_dl, min_dl);
+        else
+            assert_true(got_dl <= min_dl && got_dl >= 0xffff);
         /* then really advance sometimes; the bounds must follow */
         if (rnd_below(2)) {
             assert_int_equal(ngi_cursor_advance(&c, target), 0);
@@ -276,8 +279,7 @@ static void check_shallow(const streams *s, const ref_list *l,
     ngi_cursor_close(&c);
 }
 
-static void round_trip(uint32_t n, int mode, int big_tf, int wide_pos,
-                       int to_max) {
+static void round_trip(uint32_t n, int mode, int big_tf, int wide_pos, int to_max) {
     ref_list l = gen_list(n, mode, big_tf, wide_pos, to_max);
     streams s;
     ngi_term_postings tp;
@@ -378,7 +380,8 @@ static void packn_round_trip(void **state) {
 
 /* ---- posting lists ------------------------------------------------- */
 
-static const uint32_t edge_sizes[] = {1, 2, 3, 127, 128, 129, 255, 256, 257, 383, 384, 385};
+static const uint32_t edge_sizes[] = {1,   2,   3,   127, 128, 129,
+                                      255, 256, 257, 383, 384, 385};
 
 static void lists_of_edge_sizes(void **state) {
     (void)state;
@@ -430,9 +433,8 @@ static void positions_only_when_asked(void **state) {
     ngi_term_postings tp;
     encode(&s, &l, &tp);
     ngi_cursor c; /* no positions stream at all: docs still decode */
-    assert_int_equal(ngi_cursor_open(&c, &tp, s.docs.data, s.docs.len, NULL, 0,
-                                     UINT32_MAX),
-                     0);
+    assert_int_equal(
+        ngi_cursor_open(&c, &tp, s.docs.data, s.docs.len, NULL, 0, UINT32_MAX), 0);
     uint32_t n = 0;
     while (ngi_cursor_next(&c) == 0 && c.doc != NGI_DOC_END) n++;
     assert_int_equal(n, l.n);
@@ -574,8 +576,8 @@ static void writer_survives_allocation_failures(void **state) {
         if (!rc) {
             ngi_postings_writer_begin(w);
             for (uint32_t i = 0; i < l.n && !rc; i++)
-                rc = ngi_postings_writer_add(w, l.doc[i], l.tf[i],
-                                             l.pos + l.pstart[i], l.dl[i]);
+                rc = ngi_postings_writer_add(w, l.doc[i], l.tf[i], l.pos + l.pstart[i],
+                                             l.dl[i]);
             if (!rc) rc = ngi_postings_writer_end(w, &tp);
             /* sticky: the writer keeps refusing after a failure */
             if (rc) assert_int_equal(ngi_postings_writer_end(w, &tp), rc);
@@ -603,11 +605,12 @@ static void max_doc_is_enforced(void **state) {
         encode(&s, &l, &tp);
         ngi_cursor c;
         uint32_t last = l.doc[l.n - 1];
-        assert_int_equal(ngi_cursor_open(&c, &tp, s.docs.data, s.docs.len,
-                                         s.pos.data, s.pos.len, last + 1), 0);
+        assert_int_equal(ngi_cursor_open(&c, &tp, s.docs.data, s.docs.len, s.pos.data,
+                                         s.pos.len, last + 1),
+                         0);
         ngi_cursor_close(&c);
-        int rc = ngi_cursor_open(&c, &tp, s.docs.data, s.docs.len, s.pos.data,
-                                 s.pos.len, last);
+        int rc = ngi_cursor_open(&c, &tp, s.docs.data, s.docs.len, s.pos.data, s.pos.len,
+                                 last);
         while (rc == 0) {
             rc = ngi_cursor_next(&c);
             if (c.doc == NGI_DOC_END) break;
@@ -669,8 +672,8 @@ static void corrupt_one(const ref_list *l, int big) {
     encode(&s, l, &tp);
     uint32_t max_doc = l->doc[l->n - 1] + 1;
     /* the intact list walks cleanly */
-    assert_int_equal(walk(&tp, s.docs.data, s.docs.len, s.pos.data, s.pos.len,
-                          max_doc), 0);
+    assert_int_equal(walk(&tp, s.docs.data, s.docs.len, s.pos.data, s.pos.len, max_doc),
+                     0);
     const uint8_t *d0 = s.docs.data + tp.docs_off;
     const uint8_t *p0 = s.pos.data + tp.pos_off;
     ngi_term_postings t2 = tp;
@@ -736,15 +739,15 @@ static void random_garbage_fails_cleanly(void **state) {
     rng_state = 10;
     uint8_t d[600], p[600];
     for (int k = 0; k < 3000; k++) {
-        for (size_t i = 0; i < sizeof d; i++) d[i] = (uint8_t)rnd(), p[i] = (uint8_t)rnd();
+        for (size_t i = 0; i < sizeof d; i++)
+            d[i] = (uint8_t)rnd(), p[i] = (uint8_t)rnd();
         ngi_term_postings tp = {0};
         tp.df = 1 + rnd_below(k % 2 ? 127 : 1000);
         tp.docs_len = rnd_below(sizeof d);
         tp.pos_len = rnd_below(sizeof p);
         tp.max_tf = (uint32_t)rnd();
         uint8_t *dd = dup_bytes(d, tp.docs_len), *pp = dup_bytes(p, tp.pos_len);
-        int rc = walk(&tp, dd, tp.docs_len, pp, tp.pos_len,
-                      k % 3 ? UINT32_MAX : 100000);
+        int rc = walk(&tp, dd, tp.docs_len, pp, tp.pos_len, k % 3 ? UINT32_MAX : 100000);
         assert_true(rc == 0 || rc == NG_ECORRUPT);
         free(dd);
         free(pp);

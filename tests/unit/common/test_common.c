@@ -13,8 +13,8 @@
 
 static void varint_round_trip(void **state) {
     (void)state;
-    const uint64_t values[] = {0, 1, 127, 128, 16383, 16384, UINT32_MAX,
-                               (uint64_t)UINT32_MAX + 1, UINT64_MAX};
+    const uint64_t values[] = {
+        0, 1, 127, 128, 16383, 16384, UINT32_MAX, (uint64_t)UINT32_MAX + 1, UINT64_MAX};
     ngi_buf b = NGI_BUF_INIT;
     for (size_t i = 0; i < NGI_ARRAY_LEN(values); i++)
         assert_int_equal(ngi_buf_append_vbyte(&b, values[i]), 0);

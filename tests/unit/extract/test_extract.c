@@ -11,11 +11,14 @@
 #include "extract/extract.h"
 #include "extract/html.h"
 
-#define PROSE1 "<p>The council voted on Tuesday to build a new bridge over the river, officials said.</p>"
-#define PROSE2 "<p>Work will start next spring and take about two years, according to the city's plan.</p>"
+#define PROSE1                                                                           \
+    "<p>The council voted on Tuesday to build a new bridge over the river, officials "   \
+    "said.</p>"
+#define PROSE2                                                                           \
+    "<p>Work will start next spring and take about two years, according to the city's "  \
+    "plan.</p>"
 
-static ng_extract *run(const char *html, const char *url, unsigned flags, int want_rc)
-{
+static ng_extract *run(const char *html, const char *url, unsigned flags, int want_rc) {
     ng_extract_options o;
     ng_extract_options_init(&o);
     o.url = url;
@@ -26,27 +29,25 @@ static ng_extract *run(const char *html, const char *url, unsigned flags, int wa
     return ex;
 }
 
-static const char *field(const ng_extract *ex, size_t i, const char *name)
-{
+static const char *field(const ng_extract *ex, size_t i, const char *name) {
     const ng_document *d = ng_extract_document(ex, i);
     for (size_t k = 0; d && k < d->n_fields; k++)
-        if (!strcmp(d->fields[k].name, name))
-            return d->fields[k].value;
+        if (!strcmp(d->fields[k].name, name)) return d->fields[k].value;
     return NULL;
 }
 
-static bool body_has(const ng_extract *ex, const char *s)
-{
+static bool body_has(const ng_extract *ex, const char *s) {
     const char *b = field(ex, 0, "body");
     return b && strstr(b, s);
 }
 
-static void furniture_by_class_is_dropped(void **state)
-{
+static void furniture_by_class_is_dropped(void **state) {
     (void)state;
     ng_extract *ex = run("<html><body><div class='top-bar'>Skip to Content Facebook</div>"
-                         "<div class='story'>" PROSE1 "<div class='share-buttons'>Share this</div>" PROSE2
-                         "</div><div class='recommend'><p>Venezuela votes on Sunday in a tight race, polls say.</p></div>"
+                         "<div class='story'>" PROSE1
+                         "<div class='share-buttons'>Share this</div>" PROSE2
+                         "</div><div class='recommend'><p>Venezuela votes on Sunday in a "
+                         "tight race, polls say.</p></div>"
                          "<div id='cookie-consent'>We use cookies.</div></body></html>",
                          NULL, 0, 0);
     assert_true(body_has(ex, "new bridge"));
@@ -58,13 +59,14 @@ static void furniture_by_class_is_dropped(void **state)
     ng_extract_free(ex);
 }
 
-static void furniture_by_tag_and_role_is_dropped(void **state)
-{
+static void furniture_by_tag_and_role_is_dropped(void **state) {
     (void)state;
-    ng_extract *ex = run("<html><body><nav>Home World Sport</nav><div role='navigation'>Menu here</div>"
-                         "<main>" PROSE1 PROSE2 "<aside>Related: other story</aside></main>"
-                         "<footer>Copyright 2025</footer><script>var x='script text';</script></body></html>",
-                         NULL, 0, 0);
+    ng_extract *ex = run(
+        "<html><body><nav>Home World Sport</nav><div role='navigation'>Menu here</div>"
+        "<main>" PROSE1 PROSE2 "<aside>Related: other story</aside></main>"
+        "<footer>Copyright 2025</footer><script>var x='script "
+        "text';</script></body></html>",
+        NULL, 0, 0);
     assert_true(body_has(ex, "new bridge"));
     assert_false(body_has(ex, "Home World"));
     assert_false(body_has(ex, "Menu here"));
@@ -74,53 +76,56 @@ static void furniture_by_tag_and_role_is_dropped(void **state)
     ng_extract_free(ex);
 }
 
-static void link_lists_and_repeated_lines_are_dropped(void **state)
-{
+static void link_lists_and_repeated_lines_are_dropped(void **state) {
     (void)state;
-    ng_extract *ex = run("<html><body><div><p>Most read</p><ul><li><a href='/1'>A headline that links elsewhere</a></li>"
-                         "<li><a href='/2'>Another headline that links</a></li></ul></div>"
-                         "<div class='text'>" PROSE1 "<p>Most read</p>" PROSE2 "</div></body></html>",
-                         NULL, 0, 0);
+    ng_extract *ex =
+        run("<html><body><div><p>Most read</p><ul><li><a href='/1'>A headline that links "
+            "elsewhere</a></li>"
+            "<li><a href='/2'>Another headline that links</a></li></ul></div>"
+            "<div class='text'>" PROSE1 "<p>Most read</p>" PROSE2 "</div></body></html>",
+            NULL, 0, 0);
     assert_true(body_has(ex, "new bridge"));
     assert_false(body_has(ex, "links elsewhere"));
     assert_false(body_has(ex, "Most read"));
     ng_extract_free(ex);
 }
 
-static void headings_lists_and_quotes_of_the_story_are_kept(void **state)
-{
+static void headings_lists_and_quotes_of_the_story_are_kept(void **state) {
     (void)state;
-    ng_extract *ex = run("<html><body><article><h1>Bridge</h1>" PROSE1 "<h2>What changes</h2>"
-                         "<ul><li>Two lanes</li><li>A cycle path</li></ul>"
-                         "<blockquote>It is a great day for the city.</blockquote>" PROSE2
-                         "</article></body></html>",
-                         NULL, 0, 0);
+    ng_extract *ex =
+        run("<html><body><article><h1>Bridge</h1>" PROSE1 "<h2>What changes</h2>"
+            "<ul><li>Two lanes</li><li>A cycle path</li></ul>"
+            "<blockquote>It is a great day for the city.</blockquote>" PROSE2
+            "</article></body></html>",
+            NULL, 0, 0);
     assert_true(body_has(ex, "What changes"));
     assert_true(body_has(ex, "A cycle path"));
     assert_true(body_has(ex, "great day"));
     ng_extract_free(ex);
 }
 
-static void keep_boilerplate_keeps_every_line(void **state)
-{
+static void keep_boilerplate_keeps_every_line(void **state) {
     (void)state;
-    ng_extract *ex = run("<html><body><nav>Home World Sport</nav><p>Short.</p></body></html>", NULL,
-                         NG_EXTRACT_KEEP_BOILERPLATE, 0);
+    ng_extract *ex =
+        run("<html><body><nav>Home World Sport</nav><p>Short.</p></body></html>", NULL,
+            NG_EXTRACT_KEEP_BOILERPLATE, 0);
     assert_true(body_has(ex, "Home World"));
     ng_extract_free(ex);
 }
 
-static void structured_data_gives_metadata(void **state)
-{
+static void structured_data_gives_metadata(void **state) {
     (void)state;
-    ng_extract *ex = run("<html lang='en-GB'><head><title>Ignored | Site</title>"
-                         "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"headline\":\"Bridge \\u00e9 approved\","
-                         "\"datePublished\":\"2019-07-03T10:00:00+02:00\",\"dateModified\":\"2019-07-05\","
-                         "\"author\":{\"@type\":\"Person\",\"name\":\"Eva Muster\"}}</script>"
-                         "<meta property='og:site_name' content='Daily Planet'>"
-                         "<link rel='canonical' href='https://example.org/bridge'></head>"
-                         "<body>" PROSE1 "</body></html>",
-                         NULL, 0, 0);
+    ng_extract *ex = run(
+        "<html lang='en-GB'><head><title>Ignored | Site</title>"
+        "<script "
+        "type='application/ld+json'>{\"@type\":\"NewsArticle\",\"headline\":\"Bridge "
+        "\\u00e9 approved\","
+        "\"datePublished\":\"2019-07-03T10:00:00+02:00\",\"dateModified\":\"2019-07-05\","
+        "\"author\":{\"@type\":\"Person\",\"name\":\"Eva Muster\"}}</script>"
+        "<meta property='og:site_name' content='Daily Planet'>"
+        "<link rel='canonical' href='https://example.org/bridge'></head>"
+        "<body>" PROSE1 "</body></html>",
+        NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Bridge \xc3\xa9 approved");
     assert_string_equal(field(ex, 0, "date"), "2019-07-03");
     assert_string_equal(field(ex, 0, "updated"), "2019-07-05");
@@ -131,69 +136,91 @@ static void structured_data_gives_metadata(void **state)
     ng_extract_free(ex);
 }
 
-static void title_rules(void **state)
-{
+static void title_rules(void **state) {
     (void)state;
     /* the <h1> that og:title contains (og:title adds a kicker) */
-    ng_extract *ex = run("<html><head><meta property='og:title' content='Kicker: Bridge approved'></head>"
-                         "<body><h1>Bridge approved</h1>" PROSE1 "</body></html>", NULL, 0, 0);
+    ng_extract *ex = run(
+        "<html><head><meta property='og:title' content='Kicker: Bridge approved'></head>"
+        "<body><h1>Bridge approved</h1>" PROSE1 "</body></html>",
+        NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Bridge approved");
     ng_extract_free(ex);
     /* a heading made of a kicker line and the headline: the headline */
-    ex = run("<html><body><h1><span class='kicker'>Nach dem Sturm</span> <span>Bridge approved by the council</span></h1>"
-             PROSE1 "</body></html>", NULL, 0, 0);
+    ex = run("<html><body><h1><span class='kicker'>Nach dem Sturm</span> <span>Bridge "
+             "approved by the council</span></h1>" PROSE1 "</body></html>",
+             NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Bridge approved by the council");
     ng_extract_free(ex);
     /* a part in its own element, then loose text: one headline */
-    ex = run("<html><body><h1><em>Bridge</em> approved by the council</h1>" PROSE1 "</body></html>", NULL, 0, 0);
+    ex = run("<html><body><h1><em>Bridge</em> approved by the council</h1>" PROSE1
+             "</body></html>",
+             NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Bridge approved by the council");
     ng_extract_free(ex);
     /* og:title = JSON-LD headline + the site's name */
-    ex = run("<html><head><meta property='og:title' content='Bridge approved | Daily Planet'>"
-             "<script type='application/ld+json'>{\"headline\":\"Bridge approved\"}</script></head>"
-             "<body>" PROSE1 "</body></html>", NULL, 0, 0);
+    ex = run(
+        "<html><head><meta property='og:title' content='Bridge approved | Daily Planet'>"
+        "<script type='application/ld+json'>{\"headline\":\"Bridge "
+        "approved\"}</script></head>"
+        "<body>" PROSE1 "</body></html>",
+        NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Bridge approved");
     ng_extract_free(ex);
     /* <title> without the site's name */
-    ex = run("<html><head><title>Bridge approved by council | The Daily Planet</title></head>"
-             "<body>" PROSE1 "</body></html>", NULL, 0, 0);
+    ex = run(
+        "<html><head><title>Bridge approved by council | The Daily Planet</title></head>"
+        "<body>" PROSE1 "</body></html>",
+        NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Bridge approved by council");
     ng_extract_free(ex);
 }
 
-static void date_rules(void **state)
-{
+static void date_rules(void **state) {
     (void)state;
     /* in the address */
-    ng_extract *ex = run("<html><body>" PROSE1 "</body></html>", "https://example.org/news/2019/07/03/bridge", 0, 0);
+    ng_extract *ex = run("<html><body>" PROSE1 "</body></html>",
+                         "https://example.org/news/2019/07/03/bridge", 0, 0);
     assert_string_equal(field(ex, 0, "date"), "2019-07-03");
     ng_extract_free(ex);
     /* a date line under the headline; "updated" alone is not the date */
-    ex = run("<html><body><h1>Bridge</h1><p>Aktualisiert am 5. Juli 2019</p><p>3. Juli 2019, 14:05 Uhr</p>"
-             PROSE1 "</body></html>", NULL, 0, 0);
+    ex = run("<html><body><h1>Bridge</h1><p>Aktualisiert am 5. Juli 2019</p><p>3. Juli "
+             "2019, 14:05 Uhr</p>" PROSE1 "</body></html>",
+             NULL, 0, 0);
     assert_string_equal(field(ex, 0, "date"), "2019-07-03");
     ng_extract_free(ex);
     /* a page's state in a script */
-    ex = run("<html><head><script>window.s={\"body\":\"x\",\"published_at\":\"2019-03-02T06:20:00Z\"}</script></head>"
-             "<body>" PROSE1 "</body></html>", NULL, 0, 0);
+    ex = run("<html><head><script>window.s={\"body\":\"x\",\"published_at\":\"2019-03-"
+             "02T06:20:00Z\"}</script></head>"
+             "<body>" PROSE1 "</body></html>",
+             NULL, 0, 0);
     assert_string_equal(field(ex, 0, "date"), "2019-03-02");
     ng_extract_free(ex);
     /* meta published beats <time> */
-    ex = run("<html><head><meta property='article:published_time' content='2020-01-28T08:00:00Z'></head>"
-             "<body><time datetime='2020-02-01'>1 Feb</time>" PROSE1 "</body></html>", NULL, 0, 0);
+    ex = run("<html><head><meta property='article:published_time' "
+             "content='2020-01-28T08:00:00Z'></head>"
+             "<body><time datetime='2020-02-01'>1 Feb</time>" PROSE1 "</body></html>",
+             NULL, 0, 0);
     assert_string_equal(field(ex, 0, "date"), "2020-01-28");
     ng_extract_free(ex);
 }
 
-static void dates_in_text(void **state)
-{
+static void dates_in_text(void **state) {
     (void)state;
-    static const struct { const char *in, *out; } cases[] = {
-        {"2019-07-03T10:00:00+02:00", "2019-07-03"}, {"03.07.2019", "2019-07-03"},
-        {"3. Juli 2019", "2019-07-03"}, {"July 3rd, 2019", "2019-07-03"},
-        {"Published 3 July 2019 by X", "2019-07-03"}, {"le 3 juillet 2019", "2019-07-03"},
-        {"3 lipca 2019", "2019-07-03"}, {"2019\xe5\xb9\xb4" "7\xe6\x9c\x88" "3\xe6\x97\xa5", "2019-07-03"},
-        {"20190703", "2019-07-03"}, {"Tue, 02 Jul 2019 18:30:00 -0400", "2019-07-02"}};
+    static const struct {
+        const char *in, *out;
+    } cases[] = {{"2019-07-03T10:00:00+02:00", "2019-07-03"},
+                 {"03.07.2019", "2019-07-03"},
+                 {"3. Juli 2019", "2019-07-03"},
+                 {"July 3rd, 2019", "2019-07-03"},
+                 {"Published 3 July 2019 by X", "2019-07-03"},
+                 {"le 3 juillet 2019", "2019-07-03"},
+                 {"3 lipca 2019", "2019-07-03"},
+                 {"2019\xe5\xb9\xb4"
+                  "7\xe6\x9c\x88"
+                  "3\xe6\x97\xa5",
+                  "2019-07-03"},
+                 {"20190703", "2019-07-03"},
+                 {"Tue, 02 Jul 2019 18:30:00 -0400", "2019-07-02"}};
     char out[11];
     for (size_t i = 0; i < NGI_ARRAY_LEN(cases); i++) {
         assert_int_equal(ngi_date_from_text(cases[i].in, strlen(cases[i].in), out), 0);
@@ -205,28 +232,33 @@ static void dates_in_text(void **state)
     assert_int_equal(ngi_date_from_url("https://x.org/a/20190703/story", out), 0);
 }
 
-static void charsets(void **state)
-{
+static void charsets(void **state) {
     (void)state;
     /* undeclared, not UTF-8: Windows-1252 (0x93/0x94 are quotes) */
-    ng_extract *ex = run("<html><body><p>Caf\xe9 \x93quoted\x94 text in a paragraph long enough.</p></body></html>", NULL, 0, 0);
+    ng_extract *ex = run("<html><body><p>Caf\xe9 \x93quoted\x94 text in a paragraph long "
+                         "enough.</p></body></html>",
+                         NULL, 0, 0);
     assert_true(body_has(ex, "Caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d"));
     ng_extract_free(ex);
     /* declared latin1, but the bytes are UTF-8 */
-    ex = run("<html><head><meta charset='iso-8859-1'></head><body><p>Z\xc3\xbcrich caf\xc3\xa9s reopened on Saturday.</p></body></html>", NULL, 0, 0);
+    ex = run("<html><head><meta charset='iso-8859-1'></head><body><p>Z\xc3\xbcrich "
+             "caf\xc3\xa9s reopened on Saturday.</p></body></html>",
+             NULL, 0, 0);
     assert_true(body_has(ex, "Z\xc3\xbcrich caf\xc3\xa9s"));
     ng_extract_free(ex);
     /* declared UTF-8 with one bad byte: the rest stays UTF-8 */
-    ex = run("<html><head><meta charset='utf-8'></head><body><p>bad \xff byte, then Z\xc3\xbcrich caf\xc3\xa9s.</p></body></html>", NULL, 0, 0);
+    ex = run("<html><head><meta charset='utf-8'></head><body><p>bad \xff byte, then "
+             "Z\xc3\xbcrich caf\xc3\xa9s.</p></body></html>",
+             NULL, 0, 0);
     assert_true(body_has(ex, "Z\xc3\xbcrich caf\xc3\xa9s"));
     ng_extract_free(ex);
 }
 
-static void nul_bytes_and_script_charsets(void **state)
-{
+static void nul_bytes_and_script_charsets(void **state) {
     (void)state;
     /* a NUL byte does not end the page (libxml2 would stop there) */
-    static const char nul[] = "<html><body><p>First paragraph of the page.</p>\0<p>Text after a NUL byte is read too.</p></body></html>";
+    static const char nul[] = "<html><body><p>First paragraph of the page.</p>\0<p>Text "
+                              "after a NUL byte is read too.</p></body></html>";
     ng_extract *ex = NULL;
     assert_int_equal(ng_extract_html(nul, sizeof nul - 1, NULL, &ex), 0);
     assert_true(body_has(ex, "after a NUL byte"));
@@ -234,36 +266,39 @@ static void nul_bytes_and_script_charsets(void **state)
     /* a <script charset> is not the page's; GB2312 is read as its superset */
     ex = run("<html><head><script src='a.js' charset='utf-8'></script>"
              "<meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head>"
-             "<body><p>\xd6\xd0\xce\xc4 text long enough to be the body of this page.</p></body></html>", NULL, 0, 0);
+             "<body><p>\xd6\xd0\xce\xc4 text long enough to be the body of this "
+             "page.</p></body></html>",
+             NULL, 0, 0);
     assert_true(body_has(ex, "\xe4\xb8\xad\xe6\x96\x87"));
     ng_extract_free(ex);
 }
 
-static void several_stories_give_several_articles(void **state)
-{
+static void several_stories_give_several_articles(void **state) {
     (void)state;
-    ng_extract *ex = run("<html><body><article><h2>One</h2>" PROSE1 PROSE2 PROSE1 PROSE2 PROSE1 "</article>"
-                         "<article><h2>Two</h2>" PROSE2 PROSE1 PROSE2 PROSE1 PROSE2 PROSE1 "</article></body></html>",
-                         NULL, 0, 0);
+    ng_extract *ex =
+        run("<html><body><article><h2>One</h2>" PROSE1 PROSE2 PROSE1 PROSE2 PROSE1
+            "</article>"
+            "<article><h2>Two</h2>" PROSE2 PROSE1 PROSE2 PROSE1 PROSE2 PROSE1
+            "</article></body></html>",
+            NULL, 0, 0);
     assert_int_equal(ng_extract_count(ex), 2);
     assert_string_equal(field(ex, 0, "title"), "One");
     assert_string_equal(field(ex, 1, "title"), "Two");
     ng_extract_free(ex);
     /* a teaser <article> inside a story is not a story of its own */
-    ex = run("<html><body><main>" PROSE1 PROSE2 "<article><h3>Teaser</h3><p>Short.</p></article></main></body></html>",
+    ex = run("<html><body><main>" PROSE1 PROSE2
+             "<article><h3>Teaser</h3><p>Short.</p></article></main></body></html>",
              NULL, 0, 0);
     assert_int_equal(ng_extract_count(ex), 1);
     ng_extract_free(ex);
 }
 
-static void limits_skip_with_a_message(void **state)
-{
+static void limits_skip_with_a_message(void **state) {
     (void)state;
     size_t n = 0;
     char *page = malloc(700 * 8 + 64);
     n += (size_t)sprintf(page, "<p");
-    for (int i = 0; i < 700; i++)
-        n += (size_t)sprintf(page + n, " a%d=1", i);
+    for (int i = 0; i < 700; i++) n += (size_t)sprintf(page + n, " a%d=1", i);
     n += (size_t)sprintf(page + n, ">x</p>");
     ng_extract *ex = run(page, NULL, 0, NG_ELIMIT);
     assert_non_null(strstr(ng_extract_errmsg(ex), "attributes"));
@@ -271,7 +306,8 @@ static void limits_skip_with_a_message(void **state)
     ng_extract_free(ex);
     free(page);
     /* attributes in script text are not counted */
-    ex = run("<script>if (a < b && c) { x = \" y z w v u t s r q p o n m l k j i h g f e d c b a \"; }</script>" PROSE1,
+    ex = run("<script>if (a < b && c) { x = \" y z w v u t s r q p o n m l k j i h g f e "
+             "d c b a \"; }</script>" PROSE1,
              NULL, 0, 0);
     ng_extract_free(ex);
     ng_extract_options o;
@@ -283,8 +319,7 @@ static void limits_skip_with_a_message(void **state)
     ng_extract_free(ex);
 }
 
-static void empty_and_invalid_input(void **state)
-{
+static void empty_and_invalid_input(void **state) {
     (void)state;
     ng_extract *ex = run("", NULL, 0, 0);
     assert_int_equal(ng_extract_count(ex), 0);
@@ -301,15 +336,15 @@ static void empty_and_invalid_input(void **state)
     assert_int_equal(ng_extract_count(NULL), 0);
 }
 
-static void result_fields_replace(void **state)
-{
+static void result_fields_replace(void **state) {
     (void)state;
     ng_extract *ex = ngi_extract_new();
     assert_non_null(ex);
     assert_int_equal(ngi_extract_add_article(ex), 0);
     assert_int_equal(ngi_extract_set_field(ex, 0, "title", NG_FIELD_TITLE, "a", 1), 0);
     assert_int_equal(ngi_extract_set_field(ex, 0, "title", NG_FIELD_TITLE, "bc", 2), 0);
-    assert_int_equal(ngi_extract_set_field(ex, 1, "title", NG_FIELD_TITLE, "x", 1), NG_EINVAL);
+    assert_int_equal(ngi_extract_set_field(ex, 1, "title", NG_FIELD_TITLE, "x", 1),
+                     NG_EINVAL);
     const ng_document *d = ng_extract_document(ex, 0);
     assert_int_equal(d->n_fields, 1);
     assert_int_equal(d->fields[0].value_len, 2);
@@ -318,8 +353,7 @@ static void result_fields_replace(void **state)
     ng_extract_free(ex);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(furniture_by_class_is_dropped),
         cmocka_unit_test(furniture_by_tag_and_role_is_dropped),

@@ -24,14 +24,18 @@
 #include "common/fault.h"
 #include "index/index.h"
 
-#define BBC_PATH "../shared/corpora/bbc/docs.jsonl"
+#define BBC_PATH     "../shared/corpora/bbc/docs.jsonl"
 #define BBC_PATH_ABS "/work/shared/corpora/bbc/docs.jsonl"
 
 /* ---- temporary directories ------------------------------------------- */
 
-static void rm_rf(const char *dir) { test_rm_rf(dir); }
+static void rm_rf(const char *dir) {
+    test_rm_rf(dir);
+}
 
-static char *make_tmp(void) { return test_make_tmp("ng-index-test"); }
+static char *make_tmp(void) {
+    return test_make_tmp("ng-index-test");
+}
 
 /* ---- test documents --------------------------------------------------- */
 
@@ -48,10 +52,12 @@ typedef struct corpus {
     size_t n, cap;
 } corpus;
 
-static char *dupn(const char *s) { return s ? strdup(s) : NULL; }
+static char *dupn(const char *s) {
+    return s ? strdup(s) : NULL;
+}
 
-static void corpus_add(corpus *c, const char *id, const char *title,
-                       const char *body, const char *date, const char *src) {
+static void corpus_add(corpus *c, const char *id, const char *title, const char *body,
+                       const char *date, const char *src) {
     if (c->n == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 64;
         c->docs = realloc(c->docs, c->cap * sizeof *c->docs);
@@ -82,24 +88,24 @@ static size_t doc_fields(const tdoc *d, ng_field *f) {
     f[n++] = (ng_field){"id", d->id, strlen(d->id), NG_FIELD_ID};
     if (d->title)
         f[n++] = (ng_field){"title", d->title, strlen(d->title), NG_FIELD_TITLE};
-    if (d->body)
-        f[n++] = (ng_field){"body", d->body, strlen(d->body), NG_FIELD_BODY};
-    if (d->date)
-        f[n++] = (ng_field){"date", d->date, strlen(d->date), NG_FIELD_DATE};
+    if (d->body) f[n++] = (ng_field){"body", d->body, strlen(d->body), NG_FIELD_BODY};
+    if (d->date) f[n++] = (ng_field){"date", d->date, strlen(d->date), NG_FIELD_DATE};
     if (d->source)
-        f[n++] = (ng_field){"source", d->source, strlen(d->source),
-                            NG_FIELD_SOURCE};
+        f[n++] = (ng_field){"source", d->source, strlen(d->source), NG_FIELD_SOURCE};
     f[n++] = (ng_field){"category", "test", 4, NG_FIELD_STORED};
     return n;
 }
 
 static const char *words[] = {
-    "market", "shares", "government", "election", "minister", "rose",
-    "fell", "percent", "company", "bank", "oil", "prices", "football",
-    "club", "match", "film", "music", "award", "technology", "phone",
-    "Café", "Straße", "naïve", "U.S.", "state-of-the-art", "3.5", "2025",
-    "the", "of", "and", "a", "in", "running", "runs", "ran", "東京都",
-    "北京", "résumé", "ÉCOLE", "don't", "it's", "x", "zebra", "quantum"};
+    "market", "shares", "government", "election",   "minister",
+    "rose",   "fell",   "percent",    "company",    "bank",
+    "oil",    "prices", "football",   "club",       "match",
+    "film",   "music",  "award",      "technology", "phone",
+    "Café",   "Straße", "naïve",      "U.S.",       "state-of-the-art",
+    "3.5",    "2025",   "the",        "of",         "and",
+    "a",      "in",     "running",    "runs",       "ran",
+    "東京都", "北京",   "résumé",     "ÉCOLE",      "don't",
+    "it's",   "x",      "zebra",      "quantum"};
 
 static void random_text(char *out, size_t cap, unsigned *seed, int n_words) {
     size_t len = 0;
@@ -126,8 +132,8 @@ static void make_corpus(corpus *c, unsigned seed, size_t n) {
         snprintf(body + bl, sizeof body - bl, " common");
         snprintf(date, sizeof date, "20%02u-%02u-%02u", rand_r(&seed) % 30,
                  1 + rand_r(&seed) % 12, 1 + rand_r(&seed) % 28);
-        corpus_add(c, id, (i % 11 == 3) ? NULL : title,
-                   (i % 13 == 5) ? NULL : body, (i % 5 == 0) ? NULL : date,
+        corpus_add(c, id, (i % 11 == 3) ? NULL : title, (i % 13 == 5) ? NULL : body,
+                   (i % 5 == 0) ? NULL : date,
                    (i % 3 == 0) ? "http://example.com/x" : NULL);
     }
 }
@@ -141,16 +147,20 @@ static const char *json_string(const char *p, char *out, size_t cap) {
         char ch = *p++;
         if (ch == '\\') {
             char e = *p++;
-            if (e == 'n') ch = '\n';
-            else if (e == 't') ch = '\t';
-            else if (e == 'r') ch = '\r';
+            if (e == 'n')
+                ch = '\n';
+            else if (e == 't')
+                ch = '\t';
+            else if (e == 'r')
+                ch = '\r';
             else if (e == 'u') {
                 unsigned v = 0;
                 sscanf(p, "%4x", &v);
                 p += 4;
                 /* UTF-8 encode (surrogates become '?': fine for a test) */
                 if (v >= 0xd800 && v < 0xe000) v = '?';
-                if (v < 0x80) ch = (char)v;
+                if (v < 0x80)
+                    ch = (char)v;
                 else {
                     if (v < 0x800) {
                         if (n + 2 < cap) {
@@ -164,7 +174,8 @@ static const char *json_string(const char *p, char *out, size_t cap) {
                     }
                     continue;
                 }
-            } else ch = e;
+            } else
+                ch = e;
         }
         if (n + 1 < cap) out[n++] = ch;
     }
@@ -209,7 +220,7 @@ static bool load_bbc(corpus *c) {
 typedef struct triple {
     uint32_t term; /* offset in the arena */
     uint32_t len;
-    uint32_t doc;  /* index into the sorted id list */
+    uint32_t doc; /* index into the sorted id list */
     uint32_t pos;
 } triple;
 
@@ -222,8 +233,7 @@ typedef struct tlist {
 
 static tlist *g_sort_list; /* comparator context (tests only) */
 
-static void tl_push(tlist *l, const char *term, size_t len, uint32_t doc,
-                    uint32_t pos) {
+static void tl_push(tlist *l, const char *term, size_t len, uint32_t doc, uint32_t pos) {
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 1024;
         l->t = realloc(l->t, l->cap * sizeof *l->t);
@@ -280,13 +290,12 @@ static int naive_token(void *ctx, const ng_token *t) {
     return 0;
 }
 
-static void naive_field(ng_analyzer *a, naive_ctx *c, const char *text,
-                        uint32_t *next) {
+static void naive_field(ng_analyzer *a, naive_ctx *c, const char *text, uint32_t *next) {
     if (!text) return;
     c->any = false;
     c->last = 0;
-    assert_int_equal(ng_analyzer_tokenize(a, text, strlen(text), *next,
-                                          naive_token, c), 0);
+    assert_int_equal(ng_analyzer_tokenize(a, text, strlen(text), *next, naive_token, c),
+                     0);
     if (c->any) *next = c->last + 2;
 }
 
@@ -313,8 +322,10 @@ static long idlist_find(const idlist *il, const char *id) {
         size_t mid = (lo + hi) / 2;
         int c = strcmp(il->docs[mid]->id, id);
         if (c == 0) return (long)mid;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return -1;
 }
@@ -404,8 +415,8 @@ static void free_terms(term_list *l) {
 }
 
 static void check_prefixes(const ngi_segment *seg) {
-    static const char *prefixes[] = {"m", "mark", "co", "c", "z", "zzzz",
-                                     "", "3", "東", "a", "\xff"};
+    static const char *prefixes[] = {"m", "mark", "co", "c", "z",   "zzzz",
+                                     "",  "3",    "東", "a", "\xff"};
     term_list all = {0};
     ngi_error err = {0, ""};
     assert_int_equal(ngi_segment_prefix(seg, "", 0, collect_term, &all, &err), 0);
@@ -414,8 +425,8 @@ static void check_prefixes(const ngi_segment *seg) {
     for (size_t k = 0; k < NGI_ARRAY_LEN(prefixes); k++) {
         const char *p = prefixes[k];
         term_list got = {0};
-        assert_int_equal(ngi_segment_prefix(seg, p, strlen(p), collect_term,
-                                            &got, &err), 0);
+        assert_int_equal(ngi_segment_prefix(seg, p, strlen(p), collect_term, &got, &err),
+                         0);
         size_t j = 0;
         for (size_t i = 0; i < all.n; i++) {
             if (strncmp(all.t[i], p, strlen(p)) != 0) continue;
@@ -430,8 +441,7 @@ static void check_prefixes(const ngi_segment *seg) {
 }
 
 /* Checks per-document facts of every live document of the snapshot. */
-static void check_doc_facts(const ngi_snapshot *snap, const idlist *il,
-                            const facts *f) {
+static void check_doc_facts(const ngi_snapshot *snap, const idlist *il, const facts *f) {
     size_t live = 0;
     for (size_t s = 0; s < snap->n_segs; s++) {
         const ngi_segment *seg = snap->segs[s];
@@ -470,8 +480,8 @@ static void oracle_check(const char *dir, const tdoc *const *docs, size_t n) {
     for (size_t s = 0; s < snap->n_segs; s++) {
         enum_ctx e = {snap->segs[s], &il, &got, f, 0};
         ngi_error err = {0, ""};
-        assert_int_equal(ngi_segment_prefix(snap->segs[s], "", 0, enum_term,
-                                            &e, &err), 0);
+        assert_int_equal(ngi_segment_prefix(snap->segs[s], "", 0, enum_term, &e, &err),
+                         0);
     }
     tl_sort(&got);
     for (size_t s = 0; s < snap->n_segs; s++) check_prefixes(snap->segs[s]);
@@ -480,10 +490,9 @@ static void oracle_check(const char *dir, const tdoc *const *docs, size_t n) {
         const triple *a = &want.t[i], *b = &got.t[i];
         if (a->len != b->len || a->doc != b->doc || a->pos != b->pos ||
             memcmp(want.arena + a->term, got.arena + b->term, a->len) != 0)
-            fail_msg("triple %zu differs: want %.*s/%s/%u got %.*s/%s/%u", i,
-                     (int)a->len, want.arena + a->term, il.docs[a->doc]->id,
-                     a->pos, (int)b->len, got.arena + b->term,
-                     il.docs[b->doc]->id, b->pos);
+            fail_msg("triple %zu differs: want %.*s/%s/%u got %.*s/%s/%u", i, (int)a->len,
+                     want.arena + a->term, il.docs[a->doc]->id, a->pos, (int)b->len,
+                     got.arena + b->term, il.docs[b->doc]->id, b->pos);
     }
     check_doc_facts(snap, &il, f);
     /* index-wide df of every term (exact when nothing is deleted) */
@@ -492,15 +501,14 @@ static void oracle_check(const char *dir, const tdoc *const *docs, size_t n) {
             size_t j = i, ndocs = 0;
             const triple *a = &want.t[i];
             while (j < want.n && want.t[j].len == a->len &&
-                   !memcmp(want.arena + want.t[j].term, want.arena + a->term,
-                           a->len)) {
+                   !memcmp(want.arena + want.t[j].term, want.arena + a->term, a->len)) {
                 if (j == i || want.t[j].doc != want.t[j - 1].doc) ndocs++;
                 j++;
             }
             uint64_t df;
             ngi_error err = {0, ""};
-            assert_int_equal(ngi_snapshot_df(snap, want.arena + a->term, a->len,
-                                             &df, &err), 0);
+            assert_int_equal(
+                ngi_snapshot_df(snap, want.arena + a->term, a->len, &df, &err), 0);
             assert_int_equal(df, ndocs);
             i = j;
         }
@@ -539,8 +547,7 @@ static const tdoc **ptrs(const corpus *c) {
     return p;
 }
 
-static void index_corpus(const char *dir, const corpus *c, unsigned threads,
-                         size_t ram) {
+static void index_corpus(const char *dir, const corpus *c, unsigned threads, size_t ram) {
     ng_index *ix = open_writer(dir, threads, ram);
     for (size_t i = 0; i < c->n; i++) add_doc(ix, &c->docs[i]);
     assert_int_equal(ng_index_commit(ix), 0);
@@ -648,8 +655,10 @@ static void threads_and_flushes_agree(void **state) {
     assert_int_equal(s1.tokens, s2.tokens);
     assert_true(s1.avg_doc_length == s2.avg_doc_length);
     uint64_t df1, df2;
-    assert_int_equal(ngi_snapshot_df(ngi_reader_snapshot(r1), "market", 6, &df1, NULL), 0);
-    assert_int_equal(ngi_snapshot_df(ngi_reader_snapshot(r2), "market", 6, &df2, NULL), 0);
+    assert_int_equal(ngi_snapshot_df(ngi_reader_snapshot(r1), "market", 6, &df1, NULL),
+                     0);
+    assert_int_equal(ngi_snapshot_df(ngi_reader_snapshot(r2), "market", 6, &df2, NULL),
+                     0);
     assert_true(df1 == df2 && df1 > 0);
     ng_reader_free(r1);
     ng_reader_free(r2);
@@ -665,7 +674,7 @@ static void threads_and_flushes_agree(void **state) {
 
 /* ---- (b) random operations against a model ------------------------------ */
 
-#define MODEL_IDS 40
+#define MODEL_IDS      40
 #define MODEL_VARIANTS 4
 
 typedef struct model {
@@ -775,8 +784,7 @@ static void reader_keeps_snapshot(void **state) {
     assert_int_equal(ng_reader_get(r, "doc-000", 7, &d), NG_ENOTFOUND);
     check_fetch(r, &c.docs[15]);
     /* the document fetched before stays valid */
-    assert_memory_equal(ng_doc_field_by_role(kept, NG_FIELD_ID)->value,
-                        "doc-000", 7);
+    assert_memory_equal(ng_doc_field_by_role(kept, NG_FIELD_ID)->value, "doc-000", 7);
     ng_doc_free(kept);
     assert_int_equal(ng_reader_reopen(r, &changed), 0);
     assert_int_equal(changed, 0);
@@ -808,8 +816,7 @@ static void second_writer_is_locked(void **state) {
     ng_index_options o;
     ng_index_options_init(&o);
     o.create = 0;
-    assert_int_equal(ng_index_open(&b, "/tmp/ng-no-such-index-dir", &o),
-                     NG_ENOINDEX);
+    assert_int_equal(ng_index_open(&b, "/tmp/ng-no-such-index-dir", &o), NG_ENOINDEX);
     ng_index_free(b);
     rm_rf(dir);
     free(dir);
@@ -823,11 +830,11 @@ static void invalid_documents(void **state) {
                      {"id", "a", 1, NG_FIELD_ID},
                      {"id", "b", 1, NG_FIELD_ID}};
     ng_document d = {f, 1};
-    assert_int_equal(ng_index_add(ix, &d), NG_EDOC);  /* no id */
+    assert_int_equal(ng_index_add(ix, &d), NG_EDOC); /* no id */
     d.n_fields = 3;
-    assert_int_equal(ng_index_add(ix, &d), NG_EDOC);  /* two ids */
+    assert_int_equal(ng_index_add(ix, &d), NG_EDOC); /* two ids */
     f[2] = (ng_field){"date", "2020-02-30", 10, NG_FIELD_DATE};
-    assert_int_equal(ng_index_add(ix, &d), NG_EDOC);  /* bad date */
+    assert_int_equal(ng_index_add(ix, &d), NG_EDOC); /* bad date */
     f[2] = (ng_field){"date", "2020-02-29", 10, NG_FIELD_DATE};
     assert_int_equal(ng_index_add(ix, &d), 0);
     ng_index_free(ix);
@@ -912,8 +919,7 @@ static void write_all(const char *path, const void *p, size_t len) {
     fclose(f);
 }
 
-static int count_term(void *ctx, const char *t, size_t l,
-                      const ngi_term_postings *tp) {
+static int count_term(void *ctx, const char *t, size_t l, const ngi_term_postings *tp) {
     (void)t;
     (void)l;
     (void)tp;
@@ -943,8 +949,7 @@ static void poke(ng_reader *r) {
         }
         uint32_t *docs;
         size_t nd;
-        if (ngi_segment_docs_in_dates(seg, 0, 20000, &docs, &nd, &err) == 0)
-            free(docs);
+        if (ngi_segment_docs_in_dates(seg, 0, 20000, &docs, &nd, &err) == 0) free(docs);
     }
     ng_doc *d;
     if (ng_reader_get(r, "doc-001", 7, &d) == 0) ng_doc_free(d);
@@ -975,9 +980,7 @@ static void corruption_is_detected(void **state) {
         if (rc == 0) {
             poke(r);
             rc = ng_reader_check(r);
-            if (rc) {
-                assert_non_null(strstr(ng_reader_errmsg(r), seg));
-            }
+            if (rc) { assert_non_null(strstr(ng_reader_errmsg(r), seg)); }
         } else {
             assert_true(rc == NG_ECORRUPT || rc == NG_EVERSION || rc == NG_EIO);
             assert_non_null(strstr(ng_reader_errmsg(r), seg));
@@ -1018,15 +1021,15 @@ static void docs_in_dates(void **state) {
     size_t want = 0, got = 0;
     for (size_t i = 0; i < c.n; i++) {
         int32_t d;
-        if (c.docs[i].date && !ngi_date_parse(c.docs[i].date, 10, &d) &&
-            d >= since && d <= until)
+        if (c.docs[i].date && !ngi_date_parse(c.docs[i].date, 10, &d) && d >= since &&
+            d <= until)
             want++;
     }
     for (size_t s = 0; s < snap->n_segs; s++) {
         uint32_t *docs;
         size_t n;
-        assert_int_equal(ngi_segment_docs_in_dates(snap->segs[s], since, until,
-                                                   &docs, &n, NULL), 0);
+        assert_int_equal(
+            ngi_segment_docs_in_dates(snap->segs[s], since, until, &docs, &n, NULL), 0);
         for (size_t i = 0; i < n; i++) {
             int32_t d = ngi_segment_doc_date(snap->segs[s], docs[i]);
             assert_true(d >= since && d <= until);
@@ -1071,8 +1074,7 @@ static void allocation_failures_keep_last_commit(void **state) {
         }
         ng_index_free(ix);
         ng_reader *r;
-        if (ng_reader_open(&r, dir))
-            fail_msg("k=%ld open: %s", k, ng_reader_errmsg(r));
+        if (ng_reader_open(&r, dir)) fail_msg("k=%ld open: %s", k, ng_reader_errmsg(r));
         ng_stats st;
         assert_int_equal(ng_reader_stats(r, &st), 0);
         assert_true(st.documents == 20 || st.documents == 29);
@@ -1111,8 +1113,7 @@ static void *reader_loop(void *arg) {
         last = st.documents;
         if (st.documents) {
             char id[32];
-            snprintf(id, sizeof id, "doc-%03llu",
-                     (unsigned long long)(st.documents - 1));
+            snprintf(id, sizeof id, "doc-%03llu", (unsigned long long)(st.documents - 1));
             ng_doc *d;
             if (ng_reader_get(r, id, strlen(id), &d)) rc->errors++;
             ng_doc_free(d);

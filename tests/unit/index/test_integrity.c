@@ -36,8 +36,7 @@ ssize_t write(int fd, const void *buf, size_t n) {
         snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
         ssize_t k = readlink(link, path, sizeof path - 1);
         size_t m = strlen(fail_writes_to);
-        if (k >= (ssize_t)m &&
-            memcmp(path + k - (ssize_t)m, fail_writes_to, m) == 0) {
+        if (k >= (ssize_t)m && memcmp(path + k - (ssize_t)m, fail_writes_to, m) == 0) {
             errno = ENOSPC;
             return -1;
         }
@@ -77,8 +76,7 @@ static void build(const char *dir) {
         for (int i = 0; i < 15; i++) {
             int n = c == 2 ? i * 3 : c * 15 + i; /* commit 2 replaces some */
             snprintf(id, sizeof id, "doc-%03d", n);
-            snprintf(body, sizeof body, "common word%d version%d alpha%d", n,
-                     c, n % 7);
+            snprintf(body, sizeof body, "common word%d version%d alpha%d", n, c, n % 7);
             add(ix, id, body);
             if (c == 2 && i >= 5) break;
         }
@@ -105,8 +103,8 @@ static char *live_docs(const char *dir) {
         ng_doc *d;
         if (ng_reader_get(r, id, strlen(id), &d) != 0) continue;
         const ng_field *b = ng_doc_field_by_role(d, NG_FIELD_BODY);
-        len += (size_t)snprintf(out + len, cap - len, "%s=%.*s\n", id,
-                                (int)b->value_len, b->value);
+        len += (size_t)snprintf(out + len, cap - len, "%s=%.*s\n", id, (int)b->value_len,
+                                b->value);
         ng_doc_free(d);
     }
     ng_reader_free(r);
@@ -132,8 +130,8 @@ static char *listing(const char *dir) {
         struct stat st;
         snprintf(p, sizeof p, "%.3000s/%.100s", dir, names[i]);
         stat(p, &st);
-        len += (size_t)snprintf(out + len, (1 << 14) - len, "%s %lld\n",
-                                names[i], (long long)st.st_size);
+        len += (size_t)snprintf(out + len, (1 << 14) - len, "%s %lld\n", names[i],
+                                (long long)st.st_size);
     }
     return out;
 }
@@ -308,11 +306,11 @@ static void older_deletes_under_newer_name(void **state) {
     add(ix, "a", "alpha");
     add(ix, "b", "beta");
     add(ix, "c", "gamma");
-    assert_int_equal(ng_index_commit(ix), 0);   /* seg_000001 */
+    assert_int_equal(ng_index_commit(ix), 0); /* seg_000001 */
     assert_int_equal(ng_index_delete(ix, "a", 1), 0);
-    assert_int_equal(ng_index_commit(ix), 0);   /* del_000002 */
+    assert_int_equal(ng_index_commit(ix), 0); /* del_000002 */
     assert_int_equal(ng_index_delete(ix, "b", 1), 0);
-    assert_int_equal(ng_index_commit(ix), 0);   /* del_000003 */
+    assert_int_equal(ng_index_commit(ix), 0); /* del_000003 */
     ng_index_free(ix);
     char a[4096], b[4096];
     path_of(a, dir, "del_000002.ngd");
@@ -326,8 +324,7 @@ static void older_deletes_under_newer_name(void **state) {
         assert_int_equal(ngi_manifest_read(dir, &m, &err), 0);
         memcpy(id.index_id, m.index_id, NGI_INDEX_ID_BYTES);
         ngi_manifest_free(&m);
-        assert_int_equal(ngi_deletes_write(dir, "del_000002.ngd", bits, 3,
-                                           &id, &err), 0);
+        assert_int_equal(ngi_deletes_write(dir, "del_000002.ngd", bits, 3, &id, &err), 0);
     }
     copy_file(a, b); /* "b" would come back */
     ng_reader *r;
@@ -342,8 +339,8 @@ static void older_deletes_under_newer_name(void **state) {
 /* ---- damaged bytes: an error, never another answer ---------------------- */
 
 /* Offset and length of section tag in a container file's bytes. */
-static void find_section(const uint8_t *f, size_t len, const char *tag,
-                         size_t *off, size_t *slen) {
+static void find_section(const uint8_t *f, size_t len, const char *tag, size_t *off,
+                         size_t *slen) {
     const uint8_t *t = f + len - 40;
     uint64_t table = ngi_load_le64(t);
     uint32_t n = ngi_load_le32(t + 8);
@@ -384,8 +381,7 @@ static int read_term(ng_reader *r, const char *term) {
     ngi_error *err = &term_err;
     for (size_t s = 0; s < snap->n_segs; s++) {
         ngi_term_postings tp;
-        int rc = ngi_segment_lookup(snap->segs[s], term, strlen(term), &tp,
-                                    err);
+        int rc = ngi_segment_lookup(snap->segs[s], term, strlen(term), &tp, err);
         if (rc == NG_ENOTFOUND) continue;
         if (rc) return rc;
         ngi_cursor c;
@@ -417,13 +413,17 @@ static void damaged_sections_fail(void **state) {
     size_t len;
     uint8_t *orig = slurp(p, &len);
     uint8_t *copy = malloc(len);
-    struct { const char *tag; size_t at; bool at_open; } cases[] = {
-        {"HEAD", 16, true},   /* total_len */
-        {"NORM", 40, true},   /* a document length */
-        {"IDDA", 3, true},    /* an id's digit */
-        {"POST", 0, false},   /* the first postings bytes */
-        {"POSN", 0, false},   /* positions: on first use */
-        {"LEXI", 2, false},   /* the lexicon */
+    struct {
+        const char *tag;
+        size_t at;
+        bool at_open;
+    } cases[] = {
+        {"HEAD", 16, true}, /* total_len */
+        {"NORM", 40, true}, /* a document length */
+        {"IDDA", 3, true},  /* an id's digit */
+        {"POST", 0, false}, /* the first postings bytes */
+        {"POSN", 0, false}, /* positions: on first use */
+        {"LEXI", 2, false}, /* the lexicon */
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         size_t off = 0, slen = 0;
@@ -443,8 +443,7 @@ static void damaged_sections_fail(void **state) {
             if (rc == 0) rc = read_term(r, "zzz"); /* the lexicon's end */
             assert_int_equal(rc, NG_ECORRUPT);
         }
-        const char *msg = cases[k].at_open ? ng_reader_errmsg(r)
-                                           : term_err.msg;
+        const char *msg = cases[k].at_open ? ng_reader_errmsg(r) : term_err.msg;
         if (!strstr(msg, "seg_000001.ngs") || !strstr(msg, "corrupt"))
             fail_msg("%s: message %s", cases[k].tag, msg);
         ng_reader_free(r);

@@ -19,7 +19,9 @@
 #include "newsgrep.h"
 #include "common/fault.h"
 
-static char *make_tmp(void) { return test_make_tmp("ng-feedback-test"); }
+static char *make_tmp(void) {
+    return test_make_tmp("ng-feedback-test");
+}
 
 static void add(ng_index *ix, const char *id, const char *title, const char *body) {
     ng_field f[3] = {{"id", id, strlen(id), NG_FIELD_ID},
@@ -37,7 +39,8 @@ static void add_filler(ng_index *ix, size_t n) {
         size_t len = 0;
         for (int w = 0; w < 40; w++) {
             s = s * 1103515245u + 12345u;
-            len += (size_t)snprintf(body + len, sizeof body - len, "w%u ", (s >> 16) % 400);
+            len +=
+                (size_t)snprintf(body + len, sizeof body - len, "w%u ", (s >> 16) % 400);
         }
         snprintf(id, sizeof id, "f%zu", i);
         add(ix, id, "filler", body);
@@ -150,7 +153,8 @@ static void expand_adds_feedback_terms(void **state) {
     search(r, "volcano", &o, &exh);
     assert_int_equal(ng_results_count(exp), ng_results_count(exh));
     for (size_t i = 0; i < ng_results_count(exp); i++)
-        assert_true(fabs(ng_results_hit(exp, i)->score - ng_results_hit(exh, i)->score) < 1e-9);
+        assert_true(fabs(ng_results_hit(exp, i)->score - ng_results_hit(exh, i)->score) <
+                    1e-9);
     ng_results_free(exp);
     ng_results_free(exh);
     /* no feedback terms: plain BM25, same hits and scores */

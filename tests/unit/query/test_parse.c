@@ -20,8 +20,7 @@ static ng_analyzer *A, *FOLD;
 static int setup(void **state) {
     (void)state;
     if (ng_analyzer_create(&A, "english", 0)) return -1;
-    if (ng_analyzer_create(&FOLD, "english",
-                           NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP))
+    if (ng_analyzer_create(&FOLD, "english", NG_ANALYZE_NO_STEM | NG_ANALYZE_NO_STOP))
         return -1;
     return 0;
 }
@@ -46,7 +45,9 @@ static void shape_flags(const char *q, unsigned flags, const char *want) {
     ng_query_free(qq);
 }
 
-static void shape(const char *q, const char *want) { shape_flags(q, 0, want); }
+static void shape(const char *q, const char *want) {
+    shape_flags(q, 0, want);
+}
 
 /* Parses q, expects code rc at byte offset off, with msg in the message. */
 static void error_at(const char *q, int code, size_t off, const char *msg) {
@@ -57,8 +58,8 @@ static void error_at(const char *q, int code, size_t off, const char *msg) {
                  ng_error_name(code), qq ? ng_query_errmsg(qq) : "");
     assert_non_null(qq);
     if (ng_query_error_offset(qq) != off)
-        fail_msg("query '%s': offset %zu want %zu (%s)", q,
-                 ng_query_error_offset(qq), off, ng_query_errmsg(qq));
+        fail_msg("query '%s': offset %zu want %zu (%s)", q, ng_query_error_offset(qq),
+                 off, ng_query_errmsg(qq));
     char pos[64];
     snprintf(pos, sizeof pos, "at position %zu", off);
     assert_non_null(strstr(ng_query_errmsg(qq), pos));
@@ -198,8 +199,7 @@ static void limits(void **state) {
     q[n + 2] = 0;
     error_at(q, NG_ELIMIT, NG_MAX_QUERY_DEPTH, "NG_MAX_QUERY_DEPTH");
     n = 0;
-    for (int i = 0; i <= NG_MAX_QUERY_TERMS; i++)
-        n += (size_t)sprintf(q + n, "w%d ", i);
+    for (int i = 0; i <= NG_MAX_QUERY_TERMS; i++) n += (size_t)sprintf(q + n, "w%d ", i);
     error_at(q, NG_ELIMIT, n - 5, "NG_MAX_QUERY_TERMS");
 }
 

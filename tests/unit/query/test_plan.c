@@ -21,8 +21,8 @@
 
 typedef struct fixture {
     char *dir;
-    ng_index *ix;   /* writer (open until fx_close) */
-    ng_reader *r;   /* reader of the last fx_commit */
+    ng_index *ix; /* writer (open until fx_close) */
+    ng_reader *r; /* reader of the last fx_commit */
 } fixture;
 
 static void fx_open(fixture *f) {
@@ -65,8 +65,7 @@ static void fx_close(fixture *f) {
 
 /* Searches q (already parsed); returns the hits (k = 100), and the
  * first hit's id in first (may be NULL). */
-static size_t hits_of(ng_reader *r, const ng_query *q, char *first,
-                      size_t cap) {
+static size_t hits_of(ng_reader *r, const ng_query *q, char *first, size_t cap) {
     ng_search_options o;
     ng_search_options_init(&o);
     o.k = 100;
@@ -137,8 +136,8 @@ static void search_refuses_a_query_of_another_language(void **state) {
     assert_non_null(strstr(ng_results_errmsg(res), "'english'"));
     ng_results_free(res);
     ng_query_free(q);
-    assert_int_equal(ng_query_parse_for(&q, "english", NG_ANALYZE_NO_STEM,
-                                        "elections", 9, 0), 0);
+    assert_int_equal(
+        ng_query_parse_for(&q, "english", NG_ANALYZE_NO_STEM, "elections", 9, 0), 0);
     assert_int_equal(ng_search(r, q, NULL, &res), NG_EQUERY);
     ng_results_free(res);
     ng_query_free(q);

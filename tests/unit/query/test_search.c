@@ -27,9 +27,13 @@
 
 /* ---- temporary index directories ------------------------------------- */
 
-static void rm_rf(const char *dir) { test_rm_rf(dir); }
+static void rm_rf(const char *dir) {
+    test_rm_rf(dir);
+}
 
-static char *make_tmp(void) { return test_make_tmp("ng-query-test"); }
+static char *make_tmp(void) {
+    return test_make_tmp("ng-query-test");
+}
 
 /* ---- documents ---------------------------------------------------------- */
 
@@ -45,7 +49,8 @@ static void add_doc(ng_index *ix, const tdoc *d) {
     ng_field f[4];
     size_t n = 0;
     f[n++] = (ng_field){"id", d->id, strlen(d->id), NG_FIELD_ID};
-    if (d->title) f[n++] = (ng_field){"title", d->title, strlen(d->title), NG_FIELD_TITLE};
+    if (d->title)
+        f[n++] = (ng_field){"title", d->title, strlen(d->title), NG_FIELD_TITLE};
     if (d->body) f[n++] = (ng_field){"body", d->body, strlen(d->body), NG_FIELD_BODY};
     if (d->date[0]) f[n++] = (ng_field){"date", d->date, 10, NG_FIELD_DATE};
     ng_document doc = {f, n};
@@ -54,8 +59,7 @@ static void add_doc(ng_index *ix, const tdoc *d) {
 }
 
 /* Indexes docs, committing every `every` documents (several segments). */
-static ng_reader *build_index(const char *dir, tdoc *docs, size_t n,
-                              size_t every) {
+static ng_reader *build_index(const char *dir, tdoc *docs, size_t n, size_t every) {
     ng_index_options o;
     ng_index_options_init(&o);
     o.threads = 1;
@@ -89,8 +93,8 @@ static unsigned rnd(unsigned *s) {
 static char vocab[VOCAB][16];
 
 static void make_vocab(void) {
-    static const char *syl[] = {"ka", "lo", "mi", "ru", "te", "zan", "po",
-                                "vel", "qui", "dor", "sa", "bex"};
+    static const char *syl[] = {"ka", "lo",  "mi",  "ru",  "te", "zan",
+                                "po", "vel", "qui", "dor", "sa", "bex"};
     unsigned s = 7;
     for (int i = 0; i < VOCAB; i++) {
         int n = 2 + (int)(rnd(&s) % 3);
@@ -130,7 +134,8 @@ static tdoc *make_docs(size_t n, unsigned seed, int deletions) {
         d[i].title = rnd(&s) % 10 ? random_text(&s, 2 + (int)(rnd(&s) % 6)) : NULL;
         d[i].body = random_text(&s, (int)(rnd(&s) % 120));
         if (rnd(&s) % 5)
-            ngi_date_format(ngi_days_from_civil(2025, 1, 1) + (int32_t)(rnd(&s) % 200), d[i].date);
+            ngi_date_format(ngi_days_from_civil(2025, 1, 1) + (int32_t)(rnd(&s) % 200),
+                            d[i].date);
         d[i].deleted = deletions && rnd(&s) % 13 == 0;
     }
     return d;
@@ -177,12 +182,14 @@ static ndoc *naive_build(ng_analyzer *a, const tdoc *docs, size_t n) {
         uint32_t next = 0;
         if (docs[i].title) {
             size_t before = nd[i].n;
-            ng_analyzer_tokenize(a, docs[i].title, strlen(docs[i].title), 0, naive_tok, &nd[i]);
+            ng_analyzer_tokenize(a, docs[i].title, strlen(docs[i].title), 0, naive_tok,
+                                 &nd[i]);
             if (nd[i].n > before) next = nd[i].last + 2;
         }
         nd[i].title_end = next;
         if (docs[i].body)
-            ng_analyzer_tokenize(a, docs[i].body, strlen(docs[i].body), next, naive_tok, &nd[i]);
+            ng_analyzer_tokenize(a, docs[i].body, strlen(docs[i].body), next, naive_tok,
+                                 &nd[i]);
     }
     return nd;
 }
@@ -220,8 +227,8 @@ static double naive_bm25(double idf, double tf, double dl, nstats st) {
 }
 
 /* Occurrences of an exact phrase (terms at positions rel) in d. */
-static uint32_t naive_phrase_tf(const ndoc *d, char terms[][64],
-                                const uint32_t *rel, int n) {
+static uint32_t naive_phrase_tf(const ndoc *d, char terms[][64], const uint32_t *rel,
+                                int n) {
     uint32_t c = 0;
     for (size_t i = 0; i < d->n; i++) {
         if (strcmp(d->t[i].term, terms[0])) continue;
@@ -246,9 +253,8 @@ typedef struct hitv {
     double score;
 } hitv;
 
-static size_t run_search(ng_reader *r, const char *q, unsigned qflags,
-                         size_t k, unsigned sflags, hitv *out,
-                         int64_t *total) {
+static size_t run_search(ng_reader *r, const char *q, unsigned qflags, size_t k,
+                         unsigned sflags, hitv *out, int64_t *total) {
     ng_query *qq = NULL;
     int rc = ng_query_parse(&qq, r, q, strlen(q), qflags);
     if (rc) fail_msg("parse '%s': %s", q, qq ? ng_query_errmsg(qq) : ng_strerror(rc));
@@ -258,7 +264,8 @@ static size_t run_search(ng_reader *r, const char *q, unsigned qflags,
     o.flags = sflags;
     ng_results *res = NULL;
     rc = ng_search(r, qq, &o, &res);
-    if (rc) fail_msg("search '%s': %s", q, res ? ng_results_errmsg(res) : ng_strerror(rc));
+    if (rc)
+        fail_msg("search '%s': %s", q, res ? ng_results_errmsg(res) : ng_strerror(rc));
     size_t n = ng_results_count(res);
     for (size_t i = 0; i < n; i++) {
         const ng_hit *h = ng_results_hit(res, i);
@@ -332,9 +339,14 @@ static size_t naive_eval(const oracle *o, qtype t, char terms[][64], int nt,
             int npos = t == Q_NOT ? nt - 1 : nt;
             for (int w = 0; w < npos; w++) {
                 uint32_t tf = naive_tf(d, terms[w]);
-                if (tf) matched = 1; else all = 0;
+                if (tf)
+                    matched = 1;
+                else
+                    all = 0;
                 /* a repeated query term counts once per occurrence */
-                if (tf) s += naive_bm25(naive_idf(o->nd, ORACLE_DOCS, terms[w]), tf, dl, o->st);
+                if (tf)
+                    s += naive_bm25(naive_idf(o->nd, ORACLE_DOCS, terms[w]), tf, dl,
+                                    o->st);
             }
             if (t == Q_AND && !all) continue;
             if (t == Q_NOT && naive_tf(d, terms[nt - 1])) continue;
@@ -372,7 +384,10 @@ static void oracle_query(const oracle *o, ng_analyzer *a, unsigned *s) {
         for (int i = 0; i < len; i++) {
             strcat(q, i ? " " : "");
             strcat(q, words[st + i]);
-            if (!strcmp(words[st + i], "the")) { pos++; continue; }
+            if (!strcmp(words[st + i], "the")) {
+                pos++;
+                continue;
+            }
             if (nt == 0) pos = 0;
             analyse_word(a, words[st + i], terms[nt]);
             rel[nt++] = pos++;
@@ -410,8 +425,8 @@ static void oracle_query(const oracle *o, ng_analyzer *a, unsigned *s) {
     for (size_t i = 0; i < nw; i++) {
         assert_string_equal(got[i].id, want[i].id);
         if (fabs(got[i].score - want[i].score) > 1e-5)
-            fail_msg("query %s doc %s: score %.9f naive %.9f", q, got[i].id,
-                     got[i].score, want[i].score);
+            fail_msg("query %s doc %s: score %.9f naive %.9f", q, got[i].id, got[i].score,
+                     want[i].score);
     }
 }
 
@@ -455,8 +470,7 @@ static void random_query(unsigned *s, char *q, size_t cap, unsigned *qflags) {
     }
     if (kind == 5)
         n += (size_t)snprintf(q + n, cap - n, " \"%s %s\"", zipf_word(s), zipf_word(s));
-    if (kind == 7)
-        n += (size_t)snprintf(q + n, cap - n, " date:2025-02-01..2025-04-30");
+    if (kind == 7) n += (size_t)snprintf(q + n, cap - n, " date:2025-02-01..2025-04-30");
     if (kind == 9)
         n += (size_t)snprintf(q + n, cap - n, " \"%s %s\"~3", zipf_word(s), zipf_word(s));
     if (rnd(s) % 6 == 0) { /* a prefix: up to ~60 expansions (wide OR) */
@@ -487,11 +501,13 @@ static void pruned_equals_exhaustive(void **state) {
         size_t k = ks[rnd(&s) % 6];
         size_t na = run_search(r, q, qf, k, 0, a, NULL);
         size_t nb = run_search(r, q, qf, k, NG_SEARCH_EXHAUSTIVE, b, NULL);
-        if (na != nb) fail_msg("query '%s' k=%zu: pruned %zu hits, exhaustive %zu", q, k, na, nb);
+        if (na != nb)
+            fail_msg("query '%s' k=%zu: pruned %zu hits, exhaustive %zu", q, k, na, nb);
         for (size_t j = 0; j < na; j++)
             if (strcmp(a[j].id, b[j].id) || a[j].score != b[j].score)
-                fail_msg("query '%s' k=%zu rank %zu: pruned %s %.17g, exhaustive %s %.17g",
-                         q, k, j, a[j].id, a[j].score, b[j].id, b[j].score);
+                fail_msg(
+                    "query '%s' k=%zu rank %zu: pruned %s %.17g, exhaustive %s %.17g", q,
+                    k, j, a[j].id, a[j].score, b[j].id, b[j].score);
     }
     ng_reader_free(r);
     free_docs(docs, BIG_DOCS);
@@ -504,10 +520,23 @@ static void pruned_equals_exhaustive(void **state) {
 /* Text the generated vocabulary lacks: capitals, acronyms, joiners,
  * accents, Snowball's exceptions ("dying" -> "die"), numbers. */
 static const char *const tricky[] = {
-    "The Cafe reopened", "Café Zürich", "the U.S. and the US", "don't stop",
-    "1,000 tonnes", "Dying embers; die hard", "Kalo-mizan plans",
-    "ÜBER CAFÉ", "Reuters said", "Straße", "north-east", "KALOA",
-    "ay ay", "Lying low", "the skies, flies and skis", "IDLY ies", "i a is",
+    "The Cafe reopened",
+    "Café Zürich",
+    "the U.S. and the US",
+    "don't stop",
+    "1,000 tonnes",
+    "Dying embers; die hard",
+    "Kalo-mizan plans",
+    "ÜBER CAFÉ",
+    "Reuters said",
+    "Straße",
+    "north-east",
+    "KALOA",
+    "ay ay",
+    "Lying low",
+    "the skies, flies and skis",
+    "IDLY ies",
+    "i a is",
 };
 
 static tdoc *tricky_docs(size_t n, unsigned seed) {
@@ -528,8 +557,7 @@ static tdoc *tricky_docs(size_t n, unsigned seed) {
 /* Indexes docs with a filter for q; returns the reader and the filter's
  * counts in *c. */
 static ng_reader *build_filtered(const char *dir, const tdoc *docs, size_t n,
-                                 const char *q, unsigned qflags,
-                                 ng_index_counts *c) {
+                                 const char *q, unsigned qflags, ng_index_counts *c) {
     ng_index_options o;
     ng_index_options_init(&o);
     o.threads = 1; /* documents keep their order: ties break alike */
@@ -546,8 +574,8 @@ static ng_reader *build_filtered(const char *dir, const tdoc *docs, size_t n,
     return r;
 }
 
-static size_t search_unseen(ng_reader *r, const char *q, unsigned qflags,
-                            size_t k, const ng_index_counts *c, hitv *out) {
+static size_t search_unseen(ng_reader *r, const char *q, unsigned qflags, size_t k,
+                            const ng_index_counts *c, hitv *out) {
     ng_query *qq = NULL;
     assert_int_equal(ng_query_parse(&qq, r, q, strlen(q), qflags), 0);
     ng_search_options o;
@@ -568,13 +596,31 @@ static size_t search_unseen(ng_reader *r, const char *q, unsigned qflags,
     return n;
 }
 
-static void next_filter_query(unsigned *s, int i, char *q, size_t cap,
-                              unsigned *qf) {
+static void next_filter_query(unsigned *s, int i, char *q, size_t cap, unsigned *qf) {
     static const char *const words[] = {
-        "cafe", "us", "1000", "don't", "die", "strasse", "uber", "reuters",
-        "\"die hard\"", "kalo*", "zurich OR mizan", "north", "caf*",
-        "the", "+us -cafe", "lie", "sky", "flies", "ay", "idly", "i",
-        "ski*", "l*",
+        "cafe",
+        "us",
+        "1000",
+        "don't",
+        "die",
+        "strasse",
+        "uber",
+        "reuters",
+        "\"die hard\"",
+        "kalo*",
+        "zurich OR mizan",
+        "north",
+        "caf*",
+        "the",
+        "+us -cafe",
+        "lie",
+        "sky",
+        "flies",
+        "ay",
+        "idly",
+        "i",
+        "ski*",
+        "l*",
     };
     if (i % 3 == 0) {
         *qf = 0;
@@ -612,8 +658,8 @@ static void filtered_equals_full(void **state) {
         if (na != nb) fail_msg("query '%s': full %zu hits, filtered %zu", q, na, nb);
         for (size_t j = 0; j < na; j++)
             if (strcmp(a[j].id, b[j].id) || a[j].score != b[j].score)
-                fail_msg("query '%s' rank %zu: full %s %.17g, filtered %s %.17g", q,
-                         j, a[j].id, a[j].score, b[j].id, b[j].score);
+                fail_msg("query '%s' rank %zu: full %s %.17g, filtered %s %.17g", q, j,
+                         a[j].id, a[j].score, b[j].id, b[j].score);
         ng_reader_free(fr);
     }
     assert_true(dropped > (uint64_t)nq * N / 4); /* the filter did drop */
@@ -673,7 +719,8 @@ static tdoc *hand_docs(size_t *n) {
         {"astana", "Astana Declaration signed",
          "The leaders of China, Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan "
          "and Uzbekistan signed the Astana Declaration at the second China–Central "
-         "Asia summit in Astana on 17 June 2025.", "2025-06-17"},
+         "Asia summit in Astana on 17 June 2025.",
+         "2025-06-17"},
     };
     *n = sizeof raw / sizeof raw[0];
     tdoc *d = calloc(*n, sizeof *d);
@@ -760,8 +807,10 @@ static void phrase_count_definition(void **state) {
     /* body starts at 3: "new york" at 0 (title), 5 and 7 (body); 2-3
      * crosses the boundary */
     assert_int_equal(ngi_phrase_count(pos, np, wmap, wrel, 2, 2, 0, 3, 0, &b), 3);
-    assert_int_equal(ngi_phrase_count(pos, np, wmap, wrel, 2, 2, 0, 3, NGI_FIELD_TITLE, &b), 1);
-    assert_int_equal(ngi_phrase_count(pos, np, wmap, wrel, 2, 2, 0, 3, NGI_FIELD_BODY, &b), 2);
+    assert_int_equal(
+        ngi_phrase_count(pos, np, wmap, wrel, 2, 2, 0, 3, NGI_FIELD_TITLE, &b), 1);
+    assert_int_equal(
+        ngi_phrase_count(pos, np, wmap, wrel, 2, 2, 0, 3, NGI_FIELD_BODY, &b), 2);
     /* proximity: a@{10} b@{5}: span 5, slop 4 ok, slop 3 not */
     uint32_t pa[] = {10}, pb[] = {5};
     const uint32_t *pos2[] = {pa, pb};
@@ -797,7 +846,8 @@ static void counts_dates_and_timeline(void **state) {
     ng_reader *r = build_index(dir, docs, n, 4);
     hitv h[16];
     int64_t total;
-    assert_int_equal(run_search(r, "astana OR fox OR york", 0, 1, NG_SEARCH_COUNT, h, &total), 1);
+    assert_int_equal(
+        run_search(r, "astana OR fox OR york", 0, 1, NG_SEARCH_COUNT, h, &total), 1);
     assert_int_equal(total, 5);
     /* sort by date: newest first */
     ng_query *q;
@@ -904,8 +954,11 @@ static void explain_and_prefix_limit(void **state) {
 
 static int valid_utf8(const unsigned char *s, size_t n) {
     for (size_t i = 0; i < n;) {
-        size_t l = s[i] < 0x80 ? 1 : (s[i] >> 5) == 6 ? 2 : (s[i] >> 4) == 14 ? 3
-                 : (s[i] >> 3) == 30 ? 4 : 0;
+        size_t l = s[i] < 0x80         ? 1
+                   : (s[i] >> 5) == 6  ? 2
+                   : (s[i] >> 4) == 14 ? 3
+                   : (s[i] >> 3) == 30 ? 4
+                                       : 0;
         if (!l || i + l > n) return 0;
         for (size_t j = 1; j < l; j++)
             if ((s[i + j] & 0xC0) != 0x80) return 0;
@@ -950,10 +1003,11 @@ static void snippets_highlight_the_right_bytes(void **state) {
             const ng_span *sp = &h->highlights[j];
             assert_true(sp->start < sp->end && sp->end <= len);
             ndoc t = {0};
-            ng_analyzer_tokenize(a, h->snippet + sp->start, sp->end - sp->start, 0, naive_tok, &t);
+            ng_analyzer_tokenize(a, h->snippet + sp->start, sp->end - sp->start, 0,
+                                 naive_tok, &t);
             assert_true(t.n >= 1);
-            assert_true(!strcmp(t.t[0].term, "astana") || !strcmp(t.t[0].term, "declar") ||
-                        !strcmp(t.t[0].term, "北京"));
+            assert_true(!strcmp(t.t[0].term, "astana") ||
+                        !strcmp(t.t[0].term, "declar") || !strcmp(t.t[0].term, "北京"));
             free(t.t);
         }
         if (!strcmp(h->id, "long")) {
@@ -967,7 +1021,10 @@ static void snippets_highlight_the_right_bytes(void **state) {
     ng_results_free(res);
     ng_query_free(q);
     ng_reader_free(r);
-    free(d[0].title); free(d[0].body); free(d[1].title); free(d[1].body);
+    free(d[0].title);
+    free(d[0].body);
+    free(d[1].title);
+    free(d[1].body);
     rm_rf(dir);
     free(dir);
 }
@@ -987,14 +1044,15 @@ static void snippets_skip_words_that_cannot_match(void **state) {
     assert_int_equal(ng_analyzer_create(&a, "english", 0), 0);
     ngi_buf out = NGI_BUF_INIT, spans = NGI_BUF_INIT;
     assert_int_equal(ngi_snippet_build(a, q, text, strlen(text), 400, &out, &spans), 0);
-    assert_true(a->gated > 0);    /* "fought", "while", ... never stemmed */
-    assert_false(a->gate_on);     /* and the analyzer is left ungated */
+    assert_true(a->gated > 0); /* "fought", "while", ... never stemmed */
+    assert_false(a->gate_on);  /* and the analyzer is left ungated */
     const char *want[] = {"Dying", "soldiers", "ROMAN", "Empire"};
     const ng_span *sp = (const ng_span *)spans.data;
     assert_int_equal(spans.len / sizeof *sp, 4);
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(sp[i].end - sp[i].start, strlen(want[i]));
-        assert_memory_equal((const char *)out.data + sp[i].start, want[i], strlen(want[i]));
+        assert_memory_equal((const char *)out.data + sp[i].start, want[i],
+                            strlen(want[i]));
     }
     ngi_buf_free(&out);
     ngi_buf_free(&spans);
@@ -1100,14 +1158,19 @@ static void *thread_main(void *p) {
         unsigned qf;
         random_query(&t->seed, q, sizeof q, &qf);
         ng_query *qq;
-        if (ng_query_parse(&qq, t->r, q, strlen(q), qf)) { t->bad++; ng_query_free(qq); continue; }
+        if (ng_query_parse(&qq, t->r, q, strlen(q), qf)) {
+            t->bad++;
+            ng_query_free(qq);
+            continue;
+        }
         ng_search_options o;
         ng_search_options_init(&o);
         ng_results *a, *b;
         int ra = ng_search(t->r, qq, &o, &a);
         o.flags = NG_SEARCH_EXHAUSTIVE;
         int rb = ng_search(t->r, qq, &o, &b);
-        if (ra || rb || ng_results_count(a) != ng_results_count(b)) t->bad++;
+        if (ra || rb || ng_results_count(a) != ng_results_count(b))
+            t->bad++;
         else
             for (size_t j = 0; j < ng_results_count(a); j++)
                 t->bad += ng_results_hit(a, j)->score != ng_results_hit(b, j)->score;
@@ -1150,10 +1213,12 @@ static void date_filter_and_absent_word(void **state) {
     ng_reader *r = build_index(dir, d, 2, 1); /* a segment each */
     hitv h[4];
     int64_t total;
-    assert_int_equal(run_search(r, "alpha date:2025-03", 0, 10, NG_SEARCH_COUNT, h, &total), 1);
+    assert_int_equal(
+        run_search(r, "alpha date:2025-03", 0, 10, NG_SEARCH_COUNT, h, &total), 1);
     assert_int_equal(total, 1);
     assert_int_equal(run_search(r, "alpha date:2025-03", 0, 10,
-                                NG_SEARCH_COUNT | NG_SEARCH_EXHAUSTIVE, h, &total), 1);
+                                NG_SEARCH_COUNT | NG_SEARCH_EXHAUSTIVE, h, &total),
+                     1);
     assert_int_equal(total, 1);
     ng_reader_free(r);
     rm_rf(dir);
@@ -1162,7 +1227,7 @@ static void date_filter_and_absent_word(void **state) {
 
 /* ---- several indexes as one -------------------------------------------------------- */
 
-#define PARTS 4
+#define PARTS      4
 #define MULTI_DOCS 1600
 
 typedef struct split {
@@ -1182,11 +1247,13 @@ static void split_build(split *sp) {
     sp->single = build_index(sp->single_dir, sp->docs, MULTI_DOCS, 500);
     for (int p = 0; p < PARTS; p++) {
         sp->dirs[p] = make_tmp();
-        sp->parts[p] = build_index(sp->dirs[p], sp->docs + cut[p],
-                                   cut[p + 1] - cut[p], 160);
+        sp->parts[p] =
+            build_index(sp->dirs[p], sp->docs + cut[p], cut[p + 1] - cut[p], 160);
     }
     int rc = ng_reader_open_many(&sp->multi, (const char *const *)sp->dirs, PARTS, 0);
-    if (rc) fail_msg("open_many: %s", sp->multi ? ng_reader_errmsg(sp->multi) : ng_strerror(rc));
+    if (rc)
+        fail_msg("open_many: %s",
+                 sp->multi ? ng_reader_errmsg(sp->multi) : ng_strerror(rc));
 }
 
 static void split_free(split *sp) {
@@ -1202,13 +1269,13 @@ static void split_free(split *sp) {
     free_docs(sp->docs, MULTI_DOCS);
 }
 
-static void expect_same_hits(const char *what, const char *q, size_t na,
-                             const hitv *a, size_t nb, const hitv *b) {
+static void expect_same_hits(const char *what, const char *q, size_t na, const hitv *a,
+                             size_t nb, const hitv *b) {
     if (na != nb) fail_msg("%s '%s': single %zu hits, %zu", what, q, na, nb);
     for (size_t j = 0; j < na; j++)
         if (strcmp(a[j].id, b[j].id) || a[j].score != b[j].score)
-            fail_msg("%s '%s' rank %zu: single %s %.17g, %s %.17g", what, q, j,
-                     a[j].id, a[j].score, b[j].id, b[j].score);
+            fail_msg("%s '%s' rank %zu: single %s %.17g, %s %.17g", what, q, j, a[j].id,
+                     a[j].score, b[j].id, b[j].score);
 }
 
 static void timeline_of(ng_reader *r, const char *q, const char *by, tl *t) {
@@ -1238,9 +1305,8 @@ static int cmp_parthit(const void *x, const void *y) {
 
 /* Gathers every part's statistics (through the byte form, as between
  * processes), sums them, searches every part with the sum, merges. */
-static size_t sharded_search(ng_reader *const *parts, const char *q,
-                             unsigned qflags, size_t k, unsigned sflags,
-                             hitv *out, int64_t *total) {
+static size_t sharded_search(ng_reader *const *parts, const char *q, unsigned qflags,
+                             size_t k, unsigned sflags, hitv *out, int64_t *total) {
     ng_query_stats *sum = NULL;
     ng_query *qq[PARTS];
     for (int p = 0; p < PARTS; p++) {
@@ -1323,11 +1389,15 @@ static void multi_equals_single(void **state) {
         size_t na = run_search(sp.single, q, qf, k, sf, x, &ta);
         size_t nb = run_search(sp.multi, q, qf, k, sf, y, &tb);
         expect_same_hits("multi", q, na, x, nb, y);
-        if (ta != tb) fail_msg("multi '%s': total %lld, single %lld", q, (long long)tb, (long long)ta);
+        if (ta != tb)
+            fail_msg("multi '%s': total %lld, single %lld", q, (long long)tb,
+                     (long long)ta);
         int64_t tc;
         nb = sharded_search(sp.parts, q, qf, k, NG_SEARCH_COUNT, y, &tc);
         expect_same_hits("sharded", q, na, x, nb, y);
-        if (sf && ta != tc) fail_msg("sharded '%s': total %lld, single %lld", q, (long long)tc, (long long)ta);
+        if (sf && ta != tc)
+            fail_msg("sharded '%s': total %lld, single %lld", q, (long long)tc,
+                     (long long)ta);
     }
     tl t1, t2;
     static const char *const tq[] = {"kaloa OR cafe", "ka*", "date:2025-03"};
@@ -1398,7 +1468,8 @@ static void sharded_prefix_limit(void **state) {
     ng_query_stats *st = NULL, *sum = NULL;
     for (int p = 0; p < PARTS; p++) {
         assert_int_equal(ng_query_stats_get(parts[p], qp, &st), 0);
-        if (!sum) sum = st;
+        if (!sum)
+            sum = st;
         else {
             assert_int_equal(ng_query_stats_add(sum, st), 0);
             ng_query_stats_free(st);
@@ -1503,8 +1574,7 @@ static void stats_api_errors(void **state) {
     free(fdir);
 }
 
-static void add_one(const char *dir, const char *lang, const char *id,
-                    const char *body) {
+static void add_one(const char *dir, const char *lang, const char *id, const char *body) {
     ng_index_options o;
     ng_index_options_init(&o);
     o.language = lang;

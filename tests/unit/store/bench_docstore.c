@@ -38,8 +38,7 @@ static size_t add_line(ngi_docstore_writer *w, const char *line) {
     json_t *v;
     json_object_foreach(o, key, v) {
         if (!json_is_string(v) || n == 32) continue;
-        f[n] = (ng_field){key, json_string_value(v), json_string_length(v),
-                          role_of(key)};
+        f[n] = (ng_field){key, json_string_value(v), json_string_length(v), role_of(key)};
         bytes += f[n].value_len;
         n++;
     }
@@ -62,8 +61,7 @@ int main(int argc, char **argv) {
     ssize_t n;
     uint32_t docs = 0;
     double t0;
-    while ((max_docs < 0 || docs < max_docs) &&
-           (n = getline(&line, &cap, stdin)) > 0) {
+    while ((max_docs < 0 || docs < max_docs) && (n = getline(&line, &cap, stdin)) > 0) {
         text += (size_t)n;
         values += add_line(w, line);
         docs++;
@@ -96,8 +94,7 @@ int main(int argc, char **argv) {
     if (ngi_docstore_scratch_create(&sc)) return 1;
     srand(1);
     for (int i = 0; i < gets; i++)
-        if (ngi_docstore_get_scratch(r, sc, (uint32_t)rand() % docs, &d, &err))
-            return 1;
+        if (ngi_docstore_get_scratch(r, sc, (uint32_t)rand() % docs, &d, &err)) return 1;
     double t4 = now();
     ngi_docstore_scratch_free(sc);
     printf("level %2d block %3zuK dict %3zuK: docs %u text %zu values %zu "
@@ -105,8 +102,8 @@ int main(int argc, char **argv) {
            "fetch %.1f us (scratch %.1f us)\n",
            level, block / 1024, dict / 1024, docs, text, values, out.len,
            100.0 * (double)out.len / (double)text,
-           100.0 * (double)out.len / (double)values, t1 - t0,
-           1e6 * (t3 - t2) / gets, 1e6 * (t4 - t3) / gets);
+           100.0 * (double)out.len / (double)values, t1 - t0, 1e6 * (t3 - t2) / gets,
+           1e6 * (t4 - t3) / gets);
     ngi_stored_doc_free(&d);
     ngi_docstore_reader_free(r);
     ngi_buf_free(&out);

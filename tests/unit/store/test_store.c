@@ -27,8 +27,8 @@
 #include "common/le.h"
 
 /* A fetch with a scratch of its own: nothing cached from an earlier one. */
-static int get_doc(const ngi_docstore_reader *r, uint32_t doc,
-                   ngi_stored_doc *d, ngi_error *err) {
+static int get_doc(const ngi_docstore_reader *r, uint32_t doc, ngi_stored_doc *d,
+                   ngi_error *err) {
     ngi_docstore_scratch *s;
     if (ngi_docstore_scratch_create(&s))
         return ngi_error_set(err, NG_ENOMEM, "out of memory");
@@ -44,8 +44,8 @@ static int get_doc(const ngi_docstore_reader *r, uint32_t doc,
 
 /* ---- fsync(2) interposed: which paths were fsynced ---------------------- */
 
-static int record_fsyncs;          /* record while set */
-static char fsynced[16][512];      /* paths of the fsynced descriptors */
+static int record_fsyncs;     /* record while set */
+static char fsynced[16][512]; /* paths of the fsynced descriptors */
 static int n_fsynced;
 
 int fsync(int fd) {
@@ -87,8 +87,10 @@ static void rm_rf(const char *dir) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) rm_rf(p);
-        else unlink(p);
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            rm_rf(p);
+        else
+            unlink(p);
     }
     closedir(d);
     rmdir(dir);
@@ -121,8 +123,7 @@ static size_t read_file(const char *dir, const char *name, uint8_t **out) {
     return (size_t)n;
 }
 
-static void write_file(const char *dir, const char *name, const void *d,
-                       size_t n) {
+static void write_file(const char *dir, const char *name, const void *d, size_t n) {
     char p[4096];
     snprintf(p, sizeof p, "%s/%s", dir, name);
     FILE *f = fopen(p, "wb");
@@ -138,8 +139,7 @@ static int file_exists(const char *dir, const char *name) {
 }
 
 /* Opens and verifies; returns the first error (0 when intact). */
-static int open_verify(const char *dir, const char *name, int kind,
-                       ngi_error *err) {
+static int open_verify(const char *dir, const char *name, int kind, ngi_error *err) {
     ngi_file_reader *r;
     int rc = ngi_file_reader_open(&r, dir, name, kind, err);
     if (rc) return rc;
@@ -155,8 +155,8 @@ static void write_small(const char *dir, const char *name) {
     uint8_t a[301], l[7];
     fill(a, sizeof a, 1);
     fill(l, sizeof l, 2);
-    assert_int_equal(ngi_file_writer_create(&w, dir, name, NGI_FILE_SEGMENT, NULL,
-                                            &err), 0);
+    assert_int_equal(ngi_file_writer_create(&w, dir, name, NGI_FILE_SEGMENT, NULL, &err),
+                     0);
     assert_int_equal(ngi_file_writer_section(w, TAG_A, a, sizeof a), 0);
     assert_int_equal(ngi_file_writer_section(w, TAG_E, NULL, 0), 0);
     assert_int_equal(ngi_file_writer_section(w, TAG_B, a, 100), 0);
@@ -174,8 +174,9 @@ static void container_round_trip(void **state) {
     fill(big, big_n, 3);
     fill(small, sizeof small, 4);
     ngi_file_writer *w;
-    assert_int_equal(ngi_file_writer_create(&w, dir, "seg_000001.ngs",
-                                            NGI_FILE_SEGMENT, NULL, &err), 0);
+    assert_int_equal(
+        ngi_file_writer_create(&w, dir, "seg_000001.ngs", NGI_FILE_SEGMENT, NULL, &err),
+        0);
     assert_int_equal(ngi_file_writer_section(w, TAG_A, small, 999), 0);
     assert_int_equal(ngi_file_writer_section(w, TAG_E, NULL, 0), 0);
     assert_int_equal(ngi_file_writer_begin(w, TAG_B), 0);
@@ -191,8 +192,8 @@ static void container_round_trip(void **state) {
     assert_int_equal(ngi_file_writer_finish(w, &bytes), 0);
 
     ngi_file_reader *r;
-    assert_int_equal(ngi_file_reader_open(&r, dir, "seg_000001.ngs",
-                                          NGI_FILE_SEGMENT, &err), 0);
+    assert_int_equal(
+        ngi_file_reader_open(&r, dir, "seg_000001.ngs", NGI_FILE_SEGMENT, &err), 0);
     assert_true(ngi_file_reader_size(r) == bytes);
     assert_string_equal(ngi_file_reader_name(r), "seg_000001.ngs");
     const uint8_t *p;
@@ -210,8 +211,9 @@ static void container_round_trip(void **state) {
     assert_int_equal(n, 1);
     assert_int_equal(p[0], small[0]);
     assert_int_equal(ngi_file_reader_verify(r, &err), 0);
-    assert_int_equal(ngi_file_reader_section(r, NGI_TAG('N', 'O', 'N', 'E'),
-                                             &p, &n, &err), NG_ECORRUPT);
+    assert_int_equal(
+        ngi_file_reader_section(r, NGI_TAG('N', 'O', 'N', 'E'), &p, &n, &err),
+        NG_ECORRUPT);
     assert_non_null(strstr(err.msg, "seg_000001.ngs: section NONE missing"));
     ngi_file_reader_close(r);
     free(big);
@@ -221,8 +223,8 @@ static void container_no_sections(void **state) {
     const char *dir = *state;
     ngi_error err = {0, ""};
     ngi_file_writer *w;
-    assert_int_equal(ngi_file_writer_create(&w, dir, "empty", NGI_FILE_DELETES, NULL,
-                                            &err), 0);
+    assert_int_equal(
+        ngi_file_writer_create(&w, dir, "empty", NGI_FILE_DELETES, NULL, &err), 0);
     uint64_t bytes;
     assert_int_equal(ngi_file_writer_finish(w, &bytes), 0);
     assert_int_equal(bytes, 48 + 40); /* format 3 header + trailer */
@@ -244,8 +246,7 @@ static void container_truncated_at_every_offset(void **state) {
     }
     assert_int_equal(open_verify(dir, "orig", NGI_FILE_SEGMENT, &err), 0);
     write_file(dir, "zero", d, 0);
-    assert_int_equal(open_verify(dir, "zero", NGI_FILE_SEGMENT, &err),
-                     NG_ECORRUPT);
+    assert_int_equal(open_verify(dir, "zero", NGI_FILE_SEGMENT, &err), NG_ECORRUPT);
     assert_non_null(strstr(err.msg, "zero: truncated"));
     free(d);
 }
@@ -268,8 +269,7 @@ static void container_flipped_at_every_offset(void **state) {
             /* The version field answers "unsupported version". */
             int want = (i >= 8 && i < 12) ? NG_EVERSION : NG_ECORRUPT;
             if (rc != want)
-                fail_msg("flip %#x at %zu: rc %d (%s)", masks[m], i, rc,
-                         err.msg);
+                fail_msg("flip %#x at %zu: rc %d (%s)", masks[m], i, rc, err.msg);
             assert_non_null(strstr(err.msg, name));
             char p[4096];
             snprintf(p, sizeof p, "%s/%s", dir, name);
@@ -284,39 +284,38 @@ static void container_kind_version_missing(void **state) {
     ngi_error err = {0, ""};
     ngi_file_reader *r = (void *)1;
     write_small(dir, "seg_000002.ngs");
-    assert_int_equal(ngi_file_reader_open(&r, dir, "seg_000002.ngs",
-                                          NGI_FILE_MANIFEST, &err),
-                     NG_ECORRUPT);
+    assert_int_equal(
+        ngi_file_reader_open(&r, dir, "seg_000002.ngs", NGI_FILE_MANIFEST, &err),
+        NG_ECORRUPT);
     assert_null(r);
-    assert_string_equal(err.msg,
-                        "seg_000002.ngs: a segment file, expected manifest");
+    assert_string_equal(err.msg, "seg_000002.ngs: a segment file, expected manifest");
     uint8_t *d;
     size_t n = read_file(dir, "seg_000002.ngs", &d);
     d[8] = NGI_FORMAT_VERSION + 1; /* a future format version */
     write_file(dir, "v4", d, n);
-    assert_int_equal(ngi_file_reader_open(&r, dir, "v4", NGI_FILE_SEGMENT,
-                                          &err), NG_EVERSION);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "v4", NGI_FILE_SEGMENT, &err),
+                     NG_EVERSION);
     assert_non_null(strstr(err.msg, "v4: format version 4"));
     d[8] = 2; /* format 2: no identity in the header */
     write_file(dir, "v2", d, n);
-    assert_int_equal(ngi_file_reader_open(&r, dir, "v2", NGI_FILE_SEGMENT,
-                                          &err), NG_EVERSION);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "v2", NGI_FILE_SEGMENT, &err),
+                     NG_EVERSION);
     assert_non_null(strstr(err.msg, "v2: format version 2, this library reads 3"));
     assert_non_null(strstr(err.msg, "rebuild the index"));
     write_file(dir, "v2short", d, 20); /* a format-2 header is 16 bytes */
-    assert_int_equal(ngi_file_reader_open(&r, dir, "v2short", NGI_FILE_SEGMENT,
-                                          &err), NG_EVERSION);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "v2short", NGI_FILE_SEGMENT, &err),
+                     NG_EVERSION);
     d[8] = 1; /* format 1: the document store before word coding */
     write_file(dir, "v1", d, n);
-    assert_int_equal(ngi_file_reader_open(&r, dir, "v1", NGI_FILE_SEGMENT,
-                                          &err), NG_EVERSION);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "v1", NGI_FILE_SEGMENT, &err),
+                     NG_EVERSION);
     assert_non_null(strstr(err.msg, "v1: format version 1"));
     memcpy(d, "XXXX", 4);
     write_file(dir, "nomagic", d, n);
-    assert_int_equal(ngi_file_reader_open(&r, dir, "nomagic", NGI_FILE_SEGMENT,
-                                          &err), NG_ECORRUPT);
-    assert_int_equal(ngi_file_reader_open(&r, dir, "missing", NGI_FILE_SEGMENT,
-                                          &err), NG_ENOTFOUND);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "nomagic", NGI_FILE_SEGMENT, &err),
+                     NG_ECORRUPT);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "missing", NGI_FILE_SEGMENT, &err),
+                     NG_ENOTFOUND);
     free(d);
 }
 
@@ -325,20 +324,21 @@ static void container_writer_errors(void **state) {
     ngi_error err = {0, ""};
     ngi_file_writer *w;
     write_small(dir, "exists");
-    assert_int_equal(ngi_file_writer_create(&w, dir, "exists",
-                                            NGI_FILE_SEGMENT, NULL, &err), NG_EIO);
+    assert_int_equal(
+        ngi_file_writer_create(&w, dir, "exists", NGI_FILE_SEGMENT, NULL, &err), NG_EIO);
     assert_non_null(strstr(err.msg, "exists: File exists"));
-    assert_int_equal(ngi_file_writer_create(&w, "/nonexistent/dir", "x",
-                                            NGI_FILE_SEGMENT, NULL, &err), NG_EIO);
+    assert_int_equal(
+        ngi_file_writer_create(&w, "/nonexistent/dir", "x", NGI_FILE_SEGMENT, NULL, &err),
+        NG_EIO);
     /* Misuse is sticky: after it every call returns the same error. */
-    assert_int_equal(ngi_file_writer_create(&w, dir, "partial",
-                                            NGI_FILE_SEGMENT, NULL, &err), 0);
+    assert_int_equal(
+        ngi_file_writer_create(&w, dir, "partial", NGI_FILE_SEGMENT, NULL, &err), 0);
     assert_int_equal(ngi_file_writer_append(w, "x", 1), NG_EINVAL);
     assert_int_equal(ngi_file_writer_section(w, TAG_A, "x", 1), NG_EINVAL);
     assert_int_equal(ngi_file_writer_finish(w, NULL), NG_EINVAL);
     assert_false(file_exists(dir, "partial")); /* finish failed: unlinked */
-    assert_int_equal(ngi_file_writer_create(&w, dir, "aborted",
-                                            NGI_FILE_SEGMENT, NULL, &err), 0);
+    assert_int_equal(
+        ngi_file_writer_create(&w, dir, "aborted", NGI_FILE_SEGMENT, NULL, &err), 0);
     assert_int_equal(ngi_file_writer_section(w, TAG_A, "abc", 3), 0);
     ngi_file_writer_abort(w);
     assert_false(file_exists(dir, "aborted"));
@@ -361,8 +361,9 @@ static void container_write_failure(void **state) {
     uint8_t *big = calloc(1, n);
     ngi_file_writer *w;
     set_fsize_limit(100000);
-    assert_int_equal(ngi_file_writer_create(&w, dir, "seg_000007.ngs",
-                                            NGI_FILE_SEGMENT, NULL, &err), 0);
+    assert_int_equal(
+        ngi_file_writer_create(&w, dir, "seg_000007.ngs", NGI_FILE_SEGMENT, NULL, &err),
+        0);
     assert_int_equal(ngi_file_writer_begin(w, TAG_B), 0);
     assert_int_equal(ngi_file_writer_append(w, big, n), NG_EIO);
     assert_non_null(strstr(err.msg, "write "));
@@ -395,13 +396,13 @@ static void container_alloc_failures(void **state) {
     for (long k = 0; k < 100 && !ok; k++) {
         ngi_fault_alloc_after(k);
         ngi_file_writer *w;
-        int rc = ngi_file_writer_create(&w, dir, "oom", NGI_FILE_SEGMENT, NULL,
-                                        &err);
+        int rc = ngi_file_writer_create(&w, dir, "oom", NGI_FILE_SEGMENT, NULL, &err);
         for (int s = 0; !rc && s < 20; s++)
-            rc = ngi_file_writer_section(w, NGI_TAG('S', 'E', 'C', 'a' + s),
-                                         "data", 4);
-        if (!rc) rc = ngi_file_writer_finish(w, NULL); /* frees w */
-        else ngi_file_writer_abort(w); /* NULL when create failed */
+            rc = ngi_file_writer_section(w, NGI_TAG('S', 'E', 'C', 'a' + s), "data", 4);
+        if (!rc)
+            rc = ngi_file_writer_finish(w, NULL); /* frees w */
+        else
+            ngi_file_writer_abort(w); /* NULL when create failed */
         ngi_fault_alloc_after(-1);
         if (rc == 0) {
             ok = 1;
@@ -417,10 +418,10 @@ static void container_alloc_failures(void **state) {
 /* ---- document store --------------------------------------------------- */
 
 typedef struct test_doc {
-    size_t n;             /* fields */
-    ng_field f[8];        /* the fields */
-    char names[8][16];    /* their names */
-    uint8_t *values[8];   /* their values (malloc'd) */
+    size_t n;           /* fields */
+    ng_field f[8];      /* the fields */
+    char names[8][16];  /* their names */
+    uint8_t *values[8]; /* their values (malloc'd) */
 } test_doc;
 
 static void make_doc(test_doc *d, size_t big) {
@@ -433,10 +434,10 @@ static void make_doc(test_doc *d, size_t big) {
         if (i == 0 && big) vl = big;
         d->values[i] = malloc(vl + 1);
         for (size_t j = 0; j < vl; j++) /* text-like with binary bytes */
-            d->values[i][j] = (rnd() % 10 == 0) ? (uint8_t)rnd()
-                                                : (uint8_t)("the cat sat "[j % 12]);
-        d->f[i] = (ng_field){d->names[i], (const char *)d->values[i], vl,
-                             (int)(rnd() % 6)};
+            d->values[i][j] =
+                (rnd() % 10 == 0) ? (uint8_t)rnd() : (uint8_t)("the cat sat "[j % 12]);
+        d->f[i] =
+            (ng_field){d->names[i], (const char *)d->values[i], vl, (int)(rnd() % 6)};
     }
 }
 
@@ -450,8 +451,7 @@ static void check_doc(const ngi_stored_doc *s, const test_doc *d) {
         assert_string_equal(s->fields[i].name, d->f[i].name);
         assert_int_equal(s->fields[i].role, d->f[i].role);
         assert_int_equal(s->fields[i].value_len, d->f[i].value_len);
-        assert_memory_equal(s->fields[i].value, d->f[i].value,
-                            d->f[i].value_len);
+        assert_memory_equal(s->fields[i].value, d->f[i].value, d->f[i].value_len);
         assert_int_equal(s->fields[i].value[d->f[i].value_len], '\0');
     }
 }
@@ -476,8 +476,8 @@ static void docstore_round_trip_cfg(size_t n, size_t block, size_t dict) {
     test_doc *docs = build_store(n, block, dict, &out);
     ngi_docstore_reader *r;
     ngi_error err = {0, ""};
-    assert_int_equal(ngi_docstore_reader_open(&r, out.data, out.len,
-                                              (uint32_t)n, &err), 0);
+    assert_int_equal(ngi_docstore_reader_open(&r, out.data, out.len, (uint32_t)n, &err),
+                     0);
     /* With a dictionary and enough documents, the store is word-coded. */
     uint32_t vocab = ngi_load_le32(out.data + out.len - 12);
     assert_true((vocab > 0) == (dict > 0 && n >= 64));
@@ -492,8 +492,7 @@ static void docstore_round_trip_cfg(size_t n, size_t block, size_t dict) {
     for (size_t k = 0, i = 0; n && k < 200; k++) {
         /* Random docs, each followed by its neighbour (often a cache hit). */
         i = (k % 2 && i + 1 < n) ? i + 1 : (size_t)(rnd() % n);
-        assert_int_equal(ngi_docstore_get_scratch(r, sc, (uint32_t)i, &s, &err),
-                         0);
+        assert_int_equal(ngi_docstore_get_scratch(r, sc, (uint32_t)i, &s, &err), 0);
         check_doc(&s, &docs[i]);
     }
     ngi_docstore_scratch_free(sc);
@@ -502,9 +501,9 @@ static void docstore_round_trip_cfg(size_t n, size_t block, size_t dict) {
     ngi_stored_doc_free(&s);
     ngi_docstore_reader_free(r);
     /* A different document count is an inconsistency. */
-    assert_int_equal(ngi_docstore_reader_open(&r, out.data, out.len,
-                                              (uint32_t)n + 1, &err),
-                     NG_ECORRUPT);
+    assert_int_equal(
+        ngi_docstore_reader_open(&r, out.data, out.len, (uint32_t)n + 1, &err),
+        NG_ECORRUPT);
     for (size_t i = 0; i < n; i++) free_doc(&docs[i]);
     free(docs);
     ngi_buf_free(&out);
@@ -515,8 +514,8 @@ static void docstore_round_trip(void **state) {
     docstore_round_trip_cfg(0, 4096, 0);
     docstore_round_trip_cfg(1, 4096, 0);
     docstore_round_trip_cfg(700, 4096, 0);
-    docstore_round_trip_cfg(700, 16384, 4096);   /* with a dictionary */
-    docstore_round_trip_cfg(30, 1024, 4096);     /* too few docs to train */
+    docstore_round_trip_cfg(700, 16384, 4096); /* with a dictionary */
+    docstore_round_trip_cfg(30, 1024, 4096);   /* too few docs to train */
     docstore_round_trip_cfg(300, NGI_DOCSTORE_BLOCK, NGI_DOCSTORE_DICT);
 }
 
@@ -532,9 +531,8 @@ static size_t word_text(uint8_t *p, size_t n) {
         uint64_t r = rnd();
         size_t w = (size_t)((r % 6000) * ((r >> 20) % 6000) / 6000);
         char word[16];
-        int len = snprintf(word, sizeof word, "%c%c%cor%zu",
-                           (int)('a' + w % 26), (int)('a' + w / 26 % 26),
-                           (int)('n' + w / 676 % 12), w);
+        int len = snprintf(word, sizeof word, "%c%c%cor%zu", (int)('a' + w % 26),
+                           (int)('a' + w / 26 % 26), (int)('n' + w / 676 % 12), w);
         for (int j = 0; j < len; j++) /* letters only, as tokens are */
             if (word[j] >= '0' && word[j] <= '9') word[j] = (char)('q' + word[j] - '0');
         if (r % 17 == 0) word[0] = (char)(word[0] - 32); /* capitalised */
@@ -596,8 +594,10 @@ static void wordcode_round_trip(void **state) {
         memcpy(b, text + at, len);
         for (size_t j = 0; j < len; j++) {
             uint64_t r = rnd() % 40;
-            if (r == 0) b[j] = (uint8_t)rnd();          /* any byte */
-            else if (r == 1) b[j] = 'x';                /* longer runs */
+            if (r == 0)
+                b[j] = (uint8_t)rnd(); /* any byte */
+            else if (r == 1)
+                b[j] = 'x'; /* longer runs */
         }
         wc_check(wc, b, len);
     }
@@ -633,8 +633,7 @@ static void wordcode_malformed(void **state) {
                             (const uint8_t *)"\xFF\x00"};
     const size_t cut_len[] = {1, 1, 2};
     for (size_t i = 0; i < 3; i++) /* a code or escape cut by the end */
-        assert_int_equal(ngi_wordcode_decode(wc, cut[i], cut_len[i], out, 1),
-                         -1);
+        assert_int_equal(ngi_wordcode_decode(wc, cut[i], cut_len[i], out, 1), -1);
     const uint8_t past[] = {0x02}, past2[] = {0xF6, 0x00}, past3[] = {0xFF, 1, 1};
     assert_int_equal(ngi_wordcode_decode(wc, past, 1, out, 4), -1);
     assert_int_equal(ngi_wordcode_decode(wc, past2, 2, out, 4), -1);
@@ -661,7 +660,7 @@ static void docstore_block_boundaries(void **state) {
     ng_field f[300];
     for (size_t i = 0, at = 0; i < n; i++) {
         /* 1 + (1 + 4 + "body" + 2) = 9 bytes of framing (values < 16 KiB) */
-        static const size_t sizes[] = {block - 9, block - 8, 0, 1, 3 * block,
+        static const size_t sizes[] = {block - 9,     block - 8,     0,  1, 3 * block,
                                        block / 2 - 9, block / 2 - 9, 700};
         size_t len = sizes[i % 8];
         if (at + len > tlen) at = 0;
@@ -677,16 +676,15 @@ static void docstore_block_boundaries(void **state) {
     assert_true(ngi_load_le32(out.data + out.len - 12) > 0); /* coded */
     ngi_docstore_reader *r;
     ngi_error err = {0, ""};
-    assert_int_equal(ngi_docstore_reader_open(&r, out.data, out.len,
-                                              (uint32_t)n, &err), 0);
+    assert_int_equal(ngi_docstore_reader_open(&r, out.data, out.len, (uint32_t)n, &err),
+                     0);
     ngi_docstore_scratch *sc;
     assert_int_equal(ngi_docstore_scratch_create(&sc), 0);
     ngi_stored_doc s;
     ngi_stored_doc_init(&s);
     for (size_t k = 0; k < 3 * n; k++) {
         size_t i = k < n ? k : (size_t)(rnd() % n);
-        assert_int_equal(ngi_docstore_get_scratch(r, sc, (uint32_t)i, &s, &err),
-                         0);
+        assert_int_equal(ngi_docstore_get_scratch(r, sc, (uint32_t)i, &s, &err), 0);
         assert_int_equal(s.n_fields, 1);
         assert_int_equal(s.fields[0].value_len, f[i].value_len);
         assert_memory_equal(s.fields[0].value, f[i].value, f[i].value_len);
@@ -701,16 +699,16 @@ static void docstore_block_boundaries(void **state) {
 /* A store streamed into a file section (ngi_docstore_writer_stream from
  * doc `from` on, or only at finish_to) has the same bytes as the buffered
  * finish. big makes one large doc so that blocks pass the stream buffer. */
-static void docstore_streamed_cfg(const char *dir, size_t n, size_t from,
-                                  size_t block, size_t dict, size_t big) {
+static void docstore_streamed_cfg(const char *dir, size_t n, size_t from, size_t block,
+                                  size_t dict, size_t big) {
     test_doc *docs = calloc(n ? n : 1, sizeof *docs);
     ngi_docstore_writer *a, *b;
     ngi_error err = {0, ""};
     ngi_file_writer *fw;
     assert_int_equal(ngi_docstore_writer_create_opts(&a, 3, block, dict), 0);
     assert_int_equal(ngi_docstore_writer_create_opts(&b, 3, block, dict), 0);
-    assert_int_equal(ngi_file_writer_create(&fw, dir, "streamed",
-                                            NGI_FILE_SEGMENT, NULL, &err), 0);
+    assert_int_equal(
+        ngi_file_writer_create(&fw, dir, "streamed", NGI_FILE_SEGMENT, NULL, &err), 0);
     assert_int_equal(ngi_file_writer_section(fw, TAG_A, "x", 1), 0);
     assert_int_equal(ngi_file_writer_begin(fw, TAG_B), 0);
     for (size_t i = 0; i < n; i++) {
@@ -729,14 +727,13 @@ static void docstore_streamed_cfg(const char *dir, size_t n, size_t from,
     ngi_file_reader *r;
     const uint8_t *sec;
     size_t len;
-    assert_int_equal(ngi_file_reader_open(&r, dir, "streamed",
-                                          NGI_FILE_SEGMENT, &err), 0);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "streamed", NGI_FILE_SEGMENT, &err),
+                     0);
     assert_int_equal(ngi_file_reader_section(r, TAG_B, &sec, &len, &err), 0);
     assert_int_equal(len, out.len);
     assert_memory_equal(sec, out.data, len);
     ngi_docstore_reader *dr;
-    assert_int_equal(ngi_docstore_reader_open(&dr, sec, len, (uint32_t)n,
-                                              &err), 0);
+    assert_int_equal(ngi_docstore_reader_open(&dr, sec, len, (uint32_t)n, &err), 0);
     ngi_stored_doc s;
     ngi_stored_doc_init(&s);
     for (size_t i = 0; i < n; i++) {
@@ -778,10 +775,8 @@ static void docstore_scratch_two_readers(void **state) {
     test_doc *docs2 = build_store(n, 4096, 4096, &out2);
     ngi_docstore_reader *r1, *r2;
     ngi_error err = {0, ""};
-    assert_int_equal(ngi_docstore_reader_open(&r1, out1.data, out1.len, 300,
-                                              &err), 0);
-    assert_int_equal(ngi_docstore_reader_open(&r2, out2.data, out2.len, 300,
-                                              &err), 0);
+    assert_int_equal(ngi_docstore_reader_open(&r1, out1.data, out1.len, 300, &err), 0);
+    assert_int_equal(ngi_docstore_reader_open(&r2, out2.data, out2.len, 300, &err), 0);
     ngi_docstore_scratch *sc;
     assert_int_equal(ngi_docstore_scratch_create(&sc), 0);
     ngi_stored_doc s;
@@ -833,8 +828,8 @@ static void docstore_default_writer(void **state) {
 }
 
 /* Every get after damage returns ECORRUPT or the original document. */
-static void check_damaged(const uint8_t *d, size_t len, test_doc *docs,
-                          size_t n, int *corrupt_seen) {
+static void check_damaged(const uint8_t *d, size_t len, test_doc *docs, size_t n,
+                          int *corrupt_seen) {
     ngi_docstore_reader *r;
     ngi_error err = {0, ""};
     int rc = ngi_docstore_reader_open(&r, d, len, (uint32_t)n, &err);
@@ -870,9 +865,9 @@ static void docstore_corrupt(void **state) {
         for (size_t len = 0; len < out.len; len += 1 + len / 64) {
             ngi_docstore_reader *r;
             ngi_error err = {0, ""};
-            assert_int_equal(ngi_docstore_reader_open(&r, out.data, len,
-                                                      (uint32_t)n, &err),
-                             NG_ECORRUPT);
+            assert_int_equal(
+                ngi_docstore_reader_open(&r, out.data, len, (uint32_t)n, &err),
+                NG_ECORRUPT);
         }
         for (size_t i = 0; i < out.len; i += (i + 600 > out.len) ? 1 : 97) {
             memcpy(d, out.data, out.len);
@@ -900,8 +895,7 @@ static void docstore_alloc_failures(void **state) {
         ngi_docstore_writer *w = NULL;
         ngi_buf out = NGI_BUF_INIT;
         int rc = ngi_docstore_writer_create_opts(&w, 1, 256, 1024);
-        for (int i = 0; !rc && i < 200; i++)
-            rc = ngi_docstore_writer_add(w, f, 2);
+        for (int i = 0; !rc && i < 200; i++) rc = ngi_docstore_writer_add(w, f, 2);
         if (!rc) rc = ngi_docstore_writer_finish(w, &out);
         ngi_docstore_reader *r = NULL;
         ngi_error err = {0, ""};
@@ -944,9 +938,10 @@ static size_t json_fields(char *line, ng_field *f, size_t cap) {
         if (!v) break;
         char *vend = (char *)json_str_end(v + 1);
         if (*vend != '"') break;
-        int role = !strcmp(key, "id") ? NG_FIELD_ID
-                 : !strcmp(key, "title") ? NG_FIELD_TITLE
-                 : !strcmp(key, "body") ? NG_FIELD_BODY : NG_FIELD_STORED;
+        int role = !strcmp(key, "id")      ? NG_FIELD_ID
+                   : !strcmp(key, "title") ? NG_FIELD_TITLE
+                   : !strcmp(key, "body")  ? NG_FIELD_BODY
+                                           : NG_FIELD_STORED;
         f[n++] = (ng_field){key, v + 1, (size_t)(vend - v - 1), role};
         p = strchr(vend + 1, '"');
     }
@@ -1021,8 +1016,7 @@ static void sample_manifest(ngi_manifest *m, uint64_t gen) {
     m->n_segments = 3;
     m->segments = ngi_calloc(3, sizeof *m->segments);
     for (size_t i = 0; i < 3; i++) {
-        snprintf(m->segments[i].name, NGI_SEGMENT_NAME_MAX, "seg_%06zu.ngs",
-                 i + 1);
+        snprintf(m->segments[i].name, NGI_SEGMENT_NAME_MAX, "seg_%06zu.ngs", i + 1);
         m->segments[i].n_docs = (uint32_t)(1000 * (i + 1));
         m->segments[i].n_deleted = (uint32_t)i;
     }
@@ -1037,8 +1031,7 @@ static void manifest_equal(const ngi_manifest *a, const ngi_manifest *b) {
     assert_true(a->settings.k1 == b->settings.k1);
     assert_true(a->settings.b == b->settings.b);
     assert_int_equal(a->n_segments, b->n_segments);
-    assert_memory_equal(a->segments, b->segments,
-                        a->n_segments * sizeof *a->segments);
+    assert_memory_equal(a->segments, b->segments, a->n_segments * sizeof *a->segments);
 }
 
 static void manifest_commit_read(void **state) {
@@ -1075,13 +1068,12 @@ static void manifest_remove_unreferenced(void **state) {
     sample_manifest(&m, 4);
     assert_int_equal(ngi_manifest_commit(dir, &m, &err), 0);
     const char *keep[] = {"seg_000001.ngs", "seg_000002.ngs", "seg_000003.ngs",
-                          "del_000005.ngd", "notes.txt", "LOCK", "MANIFEST"};
+                          "del_000005.ngd", "notes.txt",      "LOCK",
+                          "MANIFEST"};
     const char *drop[] = {"seg_000009.ngs", "del_000003.ngd", "MANIFEST.tmp.3",
                           "MANIFEST.tmp.77"};
-    for (size_t i = 0; i + 1 < NGI_ARRAY_LEN(keep); i++)
-        write_file(dir, keep[i], "x", 1);
-    for (size_t i = 0; i < NGI_ARRAY_LEN(drop); i++)
-        write_file(dir, drop[i], "x", 1);
+    for (size_t i = 0; i + 1 < NGI_ARRAY_LEN(keep); i++) write_file(dir, keep[i], "x", 1);
+    for (size_t i = 0; i < NGI_ARRAY_LEN(drop); i++) write_file(dir, drop[i], "x", 1);
     assert_int_equal(ngi_store_remove_unreferenced(dir, &m, &err), 0);
     for (size_t i = 0; i < NGI_ARRAY_LEN(keep); i++)
         assert_true(file_exists(dir, keep[i]));
@@ -1091,8 +1083,7 @@ static void manifest_remove_unreferenced(void **state) {
     assert_int_equal(ngi_manifest_read(dir, &got, &err), 0);
     ngi_manifest_free(&got);
     ngi_manifest_free(&m);
-    assert_int_equal(ngi_store_remove_unreferenced("/nonexistent", &m, &err),
-                     NG_EIO);
+    assert_int_equal(ngi_store_remove_unreferenced("/nonexistent", &m, &err), NG_EIO);
 }
 
 static void manifest_corrupt(void **state) {
@@ -1129,8 +1120,7 @@ static void lock_same_process(void **state) {
     assert_int_equal(fd2, -1);
     assert_non_null(strstr(err.msg, "index is locked by another writer ("));
     char holder[64];
-    snprintf(holder, sizeof holder, "/LOCK, held by pid %ld uid ",
-             (long)getpid());
+    snprintf(holder, sizeof holder, "/LOCK, held by pid %ld uid ", (long)getpid());
     assert_non_null(strstr(err.msg, holder)); /* says who holds it */
     char p[4096];
     struct stat st;
@@ -1268,8 +1258,7 @@ static void helpers(void **state) {
     assert_non_null(strstr(err.msg, "/nonexistent: No such file"));
     assert_int_equal(ngi_path_join(small, sizeof small, "abc", "de"), 0);
     assert_string_equal(small, "abc/de");
-    assert_int_equal(ngi_path_join(small, sizeof small, "abc", "defg"),
-                     NG_ELIMIT);
+    assert_int_equal(ngi_path_join(small, sizeof small, "abc", "defg"), NG_ELIMIT);
     write_file(dir, "file", "x", 1);
     snprintf(p, sizeof p, "%s/file/sub", dir);
     assert_int_equal(ngi_mkdir_p(p, &err), NG_EIO);
