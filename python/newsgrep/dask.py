@@ -302,33 +302,27 @@ class ShardedIndex:
             if self.workers[s] not in alive:
                 raise ShardUnavailableError(s, self.paths[s], self.workers[s])
 
-    def _call(self, shard: int, method: str, *args: Any) -> Any:
-        self._check_workers([shard])
+    def _result(self, shard: int, future: Any) -> Any:
+        """The future's result; a failure whose worker is gone (comm errors,
+        a dead actor) becomes ShardUnavailableError naming the shard."""
         try:
-            return getattr(self.writers[shard], method)(*args).result()
+            return future.result()
         except NewsgrepError:
             raise
-        except Exception as e:  # comm errors, a dead actor
+        except Exception as e:
             if self.workers[shard] in self.client.scheduler_info()["workers"]:
                 raise
             raise ShardUnavailableError(shard, self.paths[shard], self.workers[shard],
                                         f"{type(e).__name__}: {e}") from e
 
+    def _call(self, shard: int, method: str, *args: Any) -> Any:
+        self._check_workers([shard])
+        return self._result(shard, getattr(self.writers[shard], method)(*args))
+
     def _all(self, method: str, *args: Any) -> List[Any]:
         self._check_workers()
         futures = [getattr(w, method)(*args) for w in self.writers]
-        out = []
-        for s, f in enumerate(futures):
-            try:
-                out.append(f.result())
-            except NewsgrepError:
-                raise
-            except Exception as e:
-                if self.workers[s] in self.client.scheduler_info()["workers"]:
-                    raise
-                raise ShardUnavailableError(s, self.paths[s], self.workers[s],
-                                            f"{type(e).__name__}: {e}") from e
-        return out
+        return [self._result(s, f) for s, f in enumerate(futures)]
 
     def ingest(self, source: Union[Sequence[str], Any]) -> int:
         """Adds the documents of JSONL files or of a Dask bag (not committed)."""
@@ -400,19 +394,7 @@ class ShardedIndex:
         futures = [self.client.submit(fn, p, self._epoch, *args, workers=[w],
                                       allow_other_workers=False, pure=False)
                    for p, w in zip(self.paths, self.workers)]
-        out = []
-        for s, f in enumerate(futures):
-            try:
-                out.append(f.result())
-            except NewsgrepError:
-                raise
-            except Exception as e:
-                alive = set(self.client.scheduler_info()["workers"])
-                if self.workers[s] in alive:
-                    raise
-                raise ShardUnavailableError(s, self.paths[s], self.workers[s],
-                                            f"{type(e).__name__}: {e}") from e
-        return out
+        return [self._result(s, f) for s, f in enumerate(futures)]
 
     def stats(self) -> Dict[str, Any]:
         """Totals over the shards, and every shard's Stats."""
