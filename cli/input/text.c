@@ -190,7 +190,7 @@ static int markdown_document(const char *data, size_t len, const char *path,
                              ngc_doc_fn fn, void *ctx, ngc_buf *md) {
     size_t i = 0;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) i = 3;
-    front_matter fm = md ? read_front_matter(data, len, i) : (front_matter){0};
+    front_matter fm = read_front_matter(data, len, i);
     if (fm.end) i = fm.end;
     while (i < len && blank(data[i])) i++;
     const char *eol = memchr(data + i, '\n', len - i);
@@ -213,15 +213,13 @@ static int markdown_document(const char *data, size_t len, const char *path,
         while (body_len && blank(*body)) body++, body_len--;
         while (body_len && blank(body[body_len - 1])) body_len--;
     }
-    if (md) { /* both into md; pointers taken once it stopped growing */
-        md->len = 0;
-        if (markdown_plain(title, title_len, md) < 0) return -1;
-        size_t tl = md->len;
-        if (markdown_plain(body, body_len, md) < 0 || ngc_buf_addc(md, '\0') < 0)
-            return -1;
-        title = md->data, title_len = tl;
-        body = md->data + tl, body_len = md->len - 1 - tl;
-    }
+    /* Both into md; pointers taken once it stopped growing. */
+    md->len = 0;
+    if (markdown_plain(title, title_len, md) < 0) return -1;
+    size_t tl = md->len;
+    if (markdown_plain(body, body_len, md) < 0 || ngc_buf_addc(md, '\0') < 0) return -1;
+    title = md->data, title_len = tl;
+    body = md->data + tl, body_len = md->len - 1 - tl;
     char iso[11];
     bool dated = fm.date && ngc_date_normalize(fm.date, fm.date_len, iso) == 0;
     if (ngc_docb_add(&d, "id", 2, path, strlen(path), NG_FIELD_ID, 0) == 0 &&

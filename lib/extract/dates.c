@@ -34,12 +34,6 @@ static size_t word_len(const char *s, size_t n) {
     return i;
 }
 
-/* Month names: the one table of lib/common/date.c, in every language it
- * reads. */
-static int month_word(const char *s, size_t n) {
-    return ngi_date_month_word(s, n);
-}
-
 static size_t digits(const char *s, size_t n, int *v) {
     size_t i = 0;
     *v = 0;
@@ -119,7 +113,7 @@ static int date_at(const char *s, size_t n, bool compact, char out[11]) {
             i = skip_space(s, n, i + 2), wl = word_len(s + i, n - i);
         else if (wl == 2 && !strncasecmp(s + i, "de", 2))
             i = skip_space(s, n, i + 2), wl = word_len(s + i, n - i);
-        int m = month_word(s + i, wl);
+        int m = ngi_date_month_word(s + i, wl);
         if (!m) return -1;
         i += wl;
         if (i < n && s[i] == '.') i++;
@@ -134,7 +128,7 @@ static int date_at(const char *s, size_t n, bool compact, char out[11]) {
     }
     /* July 3, 2019; Jul. 3rd 2019 */
     size_t wl = word_len(s, n);
-    int m = month_word(s, wl);
+    int m = ngi_date_month_word(s, wl);
     if (!m) return -1;
     size_t i = wl;
     if (i < n && s[i] == '.') i++;
