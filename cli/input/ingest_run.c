@@ -393,6 +393,10 @@ static int read_jsonl(run *r, ngc_src *src) {
         b.len += (size_t)got;
         r->st->text_bytes += (uint64_t)got;
     }
+    if (rc == 0 && !r->file_docs && !r->line_msgs && !r->unshown) {
+        r->line = 0; /* said of the file, as for an empty text file */
+        problem(r, NULL, "empty file skipped");
+    }
     ngc_docb_free(&d);
     ngc_buf_free(&b);
     return rc;
