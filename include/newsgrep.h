@@ -334,7 +334,8 @@ NG_API int ng_reader_open(ng_reader **out, const char *dir);
  * expanded over every part's lexicon, dates, deletes, counts, timelines,
  * stored documents, statistics (ng_stats.generation is the sum of the
  * parts' generations; k1 and b are dirs[0]'s defaults) and checks. Equal
- * scores rank the earlier part first. ng_reader_reopen reopens every part.
+ * scores rank the smaller id first (as ng_search), whatever the part
+ * order. ng_reader_reopen reopens every part.
  * The parts must be analysed alike (language and analyzer flags:
  * NG_ELANG otherwise) and a live id may be in one part only: a duplicate
  * is reported as NG_EDOC naming the id and both directories, never
@@ -510,7 +511,12 @@ typedef struct ng_hit {
 } ng_hit;
 
 /* Runs query on reader (thread-safe for one reader and distinct queries).
- * opts may be NULL for defaults. A prefix* matching more than
+ * opts may be NULL for defaults. Hits rank by higher score (with
+ * NG_SORT_DATE: newer date, then higher score); equal scores rank the
+ * smaller external id first, compared as bytes (strcmp), so the order
+ * and the hits kept at the k-th place do not depend on how the
+ * documents were numbered, indexed (threads), split into segments,
+ * parts or shards, or merged. A prefix* matching more than
  * NG_MAX_PREFIX_EXPANSION terms searches the most frequent ones (see
  * ng_results_warning). Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT,
  * NG_EQUERY (the query was parsed for another language or analyzer
@@ -547,10 +553,10 @@ NG_API const ng_hit *ng_results_hit(const ng_results *results, size_t i);
  * them up (any order; ng_query_stats_encode / _decode carry them between
  * processes), (3) ng_search on every part with opts.stats = the sum and
  * the same k, (4) merge the parts' hits by score, higher first; equal
- * scores rank the part that comes first in the collection's order (the
- * order of one index built from the parts one after the other), then by
- * rank within the part. The scores are bit for bit those of the single
- * index; totals (NG_SEARCH_COUNT) and timelines add up. */
+ * scores rank the smaller external id first (bytes, strcmp: ng_search's
+ * tie rule, so each part's top k already holds its share of the ties at
+ * the cut-off), and keep k. The hits, their order and their scores are
+ * bit for bit those of the single index; totals (NG_SEARCH_COUNT) and timelines add up. */
 typedef struct ng_query_stats ng_query_stats;
 
 /* The statistics of query in reader: N (documents, deleted ones

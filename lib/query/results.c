@@ -276,7 +276,8 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
     int rc = plan_search(r, o, snap, &p, &k1, &b);
     if (rc) return rc;
     ngi_sctx c;
-    ngi_topk h = {NULL, 0, NGI_MIN(o->k, (size_t)snap->max_doc), o->sort == NG_SORT_DATE};
+    ngi_topk h = {NULL, 0, NGI_MIN(o->k, (size_t)snap->max_doc), o->sort == NG_SORT_DATE,
+                  snap};
     if (!(rc = ngi_sctx_init_with(&c, snap, q, k1, b, o->stats, NULL, &r->err)))
         ngi_sctx_add_unseen(&c, o->unseen_docs, o->unseen_tokens);
     if (!rc && !(h.e = ngi_calloc(h.k ? h.k : 1, sizeof *h.e)))

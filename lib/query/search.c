@@ -4,10 +4,14 @@
  * MaxScore (rank-safe: same documents and scores as the exhaustive path,
  * which stays for tests, --explain, --sort date and counting).
  *
- * Tie rule (both paths): higher score first, then lower global doc id.
- * Documents are visited in increasing global id, so a later document can
- * only enter a full heap with a score strictly above the threshold; a
- * bound <= threshold therefore prunes safely. Scores are always summed in
+ * Tie rule (both paths): higher score first, then the smaller external
+ * id (bytes), compared only on exactly equal scores: a total order that
+ * does not depend on how the documents were numbered, split into shards
+ * or parts, or visited. A document with a score equal to the threshold
+ * may therefore still enter a full heap; pruning stays safe because every
+ * bound is compared as bound * SLACK <= threshold, which never holds for
+ * a bound >= a positive threshold (and a zero threshold prunes nothing,
+ * see topk_theta). Scores are always summed in
  * one canonical order (MUST children, then SHOULD children, query order),
  * whichever path found the document, so both paths give identical doubles.
  */
@@ -21,18 +25,30 @@
 
 /* ---- top-k heap ------------------------------------------------------------ */
 
-static int better(const ngi_hitent *a, const ngi_hitent *b, int by_date) {
-    if (by_date && a->date != b->date) return a->date > b->date;
+/* Exact ties only (rare): the smaller external id first, as bytes. */
+static int id_first(const ngi_topk *h, const ngi_hitent *a, const ngi_hitent *b) {
+    const char *x, *y;
+    size_t xl, yl;
+    if (!h->snap || ngi_segment_doc_id(h->snap->segs[a->seg], a->local, &x, &xl, NULL) ||
+        ngi_segment_doc_id(h->snap->segs[b->seg], b->local, &y, &yl, NULL))
+        return a->doc < b->doc;
+    int c = memcmp(x, y, NGI_MIN(xl, yl));
+    if (c) return c < 0;
+    return xl != yl ? xl < yl : a->doc < b->doc;
+}
+
+static int better(const ngi_topk *h, const ngi_hitent *a, const ngi_hitent *b) {
+    if (h->by_date && a->date != b->date) return a->date > b->date;
     if (a->score != b->score) return a->score > b->score;
-    return a->doc < b->doc;
+    return id_first(h, a, b);
 }
 
 /* Min-heap on "better": the root is the worst kept hit. */
 static void sift_down(ngi_topk *h, size_t i) {
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, w = i;
-        if (l < h->n && better(&h->e[w], &h->e[l], h->by_date)) w = l;
-        if (r < h->n && better(&h->e[w], &h->e[r], h->by_date)) w = r;
+        if (l < h->n && better(h, &h->e[w], &h->e[l])) w = l;
+        if (r < h->n && better(h, &h->e[w], &h->e[r])) w = r;
         if (w == i) return;
         ngi_hitent t = h->e[i];
         h->e[i] = h->e[w];
@@ -44,7 +60,7 @@ static void sift_down(ngi_topk *h, size_t i) {
 static void sift_up(ngi_topk *h, size_t i) {
     while (i) {
         size_t p = (i - 1) / 2;
-        if (!better(&h->e[p], &h->e[i], h->by_date)) return;
+        if (!better(h, &h->e[p], &h->e[i])) return;
         ngi_hitent t = h->e[i];
         h->e[i] = h->e[p];
         h->e[p] = t;
@@ -60,15 +76,17 @@ static int topk_push(ngi_topk *h, const ngi_hitent *x) {
         sift_up(h, h->n - 1);
         return 1;
     }
-    if (!better(x, &h->e[0], h->by_date)) return 0;
+    if (!better(h, x, &h->e[0])) return 0;
     h->e[0] = *x;
     sift_down(h, 0);
     return 1;
 }
 
-/* Threshold for pruning: -1 until the heap is full (scores are >= 0). */
+/* Threshold for pruning: -1 until the heap is full (scores are >= 0).
+ * Also -1 while the worst kept score is 0: a bound of 0 would prune a
+ * zero-score document whose id wins the tie. */
 static double topk_theta(const ngi_topk *h) {
-    return h->k && h->n == h->k ? h->e[0].score : -1.0;
+    return h->k && h->n == h->k && h->e[0].score > 0 ? h->e[0].score : -1.0;
 }
 
 /* ---- per-segment evaluation state ------------------------------------------- */
@@ -520,16 +538,13 @@ int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h, uint64_t 
     return rc ? rc : c->err;
 }
 
-static int cmp_hits_score(const void *a, const void *b) {
-    const ngi_hitent *x = a, *y = b;
-    return better(x, y, 0) ? -1 : better(y, x, 0) ? 1 : 0;
-}
-
-static int cmp_hits_date(const void *a, const void *b) {
-    const ngi_hitent *x = a, *y = b;
-    return better(x, y, 1) ? -1 : better(y, x, 1) ? 1 : 0;
-}
-
 void ngi_topk_sort(ngi_topk *h) {
-    qsort(h->e, h->n, sizeof *h->e, h->by_date ? cmp_hits_date : cmp_hits_score);
+    size_t n = h->n; /* the root (worst) goes last, one by one */
+    while (h->n > 1) {
+        ngi_hitent t = h->e[0];
+        h->e[0] = h->e[--h->n];
+        h->e[h->n] = t;
+        sift_down(h, 0);
+    }
+    h->n = n;
 }

@@ -10,17 +10,21 @@
 /* One collected hit. */
 typedef struct ngi_hitent {
     double score;   /* canonical BM25 score */
-    uint32_t doc;   /* global doc id (tie rule: lower first) */
+    uint32_t doc;   /* global doc id (visiting order) */
     int32_t date;   /* days, for NG_SORT_DATE (NGI_NO_DATE = oldest) */
     uint32_t seg;   /* segment index */
     uint32_t local; /* doc id inside the segment */
 } ngi_hitent;
 
-/* Min-heap of the best k hits (the root is the worst kept). */
+/* Min-heap of the best k hits (the root is the worst kept). Equal
+ * scores (and dates) rank the smaller external id first, compared as
+ * bytes through snap, so the top k does not depend on how the collection
+ * was split or numbered (see ng_search in newsgrep.h). */
 typedef struct ngi_topk {
-    ngi_hitent *e; /* k slots */
-    size_t n, k;   /* used, capacity */
-    int by_date;   /* order newest first, then by score */
+    ngi_hitent *e;            /* k slots */
+    size_t n, k;              /* used, capacity */
+    int by_date;              /* order newest first, then by score */
+    const ngi_snapshot *snap; /* the hits' segments, for the ids of ties */
 } ngi_topk;
 
 /* Called for every match the exhaustive path visits (timelines). */
@@ -39,7 +43,7 @@ typedef struct ngi_search_plan {
 /* Runs the query over every segment into h; *total = matches counted
  * (exact when plan->count or the path is exhaustive, else 0). */
 int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h, uint64_t *total);
-/* Orders h->e best first (destroys the heap order). */
+/* Orders h->e best first (heap sort: destroys the heap order). */
 void ngi_topk_sort(ngi_topk *h);
 
 #endif /* NG_SEARCH_H */

@@ -106,7 +106,7 @@ int ng_timeline(ng_reader *reader, const ng_query *query, const ng_search_option
     ngi_sctx c;
     ngi_error err;
     ngi_error_clear(&err);
-    ngi_topk h = {NULL, 0, 0, 0};
+    ngi_topk h = {NULL, 0, 0, 0, NULL};
     uint64_t total;
     int rc = ngi_sctx_init(&c, snap, query, snap->settings.k1, snap->settings.b, &err);
     if (!rc) rc = ngi_search_run(&c, &p, &h, &total);

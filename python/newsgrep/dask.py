@@ -26,8 +26,10 @@ searches are sent there.
 
 Scores: every shard is searched with the collection's statistics (the
 library's statistics exchange: each shard's N, total length and term
-document frequencies for the query, summed), so the merged top-k has the
-scores and order of one index over the same documents. ``count`` and
+document frequencies for the query, summed), and equal scores rank the
+smaller id first in every shard and in the merge (the library's tie rule),
+so the merged top-k has the hits, scores and order of one index over the
+same documents. ``count`` and
 ``timeline`` are sums over the shards.
 """
 
@@ -428,9 +430,9 @@ class ShardedIndex:
         Scatter, gather, sum: every shard's statistics for the query (N,
         total length, each term's df) are gathered and summed, then every
         shard is searched with the sum, and the hits are merged by score
-        (equal scores: the earlier shard, then the shard's own order). The
-        scores and their order are those of one index holding the shards'
-        documents in shard order. Keyword arguments are those of
+        (equal scores: the smaller id first, the library's tie rule). The
+        hits, their scores and their order are those of one index holding
+        the same documents, however it was built. Keyword arguments are those of
         :meth:`newsgrep.Reader.search` (``count=True`` sums the totals)."""
         return self.search_many([query], k, **kwargs)[0]
 
@@ -453,12 +455,15 @@ class ShardedIndex:
     @staticmethod
     def _merge(query: str, k: int, kwargs: Dict[str, Any],
                per: List[Results]) -> Results:
-        # Shard order, then rank within the shard: the tie order of one index.
-        hits = [h for res in per for h in res]
+        # ng_search's order: (date,) score, then the smaller id as bytes
+        # (for str, code point order is UTF-8 byte order). Each shard's top
+        # k holds its ties at the cut-off by the same rule, so the first k
+        # of the merge are the single index's. Sorts are stable: id first.
+        hits = sorted((h for res in per for h in res), key=lambda h: h.id)
         if kwargs.get("sort", "score") == "date":
-            hits.sort(key=lambda h: h.date or "", reverse=True)  # stable
+            hits.sort(key=lambda h: (h.date or "", h.score), reverse=True)
         else:
-            hits.sort(key=lambda h: -h.score)
+            hits.sort(key=lambda h: h.score, reverse=True)
         totals = [res.total for res in per]
         return Results(hits[:k], None if None in totals else sum(totals),
                        next((res.warning for res in per if res.warning), None), query)
