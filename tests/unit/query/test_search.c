@@ -1225,6 +1225,42 @@ static void date_filter_and_absent_word(void **state) {
     free(dir);
 }
 
+/* Equal scores rank the smaller id first, also at the k-th place under
+ * pruning: documents that tie with the threshold and come later (here
+ * inserted with descending ids, over several segments) must still enter
+ * the heap. Before, the first indexed documents (largest ids) won. */
+static void ties_rank_by_id(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    enum { N = 60 };
+    tdoc d[N];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < N; i++) {
+        snprintf(d[i].id, sizeof d[i].id, "id-%02d", N - 1 - i);
+        d[i].body = (char *)(i % 2 ? "alpha beta gamma" : "gamma beta alpha");
+    }
+    ng_reader *r = build_index(dir, d, N, 17);
+    static const char *const qs[] = {"alpha", "alpha beta", "alpha AND beta",
+                                     "\"alpha beta\"~2", "alph*"};
+    static const unsigned flags[] = {0, NG_SEARCH_EXHAUSTIVE, NG_SEARCH_COUNT};
+    hitv h[5];
+    for (size_t i = 0; i < NGI_ARRAY_LEN(qs); i++)
+        for (size_t f = 0; f < NGI_ARRAY_LEN(flags); f++) {
+            assert_int_equal(run_search(r, qs[i], 0, 3, flags[f], h, NULL), 3);
+            for (int j = 0; j < 3; j++) {
+                char want[8];
+                snprintf(want, sizeof want, "id-%02d", j);
+                if (strcmp(h[j].id, want))
+                    fail_msg("'%s' flags %u rank %d: %s, want %s", qs[i], flags[f], j,
+                             h[j].id, want);
+                assert_true(h[j].score == h[0].score && h[0].score > 0);
+            }
+        }
+    ng_reader_free(r);
+    rm_rf(dir);
+    free(dir);
+}
+
 /* ---- several indexes as one -------------------------------------------------------- */
 
 #define PARTS      4
@@ -1719,6 +1755,7 @@ int main(void) {
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(threads_share_a_reader),
         cmocka_unit_test(date_filter_and_absent_word),
+        cmocka_unit_test(ties_rank_by_id),
         cmocka_unit_test(multi_equals_single),
         cmocka_unit_test(multi_rules_and_reopen),
         cmocka_unit_test(sharded_prefix_limit),
