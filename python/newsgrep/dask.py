@@ -91,14 +91,21 @@ def read_jsonl(path: str) -> Iterator[Dict[str, Any]]:
     """The documents of a JSONL file (.jsonl, .jsonl.gz or .jsonl.zst)."""
     if path.endswith(".zst"):
         proc = subprocess.Popen(["zstd", "-dcq", path], stdout=subprocess.PIPE)
+        complete = False
         try:
             for line in proc.stdout:  # type: ignore[union-attr]
                 if line.strip():
                     yield json.loads(line)
+            complete = True
         finally:
+            # A reader that stops early (break, close) ends zstd, whose
+            # broken pipe is then no error.
             proc.stdout.close()  # type: ignore[union-attr]
-            if proc.wait():
-                raise OSError(f"{path}: zstd -d failed")
+            if not complete:
+                proc.kill()
+            rc = proc.wait()
+        if rc:
+            raise OSError(f"{path}: zstd -d failed")
         return
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]

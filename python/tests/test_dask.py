@@ -182,3 +182,27 @@ def test_build_from_a_bag(client, tmp_path):
         with newsgrep.Reader(tmp_path / "bag" / "shard-000") as r:
             ids = [h.id for h in r.search("china", k=1000, fields=False)]
             assert ids and all(shard_of(i, 3) == 0 for i in ids)
+
+
+def test_read_jsonl_zst_stopped_early(tmp_path):
+    """Stopping early (the benchmark's --limit) raised "zstd -d failed"
+    from the generator's cleanup; a damaged file still raises."""
+    import shutil
+    import subprocess
+
+    from newsgrep.dask import read_jsonl
+
+    if not shutil.which("zstd"):
+        pytest.skip("no zstd command")
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": str(i), "body": "x" * 200}) + "\n"
+                           for i in range(20000)))
+    subprocess.run(["zstd", "-q", str(src)], check=True)
+    docs = read_jsonl(str(src) + ".zst")
+    assert next(docs)["id"] == "0"
+    docs.close()  # no OSError
+    assert sum(1 for _ in read_jsonl(str(src) + ".zst")) == 20000
+    bad = tmp_path / "bad.jsonl.zst"
+    bad.write_bytes(b"not zstd at all")
+    with pytest.raises(OSError, match="zstd -d failed"):
+        list(read_jsonl(str(bad)))
