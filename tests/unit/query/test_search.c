@@ -1248,7 +1248,7 @@ static void ties_rank_by_id(void **state) {
         for (size_t f = 0; f < NGI_ARRAY_LEN(flags); f++) {
             assert_int_equal(run_search(r, qs[i], 0, 3, flags[f], h, NULL), 3);
             for (int j = 0; j < 3; j++) {
-                char want[8];
+                char want[16];
                 snprintf(want, sizeof want, "id-%02d", j);
                 if (strcmp(h[j].id, want))
                     fail_msg("'%s' flags %u rank %d: %s, want %s", qs[i], flags[f], j,
