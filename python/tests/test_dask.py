@@ -127,7 +127,8 @@ def test_search_counts_timeline_stats(corpus):
         assert list(shards.timeline(q, by="year")) == list(r.timeline(q, by="year"))
         assert shards.stats()["documents"] == r.stats().documents == 2950
         by_date = shards.search(q, k=20, sort="date", fields=False)
-        assert [h.date for h in by_date] == [h.date for h in r.search(q, k=20, sort="date")]
+        assert ([(h.id, h.date, h.score) for h in by_date]
+                == [(h.id, h.date, h.score) for h in r.search(q, k=20, sort="date")])
 
 
 def test_replacement_and_delete_are_routed(corpus):
