@@ -178,6 +178,12 @@ static int check_norms(ngi_segment *s, ngi_error *err) {
                : corrupt(s, err, "document lengths disagree with the header");
 }
 
+/* DOC2 when the segment has it (written since the in-place layout), else
+ * the DOCS of older segments. */
+static uint32_t docs_tag(const ngi_segment *s) {
+    return ngi_file_reader_has(s->fr, NGI_SEC_DOC2) ? NGI_SEC_DOC2 : NGI_SEC_DOCS;
+}
+
 static int read_sections(ngi_segment *s, ngi_error *err) {
     size_t n = s->n_docs, len;
     const uint8_t *docs;
@@ -193,7 +199,7 @@ static int read_sections(ngi_segment *s, ngi_error *err) {
         (rc = section(s, NGI_SEC_IDOF, &s->idof, &len, 4 * (n + 1), err)) ||
         (rc = section(s, NGI_SEC_IDDA, &s->idda, &s->idda_len, SIZE_MAX, err)) ||
         (rc = section(s, NGI_SEC_IDIX, &s->idix, &len, 4 * n, err)) ||
-        (rc = section(s, NGI_SEC_DOCS, &docs, &s->docs_len, SIZE_MAX, err)))
+        (rc = section(s, docs_tag(s), &docs, &s->docs_len, SIZE_MAX, err)))
         return rc;
     if (s->idda_len > UINT32_MAX) return corrupt(s, err, "id table too big");
     if ((rc = read_chunk_sums(s, err)) || (rc = check_norms(s, err)) ||
@@ -201,6 +207,9 @@ static int read_sections(ngi_segment *s, ngi_error *err) {
         return rc;
     if ((rc = check_lidx(s, err)) || (rc = check_ids(s, err))) return rc;
     rc = ngi_docstore_reader_open(&s->ds, docs, s->docs_len, s->n_docs, err);
+    if (!rc && ngi_docstore_reader_layout(s->ds) != (docs_tag(s) == NGI_SEC_DOCS ? 1 : 2))
+        rc = ngi_error_set(err, NG_ECORRUPT,
+                           "document store: layout differs from its tag");
     if (rc && rc != NG_ENOMEM)
         return ngi_error_set(err, NG_ECORRUPT, "corrupt index: segment %s: docstore: %s",
                              s->name, ngi_error_message(err));
@@ -344,7 +353,7 @@ void ngi_segment_drop_pages(const ngi_segment *s, bool postings, bool docs) {
     const uint8_t *d;
     size_t n;
     ngi_error scratch;
-    if (docs && !ngi_file_reader_section(s->fr, NGI_SEC_DOCS, &d, &n, &scratch))
+    if (docs && !ngi_file_reader_section(s->fr, docs_tag(s), &d, &n, &scratch))
         drop_pages(d, n);
 }
 

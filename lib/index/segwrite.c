@@ -272,9 +272,14 @@ static int write_head(ngi_segwriter *w) {
     return ngi_file_writer_section(w->fw, NGI_SEC_HEAD, h, sizeof h);
 }
 
+/* The section tag of the store's layout (lib/FORMAT.md). */
+static uint32_t docs_tag(const ngi_docstore_writer *ds) {
+    return ngi_docstore_writer_layout(ds) == 1 ? NGI_SEC_DOCS : NGI_SEC_DOC2;
+}
+
 /* Streams the docstore into its section: no copy of the whole store. */
 static int write_docstore(ngi_segwriter *w, ngi_docstore_writer *ds) {
-    int rc = w->docs_open ? 0 : ngi_file_writer_begin(w->fw, NGI_SEC_DOCS);
+    int rc = w->docs_open ? 0 : ngi_file_writer_begin(w->fw, docs_tag(ds));
     if (rc) return rc;
     w->docs_open = true;
     rc = ngi_docstore_writer_finish_to(ds, w->fw);
@@ -288,7 +293,7 @@ static int write_docstore(ngi_segwriter *w, ngi_docstore_writer *ds) {
 
 int ngi_segwriter_docs_stream(ngi_segwriter *w, ngi_docstore_writer *ds) {
     int rc = ngi_segwriter_terms_done(w);
-    if (!rc && !w->docs_open) rc = ngi_file_writer_begin(w->fw, NGI_SEC_DOCS);
+    if (!rc && !w->docs_open) rc = ngi_file_writer_begin(w->fw, docs_tag(ds));
     if (rc) return rc;
     w->docs_open = true;
     rc = ngi_docstore_writer_stream(ds, w->fw);

@@ -448,6 +448,33 @@ static void damaged_sections_fail(void **state) {
             fail_msg("%s: message %s", cases[k].tag, msg);
         ng_reader_free(r);
     }
+    /* The document store (DOC2, read in place): opening reads none of it;
+     * a fetch from a damaged block, or through a damaged word table, fails. */
+    size_t doff = 0, dlen = 0;
+    find_section(orig, len, "DOC2", &doff, &dlen);
+    const uint8_t *dt = orig + doff + dlen - 32;
+    size_t at_words = (size_t)ngi_load_le64(dt) + ngi_load_le32(dt + 8);
+    assert_true(ngi_load_le32(dt + 24) > 0); /* word-coded */
+    size_t doc_at[] = {1, at_words};
+    for (size_t k = 0; k < 2; k++) {
+        memcpy(copy, orig, len);
+        copy[doff + doc_at[k]] ^= 0x20;
+        spill(p, copy, len);
+        ng_reader *r;
+        assert_int_equal(ng_reader_open(&r, dir), 0);
+        int rc = 0;
+        for (int i = 0; i < 300 && !rc; i++) {
+            snprintf(id, sizeof id, "doc-%04d", i);
+            ng_doc *d = NULL;
+            rc = ng_reader_get(r, id, strlen(id), &d);
+            ng_doc_free(d);
+        }
+        assert_int_equal(rc, NG_ECORRUPT);
+        const char *msg = ng_reader_errmsg(r);
+        if (!strstr(msg, "seg_000001.ngs") || !strstr(msg, "document store"))
+            fail_msg("DOC2 +%zu: message %s", doc_at[k], msg);
+        ng_reader_free(r);
+    }
     spill(p, orig, len);
     ng_reader *r;
     assert_int_equal(ng_reader_open(&r, dir), 0);
