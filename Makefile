@@ -62,8 +62,13 @@ DEPS_DONE := yes   # it ran before make restarted to read the new $(CONFIG)
 endif
 endif
 PKG_CFLAGS := $(CFG_LIB_CFLAGS) $(CFG_CLI_CFLAGS) $(CFG_TEST_CFLAGS)
-LIB_LIBS  := $(CFG_LIB_LIBS) -lstemmer -lpthread -lm
-CLI_LIBS  := $(CFG_CLI_LIBS)
+# libxml2 and libmicrohttpd are opened with dlopen when HTML is parsed or
+# `serve` starts (lib/extract/xml_load.c, cli/serve/mhd_load.c): linked,
+# they load ICU, GnuTLS and a dozen more libraries into every command.
+# Their headers are still used; -ldl for C libraries before glibc 2.34.
+DLOPENED  := -lxml2 -lmicrohttpd
+LIB_LIBS  := $(filter-out $(DLOPENED),$(CFG_LIB_LIBS)) -lstemmer -lpthread -lm -ldl
+CLI_LIBS  := $(filter-out $(DLOPENED),$(CFG_CLI_LIBS))
 TEST_LIBS := $(CFG_TEST_LIBS)
 
 OPT      ?= -O2 -g
