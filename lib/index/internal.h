@@ -30,7 +30,9 @@
 #define NGI_SEC_DOCS NGI_TAG('D', 'O', 'C', 'S') /* docstore, layout 1 */
 /* docstore, layout 2 (read in place; written since format 3's DOCS, which
  * older segments keep): lib/FORMAT.md */
-#define NGI_SEC_DOC2   NGI_TAG('D', 'O', 'C', '2')
+#define NGI_SEC_DOC2 NGI_TAG('D', 'O', 'C', '2')
+/* chunk sums of IDDA, IDOF, IDIX (ids verified per piece on use) */
+#define NGI_SEC_CSID   NGI_TAG('C', 'S', 'I', 'D')
 #define NGI_SEC_CSUM   NGI_TAG('C', 'S', 'U', 'M') /* chunk sums (format 3) */
 #define NGI_SEC_SETS   NGI_TAG('S', 'E', 'T', 'S') /* index settings (3) */
 #define NGI_SETS_BYTES 56                          /* size of the SETS section */
