@@ -285,6 +285,11 @@ bench-quick: all
 	@bench/run.sh quick
 bench-grep: all
 	@python3 bench/grep_bench.py --build $(BUILD)
+# The first query (issue 20): one-shot search from process start, unmerged
+# and merged, next to sqlite3 FTS5 and grep --version (bench/first_query.sh).
+.PHONY: first-query
+first-query: all
+	@BUILD=$(BUILD) bench/first_query.sh
 
 # Library-level benchmark programs (public API only): query latency per
 # mode (bench/bench_query.c) and document-store fetch / merge times
@@ -364,6 +369,7 @@ help:
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
 	@echo "make fuzz-long    every fuzz target for FUZZ_RUNS (10 M) executions (hours)"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
+	@echo "make first-query  one-shot search from process start vs sqlite3 FTS5, grep (issue 20)"
 	@echo "make bench-tools  bench_query (query latency) and bench_fetch (fetch, merge) in $(BUILD)/bench/"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=...; make uninstall; make clean"
 
