@@ -62,8 +62,13 @@ DEPS_DONE := yes   # it ran before make restarted to read the new $(CONFIG)
 endif
 endif
 PKG_CFLAGS := $(CFG_LIB_CFLAGS) $(CFG_CLI_CFLAGS) $(CFG_TEST_CFLAGS)
-LIB_LIBS  := $(CFG_LIB_LIBS) -lstemmer -lpthread -lm
-CLI_LIBS  := $(CFG_CLI_LIBS)
+# libxml2 and libmicrohttpd are opened with dlopen when HTML is parsed or
+# `serve` starts (lib/extract/xml_load.c, cli/serve/mhd_load.c): linked,
+# they load ICU, GnuTLS and a dozen more libraries into every command.
+# Their headers are still used; -ldl for C libraries before glibc 2.34.
+DLOPENED  := -lxml2 -lmicrohttpd
+LIB_LIBS  := $(filter-out $(DLOPENED),$(CFG_LIB_LIBS)) -lstemmer -lpthread -lm -ldl
+CLI_LIBS  := $(filter-out $(DLOPENED),$(CFG_CLI_LIBS))
 TEST_LIBS := $(CFG_TEST_LIBS)
 
 OPT      ?= -O2 -g
@@ -280,6 +285,11 @@ bench-quick: all
 	@bench/run.sh quick
 bench-grep: all
 	@python3 bench/grep_bench.py --build $(BUILD)
+# The first query (issue 20): one-shot search from process start, unmerged
+# and merged, next to sqlite3 FTS5 and grep --version (bench/first_query.sh).
+.PHONY: first-query
+first-query: all
+	@BUILD=$(BUILD) bench/first_query.sh
 
 # Library-level benchmark programs (public API only): query latency per
 # mode (bench/bench_query.c) and document-store fetch / merge times
@@ -359,6 +369,7 @@ help:
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
 	@echo "make fuzz-long    every fuzz target for FUZZ_RUNS (10 M) executions (hours)"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
+	@echo "make first-query  one-shot search from process start vs sqlite3 FTS5, grep (issue 20)"
 	@echo "make bench-tools  bench_query (query latency) and bench_fetch (fetch, merge) in $(BUILD)/bench/"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=...; make uninstall; make clean"
 

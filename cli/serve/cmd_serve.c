@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mhd_load.h"
 #include "serve.h"
 
 #define MAX_THREADS     256
@@ -325,6 +326,14 @@ int ngc_cmd_serve(int argc, char **argv) {
         free(a.dirs);
         free(env);
         return rc;
+    }
+    char why[512];
+    if (ngs_mhd_load(why, sizeof why)) {
+        ngc_err("serve: the web server library is missing: %s (install libmicrohttpd)",
+                why);
+        free(a.dirs);
+        free(env);
+        return NGC_EXIT_ERROR;
     }
     server sv = {a.dirs, a.n_dirs, NULL};
     sv.readers = ngs_readers_open(sv.dirs, sv.n_dirs);

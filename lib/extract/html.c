@@ -299,6 +299,8 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
                                 len, max);
     int rc = check_limits(ex, src, data ? data : "", len);
     if (rc) return rc;
+    const char *why = ngi_xml_load();
+    if (why) return ngi_extract_note(ex, NG_EIO, "%sHTML needs libxml2: %s", src, why);
 
     const char *enc = NULL;
     char decl[48];

@@ -18,6 +18,30 @@
 #include "common/buf.h"
 #include "extract/extract.h"
 
+/* libxml2 is opened at the first HTML page, not linked (xml_load.c): the
+ * calls below go through this table, filled once by ngi_xml_load. */
+#ifndef NGI_XML_SONAME
+#define NGI_XML_SONAME "libxml2.so.2"
+#endif
+typedef struct ngi_xml_api {
+    htmlDocPtr (*read_memory)(const char *, int, const char *, const char *, int);
+    xmlNodePtr (*root_element)(const xmlDoc *);
+    void (*free_doc)(xmlDocPtr);
+    xmlChar *(*get_prop)(const xmlNode *, const xmlChar *);
+    void (*set_error_func)(void *, xmlGenericErrorFunc);
+    xmlFreeFunc free_fn;
+} ngi_xml_api;
+extern ngi_xml_api ngi_xml;
+/* Loads libxml2 once per process (thread-safe): NULL, or why it failed. */
+const char *ngi_xml_load(void);
+#define htmlReadMemory         ngi_xml.read_memory
+#define xmlDocGetRootElement   ngi_xml.root_element
+#define xmlFreeDoc             ngi_xml.free_doc
+#define xmlGetProp             ngi_xml.get_prop
+#define xmlSetGenericErrorFunc ngi_xml.set_error_func
+#undef xmlFree
+#define xmlFree ngi_xml.free_fn
+
 /* Hostile-page limits (issue 17): pages past them are skipped whole with a
  * message, before libxml2 spends time or memory on them. */
 #define NGI_HTML_MAX_ELEMENTS 400000 /* start tags in one page */

@@ -15,19 +15,24 @@
 #include "index.h"
 
 /* Section tags of a segment file. */
-#define NGI_SEC_HEAD   NGI_TAG('H', 'E', 'A', 'D') /* counts */
-#define NGI_SEC_POST   NGI_TAG('P', 'O', 'S', 'T') /* docs stream (codec) */
-#define NGI_SEC_POSN   NGI_TAG('P', 'O', 'S', 'N') /* positions stream */
-#define NGI_SEC_LEXI   NGI_TAG('L', 'E', 'X', 'I') /* front-coded blocks */
-#define NGI_SEC_LIDX   NGI_TAG('L', 'I', 'D', 'X') /* block offsets */
-#define NGI_SEC_NORM   NGI_TAG('N', 'O', 'R', 'M') /* u32 doc lengths */
-#define NGI_SEC_DATE   NGI_TAG('D', 'A', 'T', 'E') /* i32 days per doc */
-#define NGI_SEC_DSRT   NGI_TAG('D', 'S', 'R', 'T') /* (date, doc) by date */
-#define NGI_SEC_TEND   NGI_TAG('T', 'E', 'N', 'D') /* u32 title_end */
-#define NGI_SEC_IDOF   NGI_TAG('I', 'D', 'O', 'F') /* u32 id offsets */
-#define NGI_SEC_IDDA   NGI_TAG('I', 'D', 'D', 'A') /* NUL-terminated ids */
-#define NGI_SEC_IDIX   NGI_TAG('I', 'D', 'I', 'X') /* u32 docs by id */
-#define NGI_SEC_DOCS   NGI_TAG('D', 'O', 'C', 'S') /* docstore */
+#define NGI_SEC_HEAD NGI_TAG('H', 'E', 'A', 'D') /* counts */
+#define NGI_SEC_POST NGI_TAG('P', 'O', 'S', 'T') /* docs stream (codec) */
+#define NGI_SEC_POSN NGI_TAG('P', 'O', 'S', 'N') /* positions stream */
+#define NGI_SEC_LEXI NGI_TAG('L', 'E', 'X', 'I') /* front-coded blocks */
+#define NGI_SEC_LIDX NGI_TAG('L', 'I', 'D', 'X') /* block offsets */
+#define NGI_SEC_NORM NGI_TAG('N', 'O', 'R', 'M') /* u32 doc lengths */
+#define NGI_SEC_DATE NGI_TAG('D', 'A', 'T', 'E') /* i32 days per doc */
+#define NGI_SEC_DSRT NGI_TAG('D', 'S', 'R', 'T') /* (date, doc) by date */
+#define NGI_SEC_TEND NGI_TAG('T', 'E', 'N', 'D') /* u32 title_end */
+#define NGI_SEC_IDOF NGI_TAG('I', 'D', 'O', 'F') /* u32 id offsets */
+#define NGI_SEC_IDDA NGI_TAG('I', 'D', 'D', 'A') /* NUL-terminated ids */
+#define NGI_SEC_IDIX NGI_TAG('I', 'D', 'I', 'X') /* u32 docs by id */
+#define NGI_SEC_DOCS NGI_TAG('D', 'O', 'C', 'S') /* docstore, layout 1 */
+/* docstore, layout 2 (read in place; written since format 3's DOCS, which
+ * older segments keep): lib/FORMAT.md */
+#define NGI_SEC_DOC2 NGI_TAG('D', 'O', 'C', '2')
+/* chunk sums of IDDA, IDOF, IDIX (ids verified per piece on use) */
+#define NGI_SEC_CSID   NGI_TAG('C', 'S', 'I', 'D')
 #define NGI_SEC_CSUM   NGI_TAG('C', 'S', 'U', 'M') /* chunk sums (format 3) */
 #define NGI_SEC_SETS   NGI_TAG('S', 'E', 'T', 'S') /* index settings (3) */
 #define NGI_SETS_BYTES 56                          /* size of the SETS section */

@@ -139,6 +139,7 @@ int ngi_segment_check(const ngi_segment *s, ngi_error *err) {
     int rc = ngi_file_reader_verify(s->fr, err);
     if (!rc) rc = check_deletes(s, err);
     if (!rc) rc = check_lexicon(s, err);
+    if (!rc && s->ids_lazy) rc = ngi_seg_check_ids(s, err);
     if (!rc) rc = check_docs(s, err);
     if (!rc) rc = check_docstore(s, err);
     return rc;

@@ -39,6 +39,12 @@ static int section(ngi_segment *s, uint32_t tag, const uint8_t **p, size_t *len,
 static const uint32_t small_sections[] = {
     NGI_SEC_HEAD, NGI_SEC_LIDX, NGI_SEC_NORM, NGI_SEC_DATE, NGI_SEC_TEND, NGI_SEC_IDDA,
     NGI_SEC_IDOF, NGI_SEC_IDIX, NGI_SEC_DSRT, NGI_SEC_CSUM, NGI_SEC_SETS, NGI_SEC_SRCS};
+/* With a CSID section the id sections (IDDA, IDOF, IDIX: ~17 bytes per
+ * document, half of what open hashed) are verified per 16 KiB piece when
+ * an id is read, like the big sections: a first query reads ten ids. */
+static bool id_section(uint32_t tag) {
+    return tag == NGI_SEC_IDDA || tag == NGI_SEC_IDOF || tag == NGI_SEC_IDIX;
+}
 
 /* Prefixes err's message (which names the file) with "corrupt index: ",
  * as every damage report of a segment reads. */
@@ -49,11 +55,14 @@ static int as_corrupt(ngi_error *err, int rc) {
 }
 
 static int verify_small(ngi_segment *s, ngi_error *err) {
+    s->ids_lazy = ngi_file_reader_has(s->fr, NGI_SEC_CSID);
     for (size_t i = 0; i < NGI_ARRAY_LEN(small_sections); i++) {
+        if (s->ids_lazy && id_section(small_sections[i])) continue;
         int rc = ngi_file_reader_verify_section(s->fr, small_sections[i], err);
         if (rc) return as_corrupt(err, rc);
     }
-    return 0;
+    int rc = s->ids_lazy ? ngi_file_reader_verify_section(s->fr, NGI_SEC_CSID, err) : 0;
+    return rc ? as_corrupt(err, rc) : 0;
 }
 
 /* The manifest entry and the header must name the same file of the same
@@ -95,7 +104,7 @@ static int check_lidx(ngi_segment *s, ngi_error *err) {
     return 0;
 }
 
-static int check_ids(ngi_segment *s, ngi_error *err) {
+int ngi_seg_check_ids(const ngi_segment *s, ngi_error *err) {
     uint32_t prev = 0;
     for (uint32_t i = 0; i <= s->n_docs; i++) {
         uint32_t off = ngi_load_le32(s->idof + 4 * (size_t)i);
@@ -109,6 +118,10 @@ static int check_ids(ngi_segment *s, ngi_error *err) {
     for (uint32_t i = 0; i < s->n_docs; i++)
         if (ngi_load_le32(s->idix + 4 * (size_t)i) >= s->n_docs)
             return corrupt(s, err, "bad id index");
+    return 0;
+}
+
+static int check_dsrt(const ngi_segment *s, ngi_error *err) {
     for (uint32_t i = 0; i < s->n_dated; i++)
         if (ngi_load_le32(s->dsrt + 8 * (size_t)i + 4) >= s->n_docs)
             return corrupt(s, err, "bad date table");
@@ -116,16 +129,14 @@ static int check_ids(ngi_segment *s, ngi_error *err) {
 }
 
 /* CSUM: chunk_bytes:u32 n:u32 then n x (tag:u32 0:u32 count:u64
- * sum:u64{count}), for POST, POSN and LEXI in this order. */
-static int read_chunk_sums(ngi_segment *s, ngi_error *err) {
+ * sum:u64{count}), for POST, POSN and LEXI in this order; CSID the same
+ * for IDDA, IDOF, IDIX. */
+static int read_sums(ngi_segment *s, uint32_t tag, const uint32_t *tags, ngi_chunked **ck,
+                     const uint8_t *const *data, const size_t *lens, ngi_error *err) {
     const uint8_t *p;
     size_t len;
-    int rc = ngi_file_reader_section(s->fr, NGI_SEC_CSUM, &p, &len, err);
+    int rc = ngi_file_reader_section(s->fr, tag, &p, &len, err);
     if (rc) return rc;
-    const uint32_t tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
-    ngi_chunked *ck[3] = {&s->ck_post, &s->ck_posn, &s->ck_lexi};
-    const uint8_t *data[3] = {s->post, s->posn, s->lexi};
-    size_t lens[3] = {s->post_len, s->posn_len, s->lexi_len};
     if (len < 8 || ngi_load_le32(p) != NGI_CHUNK_BYTES || ngi_load_le32(p + 4) != 3)
         return corrupt(s, err, "bad chunk checksum table");
     size_t at = 8;
@@ -142,6 +153,20 @@ static int read_chunk_sums(ngi_segment *s, ngi_error *err) {
         at += 8 * (size_t)n;
     }
     return at == len ? 0 : corrupt(s, err, "bad chunk checksum table");
+}
+
+static int read_chunk_sums(ngi_segment *s, ngi_error *err) {
+    const uint32_t tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
+    ngi_chunked *ck[3] = {&s->ck_post, &s->ck_posn, &s->ck_lexi};
+    const uint8_t *data[3] = {s->post, s->posn, s->lexi};
+    size_t lens[3] = {s->post_len, s->posn_len, s->lexi_len};
+    int rc = read_sums(s, NGI_SEC_CSUM, tags, ck, data, lens, err);
+    if (rc || !s->ids_lazy) return rc;
+    const uint32_t id_tags[3] = {NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX};
+    ngi_chunked *id_ck[3] = {&s->ck_idda, &s->ck_idof, &s->ck_idix};
+    const uint8_t *id_data[3] = {s->idda, s->idof, s->idix};
+    size_t id_lens[3] = {s->idda_len, 4 * ((size_t)s->n_docs + 1), 4 * (size_t)s->n_docs};
+    return read_sums(s, NGI_SEC_CSID, id_tags, id_ck, id_data, id_lens, err);
 }
 
 static int read_settings(ngi_segment *s, ngi_error *err) {
@@ -178,6 +203,12 @@ static int check_norms(ngi_segment *s, ngi_error *err) {
                : corrupt(s, err, "document lengths disagree with the header");
 }
 
+/* DOC2 when the segment has it (written since the in-place layout), else
+ * the DOCS of older segments. */
+static uint32_t docs_tag(const ngi_segment *s) {
+    return ngi_file_reader_has(s->fr, NGI_SEC_DOC2) ? NGI_SEC_DOC2 : NGI_SEC_DOCS;
+}
+
 static int read_sections(ngi_segment *s, ngi_error *err) {
     size_t n = s->n_docs, len;
     const uint8_t *docs;
@@ -193,14 +224,18 @@ static int read_sections(ngi_segment *s, ngi_error *err) {
         (rc = section(s, NGI_SEC_IDOF, &s->idof, &len, 4 * (n + 1), err)) ||
         (rc = section(s, NGI_SEC_IDDA, &s->idda, &s->idda_len, SIZE_MAX, err)) ||
         (rc = section(s, NGI_SEC_IDIX, &s->idix, &len, 4 * n, err)) ||
-        (rc = section(s, NGI_SEC_DOCS, &docs, &s->docs_len, SIZE_MAX, err)))
+        (rc = section(s, docs_tag(s), &docs, &s->docs_len, SIZE_MAX, err)))
         return rc;
     if (s->idda_len > UINT32_MAX) return corrupt(s, err, "id table too big");
     if ((rc = read_chunk_sums(s, err)) || (rc = check_norms(s, err)) ||
         (rc = read_settings(s, err)))
         return rc;
-    if ((rc = check_lidx(s, err)) || (rc = check_ids(s, err))) return rc;
+    if ((rc = check_lidx(s, err)) || (rc = check_dsrt(s, err))) return rc;
+    if (!s->ids_lazy && (rc = ngi_seg_check_ids(s, err))) return rc;
     rc = ngi_docstore_reader_open(&s->ds, docs, s->docs_len, s->n_docs, err);
+    if (!rc && ngi_docstore_reader_layout(s->ds) != (docs_tag(s) == NGI_SEC_DOCS ? 1 : 2))
+        rc = ngi_error_set(err, NG_ECORRUPT,
+                           "document store: layout differs from its tag");
     if (rc && rc != NG_ENOMEM)
         return ngi_error_set(err, NG_ECORRUPT, "corrupt index: segment %s: docstore: %s",
                              s->name, ngi_error_message(err));
@@ -274,6 +309,9 @@ void ngi_segment_unref(ngi_segment *s) {
     ngi_chunked_free(&s->ck_post);
     ngi_chunked_free(&s->ck_posn);
     ngi_chunked_free(&s->ck_lexi);
+    ngi_chunked_free(&s->ck_idda);
+    ngi_chunked_free(&s->ck_idof);
+    ngi_chunked_free(&s->ck_idix);
     ngi_file_reader_close(s->fr);
     ngi_free(s->dels);
     ngi_free(s);
@@ -344,7 +382,7 @@ void ngi_segment_drop_pages(const ngi_segment *s, bool postings, bool docs) {
     const uint8_t *d;
     size_t n;
     ngi_error scratch;
-    if (docs && !ngi_file_reader_section(s->fr, NGI_SEC_DOCS, &d, &n, &scratch))
+    if (docs && !ngi_file_reader_section(s->fr, docs_tag(s), &d, &n, &scratch))
         drop_pages(d, n);
 }
 
@@ -613,25 +651,53 @@ int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since, int32_t until
 
 int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id, size_t *len,
                        ngi_error *err) {
+    *id = "";
+    *len = 0;
     if (doc >= s->n_docs) return ngi_error_set(err, NG_EINVAL, "bad doc id");
+    /* Lazy ids: the pieces read are verified, and this id's bounds and
+     * terminator checked (open checked every id otherwise). */
+    if (ngi_chunked_verify(&s->ck_idof, 4 * (uint64_t)doc, 8))
+        return corrupt(s, err, "section IDOF checksum mismatch");
     uint32_t a = ngi_load_le32(s->idof + 4 * (size_t)doc);
     uint32_t b = ngi_load_le32(s->idof + 4 * (size_t)doc + 4);
+    if (s->ids_lazy && (a >= b || b > s->idda_len || (doc == 0 && a != 0)))
+        return corrupt(s, err, "bad id table");
+    if (ngi_chunked_verify(&s->ck_idda, a, b - a))
+        return corrupt(s, err, "section IDDA checksum mismatch");
+    if (s->ids_lazy && s->idda[b - 1] != 0) return corrupt(s, err, "bad id table");
     *id = (const char *)s->idda + a;
     *len = b - a - 1;
     return 0;
 }
 
-static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id, size_t len) {
-    return ngi_seg_cmp_id_at(s, doc, id, len);
+/* IDIX entry i, verified (lazy ids) and in range: 0, or NG_ECORRUPT. */
+static int idix_at(const ngi_segment *s, size_t i, uint32_t *doc, ngi_error *err) {
+    if (ngi_chunked_verify(&s->ck_idix, 4 * (uint64_t)i, 4))
+        return corrupt(s, err, "section IDIX checksum mismatch");
+    *doc = ngi_load_le32(s->idix + 4 * i);
+    return *doc < s->n_docs ? 0 : corrupt(s, err, "bad id index");
+}
+
+/* Compares the id of IDIX entry i with id[0..len) into *c. */
+static int cmp_idix(const ngi_segment *s, size_t i, const char *id, size_t len,
+                    uint32_t *doc, int *c, ngi_error *err) {
+    const char *x;
+    size_t xl;
+    int rc = idix_at(s, i, doc, err);
+    if (!rc) rc = ngi_segment_doc_id(s, *doc, &x, &xl, err);
+    if (!rc) *c = ngi_seg_cmp_bytes(x, xl, id, len);
+    return rc;
 }
 
 int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len, uint32_t *doc,
                         ngi_error *err) {
-    (void)err;
     size_t lo = 0, hi = s->n_docs;
+    uint32_t d;
+    int c, rc;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (cmp_id_at(s, ngi_load_le32(s->idix + 4 * mid), id, len) < 0)
+        if ((rc = cmp_idix(s, mid, id, len, &d, &c, err))) return rc;
+        if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -640,8 +706,8 @@ int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len, uint32
      * live one. */
     bool found = false;
     for (size_t i = lo; i < s->n_docs; i++) {
-        uint32_t d = ngi_load_le32(s->idix + 4 * i);
-        if (cmp_id_at(s, d, id, len) != 0) break;
+        if ((rc = cmp_idix(s, i, id, len, &d, &c, err))) return rc;
+        if (c != 0) break;
         *doc = d;
         found = true;
         if (!ngi_segment_is_deleted(s, d)) return 0;

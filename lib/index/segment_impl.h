@@ -28,11 +28,15 @@ struct ngi_segment {
     uint32_t n_deleted;                    /* bits set in dels */
     uint64_t dels_bytes;                   /* size of the deletes file */
     ngi_chunked ck_post, ck_posn, ck_lexi; /* verified on first use */
-    ngi_origin origin;                     /* header's index id, SETS */
-    const uint8_t *srcs;                   /* SRCS numbers (u64 each) */
-    bool bound;                            /* identities checked (index id given) */
-    size_t n_srcs;                         /* how many */
-    char dir[];                            /* index directory (for check) */
+    /* With CSID: the id sections, verified per piece on use (their
+     * structure per id read); without, all verified at open. */
+    bool ids_lazy;
+    ngi_chunked ck_idda, ck_idof, ck_idix;
+    ngi_origin origin;   /* header's index id, SETS */
+    const uint8_t *srcs; /* SRCS numbers (u64 each) */
+    bool bound;          /* identities checked (index id given) */
+    size_t n_srcs;       /* how many */
+    char dir[];          /* index directory (for check) */
 };
 
 static inline int ngi_seg_corrupt(const ngi_segment *s, ngi_error *err,
@@ -55,7 +59,8 @@ static inline void ngi_seg_deletes_ident(const ngi_segment *s, const char *name,
     want->owner_no = ngi_file_number(s->name);
 }
 
-/* Compares doc's external id with id[0..len). */
+/* Compares doc's external id with id[0..len); a damaged id compares as
+ * "" (callers that must see the damage call ngi_segment_doc_id). */
 static inline int ngi_seg_cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id,
                                     size_t len) {
     const char *x;
@@ -63,5 +68,9 @@ static inline int ngi_seg_cmp_id_at(const ngi_segment *s, uint32_t doc, const ch
     ngi_segment_doc_id(s, doc, &x, &xl, NULL);
     return ngi_seg_cmp_bytes(x, xl, id, len);
 }
+
+/* The structure of the id tables (offsets, terminators, IDIX entries in
+ * range): at open, or in `check` when the ids are lazy. */
+int ngi_seg_check_ids(const ngi_segment *s, ngi_error *err);
 
 #endif /* NG_INDEX_SEGMENT_IMPL_H */

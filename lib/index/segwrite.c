@@ -35,11 +35,13 @@ struct ngi_segwriter {
     uint32_t n_dated;            /* documents with a date */
     uint64_t total_len;          /* sum of document lengths */
     ngi_buf sums[3];             /* chunk sums of POST, POSN, LEXI */
+    ngi_buf idsums[3];           /* and of IDDA, IDOF, IDIX (CSID) */
     ngi_origin origin;           /* index id and settings */
     ngi_buf sources;             /* SRCS: u64 numbers of merged inputs */
 };
 
 static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
+static const uint32_t id_tags[3] = {NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX};
 
 int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
                          const ngi_origin *origin, ngi_error *err) {
@@ -74,6 +76,7 @@ static void segwriter_free(ngi_segwriter *w) {
                        &w->dates, &w->tend, &w->idof, &w->idda};
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->sums[i]);
+    for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->idsums[i]);
     ngi_buf_free(&w->sources);
     ngi_free(w);
 }
@@ -193,6 +196,14 @@ static int cmp_ids(const void *a, const void *b, void *ctx) {
     return c ? c : (x > y) - (x < y);
 }
 
+/* An id section (IDDA, IDOF, IDIX: id_tags[k]) hashed in chunks too, so
+ * that a reader verifies only the pieces of the ids it reads (CSID). */
+static int id_section(ngi_segwriter *w, size_t k, const void *data, size_t len) {
+    int rc = ngi_file_writer_begin_chunked(w->fw, id_tags[k], &w->idsums[k]);
+    if (!rc) rc = ngi_file_writer_append(w->fw, data, len);
+    return rc ? rc : ngi_file_writer_end(w->fw);
+}
+
 /* IDIX: doc ids sorted by (id bytes, doc). */
 static int write_id_index(ngi_segwriter *w) {
     uint32_t *ix = ngi_malloc(((size_t)w->n_docs + 1) * 4);
@@ -200,7 +211,7 @@ static int write_id_index(ngi_segwriter *w) {
     for (uint32_t i = 0; i < w->n_docs; i++) ix[i] = i;
     qsort_r(ix, w->n_docs, 4, cmp_ids, w);
     for (uint32_t i = 0; i < w->n_docs; i++) ngi_store_le32(&ix[i], ix[i]);
-    int rc = ngi_file_writer_section(w->fw, NGI_SEC_IDIX, ix, (size_t)w->n_docs * 4);
+    int rc = id_section(w, 2, ix, (size_t)w->n_docs * 4);
     ngi_free(ix);
     return rc;
 }
@@ -272,9 +283,14 @@ static int write_head(ngi_segwriter *w) {
     return ngi_file_writer_section(w->fw, NGI_SEC_HEAD, h, sizeof h);
 }
 
+/* The section tag of the store's layout (lib/FORMAT.md). */
+static uint32_t docs_tag(const ngi_docstore_writer *ds) {
+    return ngi_docstore_writer_layout(ds) == 1 ? NGI_SEC_DOCS : NGI_SEC_DOC2;
+}
+
 /* Streams the docstore into its section: no copy of the whole store. */
 static int write_docstore(ngi_segwriter *w, ngi_docstore_writer *ds) {
-    int rc = w->docs_open ? 0 : ngi_file_writer_begin(w->fw, NGI_SEC_DOCS);
+    int rc = w->docs_open ? 0 : ngi_file_writer_begin(w->fw, docs_tag(ds));
     if (rc) return rc;
     w->docs_open = true;
     rc = ngi_docstore_writer_finish_to(ds, w->fw);
@@ -288,7 +304,7 @@ static int write_docstore(ngi_segwriter *w, ngi_docstore_writer *ds) {
 
 int ngi_segwriter_docs_stream(ngi_segwriter *w, ngi_docstore_writer *ds) {
     int rc = ngi_segwriter_terms_done(w);
-    if (!rc && !w->docs_open) rc = ngi_file_writer_begin(w->fw, NGI_SEC_DOCS);
+    if (!rc && !w->docs_open) rc = ngi_file_writer_begin(w->fw, docs_tag(ds));
     if (rc) return rc;
     w->docs_open = true;
     rc = ngi_docstore_writer_stream(ds, w->fw);
@@ -319,21 +335,28 @@ int ngi_segwriter_terms_done(ngi_segwriter *w) {
     return rc;
 }
 
-/* The CSUM section: the chunk sums of POST, POSN and LEXI. */
-static int write_chunk_sums(ngi_segwriter *w) {
+/* A chunk sums section: CSUM (POST, POSN, LEXI) or CSID (IDDA, IDOF,
+ * IDIX), the same grammar. */
+static int write_sums(ngi_segwriter *w, uint32_t tag, const uint32_t *tags,
+                      const ngi_buf *sums) {
     uint8_t h[16];
     ngi_store_le32(h, NGI_CHUNK_BYTES);
     ngi_store_le32(h + 4, 3);
-    int rc = ngi_file_writer_begin(w->fw, NGI_SEC_CSUM);
+    int rc = ngi_file_writer_begin(w->fw, tag);
     if (!rc) rc = ngi_file_writer_append(w->fw, h, 8);
     for (size_t i = 0; i < 3 && !rc; i++) {
-        ngi_store_le32(h, chunked_tags[i]);
+        ngi_store_le32(h, tags[i]);
         ngi_store_le32(h + 4, 0);
-        ngi_store_le64(h + 8, w->sums[i].len / 8);
+        ngi_store_le64(h + 8, sums[i].len / 8);
         rc = ngi_file_writer_append(w->fw, h, 16);
-        if (!rc) rc = ngi_file_writer_append(w->fw, w->sums[i].data, w->sums[i].len);
+        if (!rc) rc = ngi_file_writer_append(w->fw, sums[i].data, sums[i].len);
     }
     return rc ? rc : ngi_file_writer_end(w->fw);
+}
+
+static int write_chunk_sums(ngi_segwriter *w) {
+    int rc = write_sums(w, NGI_SEC_CSUM, chunked_tags, w->sums);
+    return rc ? rc : write_sums(w, NGI_SEC_CSID, id_tags, w->idsums);
 }
 
 /* Big streams first, each buffer freed as soon as it is written. */
@@ -348,15 +371,14 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
     } plain[] = {{NGI_SEC_LIDX, &w->lidx},
                  {NGI_SEC_NORM, &w->norms},
                  {NGI_SEC_DATE, &w->dates},
-                 {NGI_SEC_TEND, &w->tend},
-                 {NGI_SEC_IDDA, &w->idda}};
+                 {NGI_SEC_TEND, &w->tend}};
     for (size_t i = 0; i < NGI_ARRAY_LEN(plain); i++)
         if ((rc = ngi_file_writer_section(w->fw, plain[i].tag, plain[i].b->data,
                                           plain[i].b->len)))
             return rc;
+    if ((rc = id_section(w, 0, w->idda.data, w->idda.len))) return rc;
     if (ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len)) return nomem(w);
-    if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_IDOF, w->idof.data, w->idof.len)))
-        return rc;
+    if ((rc = id_section(w, 1, w->idof.data, w->idof.len))) return rc;
     if ((rc = write_id_index(w)) || (rc = write_date_table(w)) ||
         (rc = write_chunk_sums(w)) || (rc = write_settings(w)) || (rc = write_sources(w)))
         return rc;

@@ -492,6 +492,12 @@ int ngi_file_reader_section(const ngi_file_reader *r, uint32_t tag, const uint8_
     return ngi_error_set(err, NG_ECORRUPT, "%s: section %s missing", r->name, t);
 }
 
+bool ngi_file_reader_has(const ngi_file_reader *r, uint32_t tag) {
+    for (size_t i = 0; i < r->n_sections; i++)
+        if (r->sections[i].tag == tag) return true;
+    return false;
+}
+
 int ngi_file_reader_verify(const ngi_file_reader *r, ngi_error *err) {
     for (size_t i = 0; i < r->n_sections; i++) {
         const section_entry *s = &r->sections[i];

@@ -12,6 +12,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include "common/hash.h"
 #include "common/le.h"
 #include "common/varint.h"
 #include "store/docstore.h"
@@ -40,7 +41,12 @@ struct ngi_docstore_writer {
     uint64_t sunk;         /* block bytes already written to sink */
     ngi_buf dict;          /* the dictionary bytes */
     ngi_buf vocab;         /* the vocabulary, raw (wordcode.h) */
-    ngi_buf zvocab;        /* and as stored: one zstd frame, or empty */
+    ngi_buf zvocab;        /* and as stored: one zstd frame (layout 1) or
+                              words + index (layout 2), or empty */
+    uint32_t words_len;    /* layout 2: bytes of the words in zvocab */
+    uint32_t n_words;      /* layout 2: index entries after them */
+    int layout;            /* 1 (DOCS) or 2 (DOC2, the default) */
+    size_t entry;          /* bytes of a block table entry */
     ngi_wordcode *wc;      /* its encoder, or NULL: blocks stored raw */
     ngi_buf tx;            /* word-coded bytes of the block being closed */
     ngi_buf btable;        /* BLOCK_ENTRY bytes per closed block */
@@ -70,6 +76,8 @@ int ngi_docstore_writer_create_opts(ngi_docstore_writer **out, int zstd_level,
         return NG_EINVAL;
     }
     w->level = zstd_level;
+    w->layout = 2;
+    w->entry = BLOCK_ENTRY2;
     w->block_bytes = block_bytes ? block_bytes : NGI_DOCSTORE_BLOCK;
     w->dict_bytes = dict_bytes;
     w->pending = dict_bytes > 0;
@@ -80,6 +88,26 @@ int ngi_docstore_writer_create_opts(ngi_docstore_writer **out, int zstd_level,
 int ngi_docstore_writer_create(ngi_docstore_writer **out, int zstd_level) {
     return ngi_docstore_writer_create_opts(out, zstd_level, NGI_DOCSTORE_BLOCK,
                                            NGI_DOCSTORE_DICT);
+}
+
+int ngi_docstore_writer_set_layout(ngi_docstore_writer *w, int layout) {
+    if ((layout != 1 && layout != 2) || w->n_docs) return NG_EINVAL;
+    w->layout = layout;
+    w->entry = layout == 1 ? BLOCK_ENTRY : BLOCK_ENTRY2;
+    return 0;
+}
+
+int ngi_docstore_writer_layout(const ngi_docstore_writer *w) {
+    return w->layout;
+}
+
+uint64_t ngi_docstore_block_seed(const uint8_t *offsets, uint32_t first, uint32_t last) {
+    return ngi_hash64(offsets + 4 * (size_t)first, 4 * (size_t)(last - first)) ^
+           ((uint64_t)first << 32 | last);
+}
+
+uint64_t ngi_docstore_block_check(const uint8_t *raw, size_t raw_len, uint64_t seed) {
+    return XXH3_64bits_withSeed(raw, raw_len, seed);
 }
 
 void ngi_docstore_writer_free(ngi_docstore_writer *w) {
@@ -166,16 +194,21 @@ static int compress_block(ngi_docstore_writer *w, const uint8_t *raw, uint32_t r
 /* Records the open block in the table and compresses it (or holds it
  * raw while dictionary samples are still being collected). */
 static int close_block(ngi_docstore_writer *w) {
-    uint8_t e[BLOCK_ENTRY] = {0};
+    uint8_t e[BLOCK_ENTRY2] = {0};
     ngi_store_le64(e, blocks_end(w)); /* fixed up later for held blocks */
     ngi_store_le32(e + 8, w->block_first);
     ngi_store_le32(e + 12, (uint32_t)w->raw.len);
-    if (ngi_buf_reserve(&w->btable, BLOCK_ENTRY)) return NG_ENOMEM;
+    if (w->layout == 2)
+        ngi_store_le64(e + 16, ngi_docstore_block_check(
+                                   w->raw.data, w->raw.len,
+                                   ngi_docstore_block_seed(w->dtable.data, w->block_first,
+                                                           w->n_docs)));
+    if (ngi_buf_reserve(&w->btable, w->entry)) return NG_ENOMEM;
     int rc = w->pending ? ngi_buf_append(&w->held, w->raw.data, w->raw.len)
                         : compress_block(w, w->raw.data, (uint32_t)w->raw.len,
                                          w->block_first, w->n_docs);
     if (rc) return rc;
-    ngi_buf_append(&w->btable, e, sizeof e); /* reserved: cannot fail */
+    ngi_buf_append(&w->btable, e, w->entry); /* reserved: cannot fail */
     w->n_blocks++;
     w->block_first = w->n_docs;
     ngi_buf_reset(&w->raw);
@@ -183,11 +216,24 @@ static int close_block(ngi_docstore_writer *w) {
 }
 
 static uint32_t held_first(const ngi_docstore_writer *w, uint32_t b) {
-    return b < w->n_blocks ? ngi_load_le32(w->btable.data + (size_t)b * BLOCK_ENTRY + 8)
+    return b < w->n_blocks ? ngi_load_le32(w->btable.data + (size_t)b * w->entry + 8)
                            : w->block_first;
 }
 static uint32_t held_raw(const ngi_docstore_writer *w, uint32_t b) {
-    return ngi_load_le32(w->btable.data + (size_t)b * BLOCK_ENTRY + 12);
+    return ngi_load_le32(w->btable.data + (size_t)b * w->entry + 12);
+}
+
+/* Layout 2 stores the vocabulary as it is read: words back to back, then
+ * an index of u32 entries (wordcode.h), so a reader decodes straight from
+ * the mapping instead of decompressing and indexing ~600 KB per segment. */
+static int layout_vocab(ngi_docstore_writer *w) {
+    ngi_buf idx = NGI_BUF_INIT;
+    int rc = ngi_wordcode_layout(w->vocab.data, w->vocab.len, &w->zvocab, &idx);
+    w->words_len = (uint32_t)w->zvocab.len;
+    w->n_words = (uint32_t)(idx.len / 4);
+    if (!rc) rc = ngi_buf_append(&w->zvocab, idx.data, idx.len) ? NG_ENOMEM : 0;
+    ngi_buf_free(&idx);
+    return rc ? rc : ngi_wordcode_open(&w->wc, w->vocab.data, w->vocab.len, 1);
 }
 
 /* Learns the vocabulary from the held blocks; the store is word-coded
@@ -195,6 +241,7 @@ static uint32_t held_raw(const ngi_docstore_writer *w, uint32_t b) {
 static int train_vocab(ngi_docstore_writer *w) {
     int rc = ngi_wordcode_train(w->held.data, w->held.len, &w->vocab);
     if (rc || !w->vocab.len) return rc;
+    if (w->layout == 2) return layout_vocab(w);
     size_t bound = ZSTD_compressBound(w->vocab.len);
     ZSTD_CCtx *cc = ZSTD_createCCtx();
     if (!cc || ngi_buf_reserve(&w->zvocab, bound)) {
@@ -281,7 +328,7 @@ static int release_held(ngi_docstore_writer *w) {
     for (uint32_t b = 0, d = 0; !rc && b < w->n_blocks; b++) {
         size_t len = 0;
         for (; d < held_first(w, b + 1); d++) len += sizes[d];
-        ngi_store_le64(w->btable.data + (size_t)b * BLOCK_ENTRY, blocks_end(w));
+        ngi_store_le64(w->btable.data + (size_t)b * w->entry, blocks_end(w));
         rc = compress_one(w, samples + off, len);
         off += len;
     }
@@ -366,8 +413,14 @@ static void fill_trailer(uint8_t *t, const ngi_docstore_writer *w) {
     ngi_store_le32(t + 8, (uint32_t)w->dict.len);
     ngi_store_le32(t + 12, w->n_blocks);
     ngi_store_le32(t + 16, w->n_docs);
-    ngi_store_le32(t + 20, (uint32_t)w->zvocab.len);
-    ngi_store_le32(t + 28, DS_MAGIC);
+    if (w->layout == 1) {
+        ngi_store_le32(t + 20, (uint32_t)w->zvocab.len);
+        ngi_store_le32(t + 28, DS_MAGIC);
+    } else {
+        ngi_store_le32(t + 20, w->words_len);
+        ngi_store_le32(t + 24, w->n_words);
+        ngi_store_le32(t + 28, DS2_MAGIC);
+    }
 }
 
 static void put_trailer(ngi_buf *out, const ngi_docstore_writer *w) {

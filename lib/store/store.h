@@ -92,6 +92,8 @@ void ngi_file_reader_close(ngi_file_reader *r);
  * when the section is missing. Pointers live as long as the reader. */
 int ngi_file_reader_section(const ngi_file_reader *r, uint32_t tag, const uint8_t **data,
                             size_t *len, ngi_error *err);
+/* Whether the file has a section tagged tag. */
+bool ngi_file_reader_has(const ngi_file_reader *r, uint32_t tag);
 /* Verifies the checksum of every section and of the whole file. */
 int ngi_file_reader_verify(const ngi_file_reader *r, ngi_error *err);
 /* Verifies the checksum of one section (NG_ECORRUPT naming file and tag,
@@ -147,6 +149,11 @@ int ngi_docstore_writer_create(ngi_docstore_writer **out, int zstd_level);
 int ngi_docstore_writer_create_opts(ngi_docstore_writer **out, int zstd_level,
                                     size_t block_bytes, size_t dict_bytes);
 void ngi_docstore_writer_free(ngi_docstore_writer *w);
+/* The section layout written: 2 (section DOC2, the default: read in place,
+ * lib/FORMAT.md) or 1 (section DOCS, what format 3 wrote first; tests).
+ * Before the first add; NG_EINVAL otherwise. */
+int ngi_docstore_writer_set_layout(ngi_docstore_writer *w, int layout);
+int ngi_docstore_writer_layout(const ngi_docstore_writer *w);
 /* Appends the next document (doc ids are implicit: 0, 1, 2, ...). */
 int ngi_docstore_writer_add(ngi_docstore_writer *w, const ng_field *fields,
                             size_t n_fields);
@@ -166,10 +173,14 @@ int ngi_docstore_writer_finish_to(ngi_docstore_writer *w, ngi_file_writer *fw);
 
 typedef struct ngi_docstore_reader ngi_docstore_reader;
 
-/* Validates the offset table of a docstore section holding n_docs docs. */
+/* Opens a docstore section holding n_docs docs, of either layout (told by
+ * its trailer). Layout 1: validates the whole offset table; layout 2:
+ * only the sizes in the trailer (each fetch checks what it reads). */
 int ngi_docstore_reader_open(ngi_docstore_reader **out, const uint8_t *data, size_t len,
                              uint32_t n_docs, ngi_error *err);
 void ngi_docstore_reader_free(ngi_docstore_reader *r);
+/* 1 or 2, as ngi_docstore_writer_layout. */
+int ngi_docstore_reader_layout(const ngi_docstore_reader *r);
 
 /* A fetched document: fields point into `storage` (owned). */
 typedef struct ngi_stored_doc {

@@ -67,13 +67,20 @@ typedef uint32_t slot;
 _Static_assert(NGI_WC_MAX_WORDS < (1u << K1_BITS), "word index overflows a slot");
 
 struct ngi_wordcode {
-    uint8_t *vocab; /* copy of the vocabulary, PAD zeros after it */
+    uint8_t *vocab; /* copy of the vocabulary, PAD zeros after it (open) */
     uint32_t n_words;
-    uint32_t *off; /* offset of word k's bytes in vocab */
-    uint8_t *len;  /* its length */
-    slot *slots;   /* encoder's lookup (open addressing) */
-    uint32_t mask; /* slots - 1 (power of two) */
-    wkey *keys;    /* encoder: word k's key */
+    uint32_t *off; /* offset of word k's bytes in vocab (open) */
+    uint8_t *len;  /* its length (open) */
+    /* What the decoder reads: word k is words[e >> 5 ..][0, e & 31) with
+     * e = le32(dec + 4k); borrowed from a mapping (ngi_wordcode_map) or
+     * built by open. Every entry is checked as it is used. */
+    const uint8_t *words;
+    size_t words_max; /* largest valid offset: words bytes - PAD */
+    const uint8_t *dec;
+    uint8_t *own_dec; /* dec when built by open */
+    slot *slots;      /* encoder's lookup (open addressing) */
+    uint32_t mask;    /* slots - 1 (power of two) */
+    wkey *keys;       /* encoder: word k's key */
 
     uint8_t one_index[256]; /* decoder: k of a one-byte code */
     uint8_t cls[256];       /* byte_class of each byte */
@@ -238,11 +245,16 @@ static int index_vocab(ngi_wordcode *wc, const uint8_t *v, size_t n) {
     wc->off = ngi_malloc((k ? k : 1) * sizeof *wc->off);
     wc->len = ngi_malloc(k ? k : 1);
     if (!wc->off || !wc->len) return NG_ENOMEM;
+    if (!(wc->own_dec = ngi_malloc(4 * (k ? k : 1)))) return NG_ENOMEM;
     for (size_t p = 0, i = 0; i < k; i++) {
         wc->len[i] = v[p];
         wc->off[i] = (uint32_t)(p + 1);
+        ngi_store_le32(wc->own_dec + 4 * i, (uint32_t)(p + 1) << 5 | v[p]);
         p += 1 + (size_t)v[p];
     }
+    wc->words = v;
+    wc->words_max = n;
+    wc->dec = wc->own_dec;
     return 0;
 }
 
@@ -286,6 +298,11 @@ static int build_lookup(ngi_wordcode *wc) {
     return wc->slots ? 0 : NG_ENOMEM;
 }
 
+static void init_tables(ngi_wordcode *wc) {
+    for (int b = 0; b < 256; b++) wc->cls[b] = (uint8_t)byte_class((uint8_t)b);
+    for (int k = 0; k < N_ONE; k++) wc->one_index[ONE_CODES[k]] = (uint8_t)k;
+}
+
 int ngi_wordcode_open(ngi_wordcode **out, const uint8_t *vocab, size_t n, int encoder) {
     *out = NULL;
     ngi_wordcode *wc = ngi_calloc(1, sizeof *wc);
@@ -295,8 +312,7 @@ int ngi_wordcode_open(ngi_wordcode **out, const uint8_t *vocab, size_t n, int en
         return NG_ENOMEM;
     }
     if (n) memcpy(wc->vocab, vocab, n);
-    for (int b = 0; b < 256; b++) wc->cls[b] = (uint8_t)byte_class((uint8_t)b);
-    for (int k = 0; k < N_ONE; k++) wc->one_index[ONE_CODES[k]] = (uint8_t)k;
+    init_tables(wc);
     int rc = index_vocab(wc, wc->vocab, n);
     if (!rc && encoder) rc = build_lookup(wc);
     if (rc) {
@@ -307,8 +323,39 @@ int ngi_wordcode_open(ngi_wordcode **out, const uint8_t *vocab, size_t n, int en
     return 0;
 }
 
+int ngi_wordcode_map(ngi_wordcode **out, const uint8_t *words, size_t words_bytes,
+                     const uint8_t *index, uint32_t n_words) {
+    *out = NULL;
+    if (n_words > NGI_WC_MAX_WORDS || (n_words && words_bytes < PAD) ||
+        words_bytes > NGI_WC_MAX_WORDS_BYTES)
+        return NG_ECORRUPT;
+    ngi_wordcode *wc = ngi_calloc(1, sizeof *wc);
+    if (!wc) return NG_ENOMEM;
+    init_tables(wc);
+    wc->n_words = n_words;
+    wc->words = words;
+    wc->words_max = n_words ? words_bytes - PAD : 0;
+    wc->dec = index;
+    *out = wc;
+    return 0;
+}
+
+int ngi_wordcode_layout(const uint8_t *vocab, size_t n, ngi_buf *words, ngi_buf *index) {
+    for (size_t p = 0; p < n; p += 1 + (size_t)vocab[p]) {
+        if (!vocab[p] || vocab[p] > NGI_WC_MAX_WORD || vocab[p] > n - p - 1)
+            return NG_ECORRUPT;
+        if (ngi_buf_append_le32(index, (uint32_t)words->len << 5 | vocab[p]) ||
+            ngi_buf_append(words, vocab + p + 1, vocab[p]))
+            return NG_ENOMEM;
+    }
+    if (!n) return 0;
+    uint8_t pad[PAD] = {0};
+    return ngi_buf_append(words, pad, PAD) ? NG_ENOMEM : 0;
+}
+
 void ngi_wordcode_free(ngi_wordcode *wc) {
     if (!wc) return;
+    ngi_free(wc->own_dec);
     ngi_free(wc->vocab);
     ngi_free(wc->off);
     ngi_free(wc->len);
@@ -457,6 +504,18 @@ static uint32_t code_at(const ngi_wordcode *wc, int c, uint8_t b, const uint8_t 
     return N_ONE + N_TWO + ((uint32_t)q[0] << 8 | q[1]);
 }
 
+/* Where word k's bytes are: -1 for a code past the vocabulary or an entry
+ * out of bounds (a damaged mapped table), so that the decoder's PAD-byte
+ * copy never leaves the words. */
+static inline __attribute__((always_inline)) int
+word_of(const ngi_wordcode *wc, uint32_t k, size_t *off, size_t *len) {
+    if (k >= wc->n_words) return -1;
+    uint32_t e = ngi_load_le32(wc->dec + 4 * (size_t)k);
+    *off = e >> 5;
+    *len = e & 31;
+    return *len - 1 >= NGI_WC_MAX_WORD || *off > wc->words_max ? -1 : 0;
+}
+
 /* The bulk of the input: at least 2 more input bytes and PAD bytes of
  * room, so no bound is checked per byte. Returns the output length. */
 static size_t decode_fast(const ngi_wordcode *wc, const uint8_t **pp, const uint8_t *end,
@@ -476,12 +535,13 @@ static size_t decode_fast(const ngi_wordcode *wc, const uint8_t **pp, const uint
         }
         const uint8_t *at = p - 1;
         uint32_t k = code_at(wc, c, b, &p);
-        if (k >= wc->n_words) {
+        size_t off, len;
+        if (word_of(wc, k, &off, &len)) {
             p = at; /* the careful loop reports it */
             break;
         }
-        memcpy(dst + o, wc->vocab + wc->off[k], PAD);
-        o += wc->len[k];
+        memcpy(dst + o, wc->words + off, PAD);
+        o += len;
     }
     *pp = p;
     return o;
@@ -502,9 +562,10 @@ int ngi_wordcode_decode(const ngi_wordcode *wc, const uint8_t *src, size_t n,
         }
         if (end - p < (c == ONE ? 0 : c == TWO ? 1 : 2)) return -1;
         uint32_t k = code_at(wc, c, b, &p);
-        if (k >= wc->n_words || wc->len[k] > cap - o) return -1;
-        memcpy(dst + o, wc->vocab + wc->off[k], wc->len[k]);
-        o += wc->len[k];
+        size_t off, len;
+        if (word_of(wc, k, &off, &len) || len > cap - o) return -1;
+        memcpy(dst + o, wc->words + off, len);
+        o += len;
     }
     return o == cap ? 0 : -1;
 }

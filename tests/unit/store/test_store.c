@@ -456,11 +456,16 @@ static void check_doc(const ngi_stored_doc *s, const test_doc *d) {
     }
 }
 
-/* Builds a docstore section of n random docs into out. */
+/* Builds a docstore section of n random docs into out, in layout
+ * store_layout. */
+static int store_layout = 2;
+
 static test_doc *build_store(size_t n, size_t block, size_t dict, ngi_buf *out) {
     test_doc *docs = calloc(n ? n : 1, sizeof *docs);
     ngi_docstore_writer *w;
     assert_int_equal(ngi_docstore_writer_create_opts(&w, 3, block, dict), 0);
+    assert_int_equal(ngi_docstore_writer_set_layout(w, store_layout), 0);
+    assert_int_equal(ngi_docstore_writer_layout(w), store_layout);
     for (size_t i = 0; i < n; i++) {
         make_doc(&docs[i], (i == n / 2 && n > 10) ? 3 * block + 5 : 0);
         assert_int_equal(ngi_docstore_writer_add(w, docs[i].f, docs[i].n), 0);
@@ -478,6 +483,7 @@ static void docstore_round_trip_cfg(size_t n, size_t block, size_t dict) {
     ngi_error err = {0, ""};
     assert_int_equal(ngi_docstore_reader_open(&r, out.data, out.len, (uint32_t)n, &err),
                      0);
+    assert_int_equal(ngi_docstore_reader_layout(r), store_layout);
     /* With a dictionary and enough documents, the store is word-coded. */
     uint32_t vocab = ngi_load_le32(out.data + out.len - 12);
     assert_true((vocab > 0) == (dict > 0 && n >= 64));
@@ -511,12 +517,92 @@ static void docstore_round_trip_cfg(size_t n, size_t block, size_t dict) {
 
 static void docstore_round_trip(void **state) {
     (void)state;
-    docstore_round_trip_cfg(0, 4096, 0);
-    docstore_round_trip_cfg(1, 4096, 0);
-    docstore_round_trip_cfg(700, 4096, 0);
-    docstore_round_trip_cfg(700, 16384, 4096); /* with a dictionary */
-    docstore_round_trip_cfg(30, 1024, 4096);   /* too few docs to train */
-    docstore_round_trip_cfg(300, NGI_DOCSTORE_BLOCK, NGI_DOCSTORE_DICT);
+    for (store_layout = 1; store_layout <= 2; store_layout++) {
+        docstore_round_trip_cfg(0, 4096, 0);
+        docstore_round_trip_cfg(1, 4096, 0);
+        docstore_round_trip_cfg(700, 4096, 0);
+        docstore_round_trip_cfg(700, 16384, 4096); /* with a dictionary */
+        docstore_round_trip_cfg(30, 1024, 4096);   /* too few docs to train */
+        docstore_round_trip_cfg(300, NGI_DOCSTORE_BLOCK, NGI_DOCSTORE_DICT);
+    }
+    store_layout = 2;
+    ngi_docstore_writer *w;
+    assert_int_equal(ngi_docstore_writer_create(&w, 3), 0);
+    assert_int_equal(ngi_docstore_writer_layout(w), 2); /* the default */
+    assert_int_equal(ngi_docstore_writer_set_layout(w, 3), NG_EINVAL);
+    ngi_docstore_writer_free(w);
+}
+
+/* Fetches every document of a (damaged) layout 2 store: 1 if one fetch
+ * (or the open) said NG_ECORRUPT, 0 if every document came back intact;
+ * a different document without an error fails the test. */
+static int fetch_all_or_corrupt(const ngi_buf *st, const test_doc *docs, size_t n) {
+    ngi_docstore_reader *r;
+    ngi_error err = {0, ""};
+    int rc = ngi_docstore_reader_open(&r, st->data, st->len, (uint32_t)n, &err);
+    if (rc) {
+        assert_int_equal(rc, NG_ECORRUPT);
+        return 1;
+    }
+    ngi_docstore_scratch *sc;
+    assert_int_equal(ngi_docstore_scratch_create(&sc), 0);
+    ngi_stored_doc s;
+    ngi_stored_doc_init(&s);
+    int corrupt = 0;
+    for (size_t i = 0; i < n && !corrupt; i++) {
+        rc = ngi_docstore_get_scratch(r, sc, (uint32_t)i, &s, &err);
+        if (rc) {
+            assert_int_equal(rc, NG_ECORRUPT);
+            assert_non_null(strstr(err.msg, "document store"));
+            corrupt = 1;
+        } else {
+            check_doc(&s, &docs[i]);
+        }
+    }
+    ngi_stored_doc_free(&s);
+    ngi_docstore_scratch_free(sc);
+    ngi_docstore_reader_free(r);
+    return corrupt;
+}
+
+/* Layout 2 reads its tables and word list in place, unverified at open:
+ * a flipped bit anywhere (blocks, dictionary, words, word index, block
+ * table, offsets, trailer) must make a fetch fail, never return another
+ * document; and a flip in the word list or index must be caught by the
+ * block check (zstd's frame checksum covers only the coded bytes). */
+static void docstore2_damage_is_never_silent(void **state) {
+    (void)state;
+    size_t n = 300;
+    ngi_buf st = NGI_BUF_INIT;
+    test_doc *docs = build_store(n, 4096, 4096, &st);
+    const uint8_t *t = st.data + st.len - 32;
+    size_t words = ngi_load_le32(t + 20), n_words = ngi_load_le32(t + 24);
+    size_t blocks = (size_t)ngi_load_le64(t), dict = ngi_load_le32(t + 8);
+    assert_true(n_words > 100 && words > 0 && dict > 0);
+    uint8_t *orig = malloc(st.len);
+    memcpy(orig, st.data, st.len);
+    size_t caught = 0, cases = 0, word_caught = 0;
+    for (size_t off = 0; off < st.len; off += off < blocks ? 97 : 13) {
+        memcpy(st.data, orig, st.len);
+        st.data[off] ^= (uint8_t)(1u << (off % 8));
+        int c = fetch_all_or_corrupt(&st, docs, n);
+        caught += (size_t)c;
+        cases++;
+        if (off >= blocks + dict && off < blocks + dict + words + 4 * n_words)
+            word_caught += (size_t)c;
+    }
+    assert_true(caught > cases / 2);
+    assert_true(word_caught > 0);
+    /* The first word's first byte: " the"-like words are in every block. */
+    memcpy(st.data, orig, st.len);
+    st.data[blocks + dict] ^= 0x20;
+    assert_int_equal(fetch_all_or_corrupt(&st, docs, n), 1);
+    memcpy(st.data, orig, st.len);
+    assert_int_equal(fetch_all_or_corrupt(&st, docs, n), 0);
+    for (size_t i = 0; i < n; i++) free_doc(&docs[i]);
+    free(docs);
+    free(orig);
+    ngi_buf_free(&st);
 }
 
 /* ---- word coding ------------------------------------------------------ */
@@ -1277,6 +1363,7 @@ int main(void) {
         T(container_write_failure),
         T(container_alloc_failures),
         cmocka_unit_test(docstore_round_trip),
+        cmocka_unit_test(docstore2_damage_is_never_silent),
         cmocka_unit_test(docstore_scratch_two_readers),
         T(docstore_streamed),
         cmocka_unit_test(docstore_default_writer),
