@@ -457,6 +457,10 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
 
 /* ---- date -------------------------------------------------------------- */
 
+static const char *page_lang(const hx_page *pg) {
+    return pg->lang ? pg->lang : pg->meta_lang;
+}
+
 static bool try_date(const char *s, char out[11]) {
     return s && ngi_date_from_text(s, strlen(s), out) == 0;
 }
@@ -466,8 +470,8 @@ static bool try_date(const char *s, char out[11]) {
  * article was updated. */
 /* A date in a block of at most max bytes, unless the block only says
  * when the article was updated. */
-static bool date_block_max(const hx_page *pg, const hx_block *bl, size_t max,
-                           char out[11]) {
+static bool date_block_any(const hx_page *pg, const hx_block *bl, size_t max,
+                           bool updated_ok, char out[11]) {
     if (bl->len > max || bl->len > LAST_RESORT_MAX) return false;
     const char *s = (const char *)pg->text.data + bl->start;
     char low[LAST_RESORT_MAX + 1];
@@ -478,11 +482,16 @@ static bool date_block_max(const hx_page *pg, const hx_block *bl, size_t max,
     const char *upd = strstr(low, "updat");
     if (!upd) upd = strstr(low, "aktualisiert");
     if (!upd) upd = strstr(low, "modifi");
-    if (upd && !strstr(low, "publi") &&
+    if (upd && !updated_ok && !strstr(low, "publi") &&
         !strstr(low, "ver\xc3\xb6"
                      "ffentlicht"))
-        return ngi_date_in_text(s, (size_t)(upd - low), out) == 0;
-    return ngi_date_in_text(s, bl->len, out) == 0;
+        return ngi_date_in_text_lang(s, (size_t)(upd - low), page_lang(pg), out) == 0;
+    return ngi_date_in_text_lang(s, bl->len, page_lang(pg), out) == 0;
+}
+
+static bool date_block_max(const hx_page *pg, const hx_block *bl, size_t max,
+                           char out[11]) {
+    return date_block_any(pg, bl, max, false, out);
 }
 
 static bool date_block(const hx_page *pg, const hx_block *bl, char out[11]) {
@@ -563,35 +572,110 @@ static bool any_date_line(const hx_page *pg, int32_t root, int32_t container,
     return false;
 }
 
+/* When nothing else dates the article, a short line that says when it
+ * was updated ("Aktualisiert: 30.12.2016") is the best date there is. */
+static bool updated_line(const hx_page *pg, int32_t root, char out[11]) {
+    for (size_t k = 0; k < pg->n_blocks; k++)
+        if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
+            date_block_any(pg, &pg->blocks[k], DATE_LINE_MAX, true, out))
+            return true;
+    return false;
+}
+
+/* Sources of a publication date vote for it; the date with the most weight
+ * wins, ties going to the more explicit source. The address weighs most
+ * (a /2019/07/03/ path is rarely wrong); the date line near the headline
+ * is what a reader sees, and outweighs one metadata field alone (which
+ * may hold a UTC instant a day off, or belong to another item of the
+ * JSON-LD), but not two that agree. */
+#define VOTE_URL     2.0f
+#define VOTE_META    1.0f
+#define VOTE_LINE    1.5f
+#define VOTE_UPDATED 0.5f
+#define MAX_VOTES    8
+
+typedef struct date_votes {
+    char date[MAX_VOTES][11];
+    float weight[MAX_VOTES];
+    int n;
+} date_votes;
+
+static void vote(date_votes *v, const char d[11], float w) {
+    for (int i = 0; i < v->n; i++)
+        if (!strcmp(v->date[i], d)) {
+            v->weight[i] += w;
+            return;
+        }
+    if (v->n == MAX_VOTES) return;
+    memcpy(v->date[v->n], d, 11);
+    v->weight[v->n++] = w;
+}
+
+/* A metadata value's date, on the page's own clock when written in UTC. */
+static bool meta_date(const hx_page *pg, const char *s, char out[11]) {
+    if (!try_date(s, out)) return false;
+    ngi_date_local(s, page_lang(pg), pg->url, out);
+    return true;
+}
+
+static void vote_text(const hx_page *pg, date_votes *v, const char *s, float w) {
+    char d[11];
+    if (meta_date(pg, s, d)) vote(v, d, w);
+}
+
+/* The article's own <time datetime> (one of several articles on a page). */
+static char *article_time(const hx_page *pg, int32_t root) {
+    for (size_t i = (size_t)root; i < pg->els[root].end; i++)
+        if (!strcmp((const char *)pg->els[i].node->name, "time")) {
+            xmlChar *dt = xmlGetProp(pg->els[i].node, (const xmlChar *)"datetime");
+            if (dt) return (char *)dt;
+        }
+    return NULL;
+}
+
+static bool winner(const date_votes *v, char out[11]) {
+    int best = -1;
+    for (int i = 0; i < v->n; i++)
+        if (best < 0 || v->weight[i] > v->weight[best]) best = i;
+    if (best >= 0) memcpy(out, v->date[best], 11);
+    return best >= 0;
+}
+
 static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
                       hx_meta *m) {
+    date_votes v = {.n = 0};
+    char d[11];
+    if (ngi_date_from_url(pg->url, d) == 0) vote(&v, d, VOTE_URL);
     char *jl = jsonld_value(pg, "datePublished", false);
-    bool ok = ngi_date_from_url(pg->url, m->date) == 0 || try_date(jl, m->date) ||
-              try_date(pg->published, m->date) || try_date(pg->itemprop_date, m->date);
+    vote_text(pg, &v, jl, VOTE_META);
     free(jl);
-    if (!ok && root >= 0 && pg->n_articles > 1) {
-        for (size_t i = (size_t)root; i < pg->els[root].end && !ok; i++)
-            if (!strcmp((const char *)pg->els[i].node->name, "time")) {
-                xmlChar *dt = xmlGetProp(pg->els[i].node, (const xmlChar *)"datetime");
-                ok = try_date((const char *)dt, m->date);
-                xmlFree(dt);
-            }
+    vote_text(pg, &v, pg->published, VOTE_META);
+    vote_text(pg, &v, pg->itemprop_date, VOTE_META);
+    vote_text(pg, &v, pg->hatom_date, VOTE_META);
+    if (root >= 0 && pg->n_articles > 1) {
+        char *at = article_time(pg, root);
+        vote_text(pg, &v, at ? at : pg->time_date, VOTE_META);
+        xmlFree(at);
+    } else {
+        vote_text(pg, &v, pg->time_date, VOTE_META);
     }
-    if (!ok) ok = try_date(pg->time_date, m->date);
-    if (!ok)
-        ok = ngi_date_from_url(pg->url, m->date) == 0 ||
-             ngi_date_from_url(pg->canonical, m->date) == 0 ||
-             ngi_date_from_url(pg->og_url, m->date) == 0;
-    if (!ok)
-        ok = date_line(pg, h1, root, m->date) || script_date(pg, m->date) ||
-             any_date_line(pg, root, container, m->date);
+    if (date_line(pg, h1, root, d)) vote(&v, d, VOTE_LINE);
     char *jm = jsonld_value(pg, "dateModified", false);
-    if (!try_date(jm, m->updated) && !try_date(pg->modified, m->updated))
+    if (!meta_date(pg, jm, m->updated) && !meta_date(pg, pg->modified, m->updated))
         m->updated[0] = '\0';
     free(jm);
+    /* A modified date equal to a published one confirms it (the page was
+     * never updated); alone it is no publication date. */
+    for (int i = 0; i < v.n && m->updated[0]; i++)
+        if (!strcmp(v.date[i], m->updated)) v.weight[i] += VOTE_UPDATED;
+    bool ok = winner(&v, m->date);
+    if (!ok)
+        ok = ngi_date_from_url(pg->canonical, m->date) == 0 ||
+             ngi_date_from_url(pg->og_url, m->date) == 0;
+    if (!ok) ok = script_date(pg, m->date) || any_date_line(pg, root, container, m->date);
     if (!ok && m->updated[0])
         memcpy(m->date, m->updated, 11);
-    else if (!ok)
+    else if (!ok && !updated_line(pg, root, m->date))
         m->date[0] = '\0';
 }
 

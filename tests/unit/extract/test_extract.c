@@ -204,6 +204,98 @@ static void date_rules(void **state) {
     ng_extract_free(ex);
 }
 
+/* The sources of a date vote: the date line under the headline and one
+ * metadata field that agree beat another field alone (JSON-LD, first in
+ * line, used to win). */
+static void date_sources_vote(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><head><meta name='date' content='2020-04-29'>"
+                         "<script type='application/ld+json'>{\"datePublished\":"
+                         "\"2020-04-30T10:00:00+02:00\"}</script></head>"
+                         "<body><h1>Bridge</h1><p>29.04.2020</p>" PROSE1 "</body></html>",
+                         NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2020-04-29");
+    ng_extract_free(ex);
+    /* a modified date equal to the published one confirms it against a
+     * date written in the text */
+    ex = run("<html><head><meta property='article:published_time' content='2019-10-01'>"
+             "<meta property='article:modified_time' content='2019-10-01'></head>"
+             "<body><h1>Bridge</h1><p>Seit dem 18.01.2019 gilt das.</p>" PROSE1
+             "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2019-10-01");
+    ng_extract_free(ex);
+    /* hAtom: the title of a class="published" element */
+    ex = run("<html><body><abbr class='published' title='2013-04-04T18:52:11+00:00'>"
+             "</abbr>" PROSE1 "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2013-04-04");
+    ng_extract_free(ex);
+    /* nothing but an "updated" line: that is the date */
+    ex = run("<html><body>" PROSE1
+             "<p class='info'>Aktualisiert: 30.12.2016</p></body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2016-12-30");
+    ng_extract_free(ex);
+}
+
+/* 3/5/2022 is 3 May on a Spanish page, March 5 on an American one. */
+static void slash_dates_follow_language(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html lang='es'><body><h1>Puente</h1><p><span>3/5/2022 22:41</span>"
+            "</p>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2022-05-03");
+    ng_extract_free(ex);
+    ex = run("<html lang='en-US'><body><h1>Bridge</h1><p>3/5/2022</p>" PROSE1
+             "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2022-03-05");
+    ng_extract_free(ex);
+    assert_true(ngi_date_month_first("en"));
+    assert_true(ngi_date_month_first("en_US"));
+    assert_false(ngi_date_month_first("en-GB"));
+    assert_false(ngi_date_month_first("de"));
+    assert_false(ngi_date_month_first(NULL));
+}
+
+/* A UTC instant is dated on the page's own clock. */
+static void utc_instants_local_day(void **state) {
+    (void)state;
+    char d[11] = "2022-11-06";
+    /* German page, 23:00 UTC in November: 00:00 the next day in Berlin */
+    assert_int_equal(ngi_date_local("2022-11-06T23:00:00.000Z", "de", NULL, d), 1);
+    assert_string_equal(d, "2022-11-07");
+    /* no language: the country domain; .de in summer is UTC+2 */
+    memcpy(d, "2019-10-18", 11);
+    assert_int_equal(ngi_date_local("2019-10-18T22:04:00Z", NULL, "https://x.de/a", d),
+                     1);
+    assert_string_equal(d, "2019-10-19");
+    /* Brazil: 00:44 UTC is the evening before */
+    memcpy(d, "2022-05-04", 11);
+    assert_int_equal(ngi_date_local("2022-05-04T00:44:52.000Z", "pt-BR", NULL, d), -1);
+    assert_string_equal(d, "2022-05-03");
+    memcpy(d, "2022-05-04", 11);
+    assert_int_equal(ngi_date_local("Wed, 04 May 2022 00:25:56 GMT", "es", NULL, d), -1);
+    /* unchanged: an explicit offset, midnight sharp (a date without time),
+     * "+00:00", a zone that cannot be guessed, a time far from midnight */
+    memcpy(d, "2022-05-04", 11);
+    assert_int_equal(ngi_date_local("2022-05-04T23:30:00+02:00", "de", NULL, d), 0);
+    assert_int_equal(ngi_date_local("2022-05-04T00:00:00Z", "es", NULL, d), 0);
+    assert_int_equal(ngi_date_local("2022-05-04T23:07:45+00:00", "de", NULL, d), 0);
+    assert_int_equal(ngi_date_local("2022-05-04T23:30:00Z", "en", NULL, d), 0);
+    assert_int_equal(ngi_date_local("2022-05-04T12:00:00Z", "de", NULL, d), 0);
+    assert_string_equal(d, "2022-05-04");
+    /* through the page: meta in UTC, German page */
+    ng_extract *ex =
+        run("<html lang='de'><head><meta property='article:published_time' "
+            "content='2021-11-04T23:00Z'></head><body>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2021-11-05");
+    ng_extract_free(ex);
+}
+
 static void dates_in_text(void **state) {
     (void)state;
     static const struct {
@@ -220,7 +312,8 @@ static void dates_in_text(void **state) {
                   "3\xe6\x97\xa5",
                   "2019-07-03"},
                  {"20190703", "2019-07-03"},
-                 {"Tue, 02 Jul 2019 18:30:00 -0400", "2019-07-02"}};
+                 {"Tue, 02 Jul 2019 18:30:00 -0400", "2019-07-02"},
+                 {"2022-5-5 22:17:36", "2022-05-05"}};
     char out[11];
     for (size_t i = 0; i < NGI_ARRAY_LEN(cases); i++) {
         assert_int_equal(ngi_date_from_text(cases[i].in, strlen(cases[i].in), out), 0);
@@ -364,6 +457,9 @@ int main(void) {
         cmocka_unit_test(title_rules),
         cmocka_unit_test(date_rules),
         cmocka_unit_test(dates_in_text),
+        cmocka_unit_test(date_sources_vote),
+        cmocka_unit_test(slash_dates_follow_language),
+        cmocka_unit_test(utc_instants_local_day),
         cmocka_unit_test(charsets),
         cmocka_unit_test(nul_bytes_and_script_charsets),
         cmocka_unit_test(several_stories_give_several_articles),
