@@ -202,6 +202,19 @@ static bool strip_site_name(char *t, const char *site) {
         " \xc2\xb7 ", " :: ", " \xe2\x80\xa2 ", " // ",
         NULL};
     size_t n = strlen(t), sl = site ? strlen(site) : 0;
+    /* "homify.de" names itself "homify" in its titles */
+    const char *dot = site ? strrchr(site, '.') : NULL;
+    if (dot && dot > site && !strchr(dot, ' ') && strlen(dot) <= 4) {
+        size_t bl = (size_t)(dot - site);
+        for (int i = 0; seps[i]; i++) {
+            size_t k = strlen(seps[i]);
+            if (n > bl + k && !strncasecmp(t + n - bl, site, bl) &&
+                !strncmp(t + n - bl - k, seps[i], k)) {
+                t[n - bl - k] = '\0';
+                return true;
+            }
+        }
+    }
     for (int i = 0; sl && seps[i]; i++) {
         size_t k = strlen(seps[i]);
         if (n > sl + k && !strcasecmp(t + n - sl, site) &&
@@ -357,6 +370,88 @@ static char *heading_text(xmlNodePtr h) {
     return el_text(h);
 }
 
+static bool blank_node(xmlNodePtr c) {
+    if (c->type == XML_COMMENT_NODE) return true;
+    if (c->type != XML_TEXT_NODE) return false;
+    for (const xmlChar *p = c->content; p && *p; p++) {
+        if (p[0] == 0xC2 && p[1] == 0xA0)
+            p++;
+        else if (!isspace(*p))
+            return false;
+    }
+    return true;
+}
+
+/* A heading whose first part is a kicker in its own element ("<h1><span
+ * class=roofline>Immobilienkrise</span> Rene Benko-Firma in Sorge</h1>",
+ * "<small>Tunesien</small><br>Große Aufgaben"): the text after it, or NULL.
+ * Wrappers with a single child (a link, a span) are looked through. */
+static char *after_leading_part(xmlNodePtr h) {
+    for (int depth = 0; depth < 4; depth++) {
+        xmlNodePtr only = NULL;
+        int n = 0;
+        for (xmlNodePtr c = h->children; c; c = c->next)
+            if (!blank_node(c)) only = c, n++;
+        if (n != 1 || only->type != XML_ELEMENT_NODE) break;
+        h = only;
+    }
+    xmlNodePtr first = h->children;
+    while (first && blank_node(first)) first = first->next;
+    if (!first || first->type != XML_ELEMENT_NODE || !first->next) return NULL;
+    if (!xmlStrcmp(first->name, (const xmlChar *)"br")) return NULL;
+    ngi_buf b = NGI_BUF_INIT;
+    for (xmlNodePtr c = first->next; c; c = c->next) {
+        char *t = c->type == XML_TEXT_NODE      ? strdup((const char *)c->content)
+                  : c->type == XML_ELEMENT_NODE ? ngi_html_text_of(c)
+                                                : NULL;
+        if (t &&
+            (ngi_buf_append(&b, " ", 1) != 0 || ngi_buf_append(&b, t, strlen(t)) != 0)) {
+            free(t);
+            ngi_buf_free(&b);
+            return NULL;
+        }
+        free(t);
+    }
+    if (ngi_buf_append_u8(&b, 0) != 0) {
+        ngi_buf_free(&b);
+        return NULL;
+    }
+    char *r = dup_tidy((const char *)b.data);
+    ngi_buf_free(&b);
+    if (r && strlen(r) < 4) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
+/* "23.01.2022 - Wierer darf jubeln" -> "Wierer darf jubeln": a numeric date
+ * and a dash, bar or colon before a headline are a date line run into it. */
+static void strip_date_prefix(char *t) {
+    size_t i = 0, digits = 0, seps = 0;
+    while (isdigit((unsigned char)t[i]) || t[i] == '.' || t[i] == '-' || t[i] == '/') {
+        digits += isdigit((unsigned char)t[i]) != 0;
+        seps += !isdigit((unsigned char)t[i]);
+        i++;
+    }
+    while (i && (t[i - 1] == '-' || t[i - 1] == '.')) i--, seps--; /* "2022-" */
+    char out[11];
+    if (digits < 6 || seps < 2 || ngi_date_from_text(t, i, out) != 0) return;
+    size_t j = i;
+    while (t[j] == ' ') j++;
+    static const char *const dashes[] = {"-", "|", ":", "\xe2\x80\x93", "\xe2\x80\x94",
+                                         NULL};
+    for (int k = 0; dashes[k]; k++) {
+        size_t dl = strlen(dashes[k]);
+        if (j > i && !strncmp(t + j, dashes[k], dl) && t[j + dl] == ' ') {
+            j += dl;
+            while (t[j] == ' ') j++;
+            if (strlen(t + j) >= 8) memmove(t, t + j, strlen(t + j) + 1);
+            return;
+        }
+    }
+}
+
 static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
                       const char *site) {
     char *t = NULL;
@@ -382,6 +477,16 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
             seen[e->heading]++ >= MAX_HEADINGS)
             continue;
         char *h = heading_text(e->node), *fh = fold(h);
+        if (h && fh && !contains_folded(fog, fh) && !contains_folded(fjl, fh) &&
+            !contains_folded(ftt, fh)) {
+            char *r = after_leading_part(e->node); /* without its kicker? */
+            if (r) {
+                free(h);
+                free(fh);
+                h = r;
+                fh = fold(h);
+            }
+        }
         size_t hl = h ? strlen(h) : 0;
         if (h && fh && hl >= 4 && hl > best_len && !is_site(h, site) &&
             (contains_folded(fog, fh) || contains_folded(fjl, fh) ||
@@ -398,6 +503,7 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
     free(fog);
     free(fjl);
     free(ftt);
+    if (t) strip_site_name(t, site); /* a heading may repeat <title> whole */
     char *head = NULL;
     if (!t) { /* a page with one <h1>: that is its headline */
         int32_t only = -1;
@@ -452,6 +558,7 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
     free(og);
     free(jl);
     free(tt);
+    if (t) strip_date_prefix(t);
     return t;
 }
 

@@ -204,6 +204,57 @@ static void date_rules(void **state) {
     ng_extract_free(ex);
 }
 
+/* A kicker in its own element before the headline is not part of it; the
+ * site's name after a heading or og:title goes; a date run into the
+ * headline goes. */
+static void title_kicker_site_date(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><head><meta property='og:title' content='Rene Benko-Firma in "
+            "Sorge'></head><body><h1><span class='roofline'>Immobilienkrise "
+            "</span>Rene Benko-Firma in Sorge</h1>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Rene Benko-Firma in Sorge");
+    ng_extract_free(ex);
+    /* looked through a wrapper; the kicker ends with <br> */
+    ex = run(
+        "<html><head><title>Einheit der Woche | Lagen-Pyramide mit GA2 - SWIM.DE</title>"
+        "</head><body><h1><span><small>Einheit der Woche</small><br>Lagen-Pyramide mit "
+        "GA2</span></h1>" PROSE1 "</body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Lagen-Pyramide mit GA2");
+    ng_extract_free(ex);
+    /* a heading that repeats <title> with the site's name */
+    ex = run(
+        "<html><head><meta property='og:site_name' content='Umweltbundesamt'><title>"
+        "EU-Taxonomie: Erdgas ist nicht nachhaltig | Umweltbundesamt</title></head><body>"
+        "<h1>EU-Taxonomie: Erdgas ist nicht nachhaltig | Umweltbundesamt</h1>" PROSE1
+        "</body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"),
+                        "EU-Taxonomie: Erdgas ist nicht nachhaltig");
+    ng_extract_free(ex);
+    /* the site's name without its domain ending */
+    ex = run(
+        "<html><head><meta property='og:site_name' content='homify.de'>"
+        "<meta property='og:title' content='Eine runde Tischdecke herstellen | homify'>"
+        "</head><body>" PROSE1 "</body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Eine runde Tischdecke herstellen");
+    ng_extract_free(ex);
+    ex = run("<html><head><title>23.01.2022 - Wierer darf noch "
+             "jubeln</title></head><body>" PROSE1 "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Wierer darf noch jubeln");
+    ng_extract_free(ex);
+    /* a number that is no date stays */
+    ex = run("<html><head><title>1.5.2 - Release notes for the "
+             "bridge</title></head><body>" PROSE1 "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "1.5.2 - Release notes for the bridge");
+    ng_extract_free(ex);
+}
+
 /* The sources of a date vote: the date line under the headline and one
  * metadata field that agree beat another field alone (JSON-LD, first in
  * line, used to win). */
@@ -458,6 +509,7 @@ int main(void) {
         cmocka_unit_test(date_rules),
         cmocka_unit_test(dates_in_text),
         cmocka_unit_test(date_sources_vote),
+        cmocka_unit_test(title_kicker_site_date),
         cmocka_unit_test(slash_dates_follow_language),
         cmocka_unit_test(utc_instants_local_day),
         cmocka_unit_test(charsets),
