@@ -255,6 +255,41 @@ static void title_kicker_site_date(void **state) {
     ng_extract_free(ex);
 }
 
+/* A standfirst in its own box between the headline and the body's box
+ * belongs to the story. */
+static void lead_above_body_is_kept(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='nav'><a href='/'>Home</a></div>"
+            "<div class='head'><h1>Bridge approved</h1><div class='intro'><p>The "
+            "city's oldest crossing will be replaced, the council decided after "
+            "a long debate.</p></div></div><div class='main'><div class='text'>"
+            "<div class='body'>" PROSE1 PROSE2 PROSE1 PROSE2 PROSE1 "</div></div><div>"
+            "<p>Werbung</p></div></div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "oldest crossing"));
+    assert_true(body_has(ex, "next spring"));
+    ng_extract_free(ex);
+}
+
+/* Labels of related-links boxes, comments and sharing are furniture even
+ * as plain paragraphs inside the story. */
+static void chrome_labels_are_dropped(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='story'>" PROSE1 "<p>Mehr zum Thema:</p>" PROSE2
+            "<p>KOMMENTARE</p><p>Related Coverage</p>" PROSE1
+            "<p>Was sagt der Rat?</p>" PROSE2 "</div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_true(body_has(ex, "next spring"));
+    assert_true(body_has(ex, "Was sagt der Rat?"));
+    assert_false(body_has(ex, "Mehr zum Thema"));
+    assert_false(body_has(ex, "KOMMENTARE"));
+    assert_false(body_has(ex, "Related Coverage"));
+    ng_extract_free(ex);
+}
+
 /* The sources of a date vote: the date line under the headline and one
  * metadata field that agree beat another field alone (JSON-LD, first in
  * line, used to win). */
@@ -509,6 +544,8 @@ int main(void) {
         cmocka_unit_test(date_rules),
         cmocka_unit_test(dates_in_text),
         cmocka_unit_test(date_sources_vote),
+        cmocka_unit_test(lead_above_body_is_kept),
+        cmocka_unit_test(chrome_labels_are_dropped),
         cmocka_unit_test(title_kicker_site_date),
         cmocka_unit_test(slash_dates_follow_language),
         cmocka_unit_test(utc_instants_local_day),
