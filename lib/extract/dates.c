@@ -153,7 +153,12 @@ static int in_text(const char *s, size_t len, bool month_first, char out[11]) {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (!isalnum(c)) continue;
-        if (i > 0 && isalnum((unsigned char)s[i - 1])) continue;
+        /* A date may follow a word without a space ("Erstellt am09.02.2022",
+         * an author's name run into the date), not another digit or a
+         * letter inside a word. */
+        if (i > 0 && isalnum((unsigned char)s[i - 1]) &&
+            !(isdigit(c) && isalpha((unsigned char)s[i - 1])))
+            continue;
         if (date_at(s + i, len - i, false, month_first, out) == 0) return 0;
     }
     return -1;

@@ -582,16 +582,32 @@ static bool date_block_any(const hx_page *pg, const hx_block *bl, size_t max,
     if (bl->len > max || bl->len > LAST_RESORT_MAX) return false;
     const char *s = (const char *)pg->text.data + bl->start;
     char low[LAST_RESORT_MAX + 1];
-    for (size_t i = 0; i < bl->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    for (size_t i = 0; i < bl->len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool latin1_capital = i > 0 && (unsigned char)s[i - 1] == 0xC3 && c >= 0x80 &&
+                              c <= 0x9E && c != 0x97; /* "Ä" -> "ä" */
+        low[i] = (char)(latin1_capital ? c + 0x20 : tolower(c));
+    }
     low[bl->len] = '\0';
+    /* "Letzte Änderung: 31.10.2023 Erschienen am: 01.11.2023": the date
+     * after a word that says published comes first. */
+    static const char *const published[] = {"publi",
+                                            "ver\xc3\xb6"
+                                            "ffentlicht",
+                                            "erschienen", "posted", NULL};
+    for (int k = 0; !updated_ok && published[k]; k++) {
+        const char *p = strstr(low, published[k]);
+        if (p && ngi_date_in_text_lang(s + (p - low), bl->len - (size_t)(p - low),
+                                       page_lang(pg), out) == 0)
+            return true;
+    }
     /* "Updated 5 July" is not the publication date; a date before the
      * word is ("2025-06-18 17:33 Last Updated At: 18:07"). */
-    const char *upd = strstr(low, "updat");
-    if (!upd) upd = strstr(low, "aktualisiert");
-    if (!upd) upd = strstr(low, "modifi");
-    if (upd && !updated_ok && !strstr(low, "publi") &&
-        !strstr(low, "ver\xc3\xb6"
-                     "ffentlicht"))
+    static const char *const updated[] = {"updat",           "aktualisiert",    "modifi",
+                                          "\xc3\xa4nderung", "ge\xc3\xa4ndert", NULL};
+    const char *upd = NULL;
+    for (int k = 0; !upd && updated[k]; k++) upd = strstr(low, updated[k]);
+    if (upd && !updated_ok)
         return ngi_date_in_text_lang(s, (size_t)(upd - low), page_lang(pg), out) == 0;
     return ngi_date_in_text_lang(s, bl->len, page_lang(pg), out) == 0;
 }
@@ -626,17 +642,32 @@ static bool dated_class(const hx_page *pg, int32_t el) {
 /* A short block near the headline that holds a date ("3. Juli 2019, 14:05
  * Uhr", "Published July 3, 2019"), but not one that only says when the
  * article was updated; else a block in an element named for dates. */
-static bool date_line(const hx_page *pg, int32_t h1, int32_t root, char out[11]) {
+static bool date_line(const hx_page *pg, int32_t h1, int32_t root, int32_t container,
+                      char out[11]) {
     size_t b = 0;
-    if (h1 >= 0)
-        while (b < pg->n_blocks && pg->blocks[b].owner < h1) b++;
+    /* Around the headline; without one, around the start of the text (not
+     * the top of the page, where a bar may show today's date). */
+    int32_t anchor = h1 >= 0 ? h1 : container >= 0 ? container : root;
+    if (anchor >= 0 && anchor != root)
+        while (b < pg->n_blocks && pg->blocks[b].owner < anchor) b++;
     else
         while (b < pg->n_blocks && !ngi_html_within(pg, pg->blocks[b].owner, root)) b++;
     size_t from = b > DATE_LINE_WINDOW / 2 ? b - DATE_LINE_WINDOW / 2 : 0;
-    for (size_t k = b; k < pg->n_blocks && k < b + DATE_LINE_WINDOW; k++)
-        if (date_block(pg, &pg->blocks[k], out)) return true;
-    for (size_t k = from; k < b; k++)
-        if (date_block(pg, &pg->blocks[k], out)) return true;
+    /* Under the headline first; above the text first when there is none
+     * (the headline's own line, then the date under it, are above). */
+    for (int pass = h1 >= 0 ? 0 : 1, n = 0; n < 2; n++, pass ^= 1) {
+        if (pass == 0) {
+            for (size_t k = b; k < pg->n_blocks && k < b + DATE_LINE_WINDOW; k++)
+                if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
+                    date_block(pg, &pg->blocks[k], out))
+                    return true;
+        } else {
+            for (size_t k = b; k-- > from;) /* above: the nearest first */
+                if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
+                    date_block(pg, &pg->blocks[k], out))
+                    return true;
+        }
+    }
     for (size_t k = 0; k < pg->n_blocks; k++)
         if (ngi_html_within(pg, pg->blocks[k].owner, root) &&
             dated_class(pg, pg->blocks[k].owner) && date_block(pg, &pg->blocks[k], out))
@@ -766,7 +797,7 @@ static void find_date(const hx_page *pg, int32_t root, int32_t container, int32_
     } else {
         vote_text(pg, &v, pg->time_date, VOTE_META);
     }
-    if (date_line(pg, h1, root, d)) vote(&v, d, VOTE_LINE);
+    if (date_line(pg, h1, root, container, d)) vote(&v, d, VOTE_LINE);
     char *jm = jsonld_value(pg, "dateModified", false);
     if (!meta_date(pg, jm, m->updated) && !meta_date(pg, pg->modified, m->updated))
         m->updated[0] = '\0';

@@ -325,6 +325,31 @@ static void date_sources_vote(void **state) {
     ng_extract_free(ex);
 }
 
+/* Date lines: a date run into the word before it; the date after
+ * "Erschienen" when the line also says when it changed; without a
+ * headline, the line above the text rather than a bar atop the page. */
+static void date_line_rules(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><h1>Basteln</h1><div><span>Erstellt am</span><span>"
+                         "09.02.2022</span></div>" PROSE1 "</body></html>",
+                         NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2022-02-09");
+    ng_extract_free(ex);
+    ex = run("<html><body><h1>Cotten</h1><p>Letzte \xc3\x84nderung: 31.10.2023 - 14:49 "
+             "Erschienen am: 01.11.2023</p>" PROSE1 "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2023-11-01");
+    ng_extract_free(ex);
+    ex = run(
+        "<html><body><ul><li><a href='/'>May 11, 2022</a></li><li><a href='/a'>Home</a>"
+        "</li><li><a href='/b'>News</a></li></ul><div class='story'><p>Published On May "
+        "10, 2022 01:52 PM</p><div class='text'>" PROSE1 PROSE2
+        "</div></div></body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2022-05-10");
+    ng_extract_free(ex);
+}
+
 /* 3/5/2022 is 3 May on a Spanish page, March 5 on an American one. */
 static void slash_dates_follow_language(void **state) {
     (void)state;
@@ -548,6 +573,7 @@ int main(void) {
         cmocka_unit_test(chrome_labels_are_dropped),
         cmocka_unit_test(title_kicker_site_date),
         cmocka_unit_test(slash_dates_follow_language),
+        cmocka_unit_test(date_line_rules),
         cmocka_unit_test(utc_instants_local_day),
         cmocka_unit_test(charsets),
         cmocka_unit_test(nul_bytes_and_script_charsets),
