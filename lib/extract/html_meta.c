@@ -269,7 +269,52 @@ static int32_t headline_el(const hx_page *pg, int32_t container, int32_t root) {
     return before;
 }
 
+/* Text for screen readers only ("<span class=visually-hidden> | Site</span>"
+ * in a heading). */
+static bool screen_reader_only(xmlNodePtr n) {
+    static const char *const words[] = {"visually-hidden",   "visuallyhidden",
+                                        "element-invisible", "sr-only",
+                                        "screen-reader",     NULL};
+    if (n->type != XML_ELEMENT_NODE) return false;
+    xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+    bool hit = false;
+    for (int i = 0; cls && words[i] && !hit; i++)
+        hit = strstr((char *)cls, words[i]) != NULL;
+    xmlFree(cls);
+    return hit;
+}
+
+/* The visible text of a heading's node: screen-reader-only parts left out. */
+static int visible_into(xmlNodePtr n, ngi_buf *b, int depth) {
+    static const char *const breaks[] = {"br", "div", "p",  "li", "h1", "h2",
+                                         "h3", "h4",  "h5", "h6", NULL};
+    if (n->type == XML_TEXT_NODE && n->content)
+        return ngi_buf_append(b, n->content, strlen((const char *)n->content));
+    if (n->type != XML_ELEMENT_NODE || screen_reader_only(n) || depth > 32) return 0;
+    if (!xmlStrcmp(n->name, (const xmlChar *)"script") ||
+        !xmlStrcmp(n->name, (const xmlChar *)"style"))
+        return 0;
+    bool brk = false;
+    for (int i = 0; breaks[i] && !brk; i++)
+        brk = !xmlStrcmp(n->name, (const xmlChar *)breaks[i]);
+    if (brk && ngi_buf_append(b, " ", 1) != 0) return NG_ENOMEM;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (visible_into(c, b, depth + 1) != 0) return NG_ENOMEM;
+    return brk ? ngi_buf_append(b, " ", 1) : 0;
+}
+
 static char *el_text(xmlNodePtr n) {
+    ngi_buf b = NGI_BUF_INIT;
+    int rc = 0;
+    for (xmlNodePtr c = n->children; c && rc == 0; c = c->next)
+        rc = visible_into(c, &b, 0);
+    if (rc == 0) rc = ngi_buf_append_u8(&b, 0);
+    char *t = rc == 0 ? dup_tidy((const char *)b.data) : NULL;
+    ngi_buf_free(&b);
+    return t;
+}
+
+static char *el_text_all(xmlNodePtr n) {
     char *raw = ngi_html_text_of(n), *t = dup_tidy(raw);
     free(raw);
     return t;
@@ -330,6 +375,26 @@ static char *after_kicker(const char *title, const char *heading) {
     return ok ? strdup(c + 2) : NULL;
 }
 
+/* The heading goes on where a declared title (without the site's name)
+ * stops: "Ultium Cells erhöht Gigafactory-Kapazität - Battery-News.de" and
+ * the <h1> "Ultium Cells erhöht Gigafactory-Kapazität in Tennessee" (a
+ * title shortened for search results). */
+static bool extends_folded(const char *declared, const char *heading) {
+    size_t dl = declared ? strlen(declared) : 0, hl = strlen(heading);
+    return dl >= 15 && hl > dl && dl * 2 >= hl && !strncmp(heading, declared, dl) &&
+           (heading[dl] == ' ' || heading[dl] == ':');
+}
+
+/* A declared title without the site's name, folded; malloc'ed or NULL. */
+static char *fold_stripped(const char *t, const char *site) {
+    char *c = t ? strdup(t) : NULL;
+    if (!c) return NULL;
+    if (!strip_site_name(c, site)) strip_site_suffix(c, site);
+    char *f = fold(c);
+    free(c);
+    return f;
+}
+
 /* True when t is only the site's name. */
 static bool is_site(const char *t, const char *site) {
     return t && site && *site && !strcasecmp(t, site);
@@ -355,6 +420,13 @@ static char *heading_text(xmlNodePtr h) {
             continue;
         }
         if (c->type != XML_ELEMENT_NODE) continue;
+        static const char *const emphasis[] = {"b", "i",    "em", "strong",
+                                               "u", "mark", NULL};
+        for (int k = 0; emphasis[k]; k++)
+            if (!xmlStrcmp(c->name, (const xmlChar *)emphasis[k])) {
+                free(best);
+                return el_text(h); /* words set in bold: one headline */
+            }
         char *t = el_text(c);
         if (!t) continue;
         parts++;
@@ -401,9 +473,9 @@ static char *after_leading_part(xmlNodePtr h) {
     if (!xmlStrcmp(first->name, (const xmlChar *)"br")) return NULL;
     ngi_buf b = NGI_BUF_INIT;
     for (xmlNodePtr c = first->next; c; c = c->next) {
-        char *t = c->type == XML_TEXT_NODE      ? strdup((const char *)c->content)
-                  : c->type == XML_ELEMENT_NODE ? ngi_html_text_of(c)
-                                                : NULL;
+        char *t = c->type == XML_TEXT_NODE ? strdup((const char *)c->content)
+                  : c->type == XML_ELEMENT_NODE && !screen_reader_only(c) ? el_text(c)
+                                                                          : NULL;
         if (t &&
             (ngi_buf_append(&b, " ", 1) != 0 || ngi_buf_append(&b, t, strlen(t)) != 0)) {
             free(t);
@@ -452,23 +524,64 @@ static void strip_date_prefix(char *t) {
     }
 }
 
+/* "Zuschauerrückkehr bei den Proficlubs<br><small>02.02.2022 • Presse</small>":
+ * the heading's text before its first line break, or NULL. */
+static char *before_break(xmlNodePtr h) {
+    ngi_buf b = NGI_BUF_INIT;
+    bool seen = false;
+    for (xmlNodePtr c = h->children; c && !seen; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && !xmlStrcmp(c->name, (const xmlChar *)"br")) {
+            seen = true;
+            break;
+        }
+        char *t = c->type == XML_TEXT_NODE ? strdup((const char *)c->content)
+                  : c->type == XML_ELEMENT_NODE && !screen_reader_only(c) ? el_text(c)
+                                                                          : NULL;
+        if (t &&
+            (ngi_buf_append(&b, " ", 1) != 0 || ngi_buf_append(&b, t, strlen(t)) != 0))
+            seen = true, b.len = 0;
+        free(t);
+    }
+    char *r = NULL;
+    if (seen && b.len && ngi_buf_append_u8(&b, 0) == 0)
+        r = dup_tidy((const char *)b.data);
+    ngi_buf_free(&b);
+    if (r && strlen(r) < 4) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
+/* "[> Jens Weber", "» Jens Weber": a bullet or arrow before a title. */
+static void strip_marker_prefix(char *t) {
+    size_t i = 0;
+    while (t[i] == '[' || t[i] == '>' || t[i] == '|' || t[i] == '*' || t[i] == '-') i++;
+    if (!strncmp(t + i, "\xc2\xbb", 2) || !strncmp(t + i, "\xe2\x80\xa2", 3))
+        i += (unsigned char)t[i] == 0xC2 ? 2 : 3;
+    if (i == 0 || i > 3 || t[i] != ' ') return;
+    while (t[i] == ' ') i++;
+    if (strlen(t + i) >= 4) memmove(t, t + i, strlen(t + i) + 1);
+}
+
 static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_t h1,
                       const char *site) {
     char *t = NULL;
     if (root >= 0 && pg->n_articles > 1) { /* one of several articles */
         for (int lvl = 1; lvl <= 3 && !t; lvl++)
             for (size_t i = (size_t)root; i < pg->els[root].end && !t; i++)
-                if (pg->els[i].heading == lvl) t = el_text(pg->els[i].node);
+                if (pg->els[i].heading == lvl) t = heading_text(pg->els[i].node);
         return t;
     }
     char *og = dup_tidy(pg->og_title ? pg->og_title : pg->meta_title);
     char *jl = jsonld_value(pg, "headline", false);
-    char *tt = pg->title_el >= 0 ? el_text(pg->els[pg->title_el].node) : NULL;
+    char *tt = pg->title_el >= 0 ? el_text_all(pg->els[pg->title_el].node) : NULL;
     if (is_site(og, site)) {
         free(og);
         og = NULL;
     }
     char *fog = fold(og), *fjl = fold(jl), *ftt = fold(tt);
+    char *sog = fold_stripped(og, site), *stt = fold_stripped(tt, site);
     size_t best_len = 0;
     int seen[4] = {0};
     for (size_t i = 0; i < pg->n_els; i++) {
@@ -480,6 +593,16 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
         if (h && fh && !contains_folded(fog, fh) && !contains_folded(fjl, fh) &&
             !contains_folded(ftt, fh)) {
             char *r = after_leading_part(e->node); /* without its kicker? */
+            char *fr = fold(r);
+            if (!fr || !(contains_folded(fog, fr) || contains_folded(fjl, fr) ||
+                         contains_folded(ftt, fr))) {
+                char *lead = before_break(e->node); /* without a line under it? */
+                if (lead) {
+                    free(r);
+                    r = lead;
+                }
+            }
+            free(fr);
             if (r) {
                 free(h);
                 free(fh);
@@ -490,7 +613,8 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
         size_t hl = h ? strlen(h) : 0;
         if (h && fh && hl >= 4 && hl > best_len && !is_site(h, site) &&
             (contains_folded(fog, fh) || contains_folded(fjl, fh) ||
-             contains_folded(ftt, fh))) {
+             contains_folded(ftt, fh) || extends_folded(sog, fh) ||
+             extends_folded(fjl, fh) || extends_folded(stt, fh))) {
             free(t);
             t = h;
             h = NULL;
@@ -503,6 +627,8 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
     free(fog);
     free(fjl);
     free(ftt);
+    free(sog);
+    free(stt);
     if (t) strip_site_name(t, site); /* a heading may repeat <title> whole */
     char *head = NULL;
     if (!t) { /* a page with one <h1>: that is its headline */
@@ -530,6 +656,12 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
                     ngi_html_within(pg, (int32_t)i, c))
                     head = heading_text(pg->els[i].node);
         if (!head && h1 >= 0) head = heading_text(pg->els[h1].node);
+        /* else the nearest h1 or h2 above the text */
+        for (int32_t i = c - 1; !head && c >= 0 && i >= 0 && i > c - 400; i--)
+            if ((pg->els[i].heading == 1 || pg->els[i].heading == 2) &&
+                (pg->els[i].flags & HX_HEADING) && !(pg->els[i].iflags & HX_BOILER) &&
+                ngi_html_within(pg, i, root) && pg->els[i].text >= 8)
+                head = heading_text(pg->els[i].node);
         if (head && is_site(head, site)) {
             free(head);
             head = NULL;
@@ -559,6 +691,7 @@ static char *title_of(const hx_page *pg, int32_t root, int32_t container, int32_
     free(jl);
     free(tt);
     if (t) strip_date_prefix(t);
+    if (t) strip_marker_prefix(t);
     return t;
 }
 
@@ -618,6 +751,8 @@ static bool date_block_max(const hx_page *pg, const hx_block *bl, size_t max,
 }
 
 static bool date_block(const hx_page *pg, const hx_block *bl, char out[11]) {
+    /* a reader's comment is dated too, not the story */
+    if (bl->owner >= 0 && (pg->els[bl->owner].iflags & HX_COMMENTS)) return false;
     return date_block_max(pg, bl, DATE_LINE_MAX, out);
 }
 

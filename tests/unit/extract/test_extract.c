@@ -255,6 +255,72 @@ static void title_kicker_site_date(void **state) {
     ng_extract_free(ex);
 }
 
+/* More title rules: screen-reader text in a heading; a heading that goes on
+ * where the declared title stops; the line under a headline after <br>;
+ * words in bold inside a heading; a marker before it; without any declared
+ * title, the nearest heading above the text beats <title>. */
+static void title_heading_rules(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><head><title>Was wir nicht wollen | INTERSCENAR.IO</title>"
+            "</head><body><h1>Was wir nicht wollen<span class='element-invisible'>"
+            " | FASSETTE.NET</span></h1>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Was wir nicht wollen");
+    ng_extract_free(ex);
+    ex = run(
+        "<html><head><meta property='og:title' content='Ultium Cells erh\xc3\xb6ht "
+        "Kapazit\xc3\xa4t - Battery-News.de'></head><body><h1>Ultium Cells erh\xc3\xb6ht "
+        "Kapazit\xc3\xa4t in Tennessee</h1>" PROSE1 "</body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"),
+                        "Ultium Cells erh\xc3\xb6ht Kapazit\xc3\xa4t in Tennessee");
+    ng_extract_free(ex);
+    ex = run("<html><head><meta property='og:title' content='Zuschauer kehren zur\xc3\xbc"
+             "ck'></head><body><h1>Zuschauer kehren zur\xc3\xbc"
+             "ck<br><small>02.02.2022 \xe2\x80\xa2 Presse</small></h1>" PROSE1
+             "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Zuschauer kehren zur\xc3\xbc"
+                                               "ck");
+    ng_extract_free(ex);
+    ex = run(
+        "<html><head><title>Editor's Letter: bye Baby | OC</title></head><body><article>"
+        "<h1><b>Editor's Letter:</b><i> bye <b>OC</b> Baby</i></h1>" PROSE1 PROSE2 PROSE1
+            PROSE2 "</article><article><h2>Next</h2>" PROSE1 PROSE2 PROSE1 PROSE2
+        "</article></body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Editor's Letter: bye OC Baby");
+    ng_extract_free(ex);
+    ex =
+        run("<html><head><title>mediaarchitecture.de // &raquo; Jens Weber</title></head>"
+            "<body><h2>[&gt; Jens Weber</h2>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Jens Weber");
+    ng_extract_free(ex);
+    ex = run(
+        "<html><head><title>Synchronschwimmen - Aktuelles - Synchronschwimmen</title>"
+        "</head><body><div class='box'><h2>Levelp\xc3\xa4sse ab sofort bestellbar</h2>"
+        "<div class='text'>" PROSE1 PROSE2 "</div></div></body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Levelp\xc3\xa4sse ab sofort bestellbar");
+    ng_extract_free(ex);
+}
+
+/* One headline above several <article>s: sections of one story, one
+ * document. */
+static void sections_of_one_story(void **state) {
+    (void)state;
+    ng_extract *ex = run(
+        "<html><body><h1>Wochenbericht</h1><article><h2>Hoch</h2>" PROSE1 PROSE2 PROSE1
+            PROSE2 "</article><article><h2>Schnee</h2>" PROSE2 PROSE1 PROSE2 PROSE1
+        "</article></body></html>",
+        NULL, 0, 0);
+    assert_int_equal(ng_extract_count(ex), 1);
+    assert_string_equal(field(ex, 0, "title"), "Wochenbericht");
+    ng_extract_free(ex);
+}
+
 /* A standfirst in its own box between the headline and the body's box
  * belongs to the story. */
 static void lead_above_body_is_kept(void **state) {
@@ -570,6 +636,8 @@ int main(void) {
         cmocka_unit_test(dates_in_text),
         cmocka_unit_test(date_sources_vote),
         cmocka_unit_test(lead_above_body_is_kept),
+        cmocka_unit_test(title_heading_rules),
+        cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
         cmocka_unit_test(title_kicker_site_date),
         cmocka_unit_test(slash_dates_follow_language),
