@@ -279,6 +279,36 @@ static bool is_label(const hx_page *pg, const hx_block *b, const char *const *la
     return false;
 }
 
+/* A picture's credit line run into the text ("Foto: Getty", "AFP / MARCO
+ * BERTORELLO", "© dpa"): short, and naming a photo or an agency. */
+static bool is_credit(const hx_page *pg, const hx_block *b) {
+    static const char *const starts[] = {
+        "foto:",  "fotos:",  "photo:",    "photos:",      "bild:", "bilder:",
+        "image:", "credit:", "titelbild", "beitragsbild", NULL};
+    static const char *const marks[] = {"\xc2\xa9",
+                                        "getty images",
+                                        "istock",
+                                        "shutterstock",
+                                        "afp /",
+                                        "/ afp",
+                                        "(foto:",
+                                        "(photo:",
+                                        "imago images",
+                                        "picture alliance",
+                                        "picture-alliance",
+                                        NULL};
+    if (b->len > 80) return false;
+    const char *s = (const char *)pg->text.data + b->start;
+    char low[81];
+    for (size_t i = 0; i < b->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    low[b->len] = '\0';
+    for (int i = 0; starts[i]; i++)
+        if (!strncmp(low, starts[i], strlen(starts[i]))) return true;
+    for (int i = 0; marks[i]; i++)
+        if (strstr(low, marks[i])) return true;
+    return false;
+}
+
 static bool is_good(const hx_page *pg, const hx_block *b) {
     const char *s = (const char *)pg->text.data + b->start;
     return b->len >= GOOD_BYTES && b->link * 5 <= b->len && punctuation(s, b->len) > 0;
@@ -396,7 +426,8 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
         else if (bl->link * 3 > bl->len &&
                  (bl->len < LINKED_PROSE_BYTES || bl->link * 2 > bl->len))
             v = -1; /* (long prose may link a third of its words) */
-        else if (is_label(pg, bl, chrome_labels) || is_label(pg, bl, related_labels))
+        else if (is_label(pg, bl, chrome_labels) || is_label(pg, bl, related_labels) ||
+                 is_credit(pg, bl))
             v = -1;
         else if (is_good(pg, bl))
             v = 1; /* prose, even when a teaser repeats it */

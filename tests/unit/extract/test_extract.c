@@ -356,6 +356,22 @@ static void chrome_labels_are_dropped(void **state) {
     ng_extract_free(ex);
 }
 
+/* A picture's credit line is no text of the story. */
+static void credit_lines_are_dropped(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='story'>" PROSE1 "<p>Foto: Jesco Denzel</p>" PROSE2
+            "<p>AFP / MARCO BERTORELLO</p>" PROSE1 "<p>\xc2\xa9 dpa</p>" PROSE2
+            "<p>Der Fotograf lobt den Bau.</p>" PROSE1 "</div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_true(body_has(ex, "Der Fotograf lobt den Bau."));
+    assert_false(body_has(ex, "Jesco Denzel"));
+    assert_false(body_has(ex, "BERTORELLO"));
+    assert_false(body_has(ex, "dpa"));
+    ng_extract_free(ex);
+}
+
 /* The sources of a date vote: the date line under the headline and one
  * metadata field that agree beat another field alone (JSON-LD, first in
  * line, used to win). */
@@ -639,6 +655,7 @@ int main(void) {
         cmocka_unit_test(title_heading_rules),
         cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
+        cmocka_unit_test(credit_lines_are_dropped),
         cmocka_unit_test(title_kicker_site_date),
         cmocka_unit_test(slash_dates_follow_language),
         cmocka_unit_test(date_line_rules),
