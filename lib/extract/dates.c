@@ -55,7 +55,8 @@ static bool boundary(const char *s, size_t n, size_t i) {
 }
 
 /* A date starting exactly at s (after a non-alphanumeric or the start). */
-static int date_at(const char *s, size_t n, bool compact, char out[11]) {
+static int date_at(const char *s, size_t n, bool compact, bool month_first,
+                   char out[11]) {
     int a, b, c;
     size_t la = digits(s, n, &a);
     if (la == 4) {
@@ -95,7 +96,8 @@ static int date_at(const char *s, size_t n, bool compact, char out[11]) {
                     return -1;
                 if (!boundary(s, n, at + 1 + lc)) return -1;
                 if (sep == '/' && b > 12) return emit(c, a, b, out); /* US order */
-                if (sep == '/' && a <= 12 && b <= 12) return emit(c, a, b, out);
+                if (sep == '/' && month_first && a <= 12 && b <= 12)
+                    return emit(c, a, b, out);
                 return emit(c, b, a, out);
             }
             return -1;
@@ -147,20 +149,52 @@ static int date_at(const char *s, size_t n, bool compact, char out[11]) {
     return -1;
 }
 
-int ngi_date_in_text(const char *s, size_t len, char out[11]) {
+static int in_text(const char *s, size_t len, bool month_first, char out[11]) {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (!isalnum(c)) continue;
-        if (i > 0 && isalnum((unsigned char)s[i - 1])) continue;
-        if (date_at(s + i, len - i, false, out) == 0) return 0;
+        /* A date may follow a word without a space ("Erstellt am09.02.2022",
+         * an author's name run into the date), not another digit or a
+         * letter inside a word. */
+        if (i > 0 && isalnum((unsigned char)s[i - 1]) &&
+            !(isdigit(c) && isalpha((unsigned char)s[i - 1])))
+            continue;
+        if (date_at(s + i, len - i, false, month_first, out) == 0) return 0;
     }
     return -1;
 }
 
+int ngi_date_in_text(const char *s, size_t len, char out[11]) {
+    return in_text(s, len, true, out);
+}
+
+bool ngi_date_month_first(const char *lang) {
+    static const char *const day_first[] = {"gb", "au", "nz", "ie", "in", "za", NULL};
+    if (!lang || strncasecmp(lang, "en", 2)) return false;
+    if (lang[2] == '\0') return true;
+    if (lang[2] != '-' && lang[2] != '_') return false;
+    for (int i = 0; day_first[i]; i++)
+        if (!strncasecmp(lang + 3, day_first[i], 2)) return false;
+    return true;
+}
+
+int ngi_date_in_text_lang(const char *s, size_t len, const char *lang, char out[11]) {
+    return in_text(s, len, ngi_date_month_first(lang), out);
+}
+
 int ngi_date_from_text(const char *s, size_t len, char out[11]) {
     while (len && isspace((unsigned char)*s)) s++, len--;
+    /* A value that is a date and nothing else ("2022-5-5 22:17:36", "Wed,
+     * 04 May 2022 00:25:56 GMT"): the library's own parser reads it. */
+    ng_date d;
+    if (len && ng_date_parse(s, len, &d) == 0 && d.precision == NG_DATE_DAY) {
+        int y;
+        unsigned m, dd;
+        ngi_civil_from_days(d.first, &y, &m, &dd);
+        if (emit(y, (int)m, (int)dd, out) == 0) return 0;
+    }
     if (len > 120) len = 120;
-    if (len && date_at(s, len, true, out) == 0) return 0;
+    if (len && date_at(s, len, true, true, out) == 0) return 0;
     return ngi_date_in_text(s, len, out);
 }
 
@@ -187,4 +221,122 @@ int ngi_date_from_url(const char *url, char out[11]) {
             return 0;
     }
     return -1;
+}
+
+/* ---- UTC instants ------------------------------------------------------- */
+
+/* The hour of a time written as UTC ("2022-11-06T23:00:00.000Z",
+ * "Wed, 04 May 2022 00:25:56 GMT"), else -1. */
+static int utc_hour(const char *s) {
+    for (const char *p = s; *p; p++) {
+        if (!(isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+              p[2] == ':' && isdigit((unsigned char)p[3]) &&
+              isdigit((unsigned char)p[4])))
+            continue;
+        if (p > s && isdigit((unsigned char)p[-1])) continue;
+        int h = (p[0] - '0') * 10 + (p[1] - '0');
+        const char *z = p + 5;
+        while (isdigit((unsigned char)*z) || *z == ':' || *z == '.') z++;
+        while (*z == ' ') z++;
+        if (h > 23) return -1;
+        /* Midnight sharp is a date without a time; "+00:00" is often a
+         * local time that a publishing system labels UTC by default. */
+        bool midnight = h == 0 && !strncmp(p + 3, "00", 2) &&
+                        (p[5] != ':' || !strncmp(p + 6, "00", 2));
+        if (!midnight &&
+            (!strcmp(z, "Z") || !strncmp(z, "GMT", 3) || !strncmp(z, "UTC", 3)))
+            return h;
+        return -1;
+    }
+    return -1;
+}
+
+/* The standard-time offset (hours east of UTC) of the zone where most
+ * readers of a language (and region) live, or NO_ZONE. */
+#define NO_ZONE 99
+static int lang_zone(const char *lang, bool *dst) {
+    static const struct {
+        const char *tag; /* language, or language-region, lower case */
+        int off;
+        bool dst; /* northern summer time */
+    } zones[] = {
+        {"en-us", -5, true},  {"en-ca", -5, true},  {"en-gb", 0, true},
+        {"en-ie", 0, true},   {"en-au", 10, false}, {"en-nz", 12, false},
+        {"pt-br", -3, false}, {"pt-pt", 0, true},   {"pt", -3, false},
+        {"es-es", 1, true},   {"es-mx", -6, false}, {"es-ar", -3, false},
+        {"es-cl", -4, false}, {"es-co", -5, false}, {"es-pe", -5, false},
+        {"es", -5, false},    {"de", 1, true},      {"fr", 1, true},
+        {"it", 1, true},      {"nl", 1, true},      {"pl", 1, true},
+        {"cs", 1, true},      {"sk", 1, true},      {"sl", 1, true},
+        {"hr", 1, true},      {"hu", 1, true},      {"da", 1, true},
+        {"sv", 1, true},      {"nb", 1, true},      {"no", 1, true},
+        {"fi", 2, true},      {"el", 2, true},      {"ro", 2, true},
+        {"bg", 2, true},      {"ru", 3, false},     {"ja", 9, false},
+        {"ko", 9, false},     {"zh", 8, false},
+    };
+    if (!lang || !isalpha((unsigned char)lang[0]) || !isalpha((unsigned char)lang[1]))
+        return NO_ZONE;
+    char tag[6] = {(char)tolower((unsigned char)lang[0]),
+                   (char)tolower((unsigned char)lang[1]),
+                   0,
+                   0,
+                   0,
+                   0};
+    if ((lang[2] == '-' || lang[2] == '_') && isalpha((unsigned char)lang[3]) &&
+        isalpha((unsigned char)lang[4]) && !isalpha((unsigned char)lang[5])) {
+        tag[2] = '-';
+        tag[3] = (char)tolower((unsigned char)lang[3]);
+        tag[4] = (char)tolower((unsigned char)lang[4]);
+    } else if (isalpha((unsigned char)lang[2])) {
+        return NO_ZONE;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
+            if (!strcmp(zones[i].tag, tag)) {
+                *dst = zones[i].dst;
+                return zones[i].off;
+            }
+        if (tag[2] == '\0' || !strcmp(tag, "en-us") || tag[0] == 'e') break;
+        tag[2] = '\0'; /* de-at: as de */
+    }
+    return NO_ZONE;
+}
+
+/* The zone of a country's top-level domain (for pages that name no
+ * language), or NO_ZONE. */
+static int tld_zone(const char *url, bool *dst) {
+    static const char *const cet[] = {"de", "at", "ch", "fr", "it", "nl", "be", "pl",
+                                      "cz", "dk", "se", "no", "es", "lu", NULL};
+    if (!url) return NO_ZONE;
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    size_t n = strcspn(h, "/:?#");
+    const char *dot = NULL;
+    for (const char *p = h; p < h + n; p++)
+        if (*p == '.') dot = p;
+    if (!dot || h + n - dot != 3) return NO_ZONE;
+    for (int i = 0; cet[i]; i++)
+        if (!strncasecmp(dot + 1, cet[i], 2)) {
+            *dst = true;
+            return 1;
+        }
+    return NO_ZONE;
+}
+
+int ngi_date_local(const char *value, const char *lang, const char *url, char date[11]) {
+    int h = value ? utc_hour(value) : -1;
+    if (h < 0) return 0;
+    bool dst = false;
+    int off = lang_zone(lang, &dst);
+    if (off == NO_ZONE) off = tld_zone(url, &dst);
+    if (off == NO_ZONE) return 0;
+    int32_t days;
+    if (ngi_date_parse(date, 10, &days) != 0) return 0;
+    int y;
+    unsigned m, d;
+    ngi_civil_from_days(days, &y, &m, &d);
+    if (dst && m >= 4 && m <= 10) off++;
+    int local = h + off, shift = local >= 24 ? 1 : local < 0 ? -1 : 0;
+    if (shift) ngi_date_format(days + shift, date);
+    return shift;
 }

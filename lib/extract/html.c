@@ -255,7 +255,17 @@ static size_t own_stories(const hx_page *pg, int32_t *out) {
             out[k++] = pg->articles[i];
             sum += good[i];
         }
-    return k >= 2 && sum * 10 >= all * 7 ? k : 0;
+    if (k < 2 || sum * 10 < all * 7) return 0;
+    /* One headline above them all: sections of one story, each in an
+     * <article> of its own (a report's chapters), not a front page. */
+    int32_t h1 = -1;
+    int n1 = 0;
+    for (size_t i = 0; i < pg->n_els; i++)
+        if (pg->els[i].heading == 1 && !(pg->els[i].flags & HX_BOILER) &&
+            pg->els[i].text > 0)
+            h1 = (int32_t)i, n1++;
+    if (n1 == 1 && h1 < out[0] && !ngi_html_within(pg, out[0], h1)) return 0;
+    return k;
 }
 
 static int extract_page(ng_extract *ex, hx_page *pg, unsigned flags) {

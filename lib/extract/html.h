@@ -113,8 +113,9 @@ typedef struct hx_page {
     /* metadata in <meta>/<link>/<html> (malloc'ed or NULL) */
     char *og_title, *meta_title, *og_site, *og_url, *canonical, *lang, *meta_lang;
     char *author, *published, *modified, *time_date, *itemprop_date;
-    const char *url; /* the caller's address for the page, or NULL */
-    const char *raw; /* the page's bytes (for dates in scripts' JSON) */
+    char *hatom_date; /* title of a class="published" element (hAtom) */
+    const char *url;  /* the caller's address for the page, or NULL */
+    const char *raw;  /* the page's bytes (for dates in scripts' JSON) */
     size_t raw_len;
 } hx_page;
 
@@ -149,6 +150,16 @@ void ngi_html_meta_free(hx_meta *m);
 int ngi_date_from_text(const char *s, size_t len, char out[11]);
 /* A date found inside longer text (a byline "Published 3 July 2019 ..."). */
 int ngi_date_in_text(const char *s, size_t len, char out[11]);
+/* The same, with 3/5/2022 read as 3 May unless the page's language (lang,
+ * may be NULL) writes the month first (English outside Britain and the
+ * Commonwealth, and English without a region). */
+int ngi_date_in_text_lang(const char *s, size_t len, const char *lang, char out[11]);
+bool ngi_date_month_first(const char *lang);
+/* date (YYYY-MM-DD, read from value) moved to the local day when value is
+ * an instant written in UTC ("2022-11-06T23:00:00Z"): the zone is guessed
+ * from the page's language, else from the address's country domain; a
+ * paper dates a story by its own clock. Returns the days moved (-1, 0, 1). */
+int ngi_date_local(const char *value, const char *lang, const char *url, char date[11]);
 /* A date in a URL path: /2019/07/03/, /2019-07-03, /20190703/. */
 int ngi_date_from_url(const char *url, char out[11]);
 

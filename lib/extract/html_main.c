@@ -13,6 +13,7 @@
  *    neighbours for short ones; headings, list items and quotes next to
  *    good text are kept; lines the page repeats (menus, teasers) are not.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,9 @@
 #define SIBLING_BYTES      80  /* text of a sibling taken along, at least */
 #define TAIL_BYTES         50  /* short blocks after the last good one are dropped */
 #define WEAK_BOILER_BYTES  200
-#define LINKED_PROSE_BYTES 150 /* prose this long may be up to half links */
+#define LINKED_PROSE_BYTES 150
+#define MAX_LEAD_BLOCKS                                                                  \
+    3 /* prose blocks between headline and body kept */ /* prose this long may be up to half links */
 #define FALLBACK_BYTES                                                                   \
     250 /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
@@ -157,6 +160,155 @@ static int32_t best_container(hx_page *pg, int32_t root) {
     return best;
 }
 
+/* Short lines that are page furniture whatever their markup: the labels of
+ * related-links boxes, comment sections, sharing, sources and contents
+ * ("Mehr zum Thema", "Related Coverage", "Lire aussi"), in the languages
+ * of ng_date_parse. A line is compared whole, case-folded, without a final
+ * colon or ellipsis. (Such a label does not end the story: boxes of related
+ * links sit inside articles as often as after them.) */
+static const char *const related_labels[] = {"related",
+                                             "related articles",
+                                             "related coverage",
+                                             "related posts",
+                                             "related stories",
+                                             "related content",
+                                             "related news",
+                                             "you may also like",
+                                             "you might also like",
+                                             "recommended",
+                                             "recommended for you",
+                                             "more stories",
+                                             "more from",
+                                             "read more",
+                                             "read next",
+                                             "further reading",
+                                             "explore further",
+                                             "more on this topic",
+                                             "mehr zum thema",
+                                             "mehr zu diesem thema",
+                                             "weitere artikel",
+                                             "weitere beitr\xc3\xa4ge",
+                                             "\xc3\xa4hnliche beitr\xc3\xa4ge",
+                                             "\xc3\xa4hnliche artikel",
+                                             "verwandte artikel",
+                                             "verwandte beitr\xc3\xa4ge",
+                                             "das k\xc3\xb6nnte sie auch interessieren",
+                                             "das k\xc3\xb6nnte dich auch interessieren",
+                                             "auch interessant",
+                                             "lesen sie auch",
+                                             "lies auch",
+                                             "zum weiterlesen",
+                                             "mehr lesen",
+                                             "weiterlesen",
+                                             "empfehlungen",
+                                             "beliebte artikel",
+                                             "lire aussi",
+                                             "\xc3\xa0 lire aussi",
+                                             "sur le m\xc3\xaame sujet",
+                                             "articles similaires",
+                                             "noticias relacionadas",
+                                             "te puede interesar",
+                                             "lee tambi\xc3\xa9n",
+                                             "leggi anche",
+                                             "articoli correlati",
+                                             "czytaj tak\xc5\xbc"
+                                             "e",
+                                             "zobacz tak\xc5\xbc"
+                                             "e",
+                                             NULL};
+static const char *const chrome_labels[] = {"comments",
+                                            "leave a comment",
+                                            "leave a reply",
+                                            "no comments",
+                                            "share",
+                                            "share this",
+                                            "share this article",
+                                            "table of contents",
+                                            "contents",
+                                            "advertisement",
+                                            "sponsored",
+                                            "newsletter",
+                                            "sources",
+                                            "source",
+                                            "tags",
+                                            "kommentare",
+                                            "kommentieren",
+                                            "keine kommentare",
+                                            "teilen",
+                                            "inhaltsverzeichnis",
+                                            "inhalt",
+                                            "quellen",
+                                            "quellenangaben",
+                                            "anzeige",
+                                            "werbung",
+                                            "schlagworte",
+                                            "themen",
+                                            "aktualisiert",
+                                            "last modified",
+                                            "updated",
+                                            "commentaires",
+                                            "partager",
+                                            "sommaire",
+                                            "comentarios",
+                                            "compartir",
+                                            "publicidad",
+                                            "commenti",
+                                            "condividi",
+                                            "komentarze",
+                                            "udost\xc4\x99pnij",
+                                            NULL};
+
+/* Is the block (of at most 48 bytes) one of labels? */
+static bool is_label(const hx_page *pg, const hx_block *b, const char *const *labels) {
+    if (b->len > 48) return false;
+    const unsigned char *s = pg->text.data + b->start;
+    char low[49];
+    size_t n = 0;
+    for (size_t i = 0; i < b->len; i++) {
+        unsigned char c = s[i];
+        /* Latin-1 capitals (C3 80..9E) to small letters */
+        if (i > 0 && s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97) c += 0x20;
+        low[n++] = (char)(c < 0x80 ? tolower(c) : c);
+    }
+    while (n && (low[n - 1] == ':' || low[n - 1] == ' ' || low[n - 1] == '.')) n--;
+    if (n >= 3 && !memcmp(low + n - 3, "\xe2\x80\xa6", 3)) n -= 3; /* ... */
+    while (n && low[n - 1] == ' ') n--;
+    low[n] = '\0';
+    for (int i = 0; labels[i]; i++)
+        if (!strcmp(low, labels[i])) return true;
+    return false;
+}
+
+/* A picture's credit line run into the text ("Foto: Getty", "AFP / MARCO
+ * BERTORELLO", "© dpa"): short, and naming a photo or an agency. */
+static bool is_credit(const hx_page *pg, const hx_block *b) {
+    static const char *const starts[] = {
+        "foto:",  "fotos:",  "photo:",    "photos:",      "bild:", "bilder:",
+        "image:", "credit:", "titelbild", "beitragsbild", NULL};
+    static const char *const marks[] = {"\xc2\xa9",
+                                        "getty images",
+                                        "istock",
+                                        "shutterstock",
+                                        "afp /",
+                                        "/ afp",
+                                        "(foto:",
+                                        "(photo:",
+                                        "imago images",
+                                        "picture alliance",
+                                        "picture-alliance",
+                                        NULL};
+    if (b->len > 80) return false;
+    const char *s = (const char *)pg->text.data + b->start;
+    char low[81];
+    for (size_t i = 0; i < b->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    low[b->len] = '\0';
+    for (int i = 0; starts[i]; i++)
+        if (!strncmp(low, starts[i], strlen(starts[i]))) return true;
+    for (int i = 0; marks[i]; i++)
+        if (strstr(low, marks[i])) return true;
+    return false;
+}
+
 static bool is_good(const hx_page *pg, const hx_block *b) {
     const char *s = (const char *)pg->text.data + b->start;
     return b->len >= GOOD_BYTES && b->link * 5 <= b->len && punctuation(s, b->len) > 0;
@@ -274,6 +426,9 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
         else if (bl->link * 3 > bl->len &&
                  (bl->len < LINKED_PROSE_BYTES || bl->link * 2 > bl->len))
             v = -1; /* (long prose may link a third of its words) */
+        else if (is_label(pg, bl, chrome_labels) || is_label(pg, bl, related_labels) ||
+                 is_credit(pg, bl))
+            v = -1;
         else if (is_good(pg, bl))
             v = 1; /* prose, even when a teaser repeats it */
         else if (bl->len <= CHROME_BYTES &&
@@ -326,6 +481,30 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
     return kept;
 }
 
+/* The lead: prose between the headline and a container that starts after
+ * it (a standfirst in its own box above the body's). The headline is the
+ * last <h1> before the container, outside furniture. */
+static void keep_lead(hx_page *pg, int32_t top, int32_t root) {
+    int32_t h1 = -1;
+    for (int32_t i = top - 1; i >= 0 && i > root; i--)
+        if (pg->els[i].heading == 1 && !(pg->els[i].iflags & HX_BOILER) &&
+            ngi_html_within(pg, i, root)) {
+            h1 = i;
+            break;
+        }
+    if (h1 < 0 || ngi_html_within(pg, top, h1)) return;
+    int kept = 0;
+    for (size_t b = 0; b < pg->n_blocks && kept < MAX_LEAD_BLOCKS; b++) {
+        hx_block *bl = &pg->blocks[b];
+        if (bl->owner <= h1 || bl->owner >= top) continue;
+        if (ngi_html_within(pg, bl->owner, h1)) continue;
+        if ((pg->els[bl->owner].iflags & (HX_BOILER | HX_COMMENTS)) || !is_good(pg, bl))
+            continue;
+        bl->keep = true;
+        kept++;
+    }
+}
+
 int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container) {
     *container = root;
     resolve_flags(pg, root);
@@ -352,6 +531,7 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
             if (keep_blocks(pg, &all, 1, &c, cls, near) < kept)
                 keep_blocks(pg, tops, n_tops, &c, cls, near);
         }
+        if (top >= 0) keep_lead(pg, top, root);
     }
     ngi_free(cls);
     ngi_free(near);

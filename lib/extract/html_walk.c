@@ -351,6 +351,9 @@ static void survey(hx_page *pg, hx_el *e, int32_t idx) {
                                        strlen((const char *)c->content)) != 0)
                     return;
     }
+    /* hAtom: <abbr class="published" title="2013-04-04T18:52:11+00:00"> */
+    const char *cls = attr(n, "class"), *title = attr(n, "title");
+    if (cls && title && has_token(cls, "published")) keep_first(&pg->hatom_date, title);
     const char *ip = attr(n, "itemprop");
     if (ip && !strcasecmp(ip, "datePublished")) {
         const char *v = attr(n, "datetime");
@@ -530,7 +533,8 @@ void ngi_html_page_free(hx_page *pg) {
     ngi_buf_free(&pg->jsonld);
     char **strs[] = {&pg->og_title,  &pg->meta_title, &pg->og_site,   &pg->og_url,
                      &pg->canonical, &pg->lang,       &pg->meta_lang, &pg->author,
-                     &pg->published, &pg->modified,   &pg->time_date, &pg->itemprop_date};
+                     &pg->published, &pg->modified,   &pg->time_date, &pg->itemprop_date,
+                     &pg->hatom_date};
     for (size_t i = 0; i < NGI_ARRAY_LEN(strs); i++) {
         free(*strs[i]);
         *strs[i] = NULL;

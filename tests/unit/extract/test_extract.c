@@ -204,6 +204,291 @@ static void date_rules(void **state) {
     ng_extract_free(ex);
 }
 
+/* A kicker in its own element before the headline is not part of it; the
+ * site's name after a heading or og:title goes; a date run into the
+ * headline goes. */
+static void title_kicker_site_date(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><head><meta property='og:title' content='Rene Benko-Firma in "
+            "Sorge'></head><body><h1><span class='roofline'>Immobilienkrise "
+            "</span>Rene Benko-Firma in Sorge</h1>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Rene Benko-Firma in Sorge");
+    ng_extract_free(ex);
+    /* looked through a wrapper; the kicker ends with <br> */
+    ex = run(
+        "<html><head><title>Einheit der Woche | Lagen-Pyramide mit GA2 - SWIM.DE</title>"
+        "</head><body><h1><span><small>Einheit der Woche</small><br>Lagen-Pyramide mit "
+        "GA2</span></h1>" PROSE1 "</body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Lagen-Pyramide mit GA2");
+    ng_extract_free(ex);
+    /* a heading that repeats <title> with the site's name */
+    ex = run(
+        "<html><head><meta property='og:site_name' content='Umweltbundesamt'><title>"
+        "EU-Taxonomie: Erdgas ist nicht nachhaltig | Umweltbundesamt</title></head><body>"
+        "<h1>EU-Taxonomie: Erdgas ist nicht nachhaltig | Umweltbundesamt</h1>" PROSE1
+        "</body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"),
+                        "EU-Taxonomie: Erdgas ist nicht nachhaltig");
+    ng_extract_free(ex);
+    /* the site's name without its domain ending */
+    ex = run(
+        "<html><head><meta property='og:site_name' content='homify.de'>"
+        "<meta property='og:title' content='Eine runde Tischdecke herstellen | homify'>"
+        "</head><body>" PROSE1 "</body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Eine runde Tischdecke herstellen");
+    ng_extract_free(ex);
+    ex = run("<html><head><title>23.01.2022 - Wierer darf noch "
+             "jubeln</title></head><body>" PROSE1 "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Wierer darf noch jubeln");
+    ng_extract_free(ex);
+    /* a number that is no date stays */
+    ex = run("<html><head><title>1.5.2 - Release notes for the "
+             "bridge</title></head><body>" PROSE1 "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "1.5.2 - Release notes for the bridge");
+    ng_extract_free(ex);
+}
+
+/* More title rules: screen-reader text in a heading; a heading that goes on
+ * where the declared title stops; the line under a headline after <br>;
+ * words in bold inside a heading; a marker before it; without any declared
+ * title, the nearest heading above the text beats <title>. */
+static void title_heading_rules(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><head><title>Was wir nicht wollen | INTERSCENAR.IO</title>"
+            "</head><body><h1>Was wir nicht wollen<span class='element-invisible'>"
+            " | FASSETTE.NET</span></h1>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Was wir nicht wollen");
+    ng_extract_free(ex);
+    ex = run(
+        "<html><head><meta property='og:title' content='Ultium Cells erh\xc3\xb6ht "
+        "Kapazit\xc3\xa4t - Battery-News.de'></head><body><h1>Ultium Cells erh\xc3\xb6ht "
+        "Kapazit\xc3\xa4t in Tennessee</h1>" PROSE1 "</body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"),
+                        "Ultium Cells erh\xc3\xb6ht Kapazit\xc3\xa4t in Tennessee");
+    ng_extract_free(ex);
+    ex = run("<html><head><meta property='og:title' content='Zuschauer kehren zur\xc3\xbc"
+             "ck'></head><body><h1>Zuschauer kehren zur\xc3\xbc"
+             "ck<br><small>02.02.2022 \xe2\x80\xa2 Presse</small></h1>" PROSE1
+             "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Zuschauer kehren zur\xc3\xbc"
+                                               "ck");
+    ng_extract_free(ex);
+    ex = run(
+        "<html><head><title>Editor's Letter: bye Baby | OC</title></head><body><article>"
+        "<h1><b>Editor's Letter:</b><i> bye <b>OC</b> Baby</i></h1>" PROSE1 PROSE2 PROSE1
+            PROSE2 "</article><article><h2>Next</h2>" PROSE1 PROSE2 PROSE1 PROSE2
+        "</article></body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Editor's Letter: bye OC Baby");
+    ng_extract_free(ex);
+    ex =
+        run("<html><head><title>mediaarchitecture.de // &raquo; Jens Weber</title></head>"
+            "<body><h2>[&gt; Jens Weber</h2>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Jens Weber");
+    ng_extract_free(ex);
+    ex = run(
+        "<html><head><title>Synchronschwimmen - Aktuelles - Synchronschwimmen</title>"
+        "</head><body><div class='box'><h2>Levelp\xc3\xa4sse ab sofort bestellbar</h2>"
+        "<div class='text'>" PROSE1 PROSE2 "</div></div></body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "title"), "Levelp\xc3\xa4sse ab sofort bestellbar");
+    ng_extract_free(ex);
+}
+
+/* One headline above several <article>s: sections of one story, one
+ * document. */
+static void sections_of_one_story(void **state) {
+    (void)state;
+    ng_extract *ex = run(
+        "<html><body><h1>Wochenbericht</h1><article><h2>Hoch</h2>" PROSE1 PROSE2 PROSE1
+            PROSE2 "</article><article><h2>Schnee</h2>" PROSE2 PROSE1 PROSE2 PROSE1
+        "</article></body></html>",
+        NULL, 0, 0);
+    assert_int_equal(ng_extract_count(ex), 1);
+    assert_string_equal(field(ex, 0, "title"), "Wochenbericht");
+    ng_extract_free(ex);
+}
+
+/* A standfirst in its own box between the headline and the body's box
+ * belongs to the story. */
+static void lead_above_body_is_kept(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='nav'><a href='/'>Home</a></div>"
+            "<div class='head'><h1>Bridge approved</h1><div class='intro'><p>The "
+            "city's oldest crossing will be replaced, the council decided after "
+            "a long debate.</p></div></div><div class='main'><div class='text'>"
+            "<div class='body'>" PROSE1 PROSE2 PROSE1 PROSE2 PROSE1 "</div></div><div>"
+            "<p>Werbung</p></div></div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "oldest crossing"));
+    assert_true(body_has(ex, "next spring"));
+    ng_extract_free(ex);
+}
+
+/* Labels of related-links boxes, comments and sharing are furniture even
+ * as plain paragraphs inside the story. */
+static void chrome_labels_are_dropped(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='story'>" PROSE1 "<p>Mehr zum Thema:</p>" PROSE2
+            "<p>KOMMENTARE</p><p>Related Coverage</p>" PROSE1
+            "<p>Was sagt der Rat?</p>" PROSE2 "</div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_true(body_has(ex, "next spring"));
+    assert_true(body_has(ex, "Was sagt der Rat?"));
+    assert_false(body_has(ex, "Mehr zum Thema"));
+    assert_false(body_has(ex, "KOMMENTARE"));
+    assert_false(body_has(ex, "Related Coverage"));
+    ng_extract_free(ex);
+}
+
+/* A picture's credit line is no text of the story. */
+static void credit_lines_are_dropped(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='story'>" PROSE1 "<p>Foto: Jesco Denzel</p>" PROSE2
+            "<p>AFP / MARCO BERTORELLO</p>" PROSE1 "<p>\xc2\xa9 dpa</p>" PROSE2
+            "<p>Der Fotograf lobt den Bau.</p>" PROSE1 "</div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_true(body_has(ex, "Der Fotograf lobt den Bau."));
+    assert_false(body_has(ex, "Jesco Denzel"));
+    assert_false(body_has(ex, "BERTORELLO"));
+    assert_false(body_has(ex, "dpa"));
+    ng_extract_free(ex);
+}
+
+/* The sources of a date vote: the date line under the headline and one
+ * metadata field that agree beat another field alone (JSON-LD, first in
+ * line, used to win). */
+static void date_sources_vote(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><head><meta name='date' content='2020-04-29'>"
+                         "<script type='application/ld+json'>{\"datePublished\":"
+                         "\"2020-04-30T10:00:00+02:00\"}</script></head>"
+                         "<body><h1>Bridge</h1><p>29.04.2020</p>" PROSE1 "</body></html>",
+                         NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2020-04-29");
+    ng_extract_free(ex);
+    /* a modified date equal to the published one confirms it against a
+     * date written in the text */
+    ex = run("<html><head><meta property='article:published_time' content='2019-10-01'>"
+             "<meta property='article:modified_time' content='2019-10-01'></head>"
+             "<body><h1>Bridge</h1><p>Seit dem 18.01.2019 gilt das.</p>" PROSE1
+             "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2019-10-01");
+    ng_extract_free(ex);
+    /* hAtom: the title of a class="published" element */
+    ex = run("<html><body><abbr class='published' title='2013-04-04T18:52:11+00:00'>"
+             "</abbr>" PROSE1 "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2013-04-04");
+    ng_extract_free(ex);
+    /* nothing but an "updated" line: that is the date */
+    ex = run("<html><body>" PROSE1
+             "<p class='info'>Aktualisiert: 30.12.2016</p></body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2016-12-30");
+    ng_extract_free(ex);
+}
+
+/* Date lines: a date run into the word before it; the date after
+ * "Erschienen" when the line also says when it changed; without a
+ * headline, the line above the text rather than a bar atop the page. */
+static void date_line_rules(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><h1>Basteln</h1><div><span>Erstellt am</span><span>"
+                         "09.02.2022</span></div>" PROSE1 "</body></html>",
+                         NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2022-02-09");
+    ng_extract_free(ex);
+    ex = run("<html><body><h1>Cotten</h1><p>Letzte \xc3\x84nderung: 31.10.2023 - 14:49 "
+             "Erschienen am: 01.11.2023</p>" PROSE1 "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2023-11-01");
+    ng_extract_free(ex);
+    ex = run(
+        "<html><body><ul><li><a href='/'>May 11, 2022</a></li><li><a href='/a'>Home</a>"
+        "</li><li><a href='/b'>News</a></li></ul><div class='story'><p>Published On May "
+        "10, 2022 01:52 PM</p><div class='text'>" PROSE1 PROSE2
+        "</div></div></body></html>",
+        NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2022-05-10");
+    ng_extract_free(ex);
+}
+
+/* 3/5/2022 is 3 May on a Spanish page, March 5 on an American one. */
+static void slash_dates_follow_language(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html lang='es'><body><h1>Puente</h1><p><span>3/5/2022 22:41</span>"
+            "</p>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2022-05-03");
+    ng_extract_free(ex);
+    ex = run("<html lang='en-US'><body><h1>Bridge</h1><p>3/5/2022</p>" PROSE1
+             "</body></html>",
+             NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2022-03-05");
+    ng_extract_free(ex);
+    assert_true(ngi_date_month_first("en"));
+    assert_true(ngi_date_month_first("en_US"));
+    assert_false(ngi_date_month_first("en-GB"));
+    assert_false(ngi_date_month_first("de"));
+    assert_false(ngi_date_month_first(NULL));
+}
+
+/* A UTC instant is dated on the page's own clock. */
+static void utc_instants_local_day(void **state) {
+    (void)state;
+    char d[11] = "2022-11-06";
+    /* German page, 23:00 UTC in November: 00:00 the next day in Berlin */
+    assert_int_equal(ngi_date_local("2022-11-06T23:00:00.000Z", "de", NULL, d), 1);
+    assert_string_equal(d, "2022-11-07");
+    /* no language: the country domain; .de in summer is UTC+2 */
+    memcpy(d, "2019-10-18", 11);
+    assert_int_equal(ngi_date_local("2019-10-18T22:04:00Z", NULL, "https://x.de/a", d),
+                     1);
+    assert_string_equal(d, "2019-10-19");
+    /* Brazil: 00:44 UTC is the evening before */
+    memcpy(d, "2022-05-04", 11);
+    assert_int_equal(ngi_date_local("2022-05-04T00:44:52.000Z", "pt-BR", NULL, d), -1);
+    assert_string_equal(d, "2022-05-03");
+    memcpy(d, "2022-05-04", 11);
+    assert_int_equal(ngi_date_local("Wed, 04 May 2022 00:25:56 GMT", "es", NULL, d), -1);
+    /* unchanged: an explicit offset, midnight sharp (a date without time),
+     * "+00:00", a zone that cannot be guessed, a time far from midnight */
+    memcpy(d, "2022-05-04", 11);
+    assert_int_equal(ngi_date_local("2022-05-04T23:30:00+02:00", "de", NULL, d), 0);
+    assert_int_equal(ngi_date_local("2022-05-04T00:00:00Z", "es", NULL, d), 0);
+    assert_int_equal(ngi_date_local("2022-05-04T23:07:45+00:00", "de", NULL, d), 0);
+    assert_int_equal(ngi_date_local("2022-05-04T23:30:00Z", "en", NULL, d), 0);
+    assert_int_equal(ngi_date_local("2022-05-04T12:00:00Z", "de", NULL, d), 0);
+    assert_string_equal(d, "2022-05-04");
+    /* through the page: meta in UTC, German page */
+    ng_extract *ex =
+        run("<html lang='de'><head><meta property='article:published_time' "
+            "content='2021-11-04T23:00Z'></head><body>" PROSE1 "</body></html>",
+            NULL, 0, 0);
+    assert_string_equal(field(ex, 0, "date"), "2021-11-05");
+    ng_extract_free(ex);
+}
+
 static void dates_in_text(void **state) {
     (void)state;
     static const struct {
@@ -220,7 +505,8 @@ static void dates_in_text(void **state) {
                   "3\xe6\x97\xa5",
                   "2019-07-03"},
                  {"20190703", "2019-07-03"},
-                 {"Tue, 02 Jul 2019 18:30:00 -0400", "2019-07-02"}};
+                 {"Tue, 02 Jul 2019 18:30:00 -0400", "2019-07-02"},
+                 {"2022-5-5 22:17:36", "2022-05-05"}};
     char out[11];
     for (size_t i = 0; i < NGI_ARRAY_LEN(cases); i++) {
         assert_int_equal(ngi_date_from_text(cases[i].in, strlen(cases[i].in), out), 0);
@@ -364,6 +650,16 @@ int main(void) {
         cmocka_unit_test(title_rules),
         cmocka_unit_test(date_rules),
         cmocka_unit_test(dates_in_text),
+        cmocka_unit_test(date_sources_vote),
+        cmocka_unit_test(lead_above_body_is_kept),
+        cmocka_unit_test(title_heading_rules),
+        cmocka_unit_test(sections_of_one_story),
+        cmocka_unit_test(chrome_labels_are_dropped),
+        cmocka_unit_test(credit_lines_are_dropped),
+        cmocka_unit_test(title_kicker_site_date),
+        cmocka_unit_test(slash_dates_follow_language),
+        cmocka_unit_test(date_line_rules),
+        cmocka_unit_test(utc_instants_local_day),
         cmocka_unit_test(charsets),
         cmocka_unit_test(nul_bytes_and_script_charsets),
         cmocka_unit_test(several_stories_give_several_articles),
