@@ -32,6 +32,8 @@ struct ngi_segment {
     const uint8_t *srcs;                   /* SRCS numbers (u64 each) */
     bool bound;                            /* identities checked (index id given) */
     size_t n_srcs;                         /* how many */
+    const uint8_t *sign;                   /* SIGN section or NULL (signature.c) */
+    atomic_int sign_state;                 /* its checksum: 0 unchecked, 1 ok, -1 bad */
     char dir[];                            /* index directory (for check) */
 };
 
