@@ -528,9 +528,9 @@ NG_API void ng_results_free(ng_results *results);
 /* Related articles: the documents most like the live document with this
  * external id (a more-like-this query: the 25 terms of its stored title
  * and body with the highest tf-idf, weighted by it), without the document
- * itself. opts as for ng_search (k, flags, dates; NG_SEARCH_EXPAND is
- * ignored). Errors: NG_ENOTFOUND (no such id; *out holds a failed handle),
- * and those of ng_search. */
+ * itself. opts as for ng_search (k, flags, dates; NG_SEARCH_EXPAND and
+ * NG_SEARCH_COLLAPSE are ignored). Errors: NG_ENOTFOUND (no such id;
+ * *out holds a failed handle), and those of ng_search. */
 NG_API int ng_related(ng_reader *reader, const char *id, size_t id_len,
                       const ng_search_options *opts, ng_results **out);
 /* Borrowed; lives as long as the results. Never NULL. */

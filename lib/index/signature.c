@@ -9,8 +9,8 @@
  * minimum, shifted by the distance (densification by rotation, Shrivastava
  * & Li 2014), so two documents agree on a bin with probability J, their
  * shingle sets' Jaccard similarity. Only the low NGI_SIG_BITS bits of each
- * (remixed) minimum are kept (b-bit MinHash, Li & König 2010): 32 bytes a
- * document instead of 1 KiB, for an estimate corrected for the 1/2^b
+ * (remixed) minimum are kept (b-bit MinHash, Li & König 2010): 24 bytes a
+ * document instead of 768 bytes, for an estimate corrected for the 1/2^b
  * chance that unrelated values agree.
  */
 #include <stdatomic.h>
@@ -20,13 +20,12 @@
 #include "segment_impl.h"
 #include "signature.h"
 
-#define BIN_SHIFT  (64 - 7) /* log2(NGI_SIG_BINS) = 7 */
-#define EMPTY      UINT64_MAX
-#define GOLDEN     0x9E3779B97F4A7C15ull
-#define BIN_MASK   ((1u << NGI_SIG_BITS) - 1)
-#define PER_BYTE   (8 / NGI_SIG_BITS)
+#define EMPTY    UINT64_MAX
+#define GOLDEN   0x9E3779B97F4A7C15ull
+#define BIN_MASK ((1u << NGI_SIG_BITS) - 1)
+#define PER_BYTE (8 / NGI_SIG_BITS)
 
-_Static_assert(NGI_SIG_BINS == 128 && NGI_SIG_BITS == 2, "BIN_SHIFT and the packing");
+_Static_assert(NGI_SIG_BITS == 2 && NGI_SIG_BYTES % 8 == 0, "the packing");
 
 static inline uint64_t mix64(uint64_t x) { /* murmur3's finaliser */
     x ^= x >> 33;
@@ -53,8 +52,8 @@ static void add_shingle(ngi_sigbuilder *b, unsigned len) {
     for (unsigned i = 0; i < len; i++)
         h ^= rotl(b->ring[(b->n - len + i) % NGI_SIG_SHINGLE], 13 * i);
     h = mix64(h);
-    size_t bin = (size_t)(h >> BIN_SHIFT);
-    uint64_t v = h << 7; /* low bits 0: never EMPTY */
+    size_t bin = (size_t)(((h >> 32) * NGI_SIG_BINS) >> 32); /* high half: the bin */
+    uint64_t v = (uint32_t)h;                                /* low half: the rank */
     if (v < b->mins[bin]) b->mins[bin] = v;
 }
 
@@ -88,7 +87,8 @@ bool ngi_sig_end(ngi_sigbuilder *b, uint8_t out[NGI_SIG_BYTES]) {
         val[i] = mix64(b->mins[next] + dist * GOLDEN);
     }
     for (size_t i = 0; i < NGI_SIG_BINS; i++)
-        out[i / PER_BYTE] |= (uint8_t)((val[i] & BIN_MASK) << (NGI_SIG_BITS * (i % PER_BYTE)));
+        out[i / PER_BYTE] |=
+            (uint8_t)((val[i] & BIN_MASK) << (NGI_SIG_BITS * (i % PER_BYTE)));
     return true;
 }
 
@@ -149,7 +149,8 @@ void ngi_sign_writer_free(ngi_sign_writer *w) {
     ngi_free(w);
 }
 
-int ngi_sign_writer_write(const ngi_sign_writer *w, ngi_file_writer *fw, uint32_t n_docs) {
+int ngi_sign_writer_write(const ngi_sign_writer *w, ngi_file_writer *fw,
+                          uint32_t n_docs) {
     if (w->n_docs != n_docs) return NG_EINVAL;
     uint8_t h[NGI_SIGN_HEAD] = {NGI_SIGN_VERSION, NGI_SIG_SHINGLE, NGI_SIG_BITS, 0};
     ngi_store_le32(h + 4, NGI_SIG_BINS);
@@ -182,13 +183,15 @@ int ngi_sign_open(ngi_segment *s, ngi_error *err) {
     size_t len;
     int rc = ngi_file_reader_section(s->fr, NGI_SEC_SIGN, &p, &len, err);
     if (rc) return rc;
-    if (len < NGI_SIGN_HEAD) return ngi_seg_corrupt(s, err, "signature section too short");
+    if (len < NGI_SIGN_HEAD)
+        return ngi_seg_corrupt(s, err, "signature section too short");
     if (p[0] != NGI_SIGN_VERSION || p[1] != NGI_SIG_SHINGLE || p[2] != NGI_SIG_BITS ||
         p[3] != 0 || ngi_load_le32(p + 4) != NGI_SIG_BINS)
         return ngi_seg_corrupt(s, err, "signature section of unknown parameters");
     if (ngi_load_le32(p + 8) != s->n_docs || ngi_load_le32(p + 12) > s->n_docs ||
         len != ngi_sign_section_bytes(s->n_docs))
-        return ngi_seg_corrupt(s, err, "signature section size does not match the counts");
+        return ngi_seg_corrupt(s, err,
+                               "signature section size does not match the counts");
     s->sign = p;
     return 0;
 }
@@ -238,7 +241,8 @@ int ngi_sign_check(const ngi_segment *s, ngi_error *err) {
         if (has) continue;
         for (size_t i = 0; i < NGI_SIG_BYTES; i++)
             if (recs[(size_t)d * NGI_SIG_BYTES + i])
-                return ngi_seg_corrupt(s, err, "signature of a document marked as having none");
+                return ngi_seg_corrupt(s, err,
+                                       "signature of a document marked as having none");
     }
     for (size_t i = s->n_docs; i < 8 * ngi_sign_bitmap_bytes(s->n_docs); i++)
         if (bits[i / 8] >> (i % 8) & 1)

@@ -8,8 +8,9 @@
  * keys indexed as hidden terms: see lib/FORMAT.md "SIGN".
  *
  * search: the best hit of a cluster is kept, later hits whose estimated
- * Jaccard with a kept one reaches NGI_SIG_THRESHOLD fold under it
- * ("leader" clustering in rank order: a shown result absorbs its copies).
+ * Jaccard with a kept one, or with a hit already folded under it, reaches
+ * NGI_SIG_THRESHOLD fold under it (single linkage in rank order among the
+ * candidates: a shown result absorbs its copies and their copies).
  * timeline: connected components over all dated matches, counted once at
  * their earliest date.
  */
@@ -21,18 +22,18 @@
 #include "index/signature.h"
 
 typedef struct folded {
-    uint32_t rep;   /* index of the kept hit */
-    uint32_t seg;   /* the folded hit */
+    uint32_t rep; /* index of the kept hit */
+    uint32_t seg; /* the folded hit */
     uint32_t local;
 } folded;
 
 struct ngi_collapse {
-    folded *f;           /* folded hits, in rank order */
+    folded *f; /* folded hits, in rank order */
     size_t n_f;
-    size_t n_reps;       /* kept hits */
-    size_t *first;       /* per kept hit: its first entry in ids (n_reps + 1) */
-    const char **ids;    /* folded ids grouped by kept hit, best first */
-    char *id_bytes;      /* their bytes */
+    size_t n_reps;    /* kept hits */
+    size_t *first;    /* per kept hit: its first entry in ids (n_reps + 1) */
+    const char **ids; /* folded ids grouped by kept hit, best first */
+    char *id_bytes;   /* their bytes */
 };
 
 void ngi_collapse_free(ngi_collapse *cl) {
@@ -48,16 +49,31 @@ static int signature_of(ngi_sctx *c, const ngi_hitent *e, const uint8_t **sig) {
     return ngi_segment_signature(c->snap->segs[e->seg], e->local, sig, c->errd);
 }
 
+/* The cluster (kept hit) a signature joins: a kept hit it copies, else
+ * the cluster of a folded hit it copies (so a copy of a copy joins too,
+ * as in the timeline's components); n_reps when none. */
+static size_t cluster_of(const uint8_t *sig, const uint8_t *const *rsig, size_t n_reps,
+                         const uint8_t *const *fsig, const folded *f, size_t n_f) {
+    unsigned need = ngi_sig_min_matches(NGI_SIG_THRESHOLD);
+    if (!sig) return n_reps;
+    for (size_t r = 0; r < n_reps; r++)
+        if (rsig[r] && ngi_sig_matches(sig, rsig[r]) >= need) return r;
+    for (size_t j = 0; j < n_f; j++)
+        if (ngi_sig_matches(sig, fsig[j]) >= need) return f[j].rep;
+    return n_reps;
+}
+
 /* Groups the sorted pool h: reps move to the front (at most k), the
- * others that copy a rep go to cl->f. *unsigned_docs counts pool hits of
+ * others that copy one go to cl->f. *unsigned_docs counts pool hits of
  * segments written without signatures. */
 static int group(ngi_sctx *c, ngi_topk *h, size_t k, ngi_collapse *cl,
                  uint64_t *unsigned_docs) {
-    unsigned need = ngi_sig_min_matches(NGI_SIG_THRESHOLD);
     const uint8_t **rsig = ngi_calloc(k + 1, sizeof *rsig);
+    const uint8_t **fsig = ngi_calloc(h->n + 1, sizeof *fsig);
     folded *f = ngi_calloc(h->n + 1, sizeof *f);
-    if (!rsig || !f) {
+    if (!rsig || !fsig || !f) {
         ngi_free(rsig);
+        ngi_free(fsig);
         ngi_free(f);
         return ngi_error_set(c->errd, NG_ENOMEM, "out of memory");
     }
@@ -67,11 +83,9 @@ static int group(ngi_sctx *c, ngi_topk *h, size_t k, ngi_collapse *cl,
         const uint8_t *sig;
         if ((rc = signature_of(c, &h->e[i], &sig))) break;
         if (!ngi_segment_has_signatures(c->snap->segs[h->e[i].seg])) ++*unsigned_docs;
-        size_t r = n_reps;
-        if (sig)
-            for (r = 0; r < n_reps; r++)
-                if (rsig[r] && ngi_sig_matches(sig, rsig[r]) >= need) break;
+        size_t r = cluster_of(sig, rsig, n_reps, fsig, f, n_f);
         if (r < n_reps) {
+            fsig[n_f] = sig;
             f[n_f++] = (folded){(uint32_t)r, h->e[i].seg, h->e[i].local};
         } else if (n_reps < k) {
             rsig[n_reps] = sig;
@@ -79,6 +93,7 @@ static int group(ngi_sctx *c, ngi_topk *h, size_t k, ngi_collapse *cl,
         }
     }
     ngi_free(rsig);
+    ngi_free(fsig);
     if (rc) {
         ngi_free(f);
         return rc;
@@ -139,8 +154,8 @@ int ngi_collapse_resolve(ngi_collapse *cl, const ngi_snapshot *snap, ngi_error *
     for (size_t i = 0; i < cl->n_f; i++) {
         const char *id;
         size_t len;
-        int rc = ngi_segment_doc_id(snap->segs[cl->f[i].seg], cl->f[i].local, &id, &len,
-                                    err);
+        int rc =
+            ngi_segment_doc_id(snap->segs[cl->f[i].seg], cl->f[i].local, &id, &len, err);
         if (rc) return rc;
         bytes += len + 1;
         cl->first[cl->f[i].rep + 1]++;
@@ -184,7 +199,7 @@ size_t ngi_collapse_similar(const ngi_collapse *cl, size_t i, const char *const 
 
 /* ---- timeline: stories -------------------------------------------------- */
 
-#define BANDS      16 /* 16 bands of 8 two-bit values (2 bytes) each */
+#define BANDS      (NGI_SIG_BYTES / 2) /* bands of 8 two-bit values (2 bytes) */
 #define BAND_BYTES (NGI_SIG_BYTES / BANDS)
 #define RUN_PEERS  16 /* a band member is compared with this many before it */
 
@@ -197,8 +212,10 @@ static void unite(uint32_t *parent, uint32_t a, uint32_t b) {
     a = find(parent, a);
     b = find(parent, b);
     if (a == b) return;
-    if (a < b) parent[b] = a; /* the earlier match is the root */
-    else parent[a] = b;
+    if (a < b)
+        parent[b] = a; /* the earlier match is the root */
+    else
+        parent[a] = b;
 }
 
 static int cmp_u64(const void *a, const void *b) {

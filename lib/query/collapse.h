@@ -27,14 +27,14 @@ void ngi_collapse_free(ngi_collapse *cl);
 
 /* A dated match of a timeline. */
 typedef struct ngi_dated_match {
-    int32_t day;    /* days since 1970-01-01 */
+    int32_t day;            /* days since 1970-01-01 */
     const ngi_segment *seg; /* its segment */
-    uint32_t local; /* doc in the segment */
+    uint32_t local;         /* doc in the segment */
 } ngi_dated_match;
 
 /* Sorts m[0..n) by date and keeps the first document of each cluster
  * (connected components of "estimated Jaccard >= threshold", candidates
- * from 16 LSH bands of the signatures); *n_out = the stories kept at the
+ * from 12 LSH bands of the signatures); *n_out = the stories kept at the
  * front of m. *unsigned_docs = matches without a signature (each its own
  * story). */
 int ngi_collapse_stories(ngi_dated_match *m, size_t n, size_t *n_out,

@@ -49,7 +49,8 @@ static const char *story =
     "central bank raised benchmark interest rate half percentage point tuesday largest "
     "increase more two decades policymakers moved cool inflation climbed highest level "
     "since early eighties governor told reporters further increases likely coming months "
-    "bank act forcefully bring prices under control markets expected move government bond "
+    "bank act forcefully bring prices under control markets expected move government "
+    "bond "
     "yields rose modestly announcement currency strengthened dollar economists warned "
     "higher borrowing costs weigh housing consumer spending several lenders said pass "
     "increase mortgage holders within days decision unanimous statement released meeting";
@@ -58,10 +59,10 @@ static void near_copies_collide_unrelated_do_not(void **state) {
     (void)state;
     uint8_t a[NGI_SIG_BYTES], b[NGI_SIG_BYTES], c[NGI_SIG_BYTES];
     char copy[2048];
-    /* a byline in front, one word changed */
+    /* a byline in front, the last word changed (J = 70 / 74) */
     snprintf(copy, sizeof copy, "london wire %s", story);
-    char *w = strstr(copy, "modestly");
-    memcpy(w, "sharply ", 8);
+    char *w = strstr(copy, "meeting");
+    memcpy(w, "session", 7);
     assert_true(sign_text(story, a));
     assert_true(sign_text(copy, b));
     assert_true(ngi_sig_jaccard(a, b) >= NGI_SIG_THRESHOLD);
@@ -72,12 +73,18 @@ static void near_copies_collide_unrelated_do_not(void **state) {
                           c));
     assert_true(ngi_sig_jaccard(a, c) < 0.3);
     assert_true(ngi_sig_jaccard(a, a) == 1.0);
-    /* the same words in another order are another text */
-    char shuffled[2048];
-    snprintf(shuffled, sizeof shuffled, "%s", story);
-    for (char *p = shuffled; (p = strstr(p, " bank ")); p++) memcpy(p + 1, "knab", 4);
-    assert_true(sign_text(shuffled, c));
-    assert_true(ngi_sig_jaccard(a, c) < NGI_SIG_THRESHOLD);
+    /* the same words in reverse order are another text */
+    char reversed[2048] = "";
+    const char *end = story + strlen(story);
+    while (end > story) {
+        const char *start = end;
+        while (start > story && start[-1] != ' ') start--;
+        strncat(reversed, start, (size_t)(end - start));
+        strcat(reversed, " ");
+        end = start > story ? start - 1 : start;
+    }
+    assert_true(sign_text(reversed, c));
+    assert_true(ngi_sig_jaccard(a, c) < 0.3);
 }
 
 static void empty_body_has_no_signature(void **state) {
@@ -94,8 +101,9 @@ static void empty_body_has_no_signature(void **state) {
 
 /* Two documents of n distinct tokens sharing their first m: their 5-word
  * shingle sets have Jaccard (m - 4) / (2 (n - 4) - (m - 4)). Over many
- * pairs the estimate is unbiased (mean within 0.02) with a spread near
- * the b-bit MinHash theory (sd < 0.06 at 128 bins of 2 bits). */
+ * pairs the estimate is unbiased (mean within 0.02) with the spread of
+ * the b-bit MinHash theory (within 25% of sqrt(P (1 - P) / bins) / 0.75,
+ * P = J + (1 - J) / 4 the chance that two 2-bit values agree). */
 static void jaccard_estimate_is_accurate(void **state) {
     (void)state;
     enum { N = 300, PAIRS = 200 };
@@ -118,9 +126,12 @@ static void jaccard_estimate_is_accurate(void **state) {
             sq += e * e;
         }
         double mean = sum / PAIRS, sd = sqrt(sq / PAIRS - mean * mean);
-        print_message("J %.3f: bias %+.4f sd %.4f\n", truth, mean, sd);
+        double agree = truth + (1 - truth) / 4;
+        double theory = sqrt(agree * (1 - agree) / NGI_SIG_BINS) / 0.75;
+        print_message("J %.3f: bias %+.4f sd %.4f (theory %.4f)\n", truth, mean, sd,
+                      theory);
         assert_true(fabs(mean) < 0.02);
-        assert_true(sd < 0.06);
+        assert_true(sd <= 1.25 * theory);
     }
 }
 

@@ -19,8 +19,10 @@
 
 static const char *story =
     "The central bank raised its benchmark interest rate by half a percentage point on "
-    "Tuesday, the largest increase in more than two decades, as policymakers moved to cool "
-    "inflation that has climbed to its highest level since the early eighties. The governor "
+    "Tuesday, the largest increase in more than two decades, as policymakers moved to "
+    "cool "
+    "inflation that has climbed to its highest level since the early eighties. The "
+    "governor "
     "told reporters that further increases were likely in the coming months and that the "
     "bank would act forcefully to bring prices under control. Markets had expected the "
     "move, and government bond yields rose modestly after the announcement.";
