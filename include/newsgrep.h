@@ -548,7 +548,7 @@ NG_API const ng_hit *ng_results_hit(const ng_results *results, size_t i);
 /* With NG_SEARCH_COLLAPSE: the number of matching documents folded under
  * hit i (its near-duplicates, ranked below it) and, when ids is not NULL,
  * their external ids best first in *ids (borrowed; lives as long as the
- * results). Only the best candidates are looked at (at least 4k + 40):
+ * results). Only the best candidates are looked at (at least 2k + 20):
  * copies ranked far lower are not counted. 0 without the flag. Documents
  * of segments written before signatures existed are never folded (the
  * results' warning says how many; `ng_index_merge` computes them). */

@@ -127,8 +127,8 @@ static int sig_token(void *ctx, const ng_token *tok) {
 
 /* A segment written before signatures existed gets them here, from its
  * stored body analysed as at indexing: so `newsgrep merge` upgrades an
- * older index (the body is analysed again, which costs about a third of
- * indexing it). */
+ * older index (the body is analysed again: reuters21578's merge took 0.85
+ * CPU s instead of 0.67, its indexing 1.07). */
 static int recompute_signature(merge *m, const ngi_stored_doc *sd, uint8_t *sig,
                                bool *has) {
     if (!m->a) {

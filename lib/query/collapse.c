@@ -112,7 +112,7 @@ int ngi_collapse_search(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h, size
     ngi_collapse *cl = ngi_calloc(1, sizeof *cl);
     if (!cl) return ngi_error_set(c->errd, NG_ENOMEM, "out of memory");
     uint64_t max_doc = c->snap->max_doc, unsigned_docs = 0;
-    size_t pool = 4 * k + 40;
+    size_t pool = 2 * k + 20;
     int rc = 0;
     for (;;) {
         size_t want = (size_t)NGI_MIN((uint64_t)pool, max_doc);

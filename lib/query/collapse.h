@@ -13,7 +13,7 @@ typedef struct ngi_collapse ngi_collapse;
 
 /* Runs the search like ngi_search_run, but keeps in h the best hit of
  * each cluster, at most k of them, best first (h is sorted). The pool of
- * candidates starts at 4k + 40 and grows x4 while it is full and holds
+ * candidates starts at 2k + 20 and grows x4 while it is full and holds
  * fewer than k clusters. *out (free with ngi_collapse_free) records the
  * hits folded under each kept one. A note on documents without a
  * signature goes to c->warning. */

@@ -16,6 +16,7 @@
 
 #include "unit/testdir.h"
 #include "newsgrep.h"
+#include "common/fault.h"
 
 static const char *story =
     "The central bank raised its benchmark interest rate by half a percentage point on "
@@ -150,7 +151,7 @@ static void k_results_despite_many_copies(void **state) {
     (void)state;
     char *dir = test_make_tmp("ng-collapse-test");
     ng_index *ix = open_index(dir);
-    for (int i = 0; i < 120; i++) { /* more copies than the first pool (4k + 40) */
+    for (int i = 0; i < 120; i++) { /* more copies than the first pool (2k + 20) */
         char id[16];
         snprintf(id, sizeof id, "copy%03d", i);
         add_copy(ix, id, "2025-03-04", i);
@@ -204,11 +205,57 @@ static void timeline_counts_stories(void **state) {
     free(dir);
 }
 
+/* Every allocation failure of a collapsed search or timeline gives
+ * NG_ENOMEM and leaks nothing (ASan); once allocations succeed, the
+ * results come. */
+static void allocation_failures_are_clean(void **state) {
+    (void)state;
+    char *dir = test_make_tmp("ng-collapse-test");
+    ng_index *ix = open_index(dir);
+    add_copy(ix, "a", "2025-03-04", 1);
+    add_copy(ix, "b", "2025-04-05", 2);
+    add_others(ix, 3);
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ng_reader *r = NULL;
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    ng_query *q = NULL;
+    assert_int_equal(ng_query_parse(&q, r, "rate", 4, 0), 0);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.flags = NG_SEARCH_COLLAPSE | NG_SEARCH_SNIPPETS;
+    for (int which = 0; which < 2; which++) {
+        int done = 0;
+        for (long k = 0; k < 2000 && !done; k++) {
+            ng_results *res = NULL;
+            char buckets[256] = "";
+            ngi_fault_alloc_after(k);
+            int rc = which ? ng_timeline(r, q, &o, "month", count_bucket, buckets)
+                           : ng_search(r, q, &o, &res);
+            ngi_fault_alloc_after(-1);
+            if (rc == 0) {
+                if (!which) assert_int_equal(ng_results_count(res), 4);
+                if (which) assert_string_equal(buckets, "2025-03-01=4 ");
+                done = 1;
+            } else {
+                assert_int_equal(rc, NG_ENOMEM);
+            }
+            ng_results_free(res);
+        }
+        assert_true(done);
+    }
+    ng_query_free(q);
+    ng_reader_free(r);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(clusters_follow_segments_deletes_replacements_merges),
         cmocka_unit_test(k_results_despite_many_copies),
         cmocka_unit_test(timeline_counts_stories),
+        cmocka_unit_test(allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
