@@ -191,7 +191,12 @@ typedef struct ngc_out {
     bool path_ids;   /* grep mode: the id is a path, say "path" */
     char **seen;     /* -l: sources already printed */
     size_t n_seen;   /* entries in seen */
+    /* --collapse: "and N similar" / "similar": [ids]; --show-similar: the
+     * ids in the human format too */
+    bool collapse, show_similar;
 } ngc_out;
+/* The ids folded under hit i by --collapse, as a JSON array. */
+json_t *ngc_similar_json(const ng_results *res, size_t i);
 
 /* How ngc_put_safe shows whitespace control characters. */
 enum ngc_safe {

@@ -136,7 +136,15 @@ static const help_entry entries[] = {
                        "      --fb-docs N      feedback documents (10)\n"
                        "      --fb-terms N     expansion terms (10)\n"
                        "      --fb-weight X    weight of the original query, 0 to 1 "
-                       "(0.5)\n" OUTPUT_OPTS "Batch mode (evaluation):\n"
+                       "(0.5)\n"
+                       "      --collapse       syndicated copies collapsed: one result "
+                       "per "
+                       "story\n"
+                       "                       (near-duplicate bodies), \"and N "
+                       "similar\"; "
+                       "--json: \"similar\"\n"
+                       "      --show-similar   --collapse, and name the similar "
+                       "ids\n" OUTPUT_OPTS "Batch mode (evaluation):\n"
                        "      --queries FILE   qid<TAB>query lines, read as natural "
                        "language: words and\n"
                        "                       \"quoted phrases\", no operators; needs "
@@ -172,9 +180,10 @@ static const help_entry entries[] = {
      "index that opens is left as it is. Exit 0 recovered, 2 error.\n"},
     {"timeline",
      "Usage: newsgrep timeline [-i DIR] [--by day|week|month|year] [--json]\n"
-     "                         [--all] [--since D] [--until D] QUERY\n"
+     "                         [--all] [--since D] [--until D] [--collapse] QUERY\n"
      "\nCounts the matching documents per period (default: month) and draws\n"
-     "them as a bar chart; --json prints {\"period\":...,\"count\":...} lines.\n"},
+     "them as a bar chart; --json prints {\"period\":...,\"count\":...} lines.\n"
+     "--collapse counts stories: near-duplicate copies once, at the first.\n"},
     {"serve",
      "Usage: newsgrep serve [-i DIR]... [--listen ADDR:PORT] [--threads N]\n"
      "                      [--timeout S]\n"

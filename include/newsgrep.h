@@ -447,8 +447,14 @@ enum ng_search_flags {
     NG_SEARCH_SNIPPETS = 1u << 2,   /* build highlighted snippets (FETCH) */
     NG_SEARCH_EXPLAIN = 1u << 3,    /* per-term score breakdown */
     NG_SEARCH_EXHAUSTIVE = 1u << 4, /* no dynamic pruning (tests, explain) */
-    NG_SEARCH_EXPAND = 1u << 5      /* pseudo-relevance feedback (RM3): see
+    NG_SEARCH_EXPAND = 1u << 5,     /* pseudo-relevance feedback (RM3): see
                                        fb_docs, fb_terms, fb_original_weight */
+    NG_SEARCH_COLLAPSE = 1u << 8    /* syndicated copies collapsed: one hit per
+                                       cluster of near-duplicates (estimated
+                                       Jaccard >= 0.8 of the bodies' 5-word
+                                       shingles), the best; the others via
+                                       ng_results_similar. Still k hits. In
+                                       ng_timeline: count stories, not copies */
 };
 
 typedef struct ng_search_options {
@@ -528,9 +534,9 @@ NG_API void ng_results_free(ng_results *results);
 /* Related articles: the documents most like the live document with this
  * external id (a more-like-this query: the 25 terms of its stored title
  * and body with the highest tf-idf, weighted by it), without the document
- * itself. opts as for ng_search (k, flags, dates; NG_SEARCH_EXPAND is
- * ignored). Errors: NG_ENOTFOUND (no such id; *out holds a failed handle),
- * and those of ng_search. */
+ * itself. opts as for ng_search (k, flags, dates; NG_SEARCH_EXPAND and
+ * NG_SEARCH_COLLAPSE are ignored). Errors: NG_ENOTFOUND (no such id;
+ * *out holds a failed handle), and those of ng_search. */
 NG_API int ng_related(ng_reader *reader, const char *id, size_t id_len,
                       const ng_search_options *opts, ng_results **out);
 /* Borrowed; lives as long as the results. Never NULL. */
@@ -545,6 +551,20 @@ NG_API int64_t ng_results_total(const ng_results *results);
 NG_API const char *ng_results_warning(const ng_results *results);
 /* The i-th hit, best first; NULL when out of range. */
 NG_API const ng_hit *ng_results_hit(const ng_results *results, size_t i);
+/* With NG_SEARCH_COLLAPSE: the number of matching documents folded under
+ * hit i (its near-duplicates, ranked below it) and, when ids is not NULL,
+ * their external ids best first in *ids (borrowed; lives as long as the
+ * results). Only the best candidates are looked at (at least 2k + 20):
+ * copies ranked far lower are not counted. 0 without the flag. Documents
+ * of segments written before signatures existed are never folded (the
+ * results' warning says how many; `ng_index_merge` computes them). */
+NG_API size_t ng_results_similar(const ng_results *results, size_t i,
+                                 const char *const **ids);
+/* Live documents of the reader's snapshot that have no near-duplicate
+ * signature because their segment was written before signatures existed
+ * (format 3 without SIGN): collapsing never folds them. ng_index_merge
+ * (`newsgrep merge`) computes theirs from the stored text. */
+NG_API uint64_t ng_reader_unsigned_docs(ng_reader *reader);
 
 /* ---- statistics exchange (distributed search) ------------------------
  * A collection split over several readers, processes or machines ranks
@@ -591,7 +611,9 @@ NG_API const char *ng_query_stats_errmsg(const ng_query_stats *stats);
 NG_API void ng_query_stats_free(ng_query_stats *stats);
 
 /* Counts matching documents per date bucket (documents without a date are
- * not counted). by: "day", "week" (ISO weeks, Monday), "month" or "year".
+ * not counted); with NG_SEARCH_COLLAPSE in opts->flags, stories: each
+ * cluster of near-duplicates among the matches counts once, in the bucket
+ * of its earliest copy. by: "day", "week" (ISO weeks, Monday), "month" or "year".
  * Calls fn(ctx, bucket_start "YYYY-MM-DD", count) in date order for every
  * bucket from the first to the last non-empty one (empty ones included).
  * Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT, NG_EQUERY (as ng_search). */

@@ -32,7 +32,9 @@ enum {
     O_EXPAND,
     O_FB_DOCS,
     O_FB_TERMS,
-    O_FB_WEIGHT
+    O_FB_WEIGHT,
+    O_COLLAPSE,
+    O_SHOW_SIMILAR
 };
 
 static const struct option search_opts[] = {
@@ -62,6 +64,8 @@ static const struct option search_opts[] = {
     {"fb-docs", required_argument, 0, O_FB_DOCS},
     {"fb-terms", required_argument, 0, O_FB_TERMS},
     {"fb-weight", required_argument, 0, O_FB_WEIGHT},
+    {"collapse", no_argument, 0, O_COLLAPSE},
+    {"show-similar", no_argument, 0, O_SHOW_SIMILAR},
     /* grep mode only */
     NGC_INPUT_LONGOPTS,
     {0, 0, 0, 0}};
@@ -114,6 +118,13 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
     case O_EXHAUSTIVE: a->so.flags |= NG_SEARCH_EXHAUSTIVE; return 0;
     case O_COUNT: a->count = true; return 0;
     case O_EXPAND: a->so.flags |= NG_SEARCH_EXPAND; return 0;
+    case O_SHOW_SIMILAR:
+        a->out.show_similar = true; /* implies --collapse */
+    /* fall through */
+    case O_COLLAPSE:
+        a->so.flags |= NG_SEARCH_COLLAPSE;
+        a->out.collapse = true;
+        return 0;
     case O_FB_DOCS:
     case O_FB_TERMS:
         if (ngc_parse_size(c == O_FB_DOCS ? "--fb-docs" : "--fb-terms", optarg, &v) < 0)

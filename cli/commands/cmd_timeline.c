@@ -11,13 +11,17 @@
 
 #define BAR_CELLS 40 /* width of the longest bar */
 
-enum { O_BY = 256, O_JSON, O_ALL, O_SINCE, O_UNTIL };
+enum { O_BY = 256, O_JSON, O_ALL, O_SINCE, O_UNTIL, O_COLLAPSE };
 
-static const struct option tl_opts[] = {
-    {"index", required_argument, 0, 'i'},     {"help", no_argument, 0, 'h'},
-    {"by", required_argument, 0, O_BY},       {"json", no_argument, 0, O_JSON},
-    {"all", no_argument, 0, O_ALL},           {"since", required_argument, 0, O_SINCE},
-    {"until", required_argument, 0, O_UNTIL}, {0, 0, 0, 0}};
+static const struct option tl_opts[] = {{"index", required_argument, 0, 'i'},
+                                        {"help", no_argument, 0, 'h'},
+                                        {"by", required_argument, 0, O_BY},
+                                        {"json", no_argument, 0, O_JSON},
+                                        {"all", no_argument, 0, O_ALL},
+                                        {"since", required_argument, 0, O_SINCE},
+                                        {"until", required_argument, 0, O_UNTIL},
+                                        {"collapse", no_argument, 0, O_COLLAPSE},
+                                        {0, 0, 0, 0}};
 
 typedef struct bucket {
     char start[11]; /* first day of the period */
@@ -46,7 +50,8 @@ static int label_len(const char *by) {
     return strcmp(by, "month") == 0 ? 7 : strcmp(by, "year") == 0 ? 4 : 10;
 }
 
-static void draw(const series *s, const char *by) {
+static void draw(const series *s, const char *by, const char *unit,
+                 const char *unit_plural) {
     static const char *const eighths[8] = {"",       "\u258f", "\u258e", "\u258d",
                                            "\u258c", "\u258b", "\u258a", "\u2589"};
     uint64_t max = 0, total = 0;
@@ -64,8 +69,8 @@ static void draw(const series *s, const char *by) {
         fputs(eighths[units % 8], stdout);
         printf(" %llu\n", (unsigned long long)s->b[i].count);
     }
-    printf("%-*s  %llu document%s\n", w, "total", (unsigned long long)total,
-           total == 1 ? "" : "s");
+    printf("%-*s  %llu %s\n", w, "total", (unsigned long long)total,
+           total == 1 ? unit : unit_plural);
 }
 
 static int parse(int argc, char **argv, const char **index, const char **by, bool *json,
@@ -85,6 +90,7 @@ static int parse(int argc, char **argv, const char **index, const char **by, boo
             *by = optarg;
             break;
         case O_JSON: *json = true; break;
+        case O_COLLAPSE: so->flags |= NG_SEARCH_COLLAPSE; break;
         case O_ALL: *qflags |= NG_QUERY_ALL; break;
         case O_SINCE:
         case O_UNTIL:
@@ -126,6 +132,14 @@ int ngc_cmd_timeline(int argc, char **argv) {
         ngc_print_query_error("query", q, query, e);
         goto done;
     }
+    bool stories = (so.flags & NG_SEARCH_COLLAPSE) != 0;
+    uint64_t unsigned_docs = stories ? ng_reader_unsigned_docs(r) : 0;
+    if (unsigned_docs)
+        ngc_err("note: --collapse: %llu documents of %s have no near-duplicate signature "
+                "(indexed by a version before signatures) and count as stories of their "
+                "own; `newsgrep merge -i %s` computes them from the stored text",
+                (unsigned long long)unsigned_docs, ngc_index_dir(index),
+                ngc_index_dir(index));
     e = ng_timeline(r, query, &so, by, collect, &s);
     if (e < 0) {
         ngc_err("timeline: %s", e == NG_ENOMEM ? ng_strerror(e) : ng_reader_errmsg(r));
@@ -135,10 +149,11 @@ int ngc_cmd_timeline(int argc, char **argv) {
     for (size_t i = 0; i < s.n; i++) {
         total += s.b[i].count;
         if (json)
-            printf("{\"period\":\"%s\",\"count\":%llu}\n", s.b[i].start,
-                   (unsigned long long)s.b[i].count);
+            printf("{\"period\":\"%s\",\"%s\":%llu}\n", s.b[i].start,
+                   stories ? "stories" : "count", (unsigned long long)s.b[i].count);
     }
-    if (!json) draw(&s, by);
+    if (!json)
+        draw(&s, by, stories ? "story" : "document", stories ? "stories" : "documents");
     rc = total ? NGC_EXIT_MATCH : NGC_EXIT_NOMATCH;
 done:
     free(s.b);

@@ -148,8 +148,32 @@ json_t *ngc_hit_json(const ng_hit *h, bool explain) {
     return j;
 }
 
-static void print_json(const ngc_out *o, const ng_hit *h) {
+json_t *ngc_similar_json(const ng_results *res, size_t i) {
+    const char *const *ids;
+    size_t n = ng_results_similar(res, i, &ids);
+    json_t *a = json_array();
+    for (size_t k = 0; k < n; k++) json_array_append_new(a, jstr(ids[k]));
+    return a;
+}
+
+/* --collapse: "and N similar" under a hit, with their ids on demand. */
+static void print_similar(const ngc_out *o, const ng_results *res, size_t i) {
+    const char *const *ids;
+    size_t n = ng_results_similar(res, i, &ids);
+    if (!n) return;
+    printf("    %sand %zu similar%s", o->color ? C_DIM : "", n,
+           o->show_similar ? ":" : "");
+    for (size_t k = 0; o->show_similar && k < n; k++) {
+        fputs(k ? ", " : " ", stdout);
+        ngc_puts_safe(ids[k], NGC_SAFE_ID);
+    }
+    printf("%s\n", o->color ? C_OFF : "");
+}
+
+static void print_json(const ngc_out *o, const ng_results *res, size_t i) {
+    const ng_hit *h = ng_results_hit(res, i);
     json_t *j = ngc_hit_json(h, o->explain);
+    if (o->collapse) json_object_set_new(j, "similar", ngc_similar_json(res, i));
     char *s = json_dumps(j, NGC_JSON_FLAGS);
     if (s) puts(s);
     free(s);
@@ -174,7 +198,7 @@ void ngc_out_results(ngc_out *o, const ng_results *res, const char *qid) {
     for (size_t i = 0; i < n; i++) {
         const ng_hit *h = ng_results_hit(res, i);
         switch (o->mode) {
-        case NGC_OUT_JSON: print_json(o, h); break;
+        case NGC_OUT_JSON: print_json(o, res, i); break;
         case NGC_OUT_TREC:
             printf("%s Q0 ", qid);
             ngc_puts_safe(h->id, NGC_SAFE_ID);
@@ -185,7 +209,10 @@ void ngc_out_results(ngc_out *o, const ng_results *res, const char *qid) {
             putchar('\n');
             break;
         case NGC_OUT_FILES: print_file(o, h); break;
-        default: print_human(o, h, i + 1); break;
+        default:
+            print_human(o, h, i + 1);
+            if (o->collapse) print_similar(o, res, i);
+            break;
         }
     }
 }

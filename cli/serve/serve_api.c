@@ -153,6 +153,17 @@ static int fields_arg(const ngs_args *a, unsigned *mask, ngs_reply *out) {
     return 0;
 }
 
+/* collapse=1: syndicated copies collapsed (NG_SEARCH_COLLAPSE). */
+static int collapse_arg(const ngs_args *a, ng_search_options *so, ngs_reply *out) {
+    const char *c = ngs_arg(a, "collapse");
+    if (c && strcmp(c, "0") != 0 && strcmp(c, "1") != 0) {
+        ngs_error(out, 400, -1, "collapse: '0' or '1', not '%.64s'", c);
+        return -1;
+    }
+    if (c && c[0] == '1') so->flags |= NG_SEARCH_COLLAPSE;
+    return 0;
+}
+
 static json_t *hit_json(const ng_hit *h, unsigned mask) {
     json_t *j = ngc_hit_json(h, false);
     for (size_t k = 0; hit_fields[k]; k++)
@@ -161,8 +172,8 @@ static json_t *hit_json(const ng_hit *h, unsigned mask) {
 }
 
 void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out) {
-    static const char *const names[] = {"q",    "k",      "offset", "since", "until",
-                                        "sort", "fields", "all",    NULL};
+    static const char *const names[] = {"q",    "k",      "offset", "since",    "until",
+                                        "sort", "fields", "all",    "collapse", NULL};
     double t0 = ngc_now();
     ng_search_options so;
     ng_search_options_init(&so);
@@ -183,6 +194,7 @@ void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out) {
         so.flags |= NG_SEARCH_FETCH;
     if (mask & (3u << 5)) /* snippet, highlights */
         so.flags |= NG_SEARCH_SNIPPETS;
+    if (collapse_arg(a, &so, out)) return;
 
     ngs_snap *s = ngs_acquire(rs);
     ng_query *q = parse_query(a, s->reader, 0, out);
@@ -193,8 +205,12 @@ void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out) {
                   res ? ng_results_errmsg(res) : ng_strerror(rc));
     if (q && rc == 0) {
         json_t *hits = json_array();
-        for (size_t i = offset; i < ng_results_count(res); i++)
-            json_array_append_new(hits, hit_json(ng_results_hit(res, i), mask));
+        for (size_t i = offset; i < ng_results_count(res); i++) {
+            json_t *h = hit_json(ng_results_hit(res, i), mask);
+            if (so.flags & NG_SEARCH_COLLAPSE)
+                json_object_set_new(h, "similar", ngc_similar_json(res, i));
+            json_array_append_new(hits, h);
+        }
         json_t *o = json_object();
         json_object_set_new(o, "query", jstr(ngs_arg(a, "q")));
         json_object_set_new(o, "total", json_integer(ng_results_total(res)));
@@ -227,13 +243,14 @@ static int collect(void *ctx, const char *start, uint64_t count) {
 }
 
 void ngs_api_timeline(ngs_readers *rs, const ngs_args *a, ngs_reply *out) {
-    static const char *const names[] = {"q", "by", "since", "until", "all", NULL};
+    static const char *const names[] = {"q",   "by",       "since", "until",
+                                        "all", "collapse", NULL};
     double t0 = ngc_now();
     ng_search_options so;
     ng_search_options_init(&so);
     const char *by = ngs_arg(a, "by");
     if (check_names(a, names, out) || date_arg(a, "since", &so.since, out) ||
-        date_arg(a, "until", &so.until, out))
+        date_arg(a, "until", &so.until, out) || collapse_arg(a, &so, out))
         return;
     if (!by) by = "month";
     if (strcmp(by, "day") && strcmp(by, "week") && strcmp(by, "month") &&

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "signature.h"
 #include "writer.h"
 
 #define MERGE_FACTOR 10 /* segments of one size tier that trigger a merge */
@@ -240,7 +241,10 @@ static int merge_tiered(ng_index *ix) {
 
 int ngi_writer_merge_all(ng_index *ix) {
     size_t n = ix->snap->n_segs;
-    if (n == 0 || (n == 1 && ngi_segment_n_deleted(ix->snap->segs[0]) == 0)) return 0;
+    if (n == 0 ||
+        (n == 1 && ngi_segment_n_deleted(ix->snap->segs[0]) == 0 &&
+         ngi_segment_has_signatures(ix->snap->segs[0]))) /* else: compute them */
+        return 0;
     size_t *idx = ngi_calloc(n, sizeof *idx);
     if (!idx) return ngi_error_set(&ix->err, NG_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) idx[i] = i;

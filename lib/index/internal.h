@@ -82,6 +82,9 @@ int ngi_segwriter_add_source(ngi_segwriter *w, uint64_t number);
 int ngi_segwriter_terms_done(ngi_segwriter *w);
 int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date, uint32_t title_end,
                       const char *id, size_t id_len);
+/* The near-duplicate signature (NGI_SIG_BYTES, NULL: none) of the document
+ * just given; for every document or for none (no SIGN section then). */
+int ngi_segwriter_doc_signature(ngi_segwriter *w, const uint8_t *sig);
 /* Optional, after the last term: begins the docstore section and makes ds
  * stream its compressed blocks into it as they are made (a merge then
  * never holds its output store in memory). ds must be the writer later

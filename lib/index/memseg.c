@@ -202,6 +202,7 @@ static int on_token(void *ctx, const ng_token *tok) {
         m->error = NG_ENOMEM;
         return 1;
     }
+    if (m->sig_body) ngi_sig_token(&m->sig, b.hash);
     if (m->toks.len >= TOKEN_BATCH * sizeof b) {
         int rc = add_buffered(m);
         if (rc) {
@@ -297,6 +298,12 @@ static int add_doc_facts(ngi_memseg *m, const ng_document *doc, uint64_t seq,
     return bad ? NG_ENOMEM : 0;
 }
 
+static int add_signature(ngi_memseg *m) {
+    uint8_t rec[SIG_RECORD];
+    rec[0] = ngi_sig_end(&m->sig, rec + 1);
+    return ngi_buf_append(&m->sigs, rec, sizeof rec) ? NG_ENOMEM : 0;
+}
+
 int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc, uint64_t seq) {
     if (m->n_docs >= UINT32_MAX - 2) return NG_ELIMIT;
     m->doc_len = 0;
@@ -305,13 +312,17 @@ int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc, uint64
     uint32_t next = 0;
     int rc = add_fields(m, a, doc, NG_FIELD_TITLE, &next);
     uint32_t title_end = next;
+    ngi_sig_begin(&m->sig);
+    m->sig_body = !m->filter; /* grep-style scans do not collapse */
     if (!rc) rc = add_fields(m, a, doc, NG_FIELD_BODY, &next);
+    m->sig_body = false;
     if (!rc && m->filter && !m->doc_kept) { /* no posting was added */
         m->dropped_docs++;
         m->dropped_toks += m->doc_len;
         return 0;
     }
     if (!rc) rc = add_doc_facts(m, doc, seq, title_end);
+    if (!rc && !m->filter) rc = add_signature(m);
     if (!rc) rc = ngi_docstore_writer_add(m->ds, doc->fields, doc->n_fields);
     if (rc) return rc;
     m->n_docs++;
@@ -346,6 +357,7 @@ static void free_tables(ngi_memseg *m) {
     ngi_buf *bufs[] = {&m->lens, &m->dates, &m->tends,   &m->seqs, &m->idof,
                        &m->idda, &m->text,  &m->scratch, &m->toks, &m->toktext};
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
+    ngi_buf_free(&m->sigs);
 }
 
 void ngi_memseg_free(ngi_memseg *m) {
@@ -365,7 +377,7 @@ size_t ngi_memseg_memory(const ngi_memseg *m) {
         m->used_pages ? (m->used_pages - 1) * (size_t)PAGE_BYTES + m->page_used : 0;
     size_t n = pages + m->n_slots * sizeof(tslot) + m->cap_terms * sizeof(mterm) +
                m->text.cap + m->lens.cap + m->dates.cap + m->tends.cap + m->seqs.cap +
-               m->idof.cap + m->idda.cap;
+               m->idof.cap + m->idda.cap + m->sigs.cap;
     return n + ngi_docstore_writer_memory(m->ds);
 }
 

@@ -164,6 +164,10 @@ static int flush_docs(ngi_memseg *m, ngi_segwriter *w) {
         int rc = ngi_segwriter_doc(
             w, doc_len_of(m, i), (int32_t)ngi_load_le32(m->dates.data + 4 * (size_t)i),
             ngi_load_le32(m->tends.data + 4 * (size_t)i), id, strlen(id));
+        if (!rc && m->sigs.len == (size_t)m->n_docs * SIG_RECORD) { /* none: a scan */
+            const uint8_t *rec = m->sigs.data + (size_t)i * SIG_RECORD;
+            rc = ngi_segwriter_doc_signature(w, rec[0] ? rec + 1 : NULL);
+        }
         if (rc) return rc;
     }
     return 0;
@@ -205,6 +209,7 @@ static int reset(ngi_memseg *m) {
     ngi_buf *bufs[] = {&m->lens, &m->dates, &m->tends, &m->seqs,
                        &m->idof, &m->idda,  &m->text};
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_reset(bufs[i]);
+    ngi_buf_reset(&m->sigs);
     m->n_docs = 0;
     ngi_docstore_writer_free(m->ds);
     m->ds = NULL;

@@ -5,6 +5,7 @@
 
 #include "filter.h"
 #include "internal.h"
+#include "signature.h"
 
 #define PAGE_BITS  20
 #define PAGE_BYTES (1u << PAGE_BITS)
@@ -63,7 +64,11 @@ struct ngi_memseg {
     int error;                /* error raised inside the token callback */
     ngi_buf scratch;          /* positions of one posting at flush */
     uint64_t *taken;          /* seqs of the last flush, for the caller */
+    ngi_sigbuilder sig;       /* the body's near-duplicate signature */
+    bool sig_body;            /* tokens feed sig (body fields, no filter) */
+    ngi_buf sigs;             /* per document: has:u8 sig[NGI_SIG_BYTES] */
 };
+#define SIG_RECORD (1 + NGI_SIG_BYTES)
 
 static inline uint8_t *at(const ngi_memseg *m, uint32_t addr) {
     return m->pages[addr >> PAGE_BITS] + (addr & (PAGE_BYTES - 1));

@@ -9,6 +9,7 @@
 
 #include "common/le.h"
 #include "segment_impl.h"
+#include "signature.h"
 
 static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id, size_t len) {
     return ngi_seg_cmp_id_at(s, doc, id, len);
@@ -142,5 +143,6 @@ int ngi_segment_check(const ngi_segment *s, ngi_error *err) {
     if (!rc && s->ids_lazy) rc = ngi_seg_check_ids(s, err);
     if (!rc) rc = check_docs(s, err);
     if (!rc) rc = check_docstore(s, err);
+    if (!rc) rc = ngi_sign_check(s, err);
     return rc;
 }

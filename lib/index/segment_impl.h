@@ -32,11 +32,13 @@ struct ngi_segment {
      * structure per id read); without, all verified at open. */
     bool ids_lazy;
     ngi_chunked ck_idda, ck_idof, ck_idix;
-    ngi_origin origin;   /* header's index id, SETS */
-    const uint8_t *srcs; /* SRCS numbers (u64 each) */
-    bool bound;          /* identities checked (index id given) */
-    size_t n_srcs;       /* how many */
-    char dir[];          /* index directory (for check) */
+    ngi_origin origin;     /* header's index id, SETS */
+    const uint8_t *srcs;   /* SRCS numbers (u64 each) */
+    bool bound;            /* identities checked (index id given) */
+    size_t n_srcs;         /* how many */
+    const uint8_t *sign;   /* SIGN section or NULL (signature.c) */
+    atomic_int sign_state; /* its checksum: 0 unchecked, 1 ok, -1 bad */
+    char dir[];            /* index directory (for check) */
 };
 
 static inline int ngi_seg_corrupt(const ngi_segment *s, ngi_error *err,

@@ -11,6 +11,7 @@
 
 #include "common/le.h"
 #include "internal.h"
+#include "signature.h"
 
 #define DOCS_FLUSH_BYTES (1u << 20) /* docs stream written in pieces */
 
@@ -38,6 +39,7 @@ struct ngi_segwriter {
     ngi_buf idsums[3];           /* and of IDDA, IDOF, IDIX (CSID) */
     ngi_origin origin;           /* index id and settings */
     ngi_buf sources;             /* SRCS: u64 numbers of merged inputs */
+    ngi_sign_writer *sign;       /* SIGN, when signatures are given */
 };
 
 static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
@@ -78,6 +80,7 @@ static void segwriter_free(ngi_segwriter *w) {
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->sums[i]);
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->idsums[i]);
     ngi_buf_free(&w->sources);
+    ngi_sign_writer_free(w->sign);
     ngi_free(w);
 }
 
@@ -181,6 +184,12 @@ int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date, uint32_t tit
     w->n_dated += date != NGI_NO_DATE;
     w->total_len += len;
     return 0;
+}
+
+int ngi_segwriter_doc_signature(ngi_segwriter *w, const uint8_t *sig) {
+    int rc = ngi_sign_writer_add(&w->sign, w->n_docs - 1, sig);
+    if (rc == NG_ENOMEM) return nomem(w);
+    return rc ? ngi_error_set(w->err, rc, "signature out of order") : 0;
 }
 
 /* ---- the per-document tables built at finish -------------------------- */
@@ -382,6 +391,8 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
     if ((rc = write_id_index(w)) || (rc = write_date_table(w)) ||
         (rc = write_chunk_sums(w)) || (rc = write_settings(w)) || (rc = write_sources(w)))
         return rc;
+    if (w->sign && (rc = ngi_sign_writer_write(w->sign, w->fw, w->n_docs)))
+        return rc == NG_EINVAL ? ngi_error_set(w->err, rc, "signatures missing") : rc;
     return write_head(w);
 }
 

@@ -417,7 +417,9 @@ int ng_related(ng_reader *reader, const char *id, size_t id_len,
     ng_search_options o;
     ng_search_options_init(&o);
     if (opts) o = *opts;
-    o.flags &= ~(unsigned)NG_SEARCH_EXPAND;
+    /* NG_SEARCH_COLLAPSE too: dropping the document itself below would
+     * shift the hits under their "similar" lists */
+    o.flags &= ~(unsigned)(NG_SEARCH_EXPAND | NG_SEARCH_COLLAPSE);
     size_t k = o.k;
     o.k = k + 1; /* the document itself is (nearly always) among them */
     bag b;

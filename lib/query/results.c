@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collapse.h"
 #include "common/date.h"
 #include "feedback.h"
 #include "search.h"
@@ -19,6 +20,8 @@ struct ng_results {
     ngi_stored_doc *docs; /* NG_SEARCH_FETCH: stored fields per hit */
     ngi_buf owned;        /* void* of snippet / span / explain blocks */
     char warning[256];    /* "" or ng_results_warning's note */
+    /* NG_SEARCH_COLLAPSE: the hits folded away, else NULL */
+    ngi_collapse *collapse;
 };
 
 void ng_search_options_init(ng_search_options *o) {
@@ -45,6 +48,7 @@ void ng_results_free(ng_results *r) {
     ngi_buf_free(&r->owned);
     ngi_free(r->ids);
     ngi_free(r->hits);
+    ngi_collapse_free(r->collapse);
     ngi_free(r);
 }
 
@@ -66,6 +70,18 @@ int64_t ng_results_total(const ng_results *r) {
 
 const ng_hit *ng_results_hit(const ng_results *r, size_t i) {
     return r && i < r->n ? &r->hits[i] : NULL;
+}
+
+size_t ng_results_similar(const ng_results *r, size_t i, const char *const **ids) {
+    static const char *const none[1] = {NULL};
+    if (!r || i >= r->n) {
+        if (ids) *ids = none;
+        return 0;
+    }
+    const char *const *v;
+    size_t n = ngi_collapse_similar(r->collapse, i, &v);
+    if (ids) *ids = v;
+    return n;
 }
 
 /* Keeps a heap block alive as long as the results. */
@@ -283,7 +299,10 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
     if (!rc && !(h.e = ngi_calloc(h.k ? h.k : 1, sizeof *h.e)))
         rc = ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     uint64_t total = 0;
-    if (!rc) rc = ngi_search_run(&c, &p, &h, &total);
+    if (!rc)
+        rc = o->flags & NG_SEARCH_COLLAPSE
+                 ? ngi_collapse_search(&c, &p, &h, o->k, &total, &r->collapse)
+                 : ngi_search_run(&c, &p, &h, &total);
     snprintf(r->warning, sizeof r->warning, "%s", q->warning[0] ? q->warning : c.warning);
     if (!rc) {
         r->total = p.count ? (int64_t)total : -1;
@@ -293,6 +312,7 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
             rc = ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     }
     if (!rc) rc = resolve_ids(r, snap, &h);
+    if (!rc && r->collapse) rc = ngi_collapse_resolve(r->collapse, snap, &r->err);
     unsigned f = o->flags;
     if (!rc && (f & (NG_SEARCH_FETCH | NG_SEARCH_SNIPPETS))) rc = fetch_docs(r, snap, &h);
     if (!rc && (f & NG_SEARCH_SNIPPETS))

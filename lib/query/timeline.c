@@ -7,15 +7,18 @@
 #include <string.h>
 
 #include "common/date.h"
+#include "collapse.h"
 #include "search.h"
 
 enum { BY_DAY, BY_WEEK, BY_MONTH, BY_YEAR };
 
 /* Collects the bucket start (days) of every matching dated document. */
 typedef struct tl_ctx {
-    int by;       /* BY_* */
-    ngi_buf days; /* int32_t bucket starts */
-    int err;      /* NG_ENOMEM while collecting */
+    int by;          /* BY_* */
+    ngi_buf days;    /* int32_t bucket starts */
+    int err;         /* NG_ENOMEM while collecting */
+    bool collapse;   /* NG_SEARCH_COLLAPSE: stories, not copies */
+    ngi_buf matches; /* then: ngi_dated_match of every dated match */
 } tl_ctx;
 
 static int32_t bucket_of(int by, int32_t d) {
@@ -54,6 +57,11 @@ static void on_match(void *arg, const ngi_segment *seg, uint32_t local) {
     tl_ctx *t = arg;
     int32_t d = ngi_segment_doc_date(seg, local);
     if (d == NGI_NO_DATE || t->err) return;
+    if (t->collapse) { /* bucketed once the copies are known */
+        ngi_dated_match m = {d, seg, local};
+        if (ngi_buf_append(&t->matches, &m, sizeof m)) t->err = NG_ENOMEM;
+        return;
+    }
     int32_t b = bucket_of(t->by, d);
     if (ngi_buf_append(&t->days, &b, sizeof b)) t->err = NG_ENOMEM;
 }
@@ -78,6 +86,19 @@ static int emit(const tl_ctx *t, ng_bucket_fn fn, void *ctx) {
     return 0;
 }
 
+/* Keeps the first copy of each story and buckets it. */
+static int stories(tl_ctx *t, ngi_error *err) {
+    ngi_dated_match *m = (ngi_dated_match *)(void *)t->matches.data;
+    size_t n = 0;
+    uint64_t unsigned_docs;
+    int rc = ngi_collapse_stories(m, t->matches.len / sizeof *m, &n, &unsigned_docs, err);
+    for (size_t i = 0; i < n && !rc; i++) {
+        int32_t b = bucket_of(t->by, m[i].day);
+        if (ngi_buf_append(&t->days, &b, sizeof b)) rc = NG_ENOMEM;
+    }
+    return rc;
+}
+
 static int by_of(const char *by) {
     if (!by || !strcmp(by, "day")) return BY_DAY;
     if (!strcmp(by, "week")) return BY_WEEK;
@@ -94,7 +115,8 @@ static int opt_day(const char *s, int32_t dflt, int32_t *out) {
 
 int ng_timeline(ng_reader *reader, const ng_query *query, const ng_search_options *opts,
                 const char *by, ng_bucket_fn fn, void *ctx) {
-    tl_ctx t = {by_of(by), NGI_BUF_INIT, 0};
+    tl_ctx t = {by_of(by), NGI_BUF_INIT, 0, opts && (opts->flags & NG_SEARCH_COLLAPSE),
+                NGI_BUF_INIT};
     if (!reader || !query || !fn || t.by < 0 || query->err.code) return NG_EINVAL;
     ngi_search_plan p = {.exhaustive = 1, .on_match = on_match, .arg = &t};
     if (opts && (opt_day(opts->since, INT32_MIN, &p.since) ||
@@ -112,11 +134,13 @@ int ng_timeline(ng_reader *reader, const ng_query *query, const ng_search_option
     if (!rc) rc = ngi_search_run(&c, &p, &h, &total);
     ngi_sctx_free(&c);
     if (!rc) rc = t.err;
+    if (!rc && t.collapse) rc = stories(&t, &err);
     if (!rc) {
         if (t.days.len)
             qsort(t.days.data, t.days.len / sizeof(int32_t), sizeof(int32_t), cmp_i32);
         rc = emit(&t, fn, ctx);
     }
     ngi_buf_free(&t.days);
+    ngi_buf_free(&t.matches);
     return rc;
 }

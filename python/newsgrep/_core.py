@@ -24,6 +24,7 @@ _ANALYZE_NO_STEM, _ANALYZE_NO_STOP = 1, 2
 _QUERY_ALL = 1
 _SEARCH_COUNT, _SEARCH_FETCH, _SEARCH_SNIPPETS = 1, 2, 4
 _SEARCH_EXPLAIN, _SEARCH_EXHAUSTIVE = 8, 16
+_SEARCH_COLLAPSE = 1 << 8
 _SORTS = {"score": 0, "date": 1}
 
 # C handles alive, by kind: the binding's own count, for leak checks.
@@ -138,6 +139,7 @@ class Hit:
     highlights: Tuple[Tuple[int, int], ...] = ()
     fields: Optional[Dict[str, str]] = None
     explain: Optional[str] = None
+    similar: Optional[Tuple[str, ...]] = None  # collapse=True: copies folded here
 
     @property
     def highlighted(self) -> List[str]:
@@ -155,6 +157,8 @@ class Hit:
             d["fields"] = self.fields
         if self.explain is not None:
             d["explain"] = self.explain
+        if self.similar is not None:
+            d["similar"] = list(self.similar)
         return d
 
 
@@ -752,7 +756,8 @@ class Reader:
                explain: bool = False, exhaustive: bool = False,
                snippet_bytes: Optional[int] = None,
                unseen_docs: int = 0, unseen_tokens: int = 0,
-               stats: Optional[QueryStats] = None) -> Results:
+               stats: Optional[QueryStats] = None,
+               collapse: bool = False) -> Results:
         """Ranks the documents matching ``query`` by BM25, best first.
 
         query: the query language of the command: bare words are a ranked
@@ -777,6 +782,9 @@ class Reader:
         stats: the summed :class:`QueryStats` of every part of a collection
             (see :meth:`query_stats`): BM25 scores with them instead of this
             index's own, so merged parts rank as one index.
+        collapse: syndicated copies collapsed: one hit per cluster of near
+            duplicates (bodies' estimated Jaccard >= 0.8), the best; the
+            others' ids in ``Hit.similar``. Still k hits.
 
         Raises QuerySyntaxError (with ``.offset``), LimitExceededError,
         InvalidArgumentError (a bad date or option), ClosedError.
@@ -787,6 +795,7 @@ class Reader:
         flags = _SEARCH_FETCH | (_SEARCH_SNIPPETS if snippets else 0)
         flags |= (_SEARCH_COUNT if count else 0) | (_SEARCH_EXPLAIN if explain else 0)
         flags |= _SEARCH_EXHAUSTIVE if exhaustive else 0
+        flags |= _SEARCH_COLLAPSE if collapse else 0
         keep: list = []
         opts = self._options(k, since, until, sort, flags, k1, b, snippet_bytes, keep)
         opts.unseen_docs, opts.unseen_tokens = unseen_docs, unseen_tokens
@@ -806,12 +815,19 @@ class Reader:
                         title=_s(h.title), date=_s(h.date), source=_s(h.source),
                         snippet=_s(h.snippet), highlights=spans,
                         fields=self._fields(id_bytes) if fields else None,
-                        explain=_s(h.explain)))
+                        explain=_s(h.explain),
+                        similar=self._similar(r, i) if collapse else None))
                 total = lib.ng_results_total(r)
                 return Results(hits, total if total >= 0 else None,
                                _s(lib.ng_results_warning(r)), query)
             finally:
                 self._free_results(r)
+
+    @staticmethod
+    def _similar(r: Any, i: int) -> Tuple[str, ...]:
+        ids = ffi.new("const char *const **")
+        n = lib.ng_results_similar(r, i, ids)
+        return tuple(ffi.string(ids[0][j]).decode("utf-8", "replace") for j in range(n))
 
     def query_stats(self, query: str, *, all_words: bool = False) -> QueryStats:
         """This index's statistics for ``query`` (N, total length, the df of
@@ -845,12 +861,15 @@ class Reader:
                 self._free_results(r)
 
     def timeline(self, query: str, by: str = "month", *, since: DateLike = None,
-                 until: DateLike = None, all_words: bool = False) -> Timeline:
+                 until: DateLike = None, all_words: bool = False,
+                 collapse: bool = False) -> Timeline:
         """Matching documents per date bucket; ``by`` is "day", "week" (ISO
         weeks, from Monday), "month" or "year". Undated documents are not
-        counted. ``.to_pandas()`` gives a Series indexed by period."""
+        counted; with ``collapse`` near-duplicate copies count once, at the
+        earliest (stories). ``.to_pandas()`` gives a Series indexed by period."""
         keep: list = []
-        opts = self._options(10, since, until, "score", 0, None, None, None, keep)
+        opts = self._options(10, since, until, "score", _SEARCH_COLLAPSE if collapse else 0,
+                             None, None, None, keep)
         buckets: List[Tuple[str, int]] = []
         ctx = ffi.new_handle(buckets)
         with self._guard.use():

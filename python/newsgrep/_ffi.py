@@ -109,6 +109,8 @@ size_t ng_results_count(const ng_results *results);
 int64_t ng_results_total(const ng_results *results);
 const char *ng_results_warning(const ng_results *results);
 const ng_hit *ng_results_hit(const ng_results *results, size_t i);
+size_t ng_results_similar(const ng_results *results, size_t i, const char *const **ids);
+uint64_t ng_reader_unsigned_docs(ng_reader *reader);
 typedef int (*ng_bucket_fn)(void *ctx, const char *bucket_start, uint64_t count);
 int ng_timeline(ng_reader *reader, const ng_query *query,
                 const ng_search_options *opts, const char *by,

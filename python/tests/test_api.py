@@ -110,3 +110,27 @@ def test_reader_of_several_indexes_ranks_like_one(tmp_path, articles):
             assert all(one_scores[h.id] == h.score for h in a_hits)
     with pytest.raises(newsgrep.InvalidArgumentError):
         newsgrep.Reader([])
+
+
+def test_collapse_folds_syndicated_copies(tmp_path):
+    story = ("The central bank raised its benchmark interest rate by half a point on "
+             "Tuesday, the largest increase in two decades, as policymakers moved to cool "
+             "inflation that has climbed to its highest level since the early eighties. "
+             "The governor said further increases were likely in the coming months.")
+    path = tmp_path / "ix"
+    with newsgrep.Index(path) as ix:
+        ix.add(id="wire", title="Rates up", body=story, date="2025-03-04")
+        ix.add(id="copy", title="Bank lifts rates", body="LONDON (Wire) - " + story,
+               date="2025-04-05")
+        ix.add(id="other", title="Rates explained", body="Why the interest rate matters.",
+               date="2025-03-06")
+    with newsgrep.Reader(path) as r:
+        plain = r.search("interest rate")
+        assert len(plain) == 3 and plain[0].similar is None
+        hits = r.search("interest rate", collapse=True)
+        assert sorted(h.id for h in hits) in (["other", "wire"], ["copy", "other"])
+        folded = [h for h in hits if h.id != "other"][0]
+        assert folded.similar == (({"wire", "copy"} - {folded.id}).pop(),)
+        assert folded.as_dict()["similar"] == list(folded.similar)
+        assert [c for _, c in r.timeline("rate", collapse=True)] == [2]  # April: a copy
+        assert [c for _, c in r.timeline("rate")] == [2, 1]

@@ -28,6 +28,10 @@ expect "search: all=1" 200 "/api/search?q=treaty+said&all=1" "\"total\":$("$NG" 
 expect "search: no match" 200 "/api/search?q=zzyzx" '"total":0' '"hits":[]'
 expect "search: prefix warning free" 200 "/api/search?q=trea*&k=1" '"total":'
 expect "search: stopwords only warn" 200 "/api/search?q=the" '"warning":'
+expect "search: collapse=1 lists similar ids" 200 "/api/search?q=treaty&k=2&fields=id&collapse=1" \
+  '"hits":[{"id":"ng-030","similar":[]}'
+expect "error: collapse" 400 "/api/search?q=x&collapse=yes" "collapse: '0' or '1', not 'yes'"
+expect "timeline: collapse=1" 200 "/api/timeline?q=said&by=month&collapse=1" '"total":16'
 
 # ---- search errors: 400 with the command's messages
 expect "error: missing q" 400 "/api/search" '{"error":"missing QUERY (q=)"}'
