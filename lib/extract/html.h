@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
@@ -41,6 +43,16 @@ const char *ngi_xml_load(void);
 #define xmlSetGenericErrorFunc ngi_xml.set_error_func
 #undef xmlFree
 #define xmlFree ngi_xml.free_fn
+
+/* xmlStrcmp's contract (NULL sorts first) without a call into libxml2,
+ * which is not linked. */
+static inline int ngi_xml_strcmp(const xmlChar *a, const xmlChar *b) {
+    if (a == b) return 0;
+    if (!a) return -1;
+    if (!b) return 1;
+    return strcmp((const char *)a, (const char *)b);
+}
+#define xmlStrcmp ngi_xml_strcmp
 
 /* Hostile-page limits (issue 17): pages past them are skipped whole with a
  * message, before libxml2 spends time or memory on them. */
