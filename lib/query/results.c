@@ -306,7 +306,9 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
     snprintf(r->warning, sizeof r->warning, "%s", q->warning[0] ? q->warning : c.warning);
     if (!rc) {
         r->total = p.count ? (int64_t)total : -1;
-        ngi_topk_sort(&h);
+        /* ngi_collapse_search leaves its hits sorted (not a heap): sorting
+         * is a heap sort now, which only a heap may go through. */
+        if (!(o->flags & NG_SEARCH_COLLAPSE)) ngi_topk_sort(&h);
         r->n = h.n;
         if (!(r->hits = ngi_calloc(h.n ? h.n : 1, sizeof *r->hits)))
             rc = ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
