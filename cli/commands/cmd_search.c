@@ -141,8 +141,9 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
         a->so.rank = strcmp(optarg, "bm25") == 0 ? NG_RANK_BM25 : NG_RANK_PROXIMITY;
         return 0;
     case O_PROX_WEIGHT:
-        if (ngc_parse_double("--prox-weight", optarg, &a->so.prox_weight) < 0 ||
-            !(a->so.prox_weight > 0 && a->so.prox_weight <= 100))
+        if (ngc_parse_double("--prox-weight", optarg, &a->so.prox_weight) < 0)
+            return NGC_EXIT_ERROR;
+        if (!(a->so.prox_weight > 0 && a->so.prox_weight <= 100))
             return ngc_usage_error(cmd, "--prox-weight must be above 0 and at most 100");
         return 0;
     case O_PROX_WINDOW:

@@ -112,8 +112,8 @@ double ngi_prox_doc_bound(ngi_sctx *c, uint32_t d) {
     for (uint32_t i = 0; i < p->n; i++) {
         const ngi_prox_pair *x = &p->pairs[i];
         if (both_at(x, d))
-            s += pair_bound(x->coef, x->a->term.cur->freq, x->b->term.cur->freq, p->window,
-                            K);
+            s += pair_bound(x->coef, x->a->term.cur->freq, x->b->term.cur->freq,
+                            p->window, K);
     }
     return s;
 }
