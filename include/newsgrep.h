@@ -499,7 +499,10 @@ typedef struct ng_search_options {
      * prox_weight * min(1, qtf(a), qtf(b)) * (k1 + 1) * tf / (tf + K),
      * K the document's BM25 length normaliser. A query of one word scores
      * as plain BM25. Pruning stays rank-safe (the part has bounds).
-     * NG_RANK_BM25: plain BM25, the scores of earlier versions. */
+     * NG_RANK_BM25: plain BM25, the scores of earlier versions. The
+     * feedback run of NG_SEARCH_EXPAND uses rank; the expanded query and
+     * ng_related's query, bags of weighted terms without a word order,
+     * are ranked by plain BM25. */
     int rank;
     double prox_weight;   /* <= 0: the default, 0.5 */
     unsigned prox_window; /* 0: the default, 2 positions */
