@@ -9,7 +9,8 @@
  * INDEX may be DIR1:DIR2:... (several indexes as one, ng_reader_open_many).
  * Env: BENCH_CPU=1 (thread CPU time), BENCH_REPS=R (best of R),
  * BENCH_MODE=0|1|2 (one mode), BENCH_SLOW=MS (list slow queries),
- * BENCH_VERIFY=1 (check pruned == exhaustive instead of timing).
+ * BENCH_VERIFY=1 (check pruned == exhaustive instead of timing),
+ * BENCH_RANK=bm25 (plain BM25 instead of the default ranking).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,12 @@ static double now_ms(void) {
     struct timespec t;
     clock_gettime(cpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* ng_search_options.rank: BENCH_RANK=bm25 for plain BM25. */
+static int rank_option(void) {
+    const char *r = getenv("BENCH_RANK");
+    return r && !strcmp(r, "bm25") ? NG_RANK_BM25 : NG_RANK_PROXIMITY;
 }
 
 static int cmp_d(const void *a, const void *b) {
@@ -61,6 +68,7 @@ static double one(ng_reader *r, const char *q, int mode, size_t k, unsigned sfla
     ng_search_options_init(&o);
     o.k = k;
     o.flags = sflags;
+    o.rank = rank_option();
     if (!rc) rc = ng_search(r, qq, &o, &res);
     double t = now_ms() - t0;
     *hits = rc ? 0 : ng_results_count(res);
@@ -108,6 +116,7 @@ static size_t verify(ng_reader *r, char **qs, size_t n, size_t k) {
             ng_search_options o;
             ng_search_options_init(&o);
             o.k = k;
+            o.rank = rank_option();
             ng_results *a = NULL, *b = NULL;
             int ra = ng_search(r, q, &o, &a);
             o.flags = NG_SEARCH_EXHAUSTIVE;

@@ -2,7 +2,8 @@
 # Query expansion (search --expand, RM3) on the five test collections:
 # nDCG@10, MAP@1000 (treceval.py) and R@1000 of the OR top-1000 run, plain
 # BM25 against --expand with the given feedback options (default Anserini's:
-# --fb-docs 10 --fb-terms 10 --fb-weight 0.5).
+# --fb-docs 10 --fb-terms 10 --fb-weight 0.5); both with --rank bm25 (RM3
+# over plain BM25, as bench/README.md reports it).
 #   NG=build/newsgrep bench/rm3_eval.sh [WORKDIR] [-- FEEDBACK OPTIONS]
 # Prints one markdown row per collection and a mean row.
 set -eu
@@ -29,8 +30,8 @@ for qid, text in queries.read_tsv(sys.argv[1]):
     if t:
         print("%s\t%s" % (qid, t))
 PY
-  "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec bm25 >"$work/$c.bm25"
-  "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec rm3 --expand "${fb[@]}" >"$work/$c.rm3"
+  "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec bm25 --rank bm25 >"$work/$c.bm25"
+  "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec rm3 --rank bm25 --expand "${fb[@]}" >"$work/$c.rm3"
   python3 - "$SHARED/tools/peers/treceval.py" "$d/qrels.txt" "$work/$c.bm25" "$work/$c.rm3" "$c" <<'PY'
 import json, subprocess, sys
 tool, qrels, runs, name = sys.argv[1], sys.argv[2], sys.argv[3:5], sys.argv[5]

@@ -440,6 +440,12 @@ NG_API size_t ng_query_error_offset(const ng_query *query);
 
 enum ng_sort { NG_SORT_SCORE = 0, NG_SORT_DATE = 1 /* newest first */ };
 
+/* How hits are scored (ng_search_options.rank). */
+enum ng_rank {
+    NG_RANK_PROXIMITY = 0, /* the default: BM25 + a term-proximity part */
+    NG_RANK_BM25 = 1       /* plain BM25 */
+};
+
 enum ng_search_flags {
     NG_SEARCH_DEFAULT = 0,
     NG_SEARCH_COUNT = 1u << 0,      /* compute the exact total of matches */
@@ -490,6 +496,23 @@ typedef struct ng_search_options {
     unsigned fb_docs;
     unsigned fb_terms;
     double fb_original_weight;
+    /* Ranking (added in 0.3), an ng_rank. NG_RANK_PROXIMITY (the default)
+     * adds to BM25 a term-proximity part: each two neighbouring words of
+     * the query (top level, in query order, stopwords skipped; both plain
+     * words: not phrases, prefixes, field-restricted or excluded words)
+     * form a pair (a, b) whose tf in a document is the number of
+     * occurrences of a followed by b within prox_window positions
+     * (stopwords count); the pair adds
+     * prox_weight * min(1, qtf(a), qtf(b)) * (k1 + 1) * tf / (tf + K),
+     * K the document's BM25 length normaliser. A query of one word scores
+     * as plain BM25. Pruning stays rank-safe (the part has bounds).
+     * NG_RANK_BM25: plain BM25, the scores of earlier versions. The
+     * feedback run of NG_SEARCH_EXPAND uses rank; the expanded query and
+     * ng_related's query, bags of weighted terms without a word order,
+     * are ranked by plain BM25. */
+    int rank;
+    double prox_weight;   /* <= 0: the default, 0.5 */
+    unsigned prox_window; /* 0: the default, 2 positions */
 } ng_search_options;
 
 NG_API void ng_search_options_init(ng_search_options *opts);

@@ -34,7 +34,10 @@ enum {
     O_FB_TERMS,
     O_FB_WEIGHT,
     O_COLLAPSE,
-    O_SHOW_SIMILAR
+    O_SHOW_SIMILAR,
+    O_RANK,
+    O_PROX_WEIGHT,
+    O_PROX_WINDOW
 };
 
 static const struct option search_opts[] = {
@@ -66,6 +69,9 @@ static const struct option search_opts[] = {
     {"fb-weight", required_argument, 0, O_FB_WEIGHT},
     {"collapse", no_argument, 0, O_COLLAPSE},
     {"show-similar", no_argument, 0, O_SHOW_SIMILAR},
+    {"rank", required_argument, 0, O_RANK},
+    {"prox-weight", required_argument, 0, O_PROX_WEIGHT},
+    {"prox-window", required_argument, 0, O_PROX_WINDOW},
     /* grep mode only */
     NGC_INPUT_LONGOPTS,
     {0, 0, 0, 0}};
@@ -138,6 +144,24 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
         if (ngc_parse_double("--fb-weight", optarg, &a->so.fb_original_weight) < 0 ||
             !(a->so.fb_original_weight >= 0 && a->so.fb_original_weight <= 1))
             return ngc_usage_error(cmd, "--fb-weight must be between 0 and 1");
+        return 0;
+    case O_RANK:
+        if (strcmp(optarg, "proximity") && strcmp(optarg, "bm25"))
+            return ngc_usage_error(cmd, "--rank: 'proximity' or 'bm25', not '%s'",
+                                   optarg);
+        a->so.rank = strcmp(optarg, "bm25") == 0 ? NG_RANK_BM25 : NG_RANK_PROXIMITY;
+        return 0;
+    case O_PROX_WEIGHT:
+        if (ngc_parse_double("--prox-weight", optarg, &a->so.prox_weight) < 0)
+            return NGC_EXIT_ERROR;
+        if (!(a->so.prox_weight > 0 && a->so.prox_weight <= 100))
+            return ngc_usage_error(cmd, "--prox-weight must be above 0 and at most 100");
+        return 0;
+    case O_PROX_WINDOW:
+        if (ngc_parse_size("--prox-window", optarg, &v) < 0) return NGC_EXIT_ERROR;
+        if (v == 0 || v > 1000)
+            return ngc_usage_error(cmd, "--prox-window must be between 1 and 1000");
+        a->so.prox_window = (unsigned)v;
         return 0;
     case O_K1:
         return ngc_parse_double("--k1", optarg, &a->so.k1) < 0 ? NGC_EXIT_ERROR : 0;

@@ -172,8 +172,9 @@ static json_t *hit_json(const ng_hit *h, unsigned mask) {
 }
 
 void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out) {
-    static const char *const names[] = {"q",    "k",      "offset", "since",    "until",
-                                        "sort", "fields", "all",    "collapse", NULL};
+    static const char *const names[] = {"q",        "k",    "offset", "since",
+                                        "until",    "sort", "fields", "all",
+                                        "collapse", "rank", NULL};
     double t0 = ngc_now();
     ng_search_options so;
     ng_search_options_init(&so);
@@ -188,6 +189,10 @@ void ngs_api_search(ngs_readers *rs, const ngs_args *a, ngs_reply *out) {
     if (sort && strcmp(sort, "score") && strcmp(sort, "date"))
         return ngs_error(out, 400, -1, "sort: 'score' or 'date', not '%.64s'", sort);
     so.sort = sort && strcmp(sort, "date") == 0 ? NG_SORT_DATE : NG_SORT_SCORE;
+    const char *rank = ngs_arg(a, "rank");
+    if (rank && strcmp(rank, "proximity") && strcmp(rank, "bm25"))
+        return ngs_error(out, 400, -1, "rank: 'proximity' or 'bm25', not '%.64s'", rank);
+    so.rank = rank && strcmp(rank, "bm25") == 0 ? NG_RANK_BM25 : NG_RANK_PROXIMITY;
     so.k = offset + k;
     so.flags = NG_SEARCH_COUNT;
     if (mask & ~3u) /* more than id and score */

@@ -380,6 +380,7 @@ int ngi_search_expanded(ng_reader *reader, const ng_query *q, const ng_search_op
     ng_query *e = NULL;
     rc = rm3_model(reader, fb, &b, &m, o->fb_terms);
     if (!rc) rc = rm3_query(q, &b, m, lambda, &e);
+    so.rank = NG_RANK_BM25; /* e is a bag of weighted terms: no word order to pair */
     if (!rc)
         rc = ng_search(reader, e, &so, out);
     else if (rc != NG_ENOMEM)
@@ -420,6 +421,7 @@ int ng_related(ng_reader *reader, const char *id, size_t id_len,
     /* NG_SEARCH_COLLAPSE too: dropping the document itself below would
      * shift the hits under their "similar" lists */
     o.flags &= ~(unsigned)(NG_SEARCH_EXPAND | NG_SEARCH_COLLAPSE);
+    o.rank = NG_RANK_BM25; /* a bag of weighted terms: no word order to pair */
     size_t k = o.k;
     o.k = k + 1; /* the document itself is (nearly always) among them */
     bag b;

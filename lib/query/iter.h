@@ -68,6 +68,8 @@ struct ngi_it {
     double kmin;           /* K of the smallest doc length (bounds) */
     double floor;          /* root children: matches scoring <= floor may
                               be skipped (pruning); -1 = report all */
+    double prox_ub;        /* bound of its proximity part (proximity.h),
+                              included in ub and the block bounds */
     union {
         ngi_it_term term;
         ngi_it_prefix pre;
@@ -145,7 +147,7 @@ static inline uint32_t ngi_it_shallow(ngi_it *it, uint32_t target) {
  * bound otherwise. Call ngi_it_shallow first. */
 static inline double ngi_it_tf_bound(const ngi_it *it) {
     if (it->kind == NGI_Q_TERM && !it->field)
-        return ngi_bm25(it->A, it->term.cur->freq, it->blk_kmin);
+        return ngi_bm25(it->A, it->term.cur->freq, it->blk_kmin) + it->prox_ub;
     return it->blk_ub;
 }
 

@@ -68,7 +68,7 @@ uint32_t ngi_term_shallow(ngi_it *it, uint32_t target) {
         return it->blk_end;
     }
     it->blk_kmin = ngi_sctx_norm_of(it->ctx, ngi_cursor_block_min_dl(cur));
-    it->blk_ub = ngi_bm25(it->A, mtf, it->blk_kmin);
+    it->blk_ub = ngi_bm25(it->A, mtf, it->blk_kmin) + it->prox_ub;
     return it->blk_end;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "iter.h"
+#include "proximity.h"
 #include "qstats.h"
 
 /* ---- arena ---------------------------------------------------------------- */
@@ -487,6 +488,7 @@ int ngi_sctx_build(ngi_sctx *c, uint32_t si, ngi_it **out) {
     c->norms = ngi_segment_norms(c->seg);
     c->k_doc = NGI_DOC_END;
     *out = ngi_sctx_build_node(c, c->q->root);
+    ngi_prox_setup(c, *out); /* before any bound is read */
     return c->err;
 }
 

@@ -50,6 +50,9 @@ typedef struct ngi_sctx {
     const struct ng_query_stats *given; /* score with these (or NULL) */
     struct ng_query_stats *collect;     /* note the statistics here (or NULL) */
     int err;                            /* sticky error (NG_ECORRUPT, NG_ENOMEM) */
+    double prox_weight;                 /* proximity part's weight; 0 = plain BM25 */
+    uint32_t prox_window;               /* its largest distance (proximity.h) */
+    struct ngi_prox *prox;              /* this segment's proximity terms, or NULL */
     ngi_error *errd;                    /* where details go */
     /* per-segment scratch (reset for each segment) */
     uint8_t *arena; /* bump area for the iterator tree */

@@ -9,6 +9,7 @@
 #include "collapse.h"
 #include "common/date.h"
 #include "feedback.h"
+#include "proximity.h"
 #include "search.h"
 
 struct ng_results {
@@ -242,11 +243,12 @@ static int explain_hits(ng_results *r, ngi_sctx *c, const ngi_topk *h) {
         if (rc) return rc;
         ngi_buf_reset(&o);
         uint32_t d = h->e[i].local;
-        ngi_buf_printf(&o, "score=%.6f (BM25 k1=%.3f b=%.3f N=%llu avgdl=%.4f)\n",
-                       h->e[i].score, c->k1, c->b, (unsigned long long)c->n_docs,
-                       c->avgdl);
+        ngi_buf_printf(&o, "score=%.6f (BM25%s k1=%.3f b=%.3f N=%llu avgdl=%.4f)\n",
+                       h->e[i].score, c->prox ? " + proximity" : "", c->k1, c->b,
+                       (unsigned long long)c->n_docs, c->avgdl);
         if (root) ngi_it_advance(root, d);
         if (root && root->doc == d) explain_it(c, root, d, 1, &o);
+        if (root && root->doc == d) ngi_prox_explain(c, d, 2, &o);
         if (ngi_buf_append_u8(&o, 0)) break;
         r->hits[i].explain = own(r, ngi_buf_steal(&o));
         if (!r->hits[i].explain) break;
@@ -281,6 +283,11 @@ static int plan_search(ng_results *r, const ng_search_options *o,
     *b = o->b < 0 ? snap->settings.b : o->b;
     if (!(*k1 >= 0 && *k1 < 1e6) || !(*b >= 0 && *b <= 1))
         return ngi_error_set(&r->err, NG_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
+    if (o->rank != NG_RANK_PROXIMITY && o->rank != NG_RANK_BM25)
+        return ngi_error_set(&r->err, NG_EINVAL, "rank: %d is not an ng_rank", o->rank);
+    if (!(o->prox_weight < 1e6) || o->prox_window > 1000000)
+        return ngi_error_set(&r->err, NG_EINVAL,
+                             "proximity needs prox_weight < 1e6 and prox_window <= 1e6");
     int rc = parse_opt_date(r, o->since, INT32_MIN, "since", &p->since);
     return rc ? rc : parse_opt_date(r, o->until, INT32_MAX, "until", &p->until);
 }
@@ -296,6 +303,10 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
                   snap};
     if (!(rc = ngi_sctx_init_with(&c, snap, q, k1, b, o->stats, NULL, &r->err)))
         ngi_sctx_add_unseen(&c, o->unseen_docs, o->unseen_tokens);
+    if (!rc && o->rank == NG_RANK_PROXIMITY) {
+        c.prox_weight = o->prox_weight > 0 ? o->prox_weight : NGI_PROX_WEIGHT;
+        c.prox_window = o->prox_window ? o->prox_window : NGI_PROX_WINDOW;
+    }
     if (!rc && !(h.e = ngi_calloc(h.k ? h.k : 1, sizeof *h.e)))
         rc = ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     uint64_t total = 0;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "common/date.h"
+#include "proximity.h"
 #include "search.h"
 
 #define SLACK NGI_SLACK
@@ -173,7 +174,10 @@ static void eval_exhaustive(seval *v, const ngi_search_plan *p, int score,
         }
         (*count)++;
         if (p->on_match) p->on_match(p->arg, v->c->seg, d);
-        if (score) push(v, d, ngi_it_score(r));
+        if (!score) continue;
+        double s = ngi_it_score(r); /* positions the children on d */
+        if (v->c->prox) s += ngi_prox_doc_score(v->c, d);
+        push(v, d, s);
     }
 }
 
@@ -318,13 +322,24 @@ static double take(seval *v, uint32_t c) {
     v->cs[c] = ngi_it_score(v->root->grp.should[c]);
     v->ms[c] = 1;
     v->set[v->nset++] = c;
-    return v->cs[c];
+    return v->cs[c] + v->root->grp.should[c]->prox_ub; /* a bound */
+}
+
+/* Adds d's proximity part to its BM25 score *s unless even the part's
+ * bound cannot lift d above theta: positions are decoded only for
+ * documents past that check. Returns 0 when d cannot win. */
+static int add_proximity(seval *v, uint32_t d, double theta, double *s) {
+    if (!v->c->prox) return 1;
+    if (theta >= 0 && (*s + ngi_prox_doc_bound(v->c, d)) * SLACK <= theta) return 0;
+    *s += ngi_prox_doc_score(v->c, d);
+    return 1;
 }
 
 /* The tail both MaxScore loops share: adds the optional children of
  * ranks [0, upto) at d, from the largest bound down (v->pref[i] bounds
  * ranks 0..i together), while the document can still beat theta; then
- * its canonical score. Returns 0 when it cannot win. */
+ * its canonical score (+ proximity). Returns 0 when it cannot win. s
+ * holds bounds: the taken children's scores and proximity bounds. */
 static inline int finish_score(seval *v, uint32_t upto, uint32_t d, double s,
                                double theta, double *out) {
     for (uint32_t i = upto; i-- > 0;) {
@@ -335,7 +350,7 @@ static inline int finish_score(seval *v, uint32_t upto, uint32_t d, double s,
     }
     if (s * SLACK <= theta) return 0;
     *out = canonical(v);
-    return 1;
+    return add_proximity(v, d, theta, out);
 }
 
 /* Scores candidate d: essential lists first, then the non-essential ones
@@ -441,7 +456,7 @@ static int score_conj(seval *v, uint32_t d, double theta, double *out) {
     if (!doc_ok(v, d)) return 0; /* after the bound, as in score_candidate */
     double s = 0.0;
     for (uint32_t i = 0; i < g->grp.n_must; i++)
-        s += v->cm[i] = ngi_it_score(g->grp.must[i]);
+        s += (v->cm[i] = ngi_it_score(g->grp.must[i])) + g->grp.must[i]->prox_ub;
     forget_taken(v);
     return finish_score(v, g->grp.n_should, d, s, theta, out);
 }

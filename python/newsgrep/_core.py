@@ -26,6 +26,7 @@ _SEARCH_COUNT, _SEARCH_FETCH, _SEARCH_SNIPPETS = 1, 2, 4
 _SEARCH_EXPLAIN, _SEARCH_EXHAUSTIVE = 8, 16
 _SEARCH_COLLAPSE = 1 << 8
 _SORTS = {"score": 0, "date": 1}
+_RANKS = {"proximity": 0, "bm25": 1}
 
 # C handles alive, by kind: the binding's own count, for leak checks.
 _live: Counter = Counter()
@@ -757,8 +758,10 @@ class Reader:
                snippet_bytes: Optional[int] = None,
                unseen_docs: int = 0, unseen_tokens: int = 0,
                stats: Optional[QueryStats] = None,
-               collapse: bool = False) -> Results:
-        """Ranks the documents matching ``query`` by BM25, best first.
+               collapse: bool = False,
+               rank: str = "proximity") -> Results:
+        """Ranks the documents matching ``query`` by BM25 (and, by default,
+        the proximity of neighbouring query words), best first.
 
         query: the query language of the command: bare words are a ranked
             OR; AND, OR, NOT, +word, -word, parentheses; "exact phrase",
@@ -774,6 +777,8 @@ class Reader:
         count: also compute the exact number of matches (``Results.total``).
         all_words: every bare word is required (the command's --all).
         k1, b: BM25 parameters (default: the index's).
+        rank: "proximity" (default: BM25 plus a part for neighbouring query
+            words found close together, in order) or "bm25" (plain BM25).
         explain: per-term score breakdown in ``Hit.explain``.
         exhaustive: no dynamic pruning (same results, slower).
         unseen_docs, unseen_tokens: documents (and their tokens) of the
@@ -799,6 +804,9 @@ class Reader:
         keep: list = []
         opts = self._options(k, since, until, sort, flags, k1, b, snippet_bytes, keep)
         opts.unseen_docs, opts.unseen_tokens = unseen_docs, unseen_tokens
+        if rank not in _RANKS:
+            raise InvalidArgumentError(f"rank must be 'proximity' or 'bm25', not {rank!r}", -2)
+        opts.rank = _RANKS[rank]
         if stats is not None:
             opts.stats = stats._h
         with self._guard.use():

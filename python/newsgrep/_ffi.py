@@ -92,6 +92,7 @@ typedef struct ng_search_options {
     unsigned flags; size_t snippet_bytes; uint64_t unseen_docs;
     uint64_t unseen_tokens; const struct ng_query_stats *stats;
     unsigned fb_docs; unsigned fb_terms; double fb_original_weight;
+    int rank; double prox_weight; unsigned prox_window;
 } ng_search_options;
 void ng_search_options_init(ng_search_options *opts);
 typedef struct ng_results ng_results;

@@ -65,6 +65,16 @@ def test_search_options(reader):
         reader.search("china", sort="random")
 
 
+def test_search_rank(reader):
+    # the default adds the proximity of neighbouring words; "bm25" is plain
+    prox = reader.search("interest rates inflation", k=1, fields=False)
+    bm25 = reader.search("interest rates inflation", k=1, fields=False, rank="bm25")
+    assert prox[0].id == bm25[0].id == "ng-004"
+    assert round(bm25[0].score, 6) == 9.89063 and prox[0].score > bm25[0].score
+    with pytest.raises(newsgrep.InvalidArgumentError):
+        reader.search("china", rank="tfidf")
+
+
 def test_tokens():
     toks = newsgrep.tokens("The Running Dogs")
     assert [t.term for t in toks] == ["run", "dog"]

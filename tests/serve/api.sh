@@ -26,6 +26,10 @@ lacks "search: fields leave out the rest" '"snippet"'
 expect "search: since/until" 200 "/api/search?q=said&since=2025-06&until=2025-06-30" '"total":7'
 expect "search: all=1" 200 "/api/search?q=treaty+said&all=1" "\"total\":$("$NG" count -i "$IX" --all treaty said),"
 expect "search: no match" 200 "/api/search?q=zzyzx" '"total":0' '"hits":[]'
+expect "search: default rank, proximity" 200 "/api/search?q=interest+rates+inflation&k=1&fields=id,score" \
+  '"hits":[{"id":"ng-004","score":10.575883}]'
+expect "search: rank=bm25" 200 "/api/search?q=interest+rates+inflation&k=1&fields=id,score&rank=bm25" \
+  '"hits":[{"id":"ng-004","score":9.89063}]'
 expect "search: prefix warning free" 200 "/api/search?q=trea*&k=1" '"total":'
 expect "search: stopwords only warn" 200 "/api/search?q=the" '"warning":'
 expect "search: collapse=1 lists similar ids" 200 "/api/search?q=treaty&k=2&fields=id&collapse=1" \
@@ -51,6 +55,7 @@ expect "error: offset too big" 400 "/api/search?q=x&offset=10001" '"error":"offs
 expect "error: since not a date" 400 "/api/search?q=x&since=2025-13" "\"error\":\"since '2025-13': not a date:" '"position":'
 expect "error: until not a date" 400 "/api/search?q=x&until=2025-02-30" "until '2025-02-30': not a date: "
 expect "error: sort" 400 "/api/search?q=x&sort=size" "\"error\":\"sort: 'score' or 'date', not 'size'\""
+expect "error: rank" 400 "/api/search?q=x&rank=tfidf" "\"error\":\"rank: 'proximity' or 'bm25', not 'tfidf'\""
 expect "error: fields" 400 "/api/search?q=x&fields=id,body" "fields: unknown field 'body'"
 expect "error: all" 400 "/api/search?q=x&all=yes" "all: '0' or '1', not 'yes'"
 expect "error: unknown parameter" 400 "/api/search?q=x&sicne=2025" "\"error\":\"unknown parameter 'sicne'\""

@@ -93,6 +93,19 @@ static void related_ranks_a_near_copy_first(void **state) {
     for (size_t i = 0; i < ng_results_count(res); i++)
         assert_string_not_equal(ng_results_hit(res, i)->id, "orig");
     ng_results_free(res);
+    /* its query is a bag of weighted terms: plain BM25 whatever the rank
+     * (no word order to pair) */
+    o.flags = 0;
+    assert_int_equal(ng_related(r, "orig", 4, &o, &res), 0);
+    ng_search_options ob = o;
+    ob.rank = NG_RANK_BM25;
+    ng_results *rb = NULL;
+    assert_int_equal(ng_related(r, "orig", 4, &ob, &rb), 0);
+    assert_int_equal(ng_results_count(res), ng_results_count(rb));
+    for (size_t i = 0; i < ng_results_count(res); i++)
+        assert_true(ng_results_hit(res, i)->score == ng_results_hit(rb, i)->score);
+    ng_results_free(rb);
+    ng_results_free(res);
     /* k is honoured after the document itself is dropped */
     o.k = 1;
     assert_int_equal(ng_related(r, "orig", 4, &o, &res), 0);

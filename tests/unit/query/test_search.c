@@ -1,8 +1,9 @@
 /*
  * Unit tests of the search engine (lib/query): an oracle that scores BM25
- * naively from the analyzer's tokens and must agree with ng_search to
- * 1e-5; pruned top-k equal to exhaustive top-k on thousands of random
- * queries over a multi-segment index with deletions; phrase and proximity
+ * (and BM25 + the proximity part of the default ranking) naively from the
+ * analyzer's tokens and must agree with ng_search to 1e-5; pruned top-k
+ * equal to exhaustive top-k on thousands of random queries over a
+ * multi-segment index with deletions, in both rankings; phrase and proximity
  * edge cases; field restrictions; dates, counts and timelines; snippets;
  * several threads searching one reader.
  */
@@ -24,6 +25,7 @@
 #include "common/date.h"
 #include "common/fault.h"
 #include "query/iter.h"
+#include "query/proximity.h"
 
 /* ---- temporary index directories ------------------------------------- */
 
@@ -246,7 +248,40 @@ static uint32_t naive_phrase_tf(const ndoc *d, char terms[][64], const uint32_t 
     return c;
 }
 
+/* The proximity part (proximity.h) of d for the query words terms[0..n)
+ * in query order: pairs of neighbouring distinct terms (repeats merged
+ * into their first occurrence), tf = occurrences of a followed by b within
+ * the window. */
+static double naive_prox(const ndoc *d, char terms[][64], int n, nstats st) {
+    char uniq[8][64];
+    int nu = 0;
+    for (int i = 0; i < n; i++) {
+        int seen = 0;
+        for (int j = 0; j < nu; j++) seen |= !strcmp(uniq[j], terms[i]);
+        if (!seen) memcpy(uniq[nu++], terms[i], sizeof uniq[0]);
+    }
+    double k1 = NG_DEFAULT_K1, b = NG_DEFAULT_B, s = 0;
+    double K = k1 * (1 - b + b * (double)d->n / st.avgdl);
+    for (int p = 0; p + 1 < nu; p++) {
+        uint32_t tf = 0;
+        for (size_t i = 0; i < d->n; i++) {
+            if (strcmp(d->t[i].term, uniq[p])) continue;
+            int follows = 0;
+            for (size_t j = 0; j < d->n; j++)
+                follows |= !strcmp(d->t[j].term, uniq[p + 1]) &&
+                           d->t[j].pos > d->t[i].pos &&
+                           d->t[j].pos - d->t[i].pos <= NGI_PROX_WINDOW;
+            tf += (uint32_t)follows;
+        }
+        if (tf) s += NGI_PROX_WEIGHT * (k1 + 1) * tf / (tf + K);
+    }
+    return s;
+}
+
 /* ---- running searches ------------------------------------------------------- */
+
+/* The ranking run_search asks for (ng_search_options.rank). */
+static int rank_mode = NG_RANK_PROXIMITY;
 
 typedef struct hitv {
     char id[32];
@@ -262,6 +297,7 @@ static size_t run_search(ng_reader *r, const char *q, unsigned qflags, size_t k,
     ng_search_options_init(&o);
     o.k = k;
     o.flags = sflags;
+    o.rank = rank_mode;
     ng_results *res = NULL;
     rc = ng_search(r, qq, &o, &res);
     if (rc)
@@ -350,6 +386,8 @@ static size_t naive_eval(const oracle *o, qtype t, char terms[][64], int nt,
             }
             if (t == Q_AND && !all) continue;
             if (t == Q_NOT && naive_tf(d, terms[nt - 1])) continue;
+            if (matched && rank_mode == NG_RANK_PROXIMITY)
+                s += naive_prox(d, terms, npos, o->st);
         }
         if (!matched) continue;
         snprintf(out[m].id, sizeof out[m].id, "%s", o->docs[i].id);
@@ -441,6 +479,10 @@ static void oracle_agrees_with_naive_bm25(void **state) {
     o.st = naive_stats(o.nd, ORACLE_DOCS);
     o.r = build_index(o.dir, o.docs, ORACLE_DOCS, 70);
     unsigned s = 99;
+    /* plain BM25 (the scores of earlier versions), then the default */
+    rank_mode = NG_RANK_BM25;
+    for (int i = 0; i < 400; i++) oracle_query(&o, a, &s);
+    rank_mode = NG_RANK_PROXIMITY;
     for (int i = 0; i < 400; i++) oracle_query(&o, a, &s);
     ng_reader_free(o.r);
     naive_free(o.nd, ORACLE_DOCS);
@@ -497,6 +539,7 @@ static void pruned_equals_exhaustive(void **state) {
     for (int i = 0; i < nq; i++) {
         char q[512];
         unsigned qf;
+        rank_mode = i % 2 ? NG_RANK_BM25 : NG_RANK_PROXIMITY; /* both rankings */
         random_query(&s, q, sizeof q, &qf);
         size_t k = ks[rnd(&s) % 6];
         size_t na = run_search(r, q, qf, k, 0, a, NULL);
@@ -509,6 +552,7 @@ static void pruned_equals_exhaustive(void **state) {
                     "query '%s' k=%zu rank %zu: pruned %s %.17g, exhaustive %s %.17g", q,
                     k, j, a[j].id, a[j].score, b[j].id, b[j].score);
     }
+    rank_mode = NG_RANK_PROXIMITY;
     ng_reader_free(r);
     free_docs(docs, BIG_DOCS);
     rm_rf(dir);
