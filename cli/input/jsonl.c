@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "ingest.h"
 
@@ -195,6 +198,23 @@ static int scan_string(jp *p, size_t *start, size_t *end, bool *esc) {
     *esc = false;
     *start = k;
     for (;;) {
+#ifdef __SSE2__
+        /* 16 bytes at a time, to the first '"', '\\' or control byte. */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                      ctl = _mm_set1_epi8(0x1f);
+        while (k + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+            __m128i m = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+            unsigned bits = (unsigned)_mm_movemask_epi8(m);
+            if (bits) {
+                k += (size_t)__builtin_ctz(bits);
+                break;
+            }
+            k += 16;
+        }
+#endif
         while (k + 8 <= len) {
             uint64_t x;
             memcpy(&x, s + k, 8);
