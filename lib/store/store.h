@@ -76,6 +76,9 @@ int ngi_file_writer_end(ngi_file_writer *w);
 /* Writes the section table and checksum footer, fsyncs and closes.
  * *bytes (may be NULL) receives the file size. Frees the writer. */
 int ngi_file_writer_finish(ngi_file_writer *w, uint64_t *bytes);
+/* Makes finish skip the fsync: for the files of a temporary index
+ * (NG_INDEX_TEMPORARY), which no crash needs to find again. */
+void ngi_file_writer_skip_sync(ngi_file_writer *w);
 /* Closes and unlinks the partial file. Frees the writer. NULL-safe. */
 void ngi_file_writer_abort(ngi_file_writer *w);
 
