@@ -316,8 +316,13 @@ static int skip_value(jp *p, int depth) {
     }
 }
 
+/* Runs for every key of every line against every candidate name (a
+ * tenth of grep mode's time on reuters21578 went to strlen here): the
+ * first byte decides most. k has n bytes, none NUL. */
 static bool key_is(const char *k, size_t n, const char *name) {
-    return name && strlen(name) == n && memcmp(k, name, n) == 0;
+    if (!name) return false;
+    if (!n) return name[0] == '\0';
+    return name[0] == k[0] && strncmp(k, name, n) == 0 && name[n] == '\0';
 }
 
 /* The key the map names for a role, or NULL when the role is automatic. */
