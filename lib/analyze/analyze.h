@@ -217,7 +217,10 @@ struct ng_analyzer {
  * "dying" -> "die", "ay" -> "ai" in porter; such words are judged by their
  * first letter only), and a term of one letter is marked in pairs[] with
  * every second byte. For other languages the gate stays off and false is
- * returned. first = NULL turns it off. */
+ * returned. first = NULL turns it off. The tokenizer applies the gate to
+ * 64 bytes of plain words at a time (block_words_gated: the tables'
+ * pairs become the gk_* keys, compared with SSE2) unless the keys are too
+ * many; the tokens and counts are the same as word by word. */
 bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256],
                            const uint8_t pairs[NGI_GATE2_BYTES]);
 
