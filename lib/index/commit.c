@@ -109,7 +109,8 @@ static int write_deletes(ng_index *ix, ngi_segment_entry *e, del_bits *d) {
 static int install(ng_index *ix, ngi_manifest *m) {
     m->generation = ix->man.generation + 1;
     m->next_file = ix->next_file;
-    int rc = ngi_manifest_commit(ix->dir, m, &ix->err);
+    int rc = ngi_manifest_commit_sync(ix->dir, m, !(ix->opts.flags & NG_INDEX_TEMPORARY),
+                                      &ix->err);
     if (rc) return rc;
     ngi_manifest_free(&ix->man); /* committed: m is the state now */
     ix->man = *m;

@@ -236,6 +236,10 @@ int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err);
  * the manifest to a temporary name, fsync, rename over MANIFEST, fsync the
  * directory. A crash at any instant leaves the old or the new manifest. */
 int ngi_manifest_commit(const char *dir, const ngi_manifest *m, ngi_error *err);
+/* The same, with sync false: no fsync at all (a temporary index's
+ * commits; the rename still makes each commit atomic). */
+int ngi_manifest_commit_sync(const char *dir, const ngi_manifest *m, bool sync,
+                             ngi_error *err);
 /* Deletes the index files in dir that m does not reference and that are
  * provably no other commit's: stale MANIFEST.tmp.* files, and seg_/del_
  * files whose header carries m's index id (so they were written for this
