@@ -257,7 +257,9 @@ int ngi_writer_commit(ng_index *ix) {
     rc = resolve_and_install(ix);
     if (rc) return rc;
     clear_session(ix);
-    rc = merge_tiered(ix);
+    /* A temporary index (grep mode) is searched once and removed: merging
+     * its segments would only re-encode every kept document's text. */
+    rc = ix->opts.flags & NG_INDEX_TEMPORARY ? 0 : merge_tiered(ix);
     if (rc) { /* the commit stands: say so, apart from the merge's failure */
         char msg[NGI_ERRMSG_MAX];
         snprintf(msg, sizeof msg, "%s", ngi_error_message(&ix->err));
