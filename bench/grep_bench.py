@@ -44,7 +44,8 @@ import queries as qmod  # noqa: E402  (bench/queries.py: query clean-up, stop wo
 import bench as benchlib  # noqa: E402  (bench/bench.py: machine_info)
 
 CORPORA = ("reuters21578", "wikipedia_en")
-ENGINES = ("newsgrep", "rg", "grep")
+ENGINES = ("newsgrep", "rg", "grep")  # + "before" (--baseline), after newsgrep
+BASELINE = {}  # "before": the --baseline binary, run like newsgrep
 RUN_TIMEOUT_S = 600
 # wikipedia_en: fixed single words (document frequency in the 30,729 articles,
 # rg -w) + make_queries.py's titles, title+word pairs and quoted phrases
@@ -160,7 +161,7 @@ def run_once(cmd, env, outpath):
 
 
 def parse_count(engine, res):
-    if engine == "newsgrep":
+    if engine in ("newsgrep", "before"):
         m = re.search(r"^(\d+) matching documents?$", res["out"], re.M)
         return int(m.group(1)) if m else None
     s = res["out"].strip()
@@ -174,8 +175,8 @@ def parse_count(engine, res):
 
 def commands(engine, ng, ngq, pats, path, k):
     """(timed command, warm-up command, whole-word count command or None)."""
-    if engine == "newsgrep":
-        base = [ng, "--color=never", "-k", str(k)]
+    if engine in ("newsgrep", "before"):
+        base = [BASELINE.get(engine, ng), "--color=never", "-k", str(k)]
         return base + ["--", ngq, path], base + ["--count", "--", ngq, path], None
     e = []
     for p in pats:
@@ -189,7 +190,7 @@ def bench_corpus(name, docs, qs, ng, repeat, k, tmp):
     env_ng = dict(os.environ)
     env_rg = dict(os.environ)
     env_grep = dict(os.environ, LC_ALL="C.UTF-8")
-    envs = {"newsgrep": env_ng, "rg": env_rg, "grep": env_grep}
+    envs = {"newsgrep": env_ng, "before": env_ng, "rg": env_rg, "grep": env_grep}
     # warm the page cache with the whole file
     with open(docs, "rb") as f:
         while f.read(1 << 24):
@@ -200,8 +201,8 @@ def bench_corpus(name, docs, qs, ng, repeat, k, tmp):
         ngq = qmod.newsgrep_query(text, "or")
         pats = grep_patterns(ng, ngq)
         row = {"qid": qid, "text": text, "newsgrep_query": ngq, "patterns": pats}
-        for eng in ENGINES:
-            if eng != "newsgrep" and not pats:
+        for eng in engines():
+            if eng not in ("newsgrep", "before") and not pats:
                 row[eng] = {"skipped": "no pattern"}
                 continue
             cmd, warm, wcmd = commands(eng, ng, ngq, pats, docs, k)
@@ -209,7 +210,7 @@ def bench_corpus(name, docs, qs, ng, repeat, k, tmp):
             w = run_once(warm, envs[eng], outp)
             r = {"cmd": cmd, "count": parse_count(eng, w), "warmup_wall": w["wall"],
                  "walls": [], "rss_kib": w["rss_kib"], "cpus": [], "rcs": [w["rc"]]}
-            if eng == "newsgrep":
+            if eng in ("newsgrep", "before"):
                 r["count_wall"] = w["wall"]
                 r["returned"] = len(re.findall(r"^\s*\d+\s+-?\d+\.\d+\s", w["out"], re.M))
             if w["rc"] not in (0, 1):
@@ -230,8 +231,10 @@ def bench_corpus(name, docs, qs, ng, repeat, k, tmp):
             row[eng] = r
         rows.append(row)
         ng_ = row["newsgrep"]
-        say("%s %d/%d %-5s newsgrep %.3fs (%s docs)  rg %s  grep %s   %s" % (
+        say("%s %d/%d %-5s newsgrep %.3fs (%s docs)%s  rg %s  grep %s   %s" % (
             name, i + 1, len(qs), qid, ng_["wall"], ng_["count"],
+            "  before %s (%s docs)" % (fmt_s(row["before"].get("wall")), row["before"].get("count"))
+            if "before" in row else "",
             fmt_s(row["rg"].get("wall")), fmt_s(row["grep"].get("wall")), ngq[:50]))
     return rows, time.time() - t_start
 
@@ -242,9 +245,13 @@ def fmt_s(x):
 
 # ------------------------------------------------------------------ summary
 
+def engines():
+    return ENGINES[:1] + tuple(BASELINE) + ENGINES[1:]
+
+
 def summarize(rows):
     s = {}
-    for eng in ENGINES:
+    for eng in engines():
         rs = [r[eng] for r in rows if "wall" in r[eng] and r[eng]["wall"] is not None]
         walls = [r["wall"] for r in rs]
         if not walls:
@@ -261,18 +268,20 @@ def summarize(rows):
             "errors": sum(1 for r in rs if "error" in r),
             "matched_docs_total": sum(r["count"] or 0 for r in rs),
         }
-        if eng != "newsgrep":
+        if eng not in ("newsgrep", "before"):
             s[eng]["matched_docs_w_total"] = sum(r.get("count_w") or 0 for r in rs)
-    if "newsgrep" in s:
-        for peer in ("rg", "grep"):
-            if peer in s:
+    for ng in ("newsgrep", "before"):
+        if ng not in s:
+            continue
+        for peer in ("before", "rg", "grep"):
+            if peer in s and peer != ng:
                 # over the queries both engines ran
-                both = [r for r in rows if r[peer].get("wall") and r["newsgrep"].get("wall")]
-                s["newsgrep"]["vs_" + peer] = {
-                    "median_ratio": s["newsgrep"]["median_s"] / s[peer]["median_s"],
-                    "mean_ratio": s["newsgrep"]["mean_s"] / s[peer]["mean_s"],
+                both = [r for r in rows if r[peer].get("wall") and r[ng].get("wall")]
+                s[ng]["vs_" + peer] = {
+                    "median_ratio": s[ng]["median_s"] / s[peer]["median_s"],
+                    "mean_ratio": s[ng]["mean_s"] / s[peer]["mean_s"],
                     "per_query_ratio_median": statistics.median(
-                        r["newsgrep"]["wall"] / r[peer]["wall"] for r in both) if both else None,
+                        r[ng]["wall"] / r[peer]["wall"] for r in both) if both else None,
                 }
     return s
 
@@ -391,6 +400,11 @@ def write_md(path, meta, results):
       "for the matched-documents column) |" % meta["k"])
     A("| ripgrep | `rg --no-config -i -F -c -e W1 -e W2 -e \"P Q\" FILE` |")
     A("| GNU grep | `LC_ALL=C.UTF-8 grep -i -F -c -e W1 -e W2 -e \"P Q\" FILE` |")
+    if meta.get("baseline"):
+        bb = meta["baseline"]
+        A("| before | the newsgrep command with `%s` (%s, sha256 %s…, checkout HEAD %s): "
+          "`--baseline`, run right after newsgrep for each query |"
+          % (bb["path"], bb["version"], bb["sha256"], bb["git_head"]))
     A("")
     A("The rg/grep patterns are the query's bare words without the stop words newsgrep drops "
       "(asked from `newsgrep tokens`) and each quoted phrase as one literal. Matched docs for rg/grep is "
@@ -413,12 +427,17 @@ def write_md(path, meta, results):
             continue
         s = c["summary"]
         first = True
-        for eng in ENGINES:
+        for eng in engines():
             if eng not in s:
                 continue
             e = s[eng]
             if eng == "newsgrep":
                 rr = "1×"
+            elif eng == "before":
+                v, w = s["newsgrep"].get("vs_before", {}), e.get("vs_grep", {})
+                rr = "%s, %s (before/grep: %s, %s)" % (
+                    ratio(v.get("median_ratio")), ratio(v.get("mean_ratio")),
+                    ratio(w.get("median_ratio")), ratio(w.get("mean_ratio")))
             else:
                 v = s["newsgrep"].get("vs_" + eng, {})
                 rr = "%s, %s" % (ratio(v.get("median_ratio")), ratio(v.get("mean_ratio")))
@@ -461,21 +480,25 @@ def write_md(path, meta, results):
             for s in fm:
                 A("- `%s` %s: %s" % (s["qid"], s["query"], s["why"]))
             A("")
-        A("| qid | query | newsgrep s | rg s | grep s | newsgrep/rg | newsgrep docs | rg docs (-w) | grep docs (-w) |")
-        A("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        bcol = "before" in c["summary"]
+        A("| qid | query | newsgrep s |%s rg s | grep s | newsgrep/rg | newsgrep/grep | newsgrep docs |"
+          " rg docs (-w) | grep docs (-w) |" % (" before s |" if bcol else ""))
+        A("|---|---|---:|%s---:|---:|---:|---:|---:|---:|---:|" % ("---:|" if bcol else ""))
         for r in c["queries"]:
             n, g, gr = r["newsgrep"], r["rg"], r["grep"]
             q = r["text"].replace("|", "\\|")
             rr = (n["wall"] / g["wall"]) if g.get("wall") and n.get("wall") else None
+            rgr = (n["wall"] / gr["wall"]) if gr.get("wall") and n.get("wall") else None
+            bw = (" %s |" % sec(r["before"].get("wall"))) if bcol else ""
             err = " (error)" if n.get("error") else ""
 
             def cnt(x):
                 if "count" not in x:
                     return "—"
                 return "%s (%s)" % (x["count"], x.get("count_w"))
-            A("| %s | %s | %s%s | %s | %s | %s | %s | %s | %s |" % (
-                r["qid"], q, sec(n.get("wall")), err, sec(g.get("wall")), sec(gr.get("wall")),
-                ratio(rr), n.get("count"), cnt(g), cnt(gr)))
+            A("| %s | %s | %s%s |%s %s | %s | %s | %s | %s | %s | %s |" % (
+                r["qid"], q, sec(n.get("wall")), err, bw, sec(g.get("wall")), sec(gr.get("wall")),
+                ratio(rr), ratio(rgr), n.get("count"), cnt(g), cnt(gr)))
         A("")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(L))
@@ -493,6 +516,10 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "grep"))
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per query (median)")
     ap.add_argument("-k", type=int, default=10, help="newsgrep results per query")
+    ap.add_argument("--baseline", default="",
+                    help="another build directory: its newsgrep runs as engine 'before' "
+                         "(before/after ratios from one run)")
+    ap.add_argument("--baseline-rev", default="", help="the commit --baseline was built from")
     ap.add_argument("--wiki-queries", type=int, default=20,
                     help="size of the wikipedia_en query set (default 20: keeps the run "
                          "near 10 minutes with a slow newsgrep)")
@@ -524,9 +551,17 @@ def main():
     os.makedirs(tmp, exist_ok=True)
     os.makedirs(a.out, exist_ok=True)
 
+    if a.baseline:
+        BASELINE["before"] = os.path.join(os.path.abspath(a.baseline), "newsgrep")
+        if not os.access(BASELINE["before"], os.X_OK):
+            say("error: %s not found" % BASELINE["before"])
+            return 2
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "machine": machine_info(), "binary": binary_info(ng), "repeat": a.repeat, "k": a.k,
             "tmpdir": os.environ.get("TMPDIR") or "/tmp"}
+    if a.baseline:
+        meta["baseline"] = binary_info(BASELINE["before"])
+        meta["baseline"]["git_head"] = a.baseline_rev or "?"
     say("newsgrep %s (%s); results -> %s" % (ng, meta["binary"]["version"], a.out))
     results = {}
     t0 = time.time()
@@ -567,6 +602,12 @@ def main():
                 name, v["median_s"], v["mean_s"],
                 ratio(v.get("vs_rg", {}).get("median_ratio")),
                 ratio(v.get("vs_grep", {}).get("median_ratio"))))
+            if "before" in s:
+                b = s["before"]
+                say("%s: before median %.3fs mean %.3fs; /grep %s; newsgrep/before %s" % (
+                    name, b["median_s"], b["mean_s"],
+                    ratio(b.get("vs_grep", {}).get("median_ratio")),
+                    ratio(v.get("vs_before", {}).get("median_ratio"))))
     return 0
 
 

@@ -32,8 +32,14 @@ size_t ngc_utf8_char(const char *s, size_t len) {
 bool ngc_looks_cp1252(const char *s, size_t len) {
     size_t multibyte = 0, invalid = 0;
     for (size_t i = 0; i < len;) {
-        if ((unsigned char)s[i] < 0x80) { /* ASCII: the common case */
-            i++;
+        if ((unsigned char)s[i] < 0x80) { /* ASCII: the common case, */
+            i++;                          /* skipped 8 bytes at a time */
+            while (i + 8 <= len) {
+                uint64_t x;
+                memcpy(&x, s + i, 8);
+                if (x & 0x8080808080808080ull) break;
+                i += 8;
+            }
             continue;
         }
         size_t n = ngc_utf8_char(s + i, len - i);

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "ingest.h"
 
@@ -195,6 +198,23 @@ static int scan_string(jp *p, size_t *start, size_t *end, bool *esc) {
     *esc = false;
     *start = k;
     for (;;) {
+#ifdef __SSE2__
+        /* 16 bytes at a time, to the first '"', '\\' or control byte. */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                      ctl = _mm_set1_epi8(0x1f);
+        while (k + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+            __m128i m = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+            unsigned bits = (unsigned)_mm_movemask_epi8(m);
+            if (bits) {
+                k += (size_t)__builtin_ctz(bits);
+                break;
+            }
+            k += 16;
+        }
+#endif
         while (k + 8 <= len) {
             uint64_t x;
             memcpy(&x, s + k, 8);
@@ -296,8 +316,13 @@ static int skip_value(jp *p, int depth) {
     }
 }
 
+/* Runs for every key of every line against every candidate name (a
+ * tenth of grep mode's time on reuters21578 went to strlen here): the
+ * first byte decides most. k has n bytes, none NUL. */
 static bool key_is(const char *k, size_t n, const char *name) {
-    return name && strlen(name) == n && memcmp(k, name, n) == 0;
+    if (!name) return false;
+    if (!n) return name[0] == '\0';
+    return name[0] == k[0] && strncmp(k, name, n) == 0 && name[n] == '\0';
 }
 
 /* The key the map names for a role, or NULL when the role is automatic. */

@@ -172,19 +172,30 @@ const char *ngi_language_canonical(const char *name);
  * The analyzer handle (analyzer.c creates it, tokenizer.c uses it).
  * ------------------------------------------------------------------- */
 #define NGI_GATE2_BYTES (256 * 256 / 8) /* see ngi_analyzer_set_gate */
+#define NGI_GK_BYTES    16              /* distinct bytes the block gate compares */
+#define NGI_GK_PAIRS    24              /* (first, second) pairs it tests */
+#define NGI_GK_ANY      0xFF            /* a pair whose second byte is any */
 struct ng_analyzer {
-    const char *language;           /* canonical libstemmer name (static) */
-    unsigned flags;                 /* ng_analyzer_flags */
-    bool stop_en;                   /* drop English stopwords */
-    struct sb_stemmer *stemmer;     /* NULL with NG_ANALYZE_NO_STEM */
-    uint64_t invalid_bytes;         /* invalid UTF-8 bytes seen so far */
-    ngi_termcache cache;            /* raw word -> term */
-    ngi_buf raw;                    /* scratch: a word's bytes after edits */
-    ngi_buf term;                   /* scratch: normalised term */
-    ngi_buf cjk_prev;               /* scratch: previous CJK character */
-    ngi_buf cjk_cur;                /* scratch: current CJK character */
-    int32_t *ucs;                   /* scratch: code points for utf8proc */
-    size_t ucs_cap;                 /* entries usable in ucs (one more exist) */
+    const char *language;       /* canonical libstemmer name (static) */
+    unsigned flags;             /* ng_analyzer_flags */
+    bool stop_en;               /* drop English stopwords */
+    struct sb_stemmer *stemmer; /* NULL with NG_ANALYZE_NO_STEM */
+    uint64_t invalid_bytes;     /* invalid UTF-8 bytes seen so far */
+    ngi_termcache cache;        /* raw word -> term */
+    ngi_buf raw;                /* scratch: a word's bytes after edits */
+    ngi_buf term;               /* scratch: normalised term */
+    ngi_buf cjk_prev;           /* scratch: previous CJK character */
+    ngi_buf cjk_cur;            /* scratch: current CJK character */
+    int32_t *ucs;               /* scratch: code points for utf8proc */
+    size_t ucs_cap;             /* entries usable in ucs (one more exist) */
+    /* The gate's keys for 64 bytes at a time (tokenizer.c, block_words_gated):
+     * the ASCII bytes the gate tests, and its pairs as indexes into them
+     * (second NGI_GK_ANY: any second byte). gate_simd false: per word. */
+    bool gate_simd;
+    uint8_t gk_n_bytes, gk_n_pairs, gk_n_first;
+    uint8_t gk_bytes[NGI_GK_BYTES];
+    uint8_t gk_first[NGI_GK_BYTES]; /* indexes of the first bytes */
+    uint8_t gk_pairs[NGI_GK_PAIRS][2];
     bool gate_on;                   /* see ngi_analyzer_set_gate */
     bool gate[256];                 /* first bytes of the terms wanted */
     uint8_t gate2[NGI_GATE2_BYTES]; /* and their first two (bit c0 * 256 + c1) */
@@ -206,7 +217,10 @@ struct ng_analyzer {
  * "dying" -> "die", "ay" -> "ai" in porter; such words are judged by their
  * first letter only), and a term of one letter is marked in pairs[] with
  * every second byte. For other languages the gate stays off and false is
- * returned. first = NULL turns it off. */
+ * returned. first = NULL turns it off. The tokenizer applies the gate to
+ * 64 bytes of plain words at a time (block_words_gated: the tables'
+ * pairs become the gk_* keys, compared with SSE2) unless the keys are too
+ * many; the tokens and counts are the same as word by word. */
 bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256],
                            const uint8_t pairs[NGI_GATE2_BYTES]);
 

@@ -108,6 +108,53 @@ int ng_analyzer_create(ng_analyzer **out, const char *language, unsigned flags) 
     return 0;
 }
 
+/* Index of byte c in a->gk_bytes, added when new; -1 when full. */
+static int gk_byte(ng_analyzer *a, uint8_t c) {
+    for (int k = 0; k < a->gk_n_bytes; k++)
+        if (a->gk_bytes[k] == c) return k;
+    if (a->gk_n_bytes == NGI_GK_BYTES) return -1;
+    a->gk_bytes[a->gk_n_bytes] = c;
+    return a->gk_n_bytes++;
+}
+
+static bool gate_pair(const ng_analyzer *a, unsigned c0, unsigned c1) {
+    unsigned pair = c0 << 8 | c1;
+    return a->gate2[pair >> 3] >> (pair & 7) & 1;
+}
+
+static bool is_lower_alnum(unsigned c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* The keys of the block gate: the (first, second) byte pairs a plain
+ * word can pass the gate with. Only lowercase letters and digits matter:
+ * gate_word lowercases a plain word's first two bytes, which are letters
+ * or digits. With every second byte allowed, or when the pairs are too
+ * many, a first byte alone is a key (more words are looked at closely,
+ * none is missed). False when even the first bytes are too many. */
+static bool gate_keys(ng_analyzer *a, bool by_first_only) {
+    a->gk_n_bytes = a->gk_n_pairs = a->gk_n_first = 0;
+    for (unsigned c0 = 0; c0 < 128; c0++) {
+        if (!a->gate[c0] || !is_lower_alnum(c0)) continue;
+        int f = gk_byte(a, (uint8_t)c0);
+        if (f < 0) return false;
+        a->gk_first[a->gk_n_first++] = (uint8_t)f;
+        unsigned n = 0, all = 0;
+        for (unsigned c1 = 0; c1 < 128; c1++)
+            if (is_lower_alnum(c1)) all++, n += gate_pair(a, c0, c1);
+        for (unsigned c1 = 0; c1 < 128; c1++) {
+            bool any = by_first_only || n == all;
+            if (!any && !(is_lower_alnum(c1) && gate_pair(a, c0, c1))) continue;
+            int sidx = any ? NGI_GK_ANY : gk_byte(a, (uint8_t)c1);
+            if (sidx < 0 || a->gk_n_pairs == NGI_GK_PAIRS) return false;
+            a->gk_pairs[a->gk_n_pairs][0] = (uint8_t)f;
+            a->gk_pairs[a->gk_n_pairs++][1] = (uint8_t)sidx;
+            if (any) break;
+        }
+    }
+    return true;
+}
+
 bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256],
                            const uint8_t pairs[NGI_GATE2_BYTES]) {
     /* Snowball's english and porter stemmers only rewrite word endings:
@@ -119,6 +166,9 @@ bool ngi_analyzer_set_gate(ng_analyzer *a, const bool first[256],
     if (a->gate_on) {
         memcpy(a->gate, first, sizeof a->gate);
         memcpy(a->gate2, pairs, sizeof a->gate2);
+        a->gate_simd = gate_keys(a, false) || gate_keys(a, true);
+    } else {
+        a->gate_simd = false;
     }
     return a->gate_on;
 }

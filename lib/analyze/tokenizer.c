@@ -80,6 +80,8 @@ typedef struct tok {
     uint32_t pos;     /* position of the next word */
     ng_token_fn fn;   /* the caller's callback */
     void *ctx;        /* its context */
+    size_t stall;     /* block_words_gated made no progress: bytes to scan
+                       * one word at a time (to the first troublesome word's end) */
     unsigned q_head;  /* first pending plain word in q */
     unsigned q_len;   /* pending plain words */
     struct {
@@ -537,18 +539,21 @@ enum { GATE_PASS, GATE_COUNT, GATE_STOP };
 
 /* Stopwords are recognised here, before the term cache, in every mode: a
  * third of news words are stopwords, and their cache lookups cost more. */
+static inline bool plain_stopword(const uint8_t *s, size_t n, size_t avail) {
+    uint64_t v = 0, low = ((uint64_t)1 << (8 * n)) - 1;
+    if (avail >= 8) {
+        v = ngi_load_le64(s) & low; /* one load for most words */
+    } else {
+        for (size_t k = 0; k < n; k++) v |= (uint64_t)s[k] << (8 * k);
+    }
+    /* | 0x20: lowercase, and digits stay digits */
+    return ngi_stopword_packed(v | (0x2020202020ull & low));
+}
+
 static inline int gate_word(const ng_analyzer *a, const uint8_t *s, size_t n,
                             size_t avail) {
-    if (a->stop_en && n <= NGI_STOPWORD_MAX) {
-        uint64_t v = 0, low = ((uint64_t)1 << (8 * n)) - 1;
-        if (avail >= 8) {
-            v = ngi_load_le64(s) & low; /* one load for most words */
-        } else {
-            for (size_t k = 0; k < n; k++) v |= (uint64_t)s[k] << (8 * k);
-        }
-        if (ngi_stopword_packed(v | (0x2020202020ull & low))) /* | 0x20: */
-            return GATE_STOP; /* lowercase, and digits stay digits */
-    }
+    if (a->stop_en && n <= NGI_STOPWORD_MAX && plain_stopword(s, n, avail))
+        return GATE_STOP;
     if (!a->gate_on || n > NG_MAX_TOKEN_BYTES) return GATE_PASS;
     uint8_t c0 = ascii_lower(s[0]), c1 = n > 1 ? ascii_lower(s[1]) : 'y';
     if (c1 == 'y') /* "dying" -> "die": only the first letter is kept */
@@ -607,12 +612,116 @@ static size_t block_words(tok *t, size_t i, int *rc) {
     }
     return i + done;
 }
+
+/* Set bits of x. Without -mpopcnt, __builtin_popcountll is a libgcc call
+ * (a twentieth of grep mode's time went to it). */
+static inline unsigned popcount64(uint64_t x) {
+    x -= (x >> 1) & 0x5555555555555555ull;
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Positions n words after p, saturating like next_pos. */
+static inline uint32_t pos_after(uint32_t p, unsigned n) {
+    return p > UINT32_MAX - n ? UINT32_MAX : p + n;
+}
+
+/* Bit k set for the words starting at k (a bit of starts) that may pass
+ * the gate: their first byte, lowercased, is a key's first byte and their
+ * second (or any, for such keys) its second; or, judged like gate_word by
+ * their first byte alone, one-letter words and words with a second 'y'.
+ * A superset of the words gate_word lets pass, from a few compares per 16
+ * bytes. */
+static uint64_t gate_cands(const ng_analyzer *a, const uint8_t *s, uint64_t starts,
+                           uint64_t ends) {
+    uint64_t eq[NGI_GK_BYTES], y = 0;
+    for (unsigned k = 0; k < a->gk_n_bytes; k++) eq[k] = 0;
+    const __m128i lower = _mm_set1_epi8(0x20), ys = _mm_set1_epi8('y');
+    for (int b = 0; b < 4; b++) {
+        __m128i l = _mm_or_si128(
+            _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * b)), lower);
+        for (unsigned k = 0; k < a->gk_n_bytes; k++)
+            eq[k] |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                         _mm_cmpeq_epi8(l, _mm_set1_epi8((char)a->gk_bytes[k])))
+                     << (16 * b);
+        y |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l, ys)) << (16 * b);
+    }
+    uint64_t first = 0, cand = 0;
+    for (unsigned k = 0; k < a->gk_n_first; k++) first |= eq[a->gk_first[k]];
+    cand = first & (ends | y >> 1);
+    for (unsigned k = 0; k < a->gk_n_pairs; k++) {
+        unsigned second = a->gk_pairs[k][1];
+        uint64_t next = second == NGI_GK_ANY ? ~(uint64_t)0 : eq[second] >> 1;
+        cand |= eq[a->gk_pairs[k][0]] & next;
+    }
+    return cand & starts;
+}
+
+/* block_words with the gate on: the plain words of the block are found
+ * as block_words finds them, but all at once: the words no key can pass
+ * are counted by popcount (stopwords, found among the short ones,
+ * excepted), and only the others go through fast_word. Same tokens,
+ * positions and counts as block_words. This is grep mode's inner loop. */
+static size_t block_words_gated(tok *t, size_t i, int *rc) {
+    ng_analyzer *a = t->a;
+    const uint8_t *s = t->s + i;
+    uint64_t A, H, J;
+    block_masks(s, &A, &H, &J);
+    *rc = 0;
+    if (!A && !H) return i + 64; /* separators and unglued joiners only */
+    uint64_t usable = H ? (H & -H) - 1 : ~(uint64_t)0; /* before any high byte */
+    uint64_t starts = A & ~(A << 1), ends = A & ~(A >> 1);
+    /* Words block_words stops at: they may go on past the block, touch a
+     * high byte, or are glued by a joiner to what follows. */
+    uint64_t bad = ends & ((uint64_t)3 << 62 | ~(usable >> 1) | (J >> 1 & (A | H) >> 2));
+    uint64_t good = starts;
+    if (bad) {
+        unsigned fb = (unsigned)__builtin_ctzll(bad);
+        uint64_t upto = starts & (fb == 63 ? ~(uint64_t)0 : ((uint64_t)2 << fb) - 1);
+        unsigned sb = 63u - (unsigned)__builtin_clzll(upto); /* the bad word's start */
+        good = starts & (((uint64_t)1 << sb) - 1);
+    }
+    if (!good) { /* the first word is troublesome, or a high byte comes first */
+        t->stall =
+            bad ? (size_t)__builtin_ctzll(bad) + 1 : (size_t)__builtin_ctzll(H) + 1;
+        return i;
+    }
+    unsigned last = 63u - (unsigned)__builtin_clzll(good);
+    size_t done = (size_t)__builtin_ctzll(ends >> last) + last + 1;
+    uint64_t cand = gate_cands(a, s, good, ends), stop = 0;
+    if (a->stop_en) {
+        uint64_t shorts =
+            good & ~cand & (ends | ends >> 1 | ends >> 2 | ends >> 3 | ends >> 4);
+        for (; shorts; shorts &= shorts - 1) {
+            unsigned k = (unsigned)__builtin_ctzll(shorts);
+            size_t n = (size_t)__builtin_ctzll(ends >> k) + 1;
+            stop |= (uint64_t)plain_stopword(s + k, n, t->len - i - k) << k;
+        }
+    }
+    uint32_t base = t->pos;
+    for (uint64_t c = cand; c; c &= c - 1) {
+        unsigned k = (unsigned)__builtin_ctzll(c);
+        unsigned e = (unsigned)__builtin_ctzll(ends >> k) + k;
+        t->pos = pos_after(base, popcount64(starts & (((uint64_t)1 << k) - 1)));
+        if ((*rc = fast_word(t, i + k, i + e + 1))) return i;
+    }
+    uint64_t gated = good & ~cand & ~stop;
+    if (gated) {
+        unsigned g = 63u - (unsigned)__builtin_clzll(gated);
+        uint32_t p = pos_after(base, popcount64(starts & (((uint64_t)1 << g) - 1)));
+        a->gated += popcount64(gated);
+        if (p > a->gated_last) a->gated_last = p;
+    }
+    t->pos = pos_after(base, popcount64(good));
+    return i + done;
+}
 #endif
 
 int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
                          uint32_t first_position, ng_token_fn fn, void *ctx) {
     if (!a || !fn || (!text && len)) return NG_EINVAL;
-    tok t = {a, (const uint8_t *)text, len, first_position, fn, ctx, 0, 0, {{0}}};
+    tok t = {a, (const uint8_t *)text, len, first_position, fn, ctx, 64, 0, 0, {{0}}};
     a->gated = a->gated_last = 0;
     const uint8_t *s = t.s;
     size_t i = 0, scalar_until = 0; /* block_words failed: scalar until */
@@ -622,9 +731,10 @@ int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
 #ifdef __SSE2__
         if (i >= scalar_until && len - i >= 64 && c < 0x80 &&
             !(i && alnum_flags[s[i - 1]])) {
-            size_t next = block_words(&t, i, &rc);
+            size_t next = a->gate_on && a->gate_simd ? block_words_gated(&t, i, &rc)
+                                                     : block_words(&t, i, &rc);
             if (rc) return rc;
-            if (next == i) scalar_until = i + 64;
+            if (next == i) scalar_until = i + (a->gate_on && a->gate_simd ? t.stall : 64);
             i = next;
             continue;
         }

@@ -110,7 +110,8 @@ static int write_deletes(ng_index *ix, ngi_segment_entry *e, del_bits *d) {
 static int install(ng_index *ix, ngi_manifest *m) {
     m->generation = ix->man.generation + 1;
     m->next_file = ix->next_file;
-    int rc = ngi_manifest_commit(ix->dir, m, &ix->err);
+    int rc = ngi_manifest_commit_sync(ix->dir, m, !(ix->opts.flags & NG_INDEX_TEMPORARY),
+                                      &ix->err);
     if (rc) return rc;
     ngi_manifest_free(&ix->man); /* committed: m is the state now */
     ix->man = *m;
@@ -260,7 +261,9 @@ int ngi_writer_commit(ng_index *ix) {
     rc = resolve_and_install(ix);
     if (rc) return rc;
     clear_session(ix);
-    rc = merge_tiered(ix);
+    /* A temporary index (grep mode) is searched once and removed: merging
+     * its segments would only re-encode every kept document's text. */
+    rc = ix->opts.flags & NG_INDEX_TEMPORARY ? 0 : merge_tiered(ix);
     if (rc) { /* the commit stands: say so, apart from the merge's failure */
         char msg[NGI_ERRMSG_MAX];
         snprintf(msg, sizeof msg, "%s", ngi_error_message(&ix->err));

@@ -68,6 +68,8 @@ typedef struct ngi_segwriter ngi_segwriter;
 /* Starts dir/name for the index origin (NULL: zeros; tests). Terms are then given in byte order (term_begin,
  * postings with ascending docs, term_end), then every document in order
  * (ngi_segwriter_doc), then finish. */
+/* The segment's file is not fsynced (a temporary index's). */
+void ngi_segwriter_skip_sync(ngi_segwriter *w);
 int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
                          const ngi_origin *origin, ngi_error *err);
 int ngi_segwriter_term_begin(ngi_segwriter *w, const char *term, size_t len);

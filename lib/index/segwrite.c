@@ -72,6 +72,10 @@ int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
     return 0;
 }
 
+void ngi_segwriter_skip_sync(ngi_segwriter *w) {
+    ngi_file_writer_skip_sync(w->fw);
+}
+
 static void segwriter_free(ngi_segwriter *w) {
     ngi_postings_writer_free(w->pw);
     ngi_buf *bufs[] = {&w->docs,  &w->pos,  &w->lexi, &w->lidx, &w->norms,

@@ -98,7 +98,9 @@ static int new_manifest(ng_index *ix) {
     ix->man.generation = 1;
     ix->man.next_file = 1;
     rc = ngi_index_id_new(ix->man.index_id, &ix->err);
-    return rc ? rc : ngi_manifest_commit(ix->dir, &ix->man, &ix->err);
+    return rc ? rc
+              : ngi_manifest_commit_sync(
+                    ix->dir, &ix->man, !(ix->opts.flags & NG_INDEX_TEMPORARY), &ix->err);
 }
 
 /* One past the highest number of a seg_/del_ file in dir: new files must

@@ -49,6 +49,7 @@ struct ngi_file_writer {
     size_t wlen;                  /* bytes pending in wbuf */
     uint64_t offset;              /* bytes of the file so far (incl. wbuf) */
     int in_section;               /* between begin and end */
+    bool skip_sync;               /* ngi_file_writer_skip_sync */
     section_entry *sections;      /* table being built */
     size_t n_sections;            /* finished sections */
     size_t cap_sections;          /* allocated entries */
@@ -282,6 +283,10 @@ static int put_trailer(ngi_file_writer *w, uint64_t table_off, uint64_t table_cs
     return put(w, t + 24, 16);
 }
 
+void ngi_file_writer_skip_sync(ngi_file_writer *w) {
+    w->skip_sync = true;
+}
+
 int ngi_file_writer_finish(ngi_file_writer *w, uint64_t *bytes) {
     int rc = w->status;
     if (!rc && w->in_section)
@@ -290,7 +295,8 @@ int ngi_file_writer_finish(ngi_file_writer *w, uint64_t *bytes) {
     if (!rc) rc = put_table(w, &table_cs);
     if (!rc) rc = put_trailer(w, table_off, table_cs);
     if (!rc) rc = flush_buf(w);
-    if (!rc && ngi_io_fsync(w->fd) < 0) rc = ngi_io_error(w->err, "fsync", w->path);
+    if (!rc && !w->skip_sync && ngi_io_fsync(w->fd) < 0)
+        rc = ngi_io_error(w->err, "fsync", w->path);
     if (!rc) {
         int fd = w->fd;
         w->fd = -1;

@@ -163,8 +163,8 @@ int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err) {
     return rc;
 }
 
-/* Writes m to dir/tmp as a complete, fsynced container file. */
-static int write_tmp(const char *dir, const char *tmp, const ngi_manifest *m,
+/* Writes m to dir/tmp as a complete container file, fsynced when sync. */
+static int write_tmp(const char *dir, const char *tmp, const ngi_manifest *m, bool sync,
                      ngi_error *err) {
     ngi_buf b = NGI_BUF_INIT;
     if (encode(m, &b)) return ngi_error_set(err, NG_ENOMEM, "out of memory");
@@ -174,6 +174,7 @@ static int write_tmp(const char *dir, const char *tmp, const ngi_manifest *m,
     int rc = ngi_file_writer_create(&w, dir, tmp, NGI_FILE_MANIFEST, &id, err);
     if (!rc) {
         rc = ngi_file_writer_section(w, TAG_MANIFEST, b.data, b.len);
+        if (!sync) ngi_file_writer_skip_sync(w);
         if (rc)
             ngi_file_writer_abort(w);
         else
@@ -184,6 +185,11 @@ static int write_tmp(const char *dir, const char *tmp, const ngi_manifest *m,
 }
 
 int ngi_manifest_commit(const char *dir, const ngi_manifest *m, ngi_error *err) {
+    return ngi_manifest_commit_sync(dir, m, true, err);
+}
+
+int ngi_manifest_commit_sync(const char *dir, const ngi_manifest *m, bool sync,
+                             ngi_error *err) {
     char tmp[64], tmp_path[4096], path[4096];
     snprintf(tmp, sizeof tmp, TMP_PREFIX "%" PRIu64, m->generation);
     if (ngi_path_join(tmp_path, sizeof tmp_path, dir, tmp) ||
@@ -194,12 +200,12 @@ int ngi_manifest_commit(const char *dir, const ngi_manifest *m, ngi_error *err) 
     ngi_io_unlink(tmp_path);
     /* 1. The new manifest, complete and fsynced, under a name no reader
      *    opens. A crash here leaves only a stale temp file. */
-    int rc = write_tmp(dir, tmp, m, err);
+    int rc = write_tmp(dir, tmp, m, sync, err);
     if (rc) return rc;
     /* 2. fsync the directory: the names of the new segment and deletes
      *    files (written and fsynced by the caller) must be durable before
      *    a manifest naming them can be. */
-    rc = ngi_fsync_dir(dir, err);
+    if (sync) rc = ngi_fsync_dir(dir, err);
     /* 3. rename is atomic: MANIFEST is the old or the new file, never a
      *    mix. This is the instant the commit becomes visible. */
     if (!rc && ngi_io_rename(tmp_path, path) < 0)
@@ -211,7 +217,7 @@ int ngi_manifest_commit(const char *dir, const ngi_manifest *m, ngi_error *err) 
     /* 4. fsync the directory again so the rename survives a power cut;
      *    before it completes a crash may bring back the old manifest, which
      *    is still a whole, consistent index. */
-    return ngi_fsync_dir(dir, err);
+    return sync ? ngi_fsync_dir(dir, err) : 0;
 }
 
 /* ---- removal of unreferenced files ------------------------------------ */

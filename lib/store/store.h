@@ -76,6 +76,9 @@ int ngi_file_writer_end(ngi_file_writer *w);
 /* Writes the section table and checksum footer, fsyncs and closes.
  * *bytes (may be NULL) receives the file size. Frees the writer. */
 int ngi_file_writer_finish(ngi_file_writer *w, uint64_t *bytes);
+/* Makes finish skip the fsync: for the files of a temporary index
+ * (NG_INDEX_TEMPORARY), which no crash needs to find again. */
+void ngi_file_writer_skip_sync(ngi_file_writer *w);
 /* Closes and unlinks the partial file. Frees the writer. NULL-safe. */
 void ngi_file_writer_abort(ngi_file_writer *w);
 
@@ -244,6 +247,10 @@ int ngi_manifest_read(const char *dir, ngi_manifest *m, ngi_error *err);
  * the manifest to a temporary name, fsync, rename over MANIFEST, fsync the
  * directory. A crash at any instant leaves the old or the new manifest. */
 int ngi_manifest_commit(const char *dir, const ngi_manifest *m, ngi_error *err);
+/* The same, with sync false: no fsync at all (a temporary index's
+ * commits; the rename still makes each commit atomic). */
+int ngi_manifest_commit_sync(const char *dir, const ngi_manifest *m, bool sync,
+                             ngi_error *err);
 /* Deletes the index files in dir that m does not reference and that are
  * provably no other commit's: stale MANIFEST.tmp.* files, and seg_/del_
  * files whose header carries m's index id (so they were written for this

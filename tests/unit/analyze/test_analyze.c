@@ -453,6 +453,146 @@ static void no_allocation_per_token(void **state) {
     ng_analyzer_free(a);
 }
 
+/* ---- the gate, 64 bytes at a time (block_words_gated) ---- */
+
+/* Tokens, gated count and last gated position of one tokenize call. */
+typedef struct gated_run {
+    char *out; /* "term@pos[start,end)" for every emitted token */
+    size_t len, cap;
+    uint32_t gated, gated_last;
+} gated_run;
+
+static int gated_cb(void *ctx, const ng_token *t) {
+    gated_run *r = ctx;
+    char tmp[NG_MAX_TOKEN_BYTES + 64];
+    int n = snprintf(tmp, sizeof tmp, "%.*s@%u[%zu,%zu) ", (int)t->term_len, t->term,
+                     t->position, t->start, t->end);
+    assert_true(n > 0 && (size_t)n < sizeof tmp);
+    if (r->len + (size_t)n + 1 > r->cap) {
+        r->cap = (r->cap + (size_t)n + 1) * 2;
+        r->out = realloc(r->out, r->cap);
+        assert_non_null(r->out);
+    }
+    memcpy(r->out + r->len, tmp, (size_t)n + 1);
+    r->len += (size_t)n;
+    return 0;
+}
+
+/* Gate tables for words and prefixes as lib/index/filter.c builds them:
+ * first bytes, and first two (every second byte for a one-byte entry). */
+static void gate_for(const char *const *terms, bool first[256], uint8_t pairs[]) {
+    memset(first, 0, 256 * sizeof *first);
+    memset(pairs, 0, NGI_GATE2_BYTES);
+    for (size_t i = 0; terms[i]; i++) {
+        unsigned c0 = (unsigned char)terms[i][0];
+        first[c0] = true;
+        if (!terms[i][1]) {
+            memset(pairs + c0 * 32, 0xff, 32);
+            continue;
+        }
+        unsigned pair = c0 << 8 | (unsigned char)terms[i][1];
+        pairs[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+    }
+}
+
+static gated_run gated_tokens(ng_analyzer *a, const char *text, size_t len,
+                              uint32_t first) {
+    gated_run r = {0};
+    assert_int_equal(ng_analyzer_tokenize(a, text, len, first, gated_cb, &r), 0);
+    r.gated = a->gated;
+    r.gated_last = a->gated_last;
+    return r;
+}
+
+/* Text of random pieces: plain words in all cases, stopwords, words with
+ * a second 'y', one-letter words, the gate's own words, joiners glued and
+ * not, numbers, non-ASCII words and separators, words longer than a
+ * block, separators of every kind; long enough to cross many blocks. */
+static size_t random_text(char *out, size_t cap, unsigned *seed) {
+    static const char *const pieces[] = {
+        "oil",       "Oil",       "OILS",    "prices",   "Price", "priced", "zeppelin",
+        "Zeppelins", "ze",        "z",       "Z",        "a",     "I",      "the",
+        "The",       "THE",       "of",      "and",      "there", "These",  "their",
+        "it's",      "China's",   "don't",   "U.S.",     "e.g.",  "3.5",    "1,000",
+        "155,221",   "end.Next",  "dying",   "Dyed",     "ay",    "Ayes",   "yes",
+        "sky",       "skies",     "1987",    "x86",      "café",  "Straße", "ＯＩＬ",
+        "北京大学",  "naïve",     "—",       "“quoted”", "oil’s", "ﬁne",    "Ω",
+        "history",   "Histories", "roman",   "empire",   "war",   "toward", "award",
+        "pre",       "prefix",    "Prelude", "q",        "qu",    "wells",  "Pyre",
+        "Oyster",    "zygote",
+    };
+    static const char *const seps[] = {" ", " ", " ",  "  ", "\n", ", ", ". ", "; ", "-",
+                                       "(", ")", "\"", "'",  ".",  ",",  "\t", "/"};
+    size_t n = 0;
+    while (n + 300 < cap) {
+        *seed = *seed * 1103515245u + 12345u;
+        unsigned r = *seed >> 8;
+        const char *p = pieces[r % (sizeof pieces / sizeof *pieces)];
+        if (r % 97 == 0) { /* a word longer than a block */
+            for (int k = 0; k < 70 + (int)(r % 200); k++) out[n++] = (char)('a' + k % 26);
+        } else {
+            memcpy(out + n, p, strlen(p));
+            n += strlen(p);
+        }
+        const char *sp = seps[(r >> 12) % (sizeof seps / sizeof *seps)];
+        memcpy(out + n, sp, strlen(sp));
+        n += strlen(sp);
+        if ((r >> 20) % 61 == 0) break;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* The block gate gives the same tokens, positions, offsets, gated count
+ * and last gated position as the gate word by word, for gates of one
+ * pair, one-byte entries (every second byte), 'y' second letters, many
+ * pairs (keys by first byte only) and too many first bytes (no block
+ * gate), over random text. */
+static void block_gate_equals_word_gate(void **state) {
+    (void)state;
+    static const char *const g1[] = {"zeppelin", NULL};
+    static const char *const g2[] = {"oil", "price", NULL};
+    static const char *const g3[] = {"a", "pre", NULL};
+    static const char *const g4[] = {"dy", "ay", "sky", "1987", "x86", NULL};
+    static const char *const g5[] = {"ab", "ac", "ad", "ae", "af", "ag", "ah", "ai",
+                                     "aj", "ak", "al", "am", "an", "ao", "ap", "aq",
+                                     "ar", "as", "at", "au", "av", "aw", "ax", "az",
+                                     "oi", "pr", "hi", "ro", "em", "wa", NULL};
+    static const char *const g6[] = {"a", "b", "c", "d", "e", "f", "g", "h",
+                                     "i", "j", "k", "l", "m", "n", "o", "p",
+                                     "q", "r", "s", "t", "u", "v", "w", NULL};
+    static const char *const g7[] = {"café", "北京", NULL};
+    const char *const *gates[] = {g1, g2, g3, g4, g5, g6, g7};
+    const bool simd_expected[] = {true, true, true, true, true, false, true};
+    static char text[20000];
+    static bool first[256];
+    static uint8_t pairs[NGI_GATE2_BYTES];
+    unsigned seed = 20261207u;
+    for (size_t g = 0; g < sizeof gates / sizeof *gates; g++) {
+        gate_for(gates[g], first, pairs);
+        ng_analyzer *a = NULL, *b = NULL;
+        assert_int_equal(ng_analyzer_create(&a, "english", 0), 0);
+        assert_int_equal(ng_analyzer_create(&b, "english", 0), 0);
+        assert_true(ngi_analyzer_set_gate(a, first, pairs));
+        assert_true(ngi_analyzer_set_gate(b, first, pairs));
+        assert_int_equal(a->gate_simd, simd_expected[g]);
+        b->gate_simd = false; /* the reference: word by word */
+        for (int round = 0; round < 200; round++) {
+            size_t len = random_text(text, sizeof text, &seed);
+            uint32_t first_pos = round % 7 == 0 ? UINT32_MAX - 40 : (uint32_t)round;
+            gated_run x = gated_tokens(a, text, len, first_pos);
+            gated_run y = gated_tokens(b, text, len, first_pos);
+            assert_string_equal(x.out ? x.out : "", y.out ? y.out : "");
+            assert_int_equal(x.gated, y.gated);
+            assert_int_equal(x.gated_last, y.gated_last);
+            free(x.out);
+            free(y.out);
+        }
+        ng_analyzer_free(a);
+        ng_analyzer_free(b);
+    }
+}
+
 /* ---- allocation failures ---- */
 
 static void allocation_failures_are_clean(void **state) {
@@ -502,6 +642,7 @@ int main(void) {
         cmocka_unit_test(invalid_arguments),
         cmocka_unit_test(cache_overflow_and_hits_agree),
         cmocka_unit_test(ascii_fast_and_slow_paths_agree),
+        cmocka_unit_test(block_gate_equals_word_gate),
         cmocka_unit_test(no_allocation_per_token),
         cmocka_unit_test(allocation_failures_are_clean),
     };

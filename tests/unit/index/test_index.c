@@ -1004,6 +1004,44 @@ static void corruption_is_detected(void **state) {
     corpus_free(&c);
 }
 
+/* ---- temporary indexes ------------------------------------------------ */
+
+/* Commits make segments; a tier of ten is merged, but not in a temporary
+ * index (grep mode: searched once, then removed), whose search sees the
+ * same documents in every segment. */
+static void temporary_index_is_not_merged(void **state) {
+    (void)state;
+    corpus c = {0};
+    make_corpus(&c, 9, 12);
+    for (int temporary = 0; temporary < 2; temporary++) {
+        char *dir = make_tmp();
+        ng_index_options o;
+        ng_index_options_init(&o);
+        o.threads = 1;
+        o.flags = temporary ? NG_INDEX_TEMPORARY : 0;
+        ng_index *ix;
+        assert_int_equal(ng_index_open(&ix, dir, &o), 0);
+        for (size_t i = 0; i < c.n; i++) {
+            add_doc(ix, &c.docs[i]);
+            assert_int_equal(ng_index_commit(ix), 0);
+        }
+        ng_index_free(ix);
+        ng_reader *r;
+        ng_stats st;
+        assert_int_equal(ng_reader_open(&r, dir), 0);
+        assert_int_equal(ng_reader_stats(r, &st), 0);
+        assert_int_equal(st.documents, c.n);
+        if (temporary)
+            assert_int_equal(st.segments, c.n);
+        else
+            assert_true(st.segments < 10);
+        ng_reader_free(r);
+        rm_rf(dir);
+        free(dir);
+    }
+    corpus_free(&c);
+}
+
 /* ---- dates ------------------------------------------------------------- */
 
 static void docs_in_dates(void **state) {
@@ -1163,6 +1201,7 @@ int main(void) {
         cmocka_unit_test(documents_within_the_ram_budget),
         cmocka_unit_test(corruption_is_detected),
         cmocka_unit_test(docs_in_dates),
+        cmocka_unit_test(temporary_index_is_not_merged),
         cmocka_unit_test(allocation_failures_keep_last_commit),
         cmocka_unit_test(readers_during_commits_and_merges),
     };

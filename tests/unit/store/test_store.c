@@ -1244,6 +1244,51 @@ static void mkdir_fsyncs_parents(void **state) {
     rmdir(mid);
 }
 
+/* A file writer fsyncs its file at finish, but not after
+ * ngi_file_writer_skip_sync (a temporary index's segments). */
+static void skip_sync_skips_the_fsync(void **state) {
+    const char *dir = *state;
+    ngi_error err = {0, ""};
+    char path[4096];
+    for (int skip = 0; skip < 2; skip++) {
+        const char *name = skip ? "seg_000002.ngs" : "seg_000001.ngs";
+        ngi_file_writer *w = NULL;
+        assert_int_equal(
+            ngi_file_writer_create(&w, dir, name, NGI_FILE_SEGMENT, NULL, &err), 0);
+        assert_int_equal(ngi_file_writer_section(w, TAG_A, "abc", 3), 0);
+        if (skip) ngi_file_writer_skip_sync(w);
+        n_fsynced = 0;
+        record_fsyncs = 1;
+        assert_int_equal(ngi_file_writer_finish(w, NULL), 0);
+        record_fsyncs = 0;
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        assert_int_equal(was_fsynced(path), !skip);
+        unlink(path);
+    }
+}
+
+/* A commit fsyncs the manifest and the directory; a commit without sync
+ * (a temporary index's) fsyncs nothing and is read back the same. */
+static void manifest_commit_without_sync(void **state) {
+    const char *dir = *state;
+    ngi_error err = {0, ""};
+    ngi_manifest m, got;
+    sample_manifest(&m, 1);
+    for (int sync = 1; sync >= 0; sync--) {
+        m.generation = (uint64_t)(2 - sync);
+        n_fsynced = 0;
+        record_fsyncs = 1;
+        assert_int_equal(ngi_manifest_commit_sync(dir, &m, sync, &err), 0);
+        record_fsyncs = 0;
+        assert_int_equal(was_fsynced(dir), sync);
+        assert_int_equal(n_fsynced > 0, sync);
+        assert_int_equal(ngi_manifest_read(dir, &got, &err), 0);
+        manifest_equal(&got, &m);
+        ngi_manifest_free(&got);
+    }
+    ngi_manifest_free(&m);
+}
+
 /* A LOCK left world-readable (older versions) is made 0600; a symlink
  * planted as LOCK is refused, its target never created. */
 static void lock_mode_and_symlink(void **state) {
@@ -1379,6 +1424,8 @@ int main(void) {
         T(lock_same_process),
         T(lock_mode_and_symlink),
         T(mkdir_fsyncs_parents),
+        T(skip_sync_skips_the_fsync),
+        T(manifest_commit_without_sync),
         T(lock_killed_child),
         T(deletes_round_trip),
         T(helpers),
