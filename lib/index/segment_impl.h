@@ -30,6 +30,7 @@ struct ngi_segment {
     ngi_chunked ck_post, ck_posn, ck_lexi; /* verified on first use */
     ngi_origin origin;                     /* header's index id, SETS */
     const uint8_t *srcs;                   /* SRCS numbers (u64 each) */
+    const uint8_t *qlen;                   /* QLEN bytes, NULL in older files */
     bool bound;                            /* identities checked (index id given) */
     size_t n_srcs;                         /* how many */
     char dir[];                            /* index directory (for check) */

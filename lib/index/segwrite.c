@@ -30,6 +30,7 @@ struct ngi_segwriter {
     uint64_t docs_end, pos_end;  /* previous term's end offsets in block */
     uint64_t n_terms;            /* terms written */
     ngi_buf norms, dates, tend;  /* per-document tables */
+    ngi_buf qlens;               /* QLEN: a byte per document */
     ngi_buf idof, idda;          /* id offsets and bytes */
     uint32_t n_docs;             /* documents given */
     uint32_t n_dated;            /* documents with a date */
@@ -71,7 +72,7 @@ int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
 static void segwriter_free(ngi_segwriter *w) {
     ngi_postings_writer_free(w->pw);
     ngi_buf *bufs[] = {&w->docs,  &w->pos,  &w->lexi, &w->lidx, &w->norms,
-                       &w->dates, &w->tend, &w->idof, &w->idda};
+                       &w->dates, &w->tend, &w->idof, &w->idda, &w->qlens};
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->sums[i]);
     ngi_buf_free(&w->sources);
@@ -171,6 +172,7 @@ int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date, uint32_t tit
     int bad = ngi_buf_append_le32(&w->norms, len) ||
               ngi_buf_append_le32(&w->dates, (uint32_t)date) ||
               ngi_buf_append_le32(&w->tend, title_end) ||
+              ngi_buf_append_u8(&w->qlens, ngi_qlen_encode(len)) ||
               ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len) ||
               ngi_buf_append_str(&w->idda, id, id_len);
     if (bad) return nomem(w);
@@ -354,6 +356,8 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
         if ((rc = ngi_file_writer_section(w->fw, plain[i].tag, plain[i].b->data,
                                           plain[i].b->len)))
             return rc;
+    if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_QLEN, w->qlens.data, w->qlens.len)))
+        return rc;
     if (ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len)) return nomem(w);
     if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_IDOF, w->idof.data, w->idof.len)))
         return rc;

@@ -140,12 +140,13 @@ static inline uint32_t ngi_it_shallow(ngi_it *it, uint32_t target) {
     return NGI_DOC_END;
 }
 
-/* A bound on the score at it->doc that needs no document length: the tf
- * there with the block's smallest length for plain terms, the block
- * bound otherwise. Call ngi_it_shallow first. */
-static inline double ngi_it_tf_bound(const ngi_it *it) {
+/* A bound on the score at it->doc that needs no exact document length:
+ * for plain terms the tf there with the larger of the block's smallest K
+ * and klow (a lower bound of the document's K, ngi_sctx_norm_low), the
+ * block bound otherwise. Call ngi_it_shallow first. */
+static inline double ngi_it_tf_bound(const ngi_it *it, double klow) {
     if (it->kind == NGI_Q_TERM && !it->field)
-        return ngi_bm25(it->A, it->term.cur->freq, it->blk_kmin);
+        return ngi_bm25(it->A, it->term.cur->freq, NGI_MAX(it->blk_kmin, klow));
     return it->blk_ub;
 }
 

@@ -282,16 +282,16 @@ static void release(seval *v, orstate *o) {
     }
 }
 
-/* A bound on d's score without its length: the children positioned on d
- * (ngi_it_tf_bound), kids[idx[i]] or kids[i] without idx, plus `rest`,
- * the bounds of the others. */
+/* A bound on d's score without its exact length: the children positioned
+ * on d (ngi_it_tf_bound with d's quantized length), kids[idx[i]] or
+ * kids[i] without idx, plus `rest`, the bounds of the others. */
 static inline double tf_bound(ngi_it *const *kids, const uint32_t *idx, uint32_t n,
                               uint32_t d, double rest) {
-    double b = rest;
+    double b = rest, klow = n ? ngi_sctx_norm_low(kids[idx ? idx[0] : 0]->ctx, d) : 0.0;
     for (uint32_t i = 0; i < n; i++) {
         ngi_it *it = kids[idx ? idx[i] : i];
         ngi_it_shallow(it, d);
-        b += ngi_it_tf_bound(it);
+        b += ngi_it_tf_bound(it, klow);
     }
     return b;
 }
