@@ -134,7 +134,9 @@ static inline double ngi_it_score(ngi_it *it) {
 /* Block bound: returns the last doc of the block holding target (the
  * bound it->blk_ub holds for docs in [target, return]). */
 static inline uint32_t ngi_it_shallow(ngi_it *it, uint32_t target) {
-    if (it->kind == NGI_Q_TERM) return ngi_term_shallow(it, target);
+    if (it->kind == NGI_Q_TERM) /* the cached block first: no call */
+        return it->blk_ub >= 0 && target <= it->blk_end ? it->blk_end
+                                                        : ngi_term_shallow(it, target);
     it->blk_ub = it->ub; /* no block facts: the segment's bound */
     it->blk_kmin = it->kmin;
     return NGI_DOC_END;

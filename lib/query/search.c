@@ -177,8 +177,9 @@ static void sort_by_ub(seval *v) {
 }
 
 /* Range check over the essential lists: skips whole blocks whose bounds
- * cannot beat theta. Returns 1 when it moved the cursors. */
-static int skip_blocks(seval *v, uint32_t fe, double theta, int *done) {
+ * cannot beat theta. Returns 1 when it moved the cursors; else 0 and in
+ * *until the last doc of the range it checked. */
+static int skip_blocks(seval *v, uint32_t fe, double theta, int *done, uint32_t *until) {
     ngi_it *g = v->root;
     double bsum = fe ? v->pref[fe - 1] : 0.0;
     uint32_t bmin = NGI_DOC_END;
@@ -189,6 +190,7 @@ static int skip_blocks(seval *v, uint32_t fe, double theta, int *done) {
         bsum += e->blk_ub;
         bmin = NGI_MIN(bmin, be);
     }
+    *until = bmin;
     if (bsum * SLACK > theta) return 0;
     if (bmin == NGI_DOC_END) {
         *done = 1;
@@ -357,17 +359,24 @@ static void or_setup(seval *v, orstate *o) {
 static void eval_or(seval *v) {
     orstate o;
     or_setup(v, &o);
-    double theta = topk_theta(v->h);
+    double theta = topk_theta(v->h), seen_theta = -1.0;
+    uint32_t seen_to = 0, seen_fe = o.n; /* the last range check that skipped nothing */
     while (o.fe < o.n && !v->c->err) {
-        if (theta >= 0 && !o.wide) {
-            int done = 0;
-            if (skip_blocks(v, o.fe, theta, &done)) {
-                if (done) break;
-                continue;
-            }
-        }
         uint32_t d = gather(v, &o);
         if (d == NGI_DOC_END) break;
+        /* A range check that skipped nothing stands for the candidates up
+         * to its end while theta and the essential lists stay (a cursor
+         * entering a lower block there only misses a skip, safely). */
+        if (theta >= 0 && !o.wide &&
+            (d > seen_to || theta != seen_theta || o.fe != seen_fe)) {
+            int done = 0;
+            if (skip_blocks(v, o.fe, theta, &done, &seen_to)) {
+                if (done) break;
+                continue; /* gather (pure when narrow) again */
+            }
+            seen_theta = theta;
+            seen_fe = o.fe;
+        }
         double s;
         if (score_candidate(v, &o, d, theta, &s) && push(v, d, s)) {
             theta = topk_theta(v->h);
