@@ -106,7 +106,14 @@ static inline void ngi_it_advance(ngi_it *it, uint32_t target) {
 }
 
 static inline void ngi_it_next(ngi_it *it) {
-    if (it->doc != NGI_DOC_END) ngi_it_advance(it, it->doc + 1);
+    if (it->doc == NGI_DOC_END) return;
+    if (it->kind == NGI_Q_TERM && !it->field) { /* the cursor's own step, inline */
+        int rc = ngi_cursor_next(it->term.cur);
+        if (rc) ngi_sctx_fail(it->ctx, rc);
+        it->doc = it->ctx->err ? NGI_DOC_END : it->term.cur->doc;
+        return;
+    }
+    ngi_it_advance(it, it->doc + 1);
 }
 
 /* tf of a leaf at it->doc (0 for groups and dates). */
