@@ -96,6 +96,12 @@ void ngi_date_seek(ngi_it *it, uint32_t target);
 
 static inline void ngi_it_advance(ngi_it *it, uint32_t target) {
     if (it->doc >= target) return;
+    if (it->kind == NGI_Q_TERM && !it->field) { /* the cursor directly */
+        int rc = ngi_cursor_advance(it->term.cur, target);
+        if (rc) ngi_sctx_fail(it->ctx, rc);
+        it->doc = it->ctx->err ? NGI_DOC_END : it->term.cur->doc;
+        return;
+    }
     switch (it->kind) {
     case NGI_Q_TERM: ngi_term_seek(it, target); break;
     case NGI_Q_PREFIX: ngi_prefix_seek(it, target); break;
