@@ -138,7 +138,7 @@ FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: serve-test
 .PHONY: FORCE test-pkgs all lib cli test unit fuzz-replay cli-test install-test build-test check-symbols \
-        check-asan asan reliability-quick stress stress-long crash-replay fuzz fuzz-long bench bench-extract bench-quick bench-grep demo deps deps-list install uninstall \
+        check-asan asan reliability-quick stress stress-long crash-replay fuzz fuzz-long bench bench-extract bench-quick bench-scale bench-grep demo deps deps-list install uninstall \
         bench-tools clean help python-test format format-check $(addprefix test-,$(MODULES))
 
 all: lib cli check-symbols
@@ -283,6 +283,8 @@ bench: all
 	@bench/run.sh full
 bench-quick: all
 	@bench/run.sh quick
+bench-scale: all
+	@bench/scale.sh $(SCALE_SIZES)
 bench-grep: all
 	@python3 bench/grep_bench.py --build $(BUILD)
 # The first query (issue 20): one-shot search from process start, unmerged
@@ -370,6 +372,7 @@ help:
 	@echo "make fuzz-long    every fuzz target for FUZZ_RUNS (10 M) executions (hours)"
 	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
 	@echo "make first-query  one-shot search from process start vs sqlite3 FTS5, grep (issue 20)"
+	@echo "make bench-scale  wikipedia_en split into 350k and 1.06 M paragraphs next to PISA, Lucene, FTS5"
 	@echo "make bench-tools  bench_query (query latency) and bench_fetch (fetch, merge) in $(BUILD)/bench/"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=...; make uninstall; make clean"
 

@@ -75,6 +75,28 @@ static inline uint32_t ngi_norms_doc_len(const uint8_t *norms, uint32_t doc) {
     return ngi_load_le32(norms + 4 * (size_t)doc);
 }
 
+/* The quantized length table (QLEN: one byte per document, see
+ * ngi_qlen_encode), or NULL for segments written before it. A byte below
+ * NGI_QLEN_EXACT is the length itself; the others give a lower bound.
+ * The table is a quarter of the length table's size, so the query loop
+ * reads it from cache where the exact table would miss. */
+const uint8_t *ngi_segment_qlens(const ngi_segment *s);
+#define NGI_QLEN_EXACT 128u
+/* Quantizes a length: exact below 128, else 4 bits of mantissa (a floor,
+ * within 1/16 below the length), 255 for every length >= 31744. */
+static inline uint8_t ngi_qlen_encode(uint32_t dl) {
+    if (dl < NGI_QLEN_EXACT) return (uint8_t)dl;
+    unsigned hb = 31u - (unsigned)__builtin_clz(dl); /* 7 .. 31 */
+    if (hb > 14) return 255;
+    return (uint8_t)(NGI_QLEN_EXACT + (hb - 7) * 16 + ((dl >> (hb - 4)) & 15));
+}
+/* The largest length <= every length that encodes to q. */
+static inline uint32_t ngi_qlen_floor(uint8_t q) {
+    if (q < NGI_QLEN_EXACT) return q;
+    unsigned hb = 7 + (q - NGI_QLEN_EXACT) / 16, m = (q - NGI_QLEN_EXACT) % 16;
+    return (16u + m) << (hb - 4);
+}
+
 /* Documents whose date lies in [since, until] (days), from the segment's
  * date-sorted table: binary search, no scan. Fills *docs (owned by the
  * caller, ngi_free) with ascending local doc ids, deleted ones included. */

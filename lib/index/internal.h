@@ -36,6 +36,7 @@
 #define NGI_SEC_CSUM   NGI_TAG('C', 'S', 'U', 'M') /* chunk sums (format 3) */
 #define NGI_SEC_SETS   NGI_TAG('S', 'E', 'T', 'S') /* index settings (3) */
 #define NGI_SETS_BYTES 56                          /* size of the SETS section */
+#define NGI_SEC_QLEN   NGI_TAG('Q', 'L', 'E', 'N') /* u8 quantized lengths */
 #define NGI_SEC_SRCS   NGI_TAG('S', 'R', 'C', 'S') /* merged inputs (3) */
 
 /* What a segment records of its index (format 3): the index id (in the

@@ -2,8 +2,9 @@
  * segcheck.c — ngi_segment_check, the full verification behind `newsgrep
  * check` and `recover`: every checksum, the deletes file, lexicon order and
  * block ends, every postings list decoded against its lexicon facts, norms
- * against HEAD, the id index order, the date table, and every stored
- * document (it must carry its own id). Grammar: lib/FORMAT.md.
+ * against HEAD, quantized lengths (QLEN) against the norms, the id index
+ * order, the date table, and every stored document (it must carry its own
+ * id). Grammar: lib/FORMAT.md.
  */
 #include <string.h>
 
@@ -73,6 +74,9 @@ static int check_docs(const ngi_segment *s, ngi_error *err) {
     uint64_t total = 0;
     for (uint32_t i = 0; i < s->n_docs; i++) total += ngi_segment_doc_len(s, i);
     if (total != s->total_len) return ngi_seg_corrupt(s, err, "norms disagree");
+    for (uint32_t i = 0; s->qlen && i < s->n_docs; i++)
+        if (s->qlen[i] != ngi_qlen_encode(ngi_segment_doc_len(s, i)))
+            return ngi_seg_corrupt(s, err, "quantized lengths disagree with the norms");
     for (uint32_t i = 1; i < s->n_docs; i++) {
         uint32_t a = ngi_load_le32(s->idix + 4 * (size_t)(i - 1));
         uint32_t b = ngi_load_le32(s->idix + 4 * (size_t)i);

@@ -210,6 +210,22 @@ static uint32_t docs_tag(const ngi_segment *s) {
     return ngi_file_reader_has(s->fr, NGI_SEC_DOC2) ? NGI_SEC_DOC2 : NGI_SEC_DOCS;
 }
 
+/* QLEN (quantized lengths, one byte per document) is optional: segments
+ * written before it have none and queries read NORM alone. When present it
+ * is verified here like the other small sections, since a flipped byte
+ * would change answers (it stands for the length below 128). */
+static int read_qlens(ngi_segment *s, ngi_error *err) {
+    size_t len;
+    if (ngi_file_reader_section(s->fr, NGI_SEC_QLEN, &s->qlen, &len, NULL)) {
+        s->qlen = NULL;
+        return 0;
+    }
+    if (len != s->n_docs)
+        return corrupt(s, err, "section size does not match the counts");
+    int rc = ngi_file_reader_verify_section(s->fr, NGI_SEC_QLEN, err);
+    return rc ? as_corrupt(err, rc) : 0;
+}
+
 static int read_sections(ngi_segment *s, ngi_error *err) {
     size_t n = s->n_docs, len;
     const uint8_t *docs;
@@ -229,7 +245,7 @@ static int read_sections(ngi_segment *s, ngi_error *err) {
         return rc;
     if (s->idda_len > UINT32_MAX) return corrupt(s, err, "id table too big");
     if ((rc = read_chunk_sums(s, err)) || (rc = check_norms(s, err)) ||
-        (rc = read_settings(s, err)))
+        (rc = read_qlens(s, err)) || (rc = read_settings(s, err)))
         return rc;
     if ((rc = check_lidx(s, err)) || (rc = check_dsrt(s, err))) return rc;
     if (!s->ids_lazy && (rc = ngi_seg_check_ids(s, err))) return rc;
@@ -594,6 +610,10 @@ uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc) {
 
 const uint8_t *ngi_segment_norms(const ngi_segment *s) {
     return s->norm;
+}
+
+const uint8_t *ngi_segment_qlens(const ngi_segment *s) {
+    return s->qlen;
 }
 
 int32_t ngi_segment_doc_date(const ngi_segment *s, uint32_t doc) {

@@ -34,6 +34,7 @@ struct ngi_segment {
     ngi_chunked ck_idda, ck_idof, ck_idix;
     ngi_origin origin;     /* header's index id, SETS */
     const uint8_t *srcs;   /* SRCS numbers (u64 each) */
+    const uint8_t *qlen;   /* QLEN bytes, NULL in older files */
     bool bound;            /* identities checked (index id given) */
     size_t n_srcs;         /* how many */
     const uint8_t *sign;   /* SIGN section or NULL (signature.c) */

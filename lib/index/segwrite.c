@@ -31,6 +31,7 @@ struct ngi_segwriter {
     uint64_t docs_end, pos_end;  /* previous term's end offsets in block */
     uint64_t n_terms;            /* terms written */
     ngi_buf norms, dates, tend;  /* per-document tables */
+    ngi_buf qlens;               /* QLEN: a byte per document */
     ngi_buf idof, idda;          /* id offsets and bytes */
     uint32_t n_docs;             /* documents given */
     uint32_t n_dated;            /* documents with a date */
@@ -79,7 +80,7 @@ void ngi_segwriter_skip_sync(ngi_segwriter *w) {
 static void segwriter_free(ngi_segwriter *w) {
     ngi_postings_writer_free(w->pw);
     ngi_buf *bufs[] = {&w->docs,  &w->pos,  &w->lexi, &w->lidx, &w->norms,
-                       &w->dates, &w->tend, &w->idof, &w->idda};
+                       &w->dates, &w->tend, &w->idof, &w->idda, &w->qlens};
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->sums[i]);
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->idsums[i]);
@@ -181,6 +182,7 @@ int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date, uint32_t tit
     int bad = ngi_buf_append_le32(&w->norms, len) ||
               ngi_buf_append_le32(&w->dates, (uint32_t)date) ||
               ngi_buf_append_le32(&w->tend, title_end) ||
+              ngi_buf_append_u8(&w->qlens, ngi_qlen_encode(len)) ||
               ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len) ||
               ngi_buf_append_str(&w->idda, id, id_len);
     if (bad) return nomem(w);
@@ -390,6 +392,8 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
                                           plain[i].b->len)))
             return rc;
     if ((rc = id_section(w, 0, w->idda.data, w->idda.len))) return rc;
+    if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_QLEN, w->qlens.data, w->qlens.len)))
+        return rc;
     if (ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len)) return nomem(w);
     if ((rc = id_section(w, 1, w->idof.data, w->idof.len))) return rc;
     if ((rc = write_id_index(w)) || (rc = write_date_table(w)) ||

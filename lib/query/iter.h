@@ -98,6 +98,12 @@ void ngi_date_seek(ngi_it *it, uint32_t target);
 
 static inline void ngi_it_advance(ngi_it *it, uint32_t target) {
     if (it->doc >= target) return;
+    if (it->kind == NGI_Q_TERM && !it->field) { /* the cursor directly */
+        int rc = ngi_cursor_advance(it->term.cur, target);
+        if (rc) ngi_sctx_fail(it->ctx, rc);
+        it->doc = it->ctx->err ? NGI_DOC_END : it->term.cur->doc;
+        return;
+    }
     switch (it->kind) {
     case NGI_Q_TERM: ngi_term_seek(it, target); break;
     case NGI_Q_PREFIX: ngi_prefix_seek(it, target); break;
@@ -108,7 +114,14 @@ static inline void ngi_it_advance(ngi_it *it, uint32_t target) {
 }
 
 static inline void ngi_it_next(ngi_it *it) {
-    if (it->doc != NGI_DOC_END) ngi_it_advance(it, it->doc + 1);
+    if (it->doc == NGI_DOC_END) return;
+    if (it->kind == NGI_Q_TERM && !it->field) { /* the cursor's own step, inline */
+        int rc = ngi_cursor_next(it->term.cur);
+        if (rc) ngi_sctx_fail(it->ctx, rc);
+        it->doc = it->ctx->err ? NGI_DOC_END : it->term.cur->doc;
+        return;
+    }
+    ngi_it_advance(it, it->doc + 1);
 }
 
 /* tf of a leaf at it->doc (0 for groups and dates). */
@@ -136,18 +149,22 @@ static inline double ngi_it_score(ngi_it *it) {
 /* Block bound: returns the last doc of the block holding target (the
  * bound it->blk_ub holds for docs in [target, return]). */
 static inline uint32_t ngi_it_shallow(ngi_it *it, uint32_t target) {
-    if (it->kind == NGI_Q_TERM) return ngi_term_shallow(it, target);
+    if (it->kind == NGI_Q_TERM) /* the cached block first: no call */
+        return it->blk_ub >= 0 && target <= it->blk_end ? it->blk_end
+                                                        : ngi_term_shallow(it, target);
     it->blk_ub = it->ub; /* no block facts: the segment's bound */
     it->blk_kmin = it->kmin;
     return NGI_DOC_END;
 }
 
-/* A bound on the score at it->doc that needs no document length: the tf
- * there with the block's smallest length for plain terms, the block
- * bound otherwise. Call ngi_it_shallow first. */
-static inline double ngi_it_tf_bound(const ngi_it *it) {
+/* A bound on the score at it->doc that needs no exact document length:
+ * for plain terms the tf there with the larger of the block's smallest K
+ * and klow (a lower bound of the document's K, ngi_sctx_norm_low), the
+ * block bound otherwise. Call ngi_it_shallow first. */
+static inline double ngi_it_tf_bound(const ngi_it *it, double klow) {
     if (it->kind == NGI_Q_TERM && !it->field)
-        return ngi_bm25(it->A, it->term.cur->freq, it->blk_kmin) + it->prox_ub;
+        return ngi_bm25(it->A, it->term.cur->freq, NGI_MAX(it->blk_kmin, klow)) +
+               it->prox_ub;
     return it->blk_ub;
 }
 

@@ -406,6 +406,7 @@ void ngi_sctx_add_unseen(ngi_sctx *c, uint64_t docs, uint64_t tokens) {
     c->n_docs = c->base_docs + docs;
     double total = (double)c->base_tokens + (double)tokens;
     c->avgdl = total > 0 ? total / (double)c->n_docs : 1.0;
+    c->kq_ready = 0; /* K of every quantized length changes with avgdl */
     for (size_t t = 0; t < c->q->n_terms; t++)
         if (c->df[t]) c->idf[t] = ngi_bm25_idf(c->n_docs, c->df[t]);
     for (size_t i = 0; c->pexp && i < c->q->n_nodes; i++)
@@ -481,11 +482,21 @@ ngi_it *ngi_sctx_build_node(ngi_sctx *c, uint32_t ni) {
     return rc || c->err ? NULL : it;
 }
 
+/* K of every quantized length, once per search (N and avgdl are fixed by
+ * then: ngi_sctx_add_unseen comes right after init). */
+static void fill_kq(ngi_sctx *c) {
+    for (unsigned q = 0; q < 256; q++)
+        c->kq[q] = ngi_sctx_norm_of(c, ngi_qlen_floor((uint8_t)q));
+    c->kq_ready = 1;
+}
+
 int ngi_sctx_build(ngi_sctx *c, uint32_t si, ngi_it **out) {
     sctx_reset(c);
     c->seg_index = si;
     c->seg = c->snap->segs[si];
     c->norms = ngi_segment_norms(c->seg);
+    c->qlens = ngi_segment_qlens(c->seg);
+    if (!c->kq_ready) fill_kq(c);
     c->k_doc = NGI_DOC_END;
     *out = ngi_sctx_build_node(c, c->q->root);
     ngi_prox_setup(c, *out); /* before any bound is read */

@@ -34,6 +34,7 @@ typedef struct ngi_sctx {
     const ng_query *q;                  /* the query */
     const ngi_segment *seg;             /* segment being evaluated */
     const uint8_t *norms;               /* its length table (ngi_segment_norms) */
+    const uint8_t *qlens;               /* its quantized lengths, or NULL */
     uint32_t seg_index;                 /* its index in snap->segs */
     double k1, b, avgdl;                /* BM25 parameters of this search */
     uint64_t n_docs;                    /* BM25's N (the snapshot's, + unseen) */
@@ -45,6 +46,8 @@ typedef struct ngi_sctx {
     char warning[256];                  /* "" or a note for the results */
     uint32_t k_doc;                     /* doc whose normaliser is cached */
     double k_val;                       /* its K = k1 * (1 - b + b * dl / avgdl) */
+    double kq[256];                     /* K of ngi_qlen_floor(q), this search's */
+    int kq_ready;                       /* kq is filled */
     uint64_t base_docs;                 /* N before unseen_*: the snapshot's or given */
     uint64_t base_tokens;               /* total length before unseen_* */
     const struct ng_query_stats *given; /* score with these (or NULL) */
@@ -105,12 +108,23 @@ const ngi_term_postings *ngi_sctx_term(const ngi_sctx *c, uint32_t t);
 static inline double ngi_sctx_norm_of(const ngi_sctx *c, uint32_t dl) {
     return ngi_bm25_norm(c->k1, c->b, c->avgdl, dl);
 }
+/* A length below NGI_QLEN_EXACT is its own quantized byte, and kq holds
+ * its K computed as ngi_sctx_norm_of does: the same double, without a
+ * read of the larger exact table. */
 static inline double ngi_sctx_norm(ngi_sctx *c, uint32_t doc) {
     if (doc != c->k_doc) {
         c->k_doc = doc;
-        c->k_val = ngi_sctx_norm_of(c, ngi_norms_doc_len(c->norms, doc));
+        uint8_t q = c->qlens ? c->qlens[doc] : NGI_QLEN_EXACT;
+        c->k_val = q < NGI_QLEN_EXACT
+                       ? c->kq[q]
+                       : ngi_sctx_norm_of(c, ngi_norms_doc_len(c->norms, doc));
     }
     return c->k_val;
+}
+/* A lower bound of doc's K (its quantized length's), or of every K when
+ * the segment has no quantized lengths: never above ngi_sctx_norm. */
+static inline double ngi_sctx_norm_low(const ngi_sctx *c, uint32_t doc) {
+    return c->qlens ? c->kq[c->qlens[doc]] : c->kq[0];
 }
 
 #endif /* NG_PLAN_H */

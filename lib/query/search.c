@@ -199,8 +199,9 @@ static void sort_by_ub(seval *v) {
 }
 
 /* Range check over the essential lists: skips whole blocks whose bounds
- * cannot beat theta. Returns 1 when it moved the cursors. */
-static int skip_blocks(seval *v, uint32_t fe, double theta, int *done) {
+ * cannot beat theta. Returns 1 when it moved the cursors; else 0 and in
+ * *until the last doc of the range it checked. */
+static int skip_blocks(seval *v, uint32_t fe, double theta, int *done, uint32_t *until) {
     ngi_it *g = v->root;
     double bsum = fe ? v->pref[fe - 1] : 0.0;
     uint32_t bmin = NGI_DOC_END;
@@ -211,6 +212,7 @@ static int skip_blocks(seval *v, uint32_t fe, double theta, int *done) {
         bsum += e->blk_ub;
         bmin = NGI_MIN(bmin, be);
     }
+    *until = bmin;
     if (bsum * SLACK > theta) return 0;
     if (bmin == NGI_DOC_END) {
         *done = 1;
@@ -304,16 +306,16 @@ static void release(seval *v, orstate *o) {
     }
 }
 
-/* A bound on d's score without its length: the children positioned on d
- * (ngi_it_tf_bound), kids[idx[i]] or kids[i] without idx, plus `rest`,
- * the bounds of the others. */
+/* A bound on d's score without its exact length: the children positioned
+ * on d (ngi_it_tf_bound with d's quantized length), kids[idx[i]] or
+ * kids[i] without idx, plus `rest`, the bounds of the others. */
 static inline double tf_bound(ngi_it *const *kids, const uint32_t *idx, uint32_t n,
                               uint32_t d, double rest) {
-    double b = rest;
+    double b = rest, klow = n ? ngi_sctx_norm_low(kids[idx ? idx[0] : 0]->ctx, d) : 0.0;
     for (uint32_t i = 0; i < n; i++) {
         ngi_it *it = kids[idx ? idx[i] : i];
         ngi_it_shallow(it, d);
-        b += ngi_it_tf_bound(it);
+        b += ngi_it_tf_bound(it, klow);
     }
     return b;
 }
@@ -390,17 +392,24 @@ static void or_setup(seval *v, orstate *o) {
 static void eval_or(seval *v) {
     orstate o;
     or_setup(v, &o);
-    double theta = topk_theta(v->h);
+    double theta = topk_theta(v->h), seen_theta = -1.0;
+    uint32_t seen_to = 0, seen_fe = o.n; /* the last range check that skipped nothing */
     while (o.fe < o.n && !v->c->err) {
-        if (theta >= 0 && !o.wide) {
-            int done = 0;
-            if (skip_blocks(v, o.fe, theta, &done)) {
-                if (done) break;
-                continue;
-            }
-        }
         uint32_t d = gather(v, &o);
         if (d == NGI_DOC_END) break;
+        /* A range check that skipped nothing stands for the candidates up
+         * to its end while theta and the essential lists stay (a cursor
+         * entering a lower block there only misses a skip, safely). */
+        if (theta >= 0 && !o.wide &&
+            (d > seen_to || theta != seen_theta || o.fe != seen_fe)) {
+            int done = 0;
+            if (skip_blocks(v, o.fe, theta, &done, &seen_to)) {
+                if (done) break;
+                continue; /* gather (pure when narrow) again */
+            }
+            seen_theta = theta;
+            seen_fe = o.fe;
+        }
         double s;
         if (score_candidate(v, &o, d, theta, &s) && push(v, d, s)) {
             theta = topk_theta(v->h);

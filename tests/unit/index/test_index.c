@@ -453,6 +453,9 @@ static void check_doc_facts(const ngi_snapshot *snap, const idlist *il, const fa
             long k = idlist_find(il, id);
             assert_true(k >= 0);
             assert_int_equal(ngi_segment_doc_len(seg, d), f[k].len);
+            assert_non_null(
+                ngi_segment_qlens(seg)); /* written by every flush and merge */
+            assert_int_equal(ngi_segment_qlens(seg)[d], ngi_qlen_encode(f[k].len));
             assert_int_equal(ngi_segment_title_end(seg, d), f[k].title_end);
             int32_t days = NGI_NO_DATE;
             if (il->docs[k]->date)
@@ -1044,6 +1047,37 @@ static void temporary_index_is_not_merged(void **state) {
 
 /* ---- dates ------------------------------------------------------------- */
 
+/* QLEN bytes: exact below 128, else a floor within 1/16 of the length;
+ * the code of a floor is the code itself; codes and floors both grow
+ * with the length (the query's bounds rely on all four). */
+static void quantized_lengths(void **state) {
+    (void)state;
+    for (uint32_t dl = 0; dl < NGI_QLEN_EXACT; dl++) {
+        assert_int_equal(ngi_qlen_encode(dl), dl);
+        assert_int_equal(ngi_qlen_floor((uint8_t)dl), dl);
+    }
+    uint8_t prev = 0;
+    uint32_t probes[] = {
+        128,   129,   135,   136,   255,   256,    1000,           4095,      4096,
+        31743, 31744, 31745, 32767, 32768, 100000, UINT32_MAX - 1, UINT32_MAX};
+    for (size_t i = 0; i < sizeof probes / sizeof *probes; i++) {
+        uint32_t dl = probes[i];
+        uint8_t q = ngi_qlen_encode(dl);
+        assert_true(q >= NGI_QLEN_EXACT && q >= prev);
+        assert_true(ngi_qlen_floor(q) <= dl);
+        if (dl < 31744) assert_true((uint64_t)ngi_qlen_floor(q) * 16 > (uint64_t)dl * 15);
+        prev = q;
+    }
+    for (uint32_t dl = 1; dl < 70000; dl++) {
+        uint8_t q = ngi_qlen_encode(dl);
+        assert_true(q >= ngi_qlen_encode(dl - 1));
+        assert_true(ngi_qlen_floor(q) <= dl);
+        assert_int_equal(ngi_qlen_encode(ngi_qlen_floor(q)), q);
+    }
+    for (unsigned q = 1; q < 256; q++)
+        assert_true(ngi_qlen_floor((uint8_t)q) > ngi_qlen_floor((uint8_t)(q - 1)));
+}
+
 static void docs_in_dates(void **state) {
     (void)state;
     corpus c = {0};
@@ -1200,6 +1234,7 @@ int main(void) {
         cmocka_unit_test(invalid_documents),
         cmocka_unit_test(documents_within_the_ram_budget),
         cmocka_unit_test(corruption_is_detected),
+        cmocka_unit_test(quantized_lengths),
         cmocka_unit_test(docs_in_dates),
         cmocka_unit_test(temporary_index_is_not_merged),
         cmocka_unit_test(allocation_failures_keep_last_commit),

@@ -23,6 +23,7 @@
 
 #include "unit/testdir.h"
 
+#include "common/hash.h"
 #include "common/le.h"
 #include "index/index.h"
 
@@ -420,6 +421,7 @@ static void damaged_sections_fail(void **state) {
     } cases[] = {
         {"HEAD", 16, true}, /* total_len */
         {"NORM", 40, true}, /* a document length */
+        {"QLEN", 10, true}, /* a quantized length */
         {"POST", 0, false}, /* the first postings bytes */
         {"POSN", 0, false}, /* positions: on first use */
         {"LEXI", 2, false}, /* the lexicon */
@@ -493,6 +495,59 @@ static void damaged_sections_fail(void **state) {
     free(dir);
 }
 
+/* Rewrites the checksums of section tag, of the section table and of the
+ * file after its bytes were changed: damage the checksums cannot see. */
+static void reseal(uint8_t *f, size_t len, const char *tag) {
+    const uint8_t *t = f + len - 40;
+    uint64_t table = ngi_load_le64(t);
+    uint32_t n = ngi_load_le32(t + 8);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t *e = f + table + 32 * i;
+        if (memcmp(e, tag, 4)) continue;
+        size_t off = (size_t)ngi_load_le64(e + 8), slen = (size_t)ngi_load_le64(e + 16);
+        ngi_store_le64(e + 24, ngi_hash64(f + off, slen));
+    }
+    ngi_store_le64(f + len - 40 + 16, ngi_hash64(f + table, 32 * (size_t)n));
+    ngi_store_le64(f + len - 16, ngi_hash64(f, len - 16));
+}
+
+/* A QLEN byte that disagrees with NORM under valid checksums: `check`
+ * names it (the query would trust it as the length below 128). */
+static void check_verifies_quantized_lengths(void **state) {
+    (void)state;
+    char *dir = test_make_tmp("ng-integrity");
+    ng_index *ix = writer(dir);
+    add(ix, "a", "one two three");
+    add(ix, "b", "four five six seven");
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    char p[4096];
+    path_of(p, dir, "seg_000001.ngs");
+    size_t len, off = 0, slen = 0;
+    uint8_t *f = slurp(p, &len);
+    find_section(f, len, "QLEN", &off, &slen);
+    assert_int_equal(slen, 2);
+    size_t noff = 0, nlen = 0;
+    find_section(f, len, "NORM", &noff, &nlen);
+    uint32_t dl = ngi_load_le32(f + noff + 4); /* doc b, below 128: exact */
+    assert_true(dl > 0 && dl < 100);
+    assert_int_equal(f[off + 1], dl);
+    ng_reader *r;
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    assert_int_equal(ng_reader_check(r), 0);
+    ng_reader_free(r);
+    f[off + 1] = (uint8_t)(dl + 1);
+    reseal(f, len, "QLEN");
+    spill(p, f, len);
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    assert_int_equal(ng_reader_check(r), NG_ECORRUPT);
+    assert_non_null(strstr(ng_reader_errmsg(r), "quantized lengths"));
+    ng_reader_free(r);
+    free(f);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 static void missing_segment_is_named(void **state) {
     (void)state;
     char *dir = test_make_tmp("ng-integrity");
@@ -550,6 +605,7 @@ int main(void) {
         cmocka_unit_test(foreign_segment_is_refused),
         cmocka_unit_test(older_deletes_under_newer_name),
         cmocka_unit_test(damaged_sections_fail),
+        cmocka_unit_test(check_verifies_quantized_lengths),
         cmocka_unit_test(missing_segment_is_named),
         cmocka_unit_test(merge_failure_after_commit),
     };

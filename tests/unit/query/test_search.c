@@ -128,13 +128,17 @@ static char *random_text(unsigned *s, int n) {
     return t;
 }
 
+/* Bodies have up to body_words - 1 words (the long-document tests raise
+ * it past the lengths whose quantized byte is exact, NGI_QLEN_EXACT). */
+static int body_words = 120;
+
 static tdoc *make_docs(size_t n, unsigned seed, int deletions) {
     tdoc *d = calloc(n, sizeof *d);
     unsigned s = seed;
     for (size_t i = 0; i < n; i++) {
         snprintf(d[i].id, sizeof d[i].id, "doc%zu", i);
         d[i].title = rnd(&s) % 10 ? random_text(&s, 2 + (int)(rnd(&s) % 6)) : NULL;
-        d[i].body = random_text(&s, (int)(rnd(&s) % 120));
+        d[i].body = random_text(&s, (int)(rnd(&s) % (unsigned)body_words));
         if (rnd(&s) % 5)
             ngi_date_format(ngi_days_from_civil(2025, 1, 1) + (int32_t)(rnd(&s) % 200),
                             d[i].date);
@@ -468,8 +472,8 @@ static void oracle_query(const oracle *o, ng_analyzer *a, unsigned *s) {
     }
 }
 
-static void oracle_agrees_with_naive_bm25(void **state) {
-    (void)state;
+static void oracle_run(int words) {
+    body_words = words;
     oracle o;
     o.dir = make_tmp();
     o.docs = make_docs(ORACLE_DOCS, 42, 0);
@@ -490,6 +494,19 @@ static void oracle_agrees_with_naive_bm25(void **state) {
     ng_analyzer_free(a);
     rm_rf(o.dir);
     free(o.dir);
+    body_words = 120;
+}
+
+static void oracle_agrees_with_naive_bm25(void **state) {
+    (void)state;
+    oracle_run(120);
+}
+
+/* Documents of up to 900 words: most lengths are past NGI_QLEN_EXACT,
+ * where the quantized length is only a bound and scores read NORM. */
+static void oracle_long_documents(void **state) {
+    (void)state;
+    oracle_run(900);
 }
 
 /* ---- (c) pruned top-k equals exhaustive ------------------------------------------ */
@@ -521,11 +538,11 @@ static void random_query(unsigned *s, char *q, size_t cap, unsigned *qflags) {
     }
 }
 
-static void pruned_equals_exhaustive(void **state) {
-    (void)state;
+static void pruned_run(size_t n_docs, int words, int nq) {
+    body_words = words;
     char *dir = make_tmp();
-    tdoc *docs = make_docs(BIG_DOCS, 4242, 1);
-    ng_reader *r = build_index(dir, docs, BIG_DOCS, 700);
+    tdoc *docs = make_docs(n_docs, 4242, 1);
+    ng_reader *r = build_index(dir, docs, n_docs, n_docs / 4 - 50);
     ng_stats st;
     assert_int_equal(ng_reader_stats(r, &st), 0);
     assert_true(st.segments > 1);
@@ -534,7 +551,7 @@ static void pruned_equals_exhaustive(void **state) {
     static const size_t ks[] = {1, 3, 10, 10, 50, 200};
     hitv a[200], b[200];
     /* NG_QUERY_TEST_N: more random queries for a longer soak */
-    int nq = getenv("NG_QUERY_TEST_N") ? atoi(getenv("NG_QUERY_TEST_N")) : 3000;
+    if (getenv("NG_QUERY_TEST_N")) nq = atoi(getenv("NG_QUERY_TEST_N"));
     if (getenv("NG_QUERY_TEST_SEED")) s = (unsigned)atoi(getenv("NG_QUERY_TEST_SEED"));
     for (int i = 0; i < nq; i++) {
         char q[512];
@@ -554,9 +571,22 @@ static void pruned_equals_exhaustive(void **state) {
     }
     rank_mode = NG_RANK_PROXIMITY;
     ng_reader_free(r);
-    free_docs(docs, BIG_DOCS);
+    free_docs(docs, n_docs);
     rm_rf(dir);
     free(dir);
+    body_words = 120;
+}
+
+static void pruned_equals_exhaustive(void **state) {
+    (void)state;
+    pruned_run(BIG_DOCS, 120, 3000);
+}
+
+/* The same with long documents: candidates are rejected on their
+ * quantized length's bound and scored with the exact one. */
+static void pruned_equals_exhaustive_long_documents(void **state) {
+    (void)state;
+    pruned_run(BIG_DOCS / 2, 900, 1000);
 }
 
 /* ---- (c2) grep-style scans: a filtered index ranks like a full one ----------------- */
@@ -1787,7 +1817,9 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(phrase_count_definition),
         cmocka_unit_test(oracle_agrees_with_naive_bm25),
+        cmocka_unit_test(oracle_long_documents),
         cmocka_unit_test(pruned_equals_exhaustive),
+        cmocka_unit_test(pruned_equals_exhaustive_long_documents),
         cmocka_unit_test(filtered_equals_full),
         cmocka_unit_test(filter_api_errors),
         cmocka_unit_test(phrase_edge_cases),
