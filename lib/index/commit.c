@@ -186,7 +186,10 @@ static int merge_some(ng_index *ix, const size_t *idx, size_t k) {
     for (size_t j = 0; j < k; j++) segs[j] = ix->snap->segs[idx[j]];
     ngi_segment_entry e = {{0}, {0}, 0, 0};
     ngi_writer_file_name(ix, e.name, "seg", "ngs");
-    int rc = ngi_merge_segments(segs, k, ix->dir, e.name, &e.n_docs, NULL, &ix->err);
+    ngi_merge_limits lim = {ix->budget.merge_window, ix->budget.store_sample,
+                            ix->budget.spill_bytes};
+    int rc = ngi_merge_segments_within(segs, k, ix->dir, e.name, &lim, &e.n_docs, NULL,
+                                       &ix->err);
     ngi_free(segs);
     ngi_manifest m;
     ngi_manifest_init(&m);
@@ -220,7 +223,9 @@ static unsigned tier_of(const ngi_segment *s) {
 }
 
 /* Merges whole tiers of MERGE_FACTOR or more similar-sized segments, so
- * the segment count stays logarithmic in the number of documents. */
+ * the segment count stays logarithmic in the number of documents; at most
+ * the budget's fan-in at once (the oldest first), so that a small budget
+ * merges a large tier in several merges. */
 static int merge_tiered(ng_index *ix) {
     for (;;) {
         size_t n = ix->snap->n_segs;
@@ -232,21 +237,28 @@ static int merge_tiered(ng_index *ix) {
             for (size_t i = 0; i < n; i++)
                 if (tier_of(ix->snap->segs[i]) == t) idx[k++] = i;
         }
-        int rc = k >= MERGE_FACTOR ? merge_some(ix, idx, k) : 1;
+        int rc = k >= MERGE_FACTOR
+                     ? merge_some(ix, idx, NGI_MIN(k, ix->budget.merge_fan_in))
+                     : 1;
         ngi_free(idx);
         if (rc) return rc > 0 ? 0 : rc;
     }
 }
 
+/* Merges everything into one segment: in passes of at most the budget's
+ * fan-in (each merge's output joins the end of the list). */
 int ngi_writer_merge_all(ng_index *ix) {
-    size_t n = ix->snap->n_segs;
-    if (n == 0 || (n == 1 && ngi_segment_n_deleted(ix->snap->segs[0]) == 0)) return 0;
-    size_t *idx = ngi_calloc(n, sizeof *idx);
-    if (!idx) return ngi_error_set(&ix->err, NG_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) idx[i] = i;
-    int rc = merge_some(ix, idx, n);
-    ngi_free(idx);
-    return rc;
+    for (;;) {
+        size_t n = ix->snap->n_segs;
+        if (n == 0 || (n == 1 && ngi_segment_n_deleted(ix->snap->segs[0]) == 0)) return 0;
+        size_t k = NGI_MIN(n, NGI_MAX(ix->budget.merge_fan_in, (size_t)2));
+        size_t *idx = ngi_calloc(k, sizeof *idx);
+        if (!idx) return ngi_error_set(&ix->err, NG_ENOMEM, "out of memory");
+        for (size_t i = 0; i < k; i++) idx[i] = i;
+        int rc = merge_some(ix, idx, k);
+        ngi_free(idx);
+        if (rc) return rc;
+    }
 }
 
 int ngi_writer_commit(ng_index *ix) {

@@ -216,6 +216,7 @@ int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
     ngi_segwriter *w;
     int rc = ngi_segwriter_create(&w, dir, name, origin, err);
     if (rc) return rc;
+    ngi_segwriter_set_spill(w, m->spill_bytes);
     rc = write_segment(m, w, bytes);
     if (rc) {
         if (!err->code || err->code != rc)
