@@ -10,16 +10,18 @@
 
 #include "common/common.h"
 
-#define MIB              ((size_t)1 << 20)
-#define BATCH_BYTES_MAX  MIB /* largest batch (batches bound queue memory) */
-#define MEMSEG_SHARE     0.6 /* of a thread's share; the rest covers the
+#define MIB             ((size_t)1 << 20)
+#define BATCH_BYTES_MAX MIB /* largest batch (batches bound queue memory) */
+#define MEMSEG_SHARE                                                                     \
+    0.6                       /* of a thread's share; the rest covers the
                               * flush: sorted terms, the output buffers, the
                               * store's dictionary training */
-#define CACHE_MAX        (20 * MIB) /* the term cache's own cap */
-#define SAMPLE_MAX       (16 * MIB) /* more sample buys the store nothing */
-#define SPILL_MIN        MIB
-#define WINDOW           ((size_t)64 << 10)
-#define READAHEAD        ((size_t)128 << 10) /* the kernel's read-around of a
+#define CACHE_MAX  (20 * MIB) /* the term cache's own cap */
+#define SAMPLE_MAX (16 * MIB) /* more sample buys the store nothing */
+#define SPILL_MIN  MIB
+#define WINDOW     ((size_t)64 << 10)
+#define READAHEAD                                                                        \
+    ((size_t)128 << 10)    /* the kernel's read-around of a
                                               * mapped file, per stream */
 #define MERGE_STREAMS    3 /* postings, positions, lexicon of each input */
 #define MERGE_FAN_IN_MAX 1000
@@ -57,12 +59,14 @@ void ngi_budget_split(size_t ram_bytes, unsigned threads, bool exact, ngi_budget
      * trains its vocabulary and dictionary, which then cost about as much
      * again (the coded sample, zstd's tables sized to the sample). */
     out->store_sample = clamp(share / 8, (size_t)256 << 10, SAMPLE_MAX);
-    out->spill_bytes = NGI_MAX(share / 4, SPILL_MIN);
     /* At commit the memsegs are empty: a merge has what the threads' fixed
-     * costs and caches leave, a quarter of it for its inputs' windows. */
+     * costs and caches leave: a quarter for its inputs' windows, a quarter
+     * for the segments open at once, an eighth for each output buffer. */
     size_t held = out->threads * (NGI_THREAD_FIXED + out->cache_bytes);
     size_t merge = budget - docs > held ? budget - docs - held : share;
+    out->spill_bytes = NGI_MAX(NGI_MIN(share / 4, merge / 8), SPILL_MIN);
     size_t per_source = MERGE_STREAMS * (WINDOW + READAHEAD) + NGI_MERGE_SOURCE_FIXED;
     out->merge_window = WINDOW;
     out->merge_fan_in = clamp(merge / 4 / per_source, 2, MERGE_FAN_IN_MAX);
+    out->max_open = NGI_MAX(merge / 4 / NGI_MERGE_SOURCE_FIXED, 2 * out->merge_fan_in);
 }

@@ -19,21 +19,24 @@
 /* The smallest in-memory segment worth a thread: below it a thread's
  * fixed cost outweighs what it indexes, so small budgets use fewer. */
 #define NGI_THREAD_MIN ((size_t)12 << 20)
-/* What one merge input costs besides its window: the open segment's
- * tables, the store's dictionary and vocabulary decoders. */
+/* What one open segment costs (measured on wikipedia_en's small flushed
+ * segments: ~250 KiB): its tables, the store's dictionary (a zstd DDict)
+ * and the mapped pages read at open. A merge input pays it too. */
 #define NGI_MERGE_SOURCE_FIXED ((size_t)256 << 10)
 
 typedef struct ngi_budget {
-    unsigned threads;     /* indexing threads (at most the requested) */
-    size_t batch_bytes;   /* a batch is handed over at this size */
-    size_t inflight_cap;  /* document bytes queued or being indexed */
-    size_t cache_bytes;   /* each analyzer's term cache, at most */
-    size_t memseg_limit;  /* a thread's memseg is flushed at this size */
-    size_t store_sample;  /* raw bytes a store writer holds to train on */
-    size_t spill_bytes;   /* a segment writer's positions and lexicon
+    unsigned threads;    /* indexing threads (at most the requested) */
+    size_t batch_bytes;  /* a batch is handed over at this size */
+    size_t inflight_cap; /* document bytes queued or being indexed */
+    size_t cache_bytes;  /* each analyzer's term cache, at most */
+    size_t memseg_limit; /* a thread's memseg is flushed at this size */
+    size_t store_sample; /* raw bytes a store writer holds to train on */
+    size_t spill_bytes;  /* a segment writer's positions and lexicon
                            * buffers go to a temporary file past this */
-    size_t merge_window;  /* bytes of each merge input kept mapped */
-    size_t merge_fan_in;  /* most segments merged at once */
+    size_t merge_window; /* bytes of each merge input kept mapped */
+    size_t merge_fan_in; /* most segments merged at once */
+    size_t max_open;     /* a commit merges new segments first rather
+                           * than open more than this many at once */
 } ngi_budget;
 
 /* Splits ram_bytes between `threads` indexing threads (>= 1); unless

@@ -30,8 +30,7 @@ static int io_error(ngi_error *err, const char *what, const char *dir) {
 static int open_tmp(const char *dir) {
 #ifdef O_TMPFILE
     int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
-        return fd;
+    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)) return fd;
 #endif
     char path[4096];
     if (ngi_path_join(path, sizeof path, dir, ".spill_XXXXXX")) {

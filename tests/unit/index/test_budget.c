@@ -40,7 +40,8 @@ static void split_fits_the_budget(void **state) {
                 if (exact) assert_int_equal(b.threads, threads[j]);
                 /* What the threads hold at once stays inside the budget
                  * (their fixed costs too, where the budget affords them). */
-                size_t held = b.inflight_cap + b.threads * (b.cache_bytes + b.memseg_limit);
+                size_t held =
+                    b.inflight_cap + b.threads * (b.cache_bytes + b.memseg_limit);
                 assert_true(held <= ram);
                 if (!exact && ram >= 32 * MIB)
                     assert_true(held + b.threads * NGI_THREAD_FIXED <= ram);
@@ -240,6 +241,59 @@ static void merge_within_limits(void **state) {
     free(dir);
 }
 
+/* A commit with more new segments than the budget affords open at once
+ * merges them first: every document is there, fewer segments are open,
+ * and the index checks. */
+static void many_flushes_merge_before_commit(void **state) {
+    (void)state;
+    char *dir = test_make_tmp("ng-budget");
+    ng_index_options o;
+    ng_index_options_init(&o);
+    o.ram_mb = 1; /* a flush every few documents */
+    o.threads = 1;
+    ng_index *ix;
+    assert_int_equal(ng_index_open(&ix, dir, &o), 0);
+    char body[4096];
+    const unsigned n = 600;
+    for (unsigned i = 0; i < n; i++) {
+        size_t len = 0;
+        for (unsigned w = 0; w < 300; w++)
+            len += (size_t)snprintf(body + len, sizeof body - len, "w%u ",
+                                    (i * 7 + w) % 997);
+        char id[16];
+        int il = snprintf(id, sizeof id, "doc%u", i);
+        ng_field f[2] = {{"id", id, (size_t)il, NG_FIELD_ID},
+                         {"body", body, len, NG_FIELD_BODY}};
+        ng_document d = {f, 2};
+        assert_int_equal(ng_index_add(ix, &d), 0);
+    }
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ngi_manifest m;
+    ngi_manifest_init(&m);
+    assert_int_equal(ngi_manifest_read(dir, &m, NULL), 0);
+    ngi_budget b;
+    ngi_budget_split(MIB, 1, true, &b);
+    assert_true(m.n_segments <= b.max_open);
+    assert_true(m.next_file > 2 * b.max_open); /* many flushes and merges */
+    uint64_t docs = 0;
+    for (size_t i = 0; i < m.n_segments; i++) docs += m.segments[i].n_docs;
+    assert_int_equal(docs, n);
+    ngi_manifest_free(&m);
+    ng_reader *r;
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    ngi_error err = {0, ""};
+    const ngi_snapshot *snap = ngi_reader_snapshot(r);
+    for (size_t i = 0; i < snap->n_segs; i++)
+        assert_int_equal(ngi_segment_check(snap->segs[i], &err), 0);
+    ng_doc *doc;
+    assert_int_equal(ng_reader_get(r, "doc599", 6, &doc), 0);
+    ng_doc_free(doc);
+    ng_reader_free(r);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(split_fits_the_budget),
@@ -247,6 +301,7 @@ int main(void) {
         cmocka_unit_test(merges_are_bounded),
         cmocka_unit_test(spilled_segment_reads_the_same),
         cmocka_unit_test(merge_within_limits),
+        cmocka_unit_test(many_flushes_merge_before_commit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
