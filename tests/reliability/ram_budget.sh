@@ -9,6 +9,7 @@
 # Last line: "ram_budget: ..."; exit 1 on failure. Not part of the default
 # `make stress` (about 5 minutes on 2 cores); STRESS_RAM=1 adds it.
 set -u
+CMD_TIMEOUT=${CMD_TIMEOUT:-600} # `check` of a 220 MB index on a loaded machine
 . "$(dirname "$0")/lib.sh"
 mk_work ram
 src=${RAM_CORPUS:-$CORPORA/wikipedia_en/docs.jsonl.zst}
