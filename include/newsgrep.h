@@ -209,8 +209,11 @@ typedef struct ng_index_options {
     double k1;               /* default BM25 k1 stored in a new index */
     double b;                /* default BM25 b stored in a new index */
     size_t ram_mb;           /* RAM budget of the writer in MiB (256): memory
-                             * segments, term caches, documents in flight */
-    unsigned threads;        /* indexing threads; 0 = number of cores */
+                             * segments, term caches, documents in flight,
+                             * flush and merge buffers */
+    unsigned threads;        /* indexing threads; 0 = number of cores, fewer
+                              * when ram_mb cannot afford them (about 15 MiB
+                              * each) */
     size_t max_doc_bytes;    /* larger documents: NG_ELIMIT (64 MiB) */
     int create;              /* non-zero: create the directory if missing */
     unsigned flags;          /* ng_index_flags */

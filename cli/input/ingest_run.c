@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -667,6 +669,18 @@ static uint64_t zstd_need(run *r, char **paths, size_t n, uint64_t window_max) {
     return need;
 }
 
+/* The program's own resident memory (code, libraries, their tables) as
+ * the budget is split: part of the peak that no share can shrink. */
+static size_t own_rss(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, resident = 0;
+    if (!f) return 8 * MIB; /* about what it is on Linux */
+    if (fscanf(f, "%lu %lu", &size, &resident) != 2) resident = 0;
+    fclose(f);
+    long page = sysconf(_SC_PAGESIZE);
+    return (size_t)resident * (size_t)(page > 0 ? page : 4096);
+}
+
 size_t ngc_ingest_budget(ngc_ingest_opts *o, char **paths, size_t n_paths,
                          size_t ram_mb) {
     size_t ram = ram_mb ? ram_mb * MIB : DEFAULT_RAM;
@@ -683,15 +697,16 @@ size_t ngc_ingest_budget(ngc_ingest_opts *o, char **paths, size_t n_paths,
                    "decompress first (zstd -dc --long=31 FILE | newsgrep ... -)",
              ram / MIB);
     /* The input side holds the decoder's window, the read buffer and the
-     * longest line; the writer gets the rest, and its largest document
-     * (1/16 of its budget) is the longest line read. */
+     * longest line, and the program's own image counts too; the writer
+     * gets the rest, and its largest document (1/16 of its budget) is the
+     * longest line read. */
     run r = {0};
     ngc_ingest_stats st = {0};
     r.o = o;
     r.st = &st;
     r.silent = true;
     uint64_t window = zstd_need(&r, paths, n_paths, o->zstd_window_max);
-    size_t inputs = (size_t)window + jsonl_buf_bytes(o);
+    size_t inputs = (size_t)window + jsonl_buf_bytes(o) + own_rss();
     size_t rest = ram > inputs + 8 * MIB ? ram - inputs : 8 * MIB;
     size_t writer = rest / 17 * 16;
     size_t line = writer / 16;

@@ -188,7 +188,10 @@ static int merge_some(ng_index *ix, const size_t *idx, size_t k) {
     for (size_t j = 0; j < k; j++) segs[j] = ix->snap->segs[idx[j]];
     ngi_segment_entry e = {{0}, {0}, 0, 0};
     ngi_writer_file_name(ix, e.name, "seg", "ngs");
-    int rc = ngi_merge_segments(segs, k, ix->dir, e.name, &e.n_docs, NULL, &ix->err);
+    ngi_merge_limits lim = {ix->budget.merge_window, ix->budget.store_sample,
+                            ix->budget.spill_bytes};
+    int rc = ngi_merge_segments_within(segs, k, ix->dir, e.name, &lim, &e.n_docs, NULL,
+                                       &ix->err);
     ngi_free(segs);
     ngi_manifest m;
     ngi_manifest_init(&m);
@@ -222,7 +225,9 @@ static unsigned tier_of(const ngi_segment *s) {
 }
 
 /* Merges whole tiers of MERGE_FACTOR or more similar-sized segments, so
- * the segment count stays logarithmic in the number of documents. */
+ * the segment count stays logarithmic in the number of documents; at most
+ * the budget's fan-in at once (the oldest first), so that a small budget
+ * merges a large tier in several merges. */
 static int merge_tiered(ng_index *ix) {
     for (;;) {
         size_t n = ix->snap->n_segs;
@@ -234,31 +239,101 @@ static int merge_tiered(ng_index *ix) {
             for (size_t i = 0; i < n; i++)
                 if (tier_of(ix->snap->segs[i]) == t) idx[k++] = i;
         }
-        int rc = k >= MERGE_FACTOR ? merge_some(ix, idx, k) : 1;
+        int rc = k >= MERGE_FACTOR
+                     ? merge_some(ix, idx, NGI_MIN(k, ix->budget.merge_fan_in))
+                     : 1;
         ngi_free(idx);
         if (rc) return rc > 0 ? 0 : rc;
     }
 }
 
+/* Merges everything into one segment: in passes of at most the budget's
+ * fan-in (each merge's output joins the end of the list). */
 int ngi_writer_merge_all(ng_index *ix) {
-    size_t n = ix->snap->n_segs;
-    if (n == 0 ||
-        (n == 1 && ngi_segment_n_deleted(ix->snap->segs[0]) == 0 &&
-         ngi_segment_has_signatures(ix->snap->segs[0]))) /* else: compute them */
-        return 0;
-    size_t *idx = ngi_calloc(n, sizeof *idx);
-    if (!idx) return ngi_error_set(&ix->err, NG_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) idx[i] = i;
-    int rc = merge_some(ix, idx, n);
-    ngi_free(idx);
-    return rc;
+    bool resigned = false; /* one unsigned segment is merged once, to sign it */
+    for (;;) {
+        size_t n = ix->snap->n_segs;
+        if (n == 0) return 0;
+        if (n == 1) {
+            const ngi_segment *s = ix->snap->segs[0];
+            bool clean = ngi_segment_n_deleted(s) == 0;
+            if (clean && (resigned || ngi_segment_has_signatures(s))) return 0;
+            resigned = true; /* the merge computes the signatures it lacks */
+        }
+        size_t k = NGI_MIN(n, NGI_MAX(ix->budget.merge_fan_in, (size_t)2));
+        size_t *idx = ngi_calloc(k, sizeof *idx);
+        if (!idx) return ngi_error_set(&ix->err, NG_ENOMEM, "out of memory");
+        for (size_t i = 0; i < k; i++) idx[i] = i;
+        int rc = merge_some(ix, idx, k);
+        ngi_free(idx);
+        if (rc) return rc;
+    }
+}
+
+/* ---- new segments merged before the commit opens them ------------------ */
+
+/* Merges the pending segments pend[0..k) into one pending segment at the
+ * end of the list: their documents in order, so their sequence numbers
+ * are concatenated. Nothing is deleted in a pending segment. */
+static int merge_pending(ng_index *ix, size_t k) {
+    ngi_segment **segs = ngi_calloc(k + 1, sizeof *segs);
+    size_t total = 0;
+    for (size_t i = 0; i < k; i++) total += ix->pend[i].n_docs;
+    uint64_t *seqs = ngi_malloc((total + 1) * sizeof *seqs);
+    int rc = segs && seqs ? 0 : ngi_error_set(&ix->err, NG_ENOMEM, "out of memory");
+    for (size_t i = 0; i < k && !rc; i++) {
+        ngi_segment_entry e = {{0}, {0}, ix->pend[i].n_docs, 0};
+        snprintf(e.name, sizeof e.name, "%s", ix->pend[i].name);
+        rc = ngi_segment_open(&segs[i], ix->dir, ix->origin.index_id, &e, &ix->err);
+    }
+    ngi_pending out = {{0}, 0, seqs};
+    if (!rc) {
+        ngi_writer_file_name(ix, out.name, "seg", "ngs");
+        ngi_merge_limits lim = {ix->budget.merge_window, ix->budget.store_sample,
+                                ix->budget.spill_bytes};
+        rc = ngi_merge_segments_within(segs, k, ix->dir, out.name, &lim, &out.n_docs,
+                                       NULL, &ix->err);
+    }
+    for (size_t i = 0; i < k && segs; i++) ngi_segment_unref(segs[i]);
+    ngi_free(segs);
+    if (!rc && out.n_docs != total)
+        rc = ngi_error_set(&ix->err, NG_ECORRUPT, "merged %u of %zu new documents",
+                           out.n_docs, total);
+    if (rc) {
+        ngi_free(seqs);
+        return rc;
+    }
+    size_t at = 0; /* the inputs' files are left for install's cleanup */
+    for (size_t i = 0; i < k; i++) {
+        memcpy(seqs + at, ix->pend[i].seqs, ix->pend[i].n_docs * sizeof *seqs);
+        at += ix->pend[i].n_docs;
+        ngi_free(ix->pend[i].seqs);
+    }
+    memmove(ix->pend, ix->pend + k, (ix->n_pend - k) * sizeof *ix->pend);
+    ix->n_pend -= k;
+    ix->pend[ix->n_pend++] = out; /* k >= 1 entries were freed */
+    return 0;
+}
+
+/* A commit opens every segment at once (its snapshot): while that would
+ * be more than the budget affords, the new segments are merged first, in
+ * groups of the merge fan-in (as the tiered merge after the commit would
+ * have merged them). */
+static int premerge_pending(ng_index *ix) {
+    size_t fan_in = NGI_MAX(ix->budget.merge_fan_in, (size_t)2);
+    while (ix->n_pend >= 2 && ix->snap->n_segs + ix->n_pend > ix->budget.max_open) {
+        int rc = merge_pending(ix, NGI_MIN(ix->n_pend, fan_in));
+        if (rc) return rc;
+    }
+    return 0;
 }
 
 int ngi_writer_commit(ng_index *ix) {
     int rc = ngi_workers_drain(ix);
     if (rc) return rc;
     if (ix->n_pend == 0 && ix->session.n == 0) return 0;
-    rc = resolve_and_install(ix);
+    rc = premerge_pending(ix);
+    if (!rc) rc = resolve_and_install(ix);
     if (rc) return rc;
     clear_session(ix);
     /* A temporary index (grep mode) is searched once and removed: merging

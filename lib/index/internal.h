@@ -98,6 +98,11 @@ int ngi_segwriter_docs_stream(ngi_segwriter *w, ngi_docstore_writer *ds);
 int ngi_segwriter_finish(ngi_segwriter *w, ngi_docstore_writer *ds, uint64_t *bytes);
 /* Removes the partial file and frees w. NULL-safe. */
 void ngi_segwriter_abort(ngi_segwriter *w);
+/* Bounds the positions and lexicon buffers: past `bytes` (0: no bound)
+ * each goes on in an unnamed temporary file in the segment's directory,
+ * copied into the segment in bounded pieces when its section is written.
+ * Before the first term. */
+void ngi_segwriter_set_spill(ngi_segwriter *w, size_t bytes);
 
 /* ---- in-memory segment (memseg.c) ----------------------------------- */
 
@@ -110,6 +115,11 @@ void ngi_memseg_free(ngi_memseg *m);
  * number (replacement order). */
 int ngi_memseg_add(ngi_memseg *m, ng_analyzer *a, const ng_document *doc, uint64_t seq);
 size_t ngi_memseg_memory(const ngi_memseg *m);
+/* Bounds what a memseg holds besides its postings (budget.h): the store's
+ * training sample, and the flush's positions and lexicon buffers, which
+ * go to a temporary file past spill_bytes (0: defaults, no bound). Before
+ * the first document. */
+void ngi_memseg_set_budget(ngi_memseg *m, size_t store_sample, size_t spill_bytes);
 /* Frees the pages and tables an empty memseg keeps for its next run (after
  * a commit: merges then have that memory). No-op when not empty. */
 void ngi_memseg_trim(ngi_memseg *m);
@@ -196,5 +206,17 @@ int ngi_snapshot_find_live(const ngi_snapshot *s, const char *id, size_t len, si
 int ngi_merge_segments(ngi_segment *const *segs, size_t n, const char *dir,
                        const char *name, uint32_t *n_docs, uint64_t *bytes,
                        ngi_error *err);
+
+/* What a merge may hold (budget.h); zeros: the defaults, no bound. */
+typedef struct ngi_merge_limits {
+    size_t window;       /* bytes of each input's streams kept mapped */
+    size_t store_sample; /* the output store's training sample */
+    size_t spill_bytes;  /* the output's positions and lexicon buffers */
+} ngi_merge_limits;
+
+/* As ngi_merge_segments, within lim (NULL: the defaults). */
+int ngi_merge_segments_within(ngi_segment *const *segs, size_t n, const char *dir,
+                              const char *name, const ngi_merge_limits *lim,
+                              uint32_t *n_docs, uint64_t *bytes, ngi_error *err);
 
 #endif /* NG_INDEX_INTERNAL_H */

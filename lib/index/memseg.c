@@ -337,7 +337,15 @@ int ngi_memseg_new_store(ngi_memseg *m) {
                         * and the default level dominated scans for common
                         * words */
         return ngi_docstore_writer_create_opts(&m->ds, -20, NGI_DOCSTORE_BLOCK, 0);
-    return ngi_docstore_writer_create(&m->ds, NGI_INDEX_DOCSTORE_LEVEL);
+    int rc = ngi_docstore_writer_create(&m->ds, NGI_INDEX_DOCSTORE_LEVEL);
+    if (!rc) ngi_docstore_writer_set_sample(m->ds, m->store_sample);
+    return rc;
+}
+
+void ngi_memseg_set_budget(ngi_memseg *m, size_t store_sample, size_t spill_bytes) {
+    m->store_sample = store_sample;
+    m->spill_bytes = spill_bytes;
+    if (m->ds && !m->n_docs) ngi_docstore_writer_set_sample(m->ds, store_sample);
 }
 
 int ngi_memseg_create(ngi_memseg **out, bool fast_store) {

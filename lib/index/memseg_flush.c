@@ -222,6 +222,7 @@ int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,
     int rc = ngi_segwriter_create(&w, dir, name, origin, err);
     if (rc) return rc;
     if (m->fast_store) ngi_segwriter_skip_sync(w); /* NG_INDEX_TEMPORARY */
+    ngi_segwriter_set_spill(w, m->spill_bytes);
     rc = write_segment(m, w, bytes);
     if (rc) {
         if (!err->code || err->code != rc)

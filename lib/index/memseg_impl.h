@@ -53,6 +53,8 @@ struct ngi_memseg {
     uint32_t n_docs;                              /* documents added */
     ngi_docstore_writer *ds;                      /* stored fields */
     bool fast_store;          /* NG_INDEX_TEMPORARY: fast, not small */
+    size_t store_sample;      /* the store's training sample (0: default) */
+    size_t spill_bytes;       /* the flush's buffer bound (0: none) */
     uint32_t doc_len;         /* tokens of the document being added */
     ngi_buf toks, toktext;    /* buffered tokens of one field (btok) */
     uint32_t field_toks;      /* tokens of that field, filtered ones too */

@@ -12,9 +12,9 @@
 
 #define NO_DOC UINT32_MAX
 #define DROP_BYTES                                                                       \
-    (256u << 10) /* read postings leave RSS in steps this big:
-                                  * a merge holds this much of each source, and
-                                  * small budgets merge many sources */
+    (256u << 10) /* read postings leave RSS in steps this big
+                  * (without limits): a merge holds this much of
+                  * each source */
 
 typedef struct merge_src {
     ngi_segment *seg; /* source segment */
@@ -25,12 +25,13 @@ typedef struct merge_src {
 } merge_src;
 
 typedef struct merge {
-    merge_src *src;   /* the sources, in segment order */
-    size_t n;         /* number of sources */
-    ngi_segwriter *w; /* output */
-    ngi_error *err;   /* caller's error detail */
-    uint32_t n_docs;  /* documents of the output */
-    ng_analyzer *a;   /* recomputes signatures of older segments (or NULL) */
+    merge_src *src;       /* the sources, in segment order */
+    size_t n;             /* number of sources */
+    ngi_segwriter *w;     /* output */
+    ngi_error *err;       /* caller's error detail */
+    uint32_t n_docs;      /* documents of the output */
+    ng_analyzer *a;       /* recomputes signatures of older segments (or NULL) */
+    ngi_merge_limits lim; /* what it may hold */
 } merge;
 
 static int build_maps(merge *m) {
@@ -86,7 +87,7 @@ static int advance(merge *m, merge_src *src) {
     src->live = rc == 1;
     /* The inputs are read once, in order: let the pages read so far go,
      * so that a merge holds about one window of each input. */
-    if (src->live && src->it.tp.pos_off >= src->dropped + DROP_BYTES) {
+    if (src->live && src->it.tp.pos_off >= src->dropped + m->lim.window) {
         ngi_segment_drop_postings_before(src->seg, src->it.tp.docs_off,
                                          src->it.tp.pos_off);
         ngi_segment_drop_lexicon_before(src->seg, src->it.p);
@@ -210,6 +211,7 @@ static int run(merge *m, const char *dir, const char *name, uint64_t *bytes) {
         rc = ngi_segwriter_create(
             &m->w, dir, name, m->n ? ngi_segment_origin(m->src[0].seg) : NULL, m->err);
     if (rc) return rc;
+    ngi_segwriter_set_spill(m->w, m->lim.spill_bytes);
     for (size_t i = 0; i < m->n && !rc; i++) /* for recover */
         rc = ngi_segwriter_add_source(m->w,
                                       ngi_file_number(ngi_segment_name(m->src[i].seg)));
@@ -223,6 +225,7 @@ static int run(merge *m, const char *dir, const char *name, uint64_t *bytes) {
     if (!rc) rc = ngi_segwriter_terms_done(m->w);
     if (!rc && ngi_docstore_writer_create(&ds, NGI_INDEX_DOCSTORE_LEVEL))
         rc = ngi_error_set(m->err, NG_ENOMEM, "out of memory");
+    if (!rc) ngi_docstore_writer_set_sample(ds, m->lim.store_sample);
     if (!rc) rc = ngi_segwriter_docs_stream(m->w, ds);
     if (!rc) rc = merge_docs(m, ds);
     if (!rc) {
@@ -238,8 +241,16 @@ static int run(merge *m, const char *dir, const char *name, uint64_t *bytes) {
 int ngi_merge_segments(ngi_segment *const *segs, size_t n, const char *dir,
                        const char *name, uint32_t *n_docs, uint64_t *bytes,
                        ngi_error *err) {
+    return ngi_merge_segments_within(segs, n, dir, name, NULL, n_docs, bytes, err);
+}
+
+int ngi_merge_segments_within(ngi_segment *const *segs, size_t n, const char *dir,
+                              const char *name, const ngi_merge_limits *lim,
+                              uint32_t *n_docs, uint64_t *bytes, ngi_error *err) {
     merge m = {0};
     m.err = err;
+    if (lim) m.lim = *lim;
+    if (!m.lim.window) m.lim.window = DROP_BYTES;
     m.n = n;
     m.src = ngi_calloc(n + 1, sizeof *m.src);
     if (!m.src) return ngi_error_set(err, NG_ENOMEM, "out of memory");

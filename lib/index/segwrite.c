@@ -12,6 +12,7 @@
 #include "common/le.h"
 #include "internal.h"
 #include "signature.h"
+#include "spill.h"
 
 #define DOCS_FLUSH_BYTES (1u << 20) /* docs stream written in pieces */
 
@@ -41,6 +42,10 @@ struct ngi_segwriter {
     ngi_origin origin;           /* index id and settings */
     ngi_buf sources;             /* SRCS: u64 numbers of merged inputs */
     ngi_sign_writer *sign;       /* SIGN, when signatures are given */
+    size_t spill_max;            /* pos and lexi go to files past this (0: never) */
+    ngi_spill pos_spill;         /* positions written before w->pos */
+    ngi_spill lexi_spill;        /* lexicon bytes written before w->lexi */
+    char *dir;                   /* where the spill files go */
 };
 
 static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
@@ -52,10 +57,19 @@ int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
     ngi_segwriter *w = ngi_calloc(1, sizeof *w);
     if (!w) return ngi_error_set(err, NG_ENOMEM, "out of memory");
     w->err = err;
+    ngi_spill_init(&w->pos_spill);
+    ngi_spill_init(&w->lexi_spill);
     if (ngi_postings_writer_create(&w->pw, &w->docs, &w->pos) != 0) {
         ngi_free(w);
         return ngi_error_set(err, NG_ENOMEM, "out of memory");
     }
+    size_t dir_len = strlen(dir);
+    if ((w->dir = ngi_malloc(dir_len + 1)) == NULL) {
+        ngi_postings_writer_free(w->pw);
+        ngi_free(w);
+        return ngi_error_set(err, NG_ENOMEM, "out of memory");
+    }
+    memcpy(w->dir, dir, dir_len + 1);
     ngi_file_ident id = {{0}, ngi_file_number(name), 0};
     if (origin) {
         memcpy(id.index_id, origin->index_id, NGI_INDEX_ID_BYTES);
@@ -66,6 +80,7 @@ int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
     if (rc) {
         ngi_file_writer_abort(w->fw);
         ngi_postings_writer_free(w->pw);
+        ngi_free(w->dir);
         ngi_free(w);
         return rc;
     }
@@ -86,7 +101,23 @@ static void segwriter_free(ngi_segwriter *w) {
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->idsums[i]);
     ngi_buf_free(&w->sources);
     ngi_sign_writer_free(w->sign);
+    ngi_spill_close(&w->pos_spill);
+    ngi_spill_close(&w->lexi_spill);
+    ngi_free(w->dir);
     ngi_free(w);
+}
+
+void ngi_segwriter_set_spill(ngi_segwriter *w, size_t bytes) {
+    w->spill_max = bytes;
+}
+
+/* Moves a buffer past the spill bound to its temporary file. */
+static int spill(ngi_segwriter *w, ngi_buf *b, ngi_spill *s) {
+    if (!w->spill_max || b->len < w->spill_max) return 0;
+    int rc = ngi_spill_put(s, w->dir, b->data, b->len, w->err);
+    if (rc) return rc;
+    ngi_buf_reset(b);
+    return 0;
 }
 
 void ngi_segwriter_abort(ngi_segwriter *w) {
@@ -125,7 +156,8 @@ static size_t common_prefix(const char *a, size_t na, const char *b, size_t nb) 
 static int lex_entry(ngi_segwriter *w, const ngi_term_postings *tp) {
     size_t shared = 0;
     if (w->n_terms % NGI_LEX_BLOCK == 0) {
-        if (ngi_buf_append_le64(&w->lidx, w->lexi.len)) return NG_ENOMEM;
+        if (ngi_buf_append_le64(&w->lidx, w->lexi_spill.len + w->lexi.len))
+            return NG_ENOMEM;
         w->docs_end = w->pos_end = 0;
     } else {
         shared = common_prefix(w->prev, w->prev_len, w->cur, w->cur_len);
@@ -163,16 +195,19 @@ int ngi_segwriter_term_end(ngi_segwriter *w) {
     int rc = ngi_postings_writer_end(w->pw, &tp);
     if (rc == NG_ENOMEM) return nomem(w);
     if (rc) return ngi_error_set(w->err, rc, "postings writer failed");
-    tp.docs_off += w->docs_flushed;        /* the codec counts from our buffer */
+    tp.docs_off += w->docs_flushed; /* the codec counts from our buffers */
+    tp.pos_off += w->pos_spill.len;
     if (w->docs.len >= DOCS_FLUSH_BYTES) { /* stream the docs to the file */
         if ((rc = ngi_file_writer_append(w->fw, w->docs.data, w->docs.len))) return rc;
         w->docs_flushed += w->docs.len;
         ngi_buf_reset(&w->docs);
     }
+    if ((rc = spill(w, &w->pos, &w->pos_spill))) return rc;
     if (tp.df == 0) return 0; /* every posting was dropped (merge) */
     if (tp.docs_off < w->docs_end || tp.pos_off < w->pos_end)
         return ngi_error_set(w->err, NG_EINVAL, "postings out of order");
-    return lex_entry(w, &tp) ? nomem(w) : 0;
+    if (lex_entry(w, &tp)) return nomem(w);
+    return spill(w, &w->lexi, &w->lexi_spill);
 }
 
 int ngi_segwriter_doc(ngi_segwriter *w, uint32_t len, int32_t date, uint32_t title_end,
@@ -328,9 +363,12 @@ int ngi_segwriter_docs_stream(ngi_segwriter *w, ngi_docstore_writer *ds) {
     return rc;
 }
 
-/* A whole section hashed in chunks too (chunk sums k). */
-static int chunked_section(ngi_segwriter *w, size_t k, const void *data, size_t len) {
+/* A whole section hashed in chunks too (chunk sums k): what was spilled
+ * to s, then the buffer's data. */
+static int chunked_section(ngi_segwriter *w, size_t k, const ngi_spill *s,
+                           const void *data, size_t len) {
     int rc = ngi_file_writer_begin_chunked(w->fw, chunked_tags[k], &w->sums[k]);
+    if (!rc) rc = ngi_spill_copy(s, w->fw, w->err);
     if (!rc) rc = ngi_file_writer_append(w->fw, data, len);
     return rc ? rc : ngi_file_writer_end(w->fw);
 }
@@ -345,8 +383,9 @@ int ngi_segwriter_terms_done(ngi_segwriter *w) {
         (rc = ngi_file_writer_end(w->fw)))
         return rc;
     ngi_buf_free(&w->docs);
-    rc = chunked_section(w, 1, w->pos.data, w->pos.len);
+    rc = chunked_section(w, 1, &w->pos_spill, w->pos.data, w->pos.len);
     ngi_buf_free(&w->pos);
+    ngi_spill_close(&w->pos_spill);
     return rc;
 }
 
@@ -379,7 +418,10 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
     int rc;
     if ((rc = ngi_segwriter_terms_done(w))) return rc;
     if ((rc = write_docstore(w, ds))) return rc;
-    if ((rc = chunked_section(w, 2, w->lexi.data, w->lexi.len))) return rc;
+    if ((rc = chunked_section(w, 2, &w->lexi_spill, w->lexi.data, w->lexi.len)))
+        return rc;
+    ngi_buf_free(&w->lexi);
+    ngi_spill_close(&w->lexi_spill);
     struct {
         uint32_t tag;
         ngi_buf *b;

@@ -179,6 +179,7 @@ static int worker_init(ng_index *ix, ngi_worker *w) {
     w->ix = ix;
     int rc = ngi_memseg_create(&w->ms, ix->opts.flags & NG_INDEX_TEMPORARY);
     if (rc) return ngi_error_set(&ix->err, rc, "out of memory");
+    ngi_memseg_set_budget(w->ms, ix->budget.store_sample, ix->budget.spill_bytes);
     rc = ng_analyzer_create(&w->an, ix->man.settings.language,
                             ix->man.settings.analyzer_flags);
     if (rc)

@@ -14,19 +14,7 @@
 #include "filter.h"
 #include "writer.h"
 
-#define BATCH_DOCS  256        /* documents per batch */
-#define BATCH_BYTES (1u << 20) /* largest batch (both bound queue memory) */
-#define MEMSEG_SHARE                                                                     \
-    0.6 /* of a thread's RAM share; the rest covers
-                                  * flush buffers, batches and the id map */
-#define DOC_SHARE                                                                        \
-    16 /* 1/16 of the budget: the largest document,
-                                  * and the document bytes in flight. Indexing
-                                  * holds ~2.5x a document (its batch copy, the
-                                  * stored copy raw, held for training and
-                                  * coded, postings; 63 MB -> ~150 MB), so
-                                  * this uses at most ~1/6 of the budget on
-                                  * top of the memsegs' share. */
+#define BATCH_DOCS 256 /* documents per batch */
 
 void ng_index_options_init(ng_index_options *o) {
     if (!o) return;
@@ -57,28 +45,24 @@ static void effective_options(ng_index *ix, const ng_index_options *o) {
     if (o) ix->opts = *o;
     if (!ix->opts.ram_mb) ix->opts.ram_mb = 256;
     if (!ix->opts.max_doc_bytes) ix->opts.max_doc_bytes = NG_DEFAULT_MAX_DOC_BYTES;
+    bool exact = ix->opts.threads != 0; /* else as many as cores and budget allow */
     if (!ix->opts.threads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         ix->opts.threads = n > 0 ? (unsigned)NGI_MIN(n, 64) : 1;
     }
     ix->opts.threads = NGI_MIN(ix->opts.threads, 64u);
-    /* Batches in flight (queued, being filled, being indexed) take at most
-     * 1/16 of the budget. */
-    double budget = (double)ix->opts.ram_mb * 1048576.0;
-    double batches = 3.0 * ix->opts.threads + 1;
-    ix->batch_bytes = (size_t)NGI_MIN(BATCH_BYTES, budget / 16 / batches);
-    ix->batch_bytes = NGI_MAX(ix->batch_bytes, (size_t)16384);
-    double share = budget * 15 / 16 / ix->opts.threads;
-    /* Each analyzer's term cache: 1/8 of a thread's share, at most the
-     * cache's own cap (20 MiB); the memseg shares the rest. */
-    ix->cache_bytes = (size_t)NGI_MIN(share / 8, 20.0 * 1048576);
-    share -= (double)ix->cache_bytes;
-    ix->memseg_limit = (size_t)(share * MEMSEG_SHARE);
-    ix->memseg_limit = NGI_MIN(ix->memseg_limit, (size_t)3 << 30);
-    /* Larger documents are refused (NG_ELIMIT), and while a big one is
-     * indexed no other batch is (the cost would multiply by the threads). */
-    ix->inflight_cap = (size_t)(budget / DOC_SHARE);
-    ix->inflight_cap = NGI_MAX(ix->inflight_cap, ix->batch_bytes);
+    /* Every part of what the writer holds has its share (budget.c); a
+     * small budget affords fewer threads (unless a count was asked for,
+     * which then gets smaller shares). Larger documents than
+     * doc_cap are refused (NG_ELIMIT), and while a big one is indexed no
+     * other batch is (the cost would multiply by the threads). */
+    ngi_budget_split(NGI_MIN(ix->opts.ram_mb, (size_t)1 << 40) << 20, ix->opts.threads,
+                     exact, &ix->budget);
+    ix->opts.threads = ix->budget.threads;
+    ix->batch_bytes = ix->budget.batch_bytes;
+    ix->cache_bytes = ix->budget.cache_bytes;
+    ix->memseg_limit = ix->budget.memseg_limit;
+    ix->inflight_cap = ix->budget.inflight_cap;
     ix->doc_cap = NGI_MIN(ix->opts.max_doc_bytes, ix->inflight_cap);
 }
 

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "budget.h"
 #include "idmap.h"
 #include "internal.h"
 
@@ -66,6 +67,7 @@ struct ng_index {
     size_t doc_cap;         /* largest document the RAM budget indexes */
     size_t cache_bytes;     /* each worker analyzer's term cache, at most */
     size_t inflight_cap;    /* document bytes queued or being indexed */
+    ngi_budget budget;      /* the split of ram_mb (budget.h) */
     /* Shared with the workers, under mu. */
     pthread_mutex_t mu;                 /* guards everything below */
     pthread_cond_t wake;                /* workers: work arrived or flush requested */

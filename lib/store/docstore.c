@@ -33,6 +33,7 @@ struct ngi_docstore_writer {
     int level;             /* zstd level */
     size_t block_bytes;    /* raw block target */
     size_t dict_bytes;     /* dictionary size wanted (0: none) */
+    size_t sample_cap;     /* raw bytes held for training at most (0: default) */
     int pending;           /* still collecting dictionary samples */
     ngi_buf raw;           /* the open block, raw */
     ngi_buf held;          /* closed raw blocks awaiting the dictionary */
@@ -125,6 +126,10 @@ void ngi_docstore_writer_free(ngi_docstore_writer *w) {
     ngi_buf_free(&w->btable);
     ngi_buf_free(&w->dtable);
     ngi_free(w);
+}
+
+void ngi_docstore_writer_set_sample(ngi_docstore_writer *w, size_t bytes) {
+    w->sample_cap = bytes;
 }
 
 size_t ngi_docstore_writer_memory(const ngi_docstore_writer *w) {
@@ -278,6 +283,14 @@ static const uint8_t *held_samples(ngi_docstore_writer *w, size_t *sizes) {
     return w->wc ? w->tx.data : w->held.data;
 }
 
+/* fastCover's frequency tables take 6 x 2^f bytes (f = 20: 6 MiB): under
+ * a sample cap, at most half the sample. */
+static unsigned train_log(const ngi_docstore_writer *w) {
+    unsigned f = 20;
+    while (w->sample_cap && f > 14 && ((size_t)12 << f) > w->sample_cap) f--;
+    return f;
+}
+
 /* Trains the zstd dictionary on the n held documents (one sample each). */
 static int train_dict(ngi_docstore_writer *w, const uint8_t *samples, const size_t *sizes,
                       uint32_t n) {
@@ -287,7 +300,7 @@ static int train_dict(ngi_docstore_writer *w, const uint8_t *samples, const size
     ZDICT_fastCover_params_t p = {0};
     p.k = 200;
     p.d = 8;
-    p.f = 20;
+    p.f = train_log(w);
     p.accel = 1;
     p.zParams.compressionLevel = w->level;
     size_t got = ZDICT_trainFromBuffer_fastCover(w->dict.data, w->dict_bytes, samples,
@@ -377,7 +390,8 @@ static void put_doc(ngi_buf *b, const ng_field *f, size_t n) {
 /* Raw bytes held before training the vocabulary and the dictionary. */
 static size_t sample_bytes(const ngi_docstore_writer *w) {
     size_t d = DICT_SAMPLE_FACTOR * w->dict_bytes;
-    return d > VOCAB_SAMPLE ? d : VOCAB_SAMPLE;
+    d = d > VOCAB_SAMPLE ? d : VOCAB_SAMPLE;
+    return w->sample_cap && w->sample_cap < d ? w->sample_cap : d;
 }
 
 static int add_doc(ngi_docstore_writer *w, const ng_field *fields, size_t n_fields) {

@@ -160,6 +160,11 @@ int ngi_docstore_writer_layout(const ngi_docstore_writer *w);
 /* Appends the next document (doc ids are implicit: 0, 1, 2, ...). */
 int ngi_docstore_writer_add(ngi_docstore_writer *w, const ng_field *fields,
                             size_t n_fields);
+/* Holds at most `bytes` of raw text (0: the default, 16 MiB or 32x the
+ * dictionary) before training the vocabulary and the dictionary, and
+ * sizes zstd's training tables to it: a writer under a small RAM budget
+ * trains on less. Before the first document. */
+void ngi_docstore_writer_set_sample(ngi_docstore_writer *w, size_t bytes);
 /* Bytes held so far (counts toward the RAM budget). */
 size_t ngi_docstore_writer_memory(const ngi_docstore_writer *w);
 /* Appends the finished section bytes (blocks + offset table) to out.
