@@ -20,7 +20,7 @@ VERSION := $(VMAJOR).$(call VERSION_PART,MINOR).$(call VERSION_PART,PATCH)
 # The ABI version: bump only when the ABI changes (1: ng_index_options,
 # ng_index_counts and ng_search_options grew in 0.2; 2: ng_search_options
 # grew again in 0.3, .stats).
-SOVERSION := 2
+SOVERSION := 3
 SONAME  := libnewsgrep.so.$(SOVERSION)
 
 empty :=

@@ -48,7 +48,7 @@ extern "C" {
  * stored in every index file (lib/FORMAT.md).
  * ------------------------------------------------------------------- */
 #define NG_VERSION_MAJOR 0
-#define NG_VERSION_MINOR 3
+#define NG_VERSION_MINOR 4
 #define NG_VERSION_PATCH 0
 #define NG_VERSION_NUMBER                                                                \
     (NG_VERSION_MAJOR * 10000 + NG_VERSION_MINOR * 100 + NG_VERSION_PATCH)

@@ -9,7 +9,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-SONAME = "libnewsgrep.so.2"
+SONAME = "libnewsgrep.so.3"
 HERE = Path(__file__).resolve().parent
 
 

@@ -357,12 +357,19 @@ static int check_header(ngi_file_reader *r, int kind, ngi_error *err) {
     if (memcmp(h, file_magic, 4) != 0)
         return corrupt(r, err, "not a newsgrep index file (bad magic)");
     uint32_t version = ngi_load_le32(h + 8);
-    if (version != NGI_FORMAT_VERSION)
+    if (version > NGI_FORMAT_VERSION)
         return ngi_error_set(err, NG_EVERSION,
-                             "%s: format version %u, this library reads %u "
+                             "%s: format version %u, newer than this library reads "
+                             "(%u to %u): use a newer newsgrep",
+                             r->name, version, NGI_FORMAT_VERSION_MIN_READ,
+                             NGI_FORMAT_VERSION);
+    if (version < NGI_FORMAT_VERSION_MIN_READ)
+        return ngi_error_set(err, NG_EVERSION,
+                             "%s: format version %u, this library reads %u to %u "
                              "(rebuild the index from its sources with "
                              "this version)",
-                             r->name, version, NGI_FORMAT_VERSION);
+                             r->name, version, NGI_FORMAT_VERSION_MIN_READ,
+                             NGI_FORMAT_VERSION);
     if (r->size < HEADER_BYTES + TRAILER_BYTES)
         return ngi_error_set(err, NG_ECORRUPT, "%s: truncated (%llu bytes, too short)",
                              r->name, (unsigned long long)r->size);

@@ -17,7 +17,10 @@
 
 /* 2: word-coded document store; 3: file identity in every header, chunk
  * checksums of the postings and lexicon (lib/FORMAT.md). */
-#define NGI_FORMAT_VERSION 3
+#define NGI_FORMAT_VERSION 4
+/* The oldest version this library still reads: 3 lacks the optional
+ * sections of 4 (DOC2, CSID, QLEN, SIGN), and its readers fall back. */
+#define NGI_FORMAT_VERSION_MIN_READ 3
 
 /* ---- file identity ---------------------------------------------------- */
 

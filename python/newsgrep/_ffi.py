@@ -144,7 +144,7 @@ void ng_query_stats_free(ng_query_stats *stats);
 
 # The ABI (SONAME) and API versions this binding was written against: ABI 2
 # is 0.3, where ng_search_options grew the stats pointer.
-SONAME = "libnewsgrep.so.2"
+SONAME = "libnewsgrep.so.3"
 REQUIRED_VERSION = (0, 3)
 
 ffi = cffi.FFI()

@@ -37,5 +37,5 @@ def test_pip_install_offline(tmp_path):
                          env=env, cwd=tmp_path, check=True, capture_output=True,
                          text=True).stdout.split("\n")
     assert out[0].startswith(str(venv))
-    assert out[1] == str(src / "build" / "libnewsgrep.so.2")
+    assert out[1] == str(src / "build" / "libnewsgrep.so.3")
     assert out[2] == "dog"

@@ -292,15 +292,16 @@ static void container_kind_version_missing(void **state) {
     uint8_t *d;
     size_t n = read_file(dir, "seg_000002.ngs", &d);
     d[8] = NGI_FORMAT_VERSION + 1; /* a future format version */
-    write_file(dir, "v4", d, n);
-    assert_int_equal(ngi_file_reader_open(&r, dir, "v4", NGI_FILE_SEGMENT, &err),
+    write_file(dir, "vnext", d, n);
+    assert_int_equal(ngi_file_reader_open(&r, dir, "vnext", NGI_FILE_SEGMENT, &err),
                      NG_EVERSION);
-    assert_non_null(strstr(err.msg, "v4: format version 4"));
+    assert_non_null(strstr(err.msg, "vnext: format version 5, newer than this library"));
+    assert_non_null(strstr(err.msg, "use a newer newsgrep"));
     d[8] = 2; /* format 2: no identity in the header */
     write_file(dir, "v2", d, n);
     assert_int_equal(ngi_file_reader_open(&r, dir, "v2", NGI_FILE_SEGMENT, &err),
                      NG_EVERSION);
-    assert_non_null(strstr(err.msg, "v2: format version 2, this library reads 3"));
+    assert_non_null(strstr(err.msg, "v2: format version 2, this library reads 3 to 4"));
     assert_non_null(strstr(err.msg, "rebuild the index"));
     write_file(dir, "v2short", d, 20); /* a format-2 header is 16 bytes */
     assert_int_equal(ngi_file_reader_open(&r, dir, "v2short", NGI_FILE_SEGMENT, &err),
