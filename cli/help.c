@@ -163,8 +163,9 @@ static const help_entry entries[] = {
     {"related",
      "Usage: newsgrep related [-i DIR] [-k N] [--json|--ids|--trec TAG] ID\n"
      "\nThe articles most like the one with this id (a query of the 25 terms of\n"
-     "its title and body with the highest tf-idf), without itself. Takes the\n"
-     "output and date options of search.\n"},
+     "its title and body with the highest tf-idf), without itself and its\n"
+     "syndicated copies (see search --collapse). Takes the output and date\n"
+     "options of search.\n"},
     {"count", "Usage: newsgrep count [-i DIR] [--all] [--since D] [--until D] QUERY\n"
               "\nPrints the exact number of matching documents.\n"},
     {"show", "Usage: newsgrep show [-i DIR] [--json] ID\n"

@@ -560,7 +560,9 @@ NG_API void ng_results_free(ng_results *results);
 /* Related articles: the documents most like the live document with this
  * external id (a more-like-this query: the 25 terms of its stored title
  * and body with the highest tf-idf, weighted by it), without the document
- * itself. opts as for ng_search (k, flags, dates; NG_SEARCH_EXPAND and
+ * itself and its syndicated copies (signatures estimating Jaccard >= 0.8
+ * over 5-word shingles, as NG_SEARCH_COLLAPSE; documents of segments
+ * without signatures are kept). opts as for ng_search (k, flags, dates; NG_SEARCH_EXPAND and
  * NG_SEARCH_COLLAPSE are ignored). Errors: NG_ENOTFOUND (no such id;
  * *out holds a failed handle), and those of ng_search. */
 NG_API int ng_related(ng_reader *reader, const char *id, size_t id_len,

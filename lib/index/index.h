@@ -149,4 +149,9 @@ const ngi_snapshot *ngi_reader_snapshot(const ng_reader *r);
 int ngi_snapshot_df(const ngi_snapshot *snap, const char *term, size_t len, uint64_t *df,
                     ngi_error *err);
 
+/* Live (segment, doc) of an external id, newest segment first: 0, or
+ * NG_ENOTFOUND (err untouched), or NG_ECORRUPT. */
+int ngi_snapshot_find_live(const ngi_snapshot *s, const char *id, size_t len, size_t *seg,
+                           uint32_t *doc, ngi_error *err);
+
 #endif /* NG_INDEX_H */

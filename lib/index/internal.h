@@ -195,9 +195,6 @@ void ngi_snapshot_free(ngi_snapshot *s);
  * newer commit removed a segment file meanwhile. */
 int ngi_snapshot_load(ngi_snapshot **out, const char *dir, const ngi_snapshot *old,
                       ngi_manifest *m, ngi_error *err);
-/* Live (segment, doc) of an external id, newest segment first. */
-int ngi_snapshot_find_live(const ngi_snapshot *s, const char *id, size_t len, size_t *seg,
-                           uint32_t *doc, ngi_error *err);
 
 /* ---- merging (merge.c) ---------------------------------------------- */
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "feedback.h"
+#include "index/signature.h"
 #include "plan.h"
 #include "query.h"
 #include "search.h"
@@ -409,6 +410,75 @@ static int mlt_query(const ngi_snapshot *snap, bag *b, ng_query **out) {
     return rc;
 }
 
+/* Whether hit h is the article (id) itself, or a copy of it: a document
+ * whose signature estimates Jaccard >= NGI_SIG_THRESHOLD with own's (the
+ * same story syndicated, which is not a related article). */
+static int is_self_or_copy(const ngi_snapshot *snap, const char *id, size_t id_len,
+                           const uint8_t *own, const ng_hit *h, bool *drop,
+                           ngi_error *err) {
+    size_t len = strlen(h->id), seg;
+    uint32_t doc;
+    *drop = len == id_len && memcmp(h->id, id, id_len) == 0;
+    if (*drop || !own) return 0;
+    int rc = ngi_snapshot_find_live(snap, h->id, len, &seg, &doc, err);
+    if (rc) return rc == NG_ENOTFOUND ? 0 : rc; /* replaced or deleted since */
+    const uint8_t *sig = NULL;
+    rc = ngi_segment_signature(snap->segs[seg], doc, &sig, err);
+    if (!rc)
+        *drop =
+            sig && ngi_sig_matches(own, sig) >= ngi_sig_min_matches(NGI_SIG_THRESHOLD);
+    return rc;
+}
+
+static int drop_self_and_copies(const ngi_snapshot *snap, const char *id, size_t id_len,
+                                ng_results *r, ngi_error *err) {
+    size_t seg;
+    uint32_t doc;
+    const uint8_t *own = NULL; /* NULL: not signed, so only itself is dropped */
+    int rc = ngi_snapshot_find_live(snap, id, id_len, &seg, &doc, err);
+    if (!rc) rc = ngi_segment_signature(snap->segs[seg], doc, &own, err);
+    if (rc && rc != NG_ENOTFOUND) return rc;
+    for (size_t i = 0; i < ng_results_count(r);) {
+        bool drop;
+        rc = is_self_or_copy(snap, id, id_len, own, ng_results_hit(r, i), &drop, err);
+        if (rc) return rc;
+        if (drop)
+            ngi_results_drop_hit(r, i);
+        else
+            i++;
+    }
+    return 0;
+}
+
+/* Searches q for k hits that are neither the article nor its copies:
+ * a few more are asked for, and four times as many again while the copies
+ * dropped leave fewer than k of a full list. */
+static int related_search(ng_reader *reader, const ngi_snapshot *snap, const ng_query *q,
+                          ng_search_options *o, const char *id, size_t id_len, size_t k,
+                          ng_results **out) {
+    for (size_t want = k + 5;; want *= 4) {
+        o->k = want;
+        int rc = ng_search(reader, q, o, out);
+        if (rc) return rc;
+        size_t got = ng_results_count(*out);
+        ngi_error err;
+        memset(&err, 0, sizeof err);
+        rc = drop_self_and_copies(snap, id, id_len, *out, &err);
+        if (rc) {
+            ng_results_free(*out);
+            *out = NULL;
+            return rc == NG_ENOMEM ? rc
+                                   : ngi_results_failed(out, rc, ngi_error_message(&err));
+        }
+        if (ng_results_count(*out) >= k || got < want || want > SIZE_MAX / 8) {
+            ngi_results_truncate(*out, k);
+            return 0;
+        }
+        ng_results_free(*out);
+        *out = NULL;
+    }
+}
+
 int ng_related(ng_reader *reader, const char *id, size_t id_len,
                const ng_search_options *opts, ng_results **out) {
     if (!out) return NG_EINVAL;
@@ -423,7 +493,6 @@ int ng_related(ng_reader *reader, const char *id, size_t id_len,
     o.flags &= ~(unsigned)(NG_SEARCH_EXPAND | NG_SEARCH_COLLAPSE);
     o.rank = NG_RANK_BM25; /* a bag of weighted terms: no word order to pair */
     size_t k = o.k;
-    o.k = k + 1; /* the document itself is (nearly always) among them */
     bag b;
     memset(&b, 0, sizeof b);
     ngi_buf_init(&b.bytes);
@@ -442,17 +511,7 @@ int ng_related(ng_reader *reader, const char *id, size_t id_len,
     }
     if (!rc) rc = bag_stats(snap, &b, &n_docs);
     if (!rc) rc = mlt_query(snap, &b, &q);
-    if (!rc) rc = ng_search(reader, q, &o, out);
-    if (!rc) {
-        char *own = ngi_calloc(1, id_len + 1);
-        if (!own)
-            rc = NG_ENOMEM;
-        else {
-            memcpy(own, id, id_len);
-            ngi_results_drop_id(*out, own, k);
-            ngi_free(own);
-        }
-    }
+    if (!rc) rc = related_search(reader, snap, q, &o, id, id_len, k, out);
     if (rc && rc != NG_ENOMEM && !*out) /* ng_search's rule: say why */
         rc = ngi_results_failed(out, rc, ng_reader_errmsg(reader));
     ng_query_free(q);

@@ -11,7 +11,10 @@
 int ngi_search_expanded(ng_reader *reader, const ng_query *q, const ng_search_options *o,
                         ng_results **out);
 /* results.c helpers for ng_related. */
-void ngi_results_drop_id(ng_results *r, const char *id, size_t k);
+/* Removes hit i (a document, not a match: the total drops by one). */
+void ngi_results_drop_hit(ng_results *r, size_t i);
+/* Keeps the first k hits. */
+void ngi_results_truncate(ng_results *r, size_t k);
 int ngi_results_failed(ng_results **out, int code, const char *msg);
 
 #endif

@@ -378,18 +378,18 @@ int ng_search(ng_reader *reader, const ng_query *query, const ng_search_options 
 
 /* Drops the hit with this external id (ng_related's own document) and
  * keeps at most k. */
-void ngi_results_drop_id(ng_results *r, const char *id, size_t k) {
-    for (size_t i = 0; i < r->n; i++) {
-        if (strcmp(r->hits[i].id, id) != 0) continue;
-        if (r->docs) {
-            ngi_stored_doc_free(&r->docs[i]);
-            memmove(&r->docs[i], &r->docs[i + 1], (r->n - i - 1) * sizeof *r->docs);
-        }
-        memmove(&r->hits[i], &r->hits[i + 1], (r->n - i - 1) * sizeof *r->hits);
-        r->n--;
-        if (r->total > 0) r->total--;
-        break;
+void ngi_results_drop_hit(ng_results *r, size_t i) {
+    if (i >= r->n) return;
+    if (r->docs) {
+        ngi_stored_doc_free(&r->docs[i]);
+        memmove(&r->docs[i], &r->docs[i + 1], (r->n - i - 1) * sizeof *r->docs);
     }
+    memmove(&r->hits[i], &r->hits[i + 1], (r->n - i - 1) * sizeof *r->hits);
+    r->n--;
+    if (r->total > 0) r->total--;
+}
+
+void ngi_results_truncate(ng_results *r, size_t k) {
     while (r->n > k) {
         if (r->docs) ngi_stored_doc_free(&r->docs[r->n - 1]);
         r->n--;

@@ -231,9 +231,62 @@ static void allocation_failures_are_clean(void **state) {
     free(dir);
 }
 
+/* related leaves out the article's syndicated copies (signatures: Jaccard
+ * >= 0.8 over 5-word shingles) and still returns k articles, however many
+ * copies rank above them. */
+static void related_leaves_out_copies(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    ng_index *ix = open_index(dir);
+    add_filler(ix, 200);
+    static const char story[] =
+        "Satellite surveys published on Monday show the Karakoram glaciers thinning "
+        "for the first time in decades, and hydrologists warn that the meltwater "
+        "rivers feeding the valleys below will shrink once the summer peak has "
+        "passed, leaving farmers in the lowlands short of water for their crops "
+        "within a generation unless new reservoirs are built in the mountains.";
+    add(ix, "orig", "Karakoram glaciers thin", story);
+    char body[1024], id[32];
+    for (int i = 0; i < 12; i++) { /* copies: a byline and a sign-off added */
+        snprintf(id, sizeof id, "copy%02d", i);
+        snprintf(body, sizeof body, "By Staff Reporter %d. %s Copyright wire service.", i,
+                 story);
+        add(ix, id, "Glaciers in the Karakoram are thinning", body);
+    }
+    add(ix, "rel1", "Karakoram meltwater and farmers",
+        "Farmers in the Karakoram valleys depend on glacier meltwater rivers for crops.");
+    add(ix, "rel2", "New reservoirs planned",
+        "Hydrologists warn that Karakoram glaciers and meltwater rivers will shrink; "
+        "reservoirs in the mountains could store water for farmers.");
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ng_reader *r = open_reader(dir);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.k = 2;
+    ng_results *res = NULL;
+    assert_int_equal(ng_related(r, "orig", 4, &o, &res), 0);
+    assert_int_equal(ng_results_count(res), 2);
+    for (size_t i = 0; i < ng_results_count(res); i++) {
+        const char *got = ng_results_hit(res, i)->id;
+        assert_true(strcmp(got, "rel1") == 0 || strcmp(got, "rel2") == 0);
+    }
+    ng_results_free(res);
+    /* a copy's related articles leave out the original and the other copies */
+    assert_int_equal(ng_related(r, "copy03", 6, &o, &res), 0);
+    assert_int_equal(ng_results_count(res), 2);
+    for (size_t i = 0; i < ng_results_count(res); i++)
+        assert_memory_equal(ng_results_hit(res, i)->id, "rel", 3);
+    ng_results_free(res);
+    ng_reader_free(r);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(related_ranks_a_near_copy_first),
+        cmocka_unit_test(related_leaves_out_copies),
         cmocka_unit_test(expand_adds_feedback_terms),
         cmocka_unit_test(allocation_failures_are_clean),
     };
