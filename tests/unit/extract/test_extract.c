@@ -36,6 +36,14 @@ static const char *field(const ng_extract *ex, size_t i, const char *name) {
     return NULL;
 }
 
+/* The first document extracted from html (no URL, no flags) has field
+ * name equal to want. */
+static void expect_field(const char *html, const char *name, const char *want) {
+    ng_extract *ex = run(html, NULL, 0, 0);
+    assert_string_equal(field(ex, 0, name), want);
+    ng_extract_free(ex);
+}
+
 static bool body_has(const ng_extract *ex, const char *s) {
     const char *b = field(ex, 0, "body");
     return b && strstr(b, s);
@@ -146,33 +154,26 @@ static void title_rules(void **state) {
     assert_string_equal(field(ex, 0, "title"), "Bridge approved");
     ng_extract_free(ex);
     /* a heading made of a kicker line and the headline: the headline */
-    ex = run("<html><body><h1><span class='kicker'>Nach dem Sturm</span> <span>Bridge "
-             "approved by the council</span></h1>" PROSE1 "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Bridge approved by the council");
-    ng_extract_free(ex);
+    expect_field(
+        "<html><body><h1><span class='kicker'>Nach dem Sturm</span> <span>Bridge "
+        "approved by the council</span></h1>" PROSE1 "</body></html>",
+        "title", "Bridge approved by the council");
     /* a part in its own element, then loose text: one headline */
-    ex = run("<html><body><h1><em>Bridge</em> approved by the council</h1>" PROSE1
-             "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Bridge approved by the council");
-    ng_extract_free(ex);
+    expect_field("<html><body><h1><em>Bridge</em> approved by the council</h1>" PROSE1
+                 "</body></html>",
+                 "title", "Bridge approved by the council");
     /* og:title = JSON-LD headline + the site's name */
-    ex = run(
+    expect_field(
         "<html><head><meta property='og:title' content='Bridge approved | Daily Planet'>"
         "<script type='application/ld+json'>{\"headline\":\"Bridge "
         "approved\"}</script></head>"
         "<body>" PROSE1 "</body></html>",
-        NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Bridge approved");
-    ng_extract_free(ex);
+        "title", "Bridge approved");
     /* <title> without the site's name */
-    ex = run(
+    expect_field(
         "<html><head><title>Bridge approved by council | The Daily Planet</title></head>"
         "<body>" PROSE1 "</body></html>",
-        NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Bridge approved by council");
-    ng_extract_free(ex);
+        "title", "Bridge approved by council");
 }
 
 static void date_rules(void **state) {
@@ -183,25 +184,21 @@ static void date_rules(void **state) {
     assert_string_equal(field(ex, 0, "date"), "2019-07-03");
     ng_extract_free(ex);
     /* a date line under the headline; "updated" alone is not the date */
-    ex = run("<html><body><h1>Bridge</h1><p>Aktualisiert am 5. Juli 2019</p><p>3. Juli "
-             "2019, 14:05 Uhr</p>" PROSE1 "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2019-07-03");
-    ng_extract_free(ex);
+    expect_field(
+        "<html><body><h1>Bridge</h1><p>Aktualisiert am 5. Juli 2019</p><p>3. Juli "
+        "2019, 14:05 Uhr</p>" PROSE1 "</body></html>",
+        "date", "2019-07-03");
     /* a page's state in a script */
-    ex = run("<html><head><script>window.s={\"body\":\"x\",\"published_at\":\"2019-03-"
-             "02T06:20:00Z\"}</script></head>"
-             "<body>" PROSE1 "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2019-03-02");
-    ng_extract_free(ex);
+    expect_field(
+        "<html><head><script>window.s={\"body\":\"x\",\"published_at\":\"2019-03-"
+        "02T06:20:00Z\"}</script></head>"
+        "<body>" PROSE1 "</body></html>",
+        "date", "2019-03-02");
     /* meta published beats <time> */
-    ex = run("<html><head><meta property='article:published_time' "
-             "content='2020-01-28T08:00:00Z'></head>"
-             "<body><time datetime='2020-02-01'>1 Feb</time>" PROSE1 "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2020-01-28");
-    ng_extract_free(ex);
+    expect_field("<html><head><meta property='article:published_time' "
+                 "content='2020-01-28T08:00:00Z'></head>"
+                 "<body><time datetime='2020-02-01'>1 Feb</time>" PROSE1 "</body></html>",
+                 "date", "2020-01-28");
 }
 
 /* A kicker in its own element before the headline is not part of it; the
@@ -217,13 +214,11 @@ static void title_kicker_site_date(void **state) {
     assert_string_equal(field(ex, 0, "title"), "Rene Benko-Firma in Sorge");
     ng_extract_free(ex);
     /* looked through a wrapper; the kicker ends with <br> */
-    ex = run(
+    expect_field(
         "<html><head><title>Einheit der Woche | Lagen-Pyramide mit GA2 - SWIM.DE</title>"
         "</head><body><h1><span><small>Einheit der Woche</small><br>Lagen-Pyramide mit "
         "GA2</span></h1>" PROSE1 "</body></html>",
-        NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Lagen-Pyramide mit GA2");
-    ng_extract_free(ex);
+        "title", "Lagen-Pyramide mit GA2");
     /* a heading that repeats <title> with the site's name */
     ex = run(
         "<html><head><meta property='og:site_name' content='Umweltbundesamt'><title>"
@@ -235,24 +230,18 @@ static void title_kicker_site_date(void **state) {
                         "EU-Taxonomie: Erdgas ist nicht nachhaltig");
     ng_extract_free(ex);
     /* the site's name without its domain ending */
-    ex = run(
+    expect_field(
         "<html><head><meta property='og:site_name' content='homify.de'>"
         "<meta property='og:title' content='Eine runde Tischdecke herstellen | homify'>"
         "</head><body>" PROSE1 "</body></html>",
-        NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Eine runde Tischdecke herstellen");
-    ng_extract_free(ex);
-    ex = run("<html><head><title>23.01.2022 - Wierer darf noch "
-             "jubeln</title></head><body>" PROSE1 "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Wierer darf noch jubeln");
-    ng_extract_free(ex);
+        "title", "Eine runde Tischdecke herstellen");
+    expect_field("<html><head><title>23.01.2022 - Wierer darf noch "
+                 "jubeln</title></head><body>" PROSE1 "</body></html>",
+                 "title", "Wierer darf noch jubeln");
     /* a number that is no date stays */
-    ex = run("<html><head><title>1.5.2 - Release notes for the "
-             "bridge</title></head><body>" PROSE1 "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "1.5.2 - Release notes for the bridge");
-    ng_extract_free(ex);
+    expect_field("<html><head><title>1.5.2 - Release notes for the "
+                 "bridge</title></head><body>" PROSE1 "</body></html>",
+                 "title", "1.5.2 - Release notes for the bridge");
 }
 
 /* More title rules: screen-reader text in a heading; a heading that goes on
@@ -284,27 +273,23 @@ static void title_heading_rules(void **state) {
     assert_string_equal(field(ex, 0, "title"), "Zuschauer kehren zur\xc3\xbc"
                                                "ck");
     ng_extract_free(ex);
-    ex = run(
+    expect_field(
         "<html><head><title>Editor's Letter: bye Baby | OC</title></head><body><article>"
         "<h1><b>Editor's Letter:</b><i> bye <b>OC</b> Baby</i></h1>" PROSE1 PROSE2 PROSE1
             PROSE2 "</article><article><h2>Next</h2>" PROSE1 PROSE2 PROSE1 PROSE2
         "</article></body></html>",
-        NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Editor's Letter: bye OC Baby");
-    ng_extract_free(ex);
+        "title", "Editor's Letter: bye OC Baby");
     ex =
         run("<html><head><title>mediaarchitecture.de // &raquo; Jens Weber</title></head>"
             "<body><h2>[&gt; Jens Weber</h2>" PROSE1 "</body></html>",
             NULL, 0, 0);
     assert_string_equal(field(ex, 0, "title"), "Jens Weber");
     ng_extract_free(ex);
-    ex = run(
+    expect_field(
         "<html><head><title>Synchronschwimmen - Aktuelles - Synchronschwimmen</title>"
         "</head><body><div class='box'><h2>Levelp\xc3\xa4sse ab sofort bestellbar</h2>"
         "<div class='text'>" PROSE1 PROSE2 "</div></div></body></html>",
-        NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Levelp\xc3\xa4sse ab sofort bestellbar");
-    ng_extract_free(ex);
+        "title", "Levelp\xc3\xa4sse ab sofort bestellbar");
 }
 
 /* One headline above several <article>s: sections of one story, one
@@ -386,25 +371,20 @@ static void date_sources_vote(void **state) {
     ng_extract_free(ex);
     /* a modified date equal to the published one confirms it against a
      * date written in the text */
-    ex = run("<html><head><meta property='article:published_time' content='2019-10-01'>"
-             "<meta property='article:modified_time' content='2019-10-01'></head>"
-             "<body><h1>Bridge</h1><p>Seit dem 18.01.2019 gilt das.</p>" PROSE1
-             "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2019-10-01");
-    ng_extract_free(ex);
+    expect_field(
+        "<html><head><meta property='article:published_time' content='2019-10-01'>"
+        "<meta property='article:modified_time' content='2019-10-01'></head>"
+        "<body><h1>Bridge</h1><p>Seit dem 18.01.2019 gilt das.</p>" PROSE1
+        "</body></html>",
+        "date", "2019-10-01");
     /* hAtom: the title of a class="published" element */
-    ex = run("<html><body><abbr class='published' title='2013-04-04T18:52:11+00:00'>"
-             "</abbr>" PROSE1 "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2013-04-04");
-    ng_extract_free(ex);
+    expect_field("<html><body><abbr class='published' title='2013-04-04T18:52:11+00:00'>"
+                 "</abbr>" PROSE1 "</body></html>",
+                 "date", "2013-04-04");
     /* nothing but an "updated" line: that is the date */
-    ex = run("<html><body>" PROSE1
-             "<p class='info'>Aktualisiert: 30.12.2016</p></body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2016-12-30");
-    ng_extract_free(ex);
+    expect_field("<html><body>" PROSE1
+                 "<p class='info'>Aktualisiert: 30.12.2016</p></body></html>",
+                 "date", "2016-12-30");
 }
 
 /* Date lines: a date run into the word before it; the date after
@@ -417,19 +397,16 @@ static void date_line_rules(void **state) {
                          NULL, 0, 0);
     assert_string_equal(field(ex, 0, "date"), "2022-02-09");
     ng_extract_free(ex);
-    ex = run("<html><body><h1>Cotten</h1><p>Letzte \xc3\x84nderung: 31.10.2023 - 14:49 "
-             "Erschienen am: 01.11.2023</p>" PROSE1 "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2023-11-01");
-    ng_extract_free(ex);
-    ex = run(
+    expect_field(
+        "<html><body><h1>Cotten</h1><p>Letzte \xc3\x84nderung: 31.10.2023 - 14:49 "
+        "Erschienen am: 01.11.2023</p>" PROSE1 "</body></html>",
+        "date", "2023-11-01");
+    expect_field(
         "<html><body><ul><li><a href='/'>May 11, 2022</a></li><li><a href='/a'>Home</a>"
         "</li><li><a href='/b'>News</a></li></ul><div class='story'><p>Published On May "
         "10, 2022 01:52 PM</p><div class='text'>" PROSE1 PROSE2
         "</div></div></body></html>",
-        NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2022-05-10");
-    ng_extract_free(ex);
+        "date", "2022-05-10");
 }
 
 /* 3/5/2022 is 3 May on a Spanish page, March 5 on an American one. */
@@ -441,11 +418,9 @@ static void slash_dates_follow_language(void **state) {
             NULL, 0, 0);
     assert_string_equal(field(ex, 0, "date"), "2022-05-03");
     ng_extract_free(ex);
-    ex = run("<html lang='en-US'><body><h1>Bridge</h1><p>3/5/2022</p>" PROSE1
-             "</body></html>",
-             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2022-03-05");
-    ng_extract_free(ex);
+    expect_field("<html lang='en-US'><body><h1>Bridge</h1><p>3/5/2022</p>" PROSE1
+                 "</body></html>",
+                 "date", "2022-03-05");
     assert_true(ngi_date_month_first("en"));
     assert_true(ngi_date_month_first("en_US"));
     assert_false(ngi_date_month_first("en-GB"));
