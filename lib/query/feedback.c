@@ -307,7 +307,7 @@ static int rm3_model(ng_reader *reader, const ng_results *fb, bag *b, size_t *m,
             b->t[(size_t)d->t[j].w].w += d->t[j].tf / total * score;
     }
     if (!rc) {
-        qsort(b->t, b->n, sizeof *b->t, by_weight_desc);
+        if (b->n) qsort(b->t, b->n, sizeof *b->t, by_weight_desc);
         *m = NGI_MIN(fb_terms, b->n);
         while (*m && b->t[*m - 1].w <= 0) (*m)--;
         double sum = 0;
@@ -400,7 +400,7 @@ static int mlt_query(const ngi_snapshot *snap, bag *b, ng_query **out) {
         bag_term *t = &b->t[i];
         t->w = t->df >= 2 ? t->tf * t->idf : 0; /* df 1: only this document */
     }
-    qsort(b->t, b->n, sizeof *b->t, by_weight_desc);
+    if (b->n) qsort(b->t, b->n, sizeof *b->t, by_weight_desc);
     size_t m = NGI_MIN((size_t)MLT_TERMS, b->n);
     while (m && b->t[m - 1].w <= 0) m--;
     int rc = new_query(out, snap);

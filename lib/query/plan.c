@@ -182,7 +182,7 @@ static int fill_pexp(ngi_sctx *c, ngi_pexp *e, pcand *v, size_t nv) {
     size_t nk = 0;
     for (size_t i = 0; i < nv; i++)
         if (v[i].keep) v[nk++] = v[i];
-    qsort(v, nk, sizeof *v, cmp_seg_term);
+    if (nk) qsort(v, nk, sizeof *v, cmp_seg_term);
     size_t ns = c->snap->n_segs;
     e->tps = ngi_malloc((nk ? nk : 1) * sizeof *e->tps);
     e->seg_start = ngi_calloc(ns + 1, sizeof *e->seg_start);
@@ -282,7 +282,7 @@ static int expand(ngi_sctx *c, const ngi_qnode *n, ngi_pexp *e) {
     if (!rc && !firsts) rc = NG_ENOMEM;
     if (!rc) {
         for (size_t i = 0; i < nv; i++) v[i].s = (const char *)pc.names.data + v[i].off;
-        qsort(v, nv, sizeof *v, cmp_term_seg);
+        if (nv) qsort(v, nv, sizeof *v, cmp_term_seg); /* v is NULL when nothing matched */
         size_t distinct = aggregate(v, nv, firsts);
         uint64_t gdf = 0;
         if (c->collect) rc = note_terms(c, firsts, distinct);
