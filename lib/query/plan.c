@@ -282,7 +282,8 @@ static int expand(ngi_sctx *c, const ngi_qnode *n, ngi_pexp *e) {
     if (!rc && !firsts) rc = NG_ENOMEM;
     if (!rc) {
         for (size_t i = 0; i < nv; i++) v[i].s = (const char *)pc.names.data + v[i].off;
-        if (nv) qsort(v, nv, sizeof *v, cmp_term_seg); /* v is NULL when nothing matched */
+        if (nv)
+            qsort(v, nv, sizeof *v, cmp_term_seg); /* v is NULL when nothing matched */
         size_t distinct = aggregate(v, nv, firsts);
         uint64_t gdf = 0;
         if (c->collect) rc = note_terms(c, firsts, distinct);
