@@ -6,33 +6,16 @@
 #   NG=build/newsgrep bench/prox_eval.sh [WORKDIR] [-- 'LABEL=OPTIONS' ...]
 # Default settings: 'bm25=--rank bm25' and 'default=' (today's default).
 # Example: bench/prox_eval.sh /tmp/pe -- 'w0.5=--prox-weight 0.5' 'win3=--prox-window 3'
+# TREC_COLS=adi bench/prox_eval.sh /tmp/pe: other collections (no peer rows).
 set -eu
-export PYTHONDONTWRITEBYTECODE=1
-NG=${NG:?set NG to the newsgrep binary}
-case "$NG" in /*) ;; *) NG="$PWD/$NG" ;; esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-SHARED=$(cd "$HERE/../../shared" 2>/dev/null && pwd || echo /work/shared)
-work=${1:-$(mktemp -d)}; [ $# -gt 0 ] && shift
-[ "${1:-}" = "--" ] && shift
-configs=("$@")
+# shellcheck source=SCRIPTDIR/trec_lib.sh
+. "$(dirname "$0")/trec_lib.sh" "$@"
+configs=("${TREC_ARGS[@]}")
 [ ${#configs[@]} -gt 0 ] || configs=("bm25=--rank bm25" "default=")
-COLS="cranfield cisi med cacm npl"
-mkdir -p "$work"
-for c in $COLS; do
-  d="$SHARED/corpora/$c"
-  [ -d "$work/$c.ix" ] || "$NG" index -q -i "$work/$c.ix" "$d/docs.jsonl"
-  [ -s "$work/$c.q" ] || python3 - "$d/queries.tsv" >"$work/$c.q" <<PY
-import sys
-sys.path.insert(0, "$HERE")
-import queries
-for qid, text in queries.read_tsv(sys.argv[1]):
-    t = queries.newsgrep_query(text, "or")
-    if t:
-        print("%s\t%s" % (qid, t))
-PY
-done
-echo "| setting | options | cranfield | cisi | med | cacm | npl | mean |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|"
+COLS=$TREC_COLS
+for c in $COLS; do trec_prepare "$c"; done
+echo "| setting | options | ${COLS// / | } | mean |"
+echo "|---|---|$(for c in $COLS; do printf -- '---:|'; done)---:|"
 for cfg in "${configs[@]}"; do
   label=${cfg%%=*}
   opts=${cfg#*=}
@@ -42,6 +25,7 @@ for cfg in "${configs[@]}"; do
     "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec "$label" \
       $opts >"$work/$c.$label.run"
   done
+  # shellcheck disable=SC2086  # COLS is a list of names
   row+=$(python3 - "$SHARED" "$work" "$label" $COLS <<'PY'
 import json, subprocess, sys
 shared, work, label, cols = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
@@ -58,5 +42,6 @@ PY
   echo "$row"
 done
 # The best of Lucene 4.10, Xapian and FTS5 (bench/README.md, peers section).
+[ "$COLS" = "cranfield cisi med cacm npl" ] || exit 0
 echo "| best peer | | 0.3665 | 0.3811 | 0.6900 | 0.4833 | 0.4390 | 0.4720 |"
 echo "| target (+2 %) | | 0.3738 | 0.3887 | 0.7038 | 0.4930 | 0.4478 | 0.4814 |"

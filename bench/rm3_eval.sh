@@ -7,29 +7,14 @@
 #   NG=build/newsgrep bench/rm3_eval.sh [WORKDIR] [-- FEEDBACK OPTIONS]
 # Prints one markdown row per collection and a mean row.
 set -eu
-export PYTHONDONTWRITEBYTECODE=1
-NG=${NG:?set NG to the newsgrep binary}
-case "$NG" in /*) ;; *) NG="$PWD/$NG" ;; esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-SHARED=$(cd "$HERE/../../shared" 2>/dev/null && pwd || echo /work/shared)
-work=${1:-$(mktemp -d)}; [ $# -gt 0 ] && shift
-[ "${1:-}" = "--" ] && shift
-fb=("$@")
-mkdir -p "$work"
+# shellcheck source=SCRIPTDIR/trec_lib.sh
+. "$(dirname "$0")/trec_lib.sh" "$@"
+fb=("${TREC_ARGS[@]}")
 echo "| collection | nDCG@10 BM25 | nDCG@10 +RM3 | MAP BM25 | MAP +RM3 | R@1000 BM25 | R@1000 +RM3 |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
-for c in cranfield cisi med cacm npl; do
+for c in $TREC_COLS; do
   d="$SHARED/corpora/$c"
-  [ -d "$work/$c.ix" ] || "$NG" index -q -i "$work/$c.ix" "$d/docs.jsonl"
-  python3 - "$d/queries.tsv" >"$work/$c.q" <<PY
-import sys
-sys.path.insert(0, "$HERE")
-import queries
-for qid, text in queries.read_tsv(sys.argv[1]):
-    t = queries.newsgrep_query(text, "or")
-    if t:
-        print("%s\t%s" % (qid, t))
-PY
+  trec_prepare "$c"
   "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec bm25 --rank bm25 >"$work/$c.bm25"
   "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec rm3 --rank bm25 --expand "${fb[@]}" >"$work/$c.rm3"
   python3 - "$SHARED/tools/peers/treceval.py" "$d/qrels.txt" "$work/$c.bm25" "$work/$c.rm3" "$c" <<'PY'
