@@ -206,7 +206,8 @@ struct ng_analyzer {
 /* Grep-style scans (the term filter of lib/index/filter.h) want only terms
  * beginning with a byte marked in first[] and, when they are 2 bytes long
  * or more, with a pair of bytes marked in pairs[] (bit c0 * 256 + c1), and
- * the number of the others. With the gate on, a plain ASCII word that is
+ * the number of the others. With the gate on, an ASCII word (plain, or
+ * made by joiners: "U.S.", "don't", "1,000") that is
  * neither a stopword nor too long, and whose first letter, or first two
  * (lowercased), are not marked, is not emitted:
  * each ng_analyzer_tokenize call counts such words in a->gated (a token

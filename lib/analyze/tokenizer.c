@@ -382,6 +382,9 @@ static size_t joiner_at(const tok *t, size_t i, int *jc) {
     return 0;
 }
 
+static bool gated_key(tok *t, const uint8_t *key, size_t klen, size_t avail,
+                      uint32_t pos);
+
 /* Emits the finished word spanning [start, end) of the text. */
 static int finish(tok *t, word *w, size_t end) {
     uint32_t pos = next_pos(t);
@@ -393,6 +396,8 @@ static int finish(tok *t, word *w, size_t end) {
         klen = t->a->raw.len;
     }
     if (w->toolong || klen > NGI_MAX_RAW_WORD || klen == 0) return 0;
+    size_t avail = w->edited ? klen : t->len - w->start;
+    if (!w->nonascii && t->a->gate_on && gated_key(t, key, klen, avail, pos)) return 0;
     return emit_word(t, key, klen, w->nonascii, w->keepmarks, pos, w->start, end);
 }
 
@@ -560,6 +565,22 @@ static inline int gate_word(const ng_analyzer *a, const uint8_t *s, size_t n,
         return a->gate[c0] ? GATE_PASS : GATE_COUNT;
     unsigned pair = (unsigned)c0 << 8 | c1;
     return a->gate2[pair >> 3] >> (pair & 7) & 1 ? GATE_PASS : GATE_COUNT;
+}
+
+/* The gate for an ASCII word that joiners or dropped characters made
+ * (finish: "U.S." -> "US", "don't", "1,000" -> "1000", "3.5"): its key is
+ * the term before stemming but for case, as a plain word's bytes are, so
+ * gate_word judges it alike. True when it is not emitted: a stopword, or
+ * counted. (The gate's pairs are those of the query's terms, joiners
+ * included: "3.5" is judged by "3.".) */
+static bool gated_key(tok *t, const uint8_t *key, size_t klen, size_t avail,
+                      uint32_t pos) {
+    int g = gate_word(t->a, key, klen, avail);
+    if (g == GATE_COUNT) {
+        t->a->gated++;
+        if (pos > t->a->gated_last) t->a->gated_last = pos;
+    }
+    return g != GATE_PASS;
 }
 
 /* The ASCII fast path: the plain word [i, j) goes straight to the cache.

@@ -20,6 +20,34 @@ void ngi_batch_free(ngi_batch *b) {
     ngi_free(b);
 }
 
+ngi_batch *ngi_batch_take(ng_index *ix) {
+    ngi_batch *b = NULL;
+    if (ix->sync_ready) {
+        pthread_mutex_lock(&ix->mu);
+        if (ix->n_spare) b = ix->spare[--ix->n_spare];
+        pthread_mutex_unlock(&ix->mu);
+    }
+    return b ? b : ngi_calloc(1, sizeof *b);
+}
+
+/* Keeps an indexed batch as a spare, emptied (under mu); the caller frees
+ * the batch returned, NULL when kept. One grown by a huge document is not
+ * kept. */
+static ngi_batch *keep_spare(ng_index *ix, ngi_batch *b) {
+    if (ix->n_spare == NGI_SPARE_BATCHES || b->bytes.cap > 4 * ix->batch_bytes) return b;
+    ngi_buf_reset(&b->bytes);
+    ngi_buf_reset(&b->fields);
+    ngi_buf_reset(&b->docs);
+    b->n_docs = 0;
+    ix->spare[ix->n_spare++] = b;
+    return NULL;
+}
+
+/* Frees the spares (at a drain: an idle writer holds no batch memory). */
+static void free_spares(ng_index *ix) {
+    while (ix->n_spare) ngi_batch_free(ix->spare[--ix->n_spare]);
+}
+
 void ngi_writer_file_name(struct ng_index *ix, char *out, const char *prefix,
                           const char *ext) {
     pthread_mutex_lock(&ix->mu);
@@ -150,6 +178,9 @@ static void *worker_main(void *arg) {
             pthread_mutex_unlock(&ix->mu);
             done_bytes = b->bytes.len;
             rc = process(w, b);
+            pthread_mutex_lock(&ix->mu);
+            b = keep_spare(ix, b);
+            pthread_mutex_unlock(&ix->mu);
             ngi_batch_free(b);
         } else if (w->seen_flush != ix->flush_req) {
             uint64_t req = ix->flush_req;
@@ -231,6 +262,7 @@ void ngi_workers_stop(ng_index *ix) {
     ngi_free(ix->queue);
     ix->queue = NULL;
     ix->q_len = 0;
+    free_spares(ix);
     if (ix->sync_ready) {
         pthread_mutex_destroy(&ix->mu);
         pthread_cond_destroy(&ix->wake);
@@ -289,6 +321,7 @@ int ngi_workers_drain(ng_index *ix) {
     while (ix->q_len || ix->busy || !all_flushed(ix))
         pthread_cond_wait(&ix->idle, &ix->mu);
     rc = take_worker_error(ix);
+    free_spares(ix);
     pthread_mutex_unlock(&ix->mu);
     return rc;
 }

@@ -362,7 +362,7 @@ static int batch_add_field(ngi_batch *b, const ng_field *f) {
 }
 
 static int batch_add(ng_index *ix, const ng_document *doc, uint64_t seq) {
-    if (!ix->cur && !(ix->cur = ngi_calloc(1, sizeof *ix->cur))) return NG_ENOMEM;
+    if (!ix->cur && !(ix->cur = ngi_batch_take(ix))) return NG_ENOMEM;
     ngi_batch *b = ix->cur;
     ngi_batch_doc d = {b->fields.len / sizeof(ngi_batch_field), doc->n_fields, seq};
     size_t bytes_len = b->bytes.len, fields_len = b->fields.len;

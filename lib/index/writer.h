@@ -20,6 +20,11 @@ typedef struct ngi_batch {
     size_t n_docs;  /* documents in the batch */
 } ngi_batch;
 
+/* Batches kept after indexing for the caller to fill again: their buffers
+ * stay allocated, where a fresh batch of a megabyte took a page fault (and
+ * the zeroing of a page) every 4 KiB copied into it. */
+#define NGI_SPARE_BATCHES 4
+
 typedef struct ngi_batch_field {
     size_t name_off;  /* offset of the name in bytes */
     size_t value_off; /* offset of the value in bytes */
@@ -92,7 +97,11 @@ struct ng_index {
     struct ngi_filter *filter;          /* grep-style scans (filter.h), or NULL */
     atomic_uint_fast64_t filtered_docs; /* documents the filter dropped */
     atomic_uint_fast64_t filtered_toks; /* and their lengths */
-    char dir[];                         /* index directory */
+    /* Under mu: indexed batches kept for refilling (ngi_batch_take). */
+    ngi_batch *spare[NGI_SPARE_BATCHES];
+    size_t n_spare;
+
+    char dir[]; /* index directory */
 };
 
 /* workers.c */
@@ -103,6 +112,9 @@ int ngi_workers_submit(struct ng_index *ix);
 /* Waits until every queued document is in a segment file. */
 int ngi_workers_drain(struct ng_index *ix);
 void ngi_batch_free(ngi_batch *b);
+/* An empty batch: a spare one when there is one, else a new one (NULL when
+ * out of memory). */
+ngi_batch *ngi_batch_take(struct ng_index *ix);
 /* Next file name "<prefix>_%06llu.<ext>" (thread-safe). */
 void ngi_writer_file_name(struct ng_index *ix, char *out, const char *prefix,
                           const char *ext);

@@ -593,6 +593,82 @@ static void block_gate_equals_word_gate(void **state) {
     }
 }
 
+/* Words that joiners or dropped characters make ("U.S." -> "us",
+ * "don't", "1,000" -> "1000", "3.5") pass through the gate like plain
+ * words: counted when no key matches, emitted when one does. */
+static void gate_counts_joined_words(void **state) {
+    (void)state;
+    static const char *const g[] = {"zeppelin", NULL};
+    static bool first[256];
+    static uint8_t pairs[NGI_GATE2_BYTES];
+    gate_for(g, first, pairs);
+    ng_analyzer *a = NULL;
+    assert_int_equal(ng_analyzer_create(&a, "english", 0), 0);
+    assert_true(ngi_analyzer_set_gate(a, first, pairs));
+    const char *text = "U.S. officials don't count 1,000 zeppelins, Z.E.P. or ze'ev 3.5.";
+    gated_run r = gated_tokens(a, text, strlen(text), 0);
+    /* us, officials, don't, count, 1000 and 3.5 are counted; "or" is a
+     * stopword: neither emitted nor counted */
+    assert_string_equal(r.out, "zeppelin@5[33,42) zep@6[44,50) ze'ev@8[54,59) ");
+    assert_int_equal(r.gated, 6);
+    assert_int_equal(r.gated_last, 9);
+    free(r.out);
+    ng_analyzer_free(a);
+}
+
+/* The gate hides no token whose term begins with a key (its first byte,
+ * or first two for a key of two bytes or more), and the tokens it hides
+ * are counted: emitted + gated = the tokens without the gate, over random
+ * text with joiners, numbers, acronyms and non-ASCII words. */
+static void gate_keeps_wanted_and_counts_rest(void **state) {
+    (void)state;
+    static const char *const g1[] = {"zeppelin", NULL};
+    static const char *const g2[] = {"oil", "price", "3.", "us", NULL};
+    static const char *const g3[] = {"a", "do", "e.", NULL};
+    static const char *const g4[] = {"ch", "1,", "10", "15", "it", NULL};
+    const char *const *gates[] = {g1, g2, g3, g4};
+    static char text[20000];
+    static bool first[256];
+    static uint8_t pairs[NGI_GATE2_BYTES];
+    unsigned seed = 20261208u;
+    for (size_t k = 0; k < sizeof gates / sizeof *gates; k++) {
+        gate_for(gates[k], first, pairs);
+        ng_analyzer *a = NULL, *b = NULL;
+        assert_int_equal(ng_analyzer_create(&a, "english", 0), 0);
+        assert_int_equal(ng_analyzer_create(&b, "english", 0), 0);
+        assert_true(ngi_analyzer_set_gate(b, first, pairs));
+        for (int round = 0; round < 100; round++) {
+            size_t len = random_text(text, sizeof text, &seed);
+            gated_run all = gated_tokens(a, text, len, 0);
+            gated_run some = gated_tokens(b, text, len, 0);
+            /* every token of `all` whose term a key begins must be in `some` */
+            size_t n_all = 0, n_some = 0;
+            for (char *p = all.out ? all.out : ""; *p;) {
+                char *sp = strchr(p, ' ');
+                assert_non_null(sp);
+                size_t n = (size_t)(sp - p) + 1;
+                const unsigned char *term = (const unsigned char *)p;
+                unsigned pair = (unsigned)term[0] << 8 | term[1];
+                bool wanted = first[term[0]] &&
+                              (term[1] == '@' || (pairs[pair >> 3] >> (pair & 7) & 1));
+                char tokbuf[NG_MAX_TOKEN_BYTES + 64];
+                assert_true(n < sizeof tokbuf);
+                memcpy(tokbuf, p, n);
+                tokbuf[n] = '\0';
+                if (wanted) assert_non_null(strstr(some.out ? some.out : "", tokbuf));
+                n_all++;
+                p = sp + 1;
+            }
+            for (char *p = some.out ? some.out : ""; (p = strchr(p, ' ')); p++) n_some++;
+            assert_int_equal(n_some + some.gated, n_all);
+            free(all.out);
+            free(some.out);
+        }
+        ng_analyzer_free(a);
+        ng_analyzer_free(b);
+    }
+}
+
 /* ---- allocation failures ---- */
 
 static void allocation_failures_are_clean(void **state) {
@@ -643,6 +719,8 @@ int main(void) {
         cmocka_unit_test(cache_overflow_and_hits_agree),
         cmocka_unit_test(ascii_fast_and_slow_paths_agree),
         cmocka_unit_test(block_gate_equals_word_gate),
+        cmocka_unit_test(gate_counts_joined_words),
+        cmocka_unit_test(gate_keeps_wanted_and_counts_rest),
         cmocka_unit_test(no_allocation_per_token),
         cmocka_unit_test(allocation_failures_are_clean),
     };
