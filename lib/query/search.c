@@ -26,19 +26,24 @@
 
 /* ---- top-k heap ------------------------------------------------------------ */
 
-/* Exact ties only (rare): the smaller external id first, as bytes. */
-static int id_first(const ngi_topk *h, const ngi_hitent *a, const ngi_hitent *b) {
-    const char *x, *y;
-    size_t xl, yl;
-    if (!h->snap || ngi_segment_doc_id(h->snap->segs[a->seg], a->local, &x, &xl, NULL) ||
-        ngi_segment_doc_id(h->snap->segs[b->seg], b->local, &y, &yl, NULL))
-        return a->doc < b->doc;
-    int c = memcmp(x, y, NGI_MIN(xl, yl));
-    if (c) return c < 0;
-    return xl != yl ? xl < yl : a->doc < b->doc;
+/* The hit's external id, looked up once (e->id); non-zero when it
+ * cannot be read. */
+static int hit_id(const ngi_topk *h, ngi_hitent *e) {
+    if (e->id) return 0;
+    return ngi_segment_doc_id(h->snap->segs[e->seg], e->local, &e->id, &e->id_len, NULL);
 }
 
-static int better(const ngi_topk *h, const ngi_hitent *a, const ngi_hitent *b) {
+/* Exact ties only: the smaller external id first, as bytes. Not rare
+ * among short documents (equal tf and length give equal scores), so the
+ * ids are kept in the entries. */
+static int id_first(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
+    if (!h->snap || hit_id(h, a) || hit_id(h, b)) return a->doc < b->doc;
+    int c = memcmp(a->id, b->id, NGI_MIN(a->id_len, b->id_len));
+    if (c) return c < 0;
+    return a->id_len != b->id_len ? a->id_len < b->id_len : a->doc < b->doc;
+}
+
+static int better(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
     if (h->by_date && a->date != b->date) return a->date > b->date;
     if (a->score != b->score) return a->score > b->score;
     return id_first(h, a, b);
@@ -70,7 +75,7 @@ static void sift_up(ngi_topk *h, size_t i) {
 }
 
 /* Offers a hit; returns 1 when the heap changed. */
-static int topk_push(ngi_topk *h, const ngi_hitent *x) {
+static int topk_push(ngi_topk *h, ngi_hitent *x) {
     if (h->k == 0) return 0;
     if (h->n < h->k) {
         h->e[h->n++] = *x;
@@ -144,7 +149,7 @@ static void forget_taken(seval *v) {
 }
 
 static int push(seval *v, uint32_t d, double score) {
-    ngi_hitent e = {score, v->base + d, NGI_NO_DATE, v->si, d};
+    ngi_hitent e = {score, v->base + d, NGI_NO_DATE, v->si, d, NULL, 0};
     if (v->h->by_date) e.date = ngi_segment_doc_date(v->c->seg, d);
     return topk_push(v->h, &e);
 }
