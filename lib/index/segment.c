@@ -540,6 +540,7 @@ static const uint64_t *lex_keys(const ngi_segment *s) {
         size_t tl;
         if (block_first(s, b, &t, &tl)) { /* the search reports it */
             ngi_free(keys);
+            atomic_store(&m->lex_lookups, 0); /* not again at every lookup */
             return NULL;
         }
         keys[b] = key8(t, tl);
