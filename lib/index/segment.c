@@ -330,6 +330,7 @@ void ngi_segment_unref(ngi_segment *s) {
     ngi_chunked_free(&s->ck_idda);
     ngi_chunked_free(&s->ck_idof);
     ngi_chunked_free(&s->ck_idix);
+    ngi_free(atomic_load(&s->lex_keys));
     ngi_file_reader_close(s->fr);
     ngi_free(s->dels);
     ngi_free(s);
@@ -515,11 +516,71 @@ static int block_first(const ngi_segment *s, uint64_t b, const char **t, size_t 
     return 0;
 }
 
+/* A term's first 8 bytes as a big-endian number, zero-padded: ordered
+ * like the terms (never above a longer term's key with the same start). */
+static uint64_t key8(const char *t, size_t len) {
+    uint64_t k = 0;
+    for (size_t i = 0; i < 8; i++) k = k << 8 | (i < len ? (uint8_t)t[i] : 0);
+    return k;
+}
+
+/* Lookups before a segment builds its block keys: a one-shot search
+ * never pays for reading (and verifying) every lexicon block. */
+#define NGI_LEX_KEYS_AFTER 256
+
+/* The block keys (segment_impl.h), or NULL: built once the segment has
+ * served NGI_LEX_KEYS_AFTER lookups (the first thread to publish wins). */
+static const uint64_t *lex_keys(const ngi_segment *s) {
+    ngi_segment *m = (ngi_segment *)s; /* a cache: the only mutable state */
+    uint64_t *keys = atomic_load_explicit(&m->lex_keys, memory_order_acquire);
+    if (keys || atomic_fetch_add(&m->lex_lookups, 1) < NGI_LEX_KEYS_AFTER) return keys;
+    if (!(keys = ngi_malloc(s->n_blocks * sizeof *keys))) return NULL;
+    for (uint64_t b = 0; b < s->n_blocks; b++) {
+        const char *t;
+        size_t tl;
+        if (block_first(s, b, &t, &tl)) { /* the search reports it */
+            ngi_free(keys);
+            atomic_store(&m->lex_lookups, 0); /* not again at every lookup */
+            return NULL;
+        }
+        keys[b] = key8(t, tl);
+    }
+    uint64_t *none = NULL;
+    if (!atomic_compare_exchange_strong(&m->lex_keys, &none, keys)) {
+        ngi_free(keys);
+        keys = none;
+    }
+    return keys;
+}
+
 /* The last block whose first term is < key (or <= key when inclusive);
- * block 0 when none is. */
+ * block 0 when none is. With block keys, the range is first narrowed to
+ * the blocks whose key equals the term's (the others' order is known). */
 static int find_block(const ngi_segment *s, const char *key, size_t len, bool inclusive,
                       uint64_t *block, ngi_error *err) {
     uint64_t lo = 0, hi = s->n_blocks; /* answer in [lo, hi) */
+    const uint64_t *keys = hi > 1 ? lex_keys(s) : NULL;
+    if (keys) {
+        uint64_t k = key8(key, len), a = 0, b = hi, c = 0, e = hi;
+        while (a < b) { /* a = first block with key >= k */
+            uint64_t mid = a + (b - a) / 2;
+            if (keys[mid] < k)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        for (c = a; c < e;) { /* c = first block with key > k */
+            uint64_t mid = c + (e - c) / 2;
+            if (keys[mid] <= k)
+                c = mid + 1;
+            else
+                e = mid;
+        }
+        /* blocks before a start below the term, from c on above it */
+        lo = a ? a - 1 : 0;
+        hi = c;
+        if (hi <= lo) hi = lo + 1;
+    }
     while (hi - lo > 1) {
         uint64_t mid = lo + (hi - lo) / 2;
         const char *t;

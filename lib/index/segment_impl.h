@@ -39,7 +39,12 @@ struct ngi_segment {
     size_t n_srcs;         /* how many */
     const uint8_t *sign;   /* SIGN section or NULL (signature.c) */
     atomic_int sign_state; /* its checksum: 0 unchecked, 1 ok, -1 bad */
-    char dir[];            /* index directory (for check) */
+    /* The first 8 bytes of each lexicon block's first term (big-endian,
+     * zero-padded), built after NGI_LEX_KEYS_AFTER lookups (segment.c):
+     * the binary search over blocks then reads one array, not LEXI. */
+    _Atomic(uint64_t *) lex_keys;
+    atomic_uint lex_lookups;
+    char dir[]; /* index directory (for check) */
 };
 
 static inline int ngi_seg_corrupt(const ngi_segment *s, ngi_error *err,

@@ -26,19 +26,24 @@
 
 /* ---- top-k heap ------------------------------------------------------------ */
 
-/* Exact ties only (rare): the smaller external id first, as bytes. */
-static int id_first(const ngi_topk *h, const ngi_hitent *a, const ngi_hitent *b) {
-    const char *x, *y;
-    size_t xl, yl;
-    if (!h->snap || ngi_segment_doc_id(h->snap->segs[a->seg], a->local, &x, &xl, NULL) ||
-        ngi_segment_doc_id(h->snap->segs[b->seg], b->local, &y, &yl, NULL))
-        return a->doc < b->doc;
-    int c = memcmp(x, y, NGI_MIN(xl, yl));
-    if (c) return c < 0;
-    return xl != yl ? xl < yl : a->doc < b->doc;
+/* The hit's external id, looked up once (e->id); non-zero when it
+ * cannot be read. */
+static int hit_id(const ngi_topk *h, ngi_hitent *e) {
+    if (e->id) return 0;
+    return ngi_segment_doc_id(h->snap->segs[e->seg], e->local, &e->id, &e->id_len, NULL);
 }
 
-static int better(const ngi_topk *h, const ngi_hitent *a, const ngi_hitent *b) {
+/* Exact ties only: the smaller external id first, as bytes. Not rare
+ * among short documents (equal tf and length give equal scores), so the
+ * ids are kept in the entries. */
+static int id_first(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
+    if (!h->snap || hit_id(h, a) || hit_id(h, b)) return a->doc < b->doc;
+    int c = memcmp(a->id, b->id, NGI_MIN(a->id_len, b->id_len));
+    if (c) return c < 0;
+    return a->id_len != b->id_len ? a->id_len < b->id_len : a->doc < b->doc;
+}
+
+static int better(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
     if (h->by_date && a->date != b->date) return a->date > b->date;
     if (a->score != b->score) return a->score > b->score;
     return id_first(h, a, b);
@@ -70,7 +75,7 @@ static void sift_up(ngi_topk *h, size_t i) {
 }
 
 /* Offers a hit; returns 1 when the heap changed. */
-static int topk_push(ngi_topk *h, const ngi_hitent *x) {
+static int topk_push(ngi_topk *h, ngi_hitent *x) {
     if (h->k == 0) return 0;
     if (h->n < h->k) {
         h->e[h->n++] = *x;
@@ -105,6 +110,7 @@ typedef struct seval {
     double *pref;             /* prefix sums of ub in that order */
     uint32_t *rank, *hp, *at; /* disjunction scratch (orstate) */
     uint32_t *set;            /* SHOULD children whose ms flag is set */
+    ngi_it **kid;             /* SHOULD children in v->order (orstate) */
     uint32_t nset;            /* entries in set */
 } seval;
 
@@ -143,7 +149,7 @@ static void forget_taken(seval *v) {
 }
 
 static int push(seval *v, uint32_t d, double score) {
-    ngi_hitent e = {score, v->base + d, NGI_NO_DATE, v->si, d};
+    ngi_hitent e = {score, v->base + d, NGI_NO_DATE, v->si, d, NULL, 0};
     if (v->h->by_date) e.date = ngi_segment_doc_date(v->c->seg, d);
     return topk_push(v->h, &e);
 }
@@ -237,6 +243,7 @@ typedef struct orstate {
     uint32_t *at;   /* essential children at the candidate */
     uint32_t na;    /* entries in at */
     int wide;       /* heap mode */
+    ngi_it **kid;   /* kid[i] = the child of rank i (narrow: read in gather) */
 } orstate;
 
 static uint32_t child_doc(const seval *v, uint32_t c) {
@@ -279,10 +286,14 @@ static uint32_t hp_pop(seval *v, orstate *o) {
 static uint32_t gather(seval *v, orstate *o) {
     uint32_t d = NGI_DOC_END;
     o->na = 0;
-    if (!o->wide) {
-        for (uint32_t i = o->fe; i < o->n; i++) d = NGI_MIN(d, child_doc(v, v->order[i]));
-        for (uint32_t i = o->fe; d != NGI_DOC_END && i < o->n; i++)
-            if (child_doc(v, v->order[i]) == d) o->at[o->na++] = v->order[i];
+    if (!o->wide) { /* one pass: a smaller doc restarts the list */
+        for (uint32_t i = o->fe; i < o->n; i++) {
+            uint32_t x = o->kid[i]->doc;
+            if (x > d) continue;
+            if (x < d) d = x, o->na = 0;
+            o->at[o->na++] = v->order[i];
+        }
+        if (d == NGI_DOC_END) o->na = 0;
         return d;
     }
     while (o->hn &&
@@ -355,15 +366,30 @@ static inline int finish_score(seval *v, uint32_t upto, uint32_t d, double s,
     return add_proximity(v, d, theta, out);
 }
 
+/* The non-essential children's bound at d from their blocks (a child
+ * already past d cannot match it): tighter than their list bounds. */
+static inline double block_rest(orstate *o, uint32_t d) {
+    double r = 0.0;
+    for (uint32_t i = 0; i < o->fe; i++) {
+        ngi_it *e = o->kid[i];
+        if (e->doc > d) continue; /* includes exhausted children */
+        ngi_it_shallow(e, d);
+        r += e->blk_ub;
+    }
+    return r;
+}
+
 /* Scores candidate d: essential lists first, then the non-essential ones
  * from the largest bound down while the doc can still beat theta. The
  * bound comes before doc_ok (deletions, filters, NOT), which most
  * candidates then never pay for. */
 static int score_candidate(seval *v, orstate *o, uint32_t d, double theta, double *out) {
     double rest = o->fe ? v->pref[o->fe - 1] : 0.0;
-    if (theta >= 0 &&
-        tf_bound(v->root->grp.should, o->at, o->na, d, rest) * SLACK <= theta)
-        return 0;
+    if (theta >= 0) {
+        double b = tf_bound(v->root->grp.should, o->at, o->na, d, 0.0);
+        if ((b + rest) * SLACK <= theta) return 0;
+        if (o->fe && (b + block_rest(o, d)) * SLACK <= theta) return 0;
+    }
     if (!doc_ok(v, d)) return 0;
     double s = 0.0;
     for (uint32_t i = 0; i < o->na; i++) s += take(v, o->at[i]);
@@ -376,12 +402,16 @@ static void or_setup(seval *v, orstate *o) {
                    .rank = v->rank,
                    .hp = v->hp,
                    .at = v->at,
-                   .wide = g->grp.n_should > WIDE};
+                   .wide = g->grp.n_should > WIDE,
+                   .kid = v->kid};
     for (uint32_t i = 0; i < g->grp.n_must; i++) v->cm[i] = 0.0; /* filters */
     memset(v->ms, 0, o->n);
     v->nset = 0;
     sort_by_ub(v);
-    for (uint32_t i = 0; i < o->n; i++) o->rank[v->order[i]] = i;
+    for (uint32_t i = 0; i < o->n; i++) {
+        o->rank[v->order[i]] = i;
+        o->kid[i] = g->grp.should[v->order[i]];
+    }
     double theta = topk_theta(v->h);
     while (o->fe < o->n && v->pref[o->fe] * SLACK <= theta) o->fe++;
     set_floors(v, theta, v->pref[o->n - 1]);
@@ -503,8 +533,9 @@ static int seval_alloc(seval *v, const ng_query *q) {
     v->hp = ngi_calloc(n, sizeof *v->hp);
     v->at = ngi_calloc(n, sizeof *v->at);
     v->set = ngi_calloc(n, sizeof *v->set);
+    v->kid = ngi_calloc(n, sizeof *v->kid);
     return v->cm && v->cs && v->ms && v->order && v->pref && v->rank && v->hp && v->at &&
-                   v->set
+                   v->set && v->kid
                ? 0
                : NG_ENOMEM;
 }
@@ -519,6 +550,7 @@ static void seval_free(seval *v) {
     ngi_free(v->hp);
     ngi_free(v->at);
     ngi_free(v->set);
+    ngi_free(v->kid);
 }
 
 /* Builds the root (and filter) of segment si; 0 with v->root NULL when

@@ -14,6 +14,11 @@ typedef struct ngi_hitent {
     int32_t date;   /* days, for NG_SORT_DATE (NGI_NO_DATE = oldest) */
     uint32_t seg;   /* segment index */
     uint32_t local; /* doc id inside the segment */
+    /* its external id, looked up at its first exact tie (NULL before):
+     * a hit sifting through a heap of equal scores is compared many
+     * times (search.c, id_first) */
+    const char *id;
+    size_t id_len;
 } ngi_hitent;
 
 /* Min-heap of the best k hits (the root is the worst kept). Equal

@@ -1223,9 +1223,87 @@ static void readers_during_commits_and_merges(void **state) {
     corpus_free(&c);
 }
 
+/* Lookups past NGI_LEX_KEYS_AFTER use the segment's block keys (the
+ * first 8 bytes of each lexicon block's first term): many terms sharing
+ * their first 8+ bytes, every term found, terms between them and around
+ * them not found, prefixes enumerated as before, whichever came first. */
+static int in_list(const term_list *l, const char *t) {
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->t[i], t)) return 1;
+    return 0;
+}
+
+static void lookups_with_block_keys(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    corpus c = {0};
+    char body[8192], id[32];
+    for (int d = 0; d < 40; d++) {
+        size_t n = 0;
+        for (int w = 0; w < 60; w++) { /* pneumonoultrak + two letters, and others */
+            int x = (d * 60 + w) % 900;
+            n += (size_t)snprintf(body + n, sizeof body - n, "%s%c%c ",
+                                  x % 3 ? "pneumonoultrak" : "pneu", 'a' + x / 26 % 26,
+                                  'a' + x % 26);
+        }
+        snprintf(id, sizeof id, "d%d", d);
+        corpus_add(&c, id, NULL, body, NULL, NULL);
+    }
+    index_corpus(dir, &c, 1, 0);
+    ng_reader *r;
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    const ngi_snapshot *snap = ngi_reader_snapshot(r);
+    const ngi_segment *seg = snap->segs[0];
+    term_list all = {0};
+    ngi_error err = {0, ""};
+    assert_int_equal(ngi_segment_prefix(seg, "", 0, collect_term, &all, &err), 0);
+    assert_true(all.n > 16 * 20);             /* many lexicon blocks */
+    for (int round = 0; round < 3; round++) { /* rounds 2 and 3 with the keys */
+        for (size_t i = 0; i < all.n; i++) {
+            ngi_term_postings tp;
+            char t[300];
+            size_t len = strlen(all.t[i]);
+            assert_int_equal(ngi_segment_lookup(seg, all.t[i], len, &tp, &err), 0);
+            snprintf(t, sizeof t, "%s!", all.t[i]); /* just after it: absent */
+            assert_int_equal(ngi_segment_lookup(seg, t, len + 1, &tp, &err),
+                             in_list(&all, t) ? 0 : NG_ENOTFOUND);
+            memcpy(t, all.t[i], len); /* just before it (last byte - 1) */
+            t[len - 1] = (char)(t[len - 1] - 1);
+            t[len] = 0;
+            assert_int_equal(ngi_segment_lookup(seg, t, len, &tp, &err),
+                             in_list(&all, t) ? 0 : NG_ENOTFOUND);
+        }
+        ngi_term_postings tp;
+        assert_int_equal(ngi_segment_lookup(seg, "a", 1, &tp, &err), NG_ENOTFOUND);
+        assert_int_equal(ngi_segment_lookup(seg, "zzzz", 4, &tp, &err), NG_ENOTFOUND);
+        assert_int_equal(ngi_segment_lookup(seg, "pneumonoultra", 13, &tp, &err),
+                         NG_ENOTFOUND);
+        static const char *pre[] = {"pneumonoultrak", "pneumonoultrakb", "pneu",
+                                    "pneumono",       "pneumonoultrakz", "q"};
+        for (size_t k = 0; k < NGI_ARRAY_LEN(pre); k++) {
+            term_list got = {0};
+            assert_int_equal(
+                ngi_segment_prefix(seg, pre[k], strlen(pre[k]), collect_term, &got, &err),
+                0);
+            size_t j = 0;
+            for (size_t i = 0; i < all.n; i++)
+                if (!strncmp(all.t[i], pre[k], strlen(pre[k])))
+                    assert_string_equal(all.t[i], got.t[j++]);
+            assert_int_equal(j, got.n);
+            free_terms(&got);
+        }
+    }
+    free_terms(&all);
+    ng_reader_free(r);
+    corpus_free(&c);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(oracle_small_corpus),
+        cmocka_unit_test(lookups_with_block_keys),
         cmocka_unit_test(oracle_bbc),
         cmocka_unit_test(threads_and_flushes_agree),
         cmocka_unit_test(random_operations),
