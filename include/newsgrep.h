@@ -707,6 +707,9 @@ NG_API void ng_extract_options_init(ng_extract_options *opts);
  * says why (e.g. "no text"). */
 NG_API int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts,
                            ng_extract **out);
+/* ng_extract_text: text that is not UTF-8 but reads as Latin-1 / Windows-1252 (invalid
+ * UTF-8 bytes, few valid multibyte characters) is converted to UTF-8 first, as the CLI's
+ * ingest does, so article fields are always UTF-8 (and may be longer than the input). */
 NG_API int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts,
                            ng_extract **out);
 NG_API size_t ng_extract_count(const ng_extract *ex);
