@@ -24,7 +24,8 @@ static const char *field(const ng_extract *ex, size_t i, const char *name) {
 
 static void cp1252_text_becomes_utf8(void **state) {
     (void)state;
-    const char *text = "Caf\xE9 cr\xE8me\nLe gar\xE7on \x93" "dit\x94 \x80 5.\n";
+    const char *text = "Caf\xE9 cr\xE8me\nLe gar\xE7on \x93"
+                       "dit\x94 \x80 5.\n";
     ng_extract *ex = NULL;
     assert_int_equal(ng_extract_text(text, strlen(text), NULL, &ex), 0);
     assert_int_equal(ng_extract_count(ex), 1);
@@ -48,9 +49,10 @@ static void cp1252_letters_count_as_text(void **state) {
 static void utf8_text_is_left_alone(void **state) {
     (void)state;
     /* UTF-8 with one damaged byte among many accented letters stays UTF-8 */
-    const char *text = "Caf\xC3\xA9 cr\xC3\xA8me \xC3\xA0 la gr\xC3\xA8ve \xC3\xA9t\xC3\xA9 "
-                       "\xC3\xA9l\xC3\xA8ve \xC3\xA9"
-                       "cole \xFF\nbody\n";
+    const char *text =
+        "Caf\xC3\xA9 cr\xC3\xA8me \xC3\xA0 la gr\xC3\xA8ve \xC3\xA9t\xC3\xA9 "
+        "\xC3\xA9l\xC3\xA8ve \xC3\xA9"
+        "cole \xFF\nbody\n";
     assert_false(ngi_looks_cp1252(text, strlen(text)));
     ng_extract *ex = NULL;
     assert_int_equal(ng_extract_text(text, strlen(text), NULL, &ex), 0);
