@@ -356,7 +356,13 @@ NG_API int ng_reader_open_many(ng_reader **out, const char *const *dirs, size_t 
  * the reader before stay valid. Errors: as ng_reader_open. */
 NG_API int ng_reader_reopen(ng_reader *reader, int *changed);
 NG_API void ng_reader_free(ng_reader *reader);
-/* Borrowed; valid until the next call on the reader. Never NULL. */
+/* Why the last failed call on the reader failed. Borrowed; valid until the next call on the
+ * reader in the same thread. Never NULL. The calls that may run on one reader in several
+ * threads at once (ng_reader_get, ng_reader_stats, ng_reader_check, ng_timeline; ng_search
+ * and ng_related report in their results handle) keep their message per thread: a thread
+ * reads its own call's message, never another thread's. ng_reader_open / _open_many /
+ * _reopen (which must not run while other threads use the reader) set the message of all
+ * threads. */
 NG_API const char *ng_reader_errmsg(const ng_reader *reader);
 
 /* Index statistics of the snapshot. */
@@ -380,6 +386,7 @@ typedef struct ng_stats {
     const char *language;     /* borrowed; lives as long as the reader */
     unsigned analyzer_flags;
 } ng_stats;
+/* Thread-safe; on failure ng_reader_errmsg() in the calling thread says why. */
 NG_API int ng_reader_stats(ng_reader *reader, ng_stats *out);
 
 /* Verifies every checksum and structural invariant of the snapshot.
@@ -390,7 +397,8 @@ NG_API int ng_reader_check(ng_reader *reader);
 /* A stored document. */
 typedef struct ng_doc ng_doc;
 /* Fetches the live document with this external id. Errors: NG_ENOTFOUND,
- * NG_ECORRUPT, NG_ENOMEM. */
+ * NG_ECORRUPT, NG_ENOMEM, NG_ESTATE (a failed handle); ng_reader_errmsg() in the
+ * calling thread says why (thread-safe). */
 NG_API int ng_reader_get(ng_reader *reader, const char *id, size_t id_len, ng_doc **out);
 NG_API void ng_doc_free(ng_doc *doc);
 NG_API size_t ng_doc_field_count(const ng_doc *doc);
@@ -644,7 +652,8 @@ NG_API void ng_query_stats_free(ng_query_stats *stats);
  * of its earliest copy. by: "day", "week" (ISO weeks, Monday), "month" or "year".
  * Calls fn(ctx, bucket_start "YYYY-MM-DD", count) in date order for every
  * bucket from the first to the last non-empty one (empty ones included).
- * Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT, NG_EQUERY (as ng_search). */
+ * Errors: NG_EINVAL, NG_ENOMEM, NG_ECORRUPT, NG_EQUERY (as ng_search), or fn's non-zero
+ * return; ng_reader_errmsg() in the calling thread says why (thread-safe as ng_search). */
 typedef int (*ng_bucket_fn)(void *ctx, const char *bucket_start, uint64_t count);
 NG_API int ng_timeline(ng_reader *reader, const ng_query *query,
                        const ng_search_options *opts, const char *by, ng_bucket_fn fn,
@@ -707,6 +716,9 @@ NG_API void ng_extract_options_init(ng_extract_options *opts);
  * says why (e.g. "no text"). */
 NG_API int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts,
                            ng_extract **out);
+/* ng_extract_text: text that is not UTF-8 but reads as Latin-1 / Windows-1252 (invalid
+ * UTF-8 bytes, few valid multibyte characters) is converted to UTF-8 first, as the CLI's
+ * ingest does, so article fields are always UTF-8 (and may be longer than the input). */
 NG_API int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts,
                            ng_extract **out);
 NG_API size_t ng_extract_count(const ng_extract *ex);

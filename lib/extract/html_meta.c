@@ -161,6 +161,7 @@ static const char *skip_ws(const char *p, const char *end) {
  * array value, the first "name" inside it (author: {"@type": "Person",
  * "name": ...}). */
 static char *jsonld_value(const hx_page *pg, const char *key, bool nested_name) {
+    if (pg->jsonld.len == 0) return NULL; /* no JSON-LD: data is NULL, NULL + 0 is UB */
     const char *buf = (const char *)pg->jsonld.data, *end = buf + pg->jsonld.len;
     char pat[64];
     size_t pl = (size_t)snprintf(pat, sizeof pat, "\"%s\"", key);
@@ -176,7 +177,7 @@ static char *jsonld_value(const hx_page *pg, const char *key, bool nested_name) 
             if (s && *s) return s;
             free(s);
         } else if (nested_name && v < end && (*v == '{' || *v == '[')) {
-            const char *lim = v + 2000 < end ? v + 2000 : end;
+            const char *lim = end - v > 2000 ? v + 2000 : end; /* no pointer past end */
             const char *q = memmem(v, (size_t)(lim - v), "\"name\"", 6);
             if (q) {
                 q = skip_ws(q + 6, end);

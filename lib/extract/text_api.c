@@ -1,9 +1,11 @@
 /*
  * text_api.c — ng_extract_text: a plain text file or a scraped text dump
- * -> articles (textdump.c finds them), as an ng_extract result.
+ * -> articles (textdump.c finds them), as an ng_extract result. Text that
+ * reads as Latin-1 / Windows-1252 is converted to UTF-8 first (charset.c).
  */
 #include <string.h>
 
+#include "extract/charset.h"
 #include "extract/extract.h"
 #include "extract/textdump.h"
 
@@ -43,6 +45,15 @@ int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts
                                 "%s: %zu bytes, over the limit of %zu bytes", name, len,
                                 limit);
     }
+    ngi_buf utf8 = NGI_BUF_INIT;
+    if (len && ngi_looks_cp1252(data, len)) {
+        if (ngi_cp1252_to_utf8(data, len, &utf8) != 0) {
+            ng_extract_free(ex);
+            return NG_ENOMEM;
+        }
+        data = (const char *)utf8.data;
+        len = utf8.len;
+    }
     ngi_td_result r;
     unsigned flags =
         opts && (opts->flags & NG_EXTRACT_KEEP_BOILERPLATE) ? NGI_TD_PLAIN : 0;
@@ -50,6 +61,7 @@ int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts
     for (size_t i = 0; rc == 0 && i < r.count; i++)
         rc = add_article(ex, &r.articles[i], opts);
     ngi_textdump_free(&r);
+    ngi_buf_free(&utf8);
     if (rc) {
         ng_extract_free(ex);
         return rc;

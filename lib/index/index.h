@@ -142,6 +142,11 @@ typedef struct ngi_snapshot {
 /* The reader's current snapshot; valid until ng_reader_reopen or free.
  * NULL only for a failed handle (ng_reader_open returned an error). */
 const ngi_snapshot *ngi_reader_snapshot(const ng_reader *r);
+/* Records rc (with detail's message when it has one for rc, else
+ * ng_strerror's) as this thread's last error on r, the one
+ * ng_reader_errmsg shows (reader.c); returns rc. For calls that may run on
+ * one reader in several threads at once. */
+int ngi_reader_fail(const ng_reader *r, int rc, const ngi_error *detail);
 
 /* Index-wide document frequency of a term: the sum over segments (deleted
  * documents included, like Lucene, so scores do not depend on how the

@@ -117,17 +117,37 @@ int ng_timeline(ng_reader *reader, const ng_query *query, const ng_search_option
                 const char *by, ng_bucket_fn fn, void *ctx) {
     tl_ctx t = {by_of(by), NGI_BUF_INIT, 0, opts && (opts->flags & NG_SEARCH_COLLAPSE),
                 NGI_BUF_INIT};
-    if (!reader || !query || !fn || t.by < 0 || query->err.code) return NG_EINVAL;
+    if (!reader) return NG_EINVAL;
+    ngi_error err; /* ends up as reader's message for this thread */
+    ngi_error_clear(&err);
+    if (!query || !fn) return ngi_reader_fail(reader, NG_EINVAL, NULL);
+    if (query->err.code)
+        return ngi_reader_fail(reader,
+                               ngi_error_set(&err, NG_EINVAL,
+                                             "timeline: the query did not parse: %s",
+                                             ngi_error_message(&query->err)),
+                               &err);
+    if (t.by < 0)
+        return ngi_reader_fail(
+            reader,
+            ngi_error_set(&err, NG_EINVAL,
+                          "timeline: unknown bucket '%.40s' (day, week, month or year)",
+                          by),
+            &err);
     ngi_search_plan p = {.exhaustive = 1, .on_match = on_match, .arg = &t};
     if (opts && (opt_day(opts->since, INT32_MIN, &p.since) ||
                  opt_day(opts->until, INT32_MAX, &p.until)))
-        return NG_EINVAL;
+        return ngi_reader_fail(reader,
+                               ngi_error_set(&err, NG_EINVAL,
+                                             "timeline: bad date in since '%.40s' or "
+                                             "until '%.40s'",
+                                             opts->since ? opts->since : "",
+                                             opts->until ? opts->until : ""),
+                               &err);
     if (!opts) p.since = INT32_MIN, p.until = INT32_MAX;
     const ngi_snapshot *snap = ngi_reader_snapshot(reader);
-    if (!snap) return NG_EINVAL;
+    if (!snap) return ngi_reader_fail(reader, NG_ESTATE, NULL);
     ngi_sctx c;
-    ngi_error err;
-    ngi_error_clear(&err);
     ngi_topk h = {NULL, 0, 0, 0, NULL};
     uint64_t total;
     int rc = ngi_sctx_init(&c, snap, query, snap->settings.k1, snap->settings.b, &err);
@@ -142,5 +162,5 @@ int ng_timeline(ng_reader *reader, const ng_query *query, const ng_search_option
     }
     ngi_buf_free(&t.days);
     ngi_buf_free(&t.matches);
-    return rc;
+    return rc ? ngi_reader_fail(reader, rc, &err) : 0;
 }

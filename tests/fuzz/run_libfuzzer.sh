@@ -9,6 +9,8 @@
 # FUZZ_CC (default clang), FUZZ_JOBS (parallel compiles, default 2),
 # FUZZ_RUNS (stop each target after that many executions, and fail a target
 # that ends with fewer; `make fuzz-long`: 10 M with FUZZ_TIME=0, no limit).
+# A target stopped with SIGINT/SIGTERM (kill its fuzz_X process at a
+# deadline) is reported with its count, not as a crash; the next one starts.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 FUZZ_TIME=${FUZZ_TIME:-60}
@@ -75,6 +77,9 @@ for t in tests/fuzz/fuzz_*.c; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$work/log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *\([0-9]*\).*/\1/p' "$work/log" | tail -1)
   crashes=$(ls "$work/artifacts" | wc -l)
+  # SIGINT/SIGTERM (a deadline): libFuzzer prints its stats and exits 72
+  stopped=0
+  if [ "$crashes" -eq 0 ] && grep -q 'libFuzzer: run interrupted' "$work/log"; then stopped=1; rc=0; fi
   if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi
   total_execs=$((total_execs + ${execs:-0})); total_crashes=$((total_crashes + crashes))
   if [ "$crashes" -gt 0 ]; then
@@ -82,7 +87,7 @@ for t in tests/fuzz/fuzz_*.c; do
     grep -m1 -B2 -A25 'ERROR\|==ERROR\|runtime error\|fuzz_[a-z]*:\|deadly signal\|timeout' "$work/log" | head -60
     lines+=("$name: ${execs:-?} executions, $crashes CRASHES (artifacts: $work/artifacts, log: $work/log)")
   else
-    lines+=("$name: ${execs:-0} executions (${rate:-?}/s), 0 crashes, corpus $seeds -> $(ls "$work/corpus" | wc -l) inputs")
+    lines+=("$name: ${execs:-0} executions (${rate:-?}/s), 0 crashes, corpus $seeds -> $(ls "$work/corpus" | wc -l) inputs$([ $stopped = 1 ] && echo ", stopped by a signal")")
     if [ -n "${FUZZ_RUNS:-}" ] && [ "${execs:-0}" -lt "$FUZZ_RUNS" ]; then
       status=1; lines+=("$name: FEWER than FUZZ_RUNS=$FUZZ_RUNS executions")
     fi

@@ -151,7 +151,9 @@ grep -q "2 indexes" "$TMPDIR/log2" && ok "two indexes: started" || fail "two ind
 n1=$("$NG" count -i "$IX" said); n2=$("$NG" count -i "$IX2" said)
 expect "two indexes: one search" 200 "/api/search?q=said&k=1" "\"total\":$((n1 + n2)),"
 id2=$("$NG" search -i "$IX2" --ids -k 1 said)
-expect "two indexes: a document of the second" 200 "/api/doc/$(printf %s "$id2" | sed "s/%/%25/g; s/#/%23/g; s/?/%3F/g")" '"title":'
+# the id escaped as the page escapes it (encodeURIComponent): with a
+# relative ROOT it starts with "./", which curl would drop from a raw path
+expect "two indexes: a document of the second" 200 "/api/doc/$(printf %s "$id2" | sed "s/%/%25/g; s/#/%23/g; s/?/%3F/g; s,/,%2F,g")" '"title":'
 expect "two indexes: stats" 200 "/api/stats" "\"indexes\":[\"$IX\",\"$IX2\"]"
 printf '{"id":"late-2","title":"Zanzibar again","date":"2025-07-02","body":"Zanzibar."}\n' >"$TMPDIR/late2.jsonl"
 "$NG" index -i "$IX2" "$TMPDIR/late2.jsonl" 2>/dev/null

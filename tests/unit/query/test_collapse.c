@@ -14,9 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "unit/testdir.h"
-#include "newsgrep.h"
-#include "common/fault.h"
+#include "unit/testindex.h"
 
 static const char *story =
     "The central bank raised its benchmark interest rate by half a percentage point on "
@@ -58,20 +56,10 @@ static void add_others(ng_index *ix, int n) {
     }
 }
 
-static ng_index *open_index(const char *dir) {
-    ng_index_options o;
-    ng_index_options_init(&o);
-    o.threads = 1;
-    ng_index *ix = NULL;
-    if (ng_index_open(&ix, dir, &o)) fail_msg("open");
-    return ix;
-}
-
 /* The search's hits as "id(n similar)" joined by spaces. */
 static void collapsed(const char *dir, const char *query, size_t k, char *out,
                       size_t cap) {
-    ng_reader *r = NULL;
-    if (ng_reader_open(&r, dir)) fail_msg("reader");
+    ng_reader *r = test_reader_open(dir);
     ng_query *q = NULL;
     assert_int_equal(ng_query_parse(&q, r, query, strlen(query), 0), 0);
     ng_search_options o;
@@ -98,7 +86,7 @@ static void collapsed(const char *dir, const char *query, size_t k, char *out,
 static void clusters_follow_segments_deletes_replacements_merges(void **state) {
     (void)state;
     char *dir = test_make_tmp("ng-collapse-test");
-    ng_index *ix = open_index(dir);
+    ng_index *ix = test_index_open(dir);
     add_copy(ix, "a", "2025-03-04", 1);
     add_others(ix, 2);
     assert_int_equal(ng_index_commit(ix), 0); /* segment 1 */
@@ -143,14 +131,13 @@ static void clusters_follow_segments_deletes_replacements_merges(void **state) {
     ng_index_free(ix);
     collapsed(dir, "governor bank forcefully", 10, got, sizeof got);
     assert_string_equal(got, before);
-    test_rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 static void k_results_despite_many_copies(void **state) {
     (void)state;
     char *dir = test_make_tmp("ng-collapse-test");
-    ng_index *ix = open_index(dir);
+    ng_index *ix = test_index_open(dir);
     for (int i = 0; i < 120; i++) { /* more copies than the first pool (2k + 20) */
         char id[16];
         snprintf(id, sizeof id, "copy%03d", i);
@@ -167,8 +154,7 @@ static void k_results_despite_many_copies(void **state) {
     for (const char *p = got; (p = strchr(p, '(')); p++) n++;
     assert_int_equal(n, 6); /* the story once + the 5 others */
     assert_non_null(strstr(got, "(119)"));
-    test_rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 static int count_bucket(void *ctx, const char *start, uint64_t count) {
@@ -181,15 +167,14 @@ static int count_bucket(void *ctx, const char *start, uint64_t count) {
 static void timeline_counts_stories(void **state) {
     (void)state;
     char *dir = test_make_tmp("ng-collapse-test");
-    ng_index *ix = open_index(dir);
+    ng_index *ix = test_index_open(dir);
     add_copy(ix, "a", "2025-03-04", 1);
     add_copy(ix, "b", "2025-04-05", 2); /* a copy a month later */
     add_others(ix, 2);                  /* March */
     add(ix, "may", "2025-05-02", "Rates", "The rate of growth slowed in May.");
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    ng_reader *r = NULL;
-    assert_int_equal(ng_reader_open(&r, dir), 0);
+    ng_reader *r = test_reader_open(dir);
     assert_int_equal(ng_reader_unsigned_docs(r), 0);
     ng_query *q = NULL;
     assert_int_equal(ng_query_parse(&q, r, "rate", 4, 0), 0);
@@ -203,8 +188,32 @@ static void timeline_counts_stories(void **state) {
     assert_string_equal(stories, "2025-03-01=3 2025-04-01=0 2025-05-01=1 ");
     ng_query_free(q);
     ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
+}
+
+/* One collapsed search (which == 0) or timeline under allocation failures. */
+typedef struct collapse_run {
+    ng_reader *r;
+    ng_query *q;
+    ng_search_options o;
+    int which;
+    ng_results *res;
+    char buckets[256];
+} collapse_run;
+
+static int collapse_once(void *ctx) {
+    collapse_run *c = ctx;
+    c->res = NULL;
+    c->buckets[0] = '\0';
+    return c->which ? ng_timeline(c->r, c->q, &c->o, "month", count_bucket, c->buckets)
+                    : ng_search(c->r, c->q, &c->o, &c->res);
+}
+
+static void collapse_done(void *ctx, int rc) {
+    collapse_run *c = ctx;
+    if (rc == 0 && !c->which) assert_int_equal(ng_results_count(c->res), 4);
+    if (rc == 0 && c->which) assert_string_equal(c->buckets, "2025-03-01=4 ");
+    ng_results_free(c->res);
 }
 
 /* Every allocation failure of a collapsed search or timeline gives
@@ -213,43 +222,21 @@ static void timeline_counts_stories(void **state) {
 static void allocation_failures_are_clean(void **state) {
     (void)state;
     char *dir = test_make_tmp("ng-collapse-test");
-    ng_index *ix = open_index(dir);
+    ng_index *ix = test_index_open(dir);
     add_copy(ix, "a", "2025-03-04", 1);
     add_copy(ix, "b", "2025-04-05", 2);
     add_others(ix, 3);
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    ng_reader *r = NULL;
-    assert_int_equal(ng_reader_open(&r, dir), 0);
-    ng_query *q = NULL;
-    assert_int_equal(ng_query_parse(&q, r, "rate", 4, 0), 0);
-    ng_search_options o;
-    ng_search_options_init(&o);
-    o.flags = NG_SEARCH_COLLAPSE | NG_SEARCH_SNIPPETS;
-    for (int which = 0; which < 2; which++) {
-        int done = 0;
-        for (long k = 0; k < 2000 && !done; k++) {
-            ng_results *res = NULL;
-            char buckets[256] = "";
-            ngi_fault_alloc_after(k);
-            int rc = which ? ng_timeline(r, q, &o, "month", count_bucket, buckets)
-                           : ng_search(r, q, &o, &res);
-            ngi_fault_alloc_after(-1);
-            if (rc == 0) {
-                if (!which) assert_int_equal(ng_results_count(res), 4);
-                if (which) assert_string_equal(buckets, "2025-03-01=4 ");
-                done = 1;
-            } else {
-                assert_int_equal(rc, NG_ENOMEM);
-            }
-            ng_results_free(res);
-        }
-        assert_true(done);
-    }
-    ng_query_free(q);
-    ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    collapse_run c = {.r = test_reader_open(dir)};
+    assert_int_equal(ng_query_parse(&c.q, c.r, "rate", 4, 0), 0);
+    ng_search_options_init(&c.o);
+    c.o.flags = NG_SEARCH_COLLAPSE | NG_SEARCH_SNIPPETS;
+    for (c.which = 0; c.which < 2; c.which++)
+        test_alloc_failures(2000, collapse_once, collapse_done, &c);
+    ng_query_free(c.q);
+    ng_reader_free(c.r);
+    test_dir_free(dir);
 }
 
 int main(void) {

@@ -15,9 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "unit/testdir.h"
-#include "newsgrep.h"
-#include "common/fault.h"
+#include "unit/testindex.h"
 
 static char *make_tmp(void) {
     return test_make_tmp("ng-feedback-test");
@@ -48,26 +46,10 @@ static void add_filler(ng_index *ix, size_t n) {
     }
 }
 
-static ng_reader *open_reader(const char *dir) {
-    ng_reader *r = NULL;
-    int rc = ng_reader_open(&r, dir);
-    if (rc) fail_msg("reader: %s", r ? ng_reader_errmsg(r) : ng_strerror(rc));
-    return r;
-}
-
-static ng_index *open_index(const char *dir) {
-    ng_index_options o;
-    ng_index_options_init(&o);
-    o.threads = 1;
-    ng_index *ix = NULL;
-    if (ng_index_open(&ix, dir, &o)) fail_msg("open");
-    return ix;
-}
-
 static void related_ranks_a_near_copy_first(void **state) {
     (void)state;
     char *dir = make_tmp();
-    ng_index *ix = open_index(dir);
+    ng_index *ix = test_index_open(dir);
     add_filler(ix, 200);
     add(ix, "orig", "Glacier retreat in the Karakoram",
         "Satellite surveys show the Karakoram glaciers thinning; hydrologists "
@@ -79,7 +61,7 @@ static void related_ranks_a_near_copy_first(void **state) {
         "hydrologists warn meltwater rivers in the valleys will shrink soon.");
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    ng_reader *r = open_reader(dir);
+    ng_reader *r = test_reader_open(dir);
     ng_search_options o;
     ng_search_options_init(&o);
     o.k = 5;
@@ -117,8 +99,7 @@ static void related_ranks_a_near_copy_first(void **state) {
     ng_results_free(res);
     assert_int_equal(ng_related(NULL, "orig", 4, &o, &res), NG_EINVAL);
     ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 static void search(ng_reader *r, const char *text, const ng_search_options *o,
@@ -139,7 +120,7 @@ static int has(const ng_results *res, const char *id) {
 static void expand_adds_feedback_terms(void **state) {
     (void)state;
     char *dir = make_tmp();
-    ng_index *ix = open_index(dir);
+    ng_index *ix = test_index_open(dir);
     add_filler(ix, 200);
     char id[16];
     for (int i = 0; i < 5; i++) {
@@ -149,7 +130,7 @@ static void expand_adds_feedback_terms(void **state) {
     add(ix, "x", "ash plume", "lava ash plume forced an evacuation");
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    ng_reader *r = open_reader(dir);
+    ng_reader *r = test_reader_open(dir);
     ng_search_options o;
     ng_search_options_init(&o);
     o.k = 20;
@@ -187,8 +168,30 @@ static void expand_adds_feedback_terms(void **state) {
     ng_query_free(q);
     ng_results_free(plain);
     ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
+}
+
+/* One expanded search (which == 0) or related search under allocation
+ * failures. */
+typedef struct feedback_run {
+    ng_reader *r;
+    ng_query *q;
+    ng_search_options o;
+    int which;
+    ng_results *res;
+} feedback_run;
+
+static int feedback_once(void *ctx) {
+    feedback_run *f = ctx;
+    f->res = NULL;
+    return f->which ? ng_related(f->r, "a", 1, &f->o, &f->res)
+                    : ng_search(f->r, f->q, &f->o, &f->res);
+}
+
+static void feedback_done(void *ctx, int rc) {
+    feedback_run *f = ctx;
+    if (rc == 0) assert_true(ng_results_count(f->res) >= 1);
+    ng_results_free(f->res);
 }
 
 /* Every allocation failure gives NG_ENOMEM (or a failed handle) and leaks
@@ -196,39 +199,21 @@ static void expand_adds_feedback_terms(void **state) {
 static void allocation_failures_are_clean(void **state) {
     (void)state;
     char *dir = make_tmp();
-    ng_index *ix = open_index(dir);
+    ng_index *ix = test_index_open(dir);
     add_filler(ix, 60);
     add(ix, "a", "volcano eruption", "volcano lava ash plume");
     add(ix, "b", "volcano ash", "lava ash plume evacuation");
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    ng_reader *r = open_reader(dir);
-    ng_query *q = NULL;
-    assert_int_equal(ng_query_parse(&q, r, "volcano", 7, 0), 0);
-    ng_search_options o;
-    ng_search_options_init(&o);
-    o.flags = NG_SEARCH_EXPAND | NG_SEARCH_SNIPPETS;
-    for (int which = 0; which < 2; which++) {
-        int done = 0;
-        for (long k = 0; k < 2000 && !done; k++) {
-            ng_results *res = NULL;
-            ngi_fault_alloc_after(k);
-            int rc = which ? ng_related(r, "a", 1, &o, &res) : ng_search(r, q, &o, &res);
-            ngi_fault_alloc_after(-1);
-            if (rc == 0) {
-                assert_true(ng_results_count(res) >= 1);
-                done = 1;
-            } else {
-                assert_int_equal(rc, NG_ENOMEM);
-            }
-            ng_results_free(res);
-        }
-        assert_true(done);
-    }
-    ng_query_free(q);
-    ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    feedback_run f = {.r = test_reader_open(dir)};
+    assert_int_equal(ng_query_parse(&f.q, f.r, "volcano", 7, 0), 0);
+    ng_search_options_init(&f.o);
+    f.o.flags = NG_SEARCH_EXPAND | NG_SEARCH_SNIPPETS;
+    for (f.which = 0; f.which < 2; f.which++)
+        test_alloc_failures(2000, feedback_once, feedback_done, &f);
+    ng_query_free(f.q);
+    ng_reader_free(f.r);
+    test_dir_free(dir);
 }
 
 /* related leaves out the article's syndicated copies (signatures: Jaccard
@@ -237,7 +222,7 @@ static void allocation_failures_are_clean(void **state) {
 static void related_leaves_out_copies(void **state) {
     (void)state;
     char *dir = make_tmp();
-    ng_index *ix = open_index(dir);
+    ng_index *ix = test_index_open(dir);
     add_filler(ix, 200);
     static const char story[] =
         "Satellite surveys published on Monday show the Karakoram glaciers thinning "
@@ -260,7 +245,7 @@ static void related_leaves_out_copies(void **state) {
         "reservoirs in the mountains could store water for farmers.");
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    ng_reader *r = open_reader(dir);
+    ng_reader *r = test_reader_open(dir);
     ng_search_options o;
     ng_search_options_init(&o);
     o.k = 2;
@@ -279,8 +264,7 @@ static void related_leaves_out_copies(void **state) {
         assert_memory_equal(ng_results_hit(res, i)->id, "rel", 3);
     ng_results_free(res);
     ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 int main(void) {

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "unit/testdir.h"
+#include "unit/testindex.h"
 
 #include "query/proximity.h"
 
@@ -76,11 +76,7 @@ static void add(ng_index *ix, const char *id, const char *body) {
 /* near: the words adjacent; far: the same words (same tfs, same length)
  * apart; filler documents so that the words have an idf. */
 static ng_reader *near_far_index(const char *dir) {
-    ng_index_options o;
-    ng_index_options_init(&o);
-    o.threads = 1;
-    ng_index *ix = NULL;
-    assert_int_equal(ng_index_open(&ix, dir, &o), 0);
+    ng_index *ix = test_index_open(dir);
     add(ix, "far", "climate report shows warmer winters ahead for the river valley");
     add(ix, "near", "climate winters report shows warmer ahead for the river valley");
     for (int i = 0; i < 20; i++) {
@@ -91,9 +87,7 @@ static ng_reader *near_far_index(const char *dir) {
     }
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    ng_reader *r = NULL;
-    assert_int_equal(ng_reader_open(&r, dir), 0);
-    return r;
+    return test_reader_open(dir);
 }
 
 static ng_results *search(ng_reader *r, const char *text, int rank, unsigned flags) {
@@ -140,8 +134,7 @@ static void adjacent_words_rank_first(void **state) {
     assert_null(strstr(ng_results_hit(bm, 0)->explain, "proximity"));
     ng_results_free(bm);
     ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 static void options_are_checked(void **state) {
@@ -171,8 +164,7 @@ static void options_are_checked(void **state) {
     ng_results_free(res);
     ng_query_free(q);
     ng_reader_free(r);
-    test_rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 int main(void) {

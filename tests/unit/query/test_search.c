@@ -20,18 +20,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "unit/testdir.h"
+#include "unit/testindex.h"
 
 #include "common/date.h"
-#include "common/fault.h"
 #include "query/iter.h"
 #include "query/proximity.h"
 
 /* ---- temporary index directories ------------------------------------- */
-
-static void rm_rf(const char *dir) {
-    test_rm_rf(dir);
-}
 
 static char *make_tmp(void) {
     return test_make_tmp("ng-query-test");
@@ -62,12 +57,7 @@ static void add_doc(ng_index *ix, const tdoc *d) {
 
 /* Indexes docs, committing every `every` documents (several segments). */
 static ng_reader *build_index(const char *dir, tdoc *docs, size_t n, size_t every) {
-    ng_index_options o;
-    ng_index_options_init(&o);
-    o.threads = 1;
-    ng_index *ix = NULL;
-    int rc = ng_index_open(&ix, dir, &o);
-    if (rc) fail_msg("open: %s", ix ? ng_index_errmsg(ix) : ng_strerror(rc));
+    ng_index *ix = test_index_open(dir);
     for (size_t i = 0; i < n; i++) {
         add_doc(ix, &docs[i]);
         if (every && (i + 1) % every == 0) assert_int_equal(ng_index_commit(ix), 0);
@@ -78,10 +68,7 @@ static ng_reader *build_index(const char *dir, tdoc *docs, size_t n, size_t ever
             assert_int_equal(ng_index_delete(ix, docs[i].id, strlen(docs[i].id)), 0);
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    ng_reader *r = NULL;
-    rc = ng_reader_open(&r, dir);
-    if (rc) fail_msg("reader: %s", r ? ng_reader_errmsg(r) : ng_strerror(rc));
-    return r;
+    return test_reader_open(dir);
 }
 
 /* ---- generated corpus ---------------------------------------------------- */
@@ -492,8 +479,7 @@ static void oracle_run(int words) {
     naive_free(o.nd, ORACLE_DOCS);
     free_docs(o.docs, ORACLE_DOCS);
     ng_analyzer_free(a);
-    rm_rf(o.dir);
-    free(o.dir);
+    test_dir_free(o.dir);
     body_words = 120;
 }
 
@@ -572,8 +558,7 @@ static void pruned_run(size_t n_docs, int words, int nq) {
     rank_mode = NG_RANK_PROXIMITY;
     ng_reader_free(r);
     free_docs(docs, n_docs);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
     body_words = 120;
 }
 
@@ -722,7 +707,7 @@ static void filtered_equals_full(void **state) {
         char q[512];
         unsigned qf;
         next_filter_query(&s, i, q, sizeof q, &qf);
-        rm_rf(fdir);
+        test_rm_rf(fdir);
         ng_index_counts c;
         ng_reader *fr = build_filtered(fdir, docs, N, q, qf, &c);
         dropped += c.filtered;
@@ -739,10 +724,8 @@ static void filtered_equals_full(void **state) {
     assert_true(dropped > (uint64_t)nq * N / 4); /* the filter did drop */
     ng_reader_free(full);
     free_docs(docs, N);
-    rm_rf(dir);
-    rm_rf(fdir);
-    free(dir);
-    free(fdir);
+    test_dir_free(dir);
+    test_dir_free(fdir);
 }
 
 static void filter_api_errors(void **state) {
@@ -768,13 +751,12 @@ static void filter_api_errors(void **state) {
     assert_int_equal(c.filtered, 1);
     assert_int_equal(c.filtered_tokens, 3);
     ng_index_free(ix);
-    rm_rf(dir);
+    test_rm_rf(dir);
     assert_int_equal(ng_index_open(&ix, dir, NULL), 0);
     add_doc(ix, &d);
     assert_int_equal(ng_index_set_filter(ix, "oil", 3, 0), NG_EINVAL); /* too late */
     ng_index_free(ix);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 /* ---- (d) phrases, proximity, fields, dates ------------------------------------------ */
@@ -866,8 +848,7 @@ static void phrase_edge_cases(void **state) {
     assert_true(h[0].score > 0);
     ng_reader_free(r);
     free_docs(docs, n);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 static void phrase_count_definition(void **state) {
@@ -971,8 +952,7 @@ static void counts_dates_and_timeline(void **state) {
     ng_query_free(q);
     ng_reader_free(r);
     free_docs(docs, n);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 /* ---- explain and prefix limits ------------------------------------------------------ */
@@ -1020,8 +1000,7 @@ static void explain_and_prefix_limit(void **state) {
     ng_query_free(q);
     ng_reader_free(r);
     free_docs(docs, n);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 /* ---- (e) snippets --------------------------------------------------------------------- */
@@ -1099,8 +1078,7 @@ static void snippets_highlight_the_right_bytes(void **state) {
     free(d[0].body);
     free(d[1].title);
     free(d[1].body);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 /* Snippets gate the analyzer to the first letters of the terms sought
@@ -1177,44 +1155,47 @@ static void invalid_arguments(void **state) {
     ng_query_free(q);
     ng_reader_free(r);
     free_docs(docs, n);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 /* ---- allocation failures ------------------------------------------------------------------ */
+
+/* One search under allocation failures: its results, and how many it must give. */
+typedef struct search_run {
+    ng_reader *r;
+    ng_query *q;
+    ng_search_options o;
+    ng_results *res;
+    size_t want;
+} search_run;
+
+static int search_once(void *ctx) {
+    search_run *s = ctx;
+    s->res = NULL;
+    return ng_search(s->r, s->q, &s->o, &s->res);
+}
+
+static void search_done(void *ctx, int rc) {
+    search_run *s = ctx;
+    if (rc == 0) assert_int_equal(ng_results_count(s->res), s->want);
+    ng_results_free(s->res);
+}
 
 static void allocation_failures_are_clean(void **state) {
     (void)state;
     char *dir = make_tmp();
     size_t n;
     tdoc *docs = hand_docs(&n);
-    ng_reader *r = build_index(dir, docs, n, 4);
+    search_run s = {.r = build_index(dir, docs, n, 4), .want = 4};
     const char *qs = "\"new york\" OR astana* OR (fox AND -dog) date:2025-01-01..";
-    ng_query *q;
-    assert_int_equal(ng_query_parse(&q, r, qs, strlen(qs), 0), 0);
-    ng_search_options o;
-    ng_search_options_init(&o);
-    o.flags = NG_SEARCH_SNIPPETS | NG_SEARCH_EXPLAIN | NG_SEARCH_COUNT;
-    int done = 0;
-    for (long k = 0; k < 400 && !done; k++) {
-        ng_results *res = NULL;
-        ngi_fault_alloc_after(k);
-        int rc = ng_search(r, q, &o, &res);
-        ngi_fault_alloc_after(-1);
-        if (rc == 0) {
-            assert_int_equal(ng_results_count(res), 4);
-            done = 1;
-        } else {
-            assert_int_equal(rc, NG_ENOMEM);
-        }
-        ng_results_free(res);
-    }
-    assert_true(done);
-    ng_query_free(q);
-    ng_reader_free(r);
+    assert_int_equal(ng_query_parse(&s.q, s.r, qs, strlen(qs), 0), 0);
+    ng_search_options_init(&s.o);
+    s.o.flags = NG_SEARCH_SNIPPETS | NG_SEARCH_EXPLAIN | NG_SEARCH_COUNT;
+    test_alloc_failures(400, search_once, search_done, &s);
+    ng_query_free(s.q);
+    ng_reader_free(s.r);
     free_docs(docs, n);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 /* ---- threads --------------------------------------------------------------------------- */
@@ -1272,8 +1253,7 @@ static void threads_share_a_reader(void **state) {
     }
     ng_reader_free(r);
     free_docs(docs, 800);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 /* "word date:..." in a segment without the word matched every document
@@ -1295,8 +1275,7 @@ static void date_filter_and_absent_word(void **state) {
                      1);
     assert_int_equal(total, 1);
     ng_reader_free(r);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 /* Equal scores rank the smaller id first, also at the k-th place under
@@ -1331,8 +1310,7 @@ static void ties_rank_by_id(void **state) {
             }
         }
     ng_reader_free(r);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
 }
 
 /* ---- several indexes as one -------------------------------------------------------- */
@@ -1377,12 +1355,10 @@ static void split_build(split *sp) {
 static void split_free(split *sp) {
     ng_reader_free(sp->single);
     ng_reader_free(sp->multi);
-    rm_rf(sp->single_dir);
-    free(sp->single_dir);
+    test_dir_free(sp->single_dir);
     for (int p = 0; p < PARTS; p++) {
         ng_reader_free(sp->parts[p]);
-        rm_rf(sp->dirs[p]);
-        free(sp->dirs[p]);
+        test_dir_free(sp->dirs[p]);
     }
     free_docs(sp->docs, MULTI_DOCS);
 }
@@ -1611,12 +1587,10 @@ static void sharded_prefix_limit(void **state) {
     ng_query_free(qp);
     ng_reader_free(single);
     ng_reader_free(multi);
-    rm_rf(dir);
-    free(dir);
+    test_dir_free(dir);
     for (int p = 0; p < PARTS; p++) {
         ng_reader_free(parts[p]);
-        rm_rf(dirs[p]);
-        free(dirs[p]);
+        test_dir_free(dirs[p]);
     }
     free_docs(docs, N);
 }
@@ -1684,10 +1658,8 @@ static void stats_api_errors(void **state) {
     ng_query_free(qf);
     ng_reader_free(r);
     ng_reader_free(fr);
-    rm_rf(dir);
-    rm_rf(fdir);
-    free(dir);
-    free(fdir);
+    test_dir_free(dir);
+    test_dir_free(fdir);
 }
 
 static void add_one(const char *dir, const char *lang, const char *id, const char *body) {
@@ -1758,10 +1730,45 @@ static void multi_rules_and_reopen(void **state) {
     assert_int_equal(ng_reader_open_many(&r, missing, 2, 0), NG_ENOINDEX);
     assert_non_null(strstr(ng_reader_errmsg(r), "/nonexistent/ng-multi"));
     ng_reader_free(r);
-    for (int i = 0; i < 3; i++) {
-        rm_rf(dirs[i]);
-        free((char *)dirs[i]);
-    }
+    for (int i = 0; i < 3; i++) { test_dir_free((char *)dirs[i]); }
+}
+
+/* Opens the readers, exchanges the statistics and searches with them;
+ * each step's handle is kept in ctx for multi_done to free. */
+typedef struct multi_run {
+    const char *const *dirs;
+    ng_reader *r;
+    ng_query *q;
+    ng_query_stats *st, *back;
+    ng_results *res;
+} multi_run;
+
+static int multi_once(void *ctx) {
+    multi_run *m = ctx;
+    unsigned char buf[512];
+    size_t len = 0;
+    *m = (multi_run){.dirs = m->dirs};
+    int rc = ng_reader_open_many(&m->r, m->dirs, 2, 0);
+    if (!rc) rc = ng_query_parse(&m->q, m->r, "riv* delta", 10, 0);
+    if (!rc) rc = ng_query_stats_get(m->r, m->q, &m->st);
+    if (!rc) rc = ng_query_stats_encode(m->st, buf, sizeof buf, &len);
+    if (!rc) rc = ng_query_stats_decode(&m->back, buf, len);
+    if (!rc) rc = ng_query_stats_add(m->st, m->back);
+    ng_search_options o;
+    ng_search_options_init(&o);
+    o.stats = m->st;
+    if (!rc) rc = ng_search(m->r, m->q, &o, &m->res);
+    return rc;
+}
+
+static void multi_done(void *ctx, int rc) {
+    multi_run *m = ctx;
+    if (rc == 0) assert_int_equal(ng_results_count(m->res), 2);
+    ng_results_free(m->res);
+    ng_query_stats_free(m->st);
+    ng_query_stats_free(m->back);
+    ng_query_free(m->q);
+    ng_reader_free(m->r);
 }
 
 /* Every allocation failure of ng_reader_open_many, the statistics
@@ -1773,43 +1780,10 @@ static void multi_allocation_failures(void **state) {
     add_one(d1, NULL, "a1", "alpha river");
     add_one(d2, NULL, "b1", "beta river delta");
     const char *dirs[2] = {d1, d2};
-    int done = 0;
-    for (long k = 0; k < 2000 && !done; k++) {
-        ng_reader *r = NULL;
-        ng_query *q = NULL;
-        ng_query_stats *st = NULL, *back = NULL;
-        ng_results *res = NULL;
-        unsigned char buf[512];
-        size_t len = 0;
-        ngi_fault_alloc_after(k);
-        int rc = ng_reader_open_many(&r, dirs, 2, 0);
-        if (!rc) rc = ng_query_parse(&q, r, "riv* delta", 10, 0);
-        if (!rc) rc = ng_query_stats_get(r, q, &st);
-        if (!rc) rc = ng_query_stats_encode(st, buf, sizeof buf, &len);
-        if (!rc) rc = ng_query_stats_decode(&back, buf, len);
-        if (!rc) rc = ng_query_stats_add(st, back);
-        ng_search_options o;
-        ng_search_options_init(&o);
-        o.stats = st;
-        if (!rc) rc = ng_search(r, q, &o, &res);
-        ngi_fault_alloc_after(-1);
-        if (rc == 0) {
-            assert_int_equal(ng_results_count(res), 2);
-            done = 1;
-        } else if (rc != NG_ENOMEM) {
-            fail_msg("allocation %ld: %s", k, ng_strerror(rc));
-        }
-        ng_results_free(res);
-        ng_query_stats_free(st);
-        ng_query_stats_free(back);
-        ng_query_free(q);
-        ng_reader_free(r);
-    }
-    assert_true(done);
-    rm_rf(d1);
-    rm_rf(d2);
-    free(d1);
-    free(d2);
+    multi_run m = {.dirs = dirs};
+    test_alloc_failures(2000, multi_once, multi_done, &m);
+    test_dir_free(d1);
+    test_dir_free(d2);
 }
 
 int main(void) {

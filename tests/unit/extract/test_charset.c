@@ -1,0 +1,118 @@
+/* Unit tests of lib/extract/charset.c and ng_extract_text on text that is
+ * not UTF-8: Windows-1252 / Latin-1 text is read as the CLI's ingest reads
+ * it (converted to UTF-8), UTF-8 text is left alone. */
+#include <errno.h>
+#include <iconv.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "newsgrep.h"
+#include "common/fault.h"
+#include "extract/charset.h"
+
+static const char *field(const ng_extract *ex, size_t i, const char *name) {
+    const ng_document *d = ng_extract_document(ex, i);
+    assert_non_null(d);
+    for (size_t k = 0; k < d->n_fields; k++)
+        if (strcmp(d->fields[k].name, name) == 0) return d->fields[k].value;
+    return NULL;
+}
+
+static void cp1252_text_becomes_utf8(void **state) {
+    (void)state;
+    const char *text = "Caf\xE9 cr\xE8me\nLe gar\xE7on \x93"
+                       "dit\x94 \x80 5.\n";
+    ng_extract *ex = NULL;
+    assert_int_equal(ng_extract_text(text, strlen(text), NULL, &ex), 0);
+    assert_int_equal(ng_extract_count(ex), 1);
+    assert_string_equal(field(ex, 0, "title"), "Caf\xC3\xA9 cr\xC3\xA8me");
+    assert_string_equal(field(ex, 0, "body"), "Le gar\xC3\xA7on \xE2\x80\x9C"
+                                              "dit\xE2\x80\x9D \xE2\x82\xAC 5.");
+    ng_extract_free(ex);
+}
+
+/* Found by fuzz_text: no ASCII letter, but "Ž”&" in Windows-1252; the CLI
+ * gave one document and the library none. */
+static void cp1252_letters_count_as_text(void **state) {
+    (void)state;
+    ng_extract *ex = NULL;
+    assert_int_equal(ng_extract_text("\x8E\x94&", 3, NULL, &ex), 0);
+    assert_int_equal(ng_extract_count(ex), 1);
+    assert_string_equal(field(ex, 0, "title"), "\xC5\xBD\xE2\x80\x9D&");
+    ng_extract_free(ex);
+}
+
+static void utf8_text_is_left_alone(void **state) {
+    (void)state;
+    /* UTF-8 with one damaged byte among many accented letters stays UTF-8 */
+    const char *text =
+        "Caf\xC3\xA9 cr\xC3\xA8me \xC3\xA0 la gr\xC3\xA8ve \xC3\xA9t\xC3\xA9 "
+        "\xC3\xA9l\xC3\xA8ve \xC3\xA9"
+        "cole \xFF\nbody\n";
+    assert_false(ngi_looks_cp1252(text, strlen(text)));
+    ng_extract *ex = NULL;
+    assert_int_equal(ng_extract_text(text, strlen(text), NULL, &ex), 0);
+    assert_int_equal(ng_extract_count(ex), 1);
+    assert_non_null(strstr(field(ex, 0, "title"), "Caf\xC3\xA9 cr\xC3\xA8me"));
+    ng_extract_free(ex);
+    assert_false(ngi_looks_cp1252("plain ASCII", 11));
+    assert_true(ngi_looks_cp1252("Caf\xE9", 4));
+}
+
+/* The table gives what glibc's iconv gives (the CLI converts with it),
+ * byte for byte, U+FFFD where iconv refuses a byte. */
+static void conversion_matches_iconv(void **state) {
+    (void)state;
+    iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
+    if (cd == (iconv_t)-1) skip();
+    for (unsigned c = 0; c < 256; c++) {
+        char in[1] = {(char)c}, want[8], *ip = in, *op = want;
+        size_t il = 1, ol = sizeof want;
+        if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+            assert_int_equal(errno, EILSEQ);
+            memcpy(want, "\xEF\xBF\xBD", 3);
+            op = want + 3;
+        }
+        ngi_buf got = NGI_BUF_INIT;
+        assert_int_equal(ngi_cp1252_to_utf8(in, 1, &got), 0);
+        assert_int_equal(got.len, (size_t)(op - want));
+        assert_memory_equal(got.data, want, got.len);
+        ngi_buf_free(&got);
+    }
+    iconv_close(cd);
+}
+
+/* Every allocation failure is reported as NG_ENOMEM and leaks nothing. */
+static void out_of_memory(void **state) {
+    (void)state;
+    const char *text = "Caf\xE9 cr\xE8me\nLe gar\xE7on dit.\n";
+    for (int k = 0; k < 200; k++) {
+        ngi_fault_alloc_after(k);
+        ng_extract *ex = NULL;
+        int rc = ng_extract_text(text, strlen(text), NULL, &ex);
+        ngi_fault_alloc_after(-1);
+        if (rc == 0) {
+            assert_int_equal(ng_extract_count(ex), 1);
+            ng_extract_free(ex);
+            return;
+        }
+        assert_int_equal(rc, NG_ENOMEM);
+        assert_null(ex);
+    }
+    fail_msg("never succeeded");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cp1252_text_becomes_utf8),
+        cmocka_unit_test(cp1252_letters_count_as_text),
+        cmocka_unit_test(utf8_text_is_left_alone),
+        cmocka_unit_test(conversion_matches_iconv),
+        cmocka_unit_test(out_of_memory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
