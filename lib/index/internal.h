@@ -52,10 +52,9 @@ typedef struct ngi_origin {
 #define NGI_MAX_TERM   255 /* longest term (NG_MAX_TOKEN_BYTES) */
 /* zstd level of the document store, for flushes and merges alike. On
  * word-coded 16 KiB blocks with a dictionary, level 5 (lazy matching) took
- * ~25% of indexing CPU; level 2 (dfast) makes the store ~5% larger
- * (wikipedia_en split: 32.6% -> 34% of the text) for ~25% less indexing
- * CPU, level 1 7% larger for no further gain (bench/README.md, "where
- * indexing time goes"). -D overridable for measurements. */
+ * a fifth of indexing CPU; level 2 (dfast) a third of that, for a store
+ * 4.5% larger; level 1 7% larger for no further gain (bench/README.md,
+ * "Where indexing time goes"). -D overridable for measurements. */
 #ifndef NGI_INDEX_DOCSTORE_LEVEL
 #define NGI_INDEX_DOCSTORE_LEVEL 2
 #endif
