@@ -50,12 +50,13 @@ typedef struct ngi_origin {
 #define NGI_LEX_BLOCK  16  /* terms per front-coded lexicon block */
 #define NGI_HEAD_BYTES 32  /* size of the HEAD section */
 #define NGI_MAX_TERM   255 /* longest term (NG_MAX_TOKEN_BYTES) */
-/* zstd level of the document store, for flushes and merges alike: on
- * word-coded text (lib/FORMAT.md) 5 keeps wikipedia_en's store under 30%
- * of its text (level 3: 31.1%) for ~5% more indexing CPU. -D overridable
- * for measurements. */
+/* zstd level of the document store, for flushes and merges alike. On
+ * word-coded 16 KiB blocks with a dictionary, level 5 (lazy matching) took
+ * a fifth of indexing CPU; level 2 (dfast) a third of that, for a store
+ * 4.5% larger; level 1 7% larger for no further gain (bench/README.md,
+ * "Where indexing time goes"). -D overridable for measurements. */
 #ifndef NGI_INDEX_DOCSTORE_LEVEL
-#define NGI_INDEX_DOCSTORE_LEVEL 5
+#define NGI_INDEX_DOCSTORE_LEVEL 2
 #endif
 /* Flags in the low bits of a lexicon entry's suffix length. */
 #define NGI_LEX_DOCS_GAP 1 /* a docs-offset gap follows */

@@ -211,9 +211,12 @@ static int reset(ngi_memseg *m) {
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_reset(bufs[i]);
     ngi_buf_reset(&m->sigs);
     m->n_docs = 0;
-    ngi_docstore_writer_free(m->ds);
+    ngi_docstore_writer *old = m->ds; /* its training serves the next run */
     m->ds = NULL;
-    return ngi_memseg_new_store(m) ? NG_ENOMEM : 0;
+    int rc = ngi_memseg_new_store(m);
+    if (!rc) rc = ngi_docstore_writer_adopt(m->ds, old);
+    ngi_docstore_writer_free(old);
+    return rc ? NG_ENOMEM : 0;
 }
 
 int ngi_memseg_flush(ngi_memseg *m, const char *dir, const char *name,

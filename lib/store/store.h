@@ -168,6 +168,12 @@ int ngi_docstore_writer_add(ngi_docstore_writer *w, const ng_field *fields,
  * sizes zstd's training tables to it: a writer under a small RAM budget
  * trains on less. Before the first document. */
 void ngi_docstore_writer_set_sample(ngi_docstore_writer *w, size_t bytes);
+/* Before the first document: uses the vocabulary and dictionary that prev
+ * (same level, layout and sizes) trained on a full sample, or adopted,
+ * instead of training its own; does nothing when prev has none to give
+ * (it trained on a small remainder, or not yet). The next segments of one
+ * indexing session so skip the training. 0, or NG_ENOMEM. */
+int ngi_docstore_writer_adopt(ngi_docstore_writer *w, const ngi_docstore_writer *prev);
 /* Bytes held so far (counts toward the RAM budget). */
 size_t ngi_docstore_writer_memory(const ngi_docstore_writer *w);
 /* Appends the finished section bytes (blocks + offset table) to out.

@@ -516,6 +516,72 @@ static void docstore_round_trip_cfg(size_t n, size_t block, size_t dict) {
     ngi_buf_free(&out);
 }
 
+/* A writer adopts the vocabulary and dictionary another trained on a
+ * full sample: its documents are word-coded with the same dictionary even
+ * when they are too few to train on; a writer trained on a small
+ * remainder gives nothing, and adopting after a document is refused. */
+static ngi_docstore_writer *adopt_writer(void) {
+    ngi_docstore_writer *w;
+    assert_int_equal(ngi_docstore_writer_create_opts(&w, 3, 4096, 4096), 0);
+    ngi_docstore_writer_set_sample(w, 512 * 1024);
+    return w;
+}
+
+static uint32_t trailer_u32(const ngi_buf *out, size_t at) {
+    return ngi_load_le32(out->data + out->len - 32 + at);
+}
+
+static void docstore_adopts_training(void **state) {
+    (void)state;
+    test_doc docs[300];
+    for (size_t i = 0; i < 300; i++) make_doc(&docs[i], 0);
+    ngi_docstore_writer *a = adopt_writer(), *b = adopt_writer();
+    for (size_t i = 0; i < 290; i++)
+        assert_int_equal(ngi_docstore_writer_add(a, docs[i].f, docs[i].n), 0);
+    ngi_buf outa = NGI_BUF_INIT, outb = NGI_BUF_INIT;
+    assert_int_equal(ngi_docstore_writer_finish(a, &outa), 0);
+    assert_true(trailer_u32(&outa, 8) > 0 && trailer_u32(&outa, 20) > 0);
+    assert_int_equal(ngi_docstore_writer_adopt(b, a), 0);
+    for (size_t i = 290; i < 300; i++) /* 10: too few to train on */
+        assert_int_equal(ngi_docstore_writer_add(b, docs[i].f, docs[i].n), 0);
+    assert_int_equal(ngi_docstore_writer_adopt(b, a), NG_EINVAL);
+    assert_int_equal(ngi_docstore_writer_finish(b, &outb), 0);
+    assert_int_equal(trailer_u32(&outb, 8), trailer_u32(&outa, 8));   /* dict */
+    assert_int_equal(trailer_u32(&outb, 20), trailer_u32(&outa, 20)); /* vocab */
+    ngi_docstore_reader *r;
+    ngi_error err = {0, ""};
+    assert_int_equal(ngi_docstore_reader_open(&r, outb.data, outb.len, 10, &err), 0);
+    ngi_stored_doc s;
+    ngi_stored_doc_init(&s);
+    for (size_t i = 290; i < 300; i++) {
+        assert_int_equal(get_doc(r, (uint32_t)(i - 290), &s, &err), 0);
+        check_doc(&s, &docs[i]);
+    }
+    ngi_stored_doc_free(&s);
+    ngi_docstore_reader_free(r);
+    /* b adopted: c may adopt from it in turn; d trained on 10 documents
+     * (no sample filled) has nothing to give. */
+    ngi_docstore_writer *c = adopt_writer(), *d = adopt_writer(), *e = adopt_writer();
+    assert_int_equal(ngi_docstore_writer_adopt(c, b), 0);
+    for (size_t i = 0; i < 10; i++)
+        assert_int_equal(ngi_docstore_writer_add(d, docs[i].f, docs[i].n), 0);
+    ngi_buf outd = NGI_BUF_INIT, oute = NGI_BUF_INIT;
+    assert_int_equal(ngi_docstore_writer_finish(d, &outd), 0);
+    assert_int_equal(ngi_docstore_writer_adopt(e, d), 0);
+    assert_int_equal(ngi_docstore_writer_add(e, docs[0].f, docs[0].n), 0);
+    assert_int_equal(ngi_docstore_writer_finish(e, &oute), 0);
+    assert_int_equal(trailer_u32(&oute, 8), 0);
+    assert_int_equal(trailer_u32(&oute, 20), 0);
+    ngi_docstore_writer *f;
+    assert_int_equal(ngi_docstore_writer_create_opts(&f, 5, 4096, 4096), 0);
+    assert_int_equal(ngi_docstore_writer_adopt(f, a), 0); /* another level: nothing */
+    ngi_docstore_writer *ws[] = {a, b, c, d, e, f};
+    for (size_t i = 0; i < 6; i++) ngi_docstore_writer_free(ws[i]);
+    ngi_buf *bufs[] = {&outa, &outb, &outd, &oute};
+    for (size_t i = 0; i < 4; i++) ngi_buf_free(bufs[i]);
+    for (size_t i = 0; i < 300; i++) free_doc(&docs[i]);
+}
+
 static void docstore_round_trip(void **state) {
     (void)state;
     for (store_layout = 1; store_layout <= 2; store_layout++) {
@@ -1409,6 +1475,7 @@ int main(void) {
         T(container_write_failure),
         T(container_alloc_failures),
         cmocka_unit_test(docstore_round_trip),
+        cmocka_unit_test(docstore_adopts_training),
         cmocka_unit_test(docstore2_damage_is_never_silent),
         cmocka_unit_test(docstore_scratch_two_readers),
         T(docstore_streamed),
