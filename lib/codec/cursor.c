@@ -264,35 +264,42 @@ static const uint8_t *group_start(const ngi_cursor *c) {
     return off < (size_t)(c->pos_end - c->pos) ? c->pos + off : NULL;
 }
 
-/* Sum of n tfs, four lanes at a time (the vector extension of gcc and
- * clang): a block's tfs are summed at every group a phrase opens. */
+/* Sum of n <= 128 tfs, four 32-bit lanes at a time (the vector extension
+ * of gcc and clang): a block's tfs are summed at every group a phrase
+ * opens. The low and high halves are summed apart, so that no lane can
+ * overflow (at most 32 values of < 2^16 each). */
 static uint64_t sum_tfs(const uint32_t *v, uint32_t n) {
     typedef uint32_t u32x4 __attribute__((vector_size(16)));
-    typedef uint64_t u64x4 __attribute__((vector_size(32)));
-    u64x4 acc = {0, 0, 0, 0};
+    NGI_ASSERT(n <= NGI_BLOCK);
+    u32x4 lo = {0, 0, 0, 0}, hi = {0, 0, 0, 0};
     uint32_t i = 0;
     for (; i + 4 <= n; i += 4) {
         u32x4 x;
         memcpy(&x, v + i, sizeof x);
-        acc += __builtin_convertvector(x, u64x4);
+        lo += x & 0xffff;
+        hi += x >> 16;
     }
-    uint64_t s = acc[0] + acc[1] + acc[2] + acc[3];
+    uint64_t s = (uint64_t)lo[0] + lo[1] + lo[2] + lo[3];
+    s += ((uint64_t)hi[0] + hi[1] + hi[2] + hi[3]) << 16;
     for (; i < n; i++) s += v[i];
     return s;
 }
 
-/* Sets up the pg_* state for the decoded block. */
+/* Sets up the pg_* state for the decoded block, summed up to the current doc. */
 static int group_open(ngi_cursor *c) {
     const uint8_t *group = group_start(c);
     if (!group) return NG_ECORRUPT;
-    uint64_t total = sum_tfs(c->tfbuf, c->block_len);
+    /* the current doc's offset and the group's size in one pass */
+    uint64_t head = sum_tfs(c->tfbuf, c->in_block);
+    uint64_t total = head + sum_tfs(c->tfbuf + c->in_block, c->block_len - c->in_block);
     /* Every position costs at least one bit: a count beyond 8 per byte is
      * damage, and this bounds the memory a bad tf can make us allocate. */
     if (total > 8 * (uint64_t)(c->pos_end - group)) return NG_ECORRUPT;
     c->pg_block = c->block;
     c->pg_idx = c->pg_decoded = NONE;
-    c->pg_sum_idx = c->pg_walk = 0;
-    c->pg_sum = 0;
+    c->pg_sum_idx = c->in_block;
+    c->pg_walk = 0;
+    c->pg_sum = head;
     c->pg_total = total;
     c->pg_walk_ptr = group;
     return 0;

@@ -176,8 +176,10 @@ static uint32_t phrase_tf(ngi_it *it, uint32_t doc) {
     return n;
 }
 
+/* The words' cursors start unstarted (doc 0 until the first advance):
+ * target 0 always goes through ngi_cursor_advance, which knows. */
 static int cur_advance(ngi_sctx *c, ngi_cursor *cur, uint32_t target) {
-    if (cur->doc >= target) return 0;
+    if (cur->doc >= target && target) return 0;
     int rc = ngi_cursor_advance(cur, target);
     if (rc) ngi_sctx_fail(c, rc);
     return rc;
@@ -268,13 +270,14 @@ static int phrase_words(ngi_sctx *c, ngi_it *it, const ngi_qnode *n) {
     it->ph.lead = ngi_sctx_alloc(c, n->n * sizeof *it->ph.lead);
     uint32_t *terms = ngi_sctx_alloc(c, n->n * sizeof *terms);
     if (!it->ph.wmap || !it->ph.wrel || !it->ph.wcur || !it->ph.lead || !terms) return -1;
-    for (uint32_t i = 0; i < n->n; i++) {
+    for (uint32_t i = 0; i < n->n; i++) /* a word absent here: no cursor opened */
         if (!ngi_sctx_term(c, w[i].term)) return -1;
+    for (uint32_t i = 0; i < n->n; i++) {
         uint32_t l = 0;
         while (l < it->ph.n_wcur && terms[l] != w[i].term) l++;
         if (l == it->ph.n_wcur) {
             terms[l] = w[i].term;
-            it->ph.wcur[l] = ngi_sctx_cursor(c, ngi_sctx_term(c, w[i].term));
+            it->ph.wcur[l] = ngi_sctx_cursor_unstarted(c, ngi_sctx_term(c, w[i].term));
             if (!it->ph.wcur[l]) return -1;
             it->ph.n_wcur++;
         }
