@@ -378,11 +378,11 @@ static int decode_chunk(ngi_cursor *c, uint32_t k, uint32_t n) {
     return 0;
 }
 
-/* Value x of n packed at width b (1..32) at in: bp128's vertical layout
- * when n == 128, else bpn's horizontal one (little-endian bit order). */
-static uint32_t packed_value(const uint8_t *in, uint32_t n, unsigned b, uint32_t x) {
+/* Value x packed at width b (1..32) at in: bp128's vertical layout, or
+ * bpn's horizontal one (little-endian bit order; exceptions always). */
+static uint32_t packed_value(const uint8_t *in, bool vertical, unsigned b, uint32_t x) {
     uint32_t mask = 0xffffffffu >> (32 - b);
-    if (n == NGI_BLOCK) {
+    if (vertical) {
         unsigned bp = (x / 4) * b, w = bp / 32, s = bp % 32, lane = x % 4;
         uint64_t v = ngi_load_le32(in + 16 * w + 4 * lane) >> s;
         if (s + b > 32)
@@ -403,14 +403,15 @@ static int chunk_values(ngi_cursor *c, uint32_t k, uint32_t n, uint32_t at, uint
     const uint8_t *p = k >= c->pg_walk ? walk_chunks(c, k) : NULL, *e;
     unsigned b;
     if (!p || !chunk_size(c, p, n, &b, &e)) return NG_ECORRUPT;
-    for (uint32_t i = 0; i < take; i++) out[i] = packed_value(p + 1, n, b, at + i);
+    for (uint32_t i = 0; i < take; i++)
+        out[i] = packed_value(p + 1, n == NGI_BLOCK, b, at + i);
     if (!e) return 0;
     unsigned n_exc = e[0], hb = e[1];
     for (unsigned x = 0; x < n_exc; x++) {
         uint32_t idx = e[2 + x];
         if (idx >= n) return NG_ECORRUPT;
         if (idx >= at && idx - at < take)
-            out[idx - at] |= packed_value(e + 2 + n_exc, n_exc, hb, x) << b;
+            out[idx - at] |= packed_value(e + 2 + n_exc, false, hb, x) << b;
     }
     return 0;
 }
