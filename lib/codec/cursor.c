@@ -264,21 +264,52 @@ static const uint8_t *group_start(const ngi_cursor *c) {
     return off < (size_t)(c->pos_end - c->pos) ? c->pos + off : NULL;
 }
 
-/* Sets up the pg_* state for the decoded block. */
+/* Sum of n <= 128 tfs, four 32-bit lanes at a time (the vector extension
+ * of gcc and clang): a block's tfs are summed at every group a phrase
+ * opens. The low and high halves are summed apart, so that no lane can
+ * overflow (at most 32 values of < 2^16 each). */
+static uint64_t sum_tfs(const uint32_t *v, uint32_t n) {
+    typedef uint32_t u32x4 __attribute__((vector_size(16)));
+    NGI_ASSERT(n <= NGI_BLOCK);
+    u32x4 lo = {0, 0, 0, 0}, hi = {0, 0, 0, 0};
+    uint32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        u32x4 x;
+        memcpy(&x, v + i, sizeof x);
+        lo += x & 0xffff;
+        hi += x >> 16;
+    }
+    uint64_t s = (uint64_t)lo[0] + lo[1] + lo[2] + lo[3];
+    s += ((uint64_t)hi[0] + hi[1] + hi[2] + hi[3]) << 16;
+    for (; i < n; i++) s += v[i];
+    return s;
+}
+
+/* Sets up the pg_* state for the decoded block, summed up to the current doc. */
 static int group_open(ngi_cursor *c) {
     const uint8_t *group = group_start(c);
     if (!group) return NG_ECORRUPT;
-    uint64_t total = 0;
-    for (uint32_t i = 0; i < c->block_len; i++) total += c->tfbuf[i];
+    /* the current doc's offset and the group's size in one pass */
+    uint64_t head = sum_tfs(c->tfbuf, c->in_block);
+    uint64_t total = head + sum_tfs(c->tfbuf + c->in_block, c->block_len - c->in_block);
     /* Every position costs at least one bit: a count beyond 8 per byte is
      * damage, and this bounds the memory a bad tf can make us allocate. */
     if (total > 8 * (uint64_t)(c->pos_end - group)) return NG_ECORRUPT;
     c->pg_block = c->block;
     c->pg_idx = c->pg_decoded = NONE;
-    c->pg_sum_idx = c->pg_walk = 0;
-    c->pg_sum = 0;
+    c->pg_sum_idx = c->in_block;
+    c->pg_walk = 0;
+    c->pg_sum = head;
     c->pg_total = total;
     c->pg_walk_ptr = group;
+    return 0;
+}
+
+/* Values in chunk k of the group: 128 but in the last chunk. */
+static int chunk_count(const ngi_cursor *c, uint32_t k, uint32_t *n) {
+    uint64_t first = (uint64_t)k * NGI_BLOCK;
+    if (c->pg_total <= first) return NG_ECORRUPT; /* past the group */
+    *n = c->pg_total - first >= NGI_BLOCK ? NGI_BLOCK : (uint32_t)(c->pg_total - first);
     return 0;
 }
 
@@ -330,13 +361,11 @@ static int patch(uint32_t *out, uint32_t n, unsigned b, const uint8_t *e) {
     return 0;
 }
 
-/* Makes posbuf words 0..127 hold chunk k of the group decoded. */
-static int decode_chunk(ngi_cursor *c, uint32_t k) {
+/* Makes posbuf words 0..127 hold chunk k (n values) of the group decoded. */
+static int decode_chunk(ngi_cursor *c, uint32_t k, uint32_t n) {
     if (c->pg_decoded == k) return 0;
     c->pg_decoded = NONE;
     const uint8_t *p = k >= c->pg_walk ? walk_chunks(c, k) : NULL, *exc;
-    uint64_t full = c->pg_total / NGI_BLOCK;
-    uint32_t n = k < full ? NGI_BLOCK : (uint32_t)(c->pg_total % NGI_BLOCK);
     unsigned bits;
     if (!p || !chunk_size(c, p, n, &bits, &exc)) return NG_ECORRUPT;
     uint32_t *out = (uint32_t *)(void *)c->posbuf.data;
@@ -349,18 +378,64 @@ static int decode_chunk(ngi_cursor *c, uint32_t k) {
     return 0;
 }
 
+/* Value x packed at width b (1..32) at in: bp128's vertical layout, or
+ * bpn's horizontal one (little-endian bit order; exceptions always). */
+static uint32_t packed_value(const uint8_t *in, bool vertical, unsigned b, uint32_t x) {
+    uint32_t mask = 0xffffffffu >> (32 - b);
+    if (vertical) {
+        unsigned bp = (x / 4) * b, w = bp / 32, s = bp % 32, lane = x % 4;
+        uint64_t v = ngi_load_le32(in + 16 * w + 4 * lane) >> s;
+        if (s + b > 32)
+            v |= (uint64_t)ngi_load_le32(in + 16 * (w + 1) + 4 * lane) << (32 - s);
+        return (uint32_t)v & mask;
+    }
+    uint64_t bit = (uint64_t)x * b, v = 0;
+    size_t first = bit / 8, last = (bit + b - 1) / 8;
+    for (size_t i = last + 1; i-- > first;) v = v << 8 | in[i];
+    return (uint32_t)(v >> (bit % 8)) & mask;
+}
+
+/* Values [at, at + take) of chunk k (n values) straight from its bytes,
+ * exceptions included, without decoding the chunk (a document's few
+ * positions; every exception index is still checked as patch() does). */
+static int chunk_values(ngi_cursor *c, uint32_t k, uint32_t n, uint32_t at, uint32_t take,
+                        uint32_t *out) {
+    const uint8_t *p = k >= c->pg_walk ? walk_chunks(c, k) : NULL, *e;
+    unsigned b;
+    if (!p || !chunk_size(c, p, n, &b, &e)) return NG_ECORRUPT;
+    for (uint32_t i = 0; i < take; i++)
+        out[i] = packed_value(p + 1, n == NGI_BLOCK, b, at + i);
+    if (!e) return 0;
+    unsigned n_exc = e[0], hb = e[1];
+    for (unsigned x = 0; x < n_exc; x++) {
+        uint32_t idx = e[2 + x];
+        if (idx >= n) return NG_ECORRUPT;
+        if (idx >= at && idx - at < take)
+            out[idx - at] |= packed_value(e + 2 + n_exc, false, hb, x) << b;
+    }
+    return 0;
+}
+
+/* Up to this many values of a chunk are read one by one (chunk_values);
+ * more, and the chunk is decoded whole (decode_chunk, SIMD). */
+#define NGI_POS_FEW 16
+
 /* Copies group values [start, start + n) to out, chunk by chunk (chunks
  * only move forward: docs are visited in order). */
 static int decode_range(ngi_cursor *c, uint64_t start, uint32_t n, uint32_t *out) {
     const uint32_t *chunk = (const uint32_t *)(const void *)c->posbuf.data;
     while (n) {
-        uint32_t k = (uint32_t)(start / NGI_BLOCK), at = start % NGI_BLOCK;
-        int rc = decode_chunk(c, k);
+        uint32_t k = (uint32_t)(start / NGI_BLOCK), at = start % NGI_BLOCK, cnt;
+        int rc = chunk_count(c, k, &cnt);
         if (rc) return rc;
-        uint64_t left = c->pg_total - (uint64_t)k * NGI_BLOCK;
-        uint32_t cnt = left < NGI_BLOCK ? (uint32_t)left : NGI_BLOCK;
+        if (at >= cnt) return NG_ECORRUPT;
         uint32_t take = NGI_MIN(n, cnt - at);
-        memcpy(out, chunk + at, take * sizeof *out);
+        if (c->pg_decoded != k && take <= NGI_POS_FEW) {
+            rc = chunk_values(c, k, cnt, at, take, out);
+        } else if (!(rc = decode_chunk(c, k, cnt))) {
+            memcpy(out, chunk + at, take * sizeof *out);
+        }
+        if (rc) return rc;
         out += take;
         start += take;
         n -= take;
@@ -385,7 +460,8 @@ int ngi_cursor_positions(ngi_cursor *c, const uint32_t **positions) {
     int rc = 0;
     if (c->pg_block != c->block || c->pg_sum_idx > c->in_block) rc = group_open(c);
     if (rc) return rc;
-    while (c->pg_sum_idx < c->in_block) c->pg_sum += c->tfbuf[c->pg_sum_idx++];
+    c->pg_sum += sum_tfs(c->tfbuf + c->pg_sum_idx, c->in_block - c->pg_sum_idx);
+    c->pg_sum_idx = c->in_block;
     if (ngi_buf_reserve(&c->posbuf, ((size_t)NGI_BLOCK + c->freq) * 4)) return NG_ENOMEM;
     c->pg_idx = NONE;
     out = (uint32_t *)(void *)c->posbuf.data + NGI_BLOCK;

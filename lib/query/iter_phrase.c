@@ -24,26 +24,79 @@ static int side_ok(uint32_t p, uint32_t te, int field) {
     return 1;
 }
 
-static uint32_t exact_count(const uint32_t *const *pos, const uint32_t *npos,
+/* Fetches the decoded positions of word list l (NULL on error). */
+typedef const uint32_t *(*pos_fetch)(void *ctx, uint32_t l);
+
+typedef struct cand {
+    uint32_t start; /* phrase start position */
+    uint32_t mult;  /* how many of word 0's occurrences start here */
+} cand;
+
+/* Keeps the candidates whose word i (relative position rel) is in p;
+ * for word 0 a candidate counts once per occurrence (repeated positions),
+ * as word 0's occurrences are what an exact phrase counts. */
+static size_t filter_word(cand *cs, size_t m, const uint32_t *p, uint32_t np,
+                          uint32_t rel, int is_first) {
+    size_t out = 0;
+    uint32_t ptr = 0;
+    for (size_t k = 0; k < m; k++) {
+        uint64_t want = (uint64_t)cs[k].start + rel;
+        while (ptr < np && p[ptr] < want) ptr++;
+        if (ptr == np) break;
+        if (p[ptr] != want) continue;
+        uint32_t mult = 1;
+        if (is_first)
+            for (uint32_t q = ptr + 1; q < np && p[q] == want; q++) mult++;
+        cs[out] = cs[k];
+        cs[out++].mult *= mult;
+    }
+    return out;
+}
+
+/* Exact phrase occurrences, word lists decoded lazily: the candidates
+ * start from the word with the fewest positions in the document and are
+ * filtered word by word in ascending order of positions, so a document
+ * where two words never meet costs two lists, not all. Counts like the
+ * definition: the start positions of word 0's occurrences where every
+ * word sits at its relative position, on one side of title_end. */
+static uint32_t exact_count(pos_fetch get, void *gctx, const uint32_t *npos,
                             const uint32_t *wmap, const uint32_t *wrel, uint32_t n_words,
-                            uint32_t te, int field) {
-    uint32_t ptr[NG_MAX_QUERY_TERMS] = {0}, count = 0;
-    uint32_t l0 = wmap[0], last_rel = wrel[n_words - 1];
-    for (uint32_t j = 0; j < npos[l0]; j++) {
-        if (pos[l0][j] < wrel[0]) continue;
-        uint32_t s = pos[l0][j] - wrel[0];
+                            uint32_t te, int field, ngi_buf *scratch) {
+    uint32_t order[NG_MAX_QUERY_TERMS];
+    for (uint32_t i = 0; i < n_words; i++) { /* insertion sort by positions */
+        uint32_t j = i;
+        while (j && npos[wmap[order[j - 1]]] > npos[wmap[i]]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    uint32_t r = order[0], np = npos[wmap[r]], last_rel = wrel[n_words - 1];
+    if (np == 0) return 0;
+    const uint32_t *p = get(gctx, wmap[r]);
+    if (!p) return 0;
+    ngi_buf_reset(scratch);
+    if (ngi_buf_reserve(scratch, (size_t)np * sizeof(cand))) return UINT32_MAX;
+    cand *cs = (cand *)(void *)scratch->data;
+    size_t m = 0;
+    for (uint32_t j = 0; j < np; j++) {
+        if (p[j] < wrel[r]) continue;
+        /* word 0 anchors each occurrence; another word once per start */
+        if (r != 0 && j && p[j] == p[j - 1]) continue;
+        uint32_t s = p[j] - wrel[r];
+        if ((uint64_t)s + last_rel > UINT32_MAX) break;
         if ((s < te) != (s + last_rel < te)) continue;
         if (field && !side_ok(s, te, field)) continue;
-        uint32_t i = 1;
-        for (; i < n_words; i++) {
-            const uint32_t *p = pos[wmap[i]], np = npos[wmap[i]];
-            uint32_t want = s + wrel[i];
-            while (ptr[i] < np && p[ptr[i]] < want) ptr[i]++;
-            if (ptr[i] == np || p[ptr[i]] != want) break;
-        }
-        count += i == n_words;
+        cs[m++] = (cand){s, 1};
     }
-    return count;
+    for (uint32_t k = 1; k < n_words && m; k++) {
+        uint32_t i = order[k];
+        if (!(p = get(gctx, wmap[i]))) return 0;
+        m = filter_word(cs, m, p, npos[wmap[i]], wrel[i], i == 0);
+    }
+    uint64_t count = 0;
+    for (size_t k = 0; k < m; k++) count += cs[k].mult;
+    return (uint32_t)NGI_MIN(count, UINT32_MAX - 1);
 }
 
 static uint32_t sloppy_count(const uint32_t *const *pos, const uint32_t *npos,
@@ -74,33 +127,48 @@ static uint32_t sloppy_count(const uint32_t *const *pos, const uint32_t *npos,
     return count;
 }
 
+static const uint32_t *array_fetch(void *ctx, uint32_t l) {
+    return ((const uint32_t *const *)ctx)[l];
+}
+
 uint32_t ngi_phrase_count(const uint32_t *const *pos, const uint32_t *npos,
                           const uint32_t *wmap, const uint32_t *wrel, uint32_t n_words,
                           uint32_t n_lists, uint32_t slop, uint32_t title_end, int field,
                           ngi_buf *scratch) {
     if (n_words == 0 || n_words > NG_MAX_QUERY_TERMS) return 0;
-    if (slop == 0) return exact_count(pos, npos, wmap, wrel, n_words, title_end, field);
+    if (slop == 0)
+        return exact_count(array_fetch, (void *)pos, npos, wmap, wrel, n_words, title_end,
+                           field, scratch);
     return sloppy_count(pos, npos, wmap, n_words, n_lists, slop, title_end, field,
                         scratch);
 }
 
+/* pos_fetch over the phrase's cursors (a failure is the search's error). */
+static const uint32_t *cursor_fetch(void *ctx, uint32_t l) {
+    ngi_it *it = ctx;
+    const uint32_t *p;
+    int rc = ngi_cursor_positions(it->ph.wcur[l], &p);
+    if (rc) ngi_sctx_fail(it->ctx, rc);
+    return rc ? NULL : p;
+}
+
 static uint32_t phrase_tf(ngi_it *it, uint32_t doc) {
-    const uint32_t *pos[NG_MAX_QUERY_TERMS];
     uint32_t npos[NG_MAX_QUERY_TERMS];
-    for (uint32_t l = 0; l < it->ph.n_wcur; l++) {
-        int rc = ngi_cursor_positions(it->ph.wcur[l], &pos[l]);
-        if (rc) {
-            ngi_sctx_fail(it->ctx, rc);
-            return 0;
-        }
-        npos[l] = it->ph.wcur[l]->freq;
-    }
+    for (uint32_t l = 0; l < it->ph.n_wcur; l++) npos[l] = it->ph.wcur[l]->freq;
     /* The title/body gap is one position, so only a phrase with a gap
      * (a stopword) or a field restriction or proximity needs title_end. */
     uint32_t te = it->ph.needs_te ? ngi_segment_title_end(it->ctx->seg, doc) : UINT32_MAX;
-    uint32_t n =
-        ngi_phrase_count(pos, npos, it->ph.wmap, it->ph.wrel, it->ph.n_words,
-                         it->ph.n_wcur, it->ph.slop, te, it->field, &it->ctx->posscratch);
+    uint32_t n;
+    if (it->ph.slop == 0) { /* exact: each list decoded only if still needed */
+        n = exact_count(cursor_fetch, it, npos, it->ph.wmap, it->ph.wrel, it->ph.n_words,
+                        te, it->field, &it->ctx->posscratch);
+    } else {
+        const uint32_t *pos[NG_MAX_QUERY_TERMS];
+        for (uint32_t l = 0; l < it->ph.n_wcur; l++)
+            if (!(pos[l] = cursor_fetch(it, l))) return 0;
+        n = sloppy_count(pos, npos, it->ph.wmap, it->ph.n_words, it->ph.n_wcur,
+                         it->ph.slop, te, it->field, &it->ctx->posscratch);
+    }
     if (n == UINT32_MAX) {
         ngi_sctx_fail(it->ctx, NG_ENOMEM);
         return 0;
@@ -108,8 +176,10 @@ static uint32_t phrase_tf(ngi_it *it, uint32_t doc) {
     return n;
 }
 
+/* The words' cursors start unstarted (doc 0 until the first advance):
+ * target 0 always goes through ngi_cursor_advance, which knows. */
 static int cur_advance(ngi_sctx *c, ngi_cursor *cur, uint32_t target) {
-    if (cur->doc >= target) return 0;
+    if (cur->doc >= target && target) return 0;
     int rc = ngi_cursor_advance(cur, target);
     if (rc) ngi_sctx_fail(c, rc);
     return rc;
@@ -200,13 +270,14 @@ static int phrase_words(ngi_sctx *c, ngi_it *it, const ngi_qnode *n) {
     it->ph.lead = ngi_sctx_alloc(c, n->n * sizeof *it->ph.lead);
     uint32_t *terms = ngi_sctx_alloc(c, n->n * sizeof *terms);
     if (!it->ph.wmap || !it->ph.wrel || !it->ph.wcur || !it->ph.lead || !terms) return -1;
-    for (uint32_t i = 0; i < n->n; i++) {
+    for (uint32_t i = 0; i < n->n; i++) /* a word absent here: no cursor opened */
         if (!ngi_sctx_term(c, w[i].term)) return -1;
+    for (uint32_t i = 0; i < n->n; i++) {
         uint32_t l = 0;
         while (l < it->ph.n_wcur && terms[l] != w[i].term) l++;
         if (l == it->ph.n_wcur) {
             terms[l] = w[i].term;
-            it->ph.wcur[l] = ngi_sctx_cursor(c, ngi_sctx_term(c, w[i].term));
+            it->ph.wcur[l] = ngi_sctx_cursor_unstarted(c, ngi_sctx_term(c, w[i].term));
             if (!it->ph.wcur[l]) return -1;
             it->ph.n_wcur++;
         }

@@ -434,6 +434,16 @@ void ngi_sctx_free(ngi_sctx *c) {
 }
 
 ngi_cursor *ngi_sctx_cursor(ngi_sctx *c, const ngi_term_postings *tp) {
+    ngi_cursor *cur = ngi_sctx_cursor_unstarted(c, tp);
+    int rc;
+    if (cur && (rc = ngi_cursor_next(cur))) {
+        ngi_sctx_fail(c, rc);
+        return NULL;
+    }
+    return cur;
+}
+
+ngi_cursor *ngi_sctx_cursor_unstarted(ngi_sctx *c, const ngi_term_postings *tp) {
     ngi_cursor *cur = ngi_sctx_alloc(c, sizeof *cur);
     if (!cur) return NULL;
     int rc = ngi_segment_cursor(c->seg, tp, cur, c->errd);
@@ -444,10 +454,6 @@ ngi_cursor *ngi_sctx_cursor(ngi_sctx *c, const ngi_term_postings *tp) {
     if (ngi_buf_append(&c->cursors, &cur, sizeof cur)) {
         ngi_cursor_close(cur);
         ngi_sctx_fail(c, NG_ENOMEM);
-        return NULL;
-    }
-    if ((rc = ngi_cursor_next(cur))) {
-        ngi_sctx_fail(c, rc);
         return NULL;
     }
     return cur;

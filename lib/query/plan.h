@@ -102,6 +102,9 @@ static inline void ngi_sctx_fail(ngi_sctx *c, int rc) {
 }
 /* A cursor on tp in the current segment, positioned on its first doc. */
 ngi_cursor *ngi_sctx_cursor(ngi_sctx *c, const ngi_term_postings *tp);
+/* The same without the first block decoded (its doc reads 0 until the
+ * first ngi_cursor_advance): for cursors whose first move is a skip. */
+ngi_cursor *ngi_sctx_cursor_unstarted(ngi_sctx *c, const ngi_term_postings *tp);
 /* Query term t's postings in the current segment, or NULL. */
 const ngi_term_postings *ngi_sctx_term(const ngi_sctx *c, uint32_t t);
 /* K of a document length, and of doc (cached for the current doc). */

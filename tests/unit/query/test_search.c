@@ -499,8 +499,31 @@ static void oracle_long_documents(void **state) {
 
 #define BIG_DOCS 3000
 
+/* Set by pruned_equals_exhaustive_phrases: every query is one phrase. */
+static int phrase_queries;
+
+/* A phrase of two to four common words (repeats and "the" gaps
+ * included), sometimes field-restricted or sloppy: the phrase is the
+ * root, so its own block-max pruning decides the top k. */
+static void random_phrase(unsigned *s, char *q, size_t cap) {
+    static const char *field[] = {"", "", "", "title:", "body:"};
+    int nw = 2 + (int)(rnd(s) % 3);
+    size_t n = (size_t)snprintf(q, cap, "%s\"", field[rnd(s) % 5]);
+    for (int i = 0; i < nw; i++) {
+        const char *w = rnd(s) % 8 == 0 ? "the" : vocab[rnd(s) % 12];
+        n += (size_t)snprintf(q + n, cap - n, "%s%s", i ? " " : "", w);
+    }
+    n += (size_t)snprintf(q + n, cap - n, "\"");
+    if (rnd(s) % 4 == 0) snprintf(q + n, cap - n, "~%u", 1 + rnd(s) % 3);
+}
+
 static void random_query(unsigned *s, char *q, size_t cap, unsigned *qflags) {
     size_t n = 0;
+    if (phrase_queries) {
+        *qflags = 0;
+        random_phrase(s, q, cap);
+        return;
+    }
     int kind = (int)(rnd(s) % 10), nt = 1 + (int)(rnd(s) % 6);
     *qflags = kind == 1 ? NG_QUERY_ALL : 0;
     q[0] = 0;
@@ -572,6 +595,15 @@ static void pruned_equals_exhaustive(void **state) {
 static void pruned_equals_exhaustive_long_documents(void **state) {
     (void)state;
     pruned_run(BIG_DOCS / 2, 900, 1000);
+}
+
+/* Phrase queries alone (exact, sloppy, field-restricted): the phrase's
+ * block-max skipping and its lazy position checks keep exact scores. */
+static void pruned_equals_exhaustive_phrases(void **state) {
+    (void)state;
+    phrase_queries = 1;
+    pruned_run(BIG_DOCS, 120, 1500);
+    phrase_queries = 0;
 }
 
 /* ---- (c2) grep-style scans: a filtered index ranks like a full one ----------------- */
@@ -874,6 +906,66 @@ static void phrase_count_definition(void **state) {
     assert_int_equal(ngi_phrase_count(pos2, np2, wmap2, wrel2, 2, 2, 3, 100, 0, &b), 0);
     /* never across the title/body boundary */
     assert_int_equal(ngi_phrase_count(pos2, np2, wmap2, wrel2, 2, 2, 10, 8, 0, &b), 0);
+    ngi_buf_free(&b);
+}
+
+/* The exact count's definition, naively: word 0's occurrences (with
+ * repeats) whose start has every word at its relative position, all on
+ * one side of title_end. */
+static uint32_t naive_exact(const uint32_t *const *pos, const uint32_t *np,
+                            const uint32_t *wmap, const uint32_t *wrel, uint32_t nw,
+                            uint32_t te, int field) {
+    uint32_t count = 0;
+    for (uint32_t j = 0; j < np[wmap[0]]; j++) {
+        if (pos[wmap[0]][j] < wrel[0]) continue;
+        uint32_t st = pos[wmap[0]][j] - wrel[0], last = st + wrel[nw - 1];
+        if ((st < te) != (last < te)) continue;
+        if (field == NGI_FIELD_TITLE && st >= te) continue;
+        if (field == NGI_FIELD_BODY && st < te) continue;
+        uint32_t i = 1;
+        for (; i < nw; i++) {
+            uint32_t k = 0;
+            while (k < np[wmap[i]] && pos[wmap[i]][k] != st + wrel[i]) k++;
+            if (k == np[wmap[i]]) break;
+        }
+        count += i == nw;
+    }
+    return count;
+}
+
+/* The exact count starts from the word with the fewest positions and
+ * filters word by word: the same count as the definition, repeated
+ * words and repeated positions included. */
+static void phrase_count_exact_random(void **state) {
+    (void)state;
+    unsigned s = 77;
+    ngi_buf b = NGI_BUF_INIT;
+    for (int t = 0; t < 3000; t++) {
+        uint32_t nl = 1 + rnd(&s) % 3, nw = nl + rnd(&s) % 3, span = 4 + rnd(&s) % 40;
+        uint32_t lists[3][64], np[3], wmap[6], wrel[6];
+        const uint32_t *pos[3];
+        for (uint32_t l = 0; l < nl; l++) {
+            np[l] = rnd(&s) % 24;
+            for (uint32_t k = 0; k < np[l]; k++) lists[l][k] = rnd(&s) % span;
+            for (uint32_t k = 1; k < np[l]; k++) /* ascending, repeats allowed */
+                for (uint32_t m = k; m && lists[l][m - 1] > lists[l][m]; m--) {
+                    uint32_t x = lists[l][m];
+                    lists[l][m] = lists[l][m - 1];
+                    lists[l][m - 1] = x;
+                }
+            pos[l] = lists[l];
+        }
+        for (uint32_t i = 0; i < nw; i++) {
+            wmap[i] = i < nl ? i : rnd(&s) % nl;
+            wrel[i] = i ? wrel[i - 1] + 1 + (rnd(&s) % 4 == 0) : rnd(&s) % 2;
+        }
+        uint32_t te = rnd(&s) % 2 ? UINT32_MAX : rnd(&s) % span;
+        int field = (int)(rnd(&s) % 3);
+        field = field == 1 ? NGI_FIELD_TITLE : field == 2 ? NGI_FIELD_BODY : 0;
+        uint32_t want = naive_exact(pos, np, wmap, wrel, nw, te, field);
+        uint32_t got = ngi_phrase_count(pos, np, wmap, wrel, nw, nl, 0, te, field, &b);
+        if (got != want) fail_msg("case %d: count %u, naive %u", t, got, want);
+    }
     ngi_buf_free(&b);
 }
 
@@ -1790,10 +1882,12 @@ int main(void) {
     make_vocab();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(phrase_count_definition),
+        cmocka_unit_test(phrase_count_exact_random),
         cmocka_unit_test(oracle_agrees_with_naive_bm25),
         cmocka_unit_test(oracle_long_documents),
         cmocka_unit_test(pruned_equals_exhaustive),
         cmocka_unit_test(pruned_equals_exhaustive_long_documents),
+        cmocka_unit_test(pruned_equals_exhaustive_phrases),
         cmocka_unit_test(filtered_equals_full),
         cmocka_unit_test(filter_api_errors),
         cmocka_unit_test(phrase_edge_cases),
