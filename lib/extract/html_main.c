@@ -481,24 +481,61 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
     return kept;
 }
 
+/* The <header> that makes el furniture when it is the only furniture
+ * around el (an article's header: headline, standfirst, byline), else -1. */
+static int32_t article_header(const hx_page *pg, int32_t el) {
+    int32_t a = el;
+    while (a >= 0 && !(pg->els[a].flags & HX_BOILER)) a = pg->els[a].parent;
+    if (a < 0 || strcmp((const char *)pg->els[a].node->name, "header") != 0) return -1;
+    int32_t p = pg->els[a].parent;
+    return p >= 0 && (pg->els[p].iflags & HX_BOILER) ? -1 : a;
+}
+
+/* Prose of the article's header hdr after its headline h1 (the standfirst). */
+static void keep_header_prose(hx_page *pg, int32_t h1, int32_t hdr) {
+    int kept = 0;
+    for (size_t b = 0; b < pg->n_blocks && kept < MAX_LEAD_BLOCKS; b++) {
+        hx_block *bl = &pg->blocks[b];
+        if (bl->owner <= h1 || bl->owner >= (int32_t)pg->els[hdr].end) continue;
+        if (boiler_below(pg, bl->owner, hdr, HX_BOILER | HX_COMMENTS) || !is_good(pg, bl))
+            continue;
+        bl->keep = true;
+        kept++;
+    }
+}
+
 /* The lead: prose between the headline and a container that starts after
  * it (a standfirst in its own box above the body's). The headline is the
- * last <h1> before the container, outside furniture. */
+ * last <h1> before the container, outside furniture. An <h1> in the
+ * article's <header> (before the container or inside it) brings the
+ * header's prose after it: the standfirst is the story's (a site's header
+ * holds no <h1> headline followed by prose). */
 static void keep_lead(hx_page *pg, int32_t top, int32_t root) {
-    int32_t h1 = -1;
+    for (int32_t i = top + 1; i < (int32_t)pg->els[top].end; i++) {
+        int32_t hdr = pg->els[i].heading == 1 ? article_header(pg, i) : -1;
+        if (hdr >= 0 && ngi_html_within(pg, hdr, top)) {
+            keep_header_prose(pg, i, hdr);
+            break;
+        }
+    }
+    int32_t h1 = -1, hdr = -1;
     for (int32_t i = top - 1; i >= 0 && i > root; i--)
-        if (pg->els[i].heading == 1 && !(pg->els[i].iflags & HX_BOILER) &&
-            ngi_html_within(pg, i, root)) {
+        if (pg->els[i].heading == 1 && ngi_html_within(pg, i, root) &&
+            (!(pg->els[i].iflags & HX_BOILER) || (hdr = article_header(pg, i)) >= 0)) {
             h1 = i;
             break;
         }
     if (h1 < 0 || ngi_html_within(pg, top, h1)) return;
+    if (hdr >= 0 && ngi_html_within(pg, top, hdr)) return;
     int kept = 0;
     for (size_t b = 0; b < pg->n_blocks && kept < MAX_LEAD_BLOCKS; b++) {
         hx_block *bl = &pg->blocks[b];
         if (bl->owner <= h1 || bl->owner >= top) continue;
         if (ngi_html_within(pg, bl->owner, h1)) continue;
-        if ((pg->els[bl->owner].iflags & (HX_BOILER | HX_COMMENTS)) || !is_good(pg, bl))
+        bool in_header = hdr >= 0 && ngi_html_within(pg, bl->owner, hdr) &&
+                         !boiler_below(pg, bl->owner, hdr, HX_BOILER | HX_COMMENTS);
+        if (((pg->els[bl->owner].iflags & (HX_BOILER | HX_COMMENTS)) && !in_header) ||
+            !is_good(pg, bl))
             continue;
         bl->keep = true;
         kept++;

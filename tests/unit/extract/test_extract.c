@@ -323,6 +323,25 @@ static void lead_above_body_is_kept(void **state) {
     ng_extract_free(ex);
 }
 
+/* The standfirst in the article's <header>, after its headline, belongs
+ * to the story; the site's header and a share box in the article's do not. */
+static void lead_in_article_header_is_kept(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><header><p>Daily news, weather and sport from the valley, every "
+            "day since 1901.</p></header><article><header><h1>Bridge approved</h1><p>The "
+            "city's oldest crossing will be replaced, the council decided after a long "
+            "debate.</p><div class='share'><p>Share this story with your friends, family "
+            "and neighbours today.</p></div></header><div class='body'>" PROSE1 PROSE2
+                PROSE1 PROSE2 "</div></article></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "oldest crossing"));
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "every day since"));
+    assert_false(body_has(ex, "Share this"));
+    ng_extract_free(ex);
+}
+
 /* Labels of related-links boxes, comments and sharing are furniture even
  * as plain paragraphs inside the story. */
 static void chrome_labels_are_dropped(void **state) {
@@ -627,6 +646,7 @@ int main(void) {
         cmocka_unit_test(dates_in_text),
         cmocka_unit_test(date_sources_vote),
         cmocka_unit_test(lead_above_body_is_kept),
+        cmocka_unit_test(lead_in_article_header_is_kept),
         cmocka_unit_test(title_heading_rules),
         cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
