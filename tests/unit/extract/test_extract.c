@@ -342,6 +342,21 @@ static void lead_in_article_header_is_kept(void **state) {
     ng_extract_free(ex);
 }
 
+/* A line that is only a date (and a word) is the article's metadata, not
+ * its text; a sentence that names a date is text. */
+static void date_lines_are_dropped(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><div class='story'>" PROSE1
+                         "<p>Aktualisiert: 11.04.2020, 10:27</p>" PROSE2
+                         "<p>On 3 May 2020 the plan was approved by a large majority of "
+                         "the council, the mayor said.</p>" PROSE1 "</div></body></html>",
+                         NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_true(body_has(ex, "On 3 May 2020 the plan"));
+    assert_false(body_has(ex, "11.04.2020"));
+    ng_extract_free(ex);
+}
+
 /* Labels of related-links boxes, comments and sharing are furniture even
  * as plain paragraphs inside the story. */
 static void chrome_labels_are_dropped(void **state) {
@@ -647,6 +662,7 @@ int main(void) {
         cmocka_unit_test(date_sources_vote),
         cmocka_unit_test(lead_above_body_is_kept),
         cmocka_unit_test(lead_in_article_header_is_kept),
+        cmocka_unit_test(date_lines_are_dropped),
         cmocka_unit_test(title_heading_rules),
         cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
