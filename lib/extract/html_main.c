@@ -333,6 +333,15 @@ static bool sentence(const hx_page *pg, const hx_block *b) {
             (unsigned char)end >= 0x80);
 }
 
+/* A paragraph in the box of the last good block that does not end in a
+ * colon: a closing line of the story. */
+static bool closing_line(const hx_page *pg, const hx_block *last, const hx_block *b) {
+    if (b->owner < 0 || last->owner < 0 || !b->len) return false;
+    const hx_el *o = &pg->els[b->owner];
+    return (o->flags & HX_PARA) && o->parent == pg->els[last->owner].parent &&
+           pg->text.data[b->start + b->len - 1] != ':';
+}
+
 /* Lines of up to CHROME_BYTES that occur twice or more on the page. */
 typedef struct counts {
     uint64_t *h;
@@ -484,8 +493,17 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
             lastgood = b;
             break;
         }
-    for (size_t b = lastgood + 1; any_good && b < nb; b++)
-        if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES) pg->blocks[b].keep = false;
+    /* Short paragraphs next to the last good one in its box, before any
+     * bad block, close the story ("Euer Hans", "Be there or be square!"):
+     * jusText's context (a short block next to good text, in the same
+     * box); one that ends in a colon labels the links after it. */
+    bool closing = true;
+    for (size_t b = lastgood + 1; any_good && b < nb; b++) {
+        if (cls[b] < 0) closing = false;
+        if (cls[b] != 0 || pg->blocks[b].len >= TAIL_BYTES) continue;
+        if (!closing || !closing_line(pg, &pg->blocks[lastgood], &pg->blocks[b]))
+            pg->blocks[b].keep = false;
+    }
     size_t kept = 0;
     for (size_t b = 0; b < nb; b++) kept += pg->blocks[b].keep ? pg->blocks[b].len : 0;
     return kept;

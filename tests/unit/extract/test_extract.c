@@ -357,6 +357,22 @@ static void date_lines_are_dropped(void **state) {
     ng_extract_free(ex);
 }
 
+/* Short paragraphs after the story's last one, in its box, close it (a
+ * sign-off); a label ending in a colon and short lines in another box
+ * after it do not belong to it. */
+static void closing_lines_are_kept(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><div class='story'>" PROSE1 PROSE2 PROSE1
+                         "<p>Euer Hans</p><p>Weitere Links:</p></div><div><p>Alle Rechte "
+                         "vorbehalten</p></div></body></html>",
+                         NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_true(body_has(ex, "Euer Hans"));
+    assert_false(body_has(ex, "Weitere Links"));
+    assert_false(body_has(ex, "Alle Rechte"));
+    ng_extract_free(ex);
+}
+
 /* Labels of related-links boxes, comments and sharing are furniture even
  * as plain paragraphs inside the story. */
 static void chrome_labels_are_dropped(void **state) {
@@ -663,6 +679,7 @@ int main(void) {
         cmocka_unit_test(lead_above_body_is_kept),
         cmocka_unit_test(lead_in_article_header_is_kept),
         cmocka_unit_test(date_lines_are_dropped),
+        cmocka_unit_test(closing_lines_are_kept),
         cmocka_unit_test(title_heading_rules),
         cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
