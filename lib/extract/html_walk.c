@@ -354,6 +354,7 @@ static void survey(hx_page *pg, hx_el *e, int32_t idx) {
     /* hAtom: <abbr class="published" title="2013-04-04T18:52:11+00:00"> */
     const char *cls = attr(n, "class"), *title = attr(n, "title");
     if (cls && title && has_token(cls, "published")) keep_first(&pg->hatom_date, title);
+    if (cls && title && has_token(cls, "updated")) keep_first(&pg->modified, title);
     const char *ip = attr(n, "itemprop");
     if (ip && !strcasecmp(ip, "datePublished")) {
         const char *v = attr(n, "datetime");

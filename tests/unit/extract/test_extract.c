@@ -431,6 +431,10 @@ static void date_sources_vote(void **state) {
     expect_field("<html><body><abbr class='published' title='2013-04-04T18:52:11+00:00'>"
                  "</abbr>" PROSE1 "</body></html>",
                  "date", "2013-04-04");
+    /* nothing but an hAtom class="updated" time: that is the date */
+    expect_field("<html><body><span class='updated' title='2013-04-04T18:52:11+00:00'>"
+                 "</span>" PROSE1 "</body></html>",
+                 "date", "2013-04-04");
     /* nothing but an "updated" line: that is the date */
     expect_field("<html><body>" PROSE1
                  "<p class='info'>Aktualisiert: 30.12.2016</p></body></html>",
@@ -541,6 +545,19 @@ static void dates_in_text(void **state) {
     assert_int_equal(ngi_date_from_text("Version 2.3.4", 13, out), -1);
     assert_int_equal(ngi_date_from_url("https://x.org/2019/7/story", out), -1);
     assert_int_equal(ngi_date_from_url("https://x.org/a/20190703/story", out), 0);
+    /* a year, month and day without leading zeros, as path segments */
+    assert_int_equal(ngi_date_from_url("https://x.org/home/2017/7/12/story", out), 0);
+    assert_string_equal(out, "2017-07-12");
+    assert_int_equal(ngi_date_from_url("https://x.org/2019/10/5-ways-to-cook", out), -1);
+    /* day-month-year when the order is certain, not 01-02-2021 */
+    assert_int_equal(ngi_date_from_url("https://x.org/news/29-10-2021", out), 0);
+    assert_string_equal(out, "2021-10-29");
+    assert_int_equal(ngi_date_from_url("https://x.org/n/23-01-2022-story/17.html", out),
+                     0);
+    assert_string_equal(out, "2022-01-23");
+    assert_int_equal(ngi_date_from_url("https://x.org/n/10-29-2021-story", out), 0);
+    assert_string_equal(out, "2021-10-29");
+    assert_int_equal(ngi_date_from_url("https://x.org/news/01-02-2021", out), -1);
 }
 
 static void charsets(void **state) {
