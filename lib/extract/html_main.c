@@ -537,7 +537,8 @@ static void keep_header_prose(hx_page *pg, int32_t h1, int32_t hdr) {
  * last <h1> before the container, outside furniture. An <h1> in the
  * article's <header> (before the container or inside it) brings the
  * header's prose after it: the standfirst is the story's (a site's header
- * holds no <h1> headline followed by prose). */
+ * holds no <h1> headline followed by prose). The header's headline may be
+ * an <h2> (the page's <h1> is its logo or breadcrumb). */
 static void keep_lead(hx_page *pg, int32_t top, int32_t root) {
     for (int32_t i = top + 1; i < (int32_t)pg->els[top].end; i++) {
         int32_t hdr = pg->els[i].heading == 1 ? article_header(pg, i) : -1;
@@ -548,11 +549,16 @@ static void keep_lead(hx_page *pg, int32_t top, int32_t root) {
     }
     int32_t h1 = -1, hdr = -1;
     for (int32_t i = top - 1; i >= 0 && i > root; i--)
-        if (pg->els[i].heading == 1 && ngi_html_within(pg, i, root) &&
+        if ((pg->els[i].heading == 1 ||
+             (pg->els[i].heading == 2 && (pg->els[i].iflags & HX_BOILER))) &&
+            ngi_html_within(pg, i, root) &&
             (!(pg->els[i].iflags & HX_BOILER) || (hdr = article_header(pg, i)) >= 0)) {
             h1 = i;
             break;
         }
+    /* an <h2> headline of a header, unless the header has an <h1> too */
+    for (int32_t j = hdr; h1 >= 0 && hdr >= 0 && j < h1; j++)
+        if (pg->els[j].heading == 1) h1 = j;
     if (h1 < 0 || ngi_html_within(pg, top, h1)) return;
     if (hdr >= 0 && ngi_html_within(pg, top, hdr)) return;
     int kept = 0;

@@ -340,6 +340,15 @@ static void lead_in_article_header_is_kept(void **state) {
     assert_false(body_has(ex, "every day since"));
     assert_false(body_has(ex, "Share this"));
     ng_extract_free(ex);
+    /* the header's headline is an <h2>, the page's <h1> is in a breadcrumb */
+    ex = run("<html><body><nav class='breadcrumb'><h1>News</h1></nav><div><header><p>"
+             "Bridges</p><h2>Bridge approved</h2><p>The city's oldest crossing will be "
+             "replaced, the council decided after a long debate.</p></header><div "
+             "class='body'>" PROSE1 PROSE2 PROSE1 PROSE2 "</div></div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "oldest crossing"));
+    assert_true(body_has(ex, "next spring"));
+    ng_extract_free(ex);
 }
 
 /* A line that is only a date (and a word) is the article's metadata, not
