@@ -38,8 +38,9 @@ static float link_density(const hx_el *e) {
     return e->text ? (float)e->link / (float)e->text : 0.0f;
 }
 
-/* Class/id words do not exclude a wrapper of the article. */
-static void resolve_flags(hx_page *pg, int32_t root) {
+/* Class/id words do not exclude a wrapper of the article; comment boxes
+ * are no furniture when comments_are_text (a forum thread). */
+static void resolve_flags(hx_page *pg, int32_t root, bool comments_are_text) {
     uint32_t total = root >= 0 ? pg->els[root].text - pg->els[root].link : 0;
     if (root < 0)
         for (size_t i = 0; i < pg->n_els; i++)
@@ -60,6 +61,8 @@ static void resolve_flags(hx_page *pg, int32_t root) {
         if ((f & HX_CLASS_WEAK) && e->positive == 0 && (e->text - e->link) * 2 <= total &&
             (link_density(e) > 0.4f || e->text - e->link < WEAK_BOILER_BYTES))
             e->flags = f = (uint16_t)(f | HX_BOILER | HX_CLASS_BOILER);
+        if (comments_are_text && (f & HX_COMMENTS))
+            e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
         e->iflags = (uint16_t)(f | (e->parent >= 0 ? pg->els[e->parent].iflags : 0));
     }
 }
@@ -576,9 +579,26 @@ static void keep_lead(hx_page *pg, int32_t top, int32_t root) {
     }
 }
 
+/* Bytes of the blocks kept below root. */
+static size_t kept_bytes(const hx_page *pg, int32_t root) {
+    size_t n = 0;
+    for (size_t b = 0; b < pg->n_blocks; b++)
+        if (pg->blocks[b].keep && ngi_html_within(pg, pg->blocks[b].owner, root))
+            n += pg->blocks[b].len;
+    return n;
+}
+
+/* Does root hold a comment box? */
+static bool has_comments(const hx_page *pg, int32_t root) {
+    for (size_t i = 0; i < pg->n_els; i++)
+        if ((pg->els[i].flags & HX_COMMENTS) && ngi_html_within(pg, (int32_t)i, root))
+            return true;
+    return false;
+}
+
 int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container) {
     *container = root;
-    resolve_flags(pg, root);
+    resolve_flags(pg, root, false);
     for (size_t b = 0; b < pg->n_blocks; b++) pg->blocks[b].keep = false;
     if (flags & NG_EXTRACT_KEEP_BOILERPLATE) {
         for (size_t b = 0; b < pg->n_blocks; b++)
@@ -603,6 +623,23 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
                 keep_blocks(pg, tops, n_tops, &c, cls, near);
         }
         if (top >= 0) keep_lead(pg, top, root);
+        /* Next to nothing outside comment boxes: a forum thread or a live
+         * ticker, whose posts are the page's text (kept with what was
+         * found before). */
+        bool *before = NULL;
+        if (kept_bytes(pg, root) < FALLBACK_BYTES && has_comments(pg, root) &&
+            (before = ngi_calloc(nb ? nb : 1, sizeof *before)) == NULL)
+            rc = NG_ENOMEM;
+        if (before) {
+            resolve_flags(pg, root, true);
+            top = *container = best_container(pg, root);
+            n_tops = siblings(pg, top, root, tops);
+            for (size_t b = 0; b < nb; b++) before[b] = pg->blocks[b].keep;
+            keep_blocks(pg, tops, n_tops, &c, cls, near);
+            if (top >= 0) keep_lead(pg, top, root);
+            for (size_t b = 0; b < nb; b++) pg->blocks[b].keep |= before[b];
+            ngi_free(before);
+        }
     }
     ngi_free(cls);
     ngi_free(near);

@@ -382,6 +382,29 @@ static void closing_lines_are_kept(void **state) {
     ng_extract_free(ex);
 }
 
+/* A page that is nothing but posts in comment boxes (a forum thread) has
+ * them as its text; beside a story, comments stay out. */
+static void forum_posts_are_text(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><div class='nav'><a href='/'>Forum</a></div><div "
+                         "class='comment-list'><div class='comment-text'><p>Since the "
+                         "update my phone cannot reach the app store over mobile data, "
+                         "any idea?</p></div><div class='comment-text'><p>Check the "
+                         "settings for mobile data, each app has its own switch there, "
+                         "off by default.</p></div></div></body></html>",
+                         NULL, 0, 0);
+    assert_true(body_has(ex, "reach the app store"));
+    assert_true(body_has(ex, "its own switch"));
+    ng_extract_free(ex);
+    ex = run("<html><body><div class='story'>" PROSE1 PROSE2 PROSE1 PROSE2
+             "</div><div class='comment-text'><p>Since the update my phone cannot reach "
+             "the app store over mobile data, any idea?</p></div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "app store"));
+    ng_extract_free(ex);
+}
+
 /* Labels of related-links boxes, comments and sharing are furniture even
  * as plain paragraphs inside the story. */
 static void chrome_labels_are_dropped(void **state) {
@@ -706,6 +729,7 @@ int main(void) {
         cmocka_unit_test(lead_in_article_header_is_kept),
         cmocka_unit_test(date_lines_are_dropped),
         cmocka_unit_test(closing_lines_are_kept),
+        cmocka_unit_test(forum_posts_are_text),
         cmocka_unit_test(title_heading_rules),
         cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
