@@ -439,6 +439,19 @@ static void credit_lines_are_dropped(void **state) {
     ng_extract_free(ex);
 }
 
+/* Drupal's "field-label-hidden" hides a field's label, not the field: a
+ * short intro in such a field is the story's. */
+static void drupal_label_hidden_is_no_furniture(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='story'><div class='field "
+            "field-name-intro field-label-hidden'><p>The bridge will be "
+            "replaced.</p></div>" PROSE1 PROSE2 PROSE1 "</div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "will be replaced"));
+    ng_extract_free(ex);
+}
+
 /* The sources of a date vote: the date line under the headline and one
  * metadata field that agree beat another field alone (JSON-LD, first in
  * line, used to win). */
@@ -730,6 +743,7 @@ int main(void) {
         cmocka_unit_test(date_lines_are_dropped),
         cmocka_unit_test(closing_lines_are_kept),
         cmocka_unit_test(forum_posts_are_text),
+        cmocka_unit_test(drupal_label_hidden_is_no_furniture),
         cmocka_unit_test(title_heading_rules),
         cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
