@@ -31,6 +31,8 @@
 #define MAX_LEAD_BLOCKS                                                                  \
     3 /* prose blocks between headline and body kept */ /* prose this long may be up to half links */
 #define DATELINE_BYTES 40 /* a date line: a date and a word or two */
+#define LEAD_LEVELS    2  /* a standfirst sits this close to the body's box */
+#define LEAD_LINES     4  /* lines above the body searched for one */
 #define FALLBACK_BYTES                                                                   \
     250 /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
@@ -579,6 +581,33 @@ static void keep_lead(hx_page *pg, int32_t top, int32_t root) {
     }
 }
 
+/* A standfirst just above the container, in the same article box (up to
+ * LEAD_LEVELS above it) when no headline marks it: good prose with only
+ * furniture and short lines (a credit, the byline, the date) between it
+ * and the body. A heading or other text ends the search. */
+static void keep_lead_above(hx_page *pg, int32_t top, int32_t root) {
+    int32_t box = top;
+    for (int k = 0; k < LEAD_LEVELS && box != root && pg->els[box].parent >= 0; k++)
+        box = pg->els[box].parent;
+    size_t first = 0;
+    while (first < pg->n_blocks && pg->blocks[first].owner < top) first++;
+    int kept = 0, seen = 0;
+    for (size_t b = first; b-- > 0 && kept < MAX_LEAD_BLOCKS && seen < LEAD_LINES;) {
+        hx_block *bl = &pg->blocks[b];
+        if (bl->owner < 0 || !ngi_html_within(pg, bl->owner, box)) break;
+        const hx_el *o = &pg->els[bl->owner];
+        if (o->iflags & (HX_BOILER | HX_COMMENTS)) continue;
+        if (o->flags & HX_HEADING) break;
+        seen++;
+        if (is_good(pg, bl)) {
+            bl->keep = true;
+            kept++;
+        } else if (bl->len >= GOOD_BYTES) {
+            break;
+        }
+    }
+}
+
 /* Bytes of the blocks kept below root. */
 static size_t kept_bytes(const hx_page *pg, int32_t root) {
     size_t n = 0;
@@ -623,6 +652,7 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
                 keep_blocks(pg, tops, n_tops, &c, cls, near);
         }
         if (top >= 0) keep_lead(pg, top, root);
+        if (top >= 0) keep_lead_above(pg, top, root);
         /* Next to nothing outside comment boxes: a forum thread or a live
          * ticker, whose posts are the page's text (kept with what was
          * found before). */

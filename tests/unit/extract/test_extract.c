@@ -452,6 +452,21 @@ static void drupal_label_hidden_is_no_furniture(void **state) {
     ng_extract_free(ex);
 }
 
+/* A standfirst above the body's box with no headline to mark it: good
+ * prose in the same article box, a credit line between. */
+static void lead_above_without_headline_is_kept(void **state) {
+    (void)state;
+    ng_extract *ex = run(
+        "<html><body><div class='nav'><a href='/'>Home</a></div><div class='page'><div "
+        "class='top'><div class='intro'><p>The city's oldest crossing will be "
+        "replaced, the council decided after a long debate.</p></div><div "
+        "class='credit'>Foto: dpa</div></div><div class='main'><div class='text'>" PROSE1
+            PROSE2 PROSE1 PROSE2 PROSE1 "</div></div></div></body></html>",
+        NULL, 0, 0);
+    assert_true(body_has(ex, "oldest crossing"));
+    assert_true(body_has(ex, "next spring"));
+    ng_extract_free(ex);
+}
 /* The sources of a date vote: the date line under the headline and one
  * metadata field that agree beat another field alone (JSON-LD, first in
  * line, used to win). */
@@ -744,6 +759,7 @@ int main(void) {
         cmocka_unit_test(closing_lines_are_kept),
         cmocka_unit_test(forum_posts_are_text),
         cmocka_unit_test(drupal_label_hidden_is_no_furniture),
+        cmocka_unit_test(lead_above_without_headline_is_kept),
         cmocka_unit_test(title_heading_rules),
         cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
