@@ -288,9 +288,19 @@ static bool is_label(const hx_page *pg, const hx_block *b, const char *const *la
 /* A picture's credit line run into the text ("Foto: Getty", "AFP / MARCO
  * BERTORELLO", "© dpa"): short, and naming a photo or an agency. */
 static bool is_credit(const hx_page *pg, const hx_block *b) {
-    static const char *const starts[] = {
-        "foto:",  "fotos:",  "photo:",    "photos:",      "bild:", "bilder:",
-        "image:", "credit:", "titelbild", "beitragsbild", NULL};
+    static const char *const starts[] = {"foto:",
+                                         "fotos:",
+                                         "photo:",
+                                         "photos:",
+                                         "bild:",
+                                         "bilder:",
+                                         "image:",
+                                         "credit:",
+                                         "titelbild",
+                                         "beitragsbild",
+                                         "cr\xc3\xa9"
+                                         "dit",
+                                         NULL};
     static const char *const marks[] = {"\xc2\xa9",
                                         "getty images",
                                         "istock",

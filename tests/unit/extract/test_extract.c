@@ -437,6 +437,14 @@ static void credit_lines_are_dropped(void **state) {
     assert_false(body_has(ex, "BERTORELLO"));
     assert_false(body_has(ex, "dpa"));
     ng_extract_free(ex);
+    /* French and Spanish ("Cr\xc3\xa9dits photos", "Cr\xc3\xa9dito"), after the
+     * story's last paragraph too */
+    ex = run("<html><body><div class='story'>" PROSE1 PROSE2 PROSE1 "<p>Cr\xc3\xa9"
+             "dits photos : Bestimage</p></div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "Bestimage"));
+    ng_extract_free(ex);
 }
 
 /* Drupal's "field-label-hidden" hides a field's label, not the field: a
@@ -467,6 +475,7 @@ static void lead_above_without_headline_is_kept(void **state) {
     assert_true(body_has(ex, "next spring"));
     ng_extract_free(ex);
 }
+
 /* The sources of a date vote: the date line under the headline and one
  * metadata field that agree beat another field alone (JSON-LD, first in
  * line, used to win). */
