@@ -30,9 +30,8 @@
 #define LINKED_PROSE_BYTES 150
 #define MAX_LEAD_BLOCKS                                                                  \
     3 /* prose blocks between headline and body kept */ /* prose this long may be up to half links */
-#define DATELINE_BYTES 40 /* a date line: a date and a word or two */
-#define LEAD_LEVELS    2  /* a standfirst sits this close to the body's box */
-#define LEAD_LINES     4  /* lines above the body searched for one */
+#define LEAD_LEVELS 2 /* a standfirst sits this close to the body's box */
+#define LEAD_LINES  4 /* lines above the body searched for one */
 #define FALLBACK_BYTES                                                                   \
     250 /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
@@ -325,15 +324,6 @@ static bool is_credit(const hx_page *pg, const hx_block *b) {
     return false;
 }
 
-/* A line that is a date and little else ("23.10.2018", "Aktualisiert:
- * 11.04.2020, 10:27"): the article's metadata (the date field), not its
- * text. */
-static bool is_dateline(const hx_page *pg, const hx_block *b) {
-    char d[11];
-    return b->len <= DATELINE_BYTES &&
-           ngi_date_in_text((const char *)pg->text.data + b->start, b->len, d) == 0;
-}
-
 static bool is_good(const hx_page *pg, const hx_block *b) {
     const char *s = (const char *)pg->text.data + b->start;
     return b->len >= GOOD_BYTES && b->link * 5 <= b->len && punctuation(s, b->len) > 0;
@@ -461,7 +451,7 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
                  (bl->len < LINKED_PROSE_BYTES || bl->link * 2 > bl->len))
             v = -1; /* (long prose may link a third of its words) */
         else if (is_label(pg, bl, chrome_labels) || is_label(pg, bl, related_labels) ||
-                 is_credit(pg, bl) || is_dateline(pg, bl))
+                 is_credit(pg, bl))
             v = -1;
         else if (is_good(pg, bl))
             v = 1; /* prose, even when a teaser repeats it */

@@ -351,21 +351,6 @@ static void lead_in_article_header_is_kept(void **state) {
     ng_extract_free(ex);
 }
 
-/* A line that is only a date (and a word) is the article's metadata, not
- * its text; a sentence that names a date is text. */
-static void date_lines_are_dropped(void **state) {
-    (void)state;
-    ng_extract *ex = run("<html><body><div class='story'>" PROSE1
-                         "<p>Aktualisiert: 11.04.2020, 10:27</p>" PROSE2
-                         "<p>On 3 May 2020 the plan was approved by a large majority of "
-                         "the council, the mayor said.</p>" PROSE1 "</div></body></html>",
-                         NULL, 0, 0);
-    assert_true(body_has(ex, "new bridge"));
-    assert_true(body_has(ex, "On 3 May 2020 the plan"));
-    assert_false(body_has(ex, "11.04.2020"));
-    ng_extract_free(ex);
-}
-
 /* Short paragraphs after the story's last one, in its box, close it (a
  * sign-off); a label ending in a colon and short lines in another box
  * after it do not belong to it. */
@@ -764,7 +749,6 @@ int main(void) {
         cmocka_unit_test(date_sources_vote),
         cmocka_unit_test(lead_above_body_is_kept),
         cmocka_unit_test(lead_in_article_header_is_kept),
-        cmocka_unit_test(date_lines_are_dropped),
         cmocka_unit_test(closing_lines_are_kept),
         cmocka_unit_test(forum_posts_are_text),
         cmocka_unit_test(drupal_label_hidden_is_no_furniture),
