@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extract/html.h"
 
@@ -190,6 +191,8 @@ static const char *const related_labels[] = {"related",
                                              "explore further",
                                              "more on this topic",
                                              "mehr zum thema",
+                                             "weitere themen",
+                                             "mehr themen",
                                              "mehr zu diesem thema",
                                              "weitere artikel",
                                              "weitere beitr\xc3\xa4ge",
@@ -236,6 +239,9 @@ static const char *const chrome_labels[] = {"comments",
                                             "sources",
                                             "source",
                                             "tags",
+                                            "about the author",
+                                            "\xc3\xbc"
+                                            "ber den autor",
                                             "kommentare",
                                             "kommentieren",
                                             "keine kommentare",
@@ -319,6 +325,38 @@ static bool is_credit(const hx_page *pg, const hx_block *b) {
     low[b->len] = '\0';
     for (int i = 0; starts[i]; i++)
         if (!strncmp(low, starts[i], strlen(starts[i]))) return true;
+    for (int i = 0; marks[i]; i++)
+        if (strstr(low, marks[i])) return true;
+    return false;
+}
+
+/* "Aktualisiert: 11.04.2020, 10:27", "Updated 3 July 2019": when the page
+ * was updated is metadata (a label of chrome_labels followed by a date),
+ * not the story's text. */
+static bool is_update_line(const hx_page *pg, const hx_block *b) {
+    static const char *const starts[] = {"aktualisiert",  "zuletzt aktualisiert",
+                                         "updated",       "last updated",
+                                         "last modified", NULL};
+    if (b->len > 48) return false;
+    const char *s = (const char *)pg->text.data + b->start;
+    char d[11];
+    for (int i = 0; starts[i]; i++)
+        if (!strncasecmp(s, starts[i], strlen(starts[i])))
+            return ngi_date_in_text(s, b->len, d) == 0;
+    return false;
+}
+
+/* The reading time news sites show under the headline ("4 Min Read",
+ * "5 minute read", "Lesezeit: 3 Minuten", "Temps de lecture : 2 min"). */
+static bool is_reading_time(const hx_page *pg, const hx_block *b) {
+    static const char *const marks[] = {"min read",     "minute read", "minutes read",
+                                        "lesezeit",     "lesedauer",   "temps de lecture",
+                                        "reading time", NULL};
+    if (b->len > 32) return false;
+    char low[33];
+    const char *s = (const char *)pg->text.data + b->start;
+    for (size_t i = 0; i < b->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    low[b->len] = '\0';
     for (int i = 0; marks[i]; i++)
         if (strstr(low, marks[i])) return true;
     return false;
@@ -451,7 +489,7 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
                  (bl->len < LINKED_PROSE_BYTES || bl->link * 2 > bl->len))
             v = -1; /* (long prose may link a third of its words) */
         else if (is_label(pg, bl, chrome_labels) || is_label(pg, bl, related_labels) ||
-                 is_credit(pg, bl))
+                 is_credit(pg, bl) || is_update_line(pg, bl) || is_reading_time(pg, bl))
             v = -1;
         else if (is_good(pg, bl))
             v = 1; /* prose, even when a teaser repeats it */

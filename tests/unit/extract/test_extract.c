@@ -390,6 +390,22 @@ static void forum_posts_are_text(void **state) {
     ng_extract_free(ex);
 }
 
+/* When the page was updated and how long it takes to read are metadata,
+ * not text; a date line of its own stays (the CLI goldens keep it). */
+static void update_and_reading_time_lines_are_dropped(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><div class='story'><p>4 Min Read</p><p>3. Juli "
+                         "2019</p>" PROSE1 "<p>Aktualisiert: 11.04.2020, 10:27</p>" PROSE2
+                         "<p>Lesezeit: 3 Minuten</p>" PROSE1 "</div></body></html>",
+                         NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_true(body_has(ex, "3. Juli 2019"));
+    assert_false(body_has(ex, "Min Read"));
+    assert_false(body_has(ex, "11.04.2020"));
+    assert_false(body_has(ex, "Lesezeit"));
+    ng_extract_free(ex);
+}
+
 /* Labels of related-links boxes, comments and sharing are furniture even
  * as plain paragraphs inside the story. */
 static void chrome_labels_are_dropped(void **state) {
@@ -405,6 +421,15 @@ static void chrome_labels_are_dropped(void **state) {
     assert_false(body_has(ex, "Mehr zum Thema"));
     assert_false(body_has(ex, "KOMMENTARE"));
     assert_false(body_has(ex, "Related Coverage"));
+    ng_extract_free(ex);
+    /* an author box's and a topics box's heading */
+    ex = run("<html><body><div class='story'>" PROSE1 PROSE2 "<p>\xc3\x9c"
+             "ber den Autor</p>" PROSE1 "<p>Weitere Themen</p>" PROSE2
+             "</div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "ber den Autor"));
+    assert_false(body_has(ex, "Weitere Themen"));
     ng_extract_free(ex);
 }
 
@@ -753,6 +778,7 @@ int main(void) {
         cmocka_unit_test(forum_posts_are_text),
         cmocka_unit_test(drupal_label_hidden_is_no_furniture),
         cmocka_unit_test(lead_above_without_headline_is_kept),
+        cmocka_unit_test(update_and_reading_time_lines_are_dropped),
         cmocka_unit_test(title_heading_rules),
         cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
