@@ -15,7 +15,7 @@ if [ ! -f "$work/webextract/evaldata.json" ]; then
   zstd -dc --long=27 "$tar" | tar -x -C "$work"
 fi
 ${CC:-cc} -O2 -I"$root/include" $(pkg-config --cflags libxml-2.0) -o "$work/extract_eval" "$root/bench/extract_eval.c" \
-  "$root/$build/libnewsgrep.a" ${LIBS:-}
+  "$root/$build/libnewsgrep.a" ${LIBS:-} $(pkg-config --libs libxml-2.0)
 python3 - "$work" <<'PY'
 import json, sys
 w = sys.argv[1]

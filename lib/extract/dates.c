@@ -198,6 +198,33 @@ int ngi_date_from_text(const char *s, size_t len, char out[11]) {
     return ngi_date_in_text(s, len, out);
 }
 
+/* /2017/7/12/: a path of year, month and day without leading zeros
+ * (Squarespace's addresses), ending in a slash. */
+static int url_ymd_short(const char *s, size_t m, char out[11]) {
+    int y, mo, d;
+    size_t a = digits(s, m, &y);
+    if (a != 4 || a + 1 >= m || s[a] != '/') return -1;
+    size_t b = digits(s + a + 1, m - a - 1, &mo);
+    if (b < 1 || b > 2 || a + b + 2 >= m || s[a + 1 + b] != '/') return -1;
+    size_t k = a + b + 2, c = digits(s + k, m - k, &d);
+    if (c < 1 || c > 2 || (k + c < m && s[k + c] != '/')) return -1;
+    return emit(y, mo, d, out);
+}
+
+/* /29-10-2021 or -23-01-2022-: day, month, year when the order is certain
+ * (one of the first two numbers is over 12: a month first when it is the
+ * second); 01-02-2021 could be either and gives nothing. */
+static int url_dmy(const char *s, size_t m, char out[11]) {
+    int a, b, y;
+    if (m < 10 || digits(s, m, &a) != 2 || s[2] != '-' || digits(s + 3, m - 3, &b) != 2 ||
+        s[5] != '-' || digits(s + 6, m - 6, &y) != 4 ||
+        (m > 10 && isalnum((unsigned char)s[10])))
+        return -1;
+    if (a > 12 && b <= 12) return emit(y, b, a, out);
+    if (b > 12 && a <= 12) return emit(y, a, b, out);
+    return -1;
+}
+
 int ngi_date_from_url(const char *url, char out[11]) {
     if (!url) return -1;
     size_t n = strlen(url);
@@ -219,6 +246,8 @@ int ngi_date_from_url(const char *url, char out[11]) {
         if (digits(s, m, &y) == 8 && (m == 8 || !isalnum((unsigned char)s[8])) &&
             emit(y / 10000, y / 100 % 100, y % 100, out) == 0 && y / 10000 >= 1995)
             return 0;
+        if (url[i] == '/' && url_ymd_short(s, m, out) == 0) return 0;
+        if (url_dmy(s, m, out) == 0) return 0;
     }
     return -1;
 }

@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extract/html.h"
 
@@ -30,6 +31,8 @@
 #define LINKED_PROSE_BYTES 150
 #define MAX_LEAD_BLOCKS                                                                  \
     3 /* prose blocks between headline and body kept */ /* prose this long may be up to half links */
+#define LEAD_LEVELS 2 /* a standfirst sits this close to the body's box */
+#define LEAD_LINES  4 /* lines above the body searched for one */
 #define FALLBACK_BYTES                                                                   \
     250 /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
@@ -37,8 +40,9 @@ static float link_density(const hx_el *e) {
     return e->text ? (float)e->link / (float)e->text : 0.0f;
 }
 
-/* Class/id words do not exclude a wrapper of the article. */
-static void resolve_flags(hx_page *pg, int32_t root) {
+/* Class/id words do not exclude a wrapper of the article; comment boxes
+ * are no furniture when comments_are_text (a forum thread). */
+static void resolve_flags(hx_page *pg, int32_t root, bool comments_are_text) {
     uint32_t total = root >= 0 ? pg->els[root].text - pg->els[root].link : 0;
     if (root < 0)
         for (size_t i = 0; i < pg->n_els; i++)
@@ -59,6 +63,8 @@ static void resolve_flags(hx_page *pg, int32_t root) {
         if ((f & HX_CLASS_WEAK) && e->positive == 0 && (e->text - e->link) * 2 <= total &&
             (link_density(e) > 0.4f || e->text - e->link < WEAK_BOILER_BYTES))
             e->flags = f = (uint16_t)(f | HX_BOILER | HX_CLASS_BOILER);
+        if (comments_are_text && (f & HX_COMMENTS))
+            e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
         e->iflags = (uint16_t)(f | (e->parent >= 0 ? pg->els[e->parent].iflags : 0));
     }
 }
@@ -185,6 +191,8 @@ static const char *const related_labels[] = {"related",
                                              "explore further",
                                              "more on this topic",
                                              "mehr zum thema",
+                                             "weitere themen",
+                                             "mehr themen",
                                              "mehr zu diesem thema",
                                              "weitere artikel",
                                              "weitere beitr\xc3\xa4ge",
@@ -231,6 +239,9 @@ static const char *const chrome_labels[] = {"comments",
                                             "sources",
                                             "source",
                                             "tags",
+                                            "about the author",
+                                            "\xc3\xbc"
+                                            "ber den autor",
                                             "kommentare",
                                             "kommentieren",
                                             "keine kommentare",
@@ -282,9 +293,19 @@ static bool is_label(const hx_page *pg, const hx_block *b, const char *const *la
 /* A picture's credit line run into the text ("Foto: Getty", "AFP / MARCO
  * BERTORELLO", "© dpa"): short, and naming a photo or an agency. */
 static bool is_credit(const hx_page *pg, const hx_block *b) {
-    static const char *const starts[] = {
-        "foto:",  "fotos:",  "photo:",    "photos:",      "bild:", "bilder:",
-        "image:", "credit:", "titelbild", "beitragsbild", NULL};
+    static const char *const starts[] = {"foto:",
+                                         "fotos:",
+                                         "photo:",
+                                         "photos:",
+                                         "bild:",
+                                         "bilder:",
+                                         "image:",
+                                         "credit:",
+                                         "titelbild",
+                                         "beitragsbild",
+                                         "cr\xc3\xa9"
+                                         "dit",
+                                         NULL};
     static const char *const marks[] = {"\xc2\xa9",
                                         "getty images",
                                         "istock",
@@ -309,6 +330,38 @@ static bool is_credit(const hx_page *pg, const hx_block *b) {
     return false;
 }
 
+/* "Aktualisiert: 11.04.2020, 10:27", "Updated 3 July 2019": when the page
+ * was updated is metadata (a label of chrome_labels followed by a date),
+ * not the story's text. */
+static bool is_update_line(const hx_page *pg, const hx_block *b) {
+    static const char *const starts[] = {"aktualisiert",  "zuletzt aktualisiert",
+                                         "updated",       "last updated",
+                                         "last modified", NULL};
+    if (b->len > 48) return false;
+    const char *s = (const char *)pg->text.data + b->start;
+    char d[11];
+    for (int i = 0; starts[i]; i++)
+        if (!strncasecmp(s, starts[i], strlen(starts[i])))
+            return ngi_date_in_text(s, b->len, d) == 0;
+    return false;
+}
+
+/* The reading time news sites show under the headline ("4 Min Read",
+ * "5 minute read", "Lesezeit: 3 Minuten", "Temps de lecture : 2 min"). */
+static bool is_reading_time(const hx_page *pg, const hx_block *b) {
+    static const char *const marks[] = {"min read",     "minute read", "minutes read",
+                                        "lesezeit",     "lesedauer",   "temps de lecture",
+                                        "reading time", NULL};
+    if (b->len > 32) return false;
+    char low[33];
+    const char *s = (const char *)pg->text.data + b->start;
+    for (size_t i = 0; i < b->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    low[b->len] = '\0';
+    for (int i = 0; marks[i]; i++)
+        if (strstr(low, marks[i])) return true;
+    return false;
+}
+
 static bool is_good(const hx_page *pg, const hx_block *b) {
     const char *s = (const char *)pg->text.data + b->start;
     return b->len >= GOOD_BYTES && b->link * 5 <= b->len && punctuation(s, b->len) > 0;
@@ -321,6 +374,15 @@ static bool sentence(const hx_page *pg, const hx_block *b) {
     return b->len >= TAIL_BYTES && b->link * 2 < b->len &&
            (end == '.' || end == '!' || end == '?' || end == '"' ||
             (unsigned char)end >= 0x80);
+}
+
+/* A paragraph in the box of the last good block that does not end in a
+ * colon: a closing line of the story. */
+static bool closing_line(const hx_page *pg, const hx_block *last, const hx_block *b) {
+    if (b->owner < 0 || last->owner < 0 || !b->len) return false;
+    const hx_el *o = &pg->els[b->owner];
+    return (o->flags & HX_PARA) && o->parent == pg->els[last->owner].parent &&
+           pg->text.data[b->start + b->len - 1] != ':';
 }
 
 /* Lines of up to CHROME_BYTES that occur twice or more on the page. */
@@ -427,7 +489,7 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
                  (bl->len < LINKED_PROSE_BYTES || bl->link * 2 > bl->len))
             v = -1; /* (long prose may link a third of its words) */
         else if (is_label(pg, bl, chrome_labels) || is_label(pg, bl, related_labels) ||
-                 is_credit(pg, bl))
+                 is_credit(pg, bl) || is_update_line(pg, bl) || is_reading_time(pg, bl))
             v = -1;
         else if (is_good(pg, bl))
             v = 1; /* prose, even when a teaser repeats it */
@@ -474,40 +536,136 @@ static size_t keep_blocks(hx_page *pg, const int32_t *tops, size_t n_tops, count
             lastgood = b;
             break;
         }
-    for (size_t b = lastgood + 1; any_good && b < nb; b++)
-        if (cls[b] == 0 && pg->blocks[b].len < TAIL_BYTES) pg->blocks[b].keep = false;
+    /* Short paragraphs next to the last good one in its box, before any
+     * bad block, close the story ("Euer Hans", "Be there or be square!"):
+     * jusText's context (a short block next to good text, in the same
+     * box); one that ends in a colon labels the links after it. */
+    bool closing = true;
+    for (size_t b = lastgood + 1; any_good && b < nb; b++) {
+        if (cls[b] < 0) closing = false;
+        if (cls[b] != 0 || pg->blocks[b].len >= TAIL_BYTES) continue;
+        if (!closing || !closing_line(pg, &pg->blocks[lastgood], &pg->blocks[b]))
+            pg->blocks[b].keep = false;
+    }
     size_t kept = 0;
     for (size_t b = 0; b < nb; b++) kept += pg->blocks[b].keep ? pg->blocks[b].len : 0;
     return kept;
 }
 
-/* The lead: prose between the headline and a container that starts after
- * it (a standfirst in its own box above the body's). The headline is the
- * last <h1> before the container, outside furniture. */
-static void keep_lead(hx_page *pg, int32_t top, int32_t root) {
-    int32_t h1 = -1;
-    for (int32_t i = top - 1; i >= 0 && i > root; i--)
-        if (pg->els[i].heading == 1 && !(pg->els[i].iflags & HX_BOILER) &&
-            ngi_html_within(pg, i, root)) {
-            h1 = i;
-            break;
-        }
-    if (h1 < 0 || ngi_html_within(pg, top, h1)) return;
+/* The <header> that makes el furniture when it is the only furniture
+ * around el (an article's header: headline, standfirst, byline), else -1. */
+static int32_t article_header(const hx_page *pg, int32_t el) {
+    int32_t a = el;
+    while (a >= 0 && !(pg->els[a].flags & HX_BOILER)) a = pg->els[a].parent;
+    if (a < 0 || strcmp((const char *)pg->els[a].node->name, "header") != 0) return -1;
+    int32_t p = pg->els[a].parent;
+    return p >= 0 && (pg->els[p].iflags & HX_BOILER) ? -1 : a;
+}
+
+/* Prose of the article's header hdr after its headline h1 (the standfirst). */
+static void keep_header_prose(hx_page *pg, int32_t h1, int32_t hdr) {
     int kept = 0;
     for (size_t b = 0; b < pg->n_blocks && kept < MAX_LEAD_BLOCKS; b++) {
         hx_block *bl = &pg->blocks[b];
-        if (bl->owner <= h1 || bl->owner >= top) continue;
-        if (ngi_html_within(pg, bl->owner, h1)) continue;
-        if ((pg->els[bl->owner].iflags & (HX_BOILER | HX_COMMENTS)) || !is_good(pg, bl))
+        if (bl->owner <= h1 || bl->owner >= (int32_t)pg->els[hdr].end) continue;
+        if (boiler_below(pg, bl->owner, hdr, HX_BOILER | HX_COMMENTS) || !is_good(pg, bl))
             continue;
         bl->keep = true;
         kept++;
     }
 }
 
+/* The lead: prose between the headline and a container that starts after
+ * it (a standfirst in its own box above the body's). The headline is the
+ * last <h1> before the container, outside furniture. An <h1> in the
+ * article's <header> (before the container or inside it) brings the
+ * header's prose after it: the standfirst is the story's (a site's header
+ * holds no <h1> headline followed by prose). The header's headline may be
+ * an <h2> (the page's <h1> is its logo or breadcrumb). */
+static void keep_lead(hx_page *pg, int32_t top, int32_t root) {
+    for (int32_t i = top + 1; i < (int32_t)pg->els[top].end; i++) {
+        int32_t hdr = pg->els[i].heading == 1 ? article_header(pg, i) : -1;
+        if (hdr >= 0 && ngi_html_within(pg, hdr, top)) {
+            keep_header_prose(pg, i, hdr);
+            break;
+        }
+    }
+    int32_t h1 = -1, hdr = -1;
+    for (int32_t i = top - 1; i >= 0 && i > root; i--)
+        if ((pg->els[i].heading == 1 ||
+             (pg->els[i].heading == 2 && (pg->els[i].iflags & HX_BOILER))) &&
+            ngi_html_within(pg, i, root) &&
+            (!(pg->els[i].iflags & HX_BOILER) || (hdr = article_header(pg, i)) >= 0)) {
+            h1 = i;
+            break;
+        }
+    /* an <h2> headline of a header, unless the header has an <h1> too */
+    for (int32_t j = hdr; h1 >= 0 && hdr >= 0 && j < h1; j++)
+        if (pg->els[j].heading == 1) h1 = j;
+    if (h1 < 0 || ngi_html_within(pg, top, h1)) return;
+    if (hdr >= 0 && ngi_html_within(pg, top, hdr)) return;
+    int kept = 0;
+    for (size_t b = 0; b < pg->n_blocks && kept < MAX_LEAD_BLOCKS; b++) {
+        hx_block *bl = &pg->blocks[b];
+        if (bl->owner <= h1 || bl->owner >= top) continue;
+        if (ngi_html_within(pg, bl->owner, h1)) continue;
+        bool in_header = hdr >= 0 && ngi_html_within(pg, bl->owner, hdr) &&
+                         !boiler_below(pg, bl->owner, hdr, HX_BOILER | HX_COMMENTS);
+        if (((pg->els[bl->owner].iflags & (HX_BOILER | HX_COMMENTS)) && !in_header) ||
+            !is_good(pg, bl))
+            continue;
+        bl->keep = true;
+        kept++;
+    }
+}
+
+/* A standfirst just above the container, in the same article box (up to
+ * LEAD_LEVELS above it) when no headline marks it: good prose with only
+ * furniture and short lines (a credit, the byline, the date) between it
+ * and the body. A heading or other text ends the search. */
+static void keep_lead_above(hx_page *pg, int32_t top, int32_t root) {
+    int32_t box = top;
+    for (int k = 0; k < LEAD_LEVELS && box != root && pg->els[box].parent >= 0; k++)
+        box = pg->els[box].parent;
+    size_t first = 0;
+    while (first < pg->n_blocks && pg->blocks[first].owner < top) first++;
+    int kept = 0, seen = 0;
+    for (size_t b = first; b-- > 0 && kept < MAX_LEAD_BLOCKS && seen < LEAD_LINES;) {
+        hx_block *bl = &pg->blocks[b];
+        if (bl->owner < 0 || !ngi_html_within(pg, bl->owner, box)) break;
+        const hx_el *o = &pg->els[bl->owner];
+        if (o->iflags & (HX_BOILER | HX_COMMENTS)) continue;
+        if (o->flags & HX_HEADING) break;
+        seen++;
+        if (is_good(pg, bl)) {
+            bl->keep = true;
+            kept++;
+        } else if (bl->len >= GOOD_BYTES) {
+            break;
+        }
+    }
+}
+
+/* Bytes of the blocks kept below root. */
+static size_t kept_bytes(const hx_page *pg, int32_t root) {
+    size_t n = 0;
+    for (size_t b = 0; b < pg->n_blocks; b++)
+        if (pg->blocks[b].keep && ngi_html_within(pg, pg->blocks[b].owner, root))
+            n += pg->blocks[b].len;
+    return n;
+}
+
+/* Does root hold a comment box? */
+static bool has_comments(const hx_page *pg, int32_t root) {
+    for (size_t i = 0; i < pg->n_els; i++)
+        if ((pg->els[i].flags & HX_COMMENTS) && ngi_html_within(pg, (int32_t)i, root))
+            return true;
+    return false;
+}
+
 int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container) {
     *container = root;
-    resolve_flags(pg, root);
+    resolve_flags(pg, root, false);
     for (size_t b = 0; b < pg->n_blocks; b++) pg->blocks[b].keep = false;
     if (flags & NG_EXTRACT_KEEP_BOILERPLATE) {
         for (size_t b = 0; b < pg->n_blocks; b++)
@@ -532,6 +690,24 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
                 keep_blocks(pg, tops, n_tops, &c, cls, near);
         }
         if (top >= 0) keep_lead(pg, top, root);
+        if (top >= 0) keep_lead_above(pg, top, root);
+        /* Next to nothing outside comment boxes: a forum thread or a live
+         * ticker, whose posts are the page's text (kept with what was
+         * found before). */
+        bool *before = NULL;
+        if (kept_bytes(pg, root) < FALLBACK_BYTES && has_comments(pg, root) &&
+            (before = ngi_calloc(nb ? nb : 1, sizeof *before)) == NULL)
+            rc = NG_ENOMEM;
+        if (before) {
+            resolve_flags(pg, root, true);
+            top = *container = best_container(pg, root);
+            n_tops = siblings(pg, top, root, tops);
+            for (size_t b = 0; b < nb; b++) before[b] = pg->blocks[b].keep;
+            keep_blocks(pg, tops, n_tops, &c, cls, near);
+            if (top >= 0) keep_lead(pg, top, root);
+            for (size_t b = 0; b < nb; b++) pg->blocks[b].keep |= before[b];
+            ngi_free(before);
+        }
     }
     ngi_free(cls);
     ngi_free(near);

@@ -184,6 +184,13 @@ static bool hidden_style(xmlNodePtr n) {
     return strstr(buf, "display:none") || strstr(buf, "visibility:hidden");
 }
 
+/* Drupal puts "field-label-hidden" on every field whose label is hidden:
+ * the label, not the field, is hidden. The word is blanked out. */
+static void scrub_cms_words(char *ci) {
+    for (char *p = ci; (p = strstr(p, "label-hidden")) != NULL; p += 12)
+        memcpy(p + 6, "______", 6);
+}
+
 static void classify(hx_page *pg, hx_el *e, int32_t idx) {
     xmlNodePtr n = e->node;
     const char *name = (const char *)n->name;
@@ -228,6 +235,7 @@ static void classify(hx_page *pg, hx_el *e, int32_t idx) {
     if (!strcmp(name, "html") || !strcmp(name, "body") || !strcmp(name, "main")) return;
     char ci[256];
     if (!class_id(n, ci, sizeof ci)) return;
+    scrub_cms_words(ci);
     if (has_word(ci, positive_words)) {
         e->flags |= HX_POSITIVE;
         return;
@@ -354,6 +362,7 @@ static void survey(hx_page *pg, hx_el *e, int32_t idx) {
     /* hAtom: <abbr class="published" title="2013-04-04T18:52:11+00:00"> */
     const char *cls = attr(n, "class"), *title = attr(n, "title");
     if (cls && title && has_token(cls, "published")) keep_first(&pg->hatom_date, title);
+    if (cls && title && has_token(cls, "updated")) keep_first(&pg->modified, title);
     const char *ip = attr(n, "itemprop");
     if (ip && !strcasecmp(ip, "datePublished")) {
         const char *v = attr(n, "datetime");

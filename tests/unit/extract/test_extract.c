@@ -323,6 +323,89 @@ static void lead_above_body_is_kept(void **state) {
     ng_extract_free(ex);
 }
 
+/* The standfirst in the article's <header>, after its headline, belongs
+ * to the story; the site's header and a share box in the article's do not. */
+static void lead_in_article_header_is_kept(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><header><p>Daily news, weather and sport from the valley, every "
+            "day since 1901.</p></header><article><header><h1>Bridge approved</h1><p>The "
+            "city's oldest crossing will be replaced, the council decided after a long "
+            "debate.</p><div class='share'><p>Share this story with your friends, family "
+            "and neighbours today.</p></div></header><div class='body'>" PROSE1 PROSE2
+                PROSE1 PROSE2 "</div></article></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "oldest crossing"));
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "every day since"));
+    assert_false(body_has(ex, "Share this"));
+    ng_extract_free(ex);
+    /* the header's headline is an <h2>, the page's <h1> is in a breadcrumb */
+    ex = run("<html><body><nav class='breadcrumb'><h1>News</h1></nav><div><header><p>"
+             "Bridges</p><h2>Bridge approved</h2><p>The city's oldest crossing will be "
+             "replaced, the council decided after a long debate.</p></header><div "
+             "class='body'>" PROSE1 PROSE2 PROSE1 PROSE2 "</div></div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "oldest crossing"));
+    assert_true(body_has(ex, "next spring"));
+    ng_extract_free(ex);
+}
+
+/* Short paragraphs after the story's last one, in its box, close it (a
+ * sign-off); a label ending in a colon and short lines in another box
+ * after it do not belong to it. */
+static void closing_lines_are_kept(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><div class='story'>" PROSE1 PROSE2 PROSE1
+                         "<p>Euer Hans</p><p>Weitere Links:</p></div><div><p>Alle Rechte "
+                         "vorbehalten</p></div></body></html>",
+                         NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_true(body_has(ex, "Euer Hans"));
+    assert_false(body_has(ex, "Weitere Links"));
+    assert_false(body_has(ex, "Alle Rechte"));
+    ng_extract_free(ex);
+}
+
+/* A page that is nothing but posts in comment boxes (a forum thread) has
+ * them as its text; beside a story, comments stay out. */
+static void forum_posts_are_text(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><div class='nav'><a href='/'>Forum</a></div><div "
+                         "class='comment-list'><div class='comment-text'><p>Since the "
+                         "update my phone cannot reach the app store over mobile data, "
+                         "any idea?</p></div><div class='comment-text'><p>Check the "
+                         "settings for mobile data, each app has its own switch there, "
+                         "off by default.</p></div></div></body></html>",
+                         NULL, 0, 0);
+    assert_true(body_has(ex, "reach the app store"));
+    assert_true(body_has(ex, "its own switch"));
+    ng_extract_free(ex);
+    ex = run("<html><body><div class='story'>" PROSE1 PROSE2 PROSE1 PROSE2
+             "</div><div class='comment-text'><p>Since the update my phone cannot reach "
+             "the app store over mobile data, any idea?</p></div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "app store"));
+    ng_extract_free(ex);
+}
+
+/* When the page was updated and how long it takes to read are metadata,
+ * not text; a date line of its own stays (the CLI goldens keep it). */
+static void update_and_reading_time_lines_are_dropped(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><div class='story'><p>4 Min Read</p><p>3. Juli "
+                         "2019</p>" PROSE1 "<p>Aktualisiert: 11.04.2020, 10:27</p>" PROSE2
+                         "<p>Lesezeit: 3 Minuten</p>" PROSE1 "</div></body></html>",
+                         NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_true(body_has(ex, "3. Juli 2019"));
+    assert_false(body_has(ex, "Min Read"));
+    assert_false(body_has(ex, "11.04.2020"));
+    assert_false(body_has(ex, "Lesezeit"));
+    ng_extract_free(ex);
+}
+
 /* Labels of related-links boxes, comments and sharing are furniture even
  * as plain paragraphs inside the story. */
 static void chrome_labels_are_dropped(void **state) {
@@ -339,6 +422,15 @@ static void chrome_labels_are_dropped(void **state) {
     assert_false(body_has(ex, "KOMMENTARE"));
     assert_false(body_has(ex, "Related Coverage"));
     ng_extract_free(ex);
+    /* an author box's and a topics box's heading */
+    ex = run("<html><body><div class='story'>" PROSE1 PROSE2 "<p>\xc3\x9c"
+             "ber den Autor</p>" PROSE1 "<p>Weitere Themen</p>" PROSE2
+             "</div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "ber den Autor"));
+    assert_false(body_has(ex, "Weitere Themen"));
+    ng_extract_free(ex);
 }
 
 /* A picture's credit line is no text of the story. */
@@ -354,6 +446,43 @@ static void credit_lines_are_dropped(void **state) {
     assert_false(body_has(ex, "Jesco Denzel"));
     assert_false(body_has(ex, "BERTORELLO"));
     assert_false(body_has(ex, "dpa"));
+    ng_extract_free(ex);
+    /* French and Spanish ("Cr\xc3\xa9dits photos", "Cr\xc3\xa9dito"), after the
+     * story's last paragraph too */
+    ex = run("<html><body><div class='story'>" PROSE1 PROSE2 PROSE1 "<p>Cr\xc3\xa9"
+             "dits photos : Bestimage</p></div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "Bestimage"));
+    ng_extract_free(ex);
+}
+
+/* Drupal's "field-label-hidden" hides a field's label, not the field: a
+ * short intro in such a field is the story's. */
+static void drupal_label_hidden_is_no_furniture(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='story'><div class='field "
+            "field-name-intro field-label-hidden'><p>The bridge will be "
+            "replaced.</p></div>" PROSE1 PROSE2 PROSE1 "</div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "will be replaced"));
+    ng_extract_free(ex);
+}
+
+/* A standfirst above the body's box with no headline to mark it: good
+ * prose in the same article box, a credit line between. */
+static void lead_above_without_headline_is_kept(void **state) {
+    (void)state;
+    ng_extract *ex = run(
+        "<html><body><div class='nav'><a href='/'>Home</a></div><div class='page'><div "
+        "class='top'><div class='intro'><p>The city's oldest crossing will be "
+        "replaced, the council decided after a long debate.</p></div><div "
+        "class='credit'>Foto: dpa</div></div><div class='main'><div class='text'>" PROSE1
+            PROSE2 PROSE1 PROSE2 PROSE1 "</div></div></div></body></html>",
+        NULL, 0, 0);
+    assert_true(body_has(ex, "oldest crossing"));
+    assert_true(body_has(ex, "next spring"));
     ng_extract_free(ex);
 }
 
@@ -380,6 +509,10 @@ static void date_sources_vote(void **state) {
     /* hAtom: the title of a class="published" element */
     expect_field("<html><body><abbr class='published' title='2013-04-04T18:52:11+00:00'>"
                  "</abbr>" PROSE1 "</body></html>",
+                 "date", "2013-04-04");
+    /* nothing but an hAtom class="updated" time: that is the date */
+    expect_field("<html><body><span class='updated' title='2013-04-04T18:52:11+00:00'>"
+                 "</span>" PROSE1 "</body></html>",
                  "date", "2013-04-04");
     /* nothing but an "updated" line: that is the date */
     expect_field("<html><body>" PROSE1
@@ -491,6 +624,19 @@ static void dates_in_text(void **state) {
     assert_int_equal(ngi_date_from_text("Version 2.3.4", 13, out), -1);
     assert_int_equal(ngi_date_from_url("https://x.org/2019/7/story", out), -1);
     assert_int_equal(ngi_date_from_url("https://x.org/a/20190703/story", out), 0);
+    /* a year, month and day without leading zeros, as path segments */
+    assert_int_equal(ngi_date_from_url("https://x.org/home/2017/7/12/story", out), 0);
+    assert_string_equal(out, "2017-07-12");
+    assert_int_equal(ngi_date_from_url("https://x.org/2019/10/5-ways-to-cook", out), -1);
+    /* day-month-year when the order is certain, not 01-02-2021 */
+    assert_int_equal(ngi_date_from_url("https://x.org/news/29-10-2021", out), 0);
+    assert_string_equal(out, "2021-10-29");
+    assert_int_equal(ngi_date_from_url("https://x.org/n/23-01-2022-story/17.html", out),
+                     0);
+    assert_string_equal(out, "2022-01-23");
+    assert_int_equal(ngi_date_from_url("https://x.org/n/10-29-2021-story", out), 0);
+    assert_string_equal(out, "2021-10-29");
+    assert_int_equal(ngi_date_from_url("https://x.org/news/01-02-2021", out), -1);
 }
 
 static void charsets(void **state) {
@@ -627,6 +773,12 @@ int main(void) {
         cmocka_unit_test(dates_in_text),
         cmocka_unit_test(date_sources_vote),
         cmocka_unit_test(lead_above_body_is_kept),
+        cmocka_unit_test(lead_in_article_header_is_kept),
+        cmocka_unit_test(closing_lines_are_kept),
+        cmocka_unit_test(forum_posts_are_text),
+        cmocka_unit_test(drupal_label_hidden_is_no_furniture),
+        cmocka_unit_test(lead_above_without_headline_is_kept),
+        cmocka_unit_test(update_and_reading_time_lines_are_dropped),
         cmocka_unit_test(title_heading_rules),
         cmocka_unit_test(sections_of_one_story),
         cmocka_unit_test(chrome_labels_are_dropped),
