@@ -11,6 +11,9 @@
 
 #include "internal.h"
 
+/* CSPD's sections, in its order: NORM, DATE, TEND, QLEN, DSRT */
+#define NGI_SEG_COLS 5
+
 struct ngi_segment {
     atomic_int refs;                          /* references held */
     char name[NGI_SEGMENT_NAME_MAX];          /* file name */
@@ -39,7 +42,14 @@ struct ngi_segment {
     size_t n_srcs;         /* how many */
     const uint8_t *sign;   /* SIGN section or NULL (signature.c) */
     atomic_int sign_state; /* its checksum: 0 unchecked, 1 ok, -1 bad */
-    char dir[];            /* index directory (for check) */
+    /* With CSPD: the per-document tables (NORM with QLEN, DATE, TEND,
+     * DSRT), each verified whole on first use (ngi_segment_need) with its
+     * structure (sum of NORM, DSRT doc numbers); without, at open. */
+    bool cols_lazy;
+    ngi_chunked ck_cols[NGI_SEG_COLS];
+    /* each: 0 unchecked, 1 ok, < 0 damaged */
+    atomic_int cols_state[NGI_SEG_COLS];
+    char dir[]; /* index directory (for check) */
 };
 
 static inline int ngi_seg_corrupt(const ngi_segment *s, ngi_error *err,
