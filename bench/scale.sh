@@ -87,4 +87,4 @@ for size in "${sizes[@]}"; do
   "$PY" "$ROOT/bench/scale_report.py" "$out" >"$dest/sets.md"
   echo "scale.sh: $dest/sets.md" >&2
 done
-"$PY" "$ROOT/bench/scale_growth.py" "$ROOT/bench/results/scale"
+"$PY" "$ROOT/bench/scale_growth.py" "$ROOT/bench/results/scale" "${sizes[@]}"

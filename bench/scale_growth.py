@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """How each engine grows with the corpus, from bench/scale.sh's runs.
 
-  scale_growth.py DIR      (bench/results/scale: DIR/<size>/results.json)
+  scale_growth.py DIR [SIZE...]   (bench/results/scale: DIR/<size>/results.json;
+                                  default every size there: pass the sizes of
+                                  one run, so that the figures share a run)
 
 Writes DIR/growth.md (per engine and size: documents, index build s, index
 MiB, build and search peak RSS, p50 / p99 ms of OR and AND top-10 and
@@ -23,9 +25,11 @@ SIZE_ORDER = ("350k", "1m", "4m")
 QUERIES = (("or", 10), ("and", 10), ("or", 1000), ("and", 1000), ("phrase", 10))
 
 
-def load(root):
+def load(root, only):
     runs = {}
     for size in SIZE_ORDER:
+        if only and size not in only:
+            continue
         p = os.path.join(root, size, "results.json")
         if os.path.exists(p):
             with open(p) as f:
@@ -184,7 +188,7 @@ def svg_chart(runs, fx):
 
 def main():
     root = sys.argv[1]
-    runs = load(root)
+    runs = load(root, sys.argv[2:])
     if not runs:
         sys.exit("scale_growth.py: no <size>/results.json in %s" % root)
     fx = facts(runs)
