@@ -65,7 +65,7 @@ def main():
         head += " | " + " | ".join("ng/%s p50, mean" % n for n in names if n != "newsgrep")
         print(head + " |")
         print("|---|---:|" + "---:|" * (2 * len(names) - 1))
-        for mode in ("or", "and"):
+        for mode in ("or", "and", "phrase"):
             for k in (10, 1000):
                 cells, stat = [], {}
                 for n in names:

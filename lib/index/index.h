@@ -62,6 +62,22 @@ int ngi_segment_prefix(const ngi_segment *s, const char *prefix, size_t len,
 int ngi_segment_cursor(const ngi_segment *s, const ngi_term_postings *tp, ngi_cursor *c,
                        ngi_error *err);
 
+/* The per-document tables a caller is about to read, verified on first
+ * use: a segment with a CSPD section (lib/FORMAT.md) checks them then, not
+ * at open, so a first query hashes only what it reads. Call before
+ * reading the tables named (NGI_SEG_NORMS: ngi_segment_doc_len,
+ * ngi_segment_norms, ngi_segment_qlens; NGI_SEG_DATES:
+ * ngi_segment_doc_date; NGI_SEG_TITLE_ENDS: ngi_segment_title_end;
+ * ngi_segment_docs_in_dates checks its own). 0, or NG_ECORRUPT naming the
+ * segment and section; then cheap (a flag per table). */
+enum {
+    NGI_SEG_NORMS = 1,      /* NORM and QLEN */
+    NGI_SEG_DATES = 2,      /* DATE */
+    NGI_SEG_TITLE_ENDS = 4, /* TEND */
+    NGI_SEG_ALL_COLS = 7
+};
+int ngi_segment_need(const ngi_segment *s, unsigned tables, ngi_error *err);
+
 /* Per-document facts; doc < n_docs (asserted). */
 uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc);
 int32_t ngi_segment_doc_date(const ngi_segment *s, uint32_t doc); /* NGI_NO_DATE */

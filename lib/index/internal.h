@@ -38,6 +38,9 @@
 #define NGI_SETS_BYTES 56                          /* size of the SETS section */
 #define NGI_SEC_QLEN   NGI_TAG('Q', 'L', 'E', 'N') /* u8 quantized lengths */
 #define NGI_SEC_SRCS   NGI_TAG('S', 'R', 'C', 'S') /* merged inputs (3) */
+/* chunk sums of NORM, DATE, TEND, QLEN, DSRT (the per-document tables,
+ * verified on first use instead of at open) */
+#define NGI_SEC_CSPD NGI_TAG('C', 'S', 'P', 'D')
 
 /* What a segment records of its index (format 3): the index id (in the
  * file header) and the settings (SETS), so that `recover` can rebuild a

@@ -207,6 +207,8 @@ static int merge_docs(merge *m, ngi_docstore_writer *ds) {
 static int run(merge *m, const char *dir, const char *name, uint64_t *bytes) {
     ngi_docstore_writer *ds = NULL;
     int rc = build_maps(m);
+    for (size_t i = 0; i < m->n && !rc; i++) /* lengths, dates, title ends copied */
+        rc = ngi_segment_need(m->src[i].seg, NGI_SEG_ALL_COLS, m->err);
     if (!rc) /* the output belongs to the inputs' index */
         rc = ngi_segwriter_create(
             &m->w, dir, name, m->n ? ngi_segment_origin(m->src[0].seg) : NULL, m->err);

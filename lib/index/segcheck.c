@@ -70,6 +70,14 @@ static int check_lexicon(const ngi_segment *s, ngi_error *err) {
     return rc;
 }
 
+/* CSPD's chunk sums agree with the tables (checked whole above). */
+static int check_col_sums(const ngi_segment *s, ngi_error *err) {
+    for (size_t i = 0; s->cols_lazy && i < NGI_SEG_COLS; i++)
+        if (ngi_chunked_verify(&s->ck_cols[i], 0, s->ck_cols[i].len))
+            return ngi_seg_corrupt(s, err, "CSPD chunk sums disagree with a table");
+    return 0;
+}
+
 static int check_docs(const ngi_segment *s, ngi_error *err) {
     uint64_t total = 0;
     for (uint32_t i = 0; i < s->n_docs; i++) total += ngi_segment_doc_len(s, i);
@@ -146,6 +154,7 @@ int ngi_segment_check(const ngi_segment *s, ngi_error *err) {
     if (!rc) rc = check_lexicon(s, err);
     if (!rc && s->ids_lazy) rc = ngi_seg_check_ids(s, err);
     if (!rc) rc = check_docs(s, err);
+    if (!rc) rc = check_col_sums(s, err);
     if (!rc) rc = check_docstore(s, err);
     if (!rc) rc = ngi_sign_check(s, err);
     return rc;

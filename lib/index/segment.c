@@ -46,6 +46,17 @@ static const uint32_t small_sections[] = {
 static bool id_section(uint32_t tag) {
     return tag == NGI_SEC_IDDA || tag == NGI_SEC_IDOF || tag == NGI_SEC_IDIX;
 }
+/* With a CSPD section the per-document tables (NORM, DATE, TEND, QLEN,
+ * DSRT: 13 to 21 bytes per document, most of what open still hashed) are
+ * verified whole when a caller first needs them (ngi_segment_need): a
+ * first query reads NORM and QLEN, not DATE, TEND or DSRT. */
+static const uint32_t col_tags[NGI_SEG_COLS] = {NGI_SEC_NORM, NGI_SEC_DATE, NGI_SEC_TEND,
+                                                NGI_SEC_QLEN, NGI_SEC_DSRT};
+static bool col_section(uint32_t tag) {
+    for (size_t i = 0; i < NGI_SEG_COLS; i++)
+        if (col_tags[i] == tag) return true;
+    return false;
+}
 
 /* Prefixes err's message (which names the file) with "corrupt index: ",
  * as every damage report of a segment reads. */
@@ -57,12 +68,16 @@ static int as_corrupt(ngi_error *err, int rc) {
 
 static int verify_small(ngi_segment *s, ngi_error *err) {
     s->ids_lazy = ngi_file_reader_has(s->fr, NGI_SEC_CSID);
+    s->cols_lazy = ngi_file_reader_has(s->fr, NGI_SEC_CSPD);
     for (size_t i = 0; i < NGI_ARRAY_LEN(small_sections); i++) {
         if (s->ids_lazy && id_section(small_sections[i])) continue;
+        if (s->cols_lazy && col_section(small_sections[i])) continue;
         int rc = ngi_file_reader_verify_section(s->fr, small_sections[i], err);
         if (rc) return as_corrupt(err, rc);
     }
     int rc = s->ids_lazy ? ngi_file_reader_verify_section(s->fr, NGI_SEC_CSID, err) : 0;
+    if (!rc && s->cols_lazy)
+        rc = ngi_file_reader_verify_section(s->fr, NGI_SEC_CSPD, err);
     return rc ? as_corrupt(err, rc) : 0;
 }
 
@@ -131,17 +146,18 @@ static int check_dsrt(const ngi_segment *s, ngi_error *err) {
 
 /* CSUM: chunk_bytes:u32 n:u32 then n x (tag:u32 0:u32 count:u64
  * sum:u64{count}), for POST, POSN and LEXI in this order; CSID the same
- * for IDDA, IDOF, IDIX. */
-static int read_sums(ngi_segment *s, uint32_t tag, const uint32_t *tags, ngi_chunked **ck,
-                     const uint8_t *const *data, const size_t *lens, ngi_error *err) {
+ * for IDDA, IDOF, IDIX; CSPD for NORM, DATE, TEND, QLEN, DSRT. */
+static int read_sums(ngi_segment *s, uint32_t tag, uint32_t n_tags, const uint32_t *tags,
+                     ngi_chunked **ck, const uint8_t *const *data, const size_t *lens,
+                     ngi_error *err) {
     const uint8_t *p;
     size_t len;
     int rc = ngi_file_reader_section(s->fr, tag, &p, &len, err);
     if (rc) return rc;
-    if (len < 8 || ngi_load_le32(p) != NGI_CHUNK_BYTES || ngi_load_le32(p + 4) != 3)
+    if (len < 8 || ngi_load_le32(p) != NGI_CHUNK_BYTES || ngi_load_le32(p + 4) != n_tags)
         return corrupt(s, err, "bad chunk checksum table");
     size_t at = 8;
-    for (int i = 0; i < 3; i++) {
+    for (uint32_t i = 0; i < n_tags; i++) {
         if (len - at < 16 || ngi_load_le32(p + at) != tags[i] ||
             ngi_load_le32(p + at + 4) != 0)
             return corrupt(s, err, "bad chunk checksum table");
@@ -161,13 +177,25 @@ static int read_chunk_sums(ngi_segment *s, ngi_error *err) {
     ngi_chunked *ck[3] = {&s->ck_post, &s->ck_posn, &s->ck_lexi};
     const uint8_t *data[3] = {s->post, s->posn, s->lexi};
     size_t lens[3] = {s->post_len, s->posn_len, s->lexi_len};
-    int rc = read_sums(s, NGI_SEC_CSUM, tags, ck, data, lens, err);
+    int rc = read_sums(s, NGI_SEC_CSUM, 3, tags, ck, data, lens, err);
     if (rc || !s->ids_lazy) return rc;
     const uint32_t id_tags[3] = {NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX};
     ngi_chunked *id_ck[3] = {&s->ck_idda, &s->ck_idof, &s->ck_idix};
     const uint8_t *id_data[3] = {s->idda, s->idof, s->idix};
     size_t id_lens[3] = {s->idda_len, 4 * ((size_t)s->n_docs + 1), 4 * (size_t)s->n_docs};
-    return read_sums(s, NGI_SEC_CSID, id_tags, id_ck, id_data, id_lens, err);
+    return read_sums(s, NGI_SEC_CSID, 3, id_tags, id_ck, id_data, id_lens, err);
+}
+
+/* CSPD (after read_qlens: a segment with CSPD has QLEN). */
+static int read_col_sums(ngi_segment *s, ngi_error *err) {
+    if (!s->cols_lazy) return 0;
+    if (!s->qlen) return corrupt(s, err, "bad chunk checksum table");
+    size_t n = s->n_docs;
+    ngi_chunked *ck[NGI_SEG_COLS];
+    for (size_t i = 0; i < NGI_SEG_COLS; i++) ck[i] = &s->ck_cols[i];
+    const uint8_t *data[NGI_SEG_COLS] = {s->norm, s->date, s->tend, s->qlen, s->dsrt};
+    size_t lens[NGI_SEG_COLS] = {4 * n, 4 * n, 4 * n, n, 8 * (size_t)s->n_dated};
+    return read_sums(s, NGI_SEC_CSPD, NGI_SEG_COLS, col_tags, ck, data, lens, err);
 }
 
 static int read_settings(ngi_segment *s, ngi_error *err) {
@@ -195,7 +223,7 @@ static int read_settings(ngi_segment *s, ngi_error *err) {
 }
 
 /* HEAD's total_len is the sum of the norms (BM25's avgdl depends on it). */
-static int check_norms(ngi_segment *s, ngi_error *err) {
+static int check_norms(const ngi_segment *s, ngi_error *err) {
     uint64_t total = 0;
     for (uint32_t i = 0; i < s->n_docs; i++)
         total += ngi_load_le32(s->norm + 4 * (size_t)i);
@@ -222,6 +250,7 @@ static int read_qlens(ngi_segment *s, ngi_error *err) {
     }
     if (len != s->n_docs)
         return corrupt(s, err, "section size does not match the counts");
+    if (s->cols_lazy) return 0; /* on first use (ngi_segment_need) */
     int rc = ngi_file_reader_verify_section(s->fr, NGI_SEC_QLEN, err);
     return rc ? as_corrupt(err, rc) : 0;
 }
@@ -244,10 +273,12 @@ static int read_sections(ngi_segment *s, ngi_error *err) {
         (rc = section(s, docs_tag(s), &docs, &s->docs_len, SIZE_MAX, err)))
         return rc;
     if (s->idda_len > UINT32_MAX) return corrupt(s, err, "id table too big");
-    if ((rc = read_chunk_sums(s, err)) || (rc = check_norms(s, err)) ||
-        (rc = read_qlens(s, err)) || (rc = read_settings(s, err)))
+    if ((rc = read_chunk_sums(s, err)) || (rc = read_qlens(s, err)) ||
+        (rc = read_col_sums(s, err)) || (rc = read_settings(s, err)))
         return rc;
-    if ((rc = check_lidx(s, err)) || (rc = check_dsrt(s, err))) return rc;
+    if (!s->cols_lazy && ((rc = check_norms(s, err)) || (rc = check_dsrt(s, err))))
+        return rc;
+    if ((rc = check_lidx(s, err))) return rc;
     if (!s->ids_lazy && (rc = ngi_seg_check_ids(s, err))) return rc;
     rc = ngi_docstore_reader_open(&s->ds, docs, s->docs_len, s->n_docs, err);
     if (!rc && ngi_docstore_reader_layout(s->ds) != (docs_tag(s) == NGI_SEC_DOCS ? 1 : 2))
@@ -328,6 +359,7 @@ void ngi_segment_unref(ngi_segment *s) {
     ngi_chunked_free(&s->ck_posn);
     ngi_chunked_free(&s->ck_lexi);
     ngi_chunked_free(&s->ck_idda);
+    for (size_t i = 0; i < NGI_SEG_COLS; i++) ngi_chunked_free(&s->ck_cols[i]);
     ngi_chunked_free(&s->ck_idof);
     ngi_chunked_free(&s->ck_idix);
     ngi_free(atomic_load(&s->lex_keys));
@@ -664,6 +696,42 @@ int ngi_segment_cursor(const ngi_segment *s, const ngi_term_postings *tp, ngi_cu
 
 /* ---- per-document facts ------------------------------------------------ */
 
+enum { COL_NORM, COL_DATE, COL_TEND, COL_QLEN, COL_DSRT };
+
+/* Column i (and its structure) verified once: two threads may both hash
+ * it; both agree. A damaged table stays damaged: every use fails. */
+static int need_col(const ngi_segment *s, size_t i, ngi_error *err) {
+    ngi_segment *m = (ngi_segment *)s; /* the state is the cache of a const reader */
+    int st = atomic_load(&m->cols_state[i]);
+    if (st == 0) {
+        st = ngi_chunked_verify(&s->ck_cols[i], 0, s->ck_cols[i].len) ? -1 : 1;
+        if (st == 1 && i == COL_NORM)
+            st = ngi_chunked_verify(&s->ck_cols[COL_QLEN], 0, s->n_docs) ? -2 : 1;
+        if (st == 1 && i == COL_NORM && check_norms(s, NULL)) st = -3;
+        if (st == 1 && i == COL_DSRT && check_dsrt(s, NULL)) st = -3;
+        atomic_store(&m->cols_state[i], st);
+    }
+    if (st == 1) return 0;
+    if (st == -3)
+        return corrupt(s, err,
+                       i == COL_NORM ? "document lengths disagree with the header"
+                                     : "bad date table");
+    char what[64];
+    snprintf(what, sizeof what, "section %s checksum mismatch",
+             st == -2 ? "QLEN"
+                      : (const char *[]){"NORM", "DATE", "TEND", "QLEN", "DSRT"}[i]);
+    return corrupt(s, err, what);
+}
+
+int ngi_segment_need(const ngi_segment *s, unsigned tables, ngi_error *err) {
+    if (!s->cols_lazy) return 0; /* verified at open */
+    int rc = 0;
+    if (tables & NGI_SEG_NORMS) rc = need_col(s, COL_NORM, err);
+    if (!rc && (tables & NGI_SEG_DATES)) rc = need_col(s, COL_DATE, err);
+    if (!rc && (tables & NGI_SEG_TITLE_ENDS)) rc = need_col(s, COL_TEND, err);
+    return rc;
+}
+
 uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc) {
     NGI_ASSERT(doc < s->n_docs);
     return ngi_load_le32(s->norm + 4 * (size_t)doc);
@@ -719,6 +787,8 @@ int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since, int32_t until
     *docs = NULL;
     *n = 0;
     if (since == NGI_NO_DATE) since = NGI_NO_DATE + 1; /* undated never match */
+    int rc = s->cols_lazy ? need_col(s, COL_DSRT, err) : 0;
+    if (rc) return rc;
     size_t a = dsrt_lower(s, since), b = dsrt_lower(s, (int64_t)until + 1);
     size_t cnt = b > a ? b - a : 0;
     uint32_t *d = ngi_malloc((cnt ? cnt : 1) * sizeof *d);

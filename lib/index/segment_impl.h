@@ -11,6 +11,9 @@
 
 #include "internal.h"
 
+/* CSPD's sections, in its order: NORM, DATE, TEND, QLEN, DSRT */
+#define NGI_SEG_COLS 5
+
 struct ngi_segment {
     atomic_int refs;                          /* references held */
     char name[NGI_SEGMENT_NAME_MAX];          /* file name */
@@ -44,6 +47,13 @@ struct ngi_segment {
      * the binary search over blocks then reads one array, not LEXI. */
     _Atomic(uint64_t *) lex_keys;
     atomic_uint lex_lookups;
+    /* With CSPD: the per-document tables (NORM with QLEN, DATE, TEND,
+     * DSRT), each verified whole on first use (ngi_segment_need) with its
+     * structure (sum of NORM, DSRT doc numbers); without, at open. */
+    bool cols_lazy;
+    ngi_chunked ck_cols[NGI_SEG_COLS];
+    /* each: 0 unchecked, 1 ok, < 0 damaged */
+    atomic_int cols_state[NGI_SEG_COLS];
     char dir[]; /* index directory (for check) */
 };
 

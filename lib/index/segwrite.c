@@ -39,6 +39,7 @@ struct ngi_segwriter {
     uint64_t total_len;          /* sum of document lengths */
     ngi_buf sums[3];             /* chunk sums of POST, POSN, LEXI */
     ngi_buf idsums[3];           /* and of IDDA, IDOF, IDIX (CSID) */
+    ngi_buf colsums[5];          /* and of NORM, DATE, TEND, QLEN, DSRT (CSPD) */
     ngi_origin origin;           /* index id and settings */
     ngi_buf sources;             /* SRCS: u64 numbers of merged inputs */
     ngi_sign_writer *sign;       /* SIGN, when signatures are given */
@@ -50,6 +51,8 @@ struct ngi_segwriter {
 
 static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
 static const uint32_t id_tags[3] = {NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX};
+static const uint32_t col_tags[5] = {NGI_SEC_NORM, NGI_SEC_DATE, NGI_SEC_TEND,
+                                     NGI_SEC_QLEN, NGI_SEC_DSRT};
 
 int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
                          const ngi_origin *origin, ngi_error *err) {
@@ -99,6 +102,7 @@ static void segwriter_free(ngi_segwriter *w) {
     for (size_t i = 0; i < NGI_ARRAY_LEN(bufs); i++) ngi_buf_free(bufs[i]);
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->sums[i]);
     for (size_t i = 0; i < 3; i++) ngi_buf_free(&w->idsums[i]);
+    for (size_t i = 0; i < 5; i++) ngi_buf_free(&w->colsums[i]);
     ngi_buf_free(&w->sources);
     ngi_sign_writer_free(w->sign);
     ngi_spill_close(&w->pos_spill);
@@ -246,6 +250,14 @@ static int cmp_ids(const void *a, const void *b, void *ctx) {
     return c ? c : (x > y) - (x < y);
 }
 
+/* A per-document table (col_tags[k]) hashed in chunks too (CSPD), so
+ * that readers verify it on first use instead of at open. */
+static int col_section(ngi_segwriter *w, size_t k, const void *data, size_t len) {
+    int rc = ngi_file_writer_begin_chunked(w->fw, col_tags[k], &w->colsums[k]);
+    if (!rc) rc = ngi_file_writer_append(w->fw, data, len);
+    return rc ? rc : ngi_file_writer_end(w->fw);
+}
+
 /* An id section (IDDA, IDOF, IDIX: id_tags[k]) hashed in chunks too, so
  * that a reader verifies only the pieces of the ids it reads (CSID). */
 static int id_section(ngi_segwriter *w, size_t k, const void *data, size_t len) {
@@ -290,7 +302,7 @@ static int write_date_table(ngi_segwriter *w) {
         ngi_store_le32(out + 8 * i, (uint32_t)(k >> 32) ^ 0x80000000u);
         ngi_store_le32(out + 8 * i + 4, (uint32_t)k);
     }
-    int rc = ngi_file_writer_section(w->fw, NGI_SEC_DSRT, out, n * 8);
+    int rc = col_section(w, 4, out, n * 8);
     ngi_free(keys);
     return rc;
 }
@@ -389,16 +401,16 @@ int ngi_segwriter_terms_done(ngi_segwriter *w) {
     return rc;
 }
 
-/* A chunk sums section: CSUM (POST, POSN, LEXI) or CSID (IDDA, IDOF,
- * IDIX), the same grammar. */
-static int write_sums(ngi_segwriter *w, uint32_t tag, const uint32_t *tags,
+/* A chunk sums section: CSUM (POST, POSN, LEXI), CSID (IDDA, IDOF,
+ * IDIX) or CSPD (NORM, DATE, TEND, QLEN, DSRT), the same grammar. */
+static int write_sums(ngi_segwriter *w, uint32_t tag, uint32_t n, const uint32_t *tags,
                       const ngi_buf *sums) {
     uint8_t h[16];
     ngi_store_le32(h, NGI_CHUNK_BYTES);
-    ngi_store_le32(h + 4, 3);
+    ngi_store_le32(h + 4, n);
     int rc = ngi_file_writer_begin(w->fw, tag);
     if (!rc) rc = ngi_file_writer_append(w->fw, h, 8);
-    for (size_t i = 0; i < 3 && !rc; i++) {
+    for (size_t i = 0; i < n && !rc; i++) {
         ngi_store_le32(h, tags[i]);
         ngi_store_le32(h + 4, 0);
         ngi_store_le64(h + 8, sums[i].len / 8);
@@ -409,8 +421,9 @@ static int write_sums(ngi_segwriter *w, uint32_t tag, const uint32_t *tags,
 }
 
 static int write_chunk_sums(ngi_segwriter *w) {
-    int rc = write_sums(w, NGI_SEC_CSUM, chunked_tags, w->sums);
-    return rc ? rc : write_sums(w, NGI_SEC_CSID, id_tags, w->idsums);
+    int rc = write_sums(w, NGI_SEC_CSUM, 3, chunked_tags, w->sums);
+    if (!rc) rc = write_sums(w, NGI_SEC_CSID, 3, id_tags, w->idsums);
+    return rc ? rc : write_sums(w, NGI_SEC_CSPD, 5, col_tags, w->colsums);
 }
 
 /* Big streams first, each buffer freed as soon as it is written. */
@@ -422,20 +435,13 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
         return rc;
     ngi_buf_free(&w->lexi);
     ngi_spill_close(&w->lexi_spill);
-    struct {
-        uint32_t tag;
-        ngi_buf *b;
-    } plain[] = {{NGI_SEC_LIDX, &w->lidx},
-                 {NGI_SEC_NORM, &w->norms},
-                 {NGI_SEC_DATE, &w->dates},
-                 {NGI_SEC_TEND, &w->tend}};
-    for (size_t i = 0; i < NGI_ARRAY_LEN(plain); i++)
-        if ((rc = ngi_file_writer_section(w->fw, plain[i].tag, plain[i].b->data,
-                                          plain[i].b->len)))
-            return rc;
-    if ((rc = id_section(w, 0, w->idda.data, w->idda.len))) return rc;
-    if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_QLEN, w->qlens.data, w->qlens.len)))
+    if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_LIDX, w->lidx.data, w->lidx.len)))
         return rc;
+    ngi_buf *cols[] = {&w->norms, &w->dates, &w->tend};
+    for (size_t i = 0; i < NGI_ARRAY_LEN(cols); i++)
+        if ((rc = col_section(w, i, cols[i]->data, cols[i]->len))) return rc;
+    if ((rc = id_section(w, 0, w->idda.data, w->idda.len))) return rc;
+    if ((rc = col_section(w, 3, w->qlens.data, w->qlens.len))) return rc;
     if (ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len)) return nomem(w);
     if ((rc = id_section(w, 1, w->idof.data, w->idof.len))) return rc;
     if ((rc = write_id_index(w)) || (rc = write_date_table(w)) ||

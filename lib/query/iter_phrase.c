@@ -319,6 +319,7 @@ int ngi_phrase_build(ngi_sctx *c, ngi_it *it, const ngi_qnode *n) {
     it->A *= (double)n->weight * (c->k1 + 1.0);
     if (phrase_words(c, it, n)) return -1;
     it->ph.needs_te = n->field || n->slop || it->ph.wrel[n->n - 1] != n->n - 1;
+    if (it->ph.needs_te && ngi_sctx_need(c, NGI_SEG_TITLE_ENDS)) return -1;
     ngi_phrase_seek(it, 0);
     return 0;
 }

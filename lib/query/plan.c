@@ -433,6 +433,12 @@ void ngi_sctx_free(ngi_sctx *c) {
     memset(c, 0, sizeof *c);
 }
 
+int ngi_sctx_need(ngi_sctx *c, unsigned tables) {
+    int rc = ngi_segment_need(c->seg, tables, c->errd);
+    if (rc) ngi_sctx_fail(c, rc);
+    return rc;
+}
+
 ngi_cursor *ngi_sctx_cursor(ngi_sctx *c, const ngi_term_postings *tp) {
     ngi_cursor *cur = ngi_sctx_cursor_unstarted(c, tp);
     int rc;
@@ -466,6 +472,7 @@ static ngi_it *new_it(ngi_sctx *c, const ngi_qnode *n, int kind) {
     if (!it) return NULL;
     it->kind = (uint8_t)kind;
     it->field = n ? n->field : 0;
+    if (it->field && ngi_sctx_need(c, NGI_SEG_TITLE_ENDS)) return NULL;
     it->node = n;
     it->ctx = c;
     it->blk_ub = -1.0;
@@ -501,6 +508,8 @@ int ngi_sctx_build(ngi_sctx *c, uint32_t si, ngi_it **out) {
     sctx_reset(c);
     c->seg_index = si;
     c->seg = c->snap->segs[si];
+    *out = NULL;
+    if (ngi_sctx_need(c, NGI_SEG_NORMS)) return c->err;
     c->norms = ngi_segment_norms(c->seg);
     c->qlens = ngi_segment_qlens(c->seg);
     if (!c->kq_ready) fill_kq(c);

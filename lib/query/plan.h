@@ -100,6 +100,9 @@ void *ngi_sctx_alloc(ngi_sctx *c, size_t n);
 static inline void ngi_sctx_fail(ngi_sctx *c, int rc) {
     if (!c->err) c->err = rc;
 }
+/* The current segment's per-document tables (NGI_SEG_NORMS, ...) checked
+ * before first use (ngi_segment_need); 0 or the error, recorded. */
+int ngi_sctx_need(ngi_sctx *c, unsigned tables);
 /* A cursor on tp in the current segment, positioned on its first doc. */
 ngi_cursor *ngi_sctx_cursor(ngi_sctx *c, const ngi_term_postings *tp);
 /* The same without the first block decoded (its doc reads 0 until the

@@ -557,6 +557,9 @@ static void seval_free(seval *v) {
  * nothing there can match. */
 static int seval_build(seval *v, uint32_t si, const ngi_search_plan *p) {
     int rc = ngi_sctx_build(v->c, si, &v->root);
+    /* sorting by date and the timeline's matches read DATE */
+    if (!rc && v->root && (v->h->by_date || p->on_match))
+        rc = ngi_sctx_need(v->c, NGI_SEG_DATES);
     v->si = si;
     v->base = v->c->snap->seg_base[si];
     v->filter = NULL;

@@ -29,18 +29,27 @@ ng check -i "$pristine" >/dev/null 2>&1 || { fail "pristine index fails check"; 
 show_ids=$(sed -n '1p;400p;899p' "$corpus" | sed -n 's/^{"id": "\([^"]*\)".*/\1/p' | tr '\n' ' ')
 Q_OR="oil prices rise" Q_PHRASE='"oil prices"'
 
-# The commands of one case; answers go to $1.*, exit codes to RCS.
+# The commands of one case; answers go to $1.*, exit codes to RCS. PARTS
+# names them: the per-document table cases add a search sorted by date
+# (DATE), one restricted to titles (TEND) and one with a date range (DSRT).
+PARTS="or ph show"
 run_queries() {  # run_queries PREFIX SHOW_ID
   RCS=()
   ng search -i "$idx" --ids -k 20 "$Q_OR" >"$1.or" 2>"$1.or.err"; RCS+=($?)
   ng search -i "$idx" --ids -k 20 "$Q_PHRASE" >"$1.ph" 2>"$1.ph.err"; RCS+=($?)
   ng show -i "$idx" --json "$2" >"$1.show" 2>"$1.show.err"; RCS+=($?)
+  [ "$PARTS" = "or ph show" ] && return
+  ng search -i "$idx" --ids -k 20 --sort date "$Q_OR" >"$1.date" 2>"$1.date.err"; RCS+=($?)
+  ng search -i "$idx" --ids -k 20 "title:oil" >"$1.title" 2>"$1.title.err"; RCS+=($?)
+  ng search -i "$idx" --ids -k 20 --since 1987-03-01 "$Q_OR" >"$1.range" 2>"$1.range.err"; RCS+=($?)
 }
 rm -rf "$idx"; cp -a "$pristine" "$idx"
+PARTS="or ph show date title range"
 for id in $show_ids; do
   run_queries "$WORK/good.$id" "$id"
-  [ "${RCS[*]}" = "0 0 0" ] || { fail "pristine queries exit ${RCS[*]}"; show_file "$WORK/good.$id.or.err"; exit 1; }
+  [ "${RCS[*]}" = "0 0 0 0 0 0" ] || { fail "pristine queries exit ${RCS[*]}"; show_file "$WORK/good.$id.or.err"; exit 1; }
 done
+PARTS="or ph show"
 
 cases=0 silent=0 query_errors=0
 declare -A kind_cases
@@ -56,7 +65,7 @@ one_case() {  # one_case FILE DESCRIPTION (the file is already damaged)
   local id; id=$(echo $show_ids | cut -d' ' -f$((cases % 3 + 1)))
   run_queries "$WORK/bad" "$id"
   local i=0 part
-  for part in or ph show; do
+  for part in $PARTS; do
     rc=${RCS[$i]}; i=$((i + 1))
     if crashed $rc || sanitizer_report "$WORK/bad.$part.err"; then
       fail "$what: $part crashed/hung (exit $rc)"; show_file "$WORK/bad.$part.err"
@@ -110,8 +119,45 @@ damage_kind() {  # damage_kind KIND FILE
   cp "$orig" "$f"
 }
 
+# section_span FILE TAG: "offset length" of a section (container table).
+section_span() {
+  "$PY" - "$1" "$2" <<'PYEOF'
+import struct, sys
+f = open(sys.argv[1], 'rb').read()
+table, n = struct.unpack_from('<QI', f, len(f) - 40)
+for i in range(n):
+    tag, _, off, length, _ = struct.unpack_from('<4sIQQQ', f, table + 32 * i)
+    if tag == sys.argv[2].encode():
+        print(off, length)
+PYEOF
+}
+
+# The sections a reader verifies on first use, not at open (the
+# per-document tables of CSPD, the ids of CSID): a bit flipped at the
+# start, middle and end of each must give an error to every command that
+# reads it, and the pristine answer to the others.
+damage_sections() {  # damage_sections FILE
+  KIND=section
+  local f=$idx/$(basename "$1") orig=$1 tag span off len at k=0
+  PARTS="or ph show date title range"
+  for tag in NORM QLEN DATE TEND DSRT IDDA IDOF IDIX; do
+    span=$(section_span "$orig" "$tag")
+    [ -n "$span" ] || { fail "no section $tag in $(basename "$orig")"; continue; }
+    read -r off len <<<"$span"
+    [ "$len" -gt 0 ] || continue
+    for at in 0 $((len / 2)) $((len - 1)); do
+      cp "$orig" "$f"; flip "$f" $((off + at)) $((k % 8))
+      one_case "$f" "$tag: bit $((k % 8)) flipped at $((off + at))"; k=$((k + 1))
+    done
+  done
+  PARTS="or ph show"
+  cp "$orig" "$f"
+}
+
 rm -rf "$idx"; cp -a "$pristine" "$idx"
 seg=$(ls -S "$pristine"/*.ngs 2>/dev/null | head -1)
+PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+[ -n "$seg" ] && damage_sections "$seg"
 dels=$(ls -S "$pristine"/*.ngd 2>/dev/null | head -1)
 if [ -n "$seg" ]; then damage_kind segment "$seg"; else fail "no .ngs segment file in the index"; fi
 if [ -n "$dels" ]; then damage_kind deletes "$dels"; else fail "no .ngd deletes file in the index"; fi
@@ -119,5 +165,5 @@ damage_kind manifest "$pristine/MANIFEST"
 ng check -i "$idx" >/dev/null 2>&1 || fail "restored index fails check"
 
 { [ "${LATE:-0}" = 0 ] || echo "corruption: some kinds stopped at their time share ($((TIME_LIMIT / 3))s)"; }
-echo "corruption: $cases cases (segment ${kind_cases[segment]:-0}, deletes ${kind_cases[deletes]:-0}, manifest ${kind_cases[manifest]:-0}); queries answered 'corrupt' $query_errors times, differed silently $silent times; $FAILS failures, $((SECONDS - start))s"
+echo "corruption: $cases cases (segment ${kind_cases[segment]:-0}, its lazily verified sections ${kind_cases[section]:-0}, deletes ${kind_cases[deletes]:-0}, manifest ${kind_cases[manifest]:-0}); queries answered 'corrupt' $query_errors times, differed silently $silent times; $FAILS failures, $((SECONDS - start))s"
 [ "$FAILS" -eq 0 ]

@@ -420,8 +420,6 @@ static void damaged_sections_fail(void **state) {
         bool at_open;
     } cases[] = {
         {"HEAD", 16, true}, /* total_len */
-        {"NORM", 40, true}, /* a document length */
-        {"QLEN", 10, true}, /* a quantized length */
         {"POST", 0, false}, /* the first postings bytes */
         {"POSN", 0, false}, /* positions: on first use */
         {"LEXI", 2, false}, /* the lexicon */
