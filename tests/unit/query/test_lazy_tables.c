@@ -120,9 +120,9 @@ static void per_document_tables_fail_on_use(void **state) {
         int sort;
         const char *since;
     } cases[] = {
-        {"NORM", 40, "common", NG_SORT_SCORE, NULL},  /* a document length */
-        {"QLEN", 10, "common", NG_SORT_SCORE, NULL},  /* a quantized length */
-        {"DATE", 8, "common", NG_SORT_DATE, NULL},    /* sorting by date */
+        {"NORM", 40, "common", NG_SORT_SCORE, NULL},      /* a document length */
+        {"QLEN", 10, "common", NG_SORT_SCORE, NULL},      /* a quantized length */
+        {"DATE", 8, "common", NG_SORT_DATE, NULL},        /* sorting by date */
         {"TEND", 12, "title:title", NG_SORT_SCORE, NULL}, /* a field */
         {"DSRT", 4, "common", NG_SORT_SCORE, "2020-06"},  /* a date range */
     };
@@ -135,8 +135,8 @@ static void per_document_tables_fail_on_use(void **state) {
         spill(p, copy, len);
         bool reads_lengths = k < 2;
         if (!reads_lengths) /* a search that does not read the table answers */
-            assert_int_equal(search_rc(dir, "common", NG_SORT_SCORE, NULL, msg, sizeof msg),
-                             0);
+            assert_int_equal(
+                search_rc(dir, "common", NG_SORT_SCORE, NULL, msg, sizeof msg), 0);
         int rc = search_rc(dir, cases[k].query, cases[k].sort, cases[k].since, msg,
                            sizeof msg);
         if (rc != NG_ECORRUPT || !strstr(msg, "seg_000001.ngs") ||
@@ -145,15 +145,14 @@ static void per_document_tables_fail_on_use(void **state) {
     }
     spill(p, orig, len);
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
-        assert_int_equal(search_rc(dir, cases[k].query, cases[k].sort, cases[k].since, msg,
-                                   sizeof msg),
+        assert_int_equal(search_rc(dir, cases[k].query, cases[k].sort, cases[k].since,
+                                   msg, sizeof msg),
                          0);
     free(orig);
     free(copy);
     test_rm_rf(dir);
     free(dir);
 }
-
 
 int main(void) {
     const struct CMUnitTest tests[] = {
