@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "unit/testdir.h"
+#include "unit/testfile.h"
 
 #include "common/hash.h"
 #include "common/le.h"
@@ -338,41 +339,6 @@ static void older_deletes_under_newer_name(void **state) {
 }
 
 /* ---- damaged bytes: an error, never another answer ---------------------- */
-
-/* Offset and length of section tag in a container file's bytes. */
-static void find_section(const uint8_t *f, size_t len, const char *tag, size_t *off,
-                         size_t *slen) {
-    const uint8_t *t = f + len - 40;
-    uint64_t table = ngi_load_le64(t);
-    uint32_t n = ngi_load_le32(t + 8);
-    for (uint32_t i = 0; i < n; i++) {
-        const uint8_t *e = f + table + 32 * i;
-        if (memcmp(e, tag, 4) == 0) {
-            *off = (size_t)ngi_load_le64(e + 8);
-            *slen = (size_t)ngi_load_le64(e + 16);
-            return;
-        }
-    }
-    fail_msg("no section %s", tag);
-}
-
-static uint8_t *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *p = malloc(*len);
-    assert_int_equal(fread(p, 1, *len, f), *len);
-    fclose(f);
-    return p;
-}
-
-static void spill(const char *path, const uint8_t *p, size_t len) {
-    FILE *f = fopen(path, "wb");
-    assert_int_equal(fwrite(p, 1, len, f), len);
-    fclose(f);
-}
 
 /* Looks a term up and reads its postings: 0, or the first error. */
 static ngi_error term_err;
