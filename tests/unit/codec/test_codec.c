@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "codec/codec.h"
+#include "codec/format.h"
 #include "common/buf.h"
 #include "common/fault.h"
 
@@ -475,6 +476,53 @@ static void positions_exceptions(void **state) {
     }
 }
 
+/* A full chunk whose 128 values are all exceptions (the writer never
+ * picks that width, a valid file may still hold it): the high bits are
+ * horizontal whatever their count, both when a document's few positions
+ * are read straight from the chunk (tf <= 16) and when it is decoded. */
+static void positions_all_exceptions(void **state) {
+    (void)state;
+    enum { DOCS = 28, B = 2, HB = 3 };
+    ref_list l = gen_list(DOCS, GAPS_DENSE, 0, 0, 0);
+    uint32_t delta[NGI_BLOCK], low[NGI_BLOCK], high[NGI_BLOCK];
+    for (uint32_t i = 0; i < NGI_BLOCK; i++) {
+        low[i] = i % 4;
+        high[i] = 1 + i % 7; /* >= 1: every value is an exception */
+        delta[i] = low[i] | high[i] << B;
+    }
+    free(l.pos);
+    l.pos = calloc(NGI_BLOCK, sizeof *l.pos);
+    l.n_pos = 0;
+    for (uint32_t i = 0; i < DOCS; i++) { /* 27 docs of 4, one of 20 */
+        l.tf[i] = i == 9 ? 20 : 4;
+        l.pstart[i] = l.n_pos;
+        for (uint32_t j = 0; j < l.tf[i]; j++, l.n_pos++)
+            l.pos[l.n_pos] = (j ? l.pos[l.n_pos - 1] : 0) + delta[l.n_pos];
+    }
+    assert_int_equal(l.n_pos, NGI_BLOCK);
+    streams s;
+    ngi_term_postings tp;
+    encode(&s, &l, &tp);
+    /* the positions rewritten by hand: one chunk, b = 2, 128 exceptions */
+    uint8_t chunk[1 + 16 * B + 2 + NGI_BLOCK + 16 * HB];
+    chunk[0] = B | NGI_CHUNK_EXC;
+    ngi_pack128(low, B, chunk + 1);
+    uint8_t *e = chunk + 1 + 16 * B;
+    e[0] = NGI_BLOCK;
+    e[1] = HB;
+    for (uint32_t i = 0; i < NGI_BLOCK; i++) e[2 + i] = (uint8_t)i;
+    ngi_packn(high, NGI_BLOCK, HB, e + 2 + NGI_BLOCK);
+    assert_int_equal(ngi_packn_bytes(NGI_BLOCK, HB), 16 * HB);
+    s.pos.len = 0;
+    assert_int_equal(ngi_buf_append(&s.pos, chunk, sizeof chunk), 0);
+    tp.pos_off = 0;
+    tp.pos_len = sizeof chunk;
+    check_scan(&s, &l, &tp, 1);
+    ngi_buf_free(&s.docs);
+    ngi_buf_free(&s.pos);
+    free_list(&l);
+}
+
 /* A block with tf and doc lengths past 16 bits: the skip entry saturates
  * and the bounds stay safe (tf from the term, dl clamped down). */
 static void saturated_block_bounds(void **state) {
@@ -767,6 +815,7 @@ int main(void) {
         cmocka_unit_test(positions_only_when_asked),
         cmocka_unit_test(advance_never_decodes_skipped_blocks),
         cmocka_unit_test(positions_exceptions),
+        cmocka_unit_test(positions_all_exceptions),
         cmocka_unit_test(saturated_block_bounds),
         cmocka_unit_test(writer_rejects_bad_input),
         cmocka_unit_test(writer_survives_allocation_failures),
