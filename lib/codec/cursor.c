@@ -28,22 +28,35 @@ static void set_end(ngi_cursor *c) {
 
 /* ---- block decoding ------------------------------------------------ */
 
-/* Decodes n variable-byte postings starting at doc id >= base. */
+/* One varint: most postings' fit a byte (tails and compact lists are
+ * decoded at every cursor open and block, once per segment). */
+static inline int vb(const uint8_t **p, const uint8_t *end, uint64_t *v) {
+    if (NGI_LIKELY(*p < end && **p < 0x80)) {
+        *v = *(*p)++;
+        return 0;
+    }
+    return ngi_vbyte_get(p, end, v);
+}
+
+/* Decodes n variable-byte postings starting at doc id >= base. Ids
+ * increase, so checking the last against max_doc checks them all (a gap
+ * past 32 bits is damage, and 127 of them cannot overflow the sum). */
 static int decode_vbyte(ngi_cursor *c, const uint8_t *p, uint32_t n, uint64_t base) {
     const uint8_t *end = c->docs_end;
     uint64_t next = base; /* smallest id the next posting may have */
     for (uint32_t i = 0; i < n; i++) {
-        uint64_t v, t = 0;
-        if (ngi_vbyte_get(&p, end, &v)) return NG_ECORRUPT;
-        uint64_t doc = next + (v >> 1);
-        if (doc >= c->max_doc) return NG_ECORRUPT;
-        if (!(v & 1) && (ngi_vbyte_get(&p, end, &t) || t > UINT32_MAX - 2))
-            return NG_ECORRUPT;
-        c->docbuf[i] = (uint32_t)doc;
-        c->tfbuf[i] = (v & 1) ? 1 : (uint32_t)t + 2;
-        next = doc + 1;
+        uint64_t v, t;
+        if (vb(&p, end, &v) || v >> 33) return NG_ECORRUPT;
+        c->docbuf[i] = (uint32_t)(next + (v >> 1));
+        next += (v >> 1) + 1;
+        if (v & 1) {
+            c->tfbuf[i] = 1;
+            continue;
+        }
+        if (vb(&p, end, &t) || t > UINT32_MAX - 2) return NG_ECORRUPT;
+        c->tfbuf[i] = (uint32_t)t + 2;
     }
-    return 0;
+    return n && next - 1 >= c->max_doc ? NG_ECORRUPT : 0;
 }
 
 /* Stored tf - 1 to tf, four lanes at a time (the scalar loop with its
