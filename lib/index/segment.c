@@ -663,8 +663,9 @@ int ngi_segment_lookup(const ngi_segment *s, const char *term, size_t len,
             return corrupt(s, err, "bad lexicon entry");
         unsigned flags = (unsigned)(suffix & 7);
         suffix >>= 3;
-        if (shared > it.len || (i == 0 && shared != 0) || suffix > NGI_MAX_TERM - shared ||
-            shared + suffix == 0 || suffix > (uint64_t)(it.end - it.p))
+        if (shared > it.len || (i == 0 && shared != 0) ||
+            suffix > NGI_MAX_TERM - shared || shared + suffix == 0 ||
+            suffix > (uint64_t)(it.end - it.p))
             return corrupt(s, err, "bad lexicon entry");
         memcpy(it.term + shared, it.p, suffix);
         it.p += suffix;

@@ -523,6 +523,41 @@ static void positions_all_exceptions(void **state) {
     free_list(&l);
 }
 
+/* One full block written by hand with 32-bit tfs: a stored tf - 1 of
+ * UINT32_MAX (a tf of 2^32) is damage wherever it sits in the block; a
+ * stored UINT32_MAX - 1 is the largest tf. */
+static void full_block_tf_overflow(void **state) {
+    (void)state;
+    for (uint32_t at = 0; at < NGI_BLOCK; at += 37) {
+        for (int bad = 0; bad < 2; bad++) {
+            uint32_t gaps[NGI_BLOCK] = {0}, tfs[NGI_BLOCK] = {0};
+            tfs[at] = bad ? UINT32_MAX : UINT32_MAX - 1;
+            uint8_t d[16 + 2 + 16 * 32] = {0};
+            d[0] = NGI_BLOCK - 1; /* skip entry: last doc 127, offsets 0 */
+            d[12] = d[13] = 0xff; /* max_tf saturated */
+            d[16] = 0;            /* bd: docs 0..127, gaps 0 */
+            d[17] = 32;           /* bt */
+            ngi_pack128(gaps, 0, d + 18);
+            ngi_pack128(tfs, 32, d + 18);
+            ngi_term_postings tp = {
+                .df = NGI_BLOCK, .docs_len = sizeof d, .max_tf = UINT32_MAX};
+            ngi_cursor c;
+            assert_int_equal(ngi_cursor_open(&c, &tp, d, sizeof d, NULL, 0, UINT32_MAX),
+                             0);
+            int rc = ngi_cursor_advance(&c, at);
+            if (bad) {
+                assert_int_equal(rc, NG_ECORRUPT);
+                assert_int_equal(c.doc, NGI_DOC_END);
+            } else {
+                assert_int_equal(rc, 0);
+                assert_int_equal(c.doc, at);
+                assert_true(c.freq == UINT32_MAX);
+            }
+            ngi_cursor_close(&c);
+        }
+    }
+}
+
 /* A block with tf and doc lengths past 16 bits: the skip entry saturates
  * and the bounds stay safe (tf from the term, dl clamped down). */
 static void saturated_block_bounds(void **state) {
@@ -816,6 +851,7 @@ int main(void) {
         cmocka_unit_test(advance_never_decodes_skipped_blocks),
         cmocka_unit_test(positions_exceptions),
         cmocka_unit_test(positions_all_exceptions),
+        cmocka_unit_test(full_block_tf_overflow),
         cmocka_unit_test(saturated_block_bounds),
         cmocka_unit_test(writer_rejects_bad_input),
         cmocka_unit_test(writer_survives_allocation_failures),
