@@ -265,9 +265,14 @@ static void container_flipped_at_every_offset(void **state) {
             snprintf(name, sizeof name, "flip_%zu_%zu", i, m);
             write_file(dir, name, d, n);
             int rc = open_verify(dir, name, NGI_FILE_SEGMENT, &err);
+            uint32_t version = ngi_load_le32(d + 8);
             d[i] ^= masks[m];
-            /* The version field answers "unsupported version". */
-            int want = (i >= 8 && i < 12) ? NG_EVERSION : NG_ECORRUPT;
+            /* The version field answers "unsupported version", unless the
+             * flip gives another version this library reads (5 -> 4):
+             * then the checksums catch it. */
+            bool readable =
+                version >= NGI_FORMAT_VERSION_MIN_READ && version <= NGI_FORMAT_VERSION;
+            int want = (i >= 8 && i < 12 && !readable) ? NG_EVERSION : NG_ECORRUPT;
             if (rc != want)
                 fail_msg("flip %#x at %zu: rc %d (%s)", masks[m], i, rc, err.msg);
             assert_non_null(strstr(err.msg, name));
