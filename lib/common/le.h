@@ -43,4 +43,22 @@ static inline void ngi_store_le64(void *p, uint64_t v) {
     ngi_store_le32((uint8_t *)p + 4, (uint32_t)(v >> 32));
 }
 
+/* Entry i of a table of w-byte little-endian integers (w 1..4): the
+ * per-document tables of format 5 take the smallest width that holds
+ * their largest value (lib/FORMAT.md, "Sections"). */
+static inline uint32_t ngi_load_uw(const uint8_t *p, unsigned w, size_t i) {
+    p += (size_t)w * i;
+    switch (w) {
+    case 1: return p[0];
+    case 2: return ngi_load_le16(p);
+    case 3: return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16);
+    default: return ngi_load_le32(p);
+    }
+}
+
+/* Bytes (1..4) that hold max. */
+static inline unsigned ngi_uw_width(uint32_t max) {
+    return max < (1u << 8) ? 1 : max < (1u << 16) ? 2 : max < (1u << 24) ? 3 : 4;
+}
+
 #endif /* NG_LE_H */

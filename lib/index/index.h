@@ -83,12 +83,14 @@ uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc);
 int32_t ngi_segment_doc_date(const ngi_segment *s, uint32_t doc); /* NGI_NO_DATE */
 uint32_t ngi_segment_title_end(const ngi_segment *s, uint32_t doc);
 bool ngi_segment_is_deleted(const ngi_segment *s, uint32_t doc);
-/* The mapped length table (4-byte little-endian lengths, n_docs of them),
- * for loops that read one length per posting (ngi_norms_doc_len): the
- * call of ngi_segment_doc_len was a third of an OR query's time. */
-const uint8_t *ngi_segment_norms(const ngi_segment *s);
-static inline uint32_t ngi_norms_doc_len(const uint8_t *norms, uint32_t doc) {
-    return ngi_load_le32(norms + 4 * (size_t)doc);
+/* The mapped length table (n_docs little-endian lengths of *width bytes:
+ * 4, or 1..4 in format 5), for loops that read one length per posting
+ * (ngi_norms_doc_len): the call of ngi_segment_doc_len was a third of an
+ * OR query's time. */
+const uint8_t *ngi_segment_norms(const ngi_segment *s, unsigned *width);
+static inline uint32_t ngi_norms_doc_len(const uint8_t *norms, unsigned width,
+                                         uint32_t doc) {
+    return ngi_load_uw(norms, width, doc);
 }
 
 /* The quantized length table (QLEN: one byte per document, see

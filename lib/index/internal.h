@@ -41,6 +41,15 @@
 /* chunk sums of NORM, DATE, TEND, QLEN, DSRT (the per-document tables,
  * verified on first use instead of at open) */
 #define NGI_SEC_CSPD NGI_TAG('C', 'S', 'P', 'D')
+/* Format 5: NORM, TEND, IDOF and IDIX with the smallest width (1..4 bytes,
+ * length / entries) that holds their largest value; DATE left out when no
+ * document is dated. Older segments keep the u32 tables above. */
+#define NGI_SEC_NRMW NGI_TAG('N', 'R', 'M', 'W')
+#define NGI_SEC_TNDW NGI_TAG('T', 'N', 'D', 'W')
+#define NGI_SEC_IDOW NGI_TAG('I', 'D', 'O', 'W')
+#define NGI_SEC_IDXW NGI_TAG('I', 'D', 'X', 'W')
+/* Format 5's lexicon: LEXI's blocks with shorter entries (lib/FORMAT.md) */
+#define NGI_SEC_LEX2 NGI_TAG('L', 'E', 'X', '2')
 
 /* What a segment records of its index (format 3): the index id (in the
  * file header) and the settings (SETS), so that `recover` can rebuild a
@@ -65,6 +74,10 @@ typedef struct ngi_origin {
 #define NGI_LEX_DOCS_GAP 1 /* a docs-offset gap follows */
 #define NGI_LEX_POS_GAP  2 /* a positions-offset gap follows */
 #define NGI_LEX_TF       4 /* cf - df and max_tf - 1 follow */
+/* LEX2 only: in the kind byte, beside the flags above */
+#define NGI_LEX_DF1        8  /* df is 1 (not stored) */
+#define NGI_LEX_SUFFIX_MAX 15 /* a suffix up to this long is in kind >> 4 */
+#define NGI_LEX_LENS_MAX   15 /* docs_len, pos_len packed in one byte */
 
 /* ---- segment builder (segwrite.c) ----------------------------------- */
 

@@ -86,8 +86,8 @@ static int check_docs(const ngi_segment *s, ngi_error *err) {
         if (s->qlen[i] != ngi_qlen_encode(ngi_segment_doc_len(s, i)))
             return ngi_seg_corrupt(s, err, "quantized lengths disagree with the norms");
     for (uint32_t i = 1; i < s->n_docs; i++) {
-        uint32_t a = ngi_load_le32(s->idix + 4 * (size_t)(i - 1));
-        uint32_t b = ngi_load_le32(s->idix + 4 * (size_t)i);
+        uint32_t a = ngi_load_uw(s->idix, s->idix_w, (size_t)i - 1);
+        uint32_t b = ngi_load_uw(s->idix, s->idix_w, i);
         const char *ib;
         size_t lb;
         ngi_segment_doc_id(s, b, &ib, &lb, NULL);

@@ -123,7 +123,7 @@ static int check_lidx(ngi_segment *s, ngi_error *err) {
 int ngi_seg_check_ids(const ngi_segment *s, ngi_error *err) {
     uint32_t prev = 0;
     for (uint32_t i = 0; i <= s->n_docs; i++) {
-        uint32_t off = ngi_load_le32(s->idof + 4 * (size_t)i);
+        uint32_t off = ngi_load_uw(s->idof, s->idof_w, i);
         if (off > s->idda_len) return corrupt(s, err, "id offset out of range");
         if (i == 0 ? off != 0 : off <= prev + 1 || s->idda[off - 1] != 0)
             return corrupt(s, err, "bad id table");
@@ -132,7 +132,7 @@ int ngi_seg_check_ids(const ngi_segment *s, ngi_error *err) {
         prev = off;
     }
     for (uint32_t i = 0; i < s->n_docs; i++)
-        if (ngi_load_le32(s->idix + 4 * (size_t)i) >= s->n_docs)
+        if (ngi_load_uw(s->idix, s->idix_w, i) >= s->n_docs)
             return corrupt(s, err, "bad id index");
     return 0;
 }
@@ -173,16 +173,19 @@ static int read_sums(ngi_segment *s, uint32_t tag, uint32_t n_tags, const uint32
 }
 
 static int read_chunk_sums(ngi_segment *s, ngi_error *err) {
-    const uint32_t tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
+    const uint32_t tags[3] = {NGI_SEC_POST, NGI_SEC_POSN,
+                              s->lex2 ? NGI_SEC_LEX2 : NGI_SEC_LEXI};
     ngi_chunked *ck[3] = {&s->ck_post, &s->ck_posn, &s->ck_lexi};
     const uint8_t *data[3] = {s->post, s->posn, s->lexi};
     size_t lens[3] = {s->post_len, s->posn_len, s->lexi_len};
     int rc = read_sums(s, NGI_SEC_CSUM, 3, tags, ck, data, lens, err);
     if (rc || !s->ids_lazy) return rc;
-    const uint32_t id_tags[3] = {NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX};
+    const uint32_t id_tags[3] = {NGI_SEC_IDDA, s->packed ? NGI_SEC_IDOW : NGI_SEC_IDOF,
+                                 s->packed ? NGI_SEC_IDXW : NGI_SEC_IDIX};
     ngi_chunked *id_ck[3] = {&s->ck_idda, &s->ck_idof, &s->ck_idix};
     const uint8_t *id_data[3] = {s->idda, s->idof, s->idix};
-    size_t id_lens[3] = {s->idda_len, 4 * ((size_t)s->n_docs + 1), 4 * (size_t)s->n_docs};
+    size_t id_lens[3] = {s->idda_len, s->idof_w * ((size_t)s->n_docs + 1),
+                         s->idix_w * (size_t)s->n_docs};
     return read_sums(s, NGI_SEC_CSID, 3, id_tags, id_ck, id_data, id_lens, err);
 }
 
@@ -194,8 +197,12 @@ static int read_col_sums(ngi_segment *s, ngi_error *err) {
     ngi_chunked *ck[NGI_SEG_COLS];
     for (size_t i = 0; i < NGI_SEG_COLS; i++) ck[i] = &s->ck_cols[i];
     const uint8_t *data[NGI_SEG_COLS] = {s->norm, s->date, s->tend, s->qlen, s->dsrt};
-    size_t lens[NGI_SEG_COLS] = {4 * n, 4 * n, 4 * n, n, 8 * (size_t)s->n_dated};
-    return read_sums(s, NGI_SEC_CSPD, NGI_SEG_COLS, col_tags, ck, data, lens, err);
+    size_t lens[NGI_SEG_COLS] = {s->norm_w * n, s->date ? 4 * n : 0, s->tend_w * n, n,
+                                 8 * (size_t)s->n_dated};
+    const uint32_t tags5[NGI_SEG_COLS] = {NGI_SEC_NRMW, NGI_SEC_DATE, NGI_SEC_TNDW,
+                                          NGI_SEC_QLEN, NGI_SEC_DSRT};
+    return read_sums(s, NGI_SEC_CSPD, NGI_SEG_COLS, s->packed ? tags5 : col_tags, ck,
+                     data, lens, err);
 }
 
 static int read_settings(ngi_segment *s, ngi_error *err) {
@@ -225,8 +232,7 @@ static int read_settings(ngi_segment *s, ngi_error *err) {
 /* HEAD's total_len is the sum of the norms (BM25's avgdl depends on it). */
 static int check_norms(const ngi_segment *s, ngi_error *err) {
     uint64_t total = 0;
-    for (uint32_t i = 0; i < s->n_docs; i++)
-        total += ngi_load_le32(s->norm + 4 * (size_t)i);
+    for (uint32_t i = 0; i < s->n_docs; i++) total += ngi_load_uw(s->norm, s->norm_w, i);
     return total == s->total_len
                ? 0
                : corrupt(s, err, "document lengths disagree with the header");
@@ -255,21 +261,53 @@ static int read_qlens(ngi_segment *s, ngi_error *err) {
     return rc ? as_corrupt(err, rc) : 0;
 }
 
+/* A table of n entries: u32 (format 3, 4), or (format 5, s->packed) of
+ * the width its length gives, 1..4 bytes (any width when n = 0). */
+static int width_section(ngi_segment *s, uint32_t tag4, uint32_t tag5, const uint8_t **p,
+                         unsigned *w, size_t n, ngi_error *err) {
+    size_t len;
+    *w = 4;
+    if (!s->packed) return section(s, tag4, p, &len, 4 * n, err);
+    int rc = section(s, tag5, p, &len, SIZE_MAX, err);
+    if (rc || (n == 0 && len == 0)) return rc;
+    if (n == 0 || len % n || len / n < 1 || len / n > 4)
+        return corrupt(s, err, "section size does not match the counts");
+    *w = (unsigned)(len / n);
+    return 0;
+}
+
+/* DATE: in format 5 left out when no document is dated. */
+static int date_section(ngi_segment *s, ngi_error *err) {
+    size_t len;
+    if (s->packed && !s->n_dated && !ngi_file_reader_has(s->fr, NGI_SEC_DATE)) {
+        s->date = NULL;
+        return 0;
+    }
+    return section(s, NGI_SEC_DATE, &s->date, &len, 4 * (size_t)s->n_docs, err);
+}
+
 static int read_sections(ngi_segment *s, ngi_error *err) {
     size_t n = s->n_docs, len;
     const uint8_t *docs;
     int rc;
+    s->packed = ngi_file_reader_has(s->fr, NGI_SEC_NRMW);
+    s->lex2 = ngi_file_reader_has(s->fr, NGI_SEC_LEX2);
+    uint32_t lex_tag = s->lex2 ? NGI_SEC_LEX2 : NGI_SEC_LEXI;
     if ((rc = section(s, NGI_SEC_POST, &s->post, &s->post_len, SIZE_MAX, err)) ||
         (rc = section(s, NGI_SEC_POSN, &s->posn, &s->posn_len, SIZE_MAX, err)) ||
-        (rc = section(s, NGI_SEC_LEXI, &s->lexi, &s->lexi_len, SIZE_MAX, err)) ||
+        (rc = section(s, lex_tag, &s->lexi, &s->lexi_len, SIZE_MAX, err)) ||
         (rc = section(s, NGI_SEC_LIDX, &s->lidx, &len, 8 * s->n_blocks, err)) ||
-        (rc = section(s, NGI_SEC_NORM, &s->norm, &len, 4 * n, err)) ||
-        (rc = section(s, NGI_SEC_DATE, &s->date, &len, 4 * n, err)) ||
-        (rc = section(s, NGI_SEC_TEND, &s->tend, &len, 4 * n, err)) ||
+        (rc = width_section(s, NGI_SEC_NORM, NGI_SEC_NRMW, &s->norm, &s->norm_w, n,
+                            err)) ||
+        (rc = date_section(s, err)) ||
+        (rc = width_section(s, NGI_SEC_TEND, NGI_SEC_TNDW, &s->tend, &s->tend_w, n,
+                            err)) ||
         (rc = section(s, NGI_SEC_DSRT, &s->dsrt, &len, 8 * (size_t)s->n_dated, err)) ||
-        (rc = section(s, NGI_SEC_IDOF, &s->idof, &len, 4 * (n + 1), err)) ||
+        (rc = width_section(s, NGI_SEC_IDOF, NGI_SEC_IDOW, &s->idof, &s->idof_w, n + 1,
+                            err)) ||
         (rc = section(s, NGI_SEC_IDDA, &s->idda, &s->idda_len, SIZE_MAX, err)) ||
-        (rc = section(s, NGI_SEC_IDIX, &s->idix, &len, 4 * n, err)) ||
+        (rc = width_section(s, NGI_SEC_IDIX, NGI_SEC_IDXW, &s->idix, &s->idix_w, n,
+                            err)) ||
         (rc = section(s, docs_tag(s), &docs, &s->docs_len, SIZE_MAX, err)))
         return rc;
     if (s->idda_len > UINT32_MAX) return corrupt(s, err, "id table too big");
@@ -440,7 +478,9 @@ void ngi_segment_drop_pages(const ngi_segment *s, bool postings, bool docs) {
 /* ---- lexicon ---------------------------------------------------------- */
 
 static int lexi_damaged(const ngi_segment *s, ngi_error *err) {
-    return corrupt(s, err, "section LEXI checksum mismatch");
+    return corrupt(s, err,
+                   s->lex2 ? "section LEX2 checksum mismatch"
+                           : "section LEXI checksum mismatch");
 }
 
 int ngi_lex_iter_seek(ngi_lex_iter *it, const ngi_segment *s, uint64_t block,
@@ -471,17 +511,44 @@ static int get64(ngi_lex_iter *it, uint64_t *v) {
     return ngi_vbyte_get(&it->p, it->end, v);
 }
 
-static int lex_postings(ngi_lex_iter *it, unsigned flags) {
+static int get8(ngi_lex_iter *it, uint64_t *v) {
+    if (it->p >= it->end) return -1;
+    *v = *it->p++;
+    return 0;
+}
+
+/* LEX2's df, docs_len, pos_len and min_dl (lib/FORMAT.md "Lexicon"). */
+static int lex2_counts(ngi_lex_iter *it, unsigned kind, uint64_t *df, uint64_t *dl,
+                       uint64_t *pl, uint64_t *md) {
+    uint64_t lens, q;
+    *df = 1;
+    if ((!(kind & NGI_LEX_DF1) && get64(it, df)) || get8(it, &lens)) return -1;
+    if (lens) { /* docs_len 1..15 | pos_len 0..15 << 4 */
+        if (!(lens & 15)) return -1;
+        *dl = lens & 15;
+        *pl = lens >> 4;
+    } else if (get64(it, dl) || get64(it, pl)) {
+        return -1;
+    }
+    if (get8(it, &q)) return -1;
+    *md = ngi_qlen_floor((uint8_t)q);
+    return 0;
+}
+
+static int lex_postings(ngi_lex_iter *it, unsigned kind) {
     const ngi_segment *s = it->s;
+    unsigned flags = kind & 7;
     uint64_t df, cfx = 0, dd = 0, dl, pd = 0, pl, mt = 0, md;
-    if (get64(it, &df) || get64(it, &dl) || get64(it, &pl) || get64(it, &md) ||
+    if ((s->lex2
+             ? lex2_counts(it, kind, &df, &dl, &pl, &md)
+             : (get64(it, &df) || get64(it, &dl) || get64(it, &pl) || get64(it, &md))) ||
         ((flags & NGI_LEX_DOCS_GAP) && get64(it, &dd)) ||
         ((flags & NGI_LEX_POS_GAP) && get64(it, &pd)) ||
         ((flags & NGI_LEX_TF) && (get64(it, &cfx) || get64(it, &mt))))
         return -1;
     mt += 1;
     if (df == 0 || df > s->n_docs || cfx > UINT64_MAX - df || mt == 0 ||
-        mt > UINT32_MAX || md > UINT32_MAX || flags > 7)
+        mt > UINT32_MAX || md > UINT32_MAX || (!s->lex2 && kind > 7))
         return -1;
     if (dd > s->post_len || dl > s->post_len || pd > s->posn_len || pl > s->posn_len)
         return -1;
@@ -511,10 +578,19 @@ int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err) {
     bool first = it->fresh;
     it->fresh = false;
     uint64_t shared, suffix;
-    if (get64(it, &shared) || get64(it, &suffix))
-        return corrupt(s, err, "bad lexicon entry");
-    unsigned flags = (unsigned)(suffix & 7);
-    suffix >>= 3;
+    unsigned kind;
+    if (s->lex2) { /* kind:u8 shared:u8 [suffix_len:vbyte] */
+        uint64_t k;
+        if (get8(it, &k) || get8(it, &shared) || (k >> 4 == 0 && get64(it, &suffix)))
+            return corrupt(s, err, "bad lexicon entry");
+        kind = (unsigned)(k & 15);
+        if (k >> 4) suffix = k >> 4;
+    } else {
+        if (get64(it, &shared) || get64(it, &suffix))
+            return corrupt(s, err, "bad lexicon entry");
+        kind = (unsigned)(suffix & 7);
+        suffix >>= 3;
+    }
     if (shared > it->len || (first && shared != 0) || suffix > NGI_MAX_TERM - shared ||
         shared + suffix == 0 || suffix > (uint64_t)(it->end - it->p))
         return corrupt(s, err, "bad lexicon entry");
@@ -522,7 +598,7 @@ int ngi_lex_iter_next(ngi_lex_iter *it, ngi_error *err) {
     it->p += suffix;
     it->len = shared + suffix;
     it->term[it->len] = '\0';
-    if (lex_postings(it, flags)) return corrupt(s, err, "bad lexicon entry");
+    if (lex_postings(it, kind)) return corrupt(s, err, "bad lexicon entry");
     it->idx++;
     return 1;
 }
@@ -540,8 +616,16 @@ static int block_first(const ngi_segment *s, uint64_t b, const char **t, size_t 
     uint64_t want = NGI_MIN((uint64_t)s->lexi_len - off, 2 * 10 + NGI_MAX_TERM);
     if (ngi_chunked_verify(&s->ck_lexi, off, want)) return -1;
     uint64_t shared, n;
-    if (ngi_vbyte_get(&p, end, &shared) || ngi_vbyte_get(&p, end, &n)) return -1;
-    n >>= 3; /* flags */
+    if (s->lex2) { /* kind:u8 shared:u8 [suffix_len:vbyte] */
+        if (end - p < 2) return -1;
+        n = p[0] >> 4;
+        shared = p[1];
+        p += 2;
+        if (n == 0 && ngi_vbyte_get(&p, end, &n)) return -1;
+    } else {
+        if (ngi_vbyte_get(&p, end, &shared) || ngi_vbyte_get(&p, end, &n)) return -1;
+        n >>= 3; /* flags */
+    }
     if (shared != 0 || n == 0 || n > NGI_MAX_TERM || n > (uint64_t)(end - p)) return -1;
     *t = (const char *)p;
     *len = n;
@@ -752,8 +836,9 @@ static int need_col(const ngi_segment *s, size_t i, ngi_error *err) {
                                      : "bad date table");
     char what[64];
     snprintf(what, sizeof what, "section %s checksum mismatch",
-             st == -2 ? "QLEN"
-                      : (const char *[]){"NORM", "DATE", "TEND", "QLEN", "DSRT"}[i]);
+             st == -2    ? "QLEN"
+             : s->packed ? (const char *[]){"NRMW", "DATE", "TNDW", "QLEN", "DSRT"}[i]
+                         : (const char *[]){"NORM", "DATE", "TEND", "QLEN", "DSRT"}[i]);
     return corrupt(s, err, what);
 }
 
@@ -768,10 +853,11 @@ int ngi_segment_need(const ngi_segment *s, unsigned tables, ngi_error *err) {
 
 uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc) {
     NGI_ASSERT(doc < s->n_docs);
-    return ngi_load_le32(s->norm + 4 * (size_t)doc);
+    return ngi_load_uw(s->norm, s->norm_w, doc);
 }
 
-const uint8_t *ngi_segment_norms(const ngi_segment *s) {
+const uint8_t *ngi_segment_norms(const ngi_segment *s, unsigned *width) {
+    *width = s->norm_w;
     return s->norm;
 }
 
@@ -781,12 +867,12 @@ const uint8_t *ngi_segment_qlens(const ngi_segment *s) {
 
 int32_t ngi_segment_doc_date(const ngi_segment *s, uint32_t doc) {
     NGI_ASSERT(doc < s->n_docs);
-    return (int32_t)ngi_load_le32(s->date + 4 * (size_t)doc);
+    return s->date ? (int32_t)ngi_load_le32(s->date + 4 * (size_t)doc) : NGI_NO_DATE;
 }
 
 uint32_t ngi_segment_title_end(const ngi_segment *s, uint32_t doc) {
     NGI_ASSERT(doc < s->n_docs);
-    return ngi_load_le32(s->tend + 4 * (size_t)doc);
+    return ngi_load_uw(s->tend, s->tend_w, doc);
 }
 
 bool ngi_segment_is_deleted(const ngi_segment *s, uint32_t doc) {
@@ -843,10 +929,12 @@ int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id, size
     if (doc >= s->n_docs) return ngi_error_set(err, NG_EINVAL, "bad doc id");
     /* Lazy ids: the pieces read are verified, and this id's bounds and
      * terminator checked (open checked every id otherwise). */
-    if (ngi_chunked_verify(&s->ck_idof, 4 * (uint64_t)doc, 8))
-        return corrupt(s, err, "section IDOF checksum mismatch");
-    uint32_t a = ngi_load_le32(s->idof + 4 * (size_t)doc);
-    uint32_t b = ngi_load_le32(s->idof + 4 * (size_t)doc + 4);
+    if (ngi_chunked_verify(&s->ck_idof, s->idof_w * (uint64_t)doc, 2 * s->idof_w))
+        return corrupt(s, err,
+                       s->packed ? "section IDOW checksum mismatch"
+                                 : "section IDOF checksum mismatch");
+    uint32_t a = ngi_load_uw(s->idof, s->idof_w, doc);
+    uint32_t b = ngi_load_uw(s->idof, s->idof_w, (size_t)doc + 1);
     if (s->ids_lazy && (a >= b || b > s->idda_len || (doc == 0 && a != 0)))
         return corrupt(s, err, "bad id table");
     if (ngi_chunked_verify(&s->ck_idda, a, b - a))
@@ -859,9 +947,11 @@ int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id, size
 
 /* IDIX entry i, verified (lazy ids) and in range: 0, or NG_ECORRUPT. */
 static int idix_at(const ngi_segment *s, size_t i, uint32_t *doc, ngi_error *err) {
-    if (ngi_chunked_verify(&s->ck_idix, 4 * (uint64_t)i, 4))
-        return corrupt(s, err, "section IDIX checksum mismatch");
-    *doc = ngi_load_le32(s->idix + 4 * i);
+    if (ngi_chunked_verify(&s->ck_idix, s->idix_w * (uint64_t)i, s->idix_w))
+        return corrupt(s, err,
+                       s->packed ? "section IDXW checksum mismatch"
+                                 : "section IDIX checksum mismatch");
+    *doc = ngi_load_uw(s->idix, s->idix_w, i);
     return *doc < s->n_docs ? 0 : corrupt(s, err, "bad id index");
 }
 

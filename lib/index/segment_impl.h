@@ -25,6 +25,12 @@ struct ngi_segment {
     const uint8_t *post, *posn, *lexi, *lidx; /* sections */
     size_t post_len, posn_len, lexi_len;      /* their sizes */
     const uint8_t *norm, *date, *dsrt, *tend, *idof, *idda, *idix; /* more */
+    /* Bytes per entry of NORM, TEND, IDOF, IDIX: 4, or in format 5 (NRMW,
+     * TNDW, IDOW, IDXW) the smallest width holding the largest; date is
+     * NULL when format 5 left DATE out (no document dated). */
+    bool packed;
+    bool lex2; /* the lexicon is LEX2 (format 5), else LEXI */
+    unsigned norm_w, tend_w, idof_w, idix_w;
     size_t docs_len, idda_len;             /* DOCS and IDDA sizes */
     ngi_docstore_reader *ds;               /* stored fields */
     uint8_t *dels;                         /* deletion bitmap or NULL */

@@ -49,9 +49,10 @@ struct ngi_segwriter {
     char *dir;                   /* where the spill files go */
 };
 
-static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEXI};
-static const uint32_t id_tags[3] = {NGI_SEC_IDDA, NGI_SEC_IDOF, NGI_SEC_IDIX};
-static const uint32_t col_tags[5] = {NGI_SEC_NORM, NGI_SEC_DATE, NGI_SEC_TEND,
+static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEX2};
+/* Format 5's tables: NORM, TEND, IDOF, IDIX at their smallest width. */
+static const uint32_t id_tags[3] = {NGI_SEC_IDDA, NGI_SEC_IDOW, NGI_SEC_IDXW};
+static const uint32_t col_tags[5] = {NGI_SEC_NRMW, NGI_SEC_DATE, NGI_SEC_TNDW,
                                      NGI_SEC_QLEN, NGI_SEC_DSRT};
 
 int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
@@ -156,6 +157,29 @@ static size_t common_prefix(const char *a, size_t na, const char *b, size_t nb) 
     return i;
 }
 
+/* A LEX2 entry up to min_dl (lib/FORMAT.md "Lexicon"): a hapax with a
+ * short suffix and short postings costs 4 bytes besides its suffix. */
+static int lex2_head(ngi_buf *b, unsigned flags, size_t shared, const char *suffix,
+                     size_t suffix_len, const ngi_term_postings *tp) {
+    bool short_suffix = suffix_len <= NGI_LEX_SUFFIX_MAX;
+    unsigned kind = flags | (tp->df == 1 ? NGI_LEX_DF1 : 0) |
+                    (short_suffix ? (unsigned)suffix_len << 4 : 0);
+    bool packed = tp->docs_len >= 1 && tp->docs_len <= NGI_LEX_LENS_MAX &&
+                  tp->pos_len <= NGI_LEX_LENS_MAX;
+    int bad = ngi_buf_append_u8(b, (uint8_t)kind) ||
+              ngi_buf_append_u8(b, (uint8_t)shared) ||
+              (!short_suffix && ngi_buf_append_vbyte(b, suffix_len)) ||
+              ngi_buf_append(b, suffix, suffix_len) ||
+              (tp->df != 1 && ngi_buf_append_vbyte(b, tp->df));
+    if (!bad && packed)
+        bad = ngi_buf_append_u8(b, (uint8_t)(tp->docs_len | tp->pos_len << 4));
+    else if (!bad)
+        bad = ngi_buf_append_u8(b, 0) || ngi_buf_append_vbyte(b, tp->docs_len) ||
+              ngi_buf_append_vbyte(b, tp->pos_len);
+    /* the floor of min_dl's quantized length: still a lower bound */
+    return bad || ngi_buf_append_u8(b, ngi_qlen_encode(tp->min_dl));
+}
+
 /* One lexicon entry (see lib/FORMAT.md "Lexicon"). */
 static int lex_entry(ngi_segwriter *w, const ngi_term_postings *tp) {
     size_t shared = 0;
@@ -173,12 +197,8 @@ static int lex_entry(ngi_segwriter *w, const ngi_term_postings *tp) {
     unsigned flags = (docs_gap ? NGI_LEX_DOCS_GAP : 0) | (pos_gap ? NGI_LEX_POS_GAP : 0) |
                      (tp->cf != tp->df ? NGI_LEX_TF : 0);
     size_t suffix = w->cur_len - shared;
+    int bad = lex2_head(&w->lexi, flags, shared, w->cur + shared, suffix, tp);
     ngi_buf *b = &w->lexi;
-    int bad = ngi_buf_append_vbyte(b, shared) ||
-              ngi_buf_append_vbyte(b, (uint64_t)suffix << 3 | flags) ||
-              ngi_buf_append(b, w->cur + shared, suffix) ||
-              ngi_buf_append_vbyte(b, tp->df) || ngi_buf_append_vbyte(b, tp->docs_len) ||
-              ngi_buf_append_vbyte(b, tp->pos_len) || ngi_buf_append_vbyte(b, tp->min_dl);
     if (!bad && docs_gap) bad = ngi_buf_append_vbyte(b, docs_gap);
     if (!bad && pos_gap) bad = ngi_buf_append_vbyte(b, pos_gap);
     if (!bad && (flags & NGI_LEX_TF))
@@ -250,6 +270,20 @@ static int cmp_ids(const void *a, const void *b, void *ctx) {
     return c ? c : (x > y) - (x < y);
 }
 
+/* Rewrites n u32 entries in place as the smallest width that holds the
+ * largest (format 5: NRMW, TNDW, IDOW, IDXW); the bytes now used. */
+static size_t pack_width(uint8_t *p, size_t n) {
+    uint32_t max = 0;
+    for (size_t i = 0; i < n; i++) max = NGI_MAX(max, ngi_load_le32(p + 4 * i));
+    unsigned w = ngi_uw_width(max);
+    for (size_t i = 0; i < n; i++) { /* forward: entry i never passes 4 i */
+        uint8_t b[4];
+        ngi_store_le32(b, ngi_load_le32(p + 4 * i));
+        memmove(p + w * i, b, w);
+    }
+    return w * n;
+}
+
 /* A per-document table (col_tags[k]) hashed in chunks too (CSPD), so
  * that readers verify it on first use instead of at open. */
 static int col_section(ngi_segwriter *w, size_t k, const void *data, size_t len) {
@@ -273,7 +307,7 @@ static int write_id_index(ngi_segwriter *w) {
     for (uint32_t i = 0; i < w->n_docs; i++) ix[i] = i;
     qsort_r(ix, w->n_docs, 4, cmp_ids, w);
     for (uint32_t i = 0; i < w->n_docs; i++) ngi_store_le32(&ix[i], ix[i]);
-    int rc = id_section(w, 2, ix, (size_t)w->n_docs * 4);
+    int rc = id_section(w, 2, ix, pack_width((uint8_t *)ix, w->n_docs));
     ngi_free(ix);
     return rc;
 }
@@ -437,15 +471,20 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
     ngi_spill_close(&w->lexi_spill);
     if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_LIDX, w->lidx.data, w->lidx.len)))
         return rc;
-    ngi_buf *cols[] = {&w->norms, &w->dates, &w->tend};
-    for (size_t i = 0; i < NGI_ARRAY_LEN(cols); i++)
-        if ((rc = col_section(w, i, cols[i]->data, cols[i]->len))) return rc;
+    /* DATE only when a document is dated (CSPD then counts no chunk) */
+    if ((rc = col_section(w, 0, w->norms.data, pack_width(w->norms.data, w->n_docs))) ||
+        (w->n_dated && (rc = col_section(w, 1, w->dates.data, w->dates.len))) ||
+        (rc = col_section(w, 2, w->tend.data, pack_width(w->tend.data, w->n_docs))))
+        return rc;
     if ((rc = id_section(w, 0, w->idda.data, w->idda.len))) return rc;
     if ((rc = col_section(w, 3, w->qlens.data, w->qlens.len))) return rc;
+    /* IDIX sorts by the u32 offsets, which IDOW then packs */
+    if ((rc = write_id_index(w))) return rc;
     if (ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len)) return nomem(w);
-    if ((rc = id_section(w, 1, w->idof.data, w->idof.len))) return rc;
-    if ((rc = write_id_index(w)) || (rc = write_date_table(w)) ||
-        (rc = write_chunk_sums(w)) || (rc = write_settings(w)) || (rc = write_sources(w)))
+    if ((rc = id_section(w, 1, w->idof.data, pack_width(w->idof.data, w->n_docs + 1))))
+        return rc;
+    if ((rc = write_date_table(w)) || (rc = write_chunk_sums(w)) ||
+        (rc = write_settings(w)) || (rc = write_sources(w)))
         return rc;
     if (w->sign && (rc = ngi_sign_writer_write(w->sign, w->fw, w->n_docs)))
         return rc == NG_EINVAL ? ngi_error_set(w->err, rc, "signatures missing") : rc;

@@ -16,10 +16,13 @@
 #include "common/common.h"
 
 /* 2: word-coded document store; 3: file identity in every header, chunk
- * checksums of the postings and lexicon (lib/FORMAT.md). */
-#define NGI_FORMAT_VERSION 4
+ * checksums of the postings and lexicon; 5: segments hold NORM, TEND, IDOF
+ * and IDIX at the smallest width and no DATE when nothing is dated
+ * (lib/FORMAT.md). */
+#define NGI_FORMAT_VERSION 5
 /* The oldest version this library still reads: 3 lacks the optional
- * sections of 4 (DOC2, CSID, QLEN, SIGN), and its readers fall back. */
+ * sections of 4 (DOC2, CSID, QLEN, SIGN), 3 and 4 the packed tables of 5,
+ * and their readers fall back. */
 #define NGI_FORMAT_VERSION_MIN_READ 3
 
 /* ---- file identity ---------------------------------------------------- */

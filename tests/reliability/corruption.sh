@@ -140,9 +140,13 @@ damage_sections() {  # damage_sections FILE
   KIND=section
   local f=$idx/$(basename "$1") orig=$1 tag span off len at k=0
   PARTS="or ph show date title range"
-  for tag in NORM QLEN DATE TEND DSRT IDDA IDOF IDIX; do
-    span=$(section_span "$orig" "$tag")
-    [ -n "$span" ] || { fail "no section $tag in $(basename "$orig")"; continue; }
+  # format 5 writes NORM, TEND, IDOF, IDIX packed as NRMW, TNDW, IDOW, IDXW
+  for tags in NORM/NRMW QLEN DATE TEND/TNDW DSRT IDDA IDOF/IDOW IDIX/IDXW; do
+    span="" tag=""
+    for tag in ${tags//\// }; do
+      span=$(section_span "$orig" "$tag"); [ -n "$span" ] && break
+    done
+    [ -n "$span" ] || { fail "no section $tags in $(basename "$orig")"; continue; }
     read -r off len <<<"$span"
     [ "$len" -gt 0 ] || continue
     for at in 0 $((len / 2)) $((len - 1)); do

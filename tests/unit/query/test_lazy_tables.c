@@ -86,10 +86,10 @@ static void per_document_tables_fail_on_use(void **state) {
         int sort;
         const char *since;
     } cases[] = {
-        {"NORM", 40, "common", NG_SORT_SCORE, NULL},      /* a document length */
+        {"NRMW", 40, "common", NG_SORT_SCORE, NULL},      /* a document length */
         {"QLEN", 10, "common", NG_SORT_SCORE, NULL},      /* a quantized length */
         {"DATE", 8, "common", NG_SORT_DATE, NULL},        /* sorting by date */
-        {"TEND", 12, "title:title", NG_SORT_SCORE, NULL}, /* a field */
+        {"TNDW", 12, "title:title", NG_SORT_SCORE, NULL}, /* a field */
         {"DSRT", 4, "common", NG_SORT_SCORE, "2020-06"},  /* a date range */
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
@@ -120,9 +120,79 @@ static void per_document_tables_fail_on_use(void **state) {
     free(dir);
 }
 
+/* Adds an undated document with a title. */
+static void add_doc(ng_index *ix, const char *id, const char *body) {
+    ng_field f[3] = {{"id", id, strlen(id), NG_FIELD_ID},
+                     {"title", "a title", 7, NG_FIELD_TITLE},
+                     {"body", body, strlen(body), NG_FIELD_BODY}};
+    ng_document d = {f, 3};
+    assert_int_equal(ng_index_add(ix, &d), 0);
+}
+
+/* The best hit's id for text (static; n hits expected). */
+static const char *top_hit(ng_reader *r, const char *text, size_t n) {
+    static char id[64];
+    ng_query *q = NULL;
+    assert_int_equal(ng_query_parse(&q, r, text, strlen(text), 0), 0);
+    ng_results *res = NULL;
+    assert_int_equal(ng_search(r, q, NULL, &res), 0);
+    assert_int_equal(ng_results_count(res), n);
+    snprintf(id, sizeof id, "%s", ng_results_hit(res, 0)->id);
+    ng_results_free(res);
+    ng_query_free(q);
+    return id;
+}
+
+/* Format 5's tables take the width their largest value needs (a length
+ * past 65535 makes NRMW 3 bytes an entry), DATE is left out when nothing
+ * is dated, LEX2 escapes a long suffix and long postings; all answer as
+ * the u32 tables did and pass check. */
+static void packed_tables_take_their_width(void **state) {
+    (void)state;
+    char *dir = test_make_tmp("ng-packed");
+    ng_index *ix = writer(dir);
+    size_t n_long = 70000;
+    char *body = malloc(2 * n_long + 64);
+    for (size_t i = 0; i < n_long; i++) memcpy(body + 2 * i, "x ", 2);
+    strcpy(body + 2 * n_long, "pneumonoultramicroscopic");
+    add_doc(ix, "long", body);
+    add_doc(ix, "short", "x y z pneumonoultramicroscopic");
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    char p[4096];
+    snprintf(p, sizeof p, "%.3000s/seg_000001.ngs", dir);
+    size_t len, off = 0, slen = 0;
+    uint8_t *f = slurp(p, &len);
+    find_section(f, len, "NRMW", &off, &slen);
+    assert_int_equal(slen, 2 * 3);
+    assert_true(ngi_load_uw(f + off, 3, 0) > 65535); /* 70000 x, "title" */
+    find_section(f, len, "TNDW", &off, &slen);
+    assert_int_equal(slen, 2);
+    find_section(f, len, "IDOW", &off, &slen);
+    assert_int_equal(slen, 3);
+    find_section(f, len, "IDXW", &off, &slen);
+    assert_int_equal(slen, 2);
+    assert_int_equal(ngi_load_uw(f + off, 1, 0), 0); /* "long" < "short" */
+    find_section(f, len, "LEX2", &off, &slen);
+    const uint8_t *t = f + len - 40;
+    for (uint32_t i = 0; i < ngi_load_le32(t + 8); i++)
+        assert_memory_not_equal(f + ngi_load_le64(t) + 32 * i, "DATE", 4);
+    ng_reader *r;
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    assert_int_equal(ng_reader_check(r), 0);
+    assert_string_equal(top_hit(r, "pneumonoultramicroscopic", 2), "short");
+    assert_string_equal(top_hit(r, "x", 2), "long"); /* tf 70000 */
+    ng_reader_free(r);
+    free(f);
+    free(body);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(per_document_tables_fail_on_use),
+        cmocka_unit_test(packed_tables_take_their_width),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

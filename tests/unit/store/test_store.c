@@ -265,9 +265,14 @@ static void container_flipped_at_every_offset(void **state) {
             snprintf(name, sizeof name, "flip_%zu_%zu", i, m);
             write_file(dir, name, d, n);
             int rc = open_verify(dir, name, NGI_FILE_SEGMENT, &err);
+            uint32_t version = ngi_load_le32(d + 8);
             d[i] ^= masks[m];
-            /* The version field answers "unsupported version". */
-            int want = (i >= 8 && i < 12) ? NG_EVERSION : NG_ECORRUPT;
+            /* The version field answers "unsupported version", unless the
+             * flip gives another version this library reads (5 -> 4):
+             * then the checksums catch it. */
+            bool readable =
+                version >= NGI_FORMAT_VERSION_MIN_READ && version <= NGI_FORMAT_VERSION;
+            int want = (i >= 8 && i < 12 && !readable) ? NG_EVERSION : NG_ECORRUPT;
             if (rc != want)
                 fail_msg("flip %#x at %zu: rc %d (%s)", masks[m], i, rc, err.msg);
             assert_non_null(strstr(err.msg, name));
@@ -295,13 +300,13 @@ static void container_kind_version_missing(void **state) {
     write_file(dir, "vnext", d, n);
     assert_int_equal(ngi_file_reader_open(&r, dir, "vnext", NGI_FILE_SEGMENT, &err),
                      NG_EVERSION);
-    assert_non_null(strstr(err.msg, "vnext: format version 5, newer than this library"));
+    assert_non_null(strstr(err.msg, "vnext: format version 6, newer than this library"));
     assert_non_null(strstr(err.msg, "use a newer newsgrep"));
     d[8] = 2; /* format 2: no identity in the header */
     write_file(dir, "v2", d, n);
     assert_int_equal(ngi_file_reader_open(&r, dir, "v2", NGI_FILE_SEGMENT, &err),
                      NG_EVERSION);
-    assert_non_null(strstr(err.msg, "v2: format version 2, this library reads 3 to 4"));
+    assert_non_null(strstr(err.msg, "v2: format version 2, this library reads 3 to 5"));
     assert_non_null(strstr(err.msg, "rebuild the index"));
     write_file(dir, "v2short", d, 20); /* a format-2 header is 16 bytes */
     assert_int_equal(ngi_file_reader_open(&r, dir, "v2short", NGI_FILE_SEGMENT, &err),
