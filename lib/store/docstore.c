@@ -205,7 +205,8 @@ static int compress_one(ngi_docstore_writer *w, const uint8_t *raw, size_t n) {
     size_t bound = stored ? raw_frame_bound(n) : ZSTD_compressBound(n);
     if (ngi_buf_reserve(&w->blocks, bound)) return NG_ENOMEM;
     uint8_t *dst = w->blocks.data + w->blocks.len;
-    size_t c = stored ? raw_frame(dst, raw, n) : ZSTD_compress2(w->cctx, dst, bound, raw, n);
+    size_t c =
+        stored ? raw_frame(dst, raw, n) : ZSTD_compress2(w->cctx, dst, bound, raw, n);
     if (ZSTD_isError(c)) return NG_ENOMEM; /* only allocation can fail */
     w->blocks.len += c;
     if (w->sink && w->blocks.len >= STREAM_BYTES) return sink_blocks(w);
