@@ -138,6 +138,25 @@ static int unicode_escape(jp *p, size_t *i, char *o, size_t *olen) {
     return 0;
 }
 
+/* Copies s[0, n) to o up to the first backslash; returns the bytes
+ * copied. Wikipedia's bodies have an escape every ~100 bytes ("\n", "\""):
+ * a memchr and a memcpy call per run were 6% of grep mode's CPU there.
+ * The 16-byte stores stay within o[0, n). */
+static inline size_t copy_run(char *o, const char *s, size_t n) {
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i bslash = _mm_set1_epi8('\\');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)(o + i), v);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bslash));
+        if (m) return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < n && s[i] != '\\'; i++) o[i] = s[i];
+    return i;
+}
+
 /* Decodes the escaped string body s[start, end) into the builder's bytes
  * (worst case the same length: every escape is at least as long as its
  * UTF-8). Returns the offset of the decoded bytes, or -1. */
@@ -147,10 +166,7 @@ static int decode_escaped(jp *p, size_t start, size_t end, size_t *off, size_t *
     char *o = b->data + b->len;
     size_t olen = 0;
     for (size_t i = start; i < end;) {
-        /* Copy the run up to the next backslash in one go. */
-        const char *bs = memchr(p->s + i, '\\', end - i);
-        size_t run = bs ? (size_t)(bs - (p->s + i)) : end - i;
-        memcpy(o + olen, p->s + i, run);
+        size_t run = copy_run(o + olen, p->s + i, end - i); /* up to a backslash */
         olen += run;
         i += run;
         if (i >= end) break;

@@ -63,6 +63,7 @@ struct ngi_docstore_writer {
 int ngi_docstore_writer_create_opts(ngi_docstore_writer **out, int zstd_level,
                                     size_t block_bytes, size_t dict_bytes) {
     *out = NULL;
+    if (zstd_level == NGI_DOCSTORE_LEVEL_RAW && dict_bytes) return NG_EINVAL;
     ngi_docstore_writer *w = ngi_calloc(1, sizeof *w);
     if (!w) return NG_ENOMEM;
     w->cctx = ZSTD_createCCtx();
@@ -72,8 +73,9 @@ int ngi_docstore_writer_create_opts(ngi_docstore_writer **out, int zstd_level,
     }
     /* A 4-byte content checksum per frame makes a damaged block fail to
      * decompress instead of yielding wrong text (cost: 4 bytes a block). */
-    if (ZSTD_isError(
-            ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, zstd_level)) ||
+    if ((zstd_level != NGI_DOCSTORE_LEVEL_RAW &&
+         ZSTD_isError(
+             ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, zstd_level))) ||
         ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1))) {
         ngi_docstore_writer_free(w);
         return NG_EINVAL;
@@ -153,12 +155,58 @@ static int sink_blocks(ngi_docstore_writer *w) {
     return 0;
 }
 
+#define ZSTD_RAW_BLOCK_MAX ((size_t)128 << 10) /* RFC 8878: Block_Maximum_Size */
+
+/* Bytes raw_frame writes for n bytes of content. */
+static size_t raw_frame_bound(size_t n) {
+    return 4 + 1 + 8 + 3 * (n / ZSTD_RAW_BLOCK_MAX + 1) + n + 4;
+}
+
+/* Writes src[0, n) as one zstd frame of raw blocks (NGI_DOCSTORE_LEVEL_RAW):
+ * magic, a single-segment header with the content size, blocks of at most
+ * 128 KiB, the low 4 bytes of XXH64 as the content checksum (as
+ * ZSTD_c_checksumFlag writes it). Returns the frame's length. */
+static size_t raw_frame(uint8_t *dst, const uint8_t *src, size_t n) {
+    uint8_t *o = dst;
+    ngi_store_le32(o, ZSTD_MAGICNUMBER);
+    o += 4;
+    /* Frame_Header_Descriptor: FCS field size code (bits 6-7),
+     * Single_Segment (bit 5), Content_Checksum (bit 2). */
+    unsigned fcs = n < 256 ? 0 : n < 65536 + 256 ? 1 : n <= UINT32_MAX ? 2 : 3;
+    *o++ = (uint8_t)(fcs << 6 | 1u << 5 | 1u << 2);
+    if (fcs == 0) {
+        *o++ = (uint8_t)n;
+    } else if (fcs == 1) {
+        ngi_store_le16(o, (uint16_t)(n - 256));
+        o += 2;
+    } else if (fcs == 2) {
+        ngi_store_le32(o, (uint32_t)n);
+        o += 4;
+    } else {
+        ngi_store_le64(o, (uint64_t)n);
+        o += 8;
+    }
+    size_t i = 0;
+    do {
+        size_t b = n - i < ZSTD_RAW_BLOCK_MAX ? n - i : ZSTD_RAW_BLOCK_MAX;
+        uint32_t h = (uint32_t)(b << 3) | (i + b == n ? 1u : 0u); /* type 0: raw */
+        o[0] = (uint8_t)h, o[1] = (uint8_t)(h >> 8), o[2] = (uint8_t)(h >> 16);
+        memcpy(o + 3, src + i, b);
+        o += 3 + b;
+        i += b;
+    } while (i < n);
+    ngi_store_le32(o, (uint32_t)XXH64(src, n, 0));
+    return (size_t)(o + 4 - dst);
+}
+
 /* Compresses raw[0, n) as one frame appended to w->blocks. */
 static int compress_one(ngi_docstore_writer *w, const uint8_t *raw, size_t n) {
-    size_t bound = ZSTD_compressBound(n);
+    bool stored = w->level == NGI_DOCSTORE_LEVEL_RAW;
+    size_t bound = stored ? raw_frame_bound(n) : ZSTD_compressBound(n);
     if (ngi_buf_reserve(&w->blocks, bound)) return NG_ENOMEM;
     uint8_t *dst = w->blocks.data + w->blocks.len;
-    size_t c = ZSTD_compress2(w->cctx, dst, bound, raw, n);
+    size_t c =
+        stored ? raw_frame(dst, raw, n) : ZSTD_compress2(w->cctx, dst, bound, raw, n);
     if (ZSTD_isError(c)) return NG_ENOMEM; /* only allocation can fail */
     w->blocks.len += c;
     if (w->sink && w->blocks.len >= STREAM_BYTES) return sink_blocks(w);

@@ -465,11 +465,12 @@ static void check_doc(const ngi_stored_doc *s, const test_doc *d) {
 /* Builds a docstore section of n random docs into out, in layout
  * store_layout. */
 static int store_layout = 2;
+static int store_level = 3; /* zstd level, or NGI_DOCSTORE_LEVEL_RAW */
 
 static test_doc *build_store(size_t n, size_t block, size_t dict, ngi_buf *out) {
     test_doc *docs = calloc(n ? n : 1, sizeof *docs);
     ngi_docstore_writer *w;
-    assert_int_equal(ngi_docstore_writer_create_opts(&w, 3, block, dict), 0);
+    assert_int_equal(ngi_docstore_writer_create_opts(&w, store_level, block, dict), 0);
     assert_int_equal(ngi_docstore_writer_set_layout(w, store_layout), 0);
     assert_int_equal(ngi_docstore_writer_layout(w), store_layout);
     for (size_t i = 0; i < n; i++) {
@@ -519,6 +520,38 @@ static void docstore_round_trip_cfg(size_t n, size_t block, size_t dict) {
     for (size_t i = 0; i < n; i++) free_doc(&docs[i]);
     free(docs);
     ngi_buf_free(&out);
+}
+
+/* NGI_DOCSTORE_LEVEL_RAW (grep mode's temporary index): blocks are zstd
+ * frames of raw blocks, which the reader decodes like the others; the
+ * section is then larger than the (very compressible) text it holds.
+ * Blocks of 4 KiB and of 300 KB (the middle document of 900 KB spans
+ * several 128 KiB raw blocks) cover every content-size field width. */
+static void docstore_raw_frames(void **state) {
+    (void)state;
+    ngi_docstore_writer *w;
+    assert_int_equal(
+        ngi_docstore_writer_create_opts(&w, NGI_DOCSTORE_LEVEL_RAW, 4096, 4096),
+        NG_EINVAL); /* no dictionary for stored blocks */
+    store_level = NGI_DOCSTORE_LEVEL_RAW;
+    for (store_layout = 1; store_layout <= 2; store_layout++) {
+        docstore_round_trip_cfg(0, 4096, 0);
+        docstore_round_trip_cfg(1, 4096, 0);
+        docstore_round_trip_cfg(700, 4096, 0);
+        docstore_round_trip_cfg(40, 300000, 0);
+    }
+    store_layout = 2;
+    ngi_buf out = NGI_BUF_INIT;
+    test_doc *docs = build_store(300, 4096, 0, &out);
+    size_t text = 0;
+    for (size_t i = 0; i < 300; i++) {
+        for (size_t f = 0; f < docs[i].n; f++) text += docs[i].f[f].value_len;
+        free_doc(&docs[i]);
+    }
+    assert_true(text > 100000 && out.len > text); /* level 3 would halve it */
+    free(docs);
+    ngi_buf_free(&out);
+    store_level = 3;
 }
 
 /* A writer adopts the vocabulary and dictionary another trained on a
@@ -1480,6 +1513,7 @@ int main(void) {
         T(container_write_failure),
         T(container_alloc_failures),
         cmocka_unit_test(docstore_round_trip),
+        cmocka_unit_test(docstore_raw_frames),
         cmocka_unit_test(docstore_adopts_training),
         cmocka_unit_test(docstore2_damage_is_never_silent),
         cmocka_unit_test(docstore_scratch_two_readers),
