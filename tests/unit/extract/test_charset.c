@@ -12,15 +12,8 @@
 
 #include "newsgrep.h"
 #include "common/fault.h"
+#include "unit/extract/extracttest.h"
 #include "extract/charset.h"
-
-static const char *field(const ng_extract *ex, size_t i, const char *name) {
-    const ng_document *d = ng_extract_document(ex, i);
-    assert_non_null(d);
-    for (size_t k = 0; k < d->n_fields; k++)
-        if (strcmp(d->fields[k].name, name) == 0) return d->fields[k].value;
-    return NULL;
-}
 
 static void cp1252_text_becomes_utf8(void **state) {
     (void)state;
@@ -29,9 +22,9 @@ static void cp1252_text_becomes_utf8(void **state) {
     ng_extract *ex = NULL;
     assert_int_equal(ng_extract_text(text, strlen(text), NULL, &ex), 0);
     assert_int_equal(ng_extract_count(ex), 1);
-    assert_string_equal(field(ex, 0, "title"), "Caf\xC3\xA9 cr\xC3\xA8me");
-    assert_string_equal(field(ex, 0, "body"), "Le gar\xC3\xA7on \xE2\x80\x9C"
-                                              "dit\xE2\x80\x9D \xE2\x82\xAC 5.");
+    assert_string_equal(extract_field(ex, 0, "title"), "Caf\xC3\xA9 cr\xC3\xA8me");
+    assert_string_equal(extract_field(ex, 0, "body"), "Le gar\xC3\xA7on \xE2\x80\x9C"
+                                                      "dit\xE2\x80\x9D \xE2\x82\xAC 5.");
     ng_extract_free(ex);
 }
 
@@ -42,7 +35,7 @@ static void cp1252_letters_count_as_text(void **state) {
     ng_extract *ex = NULL;
     assert_int_equal(ng_extract_text("\x8E\x94&", 3, NULL, &ex), 0);
     assert_int_equal(ng_extract_count(ex), 1);
-    assert_string_equal(field(ex, 0, "title"), "\xC5\xBD\xE2\x80\x9D&");
+    assert_string_equal(extract_field(ex, 0, "title"), "\xC5\xBD\xE2\x80\x9D&");
     ng_extract_free(ex);
 }
 
@@ -57,7 +50,7 @@ static void utf8_text_is_left_alone(void **state) {
     ng_extract *ex = NULL;
     assert_int_equal(ng_extract_text(text, strlen(text), NULL, &ex), 0);
     assert_int_equal(ng_extract_count(ex), 1);
-    assert_non_null(strstr(field(ex, 0, "title"), "Caf\xC3\xA9 cr\xC3\xA8me"));
+    assert_non_null(strstr(extract_field(ex, 0, "title"), "Caf\xC3\xA9 cr\xC3\xA8me"));
     ng_extract_free(ex);
     assert_false(ngi_looks_cp1252("plain ASCII", 11));
     assert_true(ngi_looks_cp1252("Caf\xE9", 4));
@@ -176,20 +169,7 @@ static void text_to_utf8_errors(void **state) {
 static void out_of_memory(void **state) {
     (void)state;
     const char *text = "Caf\xE9 cr\xE8me\nLe gar\xE7on dit.\n";
-    for (int k = 0; k < 200; k++) {
-        ngi_fault_alloc_after(k);
-        ng_extract *ex = NULL;
-        int rc = ng_extract_text(text, strlen(text), NULL, &ex);
-        ngi_fault_alloc_after(-1);
-        if (rc == 0) {
-            assert_int_equal(ng_extract_count(ex), 1);
-            ng_extract_free(ex);
-            return;
-        }
-        assert_int_equal(rc, NG_ENOMEM);
-        assert_null(ex);
-    }
-    fail_msg("never succeeded");
+    extract_text_alloc_failures(text, 1);
 }
 
 int main(void) {
