@@ -13,7 +13,8 @@
 
 /* The value of the field called name of article i, or NULL (no such
  * article or field). */
-static inline const char *extract_field(const ng_extract *ex, size_t i, const char *name) {
+static inline const char *extract_field(const ng_extract *ex, size_t i,
+                                        const char *name) {
     const ng_document *d = ng_extract_document(ex, i);
     for (size_t k = 0; d && k < d->n_fields; k++)
         if (strcmp(d->fields[k].name, name) == 0) return d->fields[k].value;
