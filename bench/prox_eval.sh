@@ -22,8 +22,8 @@ for cfg in "${configs[@]}"; do
   row="| $label | \`${opts:-(none)}\` |"
   for c in $COLS; do
     # shellcheck disable=SC2086  # opts is a list of options
-    "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec "$label" \
-      $opts >"$work/$c.$label.run"
+    trec_run "$work/$c.$label.run" -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 \
+      --trec "$label" $opts
   done
   # shellcheck disable=SC2086  # COLS is a list of names
   row+=$(python3 - "$SHARED" "$work" "$label" $COLS <<'PY'

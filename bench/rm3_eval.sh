@@ -15,8 +15,8 @@ echo "|---|---:|---:|---:|---:|---:|---:|"
 for c in $TREC_COLS; do
   d="$SHARED/corpora/$c"
   trec_prepare "$c"
-  "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec bm25 --rank bm25 >"$work/$c.bm25"
-  "$NG" search -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec rm3 --rank bm25 --expand "${fb[@]}" >"$work/$c.rm3"
+  trec_run "$work/$c.bm25" -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec bm25 --rank bm25
+  trec_run "$work/$c.rm3" -i "$work/$c.ix" --queries "$work/$c.q" -k 1000 --trec rm3 --rank bm25 --expand "${fb[@]}"
   python3 - "$SHARED/tools/peers/treceval.py" "$d/qrels.txt" "$work/$c.bm25" "$work/$c.rm3" "$c" <<'PY'
 import json, subprocess, sys
 tool, qrels, runs, name = sys.argv[1], sys.argv[2], sys.argv[3:5], sys.argv[5]

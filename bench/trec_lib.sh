@@ -8,6 +8,9 @@
 # `--`) and TREC_COLS (the collections: $TREC_COLS from the environment,
 # e.g. TREC_COLS=adi for a held-out check, or the five).
 # trec_prepare C makes $work/C.ix and $work/C.q unless they exist.
+# trec_run OUT ARGS... runs `newsgrep search ARGS` (a --queries batch) into
+# OUT; a batch with skipped queries (exit 2, each named on stderr, e.g. one
+# over 256 terms in an index without stopwords) goes on with the others.
 export PYTHONDONTWRITEBYTECODE=1
 NG=${NG:?set NG to the newsgrep binary}
 case "$NG" in /*) ;; *) NG="$PWD/$NG" ;; esac
@@ -32,4 +35,15 @@ for qid, text in queries.read_tsv(sys.argv[1]):
     if t:
         print("%s\t%s" % (qid, t))
 PY
+}
+
+trec_run() {
+  local out=$1 rc=0
+  shift
+  "$NG" search "$@" >"$out" || rc=$?
+  if [ $rc -eq 2 ] && [ -s "$out" ]; then
+    echo "trec_run: $out: queries skipped (see above); the run has the others" >&2
+  elif [ $rc -ne 0 ]; then
+    return $rc
+  fi
 }

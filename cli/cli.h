@@ -60,7 +60,8 @@ void ngc_print_query_error(const char *where, const char *query, const ng_query 
  * caret) into msg; *pos gets the byte offset of the problem. */
 void ngc_query_error_text(char *msg, size_t cap, const char *where, const char *query,
                           const ng_query *q, int rc, size_t *pos);
-/* Copies s to out with invalid UTF-8 bytes replaced by U+FFFD (for JSON). */
+/* A malloc()ed copy of s with invalid UTF-8 bytes and NULs as U+FFFD (for
+ * JSON; ng_text_to_utf8 with NG_TEXT_REPLACE), or NULL. */
 char *ngc_utf8_sanitize(const char *s, size_t len, size_t *out_len);
 /* Checks a date option (--since/--until) with ng_date_parse; prints the
  * problem with a caret under it and returns NGC_EXIT_ERROR, or 0. */

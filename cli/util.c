@@ -216,22 +216,17 @@ void ngc_print_query_error(const char *where, const char *query, const ng_query 
 }
 
 char *ngc_utf8_sanitize(const char *s, size_t len, size_t *out_len) {
-    char *o = malloc(len * 3 + 1), *p = o;
-    if (!o) return NULL;
-    for (size_t i = 0; i < len;) {
-        size_t n = ngc_utf8_char(s + i, len - i);
-        if (n) {
-            memcpy(p, s + i, n);
-            p += n;
-            i += n;
-        } else { /* U+FFFD */
-            memcpy(p, "\xEF\xBF\xBD", 3);
-            p += 3;
-            i++;
-        }
+    char *t = NULL;
+    size_t n = 0;
+    if (ng_text_to_utf8(s, len, NG_TEXT_REPLACE | NG_TEXT_UTF8_ONLY, &t, &n, NULL))
+        return NULL;
+    char *o = malloc(n + 1); /* the callers free() it */
+    if (o) {
+        memcpy(o, t ? t : s, n);
+        o[n] = '\0';
+        *out_len = n;
     }
-    *p = '\0';
-    *out_len = (size_t)(p - o);
+    ng_text_free(t);
     return o;
 }
 

@@ -48,7 +48,7 @@ extern "C" {
  * stored in every index file (lib/FORMAT.md).
  * ------------------------------------------------------------------- */
 #define NG_VERSION_MAJOR 0
-#define NG_VERSION_MINOR 4
+#define NG_VERSION_MINOR 5
 #define NG_VERSION_PATCH 0
 #define NG_VERSION_NUMBER                                                                \
     (NG_VERSION_MAJOR * 10000 + NG_VERSION_MINOR * 100 + NG_VERSION_PATCH)
@@ -693,6 +693,51 @@ typedef struct ng_date {
 NG_API int ng_date_parse(const char *text, size_t len, ng_date *out);
 
 /* =====================================================================
+ * Text encodings: input bytes -> UTF-8 (added in 0.5).
+ * Old archives and pages without a declared charset are often Latin-1 or
+ * Windows-1252 (its superset); read as UTF-8 their accented letters are
+ * invalid bytes ("Café" indexed as "caf"). ng_text_to_utf8 tells the
+ * two apart and converts; ng_extract_text and the newsgrep command read
+ * every text and JSONL input through it.
+ * ===================================================================== */
+enum ng_text_flags {
+    NG_TEXT_DEFAULT = 0,
+    NG_TEXT_REPLACE = 1u << 0,  /* invalid UTF-8 bytes and NUL bytes become
+                                   U+FFFD: the result is valid UTF-8 and a
+                                   C string of *out_len bytes */
+    NG_TEXT_UTF8_ONLY = 1u << 1 /* the bytes are UTF-8: never read them as
+                                   Windows-1252 */
+};
+
+/* How ng_text_to_utf8 read the bytes. */
+enum ng_text_encoding {
+    NG_TEXT_UTF8 = 0,  /* UTF-8 (ASCII included), perhaps with invalid bytes */
+    NG_TEXT_CP1252 = 1 /* Windows-1252 / Latin-1, converted */
+};
+
+/* Gives data[0..len) as UTF-8. Bytes with invalid UTF-8 and at most one
+ * valid multibyte character for every 8 invalid bytes (Latin-1 text forms
+ * a valid pair only by accident; UTF-8 with a few damaged bytes stays
+ * UTF-8; ASCII is UTF-8) are read as Windows-1252 and converted, byte for
+ * byte as glibc's iconv does: 0x80..0x9F by its table, its five undefined
+ * bytes (0x81 0x8D 0x8F 0x90 0x9D) as U+FFFD, the others as Latin-1. Other
+ * bytes are UTF-8 and kept as they are (invalid bytes included: the
+ * analyzer counts them as word breaks), except with NG_TEXT_REPLACE.
+ * flags: a bitwise OR of ng_text_flags.
+ * Ownership: on success *out is either NULL, when data needs no change
+ * (*out_len is then len: use data itself), or a new buffer of *out_len
+ * bytes and a NUL after them, which the caller owns and frees with
+ * ng_text_free. So: `const char *text = *out ? *out : data`.
+ * *encoding (may be NULL) is set to an ng_text_encoding.
+ * Errors: NG_EINVAL (out or out_len NULL, data NULL with len > 0, unknown
+ * flag bits), NG_ENOMEM; *out is then NULL and *out_len 0. Holds no
+ * state: any thread may call it. */
+NG_API int ng_text_to_utf8(const char *data, size_t len, unsigned flags, char **out,
+                           size_t *out_len, int *encoding);
+/* Frees a buffer of ng_text_to_utf8; NULL is fine. */
+NG_API void ng_text_free(char *text);
+
+/* =====================================================================
  * Extraction: a web page or a scraped text dump -> articles, as documents.
  * ===================================================================== */
 typedef struct ng_extract ng_extract; /* a result: zero or more articles */
@@ -716,9 +761,9 @@ NG_API void ng_extract_options_init(ng_extract_options *opts);
  * says why (e.g. "no text"). */
 NG_API int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts,
                            ng_extract **out);
-/* ng_extract_text: text that is not UTF-8 but reads as Latin-1 / Windows-1252 (invalid
- * UTF-8 bytes, few valid multibyte characters) is converted to UTF-8 first, as the CLI's
- * ingest does, so article fields are always UTF-8 (and may be longer than the input). */
+/* ng_extract_text: text that is not UTF-8 but reads as Latin-1 / Windows-1252 is
+ * converted to UTF-8 first (ng_text_to_utf8, as the CLI's ingest does), so article
+ * fields are UTF-8 (and may be longer than the input). */
 NG_API int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts,
                            ng_extract **out);
 NG_API size_t ng_extract_count(const ng_extract *ex);

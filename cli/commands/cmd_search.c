@@ -301,6 +301,17 @@ static int load_queries(const char *path, batch_query **out, size_t *n) {
     return bad;
 }
 
+/* A batch goes on after a query that fails (a test collection's query
+ * over NG_MAX_QUERY_TERMS without stopwords): one line names it. */
+static void batch_query_error(const ngc_search_args *a, const batch_query *bq,
+                              const ng_query *q, int rc) {
+    char where[256], msg[768];
+    size_t off;
+    snprintf(where, sizeof where, "%s: query %s skipped", a->queries, bq->qid);
+    ngc_query_error_text(msg, sizeof msg, where, bq->text, q, rc, &off);
+    ngc_err("%s", msg);
+}
+
 /* Parses and runs one batch query. Batch queries are natural-language
  * queries (test collections hold stray "-", "(" and upper-case AND/OR):
  * no operators, a "quoted" part is a phrase -- the peers' convention. */
@@ -310,7 +321,7 @@ static int batch_query_run(ngc_search_args *a, ng_reader *r, const batch_query *
     int rc =
         ng_query_parse(&q, r, bq->text, strlen(bq->text), a->qflags | NG_QUERY_PLAIN);
     if (rc < 0) {
-        if (loud) ngc_print_query_error("query", bq->text, q, rc);
+        if (loud) batch_query_error(a, bq, q, rc);
         ng_query_free(q);
         *out = NULL;
         return NGC_EXIT_ERROR;
@@ -318,7 +329,9 @@ static int batch_query_run(ngc_search_args *a, ng_reader *r, const batch_query *
     rc = ng_search(r, q, &a->so, out);
     ng_query_free(q);
     if (rc < 0) {
-        if (loud) ngc_err("search: %s", *out ? ng_results_errmsg(*out) : ng_strerror(rc));
+        if (loud)
+            ngc_err("%s: query %s skipped: %s", a->queries, bq->qid,
+                    *out ? ng_results_errmsg(*out) : ng_strerror(rc));
         ng_results_free(*out);
         *out = NULL;
         return NGC_EXIT_ERROR;
@@ -327,7 +340,7 @@ static int batch_query_run(ngc_search_args *a, ng_reader *r, const batch_query *
 }
 
 /* One timed query: parse + search + resolving the ids; printing is not
- * timed. Returns 0, or 2 after a query error. */
+ * timed. Returns 0, or 2 after a query error (reported; the batch goes on). */
 static int batch_one(ngc_search_args *a, ng_reader *r, const batch_query *bq, FILE *lat) {
     ng_results *res;
     double t0 = ngc_now();
@@ -340,10 +353,7 @@ static int batch_one(ngc_search_args *a, ng_reader *r, const batch_query *bq, FI
     }
     double ms = (ngc_now() - t0) * 1e3;
     (void)idbytes;
-    if (rc) {
-        ngc_err("%s: query %s skipped", a->queries, bq->qid);
-        return rc;
-    }
+    if (rc) return rc;
     ngc_out_results(&a->out, res, bq->qid);
     if (lat)
         fprintf(lat, "%s\t%.4f\t%zu\t%lld\n", bq->qid, ms, n,

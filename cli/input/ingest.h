@@ -48,17 +48,6 @@ void ngc_docb_free(ngc_docb *d);
  * not a date of one day. */
 int ngc_date_normalize(const char *s, size_t len, char out[11]);
 
-/* ---- text that is not UTF-8 (charset.c) ----------------------------- */
-/* Length of the valid UTF-8 character at s (len bytes left), or 0. */
-size_t ngc_utf8_char(const char *s, size_t len);
-/* True when the bytes are not UTF-8 but Latin-1/Windows-1252: invalid
- * bytes, and valid multibyte characters 8 times rarer than them (a few
- * Latin-1 pairs are valid UTF-8 by accident). Pure ASCII is UTF-8. */
-bool ngc_looks_cp1252(const char *s, size_t len);
-/* Converts Windows-1252 bytes to UTF-8 into out (replacing its contents);
- * the 5 undefined bytes become U+FFFD. Returns 0, or -1 (out of memory). */
-int ngc_cp1252_to_utf8(const char *s, size_t len, ngc_buf *out);
-
 /* ---- byte sources (source.c) ---------------------------------------- */
 typedef struct ngc_src ngc_src;
 

@@ -290,14 +290,13 @@ static int jsonl_line_utf8(run *r, ngc_docb *d, const char *p, size_t n);
 /* A line that is not UTF-8 but Latin-1/Windows-1252 is converted first
  * (its JSON syntax is ASCII either way). */
 static int jsonl_line(run *r, ngc_docb *d, const char *p, size_t n) {
-    ngc_buf u = {0};
-    if (n > r->o->max_doc_bytes || !ngc_looks_cp1252(p, n) ||
-        ngc_cp1252_to_utf8(p, n, &u) < 0) {
-        ngc_buf_free(&u);
+    char *u = NULL;
+    size_t un = 0;
+    if (n > r->o->max_doc_bytes ||
+        ng_text_to_utf8(p, n, NG_TEXT_DEFAULT, &u, &un, NULL) || !u)
         return jsonl_line_utf8(r, d, p, n);
-    }
-    int rc = jsonl_line_utf8(r, d, u.data ? u.data : "", u.len);
-    ngc_buf_free(&u);
+    int rc = jsonl_line_utf8(r, d, u, un);
+    ng_text_free(u);
     return rc;
 }
 

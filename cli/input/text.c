@@ -170,18 +170,15 @@ static int markdown_document(const char *data, size_t len, const char *path,
 
 int ngc_text_extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
                      void *ctx) {
-    ngc_buf utf8 = {0}, md = {0};
-    int rc = 0;
-    if (ngc_looks_cp1252(data, len)) { /* Latin-1 / Windows-1252 */
-        rc = ngc_cp1252_to_utf8(data, len, &utf8);
-        data = utf8.data ? utf8.data : "";
-        len = utf8.len;
-    }
+    ngc_buf md = {0};
+    char *utf8 = NULL; /* Latin-1 / Windows-1252 text, converted */
+    int rc = ng_text_to_utf8(data, len, NG_TEXT_DEFAULT, &utf8, &len, NULL) ? -1 : 0;
+    if (utf8) data = utf8;
     if (rc == 0 && is_markdown(path))
         rc = markdown_document(data, len, path, fn, ctx, &md);
     else if (rc == 0)
         rc = text_dump(data, len, path, fn, ctx);
-    ngc_buf_free(&utf8);
+    ng_text_free(utf8);
     ngc_buf_free(&md);
     return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * charset.c — Latin-1 / Windows-1252 text told apart from UTF-8 and
- * converted to it (charset.h). The same rules as the CLI's
- * cli/input/charset.c, which converts with iconv; here a table, so that
- * the library needs no converter and cannot fail but for memory.
+ * converted to it (charset.h), and the public ng_text_to_utf8 over it,
+ * which the command's readers use too: one rule for every caller. A table,
+ * not iconv, so that the library needs no converter and cannot fail but
+ * for memory (tests/unit/extract/test_charset.c checks it against iconv).
  */
 #include <stdint.h>
 #include <string.h>
@@ -80,4 +81,77 @@ int ngi_cp1252_to_utf8(const char *s, size_t len, ngi_buf *out) {
     }
     out->len = (size_t)(o - out->data);
     return 0;
+}
+
+/* True when s[0..len) has a byte that is not part of a valid UTF-8
+ * character, or a NUL (NG_TEXT_REPLACE changes both). */
+static bool needs_replace(const char *s, size_t len) {
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c && c < 0x80 ? 1 : ngi_utf8_char(s + i, len - i);
+        if (!n) return true;
+        i += n;
+    }
+    return false;
+}
+
+/* Appends s[0..len) to out with each invalid byte and NUL as U+FFFD. */
+static int replace_invalid(const char *s, size_t len, ngi_buf *out) {
+    if (len > (SIZE_MAX - 1) / 3 || ngi_buf_reserve(out, len * 3 + 1) != 0)
+        return NG_ENOMEM; /* a byte becomes 3 at most */
+    uint8_t *o = out->data + out->len;
+    for (size_t i = 0; i < len;) {
+        size_t n = ngi_utf8_char(s + i, len - i);
+        if (n) {
+            memcpy(o, s + i, n);
+            o += n, i += n;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3, i++;
+        }
+    }
+    out->len = (size_t)(o - out->data);
+    return 0;
+}
+
+/* Replaces the text in *b (or data, when b is empty) by its repaired copy
+ * when it needs one. */
+static int replace_pass(const char *data, size_t len, ngi_buf *b) {
+    const char *s = b->data ? (const char *)b->data : data;
+    size_t n = b->data ? b->len : len;
+    if (!needs_replace(s, n)) return 0;
+    ngi_buf r = NGI_BUF_INIT;
+    if (replace_invalid(s, n, &r) != 0) return NG_ENOMEM;
+    ngi_buf_free(b);
+    *b = r;
+    return 0;
+}
+
+int ng_text_to_utf8(const char *data, size_t len, unsigned flags, char **out,
+                    size_t *out_len, int *encoding) {
+    if (out) *out = NULL;
+    if (out_len) *out_len = 0;
+    if (encoding) *encoding = NG_TEXT_UTF8;
+    if (!out || !out_len || (!data && len) ||
+        (flags & ~(unsigned)(NG_TEXT_REPLACE | NG_TEXT_UTF8_ONLY)))
+        return NG_EINVAL;
+    ngi_buf b = NGI_BUF_INIT;
+    bool cp1252 = !(flags & NG_TEXT_UTF8_ONLY) && len && ngi_looks_cp1252(data, len);
+    int rc = cp1252 ? ngi_cp1252_to_utf8(data, len, &b) : 0;
+    if (rc == 0 && (flags & NG_TEXT_REPLACE)) rc = replace_pass(data, len, &b);
+    if (rc == 0 && b.data) rc = ngi_buf_reserve(&b, 1);
+    if (rc != 0) {
+        ngi_buf_free(&b);
+        return rc;
+    }
+    if (encoding && cp1252) *encoding = NG_TEXT_CP1252;
+    *out_len = b.data ? b.len : len;
+    if (!b.data) return 0;
+    b.data[b.len] = 0;
+    *out = (char *)ngi_buf_steal(&b);
+    return 0;
+}
+
+void ng_text_free(char *text) {
+    ngi_free(text);
 }

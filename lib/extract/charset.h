@@ -2,8 +2,8 @@
  * charset.h — text that is not UTF-8. Old archives and pages without a
  * declared charset are often Latin-1 or Windows-1252 (its superset); read
  * as UTF-8 their accented letters are invalid bytes ("Café" indexed as
- * "caf"). ng_extract_text converts such text first, as the CLI's ingest
- * does (cli/input/charset.c), so every caller reads a file the same way.
+ * "caf"). ng_text_to_utf8 (charset.c) converts such text for every
+ * caller: ng_extract_text and the command's readers read a file alike.
  */
 #ifndef NG_EXTRACT_CHARSET_H
 #define NG_EXTRACT_CHARSET_H

@@ -1,11 +1,10 @@
 /*
  * text_api.c — ng_extract_text: a plain text file or a scraped text dump
  * -> articles (textdump.c finds them), as an ng_extract result. Text that
- * reads as Latin-1 / Windows-1252 is converted to UTF-8 first (charset.c).
+ * reads as Latin-1 / Windows-1252 is converted to UTF-8 first (ng_text_to_utf8).
  */
 #include <string.h>
 
-#include "extract/charset.h"
 #include "extract/extract.h"
 #include "extract/textdump.h"
 
@@ -45,15 +44,12 @@ int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts
                                 "%s: %zu bytes, over the limit of %zu bytes", name, len,
                                 limit);
     }
-    ngi_buf utf8 = NGI_BUF_INIT;
-    if (len && ngi_looks_cp1252(data, len)) {
-        if (ngi_cp1252_to_utf8(data, len, &utf8) != 0) {
-            ng_extract_free(ex);
-            return NG_ENOMEM;
-        }
-        data = (const char *)utf8.data;
-        len = utf8.len;
+    char *utf8 = NULL;
+    if (ng_text_to_utf8(data, len, NG_TEXT_DEFAULT, &utf8, &len, NULL) != 0) {
+        ng_extract_free(ex);
+        return NG_ENOMEM;
     }
+    if (utf8) data = utf8;
     ngi_td_result r;
     unsigned flags =
         opts && (opts->flags & NG_EXTRACT_KEEP_BOILERPLATE) ? NGI_TD_PLAIN : 0;
@@ -61,7 +57,7 @@ int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts
     for (size_t i = 0; rc == 0 && i < r.count; i++)
         rc = add_article(ex, &r.articles[i], opts);
     ngi_textdump_free(&r);
-    ngi_buf_free(&utf8);
+    ng_text_free(utf8);
     if (rc) {
         ng_extract_free(ex);
         return rc;

@@ -386,7 +386,7 @@ static int parse_all(parser *p) {
     uint32_t root;
     int rc;
     if (p->flags & NG_QUERY_PLAIN) {
-        rc = parse_plain(p, &root);
+        if ((rc = parse_plain(p, &root))) return rc; /* e.g. over NG_MAX_QUERY_TERMS */
     } else {
         if ((rc = lex(p))) return rc;
         if (p->cur.kind == T_EOF) return ngi_perr(p, NG_EQUERY, 0, "empty query");

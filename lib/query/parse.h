@@ -53,6 +53,7 @@ typedef struct atok {
     uint32_t off; /* offset of its term in tbytes */
     uint32_t len; /* term bytes */
     uint32_t pos; /* analyzer position */
+    size_t start; /* its first byte in the analysed text */
 } atok;
 
 /* Records the first error ("... at position off") and returns code. */

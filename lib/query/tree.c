@@ -99,9 +99,13 @@ static int add_word(parser *p, uint32_t term, uint32_t rel) {
 
 /* ---- analysis ------------------------------------------------------------ */
 
+static const atok *tok_at(parser *p, size_t i) {
+    return (const atok *)p->toks.data + i;
+}
+
 static int collect_tok(void *ctx, const ng_token *t) {
     parser *p = ctx;
-    atok a = {(uint32_t)p->tbytes.len, (uint32_t)t->term_len, t->position};
+    atok a = {(uint32_t)p->tbytes.len, (uint32_t)t->term_len, t->position, t->start};
     if (ngi_buf_append(&p->tbytes, t->term, t->term_len) ||
         ngi_buf_append(&p->toks, &a, sizeof a))
         return NG_ENOMEM;
@@ -117,15 +121,12 @@ int ngi_analyse(parser *p, ng_analyzer *a, const char *s, size_t n, size_t off,
     *count = p->toks.len / sizeof(atok);
     if (*count == 0 && n && a == p->a) p->stopwords++;
     p->q->n_leaf_words += *count;
-    if (p->q->n_leaf_words > NG_MAX_QUERY_TERMS)
-        return ngi_perr(p, NG_ELIMIT, off,
-                        "query has more than %d terms (NG_MAX_QUERY_TERMS)",
-                        NG_MAX_QUERY_TERMS);
+    if (p->q->n_leaf_words > NG_MAX_QUERY_TERMS) /* point at the first term too many */
+        return ngi_perr(
+            p, NG_ELIMIT,
+            off + tok_at(p, *count - (p->q->n_leaf_words - NG_MAX_QUERY_TERMS))->start,
+            "query has more than %d terms (NG_MAX_QUERY_TERMS)", NG_MAX_QUERY_TERMS);
     return 0;
-}
-
-static const atok *tok_at(parser *p, size_t i) {
-    return (const atok *)p->toks.data + i;
 }
 
 int ngi_leaf_from_tokens(parser *p, size_t n, long slop, int field, size_t off,

@@ -26,7 +26,7 @@ from .errors import (ClosedError, CorruptIndexError, DocumentError,
                      NoIndexError, NotFoundError, OutOfMemoryError,
                      QuerySyntaxError, StateError, VersionError)
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 library_version: str = _cffi.string(_lib.ng_version_string()).decode()
 
 __all__ = [

@@ -8,6 +8,8 @@
 #ifndef NG_TESTINDEX_H
 #define NG_TESTINDEX_H
 
+#include <string.h>
+
 #include "common/fault.h"
 #include "newsgrep.h"
 #include "unit/testdir.h"
@@ -54,6 +56,35 @@ static inline long test_alloc_failures(long max, int (*run)(void *ctx),
     }
     fail_msg("no success within %ld allocations", max);
     return -1;
+}
+
+/* The allocation-failure test of a search-like call: a reader, a query,
+ * options, and which of the (two) calls under test runs. A test's own
+ * context struct starts with one, so that its run and done callbacks get
+ * the whole context. */
+typedef struct test_search_run {
+    ng_reader *r;
+    ng_query *q;
+    ng_search_options o;
+    int which;       /* the call under test, 0 or 1 */
+    ng_results *res; /* what it returned */
+} test_search_run;
+
+/* Opens a reader on dir, parses query and sets flags in the options, runs
+ * test_alloc_failures for which = 0 and 1 (ctx = s), and frees them. */
+static inline void test_search_alloc_failures(test_search_run *s, const char *dir,
+                                              const char *query, unsigned flags,
+                                              int (*run)(void *ctx),
+                                              void (*done)(void *ctx, int rc)) {
+    s->r = test_reader_open(dir);
+    assert_int_equal(ng_query_parse(&s->q, s->r, query, strlen(query), 0), 0);
+    ng_search_options_init(&s->o);
+    s->o.flags = flags;
+    for (s->which = 0; s->which < 2; s->which++) test_alloc_failures(2000, run, done, s);
+    ng_query_free(s->q);
+    ng_reader_free(s->r);
+    s->q = NULL;
+    s->r = NULL;
 }
 
 #endif /* NG_TESTINDEX_H */

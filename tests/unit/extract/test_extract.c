@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "unit/extract/extracttest.h"
 #include "extract/extract.h"
 #include "extract/html.h"
 
@@ -29,23 +30,16 @@ static ng_extract *run(const char *html, const char *url, unsigned flags, int wa
     return ex;
 }
 
-static const char *field(const ng_extract *ex, size_t i, const char *name) {
-    const ng_document *d = ng_extract_document(ex, i);
-    for (size_t k = 0; d && k < d->n_fields; k++)
-        if (!strcmp(d->fields[k].name, name)) return d->fields[k].value;
-    return NULL;
-}
-
 /* The first document extracted from html (no URL, no flags) has field
  * name equal to want. */
 static void expect_field(const char *html, const char *name, const char *want) {
     ng_extract *ex = run(html, NULL, 0, 0);
-    assert_string_equal(field(ex, 0, name), want);
+    assert_string_equal(extract_field(ex, 0, name), want);
     ng_extract_free(ex);
 }
 
 static bool body_has(const ng_extract *ex, const char *s) {
-    const char *b = field(ex, 0, "body");
+    const char *b = extract_field(ex, 0, "body");
     return b && strstr(b, s);
 }
 
@@ -134,13 +128,13 @@ static void structured_data_gives_metadata(void **state) {
         "<link rel='canonical' href='https://example.org/bridge'></head>"
         "<body>" PROSE1 "</body></html>",
         NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Bridge \xc3\xa9 approved");
-    assert_string_equal(field(ex, 0, "date"), "2019-07-03");
-    assert_string_equal(field(ex, 0, "updated"), "2019-07-05");
-    assert_string_equal(field(ex, 0, "author"), "Eva Muster");
-    assert_string_equal(field(ex, 0, "site"), "Daily Planet");
-    assert_string_equal(field(ex, 0, "url"), "https://example.org/bridge");
-    assert_string_equal(field(ex, 0, "lang"), "en-gb");
+    assert_string_equal(extract_field(ex, 0, "title"), "Bridge \xc3\xa9 approved");
+    assert_string_equal(extract_field(ex, 0, "date"), "2019-07-03");
+    assert_string_equal(extract_field(ex, 0, "updated"), "2019-07-05");
+    assert_string_equal(extract_field(ex, 0, "author"), "Eva Muster");
+    assert_string_equal(extract_field(ex, 0, "site"), "Daily Planet");
+    assert_string_equal(extract_field(ex, 0, "url"), "https://example.org/bridge");
+    assert_string_equal(extract_field(ex, 0, "lang"), "en-gb");
     ng_extract_free(ex);
 }
 
@@ -151,7 +145,7 @@ static void title_rules(void **state) {
         "<html><head><meta property='og:title' content='Kicker: Bridge approved'></head>"
         "<body><h1>Bridge approved</h1>" PROSE1 "</body></html>",
         NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Bridge approved");
+    assert_string_equal(extract_field(ex, 0, "title"), "Bridge approved");
     ng_extract_free(ex);
     /* a heading made of a kicker line and the headline: the headline */
     expect_field(
@@ -181,7 +175,7 @@ static void date_rules(void **state) {
     /* in the address */
     ng_extract *ex = run("<html><body>" PROSE1 "</body></html>",
                          "https://example.org/news/2019/07/03/bridge", 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2019-07-03");
+    assert_string_equal(extract_field(ex, 0, "date"), "2019-07-03");
     ng_extract_free(ex);
     /* a date line under the headline; "updated" alone is not the date */
     expect_field(
@@ -211,7 +205,7 @@ static void title_kicker_site_date(void **state) {
             "Sorge'></head><body><h1><span class='roofline'>Immobilienkrise "
             "</span>Rene Benko-Firma in Sorge</h1>" PROSE1 "</body></html>",
             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Rene Benko-Firma in Sorge");
+    assert_string_equal(extract_field(ex, 0, "title"), "Rene Benko-Firma in Sorge");
     ng_extract_free(ex);
     /* looked through a wrapper; the kicker ends with <br> */
     expect_field(
@@ -226,7 +220,7 @@ static void title_kicker_site_date(void **state) {
         "<h1>EU-Taxonomie: Erdgas ist nicht nachhaltig | Umweltbundesamt</h1>" PROSE1
         "</body></html>",
         NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"),
+    assert_string_equal(extract_field(ex, 0, "title"),
                         "EU-Taxonomie: Erdgas ist nicht nachhaltig");
     ng_extract_free(ex);
     /* the site's name without its domain ending */
@@ -255,14 +249,14 @@ static void title_heading_rules(void **state) {
             "</head><body><h1>Was wir nicht wollen<span class='element-invisible'>"
             " | FASSETTE.NET</span></h1>" PROSE1 "</body></html>",
             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Was wir nicht wollen");
+    assert_string_equal(extract_field(ex, 0, "title"), "Was wir nicht wollen");
     ng_extract_free(ex);
     ex = run(
         "<html><head><meta property='og:title' content='Ultium Cells erh\xc3\xb6ht "
         "Kapazit\xc3\xa4t - Battery-News.de'></head><body><h1>Ultium Cells erh\xc3\xb6ht "
         "Kapazit\xc3\xa4t in Tennessee</h1>" PROSE1 "</body></html>",
         NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"),
+    assert_string_equal(extract_field(ex, 0, "title"),
                         "Ultium Cells erh\xc3\xb6ht Kapazit\xc3\xa4t in Tennessee");
     ng_extract_free(ex);
     ex = run("<html><head><meta property='og:title' content='Zuschauer kehren zur\xc3\xbc"
@@ -270,8 +264,8 @@ static void title_heading_rules(void **state) {
              "ck<br><small>02.02.2022 \xe2\x80\xa2 Presse</small></h1>" PROSE1
              "</body></html>",
              NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Zuschauer kehren zur\xc3\xbc"
-                                               "ck");
+    assert_string_equal(extract_field(ex, 0, "title"), "Zuschauer kehren zur\xc3\xbc"
+                                                       "ck");
     ng_extract_free(ex);
     expect_field(
         "<html><head><title>Editor's Letter: bye Baby | OC</title></head><body><article>"
@@ -283,7 +277,7 @@ static void title_heading_rules(void **state) {
         run("<html><head><title>mediaarchitecture.de // &raquo; Jens Weber</title></head>"
             "<body><h2>[&gt; Jens Weber</h2>" PROSE1 "</body></html>",
             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "title"), "Jens Weber");
+    assert_string_equal(extract_field(ex, 0, "title"), "Jens Weber");
     ng_extract_free(ex);
     expect_field(
         "<html><head><title>Synchronschwimmen - Aktuelles - Synchronschwimmen</title>"
@@ -302,7 +296,7 @@ static void sections_of_one_story(void **state) {
         "</article></body></html>",
         NULL, 0, 0);
     assert_int_equal(ng_extract_count(ex), 1);
-    assert_string_equal(field(ex, 0, "title"), "Wochenbericht");
+    assert_string_equal(extract_field(ex, 0, "title"), "Wochenbericht");
     ng_extract_free(ex);
 }
 
@@ -496,7 +490,7 @@ static void date_sources_vote(void **state) {
                          "\"2020-04-30T10:00:00+02:00\"}</script></head>"
                          "<body><h1>Bridge</h1><p>29.04.2020</p>" PROSE1 "</body></html>",
                          NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2020-04-29");
+    assert_string_equal(extract_field(ex, 0, "date"), "2020-04-29");
     ng_extract_free(ex);
     /* a modified date equal to the published one confirms it against a
      * date written in the text */
@@ -528,7 +522,7 @@ static void date_line_rules(void **state) {
     ng_extract *ex = run("<html><body><h1>Basteln</h1><div><span>Erstellt am</span><span>"
                          "09.02.2022</span></div>" PROSE1 "</body></html>",
                          NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2022-02-09");
+    assert_string_equal(extract_field(ex, 0, "date"), "2022-02-09");
     ng_extract_free(ex);
     expect_field(
         "<html><body><h1>Cotten</h1><p>Letzte \xc3\x84nderung: 31.10.2023 - 14:49 "
@@ -549,7 +543,7 @@ static void slash_dates_follow_language(void **state) {
         run("<html lang='es'><body><h1>Puente</h1><p><span>3/5/2022 22:41</span>"
             "</p>" PROSE1 "</body></html>",
             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2022-05-03");
+    assert_string_equal(extract_field(ex, 0, "date"), "2022-05-03");
     ng_extract_free(ex);
     expect_field("<html lang='en-US'><body><h1>Bridge</h1><p>3/5/2022</p>" PROSE1
                  "</body></html>",
@@ -593,7 +587,7 @@ static void utc_instants_local_day(void **state) {
         run("<html lang='de'><head><meta property='article:published_time' "
             "content='2021-11-04T23:00Z'></head><body>" PROSE1 "</body></html>",
             NULL, 0, 0);
-    assert_string_equal(field(ex, 0, "date"), "2021-11-05");
+    assert_string_equal(extract_field(ex, 0, "date"), "2021-11-05");
     ng_extract_free(ex);
 }
 
@@ -689,8 +683,8 @@ static void several_stories_give_several_articles(void **state) {
             "</article></body></html>",
             NULL, 0, 0);
     assert_int_equal(ng_extract_count(ex), 2);
-    assert_string_equal(field(ex, 0, "title"), "One");
-    assert_string_equal(field(ex, 1, "title"), "Two");
+    assert_string_equal(extract_field(ex, 0, "title"), "One");
+    assert_string_equal(extract_field(ex, 1, "title"), "Two");
     ng_extract_free(ex);
     /* a teaser <article> inside a story is not a story of its own */
     ex = run("<html><body><main>" PROSE1 PROSE2

@@ -10,6 +10,7 @@
 
 #include "newsgrep.h"
 #include "common/fault.h"
+#include "unit/extract/extracttest.h"
 #include "extract/textdump.h"
 
 static ngi_td_result split(const char *text) {
@@ -487,12 +488,6 @@ static void plain_flag_keeps_everything(void **state) {
 
 /* ---- the public call ---- */
 
-static const char *field(const ng_document *doc, const char *name) {
-    for (size_t i = 0; i < doc->n_fields; i++)
-        if (strcmp(doc->fields[i].name, name) == 0) return doc->fields[i].value;
-    return NULL;
-}
-
 static void public_call(void **state) {
     (void)state;
     const char *text = "Ministers agree on new fishing quotas for the Baltic\n\n"
@@ -506,12 +501,11 @@ static void public_call(void **state) {
     ng_extract *ex = NULL;
     assert_int_equal(ng_extract_text(text, strlen(text), &o, &ex), 0);
     assert_int_equal(ng_extract_count(ex), 1);
-    const ng_document *doc = ng_extract_document(ex, 0);
-    assert_string_equal(field(doc, "title"),
+    assert_string_equal(extract_field(ex, 0, "title"),
                         "Ministers agree on new fishing quotas for the Baltic");
-    assert_string_equal(field(doc, "date"), "2023-10-24");
-    assert_string_equal(field(doc, "url"), "https://example.org/baltic");
-    assert_true(contains(field(doc, "body"), "cod quotas"));
+    assert_string_equal(extract_field(ex, 0, "date"), "2023-10-24");
+    assert_string_equal(extract_field(ex, 0, "url"), "https://example.org/baltic");
+    assert_true(contains(extract_field(ex, 0, "body"), "cod quotas"));
     assert_null(ng_extract_document(ex, 1));
     ng_extract_free(ex);
 
@@ -536,20 +530,7 @@ static void out_of_memory(void **state) {
                        "2024-01-05 08:00\n\n"
                        "A winter storm cut power to about 40,000 homes overnight, the "
                        "grid operator said on Friday.\n";
-    for (int k = 0; k < 200; k++) {
-        ngi_fault_alloc_after(k);
-        ng_extract *ex = NULL;
-        int rc = ng_extract_text(text, strlen(text), NULL, &ex);
-        ngi_fault_alloc_after(-1);
-        if (rc == 0) {
-            assert_int_equal(ng_extract_count(ex), 1);
-            ng_extract_free(ex);
-            return;
-        }
-        assert_int_equal(rc, NG_ENOMEM);
-        assert_null(ex);
-    }
-    fail_msg("never succeeded");
+    extract_text_alloc_failures(text, 1);
 }
 
 int main(void) {

@@ -193,27 +193,24 @@ static void timeline_counts_stories(void **state) {
 
 /* One collapsed search (which == 0) or timeline under allocation failures. */
 typedef struct collapse_run {
-    ng_reader *r;
-    ng_query *q;
-    ng_search_options o;
-    int which;
-    ng_results *res;
+    test_search_run s; /* first: the callbacks' ctx */
     char buckets[256];
 } collapse_run;
 
 static int collapse_once(void *ctx) {
     collapse_run *c = ctx;
-    c->res = NULL;
+    test_search_run *s = &c->s;
+    s->res = NULL;
     c->buckets[0] = '\0';
-    return c->which ? ng_timeline(c->r, c->q, &c->o, "month", count_bucket, c->buckets)
-                    : ng_search(c->r, c->q, &c->o, &c->res);
+    return s->which ? ng_timeline(s->r, s->q, &s->o, "month", count_bucket, c->buckets)
+                    : ng_search(s->r, s->q, &s->o, &s->res);
 }
 
 static void collapse_done(void *ctx, int rc) {
     collapse_run *c = ctx;
-    if (rc == 0 && !c->which) assert_int_equal(ng_results_count(c->res), 4);
-    if (rc == 0 && c->which) assert_string_equal(c->buckets, "2025-03-01=4 ");
-    ng_results_free(c->res);
+    if (rc == 0 && !c->s.which) assert_int_equal(ng_results_count(c->s.res), 4);
+    if (rc == 0 && c->s.which) assert_string_equal(c->buckets, "2025-03-01=4 ");
+    ng_results_free(c->s.res);
 }
 
 /* Every allocation failure of a collapsed search or timeline gives
@@ -228,14 +225,9 @@ static void allocation_failures_are_clean(void **state) {
     add_others(ix, 3);
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    collapse_run c = {.r = test_reader_open(dir)};
-    assert_int_equal(ng_query_parse(&c.q, c.r, "rate", 4, 0), 0);
-    ng_search_options_init(&c.o);
-    c.o.flags = NG_SEARCH_COLLAPSE | NG_SEARCH_SNIPPETS;
-    for (c.which = 0; c.which < 2; c.which++)
-        test_alloc_failures(2000, collapse_once, collapse_done, &c);
-    ng_query_free(c.q);
-    ng_reader_free(c.r);
+    collapse_run c = {0};
+    test_search_alloc_failures(&c.s, dir, "rate", NG_SEARCH_COLLAPSE | NG_SEARCH_SNIPPETS,
+                               collapse_once, collapse_done);
     test_dir_free(dir);
 }
 

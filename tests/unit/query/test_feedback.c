@@ -173,23 +173,15 @@ static void expand_adds_feedback_terms(void **state) {
 
 /* One expanded search (which == 0) or related search under allocation
  * failures. */
-typedef struct feedback_run {
-    ng_reader *r;
-    ng_query *q;
-    ng_search_options o;
-    int which;
-    ng_results *res;
-} feedback_run;
-
 static int feedback_once(void *ctx) {
-    feedback_run *f = ctx;
+    test_search_run *f = ctx;
     f->res = NULL;
     return f->which ? ng_related(f->r, "a", 1, &f->o, &f->res)
                     : ng_search(f->r, f->q, &f->o, &f->res);
 }
 
 static void feedback_done(void *ctx, int rc) {
-    feedback_run *f = ctx;
+    test_search_run *f = ctx;
     if (rc == 0) assert_true(ng_results_count(f->res) >= 1);
     ng_results_free(f->res);
 }
@@ -205,14 +197,9 @@ static void allocation_failures_are_clean(void **state) {
     add(ix, "b", "volcano ash", "lava ash plume evacuation");
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
-    feedback_run f = {.r = test_reader_open(dir)};
-    assert_int_equal(ng_query_parse(&f.q, f.r, "volcano", 7, 0), 0);
-    ng_search_options_init(&f.o);
-    f.o.flags = NG_SEARCH_EXPAND | NG_SEARCH_SNIPPETS;
-    for (f.which = 0; f.which < 2; f.which++)
-        test_alloc_failures(2000, feedback_once, feedback_done, &f);
-    ng_query_free(f.q);
-    ng_reader_free(f.r);
+    test_search_run f = {0};
+    test_search_alloc_failures(&f, dir, "volcano", NG_SEARCH_EXPAND | NG_SEARCH_SNIPPETS,
+                               feedback_once, feedback_done);
     test_dir_free(dir);
 }
 
