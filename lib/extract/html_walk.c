@@ -195,6 +195,16 @@ static void classify(hx_page *pg, hx_el *e, int32_t idx) {
     xmlNodePtr n = e->node;
     const char *name = (const char *)n->name;
     e->kind = HX_INLINE;
+    /* (<noscript> is in hidden_tags for ngi_html_text_of.)
+     * <noscript> is furniture ("enable JavaScript", a tracking pixel)
+     * unless it holds the story, as a class word (html_main.c): Blogger
+     * serves posts in one, and libxml2 does not close a <div> opened in
+     * one at </noscript>, so the rest of such a page lands inside it. */
+    if (!strcmp(name, "noscript")) {
+        e->kind = HX_BLOCK;
+        e->flags |= HX_BOILER | HX_CLASS_BOILER;
+        return;
+    }
     if (in_list(name, hidden_tags) || attr(n, "hidden") ||
         attr_eq(n, "aria-hidden", "true") || hidden_style(n)) {
         e->kind = HX_HIDDEN;

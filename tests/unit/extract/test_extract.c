@@ -760,6 +760,27 @@ static void result_fields_replace(void **state) {
     ng_extract_free(ex);
 }
 
+/* A <noscript> is furniture unless it holds the story: a Blogger post
+ * served in one, or the rest of a page that libxml2 put inside one (a
+ * <div> opened in it is not closed at </noscript>). */
+static void noscript_holding_the_story_is_read(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><div class='post'><script type='text/template'>"
+                         "<p>x</p></script><noscript>" PROSE1 PROSE2
+                         "</noscript></div><noscript>Please enable JavaScript to view "
+                         "the comments.</noscript></body></html>",
+                         NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "enable JavaScript"));
+    ng_extract_free(ex);
+    ex = run("<html><body><noscript><div id='nojs'></noscript><div id='page'>"
+             "<h1>Bridge</h1><div id='text'>" PROSE1 PROSE2 "</div></div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    ng_extract_free(ex);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(furniture_by_class_is_dropped),
@@ -793,6 +814,7 @@ int main(void) {
         cmocka_unit_test(limits_skip_with_a_message),
         cmocka_unit_test(empty_and_invalid_input),
         cmocka_unit_test(result_fields_replace),
+        cmocka_unit_test(noscript_holding_the_story_is_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
