@@ -80,7 +80,9 @@ enum hx_flag {
     HX_COMMENTS = 1u << 7,     /* comment sections (class/id) */
     HX_CLASS_BOILER = 1u << 8, /* HX_BOILER from a class/id word only */
     HX_PARA = 1u << 9,         /* p, pre, td: a paragraph-like block */
-    HX_CLASS_WEAK = 1u << 10 /* a weak furniture word: furniture if link-heavy or small */
+    HX_CLASS_WEAK =
+        1u << 10,       /* a weak furniture word: furniture if link-heavy or small */
+    HX_ASIDE = 1u << 11 /* <aside>: no furniture only when it holds most of the text */
 };
 
 typedef struct hx_el {

@@ -58,7 +58,8 @@ static void resolve_flags(hx_page *pg, int32_t root, bool comments_are_text) {
         uint16_t f = e->flags;
         /* (Readers' comments can outweigh the story: no majority for them.) */
         if ((f & HX_CLASS_BOILER) &&
-            (e->positive > 0 || (!(f & HX_COMMENTS) && (e->text - e->link) * 2 > total)))
+            ((e->positive > 0 && !(f & HX_ASIDE)) ||
+             (!(f & HX_COMMENTS) && (e->text - e->link) * 2 > total)))
             e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
         if ((f & HX_CLASS_WEAK) && e->positive == 0 && (e->text - e->link) * 2 <= total &&
             (link_density(e) > 0.4f || e->text - e->link < WEAK_BOILER_BYTES))

@@ -227,8 +227,11 @@ static void classify(hx_page *pg, hx_el *e, int32_t idx) {
     if (!strcmp(name, "a") && attr(n, "href")) e->flags |= HX_LINK;
     if (in_list(name, boiler_tags)) e->flags |= HX_BOILER;
     /* A <header> or <footer> that holds the story is no furniture: let
-     * html_main.c decide as for a class word. */
+     * html_main.c decide as for a class word. So for an <aside> that holds
+     * most of the page's text (a site that wraps its article in one), but
+     * not for one that holds an <article>: teasers are <article>s too. */
     if (!strcmp(name, "header") || !strcmp(name, "footer")) e->flags |= HX_CLASS_BOILER;
+    if (!strcmp(name, "aside")) e->flags |= HX_CLASS_BOILER | HX_ASIDE;
     if (!strcmp(name, "article")) e->flags |= HX_ARTICLE;
     const char *role = attr(n, "role");
     if (role && (!strcasecmp(role, "navigation") || !strcasecmp(role, "banner") ||

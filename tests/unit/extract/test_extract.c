@@ -781,6 +781,28 @@ static void noscript_holding_the_story_is_read(void **state) {
     ng_extract_free(ex);
 }
 
+/* An <aside> is furniture unless it holds most of the page's text (a site
+ * that wraps its article in one); an <article> teaser in one stays out. */
+static void aside_holding_the_story_is_read(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><nav>Home World Sport</nav><aside class='page'>"
+            "<h1>Bridge</h1><article><div itemprop='articleBody'>" PROSE1 PROSE2
+            "</div></article></aside></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_true(body_has(ex, "next spring"));
+    ng_extract_free(ex);
+    ex = run(
+        "<html><body><div class='story'>" PROSE1 PROSE2 PROSE1
+        "</div><aside><article><p>Venezuela votes on Sunday in a tight race, "
+        "polls say, and the count starts at night.</p></article></aside></body></html>",
+        NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_false(body_has(ex, "Venezuela"));
+    ng_extract_free(ex);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(furniture_by_class_is_dropped),
@@ -815,6 +837,7 @@ int main(void) {
         cmocka_unit_test(empty_and_invalid_input),
         cmocka_unit_test(result_fields_replace),
         cmocka_unit_test(noscript_holding_the_story_is_read),
+        cmocka_unit_test(aside_holding_the_story_is_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
