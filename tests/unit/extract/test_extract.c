@@ -803,6 +803,23 @@ static void aside_holding_the_story_is_read(void **state) {
     ng_extract_free(ex);
 }
 
+/* Next to nothing kept: the page is judged again without class words
+ * (readability's retry), here a story whose sections are named "--Ads". */
+static void retry_without_class_words(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><nav>Home World Sport</nav><h1>Bridge</h1>"
+            "<div class='report'><section class='report__section--ads'>" PROSE1 PROSE2
+            "</section><section class='report__section--ads'>" PROSE1
+            "<p>The mayor called it the largest project in decades, with "
+            "work on both banks.</p></section></div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_true(body_has(ex, "largest project"));
+    assert_false(body_has(ex, "Home World"));
+    ng_extract_free(ex);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(furniture_by_class_is_dropped),
@@ -838,6 +855,7 @@ int main(void) {
         cmocka_unit_test(result_fields_replace),
         cmocka_unit_test(noscript_holding_the_story_is_read),
         cmocka_unit_test(aside_holding_the_story_is_read),
+        cmocka_unit_test(retry_without_class_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
