@@ -36,6 +36,8 @@
 #define FALLBACK_BYTES                                                                   \
     250 /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
+#define CTA_LINES   3   /* last kept lines searched for calls to action */
+#define CTA_BYTES   300 /* a call to action is shorter */
 #define RETRY_BYTES 150 /* less kept than this: judge again without class words */
 
 static float link_density(const hx_el *e) {
@@ -671,6 +673,43 @@ static bool has_comments(const hx_page *pg, int32_t root) {
     return false;
 }
 
+/* Calls to action that close a page's text: subscribe, sign up, follow
+ * us, get the app or the newsletter. Such a line among the last CTA_LINES
+ * kept (shorter than CTA_BYTES) speaks to the reader, not of the story. */
+static bool call_to_action(const hx_page *pg, const hx_block *b) {
+    static const char *const marks[] = {"subscribe",
+                                        "sign up",
+                                        "signing up",
+                                        "newsletter",
+                                        "follow us",
+                                        "abonnier",
+                                        "abonnez",
+                                        "suscrib",
+                                        "suscr\xc3\xad"
+                                        "b",
+                                        "download the",
+                                        "download our",
+                                        NULL};
+    if (b->len >= CTA_BYTES) return false;
+    char low[CTA_BYTES];
+    const char *s = (const char *)pg->text.data + b->start;
+    for (size_t i = 0; i < b->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    low[b->len] = '\0';
+    for (int i = 0; marks[i]; i++)
+        if (strstr(low, marks[i])) return true;
+    return false;
+}
+
+static void drop_calls_to_action(hx_page *pg, int32_t root) {
+    int seen = 0;
+    for (size_t b = pg->n_blocks; b-- > 0 && seen < CTA_LINES;) {
+        hx_block *bl = &pg->blocks[b];
+        if (!bl->keep || !ngi_html_within(pg, bl->owner, root)) continue;
+        seen++;
+        if (call_to_action(pg, bl)) bl->keep = false;
+    }
+}
+
 /* Readability's retry: when next to nothing was kept, the class words may
  * be what hid the story (a body section named "Section--Ads"): the page is
  * judged again with no class-word furniture, and that reading is kept when
@@ -759,6 +798,7 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
         }
         if (rc == 0 && kept_bytes(pg, root) < RETRY_BYTES)
             rc = retry_without_class_words(pg, root, &c, cls, near, container);
+        drop_calls_to_action(pg, root);
     }
     ngi_free(cls);
     ngi_free(near);

@@ -820,6 +820,24 @@ static void retry_without_class_words(void **state) {
     ng_extract_free(ex);
 }
 
+/* A call to action among the story's last lines (subscribe, sign up,
+ * follow us, the app) is dropped; the same words earlier in it are not. */
+static void calls_to_action_at_the_end_are_dropped(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='story'><p>The paper's newsletter first reported the "
+            "plan for a bridge, officials said.</p>" PROSE1 PROSE2 PROSE1
+            "<p>Subscribe now to our print edition for the full story and more local "
+            "news.</p><p>For the latest news, download the City News app for iOS and "
+            "Android.</p></div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "newsletter first reported"));
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "Subscribe now"));
+    assert_false(body_has(ex, "City News app"));
+    ng_extract_free(ex);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(furniture_by_class_is_dropped),
@@ -856,6 +874,7 @@ int main(void) {
         cmocka_unit_test(noscript_holding_the_story_is_read),
         cmocka_unit_test(aside_holding_the_story_is_read),
         cmocka_unit_test(retry_without_class_words),
+        cmocka_unit_test(calls_to_action_at_the_end_are_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
