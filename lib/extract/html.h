@@ -59,6 +59,9 @@ static inline int ngi_xml_strcmp(const xmlChar *a, const xmlChar *b) {
 #define NGI_HTML_MAX_ELEMENTS 400000 /* start tags in one page */
 #define NGI_HTML_MAX_ATTRS    512    /* attributes on one element */
 #define NGI_HTML_MAX_ARTICLES 64     /* documents taken from one page */
+/* libxml2 (without XML_PARSE_HUGE) stops reading a page where elements
+ * nest this deep: the text inside and after is lost, which is said. */
+#define NGI_HTML_MAX_DEPTH 256
 
 /* What an element is, for the text walk. */
 enum hx_kind {
@@ -121,6 +124,7 @@ typedef struct hx_page {
     ngi_buf text; /* the blocks' bytes */
     /* landmarks found by the walk (element indexes, -1 = none) */
     int32_t body, main, title_el, first_h1;
+    uint32_t max_depth; /* of the elements (NGI_HTML_MAX_DEPTH: the parser stopped) */
     int32_t articles[NGI_HTML_MAX_ARTICLES]; /* top-level <article>s */
     size_t n_articles;
     ngi_buf jsonld; /* the JSON-LD scripts, NUL-separated */

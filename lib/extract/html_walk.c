@@ -469,6 +469,7 @@ static int add_element(hx_page *pg, xmlNodePtr n, int32_t parent, int32_t *idx) 
     e->node = n;
     e->parent = parent;
     e->depth = parent >= 0 ? pg->els[parent].depth + 1 : 0;
+    if (e->depth > pg->max_depth) pg->max_depth = e->depth;
     e->end = (uint32_t)*idx + 1;
     n->_private = (void *)(intptr_t)*idx;
     return 0;

@@ -838,6 +838,37 @@ static void calls_to_action_at_the_end_are_dropped(void **state) {
     ng_extract_free(ex);
 }
 
+/* A page of `before`, then 300 nested <div>s around "deep text"; malloc'ed. */
+static char *nested_page(const char *before) {
+    char *page = malloc(strlen(before) + 300 * 11 + 64);
+    size_t n = (size_t)sprintf(page, "<html><body>%s", before);
+    for (int i = 0; i < 300; i++) n += (size_t)sprintf(page + n, "<div>");
+    n += (size_t)sprintf(page + n, "deep text");
+    for (int i = 0; i < 300; i++) n += (size_t)sprintf(page + n, "</div>");
+    sprintf(page + n, "</body></html>");
+    return page;
+}
+
+/* Elements nested deeper than libxml2 reads: the message says the text
+ * below was not read (a warning when something was found before). */
+static void deep_nesting_is_said(void **state) {
+    (void)state;
+    char *page = nested_page(PROSE1);
+    ng_extract *ex = run(page, NULL, 0, 0);
+    assert_int_equal(ng_extract_count(ex), 1);
+    assert_true(body_has(ex, "new bridge"));
+    assert_non_null(strstr(ng_extract_errmsg(ex), "nested 256 deep"));
+    ng_extract_free(ex);
+    free(page);
+    page = nested_page("");
+    ex = run(page, NULL, 0, 0);
+    assert_int_equal(ng_extract_count(ex), 0);
+    assert_non_null(
+        strstr(ng_extract_errmsg(ex), "no text found in the page (elements nested"));
+    ng_extract_free(ex);
+    free(page);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(furniture_by_class_is_dropped),
@@ -875,6 +906,7 @@ int main(void) {
         cmocka_unit_test(aside_holding_the_story_is_read),
         cmocka_unit_test(retry_without_class_words),
         cmocka_unit_test(calls_to_action_at_the_end_are_dropped),
+        cmocka_unit_test(deep_nesting_is_said),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
