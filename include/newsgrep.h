@@ -758,7 +758,8 @@ enum ng_extract_flags {
 NG_API void ng_extract_options_init(ng_extract_options *opts);
 /* *out is set on success AND on failure (a failed handle whose errmsg says why), except
  * NG_EINVAL/NG_ENOMEM. Zero articles is not an error: count == 0 and ng_extract_errmsg
- * says why (e.g. "no text"). */
+ * says why (e.g. "no text"). With articles, a non-empty errmsg is a warning (a page
+ * nested deeper than the parser reads). */
 NG_API int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts,
                            ng_extract **out);
 /* ng_extract_text: text that is not UTF-8 but reads as Latin-1 / Windows-1252 is

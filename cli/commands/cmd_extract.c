@@ -124,7 +124,10 @@ static int extract_file(const char *path, const ex_args *a) {
     }
     size_t n = ng_extract_count(ex);
     int status = rc ? NGC_EXIT_ERROR : n ? NGC_EXIT_MATCH : NGC_EXIT_NOMATCH;
-    if (rc || !n) ngc_err("extract: %s; skipped", ng_extract_errmsg(ex));
+    if (rc || !n)
+        ngc_err("extract: %s; skipped", ng_extract_errmsg(ex));
+    else if (*ng_extract_errmsg(ex))
+        ngc_err("extract: %s", ng_extract_errmsg(ex)); /* a warning */
     for (size_t k = 0; k < n; k++)
         print_article(path, k, n, ng_extract_document(ex, k), a->json);
     ng_extract_free(ex);

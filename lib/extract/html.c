@@ -21,6 +21,11 @@
 #define CHARSET_SCAN     4096 /* bytes searched for a charset declaration */
 #define OWN_STORY_BYTES  250  /* paragraph text of an article that stands alone */
 #define GOOD_BLOCK_BYTES 80   /* a paragraph of a story, at least */
+#define STR_(x)          #x
+#define STR(x)           STR_(x)
+#define DEEP_NOTE                                                                        \
+    "elements nested " STR(NGI_HTML_MAX_DEPTH) " deep, the HTML parser's limit: the "    \
+                                               "text inside and after them is not read"
 
 /* ---- limits -------------------------------------------------------------- */
 
@@ -370,6 +375,7 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
     pg.raw = data;
     pg.raw_len = len;
     rc = ngi_html_walk(&pg);
+    bool deep = pg.max_depth >= NGI_HTML_MAX_DEPTH;
     if (rc == NG_ELIMIT)
         ngi_extract_note(ex, rc, "%smore than %d elements in the page", src,
                          NGI_HTML_MAX_ELEMENTS);
@@ -383,6 +389,9 @@ int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts
         return rc;
     }
     if (rc == 0 && ng_extract_count(ex) == 0)
-        ngi_extract_note(ex, 0, "%sno text found in the page", src);
+        ngi_extract_note(ex, 0, "%sno text found in the page%s%s%s", src,
+                         deep ? " (" : "", deep ? DEEP_NOTE : "", deep ? ")" : "");
+    else if (rc == 0 && deep)
+        ngi_extract_note(ex, 0, "%s%s", src, DEEP_NOTE);
     return rc;
 }

@@ -59,6 +59,9 @@ static inline int ngi_xml_strcmp(const xmlChar *a, const xmlChar *b) {
 #define NGI_HTML_MAX_ELEMENTS 400000 /* start tags in one page */
 #define NGI_HTML_MAX_ATTRS    512    /* attributes on one element */
 #define NGI_HTML_MAX_ARTICLES 64     /* documents taken from one page */
+/* libxml2 (without XML_PARSE_HUGE) stops reading a page where elements
+ * nest this deep: the text inside and after is lost, which is said. */
+#define NGI_HTML_MAX_DEPTH 256
 
 /* What an element is, for the text walk. */
 enum hx_kind {
@@ -80,7 +83,9 @@ enum hx_flag {
     HX_COMMENTS = 1u << 7,     /* comment sections (class/id) */
     HX_CLASS_BOILER = 1u << 8, /* HX_BOILER from a class/id word only */
     HX_PARA = 1u << 9,         /* p, pre, td: a paragraph-like block */
-    HX_CLASS_WEAK = 1u << 10 /* a weak furniture word: furniture if link-heavy or small */
+    HX_CLASS_WEAK =
+        1u << 10,       /* a weak furniture word: furniture if link-heavy or small */
+    HX_ASIDE = 1u << 11 /* <aside>: no furniture only when it holds most of the text */
 };
 
 typedef struct hx_el {
@@ -119,6 +124,7 @@ typedef struct hx_page {
     ngi_buf text; /* the blocks' bytes */
     /* landmarks found by the walk (element indexes, -1 = none) */
     int32_t body, main, title_el, first_h1;
+    uint32_t max_depth; /* of the elements (NGI_HTML_MAX_DEPTH: the parser stopped) */
     int32_t articles[NGI_HTML_MAX_ARTICLES]; /* top-level <article>s */
     size_t n_articles;
     ngi_buf jsonld; /* the JSON-LD scripts, NUL-separated */

@@ -36,13 +36,20 @@
 #define FALLBACK_BYTES                                                                   \
     250 /* less kept than this: judge the whole page */ /* a "widget" with less text than this is furniture */
 
+#define CTA_LINES   3   /* last kept lines searched for calls to action */
+#define CTA_BYTES   300 /* a call to action is shorter */
+#define RETRY_BYTES 150 /* less kept than this: judge again without class words */
+
 static float link_density(const hx_el *e) {
     return e->text ? (float)e->link / (float)e->text : 0.0f;
 }
 
 /* Class/id words do not exclude a wrapper of the article; comment boxes
- * are no furniture when comments_are_text (a forum thread). */
-static void resolve_flags(hx_page *pg, int32_t root, bool comments_are_text) {
+ * are no furniture when comments_are_text (a forum thread); no class word
+ * (nor <header>, <footer>, <aside>, <noscript>) makes furniture when
+ * no_class_words (the retry of a page where next to nothing was found). */
+static void resolve_flags(hx_page *pg, int32_t root, bool comments_are_text,
+                          bool no_class_words) {
     uint32_t total = root >= 0 ? pg->els[root].text - pg->els[root].link : 0;
     if (root < 0)
         for (size_t i = 0; i < pg->n_els; i++)
@@ -58,13 +65,16 @@ static void resolve_flags(hx_page *pg, int32_t root, bool comments_are_text) {
         uint16_t f = e->flags;
         /* (Readers' comments can outweigh the story: no majority for them.) */
         if ((f & HX_CLASS_BOILER) &&
-            (e->positive > 0 || (!(f & HX_COMMENTS) && (e->text - e->link) * 2 > total)))
+            ((e->positive > 0 && !(f & HX_ASIDE)) ||
+             (!(f & HX_COMMENTS) && (e->text - e->link) * 2 > total)))
             e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
         if ((f & HX_CLASS_WEAK) && e->positive == 0 && (e->text - e->link) * 2 <= total &&
             (link_density(e) > 0.4f || e->text - e->link < WEAK_BOILER_BYTES))
             e->flags = f = (uint16_t)(f | HX_BOILER | HX_CLASS_BOILER);
         if (comments_are_text && (f & HX_COMMENTS))
             e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER | HX_COMMENTS));
+        if (no_class_words && (f & HX_CLASS_BOILER) && !(f & HX_COMMENTS))
+            e->flags = f = (uint16_t)(f & ~(HX_BOILER | HX_CLASS_BOILER));
         e->iflags = (uint16_t)(f | (e->parent >= 0 ? pg->els[e->parent].iflags : 0));
     }
 }
@@ -663,9 +673,87 @@ static bool has_comments(const hx_page *pg, int32_t root) {
     return false;
 }
 
+/* Calls to action that close a page's text: subscribe, sign up, follow
+ * us, get the app or the newsletter. Such a line among the last CTA_LINES
+ * kept (shorter than CTA_BYTES) speaks to the reader, not of the story. */
+static bool call_to_action(const hx_page *pg, const hx_block *b) {
+    static const char *const marks[] = {"subscribe",
+                                        "sign up",
+                                        "signing up",
+                                        "newsletter",
+                                        "follow us",
+                                        "abonnier",
+                                        "abonnez",
+                                        "suscrib",
+                                        "suscr\xc3\xad"
+                                        "b",
+                                        "download the",
+                                        "download our",
+                                        NULL};
+    if (b->len >= CTA_BYTES) return false;
+    char low[CTA_BYTES];
+    const char *s = (const char *)pg->text.data + b->start;
+    for (size_t i = 0; i < b->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    low[b->len] = '\0';
+    for (int i = 0; marks[i]; i++)
+        if (strstr(low, marks[i])) return true;
+    return false;
+}
+
+static void drop_calls_to_action(hx_page *pg, int32_t root) {
+    int seen = 0;
+    for (size_t b = pg->n_blocks; b-- > 0 && seen < CTA_LINES;) {
+        hx_block *bl = &pg->blocks[b];
+        if (!bl->keep || !ngi_html_within(pg, bl->owner, root)) continue;
+        seen++;
+        if (call_to_action(pg, bl)) bl->keep = false;
+    }
+}
+
+/* Readability's retry: when next to nothing was kept, the class words may
+ * be what hid the story (a body section named "Section--Ads"): the page is
+ * judged again with no class-word furniture, and that reading is kept when
+ * it keeps clearly more text (twice as much and FALLBACK_BYTES more);
+ * else the first one is restored. */
+static int retry_without_class_words(hx_page *pg, int32_t root, counts *c,
+                                     signed char *cls, signed char *near,
+                                     int32_t *container) {
+    size_t nb = pg->n_blocks, ne = pg->n_els, before = kept_bytes(pg, root);
+    bool *keep = ngi_calloc(nb ? nb : 1, sizeof *keep);
+    uint16_t *fl = ngi_calloc(ne ? ne : 1, 2 * sizeof *fl);
+    if (!keep || !fl) {
+        ngi_free(keep);
+        ngi_free(fl);
+        return NG_ENOMEM;
+    }
+    for (size_t b = 0; b < nb; b++) keep[b] = pg->blocks[b].keep;
+    for (size_t i = 0; i < ne; i++) {
+        fl[2 * i] = pg->els[i].flags;
+        fl[2 * i + 1] = pg->els[i].iflags;
+    }
+    resolve_flags(pg, root, false, true);
+    int32_t top = best_container(pg, root), tops[MAX_SIBLINGS + 1];
+    size_t n_tops = siblings(pg, top, root, tops);
+    keep_blocks(pg, tops, n_tops, c, cls, near);
+    if (top >= 0) keep_lead(pg, top, root);
+    if (top >= 0) keep_lead_above(pg, top, root);
+    if (kept_bytes(pg, root) > 2 * before + FALLBACK_BYTES) {
+        *container = top;
+    } else {
+        for (size_t b = 0; b < nb; b++) pg->blocks[b].keep = keep[b];
+        for (size_t i = 0; i < ne; i++) {
+            pg->els[i].flags = fl[2 * i];
+            pg->els[i].iflags = fl[2 * i + 1];
+        }
+    }
+    ngi_free(keep);
+    ngi_free(fl);
+    return 0;
+}
+
 int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *container) {
     *container = root;
-    resolve_flags(pg, root, false);
+    resolve_flags(pg, root, false, false);
     for (size_t b = 0; b < pg->n_blocks; b++) pg->blocks[b].keep = false;
     if (flags & NG_EXTRACT_KEEP_BOILERPLATE) {
         for (size_t b = 0; b < pg->n_blocks; b++)
@@ -699,7 +787,7 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
             (before = ngi_calloc(nb ? nb : 1, sizeof *before)) == NULL)
             rc = NG_ENOMEM;
         if (before) {
-            resolve_flags(pg, root, true);
+            resolve_flags(pg, root, true, false);
             top = *container = best_container(pg, root);
             n_tops = siblings(pg, top, root, tops);
             for (size_t b = 0; b < nb; b++) before[b] = pg->blocks[b].keep;
@@ -708,6 +796,9 @@ int ngi_html_choose(hx_page *pg, int32_t root, unsigned flags, int32_t *containe
             for (size_t b = 0; b < nb; b++) pg->blocks[b].keep |= before[b];
             ngi_free(before);
         }
+        if (rc == 0 && kept_bytes(pg, root) < RETRY_BYTES)
+            rc = retry_without_class_words(pg, root, &c, cls, near, container);
+        drop_calls_to_action(pg, root);
     }
     ngi_free(cls);
     ngi_free(near);

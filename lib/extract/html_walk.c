@@ -195,6 +195,16 @@ static void classify(hx_page *pg, hx_el *e, int32_t idx) {
     xmlNodePtr n = e->node;
     const char *name = (const char *)n->name;
     e->kind = HX_INLINE;
+    /* (<noscript> is in hidden_tags for ngi_html_text_of.)
+     * <noscript> is furniture ("enable JavaScript", a tracking pixel)
+     * unless it holds the story, as a class word (html_main.c): Blogger
+     * serves posts in one, and libxml2 does not close a <div> opened in
+     * one at </noscript>, so the rest of such a page lands inside it. */
+    if (!strcmp(name, "noscript")) {
+        e->kind = HX_BLOCK;
+        e->flags |= HX_BOILER | HX_CLASS_BOILER;
+        return;
+    }
     if (in_list(name, hidden_tags) || attr(n, "hidden") ||
         attr_eq(n, "aria-hidden", "true") || hidden_style(n)) {
         e->kind = HX_HIDDEN;
@@ -217,8 +227,11 @@ static void classify(hx_page *pg, hx_el *e, int32_t idx) {
     if (!strcmp(name, "a") && attr(n, "href")) e->flags |= HX_LINK;
     if (in_list(name, boiler_tags)) e->flags |= HX_BOILER;
     /* A <header> or <footer> that holds the story is no furniture: let
-     * html_main.c decide as for a class word. */
+     * html_main.c decide as for a class word. So for an <aside> that holds
+     * most of the page's text (a site that wraps its article in one), but
+     * not for one that holds an <article>: teasers are <article>s too. */
     if (!strcmp(name, "header") || !strcmp(name, "footer")) e->flags |= HX_CLASS_BOILER;
+    if (!strcmp(name, "aside")) e->flags |= HX_CLASS_BOILER | HX_ASIDE;
     if (!strcmp(name, "article")) e->flags |= HX_ARTICLE;
     const char *role = attr(n, "role");
     if (role && (!strcasecmp(role, "navigation") || !strcasecmp(role, "banner") ||
@@ -456,6 +469,7 @@ static int add_element(hx_page *pg, xmlNodePtr n, int32_t parent, int32_t *idx) 
     e->node = n;
     e->parent = parent;
     e->depth = parent >= 0 ? pg->els[parent].depth + 1 : 0;
+    if (e->depth > pg->max_depth) pg->max_depth = e->depth;
     e->end = (uint32_t)*idx + 1;
     n->_private = (void *)(intptr_t)*idx;
     return 0;

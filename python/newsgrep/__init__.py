@@ -18,7 +18,8 @@ pkg-config, or the dynamic linker.
 """
 
 from ._core import (Hit, Index, IndexCounts, QueryStats, Reader, Results, Stats,
-                    Timeline, Token, languages, live_handles, parse_date, tokens)
+                    Timeline, Token, extract_html, extract_text, languages,
+                    live_handles, parse_date, tokens)
 from ._ffi import LIBRARY_PATH, ffi as _cffi, lib as _lib
 from .errors import (ClosedError, CorruptIndexError, DocumentError,
                      IndexIOError, IndexLockedError, InvalidArgumentError,
@@ -32,6 +33,7 @@ library_version: str = _cffi.string(_lib.ng_version_string()).decode()
 __all__ = [
     "Index", "Reader", "Results", "Hit", "Timeline", "Stats", "Token",
     "IndexCounts", "QueryStats", "tokens", "languages", "parse_date", "live_handles",
+    "extract_html", "extract_text",
     "library_version", "LIBRARY_PATH",
     "NewsgrepError", "OutOfMemoryError", "InvalidArgumentError",
     "IndexIOError", "CorruptIndexError", "IndexLockedError", "NotFoundError",

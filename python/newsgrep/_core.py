@@ -330,6 +330,66 @@ def parse_date(text: str) -> str:
     return ffi.string(d.iso).decode()
 
 
+_EXTRACT_KEEP_BOILERPLATE = 1
+
+
+def _extract(fn_name: str, data: Union[str, bytes], url: Optional[str],
+             source: Optional[str], charset: Optional[str],
+             flags: int) -> List[Dict[str, str]]:
+    if not has_function(fn_name):
+        raise NewsgrepError(f"the library has no {fn_name} (older than 0.4)")
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    opts = ffi.new("ng_extract_options *")
+    lib.ng_extract_options_init(opts)
+    keep = []  # the option strings live as long as the call
+    for name, value in (("url", url), ("source", source), ("charset", charset)):
+        if value is not None:
+            keep.append(ffi.new("char[]", _b(value, name)))
+            setattr(opts, name, keep[-1])
+    opts.flags = flags
+    out = ffi.new("ng_extract **")
+    rc = getattr(lib, fn_name)(raw, len(raw), opts, out)
+    ex = out[0]
+    if ex == ffi.NULL:
+        raise error_for(rc, None, context=fn_name)
+    try:
+        if rc:
+            raise error_for(rc, _s(lib.ng_extract_errmsg(ex)), context=fn_name)
+        docs = []
+        for i in range(lib.ng_extract_count(ex)):
+            d = lib.ng_extract_document(ex, i)
+            fields: Dict[str, str] = {}
+            for k in range(d.n_fields):
+                f = d.fields[k]
+                fields[ffi.string(f.name).decode("utf-8", "replace")] = ffi.unpack(
+                    f.value, f.value_len).decode("utf-8", "replace")
+            docs.append(fields)
+        return docs
+    finally:
+        lib.ng_extract_free(ex)
+
+
+def extract_html(data: Union[str, bytes], url: Optional[str] = None, *,
+                 charset: Optional[str] = None, source: Optional[str] = None,
+                 keep_boilerplate: bool = False) -> List[Dict[str, str]]:
+    """The articles of a web page as ``newsgrep index`` and ``newsgrep
+    extract`` read it (the library's ``ng_extract_html``): a list of dicts
+    with "title", "body", and "date", "url", "author", "site", "lang",
+    "updated" when found. ``url`` is the page's address (a date in it
+    counts), ``charset`` one a server declared. A page over the limits
+    raises LimitExceededError; a page without text gives ``[]``."""
+    return _extract("ng_extract_html", data, url, source, charset,
+                    _EXTRACT_KEEP_BOILERPLATE if keep_boilerplate else 0)
+
+
+def extract_text(data: Union[str, bytes], url: Optional[str] = None, *,
+                 source: Optional[str] = None) -> List[Dict[str, str]]:
+    """The articles of a text file or a scraped text dump (the library's
+    ``ng_extract_text``): headlines, date lines and chrome found as
+    ``newsgrep extract`` does for ``.txt`` files."""
+    return _extract("ng_extract_text", data, url, source, None, 0)
+
+
 # ---------------------------------------------------------------------------
 # Index (writer)
 # ---------------------------------------------------------------------------

@@ -147,9 +147,28 @@ void ng_query_stats_free(ng_query_stats *stats);
 SONAME = "libnewsgrep.so.3"
 REQUIRED_VERSION = (0, 3)
 
+# Extraction: web pages and scraped text dumps -> articles (issue 12).
+CDEF_EXTRACT = r"""
+typedef struct ng_extract ng_extract;
+typedef struct ng_extract_options {
+    const char *url; const char *source; const char *charset; size_t max_bytes;
+    unsigned flags;
+} ng_extract_options;
+void ng_extract_options_init(ng_extract_options *opts);
+int ng_extract_html(const char *data, size_t len, const ng_extract_options *opts,
+                    ng_extract **out);
+int ng_extract_text(const char *data, size_t len, const ng_extract_options *opts,
+                    ng_extract **out);
+size_t ng_extract_count(const ng_extract *ex);
+const ng_document *ng_extract_document(const ng_extract *ex, size_t i);
+const char *ng_extract_errmsg(const ng_extract *ex);
+void ng_extract_free(ng_extract *ex);
+"""
+
 ffi = cffi.FFI()
 ffi.cdef(CDEF)
 ffi.cdef(CDEF_MULTI)
+ffi.cdef(CDEF_EXTRACT)
 
 
 def _candidates() -> list[str]:

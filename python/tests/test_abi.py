@@ -12,7 +12,7 @@ from newsgrep._ffi import ffi
 REPO = Path(__file__).resolve().parents[2]
 STRUCTS = ["ng_token", "ng_field", "ng_document", "ng_index_options",
            "ng_index_counts", "ng_stats", "ng_search_options", "ng_span",
-           "ng_hit", "ng_date"]
+           "ng_hit", "ng_date", "ng_extract_options"]
 
 
 def test_struct_layouts_match_the_header(tmp_path):

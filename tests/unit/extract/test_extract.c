@@ -754,6 +754,115 @@ static void result_fields_replace(void **state) {
     ng_extract_free(ex);
 }
 
+/* A <noscript> is furniture unless it holds the story: a Blogger post
+ * served in one, or the rest of a page that libxml2 put inside one (a
+ * <div> opened in it is not closed at </noscript>). */
+static void noscript_holding_the_story_is_read(void **state) {
+    (void)state;
+    ng_extract *ex = run("<html><body><div class='post'><script type='text/template'>"
+                         "<p>x</p></script><noscript>" PROSE1 PROSE2
+                         "</noscript></div><noscript>Please enable JavaScript to view "
+                         "the comments.</noscript></body></html>",
+                         NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "enable JavaScript"));
+    ng_extract_free(ex);
+    ex = run("<html><body><noscript><div id='nojs'></noscript><div id='page'>"
+             "<h1>Bridge</h1><div id='text'>" PROSE1 PROSE2 "</div></div></body></html>",
+             NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    ng_extract_free(ex);
+}
+
+/* An <aside> is furniture unless it holds most of the page's text (a site
+ * that wraps its article in one); an <article> teaser in one stays out. */
+static void aside_holding_the_story_is_read(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><nav>Home World Sport</nav><aside class='page'>"
+            "<h1>Bridge</h1><article><div itemprop='articleBody'>" PROSE1 PROSE2
+            "</div></article></aside></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_true(body_has(ex, "next spring"));
+    ng_extract_free(ex);
+    ex = run(
+        "<html><body><div class='story'>" PROSE1 PROSE2 PROSE1
+        "</div><aside><article><p>Venezuela votes on Sunday in a tight race, "
+        "polls say, and the count starts at night.</p></article></aside></body></html>",
+        NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_false(body_has(ex, "Venezuela"));
+    ng_extract_free(ex);
+}
+
+/* Next to nothing kept: the page is judged again without class words
+ * (readability's retry), here a story whose sections are named "--Ads". */
+static void retry_without_class_words(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><nav>Home World Sport</nav><h1>Bridge</h1>"
+            "<div class='report'><section class='report__section--ads'>" PROSE1 PROSE2
+            "</section><section class='report__section--ads'>" PROSE1
+            "<p>The mayor called it the largest project in decades, with "
+            "work on both banks.</p></section></div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "new bridge"));
+    assert_true(body_has(ex, "largest project"));
+    assert_false(body_has(ex, "Home World"));
+    ng_extract_free(ex);
+}
+
+/* A call to action among the story's last lines (subscribe, sign up,
+ * follow us, the app) is dropped; the same words earlier in it are not. */
+static void calls_to_action_at_the_end_are_dropped(void **state) {
+    (void)state;
+    ng_extract *ex =
+        run("<html><body><div class='story'><p>The paper's newsletter first reported the "
+            "plan for a bridge, officials said.</p>" PROSE1 PROSE2 PROSE1
+            "<p>Subscribe now to our print edition for the full story and more local "
+            "news.</p><p>For the latest news, download the City News app for iOS and "
+            "Android.</p></div></body></html>",
+            NULL, 0, 0);
+    assert_true(body_has(ex, "newsletter first reported"));
+    assert_true(body_has(ex, "next spring"));
+    assert_false(body_has(ex, "Subscribe now"));
+    assert_false(body_has(ex, "City News app"));
+    ng_extract_free(ex);
+}
+
+/* A page of `before`, then 300 nested <div>s around "deep text"; malloc'ed. */
+static char *nested_page(const char *before) {
+    char *page = malloc(strlen(before) + 300 * 11 + 64);
+    size_t n = (size_t)sprintf(page, "<html><body>%s", before);
+    for (int i = 0; i < 300; i++) n += (size_t)sprintf(page + n, "<div>");
+    n += (size_t)sprintf(page + n, "deep text");
+    for (int i = 0; i < 300; i++) n += (size_t)sprintf(page + n, "</div>");
+    sprintf(page + n, "</body></html>");
+    return page;
+}
+
+/* Elements nested deeper than libxml2 reads: the message says the text
+ * below was not read (a warning when something was found before). */
+static void deep_nesting_is_said(void **state) {
+    (void)state;
+    char *page = nested_page(PROSE1);
+    ng_extract *ex = run(page, NULL, 0, 0);
+    assert_int_equal(ng_extract_count(ex), 1);
+    assert_true(body_has(ex, "new bridge"));
+    assert_non_null(strstr(ng_extract_errmsg(ex), "nested 256 deep"));
+    ng_extract_free(ex);
+    free(page);
+    page = nested_page("");
+    ex = run(page, NULL, 0, 0);
+    assert_int_equal(ng_extract_count(ex), 0);
+    assert_non_null(
+        strstr(ng_extract_errmsg(ex), "no text found in the page (elements nested"));
+    ng_extract_free(ex);
+    free(page);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(furniture_by_class_is_dropped),
@@ -787,6 +896,11 @@ int main(void) {
         cmocka_unit_test(limits_skip_with_a_message),
         cmocka_unit_test(empty_and_invalid_input),
         cmocka_unit_test(result_fields_replace),
+        cmocka_unit_test(noscript_holding_the_story_is_read),
+        cmocka_unit_test(aside_holding_the_story_is_read),
+        cmocka_unit_test(retry_without_class_words),
+        cmocka_unit_test(calls_to_action_at_the_end_are_dropped),
+        cmocka_unit_test(deep_nesting_is_said),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
