@@ -299,8 +299,9 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
     int rc = plan_search(r, o, snap, &p, &k1, &b);
     if (rc) return rc;
     ngi_sctx c;
-    ngi_topk h = {NULL, 0, NGI_MIN(o->k, (size_t)snap->max_doc), o->sort == NG_SORT_DATE,
-                  snap};
+    ngi_topk h = {.k = NGI_MIN(o->k, (size_t)snap->max_doc),
+                  .by_date = o->sort == NG_SORT_DATE,
+                  .snap = snap};
     if (!(rc = ngi_sctx_init_with(&c, snap, q, k1, b, o->stats, NULL, &r->err)))
         ngi_sctx_add_unseen(&c, o->unseen_docs, o->unseen_tokens);
     if (!rc && o->rank == NG_RANK_PROXIMITY) {

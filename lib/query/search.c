@@ -34,10 +34,17 @@ static int hit_id(const ngi_topk *h, ngi_hitent *e) {
 }
 
 /* Exact ties only: the smaller external id first, as bytes. Not rare
- * among short documents (equal tf and length give equal scores), so the
- * ids are kept in the entries. */
+ * among short documents (equal tf and length give equal scores): two
+ * hits of one segment compare their ranks in its id order (IDIX
+ * inverted, once the segment has been asked often enough), others their
+ * ids, each kept in its entry once read. */
 static int id_first(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
-    if (!h->snap || hit_id(h, a) || hit_id(h, b)) return a->doc < b->doc;
+    if (!h->snap) return a->doc < b->doc;
+    if (a->seg == b->seg) {
+        const uint32_t *r = ngi_segment_id_ranks(h->snap->segs[a->seg]);
+        if (r) return r[a->local] < r[b->local];
+    }
+    if (hit_id(h, a) || hit_id(h, b)) return a->doc < b->doc;
     int c = memcmp(a->id, b->id, NGI_MIN(a->id_len, b->id_len));
     if (c) return c < 0;
     return a->id_len != b->id_len ? a->id_len < b->id_len : a->doc < b->doc;
@@ -47,6 +54,28 @@ static int better(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
     if (h->by_date && a->date != b->date) return a->date > b->date;
     if (a->score != b->score) return a->score > b->score;
     return id_first(h, a, b);
+}
+
+/* Whether candidate x, tied with the root of a full heap, ranks before
+ * it. Thousands of candidates of one segment may tie with one root of
+ * another: where the root's id falls in that segment's id order is
+ * found once (a binary search over its ids), then each candidate
+ * compares its rank, not its id. */
+static int beats_root(ngi_topk *h, ngi_hitent *x) {
+    ngi_hitent *t = &h->e[0];
+    const uint32_t *r = NULL;
+    if (h->snap && x->seg != t->seg) r = ngi_segment_id_ranks(h->snap->segs[x->seg]);
+    if (!r) return better(h, x, t);
+    if (!h->rt_ok || h->rt_doc != t->doc || h->rt_seg != x->seg) {
+        if (hit_id(h, t) || ngi_segment_id_range(h->snap->segs[x->seg], t->id, t->id_len,
+                                                 &h->rt_lo, &h->rt_hi, NULL)) {
+            h->rt_ok = 0;
+            return better(h, x, t);
+        }
+        h->rt_ok = 1, h->rt_doc = t->doc, h->rt_seg = x->seg;
+    }
+    uint32_t p = r[x->local];
+    return p < h->rt_lo || (p < h->rt_hi && x->doc < t->doc);
 }
 
 /* Min-heap on "better": the root is the worst kept hit. */
@@ -82,7 +111,11 @@ static int topk_push(ngi_topk *h, ngi_hitent *x) {
         sift_up(h, h->n - 1);
         return 1;
     }
-    if (!better(h, x, &h->e[0])) return 0;
+    ngi_hitent *t = &h->e[0];
+    if (h->by_date && x->date != t->date) {
+        if (x->date < t->date) return 0;
+    } else if (x->score != t->score ? x->score < t->score : !beats_root(h, x))
+        return 0;
     h->e[0] = *x;
     sift_down(h, 0);
     return 1;
