@@ -50,7 +50,7 @@ static int id_first(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
     return a->id_len != b->id_len ? a->id_len < b->id_len : a->doc < b->doc;
 }
 
-static int better(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
+static inline int better(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
     if (h->by_date && a->date != b->date) return a->date > b->date;
     if (a->score != b->score) return a->score > b->score;
     return id_first(h, a, b);
@@ -79,19 +79,6 @@ static int beats_root(ngi_topk *h, ngi_hitent *x) {
 }
 
 /* Min-heap on "better": the root is the worst kept hit. */
-static void sift_down(ngi_topk *h, size_t i) {
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, w = i;
-        if (l < h->n && better(h, &h->e[w], &h->e[l])) w = l;
-        if (r < h->n && better(h, &h->e[w], &h->e[r])) w = r;
-        if (w == i) return;
-        ngi_hitent t = h->e[i];
-        h->e[i] = h->e[w];
-        h->e[w] = t;
-        i = w;
-    }
-}
-
 static void sift_up(ngi_topk *h, size_t i) {
     while (i) {
         size_t p = (i - 1) / 2;
@@ -101,6 +88,24 @@ static void sift_up(ngi_topk *h, size_t i) {
         h->e[p] = t;
         i = p;
     }
+}
+
+/* Puts x in the root's place (bottom-up): the hole moves down to a leaf
+ * along the worse child, one comparison a level, then x climbs back,
+ * usually a step or two (x either just beat the worst hit or comes from
+ * a leaf), where sifting it down compares twice a level. Equal results:
+ * "better" is a total order. */
+static void replace_root(ngi_topk *h, const ngi_hitent *x) {
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1;
+        if (l >= h->n) break;
+        size_t w = r < h->n && better(h, &h->e[l], &h->e[r]) ? r : l;
+        h->e[i] = h->e[w];
+        i = w;
+    }
+    h->e[i] = *x;
+    sift_up(h, i);
 }
 
 /* Offers a hit; returns 1 when the heap changed. */
@@ -116,8 +121,7 @@ static int topk_push(ngi_topk *h, ngi_hitent *x) {
         if (x->date < t->date) return 0;
     } else if (x->score != t->score ? x->score < t->score : !beats_root(h, x))
         return 0;
-    h->e[0] = *x;
-    sift_down(h, 0);
+    replace_root(h, x);
     return 1;
 }
 
@@ -633,10 +637,9 @@ int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h, uint64_t 
 void ngi_topk_sort(ngi_topk *h) {
     size_t n = h->n; /* the root (worst) goes last, one by one */
     while (h->n > 1) {
-        ngi_hitent t = h->e[0];
-        h->e[0] = h->e[--h->n];
+        ngi_hitent t = h->e[0], last = h->e[--h->n];
+        replace_root(h, &last);
         h->e[h->n] = t;
-        sift_down(h, 0);
     }
     h->n = n;
 }
