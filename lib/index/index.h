@@ -128,6 +128,17 @@ int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id, size
  * NG_ENOTFOUND. */
 int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len, uint32_t *doc,
                         ngi_error *err);
+/* The rank of each document's external id in the segment, rank[doc] =
+ * doc's position in the order of (id bytes, doc) (IDIX inverted), or
+ * NULL: built once the segment has been asked NGI_ID_RANKS_AFTER times
+ * (a one-shot search never pays for it), or when IDIX is damaged (the
+ * caller then compares ids, which report it). Ties of equal scores
+ * within a segment compare two integers instead of two ids. */
+const uint32_t *ngi_segment_id_ranks(const ngi_segment *s);
+/* The positions in that order where the documents with external id
+ * id[0..len) begin (*lo: how many ids are smaller) and end (*hi). */
+int ngi_segment_id_range(const ngi_segment *s, const char *id, size_t len, uint32_t *lo,
+                         uint32_t *hi, ngi_error *err);
 /* Stored fields of doc, decompressed with (and cached in) scratch. */
 int ngi_segment_fetch(const ngi_segment *s, ngi_docstore_scratch *scratch, uint32_t doc,
                       ngi_stored_doc *d, ngi_error *err);

@@ -401,6 +401,7 @@ void ngi_segment_unref(ngi_segment *s) {
     ngi_chunked_free(&s->ck_idof);
     ngi_chunked_free(&s->ck_idix);
     ngi_free(atomic_load(&s->lex_keys));
+    ngi_free(atomic_load(&s->id_ranks));
     ngi_file_reader_close(s->fr);
     ngi_free(s->dels);
     ngi_free(s);
@@ -990,6 +991,62 @@ int ngi_segment_find_id(const ngi_segment *s, const char *id, size_t len, uint32
         if (!ngi_segment_is_deleted(s, d)) return 0;
     }
     return found ? 0 : NG_ENOTFOUND;
+}
+
+/* Requests before a segment builds its id ranks: a top-10 search with a
+ * few ties never reads the whole of IDIX. */
+#define NGI_ID_RANKS_AFTER 256
+
+/* IDIX inverted, or NULL when it is damaged (not a permutation). */
+static uint32_t *build_id_ranks(const ngi_segment *s) {
+    if (ngi_chunked_verify(&s->ck_idix, 0, 4 * (uint64_t)s->n_docs)) return NULL;
+    uint32_t *r = ngi_malloc((s->n_docs ? s->n_docs : 1) * sizeof *r);
+    if (!r) return NULL;
+    memset(r, 0xff, s->n_docs * sizeof *r);
+    for (uint32_t i = 0; i < s->n_docs; i++) {
+        uint32_t d = ngi_load_le32(s->idix + 4 * (size_t)i);
+        if (d >= s->n_docs || r[d] != UINT32_MAX) {
+            ngi_free(r);
+            return NULL;
+        }
+        r[d] = i;
+    }
+    return r;
+}
+
+const uint32_t *ngi_segment_id_ranks(const ngi_segment *s) {
+    ngi_segment *m = (ngi_segment *)s; /* a cache: mutable state */
+    uint32_t *r = atomic_load_explicit(&m->id_ranks, memory_order_acquire);
+    if (r || atomic_fetch_add(&m->id_rank_asks, 1) != NGI_ID_RANKS_AFTER) return r;
+    if (!(r = build_id_ranks(s))) return NULL; /* not again: asks went past */
+    uint32_t *none = NULL;
+    if (!atomic_compare_exchange_strong(&m->id_ranks, &none, r)) {
+        ngi_free(r);
+        r = none;
+    }
+    return r;
+}
+
+int ngi_segment_id_range(const ngi_segment *s, const char *id, size_t len, uint32_t *lo,
+                         uint32_t *hi, ngi_error *err) {
+    size_t a = 0, b = s->n_docs;
+    uint32_t d;
+    int c, rc;
+    while (a < b) { /* the first entry whose id is >= id */
+        size_t mid = a + (b - a) / 2;
+        if ((rc = cmp_idix(s, mid, id, len, &d, &c, err))) return rc;
+        if (c < 0)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *lo = (uint32_t)a;
+    for (; a < s->n_docs; a++) { /* past the equal ones */
+        if ((rc = cmp_idix(s, a, id, len, &d, &c, err))) return rc;
+        if (c != 0) break;
+    }
+    *hi = (uint32_t)a;
+    return 0;
 }
 
 int ngi_segment_fetch(const ngi_segment *s, ngi_docstore_scratch *scratch, uint32_t doc,

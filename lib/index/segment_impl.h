@@ -53,6 +53,10 @@ struct ngi_segment {
      * the binary search over blocks then reads one array, not LEXI. */
     _Atomic(uint64_t *) lex_keys;
     atomic_uint lex_lookups;
+    /* IDIX inverted (ngi_segment_id_ranks), built after
+     * NGI_ID_RANKS_AFTER requests, the first thread to publish wins */
+    _Atomic(uint32_t *) id_ranks;
+    atomic_uint id_rank_asks;
     /* With CSPD: the per-document tables (NORM with QLEN, DATE, TEND,
      * DSRT), each verified whole on first use (ngi_segment_need) with its
      * structure (sum of NORM, DSRT doc numbers); without, at open. */

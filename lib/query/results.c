@@ -96,28 +96,26 @@ static void *own(ng_results *r, void *p) {
 
 /* ---- ids and stored fields -------------------------------------------------- */
 
-static int resolve_ids(ng_results *r, const ngi_snapshot *snap, const ngi_topk *h) {
+/* Each id is read once (the first pass checks it; the heap may have
+ * kept it from a tie, but read without reporting damage). */
+static int resolve_ids(ng_results *r, const ngi_snapshot *snap, ngi_topk *h) {
     size_t total = 0;
     for (size_t i = 0; i < h->n; i++) {
-        const char *id;
-        size_t len;
-        int rc = ngi_segment_doc_id(snap->segs[h->e[i].seg], h->e[i].local, &id, &len,
-                                    &r->err);
+        ngi_hitent *e = &h->e[i];
+        int rc =
+            ngi_segment_doc_id(snap->segs[e->seg], e->local, &e->id, &e->id_len, &r->err);
         if (rc) return rc;
-        total += len + 1;
+        total += e->id_len + 1;
     }
     if (!(r->ids = ngi_malloc(total ? total : 1)))
         return ngi_error_set(&r->err, NG_ENOMEM, "out of memory");
     char *p = r->ids;
     for (size_t i = 0; i < h->n; i++) {
-        const char *id;
-        size_t len;
-        ngi_segment_doc_id(snap->segs[h->e[i].seg], h->e[i].local, &id, &len, &r->err);
-        memcpy(p, id, len);
-        p[len] = '\0';
+        memcpy(p, h->e[i].id, h->e[i].id_len);
+        p[h->e[i].id_len] = '\0';
         r->hits[i].id = p;
         r->hits[i].score = h->e[i].score;
-        p += len + 1;
+        p += h->e[i].id_len + 1;
     }
     return 0;
 }
@@ -299,8 +297,9 @@ static int run(ng_results *r, const ngi_snapshot *snap, const ng_query *q,
     int rc = plan_search(r, o, snap, &p, &k1, &b);
     if (rc) return rc;
     ngi_sctx c;
-    ngi_topk h = {NULL, 0, NGI_MIN(o->k, (size_t)snap->max_doc), o->sort == NG_SORT_DATE,
-                  snap};
+    ngi_topk h = {.k = NGI_MIN(o->k, (size_t)snap->max_doc),
+                  .by_date = o->sort == NG_SORT_DATE,
+                  .snap = snap};
     if (!(rc = ngi_sctx_init_with(&c, snap, q, k1, b, o->stats, NULL, &r->err)))
         ngi_sctx_add_unseen(&c, o->unseen_docs, o->unseen_tokens);
     if (!rc && o->rank == NG_RANK_PROXIMITY) {

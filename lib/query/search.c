@@ -34,35 +34,51 @@ static int hit_id(const ngi_topk *h, ngi_hitent *e) {
 }
 
 /* Exact ties only: the smaller external id first, as bytes. Not rare
- * among short documents (equal tf and length give equal scores), so the
- * ids are kept in the entries. */
+ * among short documents (equal tf and length give equal scores): two
+ * hits of one segment compare their ranks in its id order (IDIX
+ * inverted, once the segment has been asked often enough), others their
+ * ids, each kept in its entry once read. */
 static int id_first(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
-    if (!h->snap || hit_id(h, a) || hit_id(h, b)) return a->doc < b->doc;
+    if (!h->snap) return a->doc < b->doc;
+    if (a->seg == b->seg) {
+        const uint32_t *r = ngi_segment_id_ranks(h->snap->segs[a->seg]);
+        if (r) return r[a->local] < r[b->local];
+    }
+    if (hit_id(h, a) || hit_id(h, b)) return a->doc < b->doc;
     int c = memcmp(a->id, b->id, NGI_MIN(a->id_len, b->id_len));
     if (c) return c < 0;
     return a->id_len != b->id_len ? a->id_len < b->id_len : a->doc < b->doc;
 }
 
-static int better(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
+static inline int better(const ngi_topk *h, ngi_hitent *a, ngi_hitent *b) {
     if (h->by_date && a->date != b->date) return a->date > b->date;
     if (a->score != b->score) return a->score > b->score;
     return id_first(h, a, b);
 }
 
-/* Min-heap on "better": the root is the worst kept hit. */
-static void sift_down(ngi_topk *h, size_t i) {
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, w = i;
-        if (l < h->n && better(h, &h->e[w], &h->e[l])) w = l;
-        if (r < h->n && better(h, &h->e[w], &h->e[r])) w = r;
-        if (w == i) return;
-        ngi_hitent t = h->e[i];
-        h->e[i] = h->e[w];
-        h->e[w] = t;
-        i = w;
+/* Whether candidate x, tied with the root of a full heap, ranks before
+ * it. Thousands of candidates of one segment may tie with one root of
+ * another: where the root's id falls in that segment's id order is
+ * found once (a binary search over its ids), then each candidate
+ * compares its rank, not its id. */
+static int beats_root(ngi_topk *h, ngi_hitent *x) {
+    ngi_hitent *t = &h->e[0];
+    const uint32_t *r = NULL;
+    if (h->snap && x->seg != t->seg) r = ngi_segment_id_ranks(h->snap->segs[x->seg]);
+    if (!r) return better(h, x, t);
+    if (!h->rt_ok || h->rt_doc != t->doc || h->rt_seg != x->seg) {
+        if (hit_id(h, t) || ngi_segment_id_range(h->snap->segs[x->seg], t->id, t->id_len,
+                                                 &h->rt_lo, &h->rt_hi, NULL)) {
+            h->rt_ok = 0;
+            return better(h, x, t);
+        }
+        h->rt_ok = 1, h->rt_doc = t->doc, h->rt_seg = x->seg;
     }
+    uint32_t p = r[x->local];
+    return p < h->rt_lo || (p < h->rt_hi && x->doc < t->doc);
 }
 
+/* Min-heap on "better": the root is the worst kept hit. */
 static void sift_up(ngi_topk *h, size_t i) {
     while (i) {
         size_t p = (i - 1) / 2;
@@ -74,6 +90,24 @@ static void sift_up(ngi_topk *h, size_t i) {
     }
 }
 
+/* Puts x in the root's place (bottom-up): the hole moves down to a leaf
+ * along the worse child, one comparison a level, then x climbs back,
+ * usually a step or two (x either just beat the worst hit or comes from
+ * a leaf), where sifting it down compares twice a level. Equal results:
+ * "better" is a total order. */
+static void replace_root(ngi_topk *h, const ngi_hitent *x) {
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1;
+        if (l >= h->n) break;
+        size_t w = r < h->n && better(h, &h->e[l], &h->e[r]) ? r : l;
+        h->e[i] = h->e[w];
+        i = w;
+    }
+    h->e[i] = *x;
+    sift_up(h, i);
+}
+
 /* Offers a hit; returns 1 when the heap changed. */
 static int topk_push(ngi_topk *h, ngi_hitent *x) {
     if (h->k == 0) return 0;
@@ -82,9 +116,12 @@ static int topk_push(ngi_topk *h, ngi_hitent *x) {
         sift_up(h, h->n - 1);
         return 1;
     }
-    if (!better(h, x, &h->e[0])) return 0;
-    h->e[0] = *x;
-    sift_down(h, 0);
+    ngi_hitent *t = &h->e[0];
+    if (h->by_date && x->date != t->date) {
+        if (x->date < t->date) return 0;
+    } else if (x->score != t->score ? x->score < t->score : !beats_root(h, x))
+        return 0;
+    replace_root(h, x);
     return 1;
 }
 
@@ -600,10 +637,9 @@ int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h, uint64_t 
 void ngi_topk_sort(ngi_topk *h) {
     size_t n = h->n; /* the root (worst) goes last, one by one */
     while (h->n > 1) {
-        ngi_hitent t = h->e[0];
-        h->e[0] = h->e[--h->n];
+        ngi_hitent t = h->e[0], last = h->e[--h->n];
+        replace_root(h, &last);
         h->e[h->n] = t;
-        sift_down(h, 0);
     }
     h->n = n;
 }

@@ -30,6 +30,11 @@ typedef struct ngi_topk {
     size_t n, k;              /* used, capacity */
     int by_date;              /* order newest first, then by score */
     const ngi_snapshot *snap; /* the hits' segments, for the ids of ties */
+    /* Where the root's id falls in segment rt_seg's id order (the
+     * positions [rt_lo, rt_hi) hold its equals), for the root of global
+     * doc rt_doc; rt_ok = 0 until computed (search.c, beats_root). */
+    uint32_t rt_doc, rt_seg, rt_lo, rt_hi;
+    int rt_ok;
 } ngi_topk;
 
 /* Called for every match the exhaustive path visits (timelines). */

@@ -148,7 +148,7 @@ int ng_timeline(ng_reader *reader, const ng_query *query, const ng_search_option
     const ngi_snapshot *snap = ngi_reader_snapshot(reader);
     if (!snap) return ngi_reader_fail(reader, NG_ESTATE, NULL);
     ngi_sctx c;
-    ngi_topk h = {NULL, 0, 0, 0, NULL};
+    ngi_topk h = {0};
     uint64_t total;
     int rc = ngi_sctx_init(&c, snap, query, snap->settings.k1, snap->settings.b, &err);
     if (!rc) rc = ngi_search_run(&c, &p, &h, &total);

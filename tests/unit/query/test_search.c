@@ -1405,6 +1405,88 @@ static void ties_rank_by_id(void **state) {
     test_dir_free(dir);
 }
 
+/* Thousands of exactly equal scores in several segments, with deletes
+ * and replacements, ids in an order unlike the order of addition (and
+ * not zero-padded, so bytes and numbers disagree): every k gives the
+ * first k of all matches sorted here by (score descending, id bytes), by
+ * pruning and exhaustively, in the first searches (ties compare ids) and
+ * in later ones (segments compare ranks in their id order, and a
+ * segment's candidates the root's place in it: search.c, beats_root). */
+#define TIE_DOCS 2400
+
+static int cmp_tied(const void *a, const void *b) {
+    const hitv *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static ng_reader *build_tied(const char *dir) {
+    static const char *const text[] = {"alpha beta gamma", "alpha beta delta epsilon",
+                                       "alpha gamma", "beta zeta alpha alpha"};
+    unsigned s = 7, perm[TIE_DOCS];
+    for (unsigned i = 0; i < TIE_DOCS; i++) perm[i] = i;
+    for (unsigned i = TIE_DOCS - 1; i > 0; i--) {
+        unsigned j = rnd(&s) % (i + 1), t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+    ng_index *ix = test_index_open(dir);
+    tdoc d = {0};
+    for (unsigned i = 0; i < TIE_DOCS; i++) {
+        snprintf(d.id, sizeof d.id, "t%u", perm[i]);
+        d.body = (char *)text[rnd(&s) % 4];
+        add_doc(ix, &d);
+        if (i % 7 == 3) { /* replaced later, by a document of another segment */
+            snprintf(d.id, sizeof d.id, "t%u", perm[i / 2]);
+            d.body = (char *)text[rnd(&s) % 4];
+            add_doc(ix, &d);
+        }
+        if (i % 300 == 299) assert_int_equal(ng_index_commit(ix), 0);
+    }
+    for (unsigned i = 0; i < TIE_DOCS; i += 11) {
+        snprintf(d.id, sizeof d.id, "t%u", perm[i]);
+        assert_int_equal(ng_index_delete(ix, d.id, strlen(d.id)), 0);
+    }
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    return test_reader_open(dir);
+}
+
+static void ties_across_segments(void **state) {
+    (void)state;
+    char *dir = make_tmp();
+    ng_reader *r = build_tied(dir);
+    static const char *const qs[] = {"alpha", "alpha beta", "gamma zeta", "beta"};
+    static const size_t ks[] = {1, 10, 100, 333, 1000};
+    static const unsigned flags[] = {0, NG_SEARCH_EXHAUSTIVE};
+    hitv *all = calloc(TIE_DOCS, sizeof *all), *h = calloc(TIE_DOCS, sizeof *h);
+    for (int round = 0; round < 3; round++)
+        for (size_t q = 0; q < NGI_ARRAY_LEN(qs); q++) {
+            /* every match, in an order that does not rest on the heap's */
+            size_t n = run_search(r, qs[q], 0, TIE_DOCS, NG_SEARCH_EXHAUSTIVE, all, NULL);
+            assert_true(n > 1000);
+            qsort(all, n, sizeof *all, cmp_tied);
+            size_t tied = 0; /* at the 1000th place */
+            for (size_t i = 0; i < n; i++) tied += all[i].score == all[999].score;
+            assert_true(tied >= 200);
+            for (size_t k = 0; k < NGI_ARRAY_LEN(ks); k++)
+                for (size_t f = 0; f < NGI_ARRAY_LEN(flags); f++) {
+                    assert_int_equal(run_search(r, qs[q], 0, ks[k], flags[f], h, NULL),
+                                     ks[k]);
+                    for (size_t i = 0; i < ks[k]; i++)
+                        if (strcmp(h[i].id, all[i].id) || h[i].score != all[i].score)
+                            fail_msg("round %d '%s' k %zu flags %u rank %zu: %s %.17g, "
+                                     "want %s %.17g",
+                                     round, qs[q], ks[k], flags[f], i, h[i].id,
+                                     h[i].score, all[i].id, all[i].score);
+                }
+        }
+    free(all);
+    free(h);
+    ng_reader_free(r);
+    test_dir_free(dir);
+}
+
 /* ---- several indexes as one -------------------------------------------------------- */
 
 #define PARTS      4
@@ -1900,6 +1982,7 @@ int main(void) {
         cmocka_unit_test(threads_share_a_reader),
         cmocka_unit_test(date_filter_and_absent_word),
         cmocka_unit_test(ties_rank_by_id),
+        cmocka_unit_test(ties_across_segments),
         cmocka_unit_test(multi_equals_single),
         cmocka_unit_test(multi_rules_and_reopen),
         cmocka_unit_test(sharded_prefix_limit),
