@@ -28,6 +28,7 @@ static int add_article(const ng_document *art, const char *id, const char *path,
 
 size_t ngc_html_parse_bytes(const char *data, size_t len) {
     size_t tags = 0;
+    if (!data) return 0;
     for (const char *p = data, *end = data + len;
          (p = memchr(p, '<', (size_t)(end - p))) != NULL && ++p < end;)
         tags += ((unsigned char)*p | 0x20) >= 'a' && ((unsigned char)*p | 0x20) <= 'z';
