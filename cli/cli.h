@@ -111,6 +111,7 @@ typedef struct ngc_ingest_opts {
     uint64_t zstd_window_max; /* larger zstd windows are refused */
     char zstd_hint[200];      /* and the message says how to allow them */
     bool max_doc_by_ram;      /* max_doc_bytes was lowered by the budget */
+    size_t max_parse_bytes;   /* an HTML page's bytes + its parse tree (0: no limit) */
 } ngc_ingest_opts;
 
 typedef struct ngc_ingest_stats {

@@ -163,8 +163,11 @@ static int one_opt(const char *cmd, ngc_search_args *a, ngc_ingest_opts *io, int
             return ngc_usage_error(cmd, "--prox-window must be between 1 and 1000");
         a->so.prox_window = (unsigned)v;
         return 0;
-    case O_K1:
-        return ngc_parse_double("--k1", optarg, &a->so.k1) < 0 ? NGC_EXIT_ERROR : 0;
+    case O_K1: /* the library refuses k1 >= 1e6 with a bare NG_EINVAL */
+        if (ngc_parse_double("--k1", optarg, &a->so.k1) < 0) return NGC_EXIT_ERROR;
+        if (!(a->so.k1 < 1e6))
+            return ngc_usage_error(cmd, "--k1 must be at least 0 and below 1000000");
+        return 0;
     case O_B:
         if (ngc_parse_double("--b", optarg, &a->so.b) < 0 || a->so.b > 1)
             return ngc_usage_error(cmd, "--b must be between 0 and 1");

@@ -26,6 +26,15 @@ static int add_article(const ng_document *art, const char *id, const char *path,
     return rc;
 }
 
+size_t ngc_html_parse_bytes(const char *data, size_t len) {
+    size_t tags = 0;
+    if (!data) return 0;
+    for (const char *p = data, *end = data + len;
+         (p = memchr(p, '<', (size_t)(end - p))) != NULL && ++p < end;)
+        tags += ((unsigned char)*p | 0x20) >= 'a' && ((unsigned char)*p | 0x20) <= 'z';
+    return len + tags * NGC_HTML_ELEMENT_BYTES;
+}
+
 int ngc_html_extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
                      void *ctx, const char **why) {
     *why = NULL;

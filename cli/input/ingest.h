@@ -126,6 +126,14 @@ typedef int (*ngc_doc_fn)(void *ctx, const ng_document *doc);
 int ngc_html_extract(const char *data, size_t len, const char *path, ngc_doc_fn fn,
                      void *ctx, const char **why);
 
+/* Bytes of memory that parsing the page takes, about: the page and the
+ * parse tree of its elements (ngc_html_parse_bytes counts every '<' before
+ * a letter, so it errs high). Measured with newsgrep index: pages of
+ * 100,000 and 399,000 <p> elements peak 463 and 451 bytes an element
+ * above the program and the page. */
+#define NGC_HTML_ELEMENT_BYTES 464
+size_t ngc_html_parse_bytes(const char *data, size_t len);
+
 /* ---- plain text / Markdown / text dumps (text.c) ---------------------- */
 /* The article(s) of a text file (ng_extract_text): a plain article gives
  * one document, id and source = path, title = first non-empty line (a

@@ -458,6 +458,7 @@ static int read_whole(run *r, ngc_src *src, int fmt, const char *id) {
     ngc_buf b = {0};
     int rc = 0, s = ngc_src_slurp(src, &b, r->o->max_doc_bytes);
     const char *why = NULL;
+    size_t need = 0;
     r->st->text_bytes += b.len;
     if (s < 0)
         problem(r, "unreadable file", "%s", ngc_src_error(src));
@@ -469,6 +470,16 @@ static int read_whole(run *r, ngc_src *src, int fmt, const char *id) {
     else if (ngc_looks_binary(b.data ? b.data : "", b.len)) {
         problem(r, NULL, "binary file skipped");
         r->st->binary++;
+    } else if (fmt == FMT_HTML && r->o->max_parse_bytes &&
+               (need = ngc_html_parse_bytes(b.data, b.len)) > r->o->max_parse_bytes) {
+        /* The parse tree is held beside the writer's documents: it gets
+         * the share of one document, as the page's own bytes do. */
+        problem(
+            r, "over the size limit",
+            "page of %zu elements would take about %zu MiB to parse, over the limit "
+            "of %zu bytes (1/16 of what --ram-mb %zu leaves the index; raise --ram-mb)",
+            (need - b.len) / NGC_HTML_ELEMENT_BYTES, need / MIB + 1,
+            r->o->max_parse_bytes, r->o->ram_bytes / MIB);
     } else if (fmt == FMT_HTML) {
         rc = ngc_html_extract(b.data, b.len, id, add_doc, r, &why);
         if (rc == -1 && why) problem(r, NULL, "%s; skipped", why);
@@ -709,6 +720,7 @@ size_t ngc_ingest_budget(ngc_ingest_opts *o, char **paths, size_t n_paths,
     size_t rest = ram > inputs + 8 * MIB ? ram - inputs : 8 * MIB;
     size_t writer = rest / 17 * 16;
     size_t line = writer / 16;
+    o->max_parse_bytes = line;
     if (line < o->max_doc_bytes) {
         o->max_doc_bytes = line;
         o->max_doc_by_ram = true;

@@ -11,6 +11,15 @@
 # that ends with fewer; `make fuzz-long`: 10 M with FUZZ_TIME=0, no limit).
 # A target stopped with SIGINT/SIGTERM (kill its fuzz_X process at a
 # deadline) is reported with its count, not as a crash; the next one starts.
+# Options of one target: tests/fuzz/fuzz_X.options (OSS-Fuzz's format:
+# "[libfuzzer]", then "max_len = 1024" lines, each passed as -max_len=1024);
+# FUZZ_MAX_LEN overrides max_len (the run with big inputs, see
+# tests/reliability/README.md).
+# FUZZ_RESUME=1: a long run spread over several sessions. The corpus a
+# previous run grew in FUZZ_BUILD is kept (the seeds are added to it), and
+# FUZZ_RUNS counts every run of the target recorded in $FUZZ_BUILD/ledger.tsv
+# (one line per run: UTC end, commit, target, executions, CPU seconds,
+# crashes, options), so each target runs only what it still lacks.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 FUZZ_TIME=${FUZZ_TIME:-60}
@@ -55,6 +64,26 @@ done
 rm -f "$OUT/libng_fuzz.a"; ar rcs "$OUT/libng_fuzz.a" "${objs[@]}" || exit 1
 
 # ---- build and run each target --------------------------------------------
+# The libFuzzer flags of tests/fuzz/NAME.options ([libfuzzer] key = value).
+target_options() {
+  local f="tests/fuzz/$1.options" o=""
+  if [ -f "$f" ]; then
+    o=$(awk -F' *= *' '/^\[/ { in_lf = ($0 == "[libfuzzer]"); next }
+                        in_lf && NF == 2 && $1 !~ /^[#;]/ { printf "-%s=%s ", $1, $2 }' "$f")
+  fi
+  if [ -n "${FUZZ_MAX_LEN:-}" ]; then
+    o="$(sed 's/-max_len=[0-9]* *//' <<<"$o")-max_len=$FUZZ_MAX_LEN"
+  fi
+  echo "${o% }"
+}
+# Executions of target $1 recorded in the ledger (FUZZ_RESUME).
+ledger_total() {
+  if [ -f "$OUT/ledger.tsv" ]; then
+    awk -F'\t' -v t="$1" '$3 == t { n += $4 } END { print n + 0 }' "$OUT/ledger.tsv"
+  else echo 0; fi
+}
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- lib cli include tests/fuzz 2>/dev/null || commit="$commit+changes"
 total_execs=0 total_crashes=0 status=0 lines=() targets=0
 if [ "$missing" -gt 0 ]; then status=1; lines+=("build: $missing sources FAILED to compile"); fi
 for t in tests/fuzz/fuzz_*.c; do
@@ -65,15 +94,36 @@ for t in tests/fuzz/fuzz_*.c; do
     cat "$OUT/bin/$name.log"; status=1
     lines+=("$name: BUILD FAILED"); continue
   fi
-  work="$OUT/run/$name"; rm -rf "$work"; mkdir -p "$work/corpus" "$work/artifacts"
+  work="$OUT/run/$name"
+  done_before=0 runs=${FUZZ_RUNS:-}
+  if [ "${FUZZ_RESUME:-0}" = 1 ]; then
+    done_before=$(ledger_total "$short")
+    if [ -n "$runs" ]; then
+      runs=$((FUZZ_RUNS - done_before))
+      if [ "$runs" -le 0 ]; then
+        lines+=("$name: $done_before executions in earlier runs (ledger), none to do"); continue
+      fi
+    fi
+    [ -d "$work/artifacts" ] && [ -n "$(ls -A "$work/artifacts")" ] &&
+      mv "$work/artifacts" "$work/artifacts.$(date -u +%Y%m%dT%H%M%S)"
+    mkdir -p "$work/corpus" "$work/artifacts"
+    [ -f "$work/log" ] && mv "$work/log" "$work/log.$(date -u +%Y%m%dT%H%M%S)"
+  else
+    rm -rf "$work"; mkdir -p "$work/corpus" "$work/artifacts"
+  fi
   [ -d "tests/fuzz/corpus/$short" ] && cp -rL "tests/fuzz/corpus/$short/." "$work/corpus/"
   seeds=$(ls "$work/corpus" | wc -l)
-  echo "run_libfuzzer: $name for ${FUZZ_TIME}s over $seeds seeds"
-  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
-  "$bin" -max_total_time="$FUZZ_TIME" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" \
-    >"$work/log" 2>&1
+  opts=$(target_options "$name")
+  echo "run_libfuzzer: $name for ${FUZZ_TIME}s${runs:+ or $runs executions} over $seeds inputs${opts:+ ($opts)}"
+  # -reload=0: no other process adds to this corpus, and rereading its
+  # directory every second cost fuzz_query 4 % of its CPU at 1,257 inputs.
+  TIMEFORMAT='%U %S'
+  { time ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
+    "$bin" -max_total_time="$FUZZ_TIME" ${runs:+-runs=$runs} -timeout=10 -rss_limit_mb=2048 \
+      -reload=0 $opts -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" \
+      >"$work/log" 2>&1; } 2>"$work/cpu"
   rc=$?
+  cpu=$(awk '{printf "%.1f", $1 + $2}' "$work/cpu" 2>/dev/null)
   execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$work/log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *\([0-9]*\).*/\1/p' "$work/log" | tail -1)
   crashes=$(ls "$work/artifacts" | wc -l)
@@ -82,13 +132,16 @@ for t in tests/fuzz/fuzz_*.c; do
   if [ "$crashes" -eq 0 ] && grep -q 'libFuzzer: run interrupted' "$work/log"; then stopped=1; rc=0; fi
   if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes=1; fi
   total_execs=$((total_execs + ${execs:-0})); total_crashes=$((total_crashes + crashes))
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$commit" "$short" \
+    "${execs:-0}" "${cpu:-?}" "$crashes" "${opts:--}" >>"$OUT/ledger.tsv"
+  so_far=$((done_before + ${execs:-0}))
   if [ "$crashes" -gt 0 ]; then
     status=1
     grep -m1 -B2 -A25 'ERROR\|==ERROR\|runtime error\|fuzz_[a-z]*:\|deadly signal\|timeout' "$work/log" | head -60
     lines+=("$name: ${execs:-?} executions, $crashes CRASHES (artifacts: $work/artifacts, log: $work/log)")
   else
-    lines+=("$name: ${execs:-0} executions (${rate:-?}/s), 0 crashes, corpus $seeds -> $(ls "$work/corpus" | wc -l) inputs$([ $stopped = 1 ] && echo ", stopped by a signal")")
-    if [ -n "${FUZZ_RUNS:-}" ] && [ "${execs:-0}" -lt "$FUZZ_RUNS" ]; then
+    lines+=("$name: ${execs:-0} executions (${rate:-?}/s, ${cpu:-?} CPU s), 0 crashes, corpus $seeds -> $(ls "$work/corpus" | wc -l) inputs$([ $stopped = 1 ] && echo ", stopped by a signal")$([ "$done_before" -gt 0 ] && echo "; $so_far with the earlier runs of the ledger")")
+    if [ -n "${FUZZ_RUNS:-}" ] && [ "$so_far" -lt "$FUZZ_RUNS" ]; then
       status=1; lines+=("$name: FEWER than FUZZ_RUNS=$FUZZ_RUNS executions")
     fi
   fi

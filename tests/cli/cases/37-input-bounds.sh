@@ -32,3 +32,9 @@ python3 -c '
 import sys
 sys.stdout.write("{\"id\":\"dup\"" + "".join(",\"k%d\":\"v\"" % i for i in range(200000)) + ",\"k7\":\"again\"}\n")' > dup.jsonl
 st timeout 20 "$NG" index -i ix7 dup.jsonl 2>&1 | mask_time
+# an HTML page whose parse tree does not fit the budget (100,000 elements in
+# 1.3 MB take 46 MiB to parse): refused by name; a larger budget indexes it
+awk 'BEGIN { printf "<html><body>"; for (i = 0; i < 100000; i++) printf "<p>w%d</p>", i; print "</body></html>" }' > dense.html
+st "$NG" index -i ix8 --ram-mb 96 dense.html 2>&1 | mask_time | sed "s/limit of [0-9]* bytes/limit of N bytes/"
+st "$NG" index -q -i ix9 --ram-mb 1024 dense.html
+"$NG" count -i ix9 w99999

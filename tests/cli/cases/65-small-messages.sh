@@ -16,3 +16,8 @@ st "$NG" search -i ix '"heat wave"~999'
 st "$NG" index -i ix --lang french "$DATA/articles.jsonl"
 st "$NG" index -i fr --lang klingon "$DATA/articles.jsonl"
 ls fr 2>&1 | sed 's/.*cannot access.*/no index left behind/'
+# --k1: 0 is valid BM25 (term frequency ignored); out of range is named,
+# not a bare "invalid argument" (issue 17)
+"$NG" search -i ix --ids -k 2 --k1 0 china
+st "$NG" search -i ix --k1 1e9 china
+st "$NG" search -i ix --k1 -1 china
