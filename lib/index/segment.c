@@ -713,25 +713,6 @@ static int find_block(const ngi_segment *s, const char *key, size_t len, bool in
     return 0;
 }
 
-/* Steps over an entry's postings fields, keeping only the running end
- * offsets (a lookup scans up to 15 entries before its term). */
-static int lex_skip_postings(ngi_lex_iter *it, unsigned flags) {
-    const ngi_segment *s = it->s;
-    uint64_t v[8] = {0}; /* df dl pl md dd pd cfx mt */
-    unsigned n = 4 + !!(flags & NGI_LEX_DOCS_GAP) + !!(flags & NGI_LEX_POS_GAP) +
-                 2 * !!(flags & NGI_LEX_TF);
-    if (flags > 7) return -1;
-    for (unsigned i = 0; i < n; i++)
-        if (get64(it, &v[i])) return -1;
-    uint64_t dd = (flags & NGI_LEX_DOCS_GAP) ? v[4] : 0;
-    uint64_t pd = (flags & NGI_LEX_POS_GAP) ? v[4 + !!(flags & NGI_LEX_DOCS_GAP)] : 0;
-    if (dd > s->post_len || v[1] > s->post_len || pd > s->posn_len || v[2] > s->posn_len)
-        return -1;
-    it->docs_end += dd + v[1]; /* each <= a section: 16 of them cannot wrap */
-    it->pos_end += pd + v[2];
-    return 0;
-}
-
 int ngi_segment_lookup(const ngi_segment *s, const char *term, size_t len,
                        ngi_term_postings *tp, ngi_error *err) {
     if (s->n_terms == 0 || len == 0 || len > NGI_MAX_TERM) return NG_ENOTFOUND;
@@ -740,30 +721,15 @@ int ngi_segment_lookup(const ngi_segment *s, const char *term, size_t len,
     if (rc) return rc;
     ngi_lex_iter it;
     if ((rc = ngi_lex_iter_seek(&it, s, b, err))) return rc;
-    /* ngi_lex_iter_next's steps, the term compared before its postings
-     * are decoded (and checked: only the answer's are) */
-    for (int i = 0; i < NGI_LEX_BLOCK && it.idx < s->n_terms; i++) {
-        uint64_t shared, suffix;
-        if (get64(&it, &shared) || get64(&it, &suffix))
-            return corrupt(s, err, "bad lexicon entry");
-        unsigned flags = (unsigned)(suffix & 7);
-        suffix >>= 3;
-        if (shared > it.len || (i == 0 && shared != 0) ||
-            suffix > NGI_MAX_TERM - shared || shared + suffix == 0 ||
-            suffix > (uint64_t)(it.end - it.p))
-            return corrupt(s, err, "bad lexicon entry");
-        memcpy(it.term + shared, it.p, suffix);
-        it.p += suffix;
-        it.len = shared + suffix;
-        it.idx++;
+    for (int i = 0; i < NGI_LEX_BLOCK; i++) {
+        rc = ngi_lex_iter_next(&it, err);
+        if (rc <= 0) return rc ? rc : NG_ENOTFOUND;
         int c = cmp_bytes(it.term, it.len, term, len);
-        if (c > 0) break;
-        if (c < 0 ? lex_skip_postings(&it, flags) : lex_postings(&it, flags))
-            return corrupt(s, err, "bad lexicon entry");
         if (c == 0) {
             *tp = it.tp;
             return 0;
         }
+        if (c > 0) break;
     }
     return NG_ENOTFOUND;
 }
