@@ -138,7 +138,7 @@ FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%_replay,$(FUZZ_SRC))
 
 .PHONY: serve-test
 .PHONY: FORCE test-pkgs all lib cli test unit fuzz-replay cli-test install-test build-test check-symbols \
-        check-asan asan reliability-quick stress stress-long crash-replay fuzz fuzz-long bench bench-extract bench-quick bench-scale bench-grep demo deps deps-list install uninstall \
+        check-asan asan reliability-quick stress stress-long crash-replay fuzz fuzz-long bench bench-extract bench-quick bench-scale bench-grep demo deps deps-peers deps-list install uninstall \
         bench-tools clean help python-test format format-check $(addprefix test-,$(MODULES))
 
 all: lib cli check-symbols
@@ -284,12 +284,26 @@ FUZZ_RUNS ?= 10000000
 fuzz-long:
 	@FUZZ_TIME=0 FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run_libfuzzer.sh
 
-bench: all
-	@bench/run.sh full
+# The peers that `make bench` and `make bench-scale` run beside newsgrep:
+# Lucene 4.10 from Debian, and PISA built from the sources bundled in
+# ../shared/tools/peers (about 2 minutes, once, into $(PISA_BUILD)). Not
+# part of `make deps`: CI and users who only build need neither.
+PEER_PKGS := liblucene4.10-java default-jdk-headless cmake ninja-build patch \
+  libboost-dev libboost-filesystem-dev libboost-system-dev libgumbo-dev nlohmann-json3-dev
+PEER_TOOLS ?= ../shared/tools
+PISA_BUILD ?= $(abspath $(BUILD))/pisa
+deps-peers: deps
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(PEER_PKGS)" BENCH_PKGS= PY_PKGS=
+	@if [ -x "$(PISA_BUILD)/bin/pisa_search" ]; then echo "deps-peers: PISA in $(PISA_BUILD)/bin"; \
+	elif [ -x "$(PEER_TOOLS)/peers/native/pisa/build.sh" ]; then \
+	  PISA_BUILD="$(PISA_BUILD)" $(PEER_TOOLS)/peers/native/pisa/build.sh; \
+	else echo "deps-peers: $(PEER_TOOLS)/peers absent: PISA not built" >&2; fi
+bench: all deps-peers
+	@PISA_BIN=$${PISA_BIN:-$(PISA_BUILD)/bin} bench/run.sh full
 bench-quick: all
 	@bench/run.sh quick
-bench-scale: all
-	@bench/scale.sh $(SCALE_SIZES)
+bench-scale: all deps-peers
+	@PISA_BIN=$${PISA_BIN:-$(PISA_BUILD)/bin} bench/scale.sh $(SCALE_SIZES)
 bench-grep: all
 	@python3 bench/grep_bench.py --build $(BUILD)
 # The first query (issue 20): one-shot search from process start, unmerged

@@ -300,6 +300,24 @@ static bool is_label(const hx_page *pg, const hx_block *b, const char *const *la
     return false;
 }
 
+/* Whether block b, shorter than max_bytes (at most CTA_BYTES), lowered to
+ * ASCII small letters, starts with one of starts or holds one of marks
+ * (NULL: none). Credit lines and calls to action are told apart from the
+ * story this way: short, and made of a few telltale words. */
+static bool short_line_has(const hx_page *pg, const hx_block *b, size_t max_bytes,
+                           const char *const *starts, const char *const *marks) {
+    if (max_bytes > CTA_BYTES || b->len >= max_bytes) return false;
+    char low[CTA_BYTES];
+    const char *s = (const char *)pg->text.data + b->start;
+    for (size_t i = 0; i < b->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
+    low[b->len] = '\0';
+    for (int i = 0; starts && starts[i]; i++)
+        if (!strncmp(low, starts[i], strlen(starts[i]))) return true;
+    for (int i = 0; marks && marks[i]; i++)
+        if (strstr(low, marks[i])) return true;
+    return false;
+}
+
 /* A picture's credit line run into the text ("Foto: Getty", "AFP / MARCO
  * BERTORELLO", "© dpa"): short, and naming a photo or an agency. */
 static bool is_credit(const hx_page *pg, const hx_block *b) {
@@ -328,16 +346,7 @@ static bool is_credit(const hx_page *pg, const hx_block *b) {
                                         "picture alliance",
                                         "picture-alliance",
                                         NULL};
-    if (b->len > 80) return false;
-    const char *s = (const char *)pg->text.data + b->start;
-    char low[81];
-    for (size_t i = 0; i < b->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
-    low[b->len] = '\0';
-    for (int i = 0; starts[i]; i++)
-        if (!strncmp(low, starts[i], strlen(starts[i]))) return true;
-    for (int i = 0; marks[i]; i++)
-        if (strstr(low, marks[i])) return true;
-    return false;
+    return short_line_has(pg, b, 81, starts, marks);
 }
 
 /* "Aktualisiert: 11.04.2020, 10:27", "Updated 3 July 2019": when the page
@@ -690,14 +699,7 @@ static bool call_to_action(const hx_page *pg, const hx_block *b) {
                                         "download the",
                                         "download our",
                                         NULL};
-    if (b->len >= CTA_BYTES) return false;
-    char low[CTA_BYTES];
-    const char *s = (const char *)pg->text.data + b->start;
-    for (size_t i = 0; i < b->len; i++) low[i] = (char)tolower((unsigned char)s[i]);
-    low[b->len] = '\0';
-    for (int i = 0; marks[i]; i++)
-        if (strstr(low, marks[i])) return true;
-    return false;
+    return short_line_has(pg, b, CTA_BYTES, NULL, marks);
 }
 
 static void drop_calls_to_action(hx_page *pg, int32_t root) {
