@@ -298,8 +298,11 @@ deps-peers: deps
 	elif [ -x "$(PEER_TOOLS)/peers/native/pisa/build.sh" ]; then \
 	  PISA_BUILD="$(PISA_BUILD)" $(PEER_TOOLS)/peers/native/pisa/build.sh; \
 	else echo "deps-peers: $(PEER_TOOLS)/peers absent: PISA not built" >&2; fi
+# Every corpus against FTS5 and Xapian, then the 350k split against PISA,
+# Lucene 4.10 and FTS5 (bench/results/full/, bench/results/scale/350k/).
 bench: all deps-peers
-	@PISA_BIN=$${PISA_BIN:-$(PISA_BUILD)/bin} bench/run.sh full
+	@bench/run.sh full
+	@PISA_BIN=$${PISA_BIN:-$(PISA_BUILD)/bin} bench/scale.sh 350k
 bench-quick: all
 	@bench/run.sh quick
 bench-scale: all deps-peers
@@ -389,9 +392,11 @@ help:
 	@echo "make format-check the C files follow .clang-format (make format applies it)"
 	@echo "make fuzz         libFuzzer runs (clang), FUZZ_TIME seconds per target"
 	@echo "make fuzz-long    every fuzz target for FUZZ_RUNS (10 M) executions (hours)"
-	@echo "make bench        benchmarks against SQLite FTS5 and Xapian (bench-quick: ~3 min)"
+	@echo "make bench        every corpus vs FTS5, Xapian; the 350k split vs PISA, Lucene, FTS5"
+	@echo "make bench-quick  a 3-minute subset (FTS5, Xapian)"
+	@echo "make deps-peers   Lucene 4.10 and PISA (built from ../shared/tools) for bench, bench-scale"
 	@echo "make first-query  one-shot search from process start vs sqlite3 FTS5, grep (issue 20)"
-	@echo "make bench-scale  wikipedia_en split into 350k and 1.06 M paragraphs next to PISA, Lucene, FTS5"
+	@echo "make bench-scale  wikipedia_en as 350k paragraphs and 4 M sentences next to PISA, Lucene, FTS5"
 	@echo "make bench-tools  bench_query (query latency) and bench_fetch (fetch, merge) in $(BUILD)/bench/"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=...; make uninstall; make clean"
 
