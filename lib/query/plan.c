@@ -510,7 +510,7 @@ int ngi_sctx_build(ngi_sctx *c, uint32_t si, ngi_it **out) {
     c->seg = c->snap->segs[si];
     *out = NULL;
     if (ngi_sctx_need(c, NGI_SEG_NORMS)) return c->err;
-    c->norms = ngi_segment_norms(c->seg, &c->norms_w);
+    c->norms = ngi_segment_norms(c->seg, &c->norms_w, &c->norms_res);
     c->qlens = ngi_segment_qlens(c->seg);
     if (!c->kq_ready) fill_kq(c);
     c->k_doc = NGI_DOC_END;
