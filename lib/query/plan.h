@@ -35,7 +35,8 @@ typedef struct ngi_sctx {
     const ngi_segment *seg;             /* segment being evaluated */
     const uint8_t *norms;               /* its length table (ngi_segment_norms) */
     unsigned norms_w;                   /* bytes per length there */
-    bool norms_res;                     /* they are residuals over qlens' floors */
+    const uint32_t *nbase;              /* added to them, by QLEN byte: 0s, or
+                                         * (format 6) ngi_qlen_floor(q) */
     const uint8_t *qlens;               /* its quantized lengths, or NULL */
     uint32_t seg_index;                 /* its index in snap->segs */
     double k1, b, avgdl;                /* BM25 parameters of this search */
@@ -123,11 +124,11 @@ static inline double ngi_sctx_norm(ngi_sctx *c, uint32_t doc) {
     if (doc != c->k_doc) {
         c->k_doc = doc;
         uint8_t q = c->qlens ? c->qlens[doc] : NGI_QLEN_EXACT;
-        uint32_t base = c->norms_res ? ngi_qlen_floor(q) : 0; /* format 6 */
-        c->k_val = q < NGI_QLEN_EXACT
-                       ? c->kq[q]
-                       : ngi_sctx_norm_of(
-                             c, base + ngi_norms_doc_len(c->norms, c->norms_w, doc));
+        c->k_val =
+            q < NGI_QLEN_EXACT
+                ? c->kq[q]
+                : ngi_sctx_norm_of(c, c->nbase[q] +
+                                          ngi_norms_doc_len(c->norms, c->norms_w, doc));
     }
     return c->k_val;
 }
