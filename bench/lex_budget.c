@@ -2,12 +2,8 @@
  * lex_budget.c — where an index's postings, positions and lexicon bytes
  * go, by the terms' document frequency (df 1, 2..127: the compact form,
  * 128+: skip table and blocks), summed over its segments; for
- * bench/README.md "Index size against Lucene, session 7". Not built by
- * make; in a built tree:
- *   cc -std=c11 -O2 -D_GNU_SOURCE -Iinclude -Ilib -o build/lex_budget \
- *     bench/lex_budget.c build/libnewsgrep.a -lutf8proc -lzstd -lxxhash \
- *     -lstemmer -lpthread -lm -ldl -lxml2
- *   build/lex_budget INDEX
+ * bench/README.md "Index size against Lucene (session 7)". Build and run:
+ *   make build/bench/lex_budget && build/bench/lex_budget INDEX
  */
 #include <stdio.h>
 #include <string.h>
