@@ -44,12 +44,13 @@ int main(int argc, char **argv) {
             c[k].docs += it.tp.docs_len;
             c[k].pos += it.tp.pos_len;
             c[k].term_bytes += it.len;
-            if (k == 2) skips += NGI_SKIP_BYTES * ((it.tp.df + NGI_BLOCK - 1) / NGI_BLOCK);
+            if (k == 2)
+                skips += NGI_SKIP_BYTES * ((it.tp.df + NGI_BLOCK - 1) / NGI_BLOCK);
         }
     }
     const char *name[3] = {"df 1", "df 2-127", "df 128+"};
-    printf("%-9s %9s %10s %10s %9s %9s %9s\n", "class", "entries", "postings", "positions",
-           "POST MiB", "POSN MiB", "terms MiB");
+    printf("%-9s %9s %10s %10s %9s %9s %9s\n", "class", "entries", "postings",
+           "positions", "POST MiB", "POSN MiB", "terms MiB");
     for (int k = 0; k < 3; k++)
         printf("%-9s %9llu %10llu %10llu %9.2f %9.2f %9.2f\n", name[k], c[k].terms,
                c[k].postings, c[k].cf, c[k].docs / 1048576.0, c[k].pos / 1048576.0,

@@ -498,7 +498,8 @@ ngi_it *ngi_sctx_build_node(ngi_sctx *c, uint32_t ni) {
 
 /* ngi_qlen_floor of every QLEN byte (format 6's lengths are residuals
  * over it), and zeros for the lengths of older formats. */
-#define QF(q)   ((q) < 128 ? (q) : (16u + ((q)&15)) << (((q) >> 4) - 5))
+/* (q | 128): the shift of the branch not taken stays in range too */
+#define QF(q)   ((q) < 128 ? (q) : (16u + ((q)&15)) << ((((q) | 128) >> 4) - 5))
 #define QF4(q)  QF(q), QF(q + 1), QF(q + 2), QF(q + 3)
 #define QF16(q) QF4(q), QF4(q + 4), QF4(q + 8), QF4(q + 12)
 #define QF64(q) QF16(q), QF16(q + 16), QF16(q + 32), QF16(q + 48)

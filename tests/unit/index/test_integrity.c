@@ -554,15 +554,14 @@ static void add_varied(ng_index *ix, int n) {
     free(body);
 }
 
-/* Format 6's sampled id offsets (IDOS) and residual lengths (NRMR): every
- * id of a segment whose count is not a multiple of 8, with ids of 3 to
- * 300 bytes (offsets past 16 bits), is found by number and by id; every
- * length is its words; `check` passes. */
-static void sampled_ids_and_residual_lengths(void **state) {
-    (void)state;
+/* Format 6's sampled id offsets (IDOS) and residual lengths (NRMR) in a
+ * segment of n documents: every id, of 3 to 300 bytes (offsets past 16
+ * bits), is found by number and by id; every length agrees with its QLEN
+ * byte and holds its body's words; `check` passes (total_len, QLEN). */
+static void sampled_ids_in(uint32_t n) {
     char *dir = test_make_tmp("ng-integrity");
     ng_index *ix = writer(dir);
-    add_varied(ix, 301);
+    add_varied(ix, (int)n);
     assert_int_equal(ng_index_commit(ix), 0);
     ng_index_free(ix);
     ng_reader *r;
@@ -577,7 +576,7 @@ static void sampled_ids_and_residual_lengths(void **state) {
     bool residual;
     assert_non_null(ngi_segment_norms(seg, &w, &residual));
     assert_true(residual);
-    for (uint32_t d = 0; d < 301; d++) {
+    for (uint32_t d = 0; d < n; d++) {
         char want[400];
         int m = snprintf(want, sizeof want, "%u-", d);
         for (uint32_t i = 0; i < d % 300; i++) want[m++] = 'x';
@@ -589,15 +588,24 @@ static void sampled_ids_and_residual_lengths(void **state) {
         uint32_t found = UINT32_MAX;
         assert_int_equal(ngi_segment_find_id(seg, want, (size_t)m, &found, &err), 0);
         assert_int_equal(found, d);
-        /* "title of ID" gives 3 tokens less the stopword "of"... counted
-         * by the analyzer: compare with the body's words at least */
-        assert_true(ngi_segment_doc_len(seg, d) >= d % 7 * 60 + 1);
+        /* the title adds a few tokens to the body's words */
+        uint32_t dl = ngi_segment_doc_len(seg, d);
+        assert_true(dl >= d % 7 * 60 + 1 && dl <= d % 7 * 60 + 8);
+        assert_int_equal(ngi_segment_qlens(seg)[d], ngi_qlen_encode(dl));
     }
-    assert_int_equal(ngi_segment_doc_id(seg, 301, &(const char *){0}, &(size_t){0}, &err),
+    assert_int_equal(ngi_segment_doc_id(seg, n, &(const char *){0}, &(size_t){0}, &err),
                      NG_EINVAL);
     ng_reader_free(r);
     test_rm_rf(dir);
     free(dir);
+}
+
+/* One id, a group exactly full, one past it, and 301 (38 groups, the last
+ * of 5). */
+static void sampled_ids_and_residual_lengths(void **state) {
+    (void)state;
+    const uint32_t sizes[] = {1, 8, 9, 301};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) sampled_ids_in(sizes[i]);
 }
 
 /* Damage to IDOS or IDDA that checksums cannot see (resealed): a sample
