@@ -113,6 +113,7 @@ typedef struct ngi_cursor {
     uint64_t pg_sum;              /* positions of docs before pg_sum_idx */
     uint64_t pg_total;            /* positions in the whole group */
     const uint8_t *pg_walk_ptr;   /* first byte of chunk pg_walk */
+    bool pg_bare;                 /* the group is one bare position byte */
     const uint8_t *skips;         /* skip table, NULL in the compact form */
     const uint8_t *blocks;        /* first block byte (after the skips) */
     const uint8_t *docs_end;      /* end of the term's docs bytes */

@@ -325,6 +325,9 @@ static int group_open(ngi_cursor *c) {
     c->pg_sum = head;
     c->pg_total = total;
     c->pg_walk_ptr = group;
+    /* One position in the term's last byte: a bare position (format 6;
+     * a chunk takes at least two bytes, so older files never match). */
+    c->pg_bare = total == 1 && c->pos_end - group == 1;
     return 0;
 }
 
@@ -488,7 +491,10 @@ int ngi_cursor_positions(ngi_cursor *c, const uint32_t **positions) {
     if (ngi_buf_reserve(&c->posbuf, ((size_t)NGI_BLOCK + c->freq) * 4)) return NG_ENOMEM;
     c->pg_idx = NONE;
     out = (uint32_t *)(void *)c->posbuf.data + NGI_BLOCK;
-    if ((rc = decode_range(c, c->pg_sum, c->freq, out))) return rc;
+    if (c->pg_bare)
+        out[0] = *c->pg_walk_ptr; /* freq == 1: the group's one value */
+    else if ((rc = decode_range(c, c->pg_sum, c->freq, out)))
+        return rc;
     uint64_t acc = 0;
     for (uint32_t i = 0; i < c->freq; i++) {
         acc += out[i];

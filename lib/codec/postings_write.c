@@ -256,10 +256,21 @@ int ngi_postings_writer_add(ngi_postings_writer *w, uint32_t doc, uint32_t tf,
     return 0;
 }
 
+/* A term's only position, below 256, as its one byte, without a chunk
+ * header (format 6, lib/FORMAT.md "bare position"): most terms of a
+ * segment occur once, and this is a third of their positions bytes. */
+static int put_bare_position(ngi_postings_writer *w) {
+    uint32_t v;
+    memcpy(&v, w->pdelta.data, sizeof v);
+    if (v > 255) return put_positions_group(w);
+    ngi_buf_reset(&w->pdelta);
+    return ngi_buf_append_u8(w->pos, (uint8_t)v);
+}
+
 /* Lists of df < NGI_BLOCK: the compact form, a lone variable-byte block. */
 static int end_compact(ngi_postings_writer *w) {
     int rc = put_vbyte_block(w, w->docs);
-    if (!rc) rc = put_positions_group(w);
+    if (!rc) rc = w->cf == 1 ? put_bare_position(w) : put_positions_group(w);
     w->n = 0;
     return rc;
 }

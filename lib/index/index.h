@@ -86,8 +86,9 @@ bool ngi_segment_is_deleted(const ngi_segment *s, uint32_t doc);
 /* The mapped length table (n_docs little-endian lengths of *width bytes:
  * 4, or 1..4 in format 5), for loops that read one length per posting
  * (ngi_norms_doc_len): the call of ngi_segment_doc_len was a third of an
- * OR query's time. */
-const uint8_t *ngi_segment_norms(const ngi_segment *s, unsigned *width);
+ * OR query's time. With *residual (format 6) an entry is the length less
+ * ngi_qlen_floor of the document's QLEN byte. */
+const uint8_t *ngi_segment_norms(const ngi_segment *s, unsigned *width, bool *residual);
 static inline uint32_t ngi_norms_doc_len(const uint8_t *norms, unsigned width,
                                          uint32_t doc) {
     return ngi_load_uw(norms, width, doc);

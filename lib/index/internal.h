@@ -48,6 +48,14 @@
 #define NGI_SEC_TNDW NGI_TAG('T', 'N', 'D', 'W')
 #define NGI_SEC_IDOW NGI_TAG('I', 'D', 'O', 'W')
 #define NGI_SEC_IDXW NGI_TAG('I', 'D', 'X', 'W')
+/* Format 6: NRMW as residuals over QLEN's floor (the length is
+ * ngi_qlen_floor(QLEN) + NRMR; under 1/16 of it, so mostly one byte), and
+ * IDOW sampled: the offset of every NGI_ID_SAMPLE-th id and IDDA's end,
+ * the ids between found by their NUL terminators. Both at the smallest
+ * width, as in format 5. */
+#define NGI_SEC_NRMR  NGI_TAG('N', 'R', 'M', 'R')
+#define NGI_SEC_IDOS  NGI_TAG('I', 'D', 'O', 'S')
+#define NGI_ID_SAMPLE 8
 /* Format 5's lexicon: LEXI's blocks with shorter entries (lib/FORMAT.md) */
 #define NGI_SEC_LEX2 NGI_TAG('L', 'E', 'X', '2')
 

@@ -120,9 +120,34 @@ static int check_lidx(ngi_segment *s, ngi_error *err) {
     return 0;
 }
 
+/* Entries of the id offset table: n_docs + 1, or in format 6 (IDOS) one
+ * per NGI_ID_SAMPLE ids and the end. */
+static size_t id_entries(const ngi_segment *s) {
+    return s->v6 ? ((size_t)s->n_docs + NGI_ID_SAMPLE - 1) / NGI_ID_SAMPLE + 1
+                 : (size_t)s->n_docs + 1;
+}
+
+/* IDOS against IDDA, every id: each sample is the offset of its id, ids
+ * are non-empty and NUL-terminated, the last ends IDDA. */
+static int check_id_samples(const ngi_segment *s, ngi_error *err) {
+    const uint8_t *p = s->idda, *end = s->idda + s->idda_len;
+    for (uint32_t i = 0; i < s->n_docs; i++) {
+        if (i % NGI_ID_SAMPLE == 0 &&
+            ngi_load_uw(s->idof, s->idof_w, i / NGI_ID_SAMPLE) != (size_t)(p - s->idda))
+            return corrupt(s, err, "bad id table");
+        const uint8_t *z = memchr(p, 0, (size_t)(end - p));
+        if (!z || z == p) return corrupt(s, err, "bad id table");
+        p = z + 1;
+    }
+    if (ngi_load_uw(s->idof, s->idof_w, id_entries(s) - 1) != s->idda_len || p != end)
+        return corrupt(s, err, "bad id table end");
+    return 0;
+}
+
 int ngi_seg_check_ids(const ngi_segment *s, ngi_error *err) {
     uint32_t prev = 0;
-    for (uint32_t i = 0; i <= s->n_docs; i++) {
+    int rc = s->v6 ? check_id_samples(s, err) : 0;
+    for (uint32_t i = 0; !rc && !s->v6 && i <= s->n_docs; i++) {
         uint32_t off = ngi_load_uw(s->idof, s->idof_w, i);
         if (off > s->idda_len) return corrupt(s, err, "id offset out of range");
         if (i == 0 ? off != 0 : off <= prev + 1 || s->idda[off - 1] != 0)
@@ -131,6 +156,7 @@ int ngi_seg_check_ids(const ngi_segment *s, ngi_error *err) {
             return corrupt(s, err, "bad id table end");
         prev = off;
     }
+    if (rc) return rc;
     for (uint32_t i = 0; i < s->n_docs; i++)
         if (ngi_load_uw(s->idix, s->idix_w, i) >= s->n_docs)
             return corrupt(s, err, "bad id index");
@@ -180,11 +206,14 @@ static int read_chunk_sums(ngi_segment *s, ngi_error *err) {
     size_t lens[3] = {s->post_len, s->posn_len, s->lexi_len};
     int rc = read_sums(s, NGI_SEC_CSUM, 3, tags, ck, data, lens, err);
     if (rc || !s->ids_lazy) return rc;
-    const uint32_t id_tags[3] = {NGI_SEC_IDDA, s->packed ? NGI_SEC_IDOW : NGI_SEC_IDOF,
+    const uint32_t id_tags[3] = {NGI_SEC_IDDA,
+                                 s->v6       ? NGI_SEC_IDOS
+                                 : s->packed ? NGI_SEC_IDOW
+                                             : NGI_SEC_IDOF,
                                  s->packed ? NGI_SEC_IDXW : NGI_SEC_IDIX};
     ngi_chunked *id_ck[3] = {&s->ck_idda, &s->ck_idof, &s->ck_idix};
     const uint8_t *id_data[3] = {s->idda, s->idof, s->idix};
-    size_t id_lens[3] = {s->idda_len, s->idof_w * ((size_t)s->n_docs + 1),
+    size_t id_lens[3] = {s->idda_len, s->idof_w * id_entries(s),
                          s->idix_w * (size_t)s->n_docs};
     return read_sums(s, NGI_SEC_CSID, 3, id_tags, id_ck, id_data, id_lens, err);
 }
@@ -199,8 +228,9 @@ static int read_col_sums(ngi_segment *s, ngi_error *err) {
     const uint8_t *data[NGI_SEG_COLS] = {s->norm, s->date, s->tend, s->qlen, s->dsrt};
     size_t lens[NGI_SEG_COLS] = {s->norm_w * n, s->date ? 4 * n : 0, s->tend_w * n, n,
                                  8 * (size_t)s->n_dated};
-    const uint32_t tags5[NGI_SEG_COLS] = {NGI_SEC_NRMW, NGI_SEC_DATE, NGI_SEC_TNDW,
-                                          NGI_SEC_QLEN, NGI_SEC_DSRT};
+    const uint32_t tags5[NGI_SEG_COLS] = {s->v6 ? NGI_SEC_NRMR : NGI_SEC_NRMW,
+                                          NGI_SEC_DATE, NGI_SEC_TNDW, NGI_SEC_QLEN,
+                                          NGI_SEC_DSRT};
     return read_sums(s, NGI_SEC_CSPD, NGI_SEG_COLS, s->packed ? tags5 : col_tags, ck,
                      data, lens, err);
 }
@@ -232,7 +262,20 @@ static int read_settings(ngi_segment *s, ngi_error *err) {
 /* HEAD's total_len is the sum of the norms (BM25's avgdl depends on it). */
 static int check_norms(const ngi_segment *s, ngi_error *err) {
     uint64_t total = 0;
-    for (uint32_t i = 0; i < s->n_docs; i++) total += ngi_load_uw(s->norm, s->norm_w, i);
+    uint64_t count[256] = {0}; /* format 6: the residuals' bases, by QLEN */
+    for (uint32_t i = 0; s->v6 && i < s->n_docs; i++) count[s->qlen[i]]++;
+    for (unsigned q = NGI_QLEN_EXACT; q < 256; q++)
+        total += count[q] * ngi_qlen_floor((uint8_t)q);
+    for (unsigned q = 0; q < NGI_QLEN_EXACT; q++) total += count[q] * q;
+    /* the width fixed outside each loop, so that it vectorizes */
+    const uint8_t *p = s->norm;
+    size_t n = s->n_docs;
+    if (s->norm_w == 1)
+        for (size_t i = 0; i < n; i++) total += p[i];
+    else if (s->norm_w == 2)
+        for (size_t i = 0; i < n; i++) total += ngi_load_le16(p + 2 * i);
+    else
+        for (size_t i = 0; i < n; i++) total += ngi_load_uw(p, s->norm_w, i);
     return total == s->total_len
                ? 0
                : corrupt(s, err, "document lengths disagree with the header");
@@ -251,8 +294,8 @@ static uint32_t docs_tag(const ngi_segment *s) {
 static int read_qlens(ngi_segment *s, ngi_error *err) {
     size_t len;
     if (ngi_file_reader_section(s->fr, NGI_SEC_QLEN, &s->qlen, &len, NULL)) {
-        s->qlen = NULL;
-        return 0;
+        s->qlen = NULL; /* format 6's lengths need it */
+        return s->v6 ? corrupt(s, err, "section QLEN missing") : 0;
     }
     if (len != s->n_docs)
         return corrupt(s, err, "section size does not match the counts");
@@ -290,21 +333,22 @@ static int read_sections(ngi_segment *s, ngi_error *err) {
     size_t n = s->n_docs, len;
     const uint8_t *docs;
     int rc;
-    s->packed = ngi_file_reader_has(s->fr, NGI_SEC_NRMW);
+    s->v6 = ngi_file_reader_has(s->fr, NGI_SEC_NRMR);
+    s->packed = s->v6 || ngi_file_reader_has(s->fr, NGI_SEC_NRMW);
     s->lex2 = ngi_file_reader_has(s->fr, NGI_SEC_LEX2);
     uint32_t lex_tag = s->lex2 ? NGI_SEC_LEX2 : NGI_SEC_LEXI;
     if ((rc = section(s, NGI_SEC_POST, &s->post, &s->post_len, SIZE_MAX, err)) ||
         (rc = section(s, NGI_SEC_POSN, &s->posn, &s->posn_len, SIZE_MAX, err)) ||
         (rc = section(s, lex_tag, &s->lexi, &s->lexi_len, SIZE_MAX, err)) ||
         (rc = section(s, NGI_SEC_LIDX, &s->lidx, &len, 8 * s->n_blocks, err)) ||
-        (rc = width_section(s, NGI_SEC_NORM, NGI_SEC_NRMW, &s->norm, &s->norm_w, n,
-                            err)) ||
+        (rc = width_section(s, NGI_SEC_NORM, s->v6 ? NGI_SEC_NRMR : NGI_SEC_NRMW,
+                            &s->norm, &s->norm_w, n, err)) ||
         (rc = date_section(s, err)) ||
         (rc = width_section(s, NGI_SEC_TEND, NGI_SEC_TNDW, &s->tend, &s->tend_w, n,
                             err)) ||
         (rc = section(s, NGI_SEC_DSRT, &s->dsrt, &len, 8 * (size_t)s->n_dated, err)) ||
-        (rc = width_section(s, NGI_SEC_IDOF, NGI_SEC_IDOW, &s->idof, &s->idof_w, n + 1,
-                            err)) ||
+        (rc = width_section(s, NGI_SEC_IDOF, s->v6 ? NGI_SEC_IDOS : NGI_SEC_IDOW,
+                            &s->idof, &s->idof_w, id_entries(s), err)) ||
         (rc = section(s, NGI_SEC_IDDA, &s->idda, &s->idda_len, SIZE_MAX, err)) ||
         (rc = width_section(s, NGI_SEC_IDIX, NGI_SEC_IDXW, &s->idix, &s->idix_w, n,
                             err)) ||
@@ -804,6 +848,7 @@ static int need_col(const ngi_segment *s, size_t i, ngi_error *err) {
     char what[64];
     snprintf(what, sizeof what, "section %s checksum mismatch",
              st == -2    ? "QLEN"
+             : s->v6     ? (const char *[]){"NRMR", "DATE", "TNDW", "QLEN", "DSRT"}[i]
              : s->packed ? (const char *[]){"NRMW", "DATE", "TNDW", "QLEN", "DSRT"}[i]
                          : (const char *[]){"NORM", "DATE", "TEND", "QLEN", "DSRT"}[i]);
     return corrupt(s, err, what);
@@ -820,11 +865,13 @@ int ngi_segment_need(const ngi_segment *s, unsigned tables, ngi_error *err) {
 
 uint32_t ngi_segment_doc_len(const ngi_segment *s, uint32_t doc) {
     NGI_ASSERT(doc < s->n_docs);
-    return ngi_load_uw(s->norm, s->norm_w, doc);
+    uint32_t base = s->v6 ? ngi_qlen_floor(s->qlen[doc]) : 0;
+    return base + ngi_load_uw(s->norm, s->norm_w, doc);
 }
 
-const uint8_t *ngi_segment_norms(const ngi_segment *s, unsigned *width) {
+const uint8_t *ngi_segment_norms(const ngi_segment *s, unsigned *width, bool *residual) {
     *width = s->norm_w;
+    *residual = s->v6;
     return s->norm;
 }
 
@@ -889,11 +936,48 @@ int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since, int32_t until
 
 /* ---- ids and stored fields ----------------------------------------------- */
 
+/* Format 6: from the id's sample, past the NUL terminators of the ids
+ * before it in its group of NGI_ID_SAMPLE. The pieces read are verified,
+ * and the whole group's structure checked as format 5 checked one id's
+ * (a group is under 8 short ids): inside IDDA, each id non-empty and
+ * terminated, the last one ending at the next sample. */
+static int doc_id_sampled(const ngi_segment *s, uint32_t doc, const char **id,
+                          size_t *len, ngi_error *err) {
+    size_t k = doc / NGI_ID_SAMPLE;
+    if (ngi_chunked_verify(&s->ck_idof, s->idof_w * (uint64_t)k, 2 * s->idof_w))
+        return corrupt(s, err, "section IDOS checksum mismatch");
+    uint32_t lo = ngi_load_uw(s->idof, s->idof_w, k);
+    uint32_t hi = ngi_load_uw(s->idof, s->idof_w, k + 1);
+    if (lo >= hi || hi > s->idda_len || (k == 0 && lo != 0))
+        return corrupt(s, err, "bad id table");
+    if (ngi_chunked_verify(&s->ck_idda, lo, hi - lo))
+        return corrupt(s, err, "section IDDA checksum mismatch");
+    uint32_t first = (uint32_t)k * NGI_ID_SAMPLE;
+    uint32_t n = NGI_MIN((uint32_t)NGI_ID_SAMPLE, s->n_docs - first);
+    const uint8_t *p = s->idda + lo, *end = s->idda + hi;
+    for (uint32_t i = first; i < first + n; i++) {
+        const uint8_t *z = memchr(p, 0, (size_t)(end - p));
+        if (!z || z == p) return corrupt(s, err, "bad id table");
+        if (i == doc) {
+            *id = (const char *)p;
+            *len = (size_t)(z - p);
+        }
+        p = z + 1;
+    }
+    if (p != end) {
+        *id = "";
+        *len = 0;
+        return corrupt(s, err, "bad id table");
+    }
+    return 0;
+}
+
 int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id, size_t *len,
                        ngi_error *err) {
     *id = "";
     *len = 0;
     if (doc >= s->n_docs) return ngi_error_set(err, NG_EINVAL, "bad doc id");
+    if (s->v6) return doc_id_sampled(s, doc, id, len, err);
     /* Lazy ids: the pieces read are verified, and this id's bounds and
      * terminator checked (open checked every id otherwise). */
     if (ngi_chunked_verify(&s->ck_idof, s->idof_w * (uint64_t)doc, 2 * s->idof_w))

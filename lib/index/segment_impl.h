@@ -29,6 +29,9 @@ struct ngi_segment {
      * TNDW, IDOW, IDXW) the smallest width holding the largest; date is
      * NULL when format 5 left DATE out (no document dated). */
     bool packed;
+    /* Format 6: norm holds NRMR (residuals over QLEN's floor) and idof
+     * IDOS (every NGI_ID_SAMPLE-th id's offset, then IDDA's end). */
+    bool v6;
     bool lex2; /* the lexicon is LEX2 (format 5), else LEXI */
     unsigned norm_w, tend_w, idof_w, idix_w;
     size_t docs_len, idda_len;             /* DOCS and IDDA sizes */

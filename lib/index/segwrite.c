@@ -50,9 +50,10 @@ struct ngi_segwriter {
 };
 
 static const uint32_t chunked_tags[3] = {NGI_SEC_POST, NGI_SEC_POSN, NGI_SEC_LEX2};
-/* Format 5's tables: NORM, TEND, IDOF, IDIX at their smallest width. */
-static const uint32_t id_tags[3] = {NGI_SEC_IDDA, NGI_SEC_IDOW, NGI_SEC_IDXW};
-static const uint32_t col_tags[5] = {NGI_SEC_NRMW, NGI_SEC_DATE, NGI_SEC_TNDW,
+/* Format 6's tables: NORM (as residuals), TEND, IDOF (sampled) and IDIX at
+ * their smallest width. */
+static const uint32_t id_tags[3] = {NGI_SEC_IDDA, NGI_SEC_IDOS, NGI_SEC_IDXW};
+static const uint32_t col_tags[5] = {NGI_SEC_NRMR, NGI_SEC_DATE, NGI_SEC_TNDW,
                                      NGI_SEC_QLEN, NGI_SEC_DSRT};
 
 int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
@@ -284,6 +285,26 @@ static size_t pack_width(uint8_t *p, size_t n) {
     return w * n;
 }
 
+/* Format 6's NRMR: each length less its QLEN floor (lib/FORMAT.md), in
+ * place; a length under 128 leaves 0, a longer one less than 1/16 of it. */
+static void norm_residuals(ngi_segwriter *w) {
+    for (size_t i = 0; i < w->n_docs; i++) {
+        uint8_t *p = w->norms.data + 4 * i;
+        ngi_store_le32(p, ngi_load_le32(p) - ngi_qlen_floor(w->qlens.data[i]));
+    }
+}
+
+/* Format 6's IDOS, in place over the n_docs + 1 u32 offsets (the last is
+ * IDDA's end): every NGI_ID_SAMPLE-th offset, then the end; the entries
+ * now used. */
+static size_t id_samples(ngi_segwriter *w) {
+    size_t n = w->n_docs, k = 0;
+    for (size_t i = 0; i < n; i += NGI_ID_SAMPLE, k++)
+        memmove(w->idof.data + 4 * k, w->idof.data + 4 * i, 4);
+    memmove(w->idof.data + 4 * k, w->idof.data + 4 * n, 4);
+    return k + 1;
+}
+
 /* A per-document table (col_tags[k]) hashed in chunks too (CSPD), so
  * that readers verify it on first use instead of at open. */
 static int col_section(ngi_segwriter *w, size_t k, const void *data, size_t len) {
@@ -472,16 +493,17 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
     if ((rc = ngi_file_writer_section(w->fw, NGI_SEC_LIDX, w->lidx.data, w->lidx.len)))
         return rc;
     /* DATE only when a document is dated (CSPD then counts no chunk) */
+    norm_residuals(w);
     if ((rc = col_section(w, 0, w->norms.data, pack_width(w->norms.data, w->n_docs))) ||
         (w->n_dated && (rc = col_section(w, 1, w->dates.data, w->dates.len))) ||
         (rc = col_section(w, 2, w->tend.data, pack_width(w->tend.data, w->n_docs))))
         return rc;
     if ((rc = id_section(w, 0, w->idda.data, w->idda.len))) return rc;
     if ((rc = col_section(w, 3, w->qlens.data, w->qlens.len))) return rc;
-    /* IDIX sorts by the u32 offsets, which IDOW then packs */
+    /* IDIX sorts by the u32 offsets, which IDOS then samples and packs */
     if ((rc = write_id_index(w))) return rc;
     if (ngi_buf_append_le32(&w->idof, (uint32_t)w->idda.len)) return nomem(w);
-    if ((rc = id_section(w, 1, w->idof.data, pack_width(w->idof.data, w->n_docs + 1))))
+    if ((rc = id_section(w, 1, w->idof.data, pack_width(w->idof.data, id_samples(w)))))
         return rc;
     if ((rc = write_date_table(w)) || (rc = write_chunk_sums(w)) ||
         (rc = write_settings(w)) || (rc = write_sources(w)))

@@ -496,6 +496,16 @@ ngi_it *ngi_sctx_build_node(ngi_sctx *c, uint32_t ni) {
     return rc || c->err ? NULL : it;
 }
 
+/* ngi_qlen_floor of every QLEN byte (format 6's lengths are residuals
+ * over it), and zeros for the lengths of older formats. */
+/* (q | 128): the shift of the branch not taken stays in range too */
+#define QF(q)   ((q) < 128 ? (q) : (16u + ((q)&15)) << ((((q) | 128) >> 4) - 5))
+#define QF4(q)  QF(q), QF(q + 1), QF(q + 2), QF(q + 3)
+#define QF16(q) QF4(q), QF4(q + 4), QF4(q + 8), QF4(q + 12)
+#define QF64(q) QF16(q), QF16(q + 16), QF16(q + 32), QF16(q + 48)
+static const uint32_t qlen_floors[256] = {QF64(0u), QF64(64u), QF64(128u), QF64(192u)};
+static const uint32_t no_floors[256];
+
 /* K of every quantized length, once per search (N and avgdl are fixed by
  * then: ngi_sctx_add_unseen comes right after init). */
 static void fill_kq(ngi_sctx *c) {
@@ -510,7 +520,9 @@ int ngi_sctx_build(ngi_sctx *c, uint32_t si, ngi_it **out) {
     c->seg = c->snap->segs[si];
     *out = NULL;
     if (ngi_sctx_need(c, NGI_SEG_NORMS)) return c->err;
-    c->norms = ngi_segment_norms(c->seg, &c->norms_w);
+    bool residual;
+    c->norms = ngi_segment_norms(c->seg, &c->norms_w, &residual);
+    c->nbase = residual ? qlen_floors : no_floors;
     c->qlens = ngi_segment_qlens(c->seg);
     if (!c->kq_ready) fill_kq(c);
     c->k_doc = NGI_DOC_END;

@@ -35,6 +35,8 @@ typedef struct ngi_sctx {
     const ngi_segment *seg;             /* segment being evaluated */
     const uint8_t *norms;               /* its length table (ngi_segment_norms) */
     unsigned norms_w;                   /* bytes per length there */
+    const uint32_t *nbase;              /* added to them, by QLEN byte: 0s, or
+                                         * (format 6) ngi_qlen_floor(q) */
     const uint8_t *qlens;               /* its quantized lengths, or NULL */
     uint32_t seg_index;                 /* its index in snap->segs */
     double k1, b, avgdl;                /* BM25 parameters of this search */
@@ -125,7 +127,8 @@ static inline double ngi_sctx_norm(ngi_sctx *c, uint32_t doc) {
         c->k_val =
             q < NGI_QLEN_EXACT
                 ? c->kq[q]
-                : ngi_sctx_norm_of(c, ngi_norms_doc_len(c->norms, c->norms_w, doc));
+                : ngi_sctx_norm_of(c, c->nbase[q] +
+                                          ngi_norms_doc_len(c->norms, c->norms_w, doc));
     }
     return c->k_val;
 }

@@ -18,11 +18,13 @@
 /* 2: word-coded document store; 3: file identity in every header, chunk
  * checksums of the postings and lexicon; 5: segments hold NORM, TEND, IDOF
  * and IDIX at the smallest width and no DATE when nothing is dated
- * (lib/FORMAT.md). */
-#define NGI_FORMAT_VERSION 5
+ * (lib/FORMAT.md); 6: lengths as residuals over QLEN (NRMR), id offsets
+ * sampled (IDOS). */
+#define NGI_FORMAT_VERSION 6
 /* The oldest version this library still reads: 3 lacks the optional
  * sections of 4 (DOC2, CSID, QLEN, SIGN), 3 and 4 the packed tables of 5,
- * and their readers fall back. */
+ * 3 to 5 the residual lengths and sampled id offsets of 6, and their
+ * readers fall back. */
 #define NGI_FORMAT_VERSION_MIN_READ 3
 
 /* ---- file identity ---------------------------------------------------- */

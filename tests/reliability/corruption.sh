@@ -140,8 +140,9 @@ damage_sections() {  # damage_sections FILE
   KIND=section
   local f=$idx/$(basename "$1") orig=$1 tag span off len at k=0
   PARTS="or ph show date title range"
-  # format 5 writes NORM, TEND, IDOF, IDIX packed as NRMW, TNDW, IDOW, IDXW
-  for tags in NORM/NRMW QLEN DATE TEND/TNDW DSRT IDDA IDOF/IDOW IDIX/IDXW; do
+  # format 5 writes NORM, TEND, IDOF, IDIX packed as NRMW, TNDW, IDOW, IDXW;
+  # format 6 the lengths as residuals (NRMR) and the id offsets sampled (IDOS)
+  for tags in NORM/NRMW/NRMR QLEN DATE TEND/TNDW DSRT IDDA IDOF/IDOW/IDOS IDIX/IDXW; do
     span="" tag=""
     for tag in ${tags//\// }; do
       span=$(section_span "$orig" "$tag"); [ -n "$span" ] && break

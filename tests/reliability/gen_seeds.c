@@ -108,6 +108,7 @@ static void gen_postings(const char *dir) {
         postings_seed(dir, dfs[i], 1000, 1, i % 2);
     }
     postings_seed(dir, 260, 100000, 60, 1); /* wide gaps, many positions */
+    postings_seed(dir, 1, 1000, 1, 1);      /* one position: a bare byte (format 6) */
 }
 
 /* ---- segments --------------------------------------------------------- */

@@ -3,12 +3,15 @@
 # index is refused with a clear "format version" message; the index kept
 # for format version 4 (new sections DOC2, CSID, QLEN, SIGN) answers alike,
 # and so does the one for format version 5 (NORM, TEND, IDOF, IDIX packed
-# as NRMW, TNDW, IDOW, IDXW; DATE left out of a segment with no date)
+# as NRMW, TNDW, IDOW, IDXW; DATE left out of a segment with no date),
+# and so does the one for format version 6 (lengths as residuals over
+# QLEN, NRMR; id offsets sampled every 8 ids, IDOS)
 . "$ROOT/tests/cli/lib.sh"
 cp -r "$ROOT/tests/data/index-v3" v3
 cp -r "$ROOT/tests/data/index-v2" v2
 cp -r "$ROOT/tests/data/index-v4" v4
 cp -r "$ROOT/tests/data/index-v5" v5
+cp -r "$ROOT/tests/data/index-v6" v6
 st "$NG" check -i v3
 "$NG" stats -i v3 --json
 st "$NG" search -i v3 --ids --all astana
@@ -39,6 +42,16 @@ a=$("$NG" search -i v3 --ids -k 3 --since 2025-06-18 china)
 echo "v5 segment header version: $(od -An -tu4 -j8 -N4 v5/seg_000001.ngs | tr -d ' ')"
 for tag in NRMW TNDW IDOW IDXW NORM TEND IDOF IDIX; do
   grep -q "$tag" v5/seg_000001.ngs && echo "v5 has $tag"
+done
+st "$NG" check -i v6
+for q in astana '"central asia"' 'title:updated OR summit' 'c*' 'body:astana'; do
+  a=$("$NG" search -i v5 --all "$q"); b=$("$NG" search -i v6 --all "$q")
+  [ "$a" = "$b" ] && echo "v6 = v5: $q" || echo "v6 differs: $q: $b"
+done
+[ "$("$NG" show -i v5 --json ng-003)" = "$("$NG" show -i v6 --json ng-003)" ] && echo "v6 = v5: show ng-003"
+echo "v6 segment header version: $(od -An -tu4 -j8 -N4 v6/seg_000001.ngs | tr -d ' ')"
+for tag in NRMR IDOS TNDW IDXW NRMW IDOW; do
+  grep -q "$tag" v6/seg_000001.ngs && echo "v6 has $tag"
 done
 # a segment with no dated document has no DATE, and answers as with dates
 # taken out of the sample

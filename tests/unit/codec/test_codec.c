@@ -523,6 +523,86 @@ static void positions_all_exceptions(void **state) {
     free_list(&l);
 }
 
+/* One term of n docs (doc 2 i + 1, tf tfs[i], positions from pos, in
+ * order) written to fresh streams. */
+static void one_term(streams *s, ngi_term_postings *tp, uint32_t n, const uint32_t *tfs,
+                     const uint32_t *pos) {
+    ngi_buf_init(&s->docs);
+    ngi_buf_init(&s->pos);
+    ngi_postings_writer *w;
+    assert_int_equal(ngi_postings_writer_create(&w, &s->docs, &s->pos), 0);
+    ngi_postings_writer_begin(w);
+    for (uint32_t i = 0, at = 0; i < n; at += tfs[i], i++)
+        assert_int_equal(ngi_postings_writer_add(w, 2 * i + 1, tfs[i], pos + at, 50), 0);
+    assert_int_equal(ngi_postings_writer_end(w, tp), 0);
+    ngi_postings_writer_free(w);
+}
+
+/* Format 6's bare position: a term with one position below 256 stores it
+ * as one byte, no chunk header; wider, or more positions (a second doc,
+ * tf 2, or the last block of a longer list holding one), keep chunks.
+ * All read back. A bare byte whose doc claims tf 2 is damage. */
+static void bare_single_position(void **state) {
+    (void)state;
+    const uint32_t one[] = {1}, vals[] = {0, 7, 255, 256, 70000};
+    for (size_t k = 0; k < sizeof vals / sizeof *vals; k++) {
+        streams s;
+        ngi_term_postings tp;
+        one_term(&s, &tp, 1, one, &vals[k]);
+        assert_int_equal(tp.pos_len, vals[k] < 256 ? 1 : vals[k] < 65536 ? 3 : 4);
+        if (vals[k] < 256) assert_int_equal(s.pos.data[0], vals[k]);
+        ngi_cursor c;
+        open_cursor(&c, &s, &tp);
+        assert_int_equal(ngi_cursor_next(&c), 0);
+        const uint32_t *p;
+        assert_int_equal(ngi_cursor_positions(&c, &p), 0);
+        assert_int_equal(p[0], vals[k]);
+        ngi_cursor_close(&c);
+        ngi_buf_free(&s.docs);
+        ngi_buf_free(&s.pos);
+    }
+    /* not bare: two docs of one position each, one doc of two, and 129
+     * docs whose last block is one doc of tf 1 */
+    uint32_t tfs[129], pos[258];
+    for (uint32_t i = 0; i < 129; i++) tfs[i] = i == 0 ? 2 : 1;
+    for (uint32_t i = 0; i < 258; i++) pos[i] = 3 + i % 2;
+    const uint32_t two[] = {1, 1};
+    struct {
+        uint32_t n;
+        const uint32_t *tfs;
+    } cases[] = {{2, two}, {1, tfs}, {129, tfs}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        streams s;
+        ngi_term_postings tp;
+        one_term(&s, &tp, cases[k].n, cases[k].tfs, pos);
+        assert_true(tp.pos_len >= 2);
+        ngi_cursor c;
+        open_cursor(&c, &s, &tp);
+        for (uint32_t i = 0, at = 0; i < cases[k].n; at += cases[k].tfs[i], i++) {
+            assert_int_equal(ngi_cursor_next(&c), 0);
+            const uint32_t *p;
+            assert_int_equal(ngi_cursor_positions(&c, &p), 0);
+            assert_int_equal(p[0], pos[at]);
+        }
+        ngi_cursor_close(&c);
+        ngi_buf_free(&s.docs);
+        ngi_buf_free(&s.pos);
+    }
+    /* doc 5 with tf 2 (vposting: gap << 1, then tf - 2) over a bare byte */
+    for (unsigned byte = 0; byte < 256; byte++) {
+        uint8_t docs[2] = {10, 0}, posb[1] = {(uint8_t)byte};
+        ngi_term_postings tp = {
+            .df = 1, .cf = 2, .docs_len = 2, .pos_len = 1, .max_tf = 2, .min_dl = 1};
+        ngi_cursor c;
+        assert_int_equal(ngi_cursor_open(&c, &tp, docs, 2, posb, 1, UINT32_MAX), 0);
+        assert_int_equal(ngi_cursor_next(&c), 0);
+        assert_int_equal(c.freq, 2);
+        const uint32_t *p;
+        assert_int_equal(ngi_cursor_positions(&c, &p), NG_ECORRUPT);
+        ngi_cursor_close(&c);
+    }
+}
+
 /* One full block written by hand with 32-bit tfs: a stored tf - 1 of
  * UINT32_MAX (a tf of 2^32) is damage wherever it sits in the block; a
  * stored UINT32_MAX - 1 is the largest tf. */
@@ -851,6 +931,7 @@ int main(void) {
         cmocka_unit_test(advance_never_decodes_skipped_blocks),
         cmocka_unit_test(positions_exceptions),
         cmocka_unit_test(positions_all_exceptions),
+        cmocka_unit_test(bare_single_position),
         cmocka_unit_test(full_block_tf_overflow),
         cmocka_unit_test(saturated_block_bounds),
         cmocka_unit_test(writer_rejects_bad_input),

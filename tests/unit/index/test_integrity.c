@@ -426,7 +426,7 @@ static void damaged_sections_fail(void **state) {
     struct {
         const char *tag;
         size_t at;
-    } lazy[] = {{"DOC2", 1}, {"DOC2", at_words}, {"IDDA", 3}, {"IDOW", 41}, {"IDXW", 6}};
+    } lazy[] = {{"DOC2", 1}, {"DOC2", at_words}, {"IDDA", 3}, {"IDOS", 41}, {"IDXW", 6}};
     for (size_t k = 0; k < sizeof lazy / sizeof *lazy; k++) {
         find_section(orig, len, lazy[k].tag, &ioff, &ilen);
         assert_true(lazy[k].at < ilen);
@@ -475,8 +475,31 @@ static void reseal(uint8_t *f, size_t len, const char *tag) {
     ngi_store_le64(f + len - 16, ngi_hash64(f, len - 16));
 }
 
-/* A QLEN byte that disagrees with NORM under valid checksums: `check`
- * names it (the query would trust it as the length below 128). */
+/* Rewrites the chunk sums that CSID or CSPD (sums) keeps of section tag
+ * (a section under 16 KiB: one piece), then reseals both sections. */
+static void reseal_chunked(uint8_t *f, size_t len, const char *sums, const char *tag) {
+    size_t off = 0, slen = 0, coff = 0, clen = 0;
+    find_section(f, len, tag, &off, &slen);
+    find_section(f, len, sums, &coff, &clen);
+    assert_true(slen < 16384);
+    for (size_t at = coff + 8; at + 16 <= coff + clen;) {
+        uint64_t n = ngi_load_le64(f + at + 8);
+        if (memcmp(f + at, tag, 4) == 0) {
+            assert_int_equal(n, slen ? 1 : 0);
+            if (n) ngi_store_le64(f + at + 16, ngi_hash64(f + off, slen));
+        }
+        at += 16 + 8 * (size_t)n;
+    }
+    reseal(f, len, tag);
+    reseal(f, len, sums);
+}
+
+/* A length that disagrees with its QLEN byte under valid checksums:
+ * `check` names it (the query would trust QLEN as the length below 128).
+ * Format 6 keeps lengths as residuals over QLEN's floor (NRMR), so the
+ * damage is a residual past its step: doc b's length is below 128, its
+ * residual must be 0; with 1 (and the header's total_len made to agree)
+ * only the QLEN check can see it. */
 static void check_verifies_quantized_lengths(void **state) {
     (void)state;
     char *dir = test_make_tmp("ng-integrity");
@@ -491,22 +514,163 @@ static void check_verifies_quantized_lengths(void **state) {
     uint8_t *f = slurp(p, &len);
     find_section(f, len, "QLEN", &off, &slen);
     assert_int_equal(slen, 2);
-    size_t noff = 0, nlen = 0;
-    find_section(f, len, "NRMW", &noff, &nlen);
-    uint32_t dl = ngi_load_uw(f + noff, (unsigned)nlen / 2, 1); /* doc b, < 128: exact */
-    assert_true(dl > 0 && dl < 100);
-    assert_int_equal(f[off + 1], dl);
+    size_t noff = 0, nlen = 0, hoff = 0, hlen = 0;
+    find_section(f, len, "NRMR", &noff, &nlen);
+    assert_int_equal(nlen, 2); /* one byte a document */
+    assert_int_equal(f[noff + 1], 0);
+    assert_true(f[off + 1] > 0 && f[off + 1] < 100); /* doc b, < 128: exact */
     ng_reader *r;
     assert_int_equal(ng_reader_open(&r, dir), 0);
     assert_int_equal(ng_reader_check(r), 0);
     ng_reader_free(r);
-    f[off + 1] = (uint8_t)(dl + 1);
-    reseal(f, len, "QLEN");
+    f[noff + 1] = 1;
+    reseal_chunked(f, len, "CSPD", "NRMR");
+    find_section(f, len, "HEAD", &hoff, &hlen);
+    ngi_store_le64(f + hoff + 16, ngi_load_le64(f + hoff + 16) + 1);
+    reseal(f, len, "HEAD");
     spill(p, f, len);
     assert_int_equal(ng_reader_open(&r, dir), 0);
     assert_int_equal(ng_reader_check(r), NG_ECORRUPT);
     assert_non_null(strstr(ng_reader_errmsg(r), "quantized lengths"));
     ng_reader_free(r);
+    free(f);
+    test_rm_rf(dir);
+    free(dir);
+}
+
+/* Every document of a writer: id "k-" + k copies of 'x' (lengths 3..),
+ * body of k % 7 * 60 + 1 words (lengths past 128 have residuals). */
+static void add_varied(ng_index *ix, int n) {
+    char id[400], *body = malloc(8 * 400 + 1);
+    for (int k = 0; k < n; k++) {
+        int m = snprintf(id, sizeof id, "%d-", k);
+        for (int i = 0; i < k % 300; i++) id[m++] = 'x';
+        id[m] = 0;
+        size_t bl = 0;
+        for (int w = 0; w < k % 7 * 60 + 1; w++)
+            bl += (size_t)sprintf(body + bl, "w%d ", (k + w) % 50);
+        add(ix, id, body);
+    }
+    free(body);
+}
+
+/* Format 6's sampled id offsets (IDOS) and residual lengths (NRMR) in a
+ * segment of n documents: every id, of 3 to 300 bytes (offsets past 16
+ * bits), is found by number and by id; every length agrees with its QLEN
+ * byte and holds its body's words; `check` passes (total_len, QLEN). */
+static void sampled_ids_in(uint32_t n) {
+    char *dir = test_make_tmp("ng-integrity");
+    ng_index *ix = writer(dir);
+    add_varied(ix, (int)n);
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    ng_reader *r;
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    assert_int_equal(ng_reader_check(r), 0);
+    const ngi_snapshot *snap = ngi_reader_snapshot(r);
+    assert_int_equal(snap->n_segs, 1);
+    const ngi_segment *seg = snap->segs[0];
+    ngi_error err = {0};
+    assert_int_equal(ngi_segment_need(seg, NGI_SEG_NORMS, &err), 0);
+    unsigned w;
+    bool residual;
+    assert_non_null(ngi_segment_norms(seg, &w, &residual));
+    assert_true(residual);
+    for (uint32_t d = 0; d < n; d++) {
+        char want[400];
+        int m = snprintf(want, sizeof want, "%u-", d);
+        for (uint32_t i = 0; i < d % 300; i++) want[m++] = 'x';
+        const char *id;
+        size_t len;
+        assert_int_equal(ngi_segment_doc_id(seg, d, &id, &len, &err), 0);
+        assert_int_equal(len, (size_t)m);
+        assert_memory_equal(id, want, len);
+        uint32_t found = UINT32_MAX;
+        assert_int_equal(ngi_segment_find_id(seg, want, (size_t)m, &found, &err), 0);
+        assert_int_equal(found, d);
+        /* the title adds a few tokens to the body's words */
+        uint32_t dl = ngi_segment_doc_len(seg, d);
+        assert_true(dl >= d % 7 * 60 + 1 && dl <= d % 7 * 60 + 8);
+        assert_int_equal(ngi_segment_qlens(seg)[d], ngi_qlen_encode(dl));
+    }
+    assert_int_equal(ngi_segment_doc_id(seg, n, &(const char *){0}, &(size_t){0}, &err),
+                     NG_EINVAL);
+    ng_reader_free(r);
+    test_rm_rf(dir);
+    free(dir);
+}
+
+/* One id, a group exactly full, one past it, and 301 (38 groups, the last
+ * of 5). */
+static void sampled_ids_and_residual_lengths(void **state) {
+    (void)state;
+    const uint32_t sizes[] = {1, 8, 9, 301};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) sampled_ids_in(sizes[i]);
+}
+
+/* Damage to IDOS or IDDA that checksums cannot see (resealed): a sample
+ * one byte late, an id's terminator overwritten (two ids run together),
+ * an empty id. Reading the ids fails with NG_ECORRUPT, never another id,
+ * and `check` fails too. */
+static void sampled_ids_damage_is_caught(void **state) {
+    (void)state;
+    char *dir = test_make_tmp("ng-integrity");
+    ng_index *ix = writer(dir);
+    char id[32];
+    for (int i = 0; i < 20; i++) {
+        snprintf(id, sizeof id, "doc-%04d", i);
+        add(ix, id, "some words here");
+    }
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    char p[4096];
+    path_of(p, dir, "seg_000001.ngs");
+    size_t len, soff = 0, slen = 0, ioff = 0, ilen = 0;
+    uint8_t *orig = slurp(p, &len), *f = malloc(len);
+    find_section(orig, len, "IDOS", &soff, &slen);
+    find_section(orig, len, "IDDA", &ioff, &ilen);
+    assert_int_equal(slen, 4);               /* ceil(20 / 8) + 1 = 4 entries, u8 */
+    assert_int_equal(orig[soff + 1], 8 * 9); /* "doc-0008" starts at 72 */
+    assert_int_equal(ilen, 20 * 9);
+    struct {
+        const char *tag;
+        size_t at;
+        uint8_t to;
+    } cases[] = {
+        {"IDOS", 1, 8 * 9 + 1},   /* sample 1 one byte late */
+        {"IDOS", 3, 20 * 9 - 1},  /* the end one byte short */
+        {"IDDA", 9 * 3 + 8, 'x'}, /* doc 3's NUL: doc 3 and 4 run together */
+        {"IDDA", 9 * 7 + 8, 'x'}, /* doc 7's NUL: the group runs past its end */
+        {"IDDA", 9 * 10, 0},      /* doc 10 starts with NUL: empty */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        size_t off = 0, sl = 0;
+        memcpy(f, orig, len);
+        find_section(f, len, cases[k].tag, &off, &sl);
+        f[off + cases[k].at] = cases[k].to;
+        reseal_chunked(f, len, "CSID", cases[k].tag);
+        spill(p, f, len);
+        ng_reader *r;
+        assert_int_equal(ng_reader_open(&r, dir), 0);
+        int rc = 0;
+        for (int i = 0; i < 20 && !rc; i++) {
+            snprintf(id, sizeof id, "doc-%04d", i);
+            ng_doc *d = NULL;
+            rc = ng_reader_get(r, id, strlen(id), &d);
+            if (!rc) {
+                const ng_field *fi = ng_doc_field_by_role(d, NG_FIELD_ID);
+                assert_memory_equal(fi->value, id, strlen(id)); /* never another */
+            }
+            ng_doc_free(d);
+        }
+        if (rc != NG_ECORRUPT) fail_msg("%s +%zu: rc %d", cases[k].tag, cases[k].at, rc);
+        assert_non_null(strstr(ng_reader_errmsg(r), "id"));
+        ng_reader_free(r);
+        assert_int_equal(ng_reader_open(&r, dir), 0);
+        assert_int_equal(ng_reader_check(r), NG_ECORRUPT);
+        ng_reader_free(r);
+    }
+    free(orig);
     free(f);
     test_rm_rf(dir);
     free(dir);
@@ -570,6 +734,8 @@ int main(void) {
         cmocka_unit_test(older_deletes_under_newer_name),
         cmocka_unit_test(damaged_sections_fail),
         cmocka_unit_test(check_verifies_quantized_lengths),
+        cmocka_unit_test(sampled_ids_and_residual_lengths),
+        cmocka_unit_test(sampled_ids_damage_is_caught),
         cmocka_unit_test(missing_segment_is_named),
         cmocka_unit_test(merge_failure_after_commit),
     };

@@ -19,6 +19,7 @@
 #include "unit/testfile.h"
 
 #include "common/le.h"
+#include "index/index.h"
 #include "newsgrep.h"
 
 static ng_index *writer(const char *dir) {
@@ -86,7 +87,7 @@ static void per_document_tables_fail_on_use(void **state) {
         int sort;
         const char *since;
     } cases[] = {
-        {"NRMW", 40, "common", NG_SORT_SCORE, NULL},      /* a document length */
+        {"NRMR", 40, "common", NG_SORT_SCORE, NULL},      /* a document length */
         {"QLEN", 10, "common", NG_SORT_SCORE, NULL},      /* a quantized length */
         {"DATE", 8, "common", NG_SORT_DATE, NULL},        /* sorting by date */
         {"TNDW", 12, "title:title", NG_SORT_SCORE, NULL}, /* a field */
@@ -143,15 +144,17 @@ static const char *top_hit(ng_reader *r, const char *text, size_t n) {
     return id;
 }
 
-/* Format 5's tables take the width their largest value needs (a length
- * past 65535 makes NRMW 3 bytes an entry), DATE is left out when nothing
- * is dated, LEX2 escapes a long suffix and long postings; all answer as
- * the u32 tables did and pass check. */
+/* Format 5's tables take the width their largest value needs (format 6's
+ * lengths are residuals over QLEN's floor, 31744 for every length past it:
+ * a length of 100,002 leaves 68,258, 3 bytes an entry), DATE is left out
+ * when nothing is dated, LEX2 escapes a long suffix and long postings; the
+ * id offsets are sampled (IDOS: one for both ids, and the end); all answer
+ * as the u32 tables did and pass check. */
 static void packed_tables_take_their_width(void **state) {
     (void)state;
     char *dir = test_make_tmp("ng-packed");
     ng_index *ix = writer(dir);
-    size_t n_long = 70000;
+    size_t n_long = 100000;
     char *body = malloc(2 * n_long + 64);
     for (size_t i = 0; i < n_long; i++) memcpy(body + 2 * i, "x ", 2);
     strcpy(body + 2 * n_long, "pneumonoultramicroscopic");
@@ -163,13 +166,16 @@ static void packed_tables_take_their_width(void **state) {
     snprintf(p, sizeof p, "%.3000s/seg_000001.ngs", dir);
     size_t len, off = 0, slen = 0;
     uint8_t *f = slurp(p, &len);
-    find_section(f, len, "NRMW", &off, &slen);
+    find_section(f, len, "NRMR", &off, &slen);
     assert_int_equal(slen, 2 * 3);
-    assert_true(ngi_load_uw(f + off, 3, 0) > 65535); /* 70000 x, "title" */
+    /* 100000 x, "title"; "short" is under 128: exact in QLEN */
+    assert_int_equal(ngi_load_uw(f + off, 3, 0), 100002 - ngi_qlen_floor(255));
+    assert_int_equal(ngi_load_uw(f + off, 3, 1), 0);
     find_section(f, len, "TNDW", &off, &slen);
     assert_int_equal(slen, 2);
-    find_section(f, len, "IDOW", &off, &slen);
-    assert_int_equal(slen, 3);
+    find_section(f, len, "IDOS", &off, &slen);
+    assert_int_equal(slen, 2);
+    assert_int_equal(f[off + 1], strlen("long") + 1 + strlen("short") + 1);
     find_section(f, len, "IDXW", &off, &slen);
     assert_int_equal(slen, 2);
     assert_int_equal(ngi_load_uw(f + off, 1, 0), 0); /* "long" < "short" */
@@ -181,7 +187,11 @@ static void packed_tables_take_their_width(void **state) {
     assert_int_equal(ng_reader_open(&r, dir), 0);
     assert_int_equal(ng_reader_check(r), 0);
     assert_string_equal(top_hit(r, "pneumonoultramicroscopic", 2), "short");
-    assert_string_equal(top_hit(r, "x", 2), "long"); /* tf 70000 */
+    assert_string_equal(top_hit(r, "x", 2), "long"); /* tf 100000 */
+    const ngi_segment *seg = ngi_reader_snapshot(r)->segs[0];
+    ngi_error err = {0};
+    assert_int_equal(ngi_segment_need(seg, NGI_SEG_NORMS, &err), 0);
+    assert_int_equal(ngi_segment_doc_len(seg, 0), 100002);
     ng_reader_free(r);
     free(f);
     free(body);

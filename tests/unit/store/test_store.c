@@ -300,13 +300,13 @@ static void container_kind_version_missing(void **state) {
     write_file(dir, "vnext", d, n);
     assert_int_equal(ngi_file_reader_open(&r, dir, "vnext", NGI_FILE_SEGMENT, &err),
                      NG_EVERSION);
-    assert_non_null(strstr(err.msg, "vnext: format version 6, newer than this library"));
+    assert_non_null(strstr(err.msg, "vnext: format version 7, newer than this library"));
     assert_non_null(strstr(err.msg, "use a newer newsgrep"));
     d[8] = 2; /* format 2: no identity in the header */
     write_file(dir, "v2", d, n);
     assert_int_equal(ngi_file_reader_open(&r, dir, "v2", NGI_FILE_SEGMENT, &err),
                      NG_EVERSION);
-    assert_non_null(strstr(err.msg, "v2: format version 2, this library reads 3 to 5"));
+    assert_non_null(strstr(err.msg, "v2: format version 2, this library reads 3 to 6"));
     assert_non_null(strstr(err.msg, "rebuild the index"));
     write_file(dir, "v2short", d, 20); /* a format-2 header is 16 bytes */
     assert_int_equal(ngi_file_reader_open(&r, dir, "v2short", NGI_FILE_SEGMENT, &err),
