@@ -656,22 +656,20 @@ static inline uint32_t pos_after(uint32_t p, unsigned n) {
  * bytes. */
 static inline uint64_t block_eq(const __m128i l[4], uint8_t c) {
     const __m128i key = _mm_set1_epi8((char)c);
-    uint64_t m = 0;
-    for (int b = 0; b < 4; b++)
-        m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[b], key)) << (16 * b);
-    return m;
+    /* unrolled by hand: gcc -O2 kept the loop and spilled l[] to memory */
+    uint64_t m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[0], key));
+    uint64_t m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[1], key));
+    uint64_t m2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[2], key));
+    uint64_t m3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[3], key));
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
 }
 
-/* Each key's mask is built in registers from the four lowered loads: a
- * loop over the blocks that or-ed into eq[] in memory, after zeroing it
- * (a rep stos), took a fifth of the tokenizer's samples in grep mode. */
-static uint64_t gate_cands(const ng_analyzer *a, const uint8_t *s, uint64_t starts,
+/* Each key's mask is built in registers from the four lowered loads
+ * (block_masks_l's): a loop over the blocks that or-ed into eq[] in
+ * memory, after zeroing it (a rep stos), took a fifth of the tokenizer's
+ * samples in grep mode. */
+static uint64_t gate_cands(const ng_analyzer *a, const __m128i l[4], uint64_t starts,
                            uint64_t ends) {
-    const __m128i lower = _mm_set1_epi8(0x20);
-    __m128i l[4];
-    for (int b = 0; b < 4; b++)
-        l[b] = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + 16 * b)),
-                            lower);
     uint64_t eq[NGI_GK_BYTES];
     for (unsigned k = 0; k < a->gk_n_bytes; k++) eq[k] = block_eq(l, a->gk_bytes[k]);
     uint64_t first = 0, cand;
@@ -685,6 +683,31 @@ static uint64_t gate_cands(const ng_analyzer *a, const uint8_t *s, uint64_t star
     return cand & starts;
 }
 
+/* The bytes of a word of 1..NGI_STOPWORD_MAX bytes, by its length. */
+static const uint64_t short_mask[NGI_STOPWORD_MAX + 1] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffull};
+
+/* Bit k set for the short words of `shorts` (starting at k, ending at the
+ * next bit of ends) that are stopwords. low holds the block's 64 bytes
+ * lowercased (| 0x20, digits unchanged) and 8 zero bytes after them, so
+ * that one load serves every word (the word's own bytes are kept by
+ * short_mask, as plain_stopword keeps them). This test of each short
+ * word was the tokenizer's hottest loop in grep mode: plain_stopword's
+ * length-dependent mask, its two 32-bit loads and its end-of-text check
+ * cost ~40 instructions a word. */
+static inline uint64_t block_stopwords(const uint8_t *low, uint64_t shorts, uint64_t ends) {
+    uint64_t stop = 0;
+    for (; shorts; shorts &= shorts - 1) {
+        unsigned k = (unsigned)__builtin_ctzll(shorts);
+        unsigned n = (unsigned)__builtin_ctzll(ends >> k) + 1;
+        uint64_t v;
+        memcpy(&v, low + k, 8); /* SSE2 is x86: little-endian, like the packing */
+        v &= short_mask[n];
+        stop |= (uint64_t)ngi_stopword_packed(v) << k;
+    }
+    return stop;
+}
+
 /* block_words with the gate on: the plain words of the block are found
  * as block_words finds them, but all at once: the words no key can pass
  * are counted by popcount (stopwords, found among the short ones,
@@ -694,7 +717,8 @@ static size_t block_words_gated(tok *t, size_t i, int *rc) {
     ng_analyzer *a = t->a;
     const uint8_t *s = t->s + i;
     uint64_t A, H, J;
-    block_masks(s, &A, &H, &J);
+    __m128i l[4];
+    block_masks_l(s, &A, &H, &J, l);
     *rc = 0;
     if (!A && !H) return i + 64; /* separators and unglued joiners only */
     uint64_t usable = H ? (H & -H) - 1 : ~(uint64_t)0; /* before any high byte */
@@ -716,15 +740,14 @@ static size_t block_words_gated(tok *t, size_t i, int *rc) {
     }
     unsigned last = 63u - (unsigned)__builtin_clzll(good);
     size_t done = (size_t)__builtin_ctzll(ends >> last) + last + 1;
-    uint64_t cand = gate_cands(a, s, good, ends), stop = 0;
+    uint64_t cand = gate_cands(a, l, good, ends), stop = 0;
     if (a->stop_en) {
         uint64_t shorts =
             good & ~cand & (ends | ends >> 1 | ends >> 2 | ends >> 3 | ends >> 4);
-        for (; shorts; shorts &= shorts - 1) {
-            unsigned k = (unsigned)__builtin_ctzll(shorts);
-            size_t n = (size_t)__builtin_ctzll(ends >> k) + 1;
-            stop |= (uint64_t)plain_stopword(s + k, n, t->len - i - k) << k;
-        }
+        _Alignas(16) uint8_t low[64 + 16];
+        for (int b = 0; b < 4; b++) _mm_store_si128((__m128i *)(void *)(low + 16 * b), l[b]);
+        _mm_store_si128((__m128i *)(void *)(low + 64), _mm_setzero_si128());
+        stop = block_stopwords(low, shorts, ends);
     }
     uint32_t base = t->pos;
     for (uint64_t c = cand; c; c &= c - 1) {
