@@ -695,7 +695,8 @@ static const uint64_t short_mask[NGI_STOPWORD_MAX + 1] = {
  * word was the tokenizer's hottest loop in grep mode: plain_stopword's
  * length-dependent mask, its two 32-bit loads and its end-of-text check
  * cost ~40 instructions a word. */
-static inline uint64_t block_stopwords(const uint8_t *low, uint64_t shorts, uint64_t ends) {
+static inline uint64_t block_stopwords(const uint8_t *low, uint64_t shorts,
+                                       uint64_t ends) {
     uint64_t stop = 0;
     for (; shorts; shorts &= shorts - 1) {
         unsigned k = (unsigned)__builtin_ctzll(shorts);
@@ -745,7 +746,8 @@ static size_t block_words_gated(tok *t, size_t i, int *rc) {
         uint64_t shorts =
             good & ~cand & (ends | ends >> 1 | ends >> 2 | ends >> 3 | ends >> 4);
         _Alignas(16) uint8_t low[64 + 16];
-        for (int b = 0; b < 4; b++) _mm_store_si128((__m128i *)(void *)(low + 16 * b), l[b]);
+        for (int b = 0; b < 4; b++)
+            _mm_store_si128((__m128i *)(void *)(low + 16 * b), l[b]);
         _mm_store_si128((__m128i *)(void *)(low + 64), _mm_setzero_si128());
         stop = block_stopwords(low, shorts, ends);
     }
