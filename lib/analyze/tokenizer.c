@@ -635,8 +635,12 @@ static size_t block_words(tok *t, size_t i, int *rc) {
 }
 
 /* Set bits of x. Without -mpopcnt, __builtin_popcountll is a libgcc call
- * (a twentieth of grep mode's time went to it). */
-static inline unsigned popcount64(uint64_t x) {
+ * (a twentieth of grep mode's time went to it), and the bit-twiddling
+ * below was still 6% of grep mode's instructions: hw (a constant in each
+ * of block_words_gated's two builds) picks the popcnt instruction where
+ * the CPU has it. */
+static inline unsigned popcount64(uint64_t x, bool hw) {
+    if (hw) return (unsigned)__builtin_popcountll(x);
     x -= (x >> 1) & 0x5555555555555555ull;
     x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
     x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
@@ -668,8 +672,8 @@ static inline uint64_t block_eq(const __m128i l[4], uint8_t c) {
  * (block_masks_l's): a loop over the blocks that or-ed into eq[] in
  * memory, after zeroing it (a rep stos), took a fifth of the tokenizer's
  * samples in grep mode. */
-static uint64_t gate_cands(const ng_analyzer *a, const __m128i l[4], uint64_t starts,
-                           uint64_t ends) {
+static inline __attribute__((always_inline)) uint64_t
+gate_cands(const ng_analyzer *a, const __m128i l[4], uint64_t starts, uint64_t ends) {
     uint64_t eq[NGI_GK_BYTES];
     for (unsigned k = 0; k < a->gk_n_bytes; k++) eq[k] = block_eq(l, a->gk_bytes[k]);
     uint64_t first = 0, cand;
@@ -714,7 +718,8 @@ static inline uint64_t block_stopwords(const uint8_t *low, uint64_t shorts,
  * are counted by popcount (stopwords, found among the short ones,
  * excepted), and only the others go through fast_word. Same tokens,
  * positions and counts as block_words. This is grep mode's inner loop. */
-static size_t block_words_gated(tok *t, size_t i, int *rc) {
+static inline __attribute__((always_inline)) size_t block_words_gated_(tok *t, size_t i,
+                                                                       int *rc, bool hw) {
     ng_analyzer *a = t->a;
     const uint8_t *s = t->s + i;
     uint64_t A, H, J;
@@ -755,18 +760,42 @@ static size_t block_words_gated(tok *t, size_t i, int *rc) {
     for (uint64_t c = cand; c; c &= c - 1) {
         unsigned k = (unsigned)__builtin_ctzll(c);
         unsigned e = (unsigned)__builtin_ctzll(ends >> k) + k;
-        t->pos = pos_after(base, popcount64(starts & (((uint64_t)1 << k) - 1)));
+        t->pos = pos_after(base, popcount64(starts & (((uint64_t)1 << k) - 1), hw));
         if ((*rc = fast_word(t, i + k, i + e + 1))) return i;
     }
     uint64_t gated = good & ~cand & ~stop;
     if (gated) {
         unsigned g = 63u - (unsigned)__builtin_clzll(gated);
-        uint32_t p = pos_after(base, popcount64(starts & (((uint64_t)1 << g) - 1)));
-        a->gated += popcount64(gated);
+        uint32_t p = pos_after(base, popcount64(starts & (((uint64_t)1 << g) - 1), hw));
+        a->gated += popcount64(gated, hw);
         if (p > a->gated_last) a->gated_last = p;
     }
-    t->pos = pos_after(base, popcount64(good));
+    t->pos = pos_after(base, popcount64(good, hw));
     return i + done;
+}
+
+static size_t block_words_gated_sw(tok *t, size_t i, int *rc) {
+    return block_words_gated_(t, i, rc, false);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_POPCNT_BUILD 1
+__attribute__((target("popcnt"))) static size_t block_words_gated_hw(tok *t, size_t i,
+                                                                     int *rc) {
+    return block_words_gated_(t, i, rc, true);
+}
+#endif
+
+/* block_words_gated_ built for this CPU: with popcnt when it has it
+ * (decided once per tokenize call; __builtin_cpu_supports reads a word
+ * libgcc filled in at start-up). */
+static inline size_t block_words_gated(tok *t, size_t i, int *rc, bool popcnt) {
+#ifdef HAVE_POPCNT_BUILD
+    if (popcnt) return block_words_gated_hw(t, i, rc);
+#else
+    (void)popcnt;
+#endif
+    return block_words_gated_sw(t, i, rc);
 }
 #endif
 
@@ -777,14 +806,20 @@ int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
     a->gated = a->gated_last = 0;
     const uint8_t *s = t.s;
     size_t i = 0, scalar_until = 0; /* block_words failed: scalar until */
+#ifdef HAVE_POPCNT_BUILD
+    bool popcnt = __builtin_cpu_supports("popcnt");
+#else
+    bool popcnt = false;
+#endif
     while (i < len) {
         uint8_t c = s[i];
         int rc;
 #ifdef __SSE2__
         if (i >= scalar_until && len - i >= 64 && c < 0x80 &&
             !(i && alnum_flags[s[i - 1]])) {
-            size_t next = a->gate_on && a->gate_simd ? block_words_gated(&t, i, &rc)
-                                                     : block_words(&t, i, &rc);
+            size_t next = a->gate_on && a->gate_simd
+                              ? block_words_gated(&t, i, &rc, popcnt)
+                              : block_words(&t, i, &rc);
             if (rc) return rc;
             if (next == i) scalar_until = i + (a->gate_on && a->gate_simd ? t.stall : 64);
             i = next;
