@@ -807,7 +807,7 @@ int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
     const uint8_t *s = t.s;
     size_t i = 0, scalar_until = 0; /* block_words failed: scalar until */
 #ifdef HAVE_POPCNT_BUILD
-    bool popcnt = __builtin_cpu_supports("popcnt");
+    bool popcnt = !a->gate_no_popcnt && __builtin_cpu_supports("popcnt");
 #else
     bool popcnt = false;
 #endif
