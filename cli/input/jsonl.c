@@ -626,21 +626,26 @@ typedef struct key_memo {
 } key_memo;
 static _Thread_local key_memo memo;
 
-static void key_ranks(const ngc_fieldmap *m, const char *k, int rank[N_KEYED]) {
-    size_t kn = strlen(k);
-    if (kn >= MEMO_KEY) {
-        for (size_t r = 0; r < N_KEYED; r++) rank[r] = rank_for(m, keyed_roles[r], k, kn);
-        return;
-    }
+/* Forgets the memo when it was filled under another map (once a line). */
+static void memo_for(const ngc_fieldmap *m) {
     bool same = true;
     for (size_t r = 0; r < N_KEYED; r++)
         same &= memo.names[r] == mapped(m, keyed_roles[r]);
-    if (!same) { /* another map: forget */
+    if (!same) {
         memset(&memo, 0, sizeof memo);
         for (size_t r = 0; r < N_KEYED; r++) memo.names[r] = mapped(m, keyed_roles[r]);
     }
+}
+
+static void key_ranks(const ngc_fieldmap *m, const char *k, int rank[N_KEYED]) {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < kn; i++) h = (h ^ (unsigned char)k[i]) * 16777619u;
+    size_t kn = 0; /* the length and the hash in one pass */
+    for (; k[kn] && kn < MEMO_KEY; kn++) h = (h ^ (unsigned char)k[kn]) * 16777619u;
+    if (kn >= MEMO_KEY) {
+        kn += strlen(k + kn);
+        for (size_t r = 0; r < N_KEYED; r++) rank[r] = rank_for(m, keyed_roles[r], k, kn);
+        return;
+    }
     memo_slot *e = &memo.slot[h % MEMO_SLOTS];
     if (strcmp(e->key, k) != 0) {
         memcpy(e->key, k, kn + 1);
@@ -661,6 +666,7 @@ static int assign_roles(jp *p, const ngc_fieldmap *m) {
     int small[32 * N_KEYED], *rank = small;
     if (d->n > 32 && !(rank = malloc(d->n * N_KEYED * sizeof *rank)))
         return fail(p, "out of memory");
+    memo_for(m);
     for (size_t i = 0; i < d->n; i++) key_ranks(m, field_name(d, i), rank + i * N_KEYED);
     int rc = 0;
     for (size_t r = 0; r < N_KEYED && !rc; r++) {
