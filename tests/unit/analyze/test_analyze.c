@@ -576,30 +576,39 @@ static void block_gate_equals_word_gate(void **state) {
         assert_true(ngi_analyzer_set_gate(a, first, pairs));
         assert_true(ngi_analyzer_set_gate(b, first, pairs));
         assert_int_equal(a->gate_simd, simd_expected[g]);
-        b->gate_simd = false;  /* the reference: word by word */
-        ng_analyzer *c = NULL; /* the block path built without popcnt */
+        b->gate_simd = false;             /* the reference: word by word */
+        ng_analyzer *c = NULL, *d = NULL; /* the block path's SSE2 and popcnt builds */
         assert_int_equal(ng_analyzer_create(&c, "english", 0), 0);
+        assert_int_equal(ng_analyzer_create(&d, "english", 0), 0);
         assert_true(ngi_analyzer_set_gate(c, first, pairs));
+        assert_true(ngi_analyzer_set_gate(d, first, pairs));
         c->gate_no_popcnt = true;
+        d->gate_no_avx2 = true;
         for (int round = 0; round < 200; round++) {
             size_t len = random_text(text, sizeof text, &seed);
             uint32_t first_pos = round % 7 == 0 ? UINT32_MAX - 40 : (uint32_t)round;
             gated_run x = gated_tokens(a, text, len, first_pos);
             gated_run y = gated_tokens(b, text, len, first_pos);
             gated_run z = gated_tokens(c, text, len, first_pos);
+            gated_run w = gated_tokens(d, text, len, first_pos);
             assert_string_equal(x.out ? x.out : "", y.out ? y.out : "");
             assert_string_equal(z.out ? z.out : "", y.out ? y.out : "");
+            assert_string_equal(w.out ? w.out : "", y.out ? y.out : "");
             assert_int_equal(x.gated, y.gated);
             assert_int_equal(z.gated, y.gated);
+            assert_int_equal(w.gated, y.gated);
             assert_int_equal(x.gated_last, y.gated_last);
             assert_int_equal(z.gated_last, y.gated_last);
+            assert_int_equal(w.gated_last, y.gated_last);
             free(x.out);
             free(y.out);
             free(z.out);
+            free(w.out);
         }
         ng_analyzer_free(a);
         ng_analyzer_free(b);
         ng_analyzer_free(c);
+        ng_analyzer_free(d);
     }
 }
 
