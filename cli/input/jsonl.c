@@ -417,16 +417,25 @@ static inline size_t copy_plain(char *o, const char *s, size_t n) {
 /* One escape at s[*i] (just after the backslash) decoded to o; false for
  * anything decode_escaped would reject. */
 static bool fused_escape(jp *p, size_t *i, char *o, size_t *olen) {
-    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    char c = p->s[(*i)++];
-    const char *at = c ? strchr(from, c) : NULL;
-    if (at) {
-        o[(*olen)++] = to[at - from];
-        return true;
+    char c = p->s[(*i)++], d;
+    switch (c) { /* a switch: a strchr per escape was 2.5% of grep mode's time */
+    case '"': d = '"'; break;
+    case '\\': d = '\\'; break;
+    case '/': d = '/'; break;
+    case 'b': d = '\b'; break;
+    case 'f': d = '\f'; break;
+    case 'n': d = '\n'; break;
+    case 'r': d = '\r'; break;
+    case 't': d = '\t'; break;
+    case 'u': {
+        unsigned cp;
+        if (*i + 4 > p->len || hex4(p->s + *i, &cp) < 0) return false;
+        return unicode_escape(p, i, o, olen) == 0;
     }
-    unsigned cp;
-    if (c != 'u' || *i + 4 > p->len || hex4(p->s + *i, &cp) < 0) return false;
-    return unicode_escape(p, i, o, olen) == 0;
+    default: return false;
+    }
+    o[(*olen)++] = d;
+    return true;
 }
 
 /* An escaped string decoded in the same pass that finds its end: the
