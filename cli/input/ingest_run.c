@@ -259,11 +259,25 @@ static int add_doc(void *ctx, const ng_document *doc) {
     return 0;
 }
 
+/* "path:LINE" in out (cut to size - 1 bytes, as snprintf cuts it): a
+ * snprintf per line was 2% of grep mode's instructions on reuters21578. */
+static void grep_id(char *out, size_t size, const char *file, uint64_t line) {
+    char digits[24];
+    size_t nd = 0;
+    do digits[nd++] = (char)('0' + line % 10);
+    while ((line /= 10) != 0);
+    size_t n = 0, fl = strlen(file);
+    for (size_t i = 0; i < fl && n + 1 < size; i++) out[n++] = file[i];
+    if (n + 1 < size) out[n++] = ':';
+    while (nd && n + 1 < size) out[n++] = digits[--nd];
+    out[n] = '\0';
+}
+
 /* Grep mode: id = path:LINE (ids of different files may clash), source =
  * path; the document's own id and source are kept as stored fields. */
 static int add_grep_doc(run *r, ngc_docb *d) {
     char id[NG_MAX_ID_BYTES];
-    snprintf(id, sizeof id, "%s:%llu", r->file, (unsigned long long)r->line);
+    grep_id(id, sizeof id, r->file, r->line);
     ng_document doc;
     ngc_docb_finish(d, &doc);
     ngc_docb *g = &r->grep_doc;

@@ -192,6 +192,8 @@ struct ng_analyzer {
      * the ASCII bytes the gate tests, and its pairs as indexes into them
      * (second NGI_GK_ANY: any second byte). gate_simd false: per word. */
     bool gate_simd;
+    bool gate_no_popcnt; /* tests: the block gate's SSE2-only build */
+    bool gate_no_avx2;   /* tests: its build with popcnt, without AVX2 */
     uint8_t gk_n_bytes, gk_n_pairs, gk_n_first;
     uint8_t gk_bytes[NGI_GK_BYTES];
     uint8_t gk_first[NGI_GK_BYTES]; /* indexes of the first bytes */

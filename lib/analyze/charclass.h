@@ -199,9 +199,11 @@ static inline uint8_t ascii_lower(uint8_t c) {
 
 #ifdef __SSE2__
 /* Masks of 64 bytes at s: bit k of *alnum for an ASCII letter or digit at
- * s[k], of *high for a byte >= 0x80, of *joiner for ' . or ,. */
-static inline void block_masks(const uint8_t *s, uint64_t *alnum, uint64_t *high,
-                               uint64_t *joiner) {
+ * s[k], of *high for a byte >= 0x80, of *joiner for ' . or ,. With
+ * lowered, also the 64 bytes or-ed with 0x20 (ASCII letters lowercased),
+ * which the gate and the stopword test reuse instead of loading again. */
+static inline void block_masks_l(const uint8_t *s, uint64_t *alnum, uint64_t *high,
+                                 uint64_t *joiner, __m128i *lowered) {
     const __m128i lower = _mm_set1_epi8(0x20);
     const __m128i a_lo = _mm_set1_epi8((char)('a' + 128));
     const __m128i a_n = _mm_set1_epi8((char)(26 - 128));
@@ -211,6 +213,8 @@ static inline void block_masks(const uint8_t *s, uint64_t *alnum, uint64_t *high
     for (int b = 0; b < 4; b++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * b));
         __m128i l = _mm_or_si128(v, lower);
+        if (lowered) lowered[b] = l;
+        if (lowered) lowered[b] = l;
         __m128i is_a = _mm_cmplt_epi8(_mm_sub_epi8(l, a_lo), a_n);
         __m128i is_d = _mm_cmplt_epi8(_mm_sub_epi8(v, d_lo), d_n);
         __m128i is_j = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
@@ -221,6 +225,11 @@ static inline void block_masks(const uint8_t *s, uint64_t *alnum, uint64_t *high
         *high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * b);
         *joiner |= (uint64_t)(unsigned)_mm_movemask_epi8(is_j) << (16 * b);
     }
+}
+
+static inline void block_masks(const uint8_t *s, uint64_t *alnum, uint64_t *high,
+                               uint64_t *joiner) {
+    block_masks_l(s, alnum, high, joiner, NULL);
 }
 #endif
 

@@ -59,6 +59,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#endif
 #include <utf8proc.h>
 
 #include "analyze.h"
@@ -635,8 +638,12 @@ static size_t block_words(tok *t, size_t i, int *rc) {
 }
 
 /* Set bits of x. Without -mpopcnt, __builtin_popcountll is a libgcc call
- * (a twentieth of grep mode's time went to it). */
-static inline unsigned popcount64(uint64_t x) {
+ * (a twentieth of grep mode's time went to it), and the bit-twiddling
+ * below was still 6% of grep mode's instructions: hw (a constant in each
+ * of block_words_gated's two builds) picks the popcnt instruction where
+ * the CPU has it. */
+static inline unsigned popcount64(uint64_t x, bool hw) {
+    if (hw) return (unsigned)__builtin_popcountll(x);
     x -= (x >> 1) & 0x5555555555555555ull;
     x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
     x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
@@ -656,27 +663,24 @@ static inline uint32_t pos_after(uint32_t p, unsigned n) {
  * bytes. */
 static inline uint64_t block_eq(const __m128i l[4], uint8_t c) {
     const __m128i key = _mm_set1_epi8((char)c);
-    uint64_t m = 0;
-    for (int b = 0; b < 4; b++)
-        m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[b], key)) << (16 * b);
-    return m;
+    /* unrolled by hand: gcc -O2 kept the loop and spilled l[] to memory */
+    uint64_t m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[0], key));
+    uint64_t m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[1], key));
+    uint64_t m2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[2], key));
+    uint64_t m3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l[3], key));
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
 }
 
-/* Each key's mask is built in registers from the four lowered loads: a
- * loop over the blocks that or-ed into eq[] in memory, after zeroing it
+/* Each key's mask is built in registers from the lowered block (low, as
+ * block_masks_low stored it; the loads are forwarded from those stores):
+ * a loop over the blocks that or-ed into eq[] in memory, after zeroing it
  * (a rep stos), took a fifth of the tokenizer's samples in grep mode. */
-static uint64_t gate_cands(const ng_analyzer *a, const uint8_t *s, uint64_t starts,
-                           uint64_t ends) {
-    const __m128i lower = _mm_set1_epi8(0x20);
-    __m128i l[4];
-    for (int b = 0; b < 4; b++)
-        l[b] = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + 16 * b)),
-                            lower);
-    uint64_t eq[NGI_GK_BYTES];
-    for (unsigned k = 0; k < a->gk_n_bytes; k++) eq[k] = block_eq(l, a->gk_bytes[k]);
+static inline __attribute__((always_inline)) uint64_t
+gate_keys(const ng_analyzer *a, const uint64_t eq[], uint64_t y, uint64_t starts,
+          uint64_t ends) {
     uint64_t first = 0, cand;
     for (unsigned k = 0; k < a->gk_n_first; k++) first |= eq[a->gk_first[k]];
-    cand = first & (ends | block_eq(l, 'y') >> 1);
+    cand = first & (ends | y >> 1);
     for (unsigned k = 0; k < a->gk_n_pairs; k++) {
         unsigned second = a->gk_pairs[k][1];
         uint64_t next = second == NGI_GK_ANY ? ~(uint64_t)0 : eq[second] >> 1;
@@ -685,16 +689,122 @@ static uint64_t gate_cands(const ng_analyzer *a, const uint8_t *s, uint64_t star
     return cand & starts;
 }
 
+static inline __attribute__((always_inline)) uint64_t
+gate_cands(const ng_analyzer *a, const uint8_t *low, uint64_t starts, uint64_t ends) {
+    __m128i l[4];
+    for (int b = 0; b < 4; b++)
+        l[b] = _mm_load_si128((const __m128i *)(const void *)(low + 16 * b));
+    uint64_t eq[NGI_GK_BYTES];
+    for (unsigned k = 0; k < a->gk_n_bytes; k++) eq[k] = block_eq(l, a->gk_bytes[k]);
+    return gate_keys(a, eq, block_eq(l, 'y'), starts, ends);
+}
+
+/* block_masks_l, storing the lowered bytes to low[0, 64) (32-byte aligned). */
+static inline __attribute__((always_inline)) void
+block_masks_low(const uint8_t *s, uint64_t *A, uint64_t *H, uint64_t *J, uint8_t *low) {
+    __m128i l[4];
+    block_masks_l(s, A, H, J, l);
+    for (int b = 0; b < 4; b++) _mm_store_si128((__m128i *)(void *)(low + 16 * b), l[b]);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* The same with AVX2, 32 bytes a compare (built for CPUs that have it,
+ * picked at run time: the SSE2 compares and movemasks of 64 bytes were a
+ * fifth of grep mode's instructions). */
+__attribute__((target("avx2"))) static inline void
+block_masks_low_avx2(const uint8_t *s, uint64_t *A, uint64_t *H, uint64_t *J,
+                     uint8_t *low) {
+    const __m256i lower = _mm256_set1_epi8(0x20);
+    const __m256i a_lo = _mm256_set1_epi8((char)('a' + 128));
+    const __m256i a_n = _mm256_set1_epi8((char)(26 - 128));
+    const __m256i d_lo = _mm256_set1_epi8((char)('0' + 128));
+    const __m256i d_n = _mm256_set1_epi8((char)(10 - 128));
+    uint64_t al = 0, hi = 0, jo = 0;
+    for (int b = 0; b < 2; b++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + 32 * b));
+        __m256i l = _mm256_or_si256(v, lower);
+        _mm256_store_si256((__m256i *)(void *)(low + 32 * b), l);
+        __m256i is_a = _mm256_cmpgt_epi8(a_n, _mm256_sub_epi8(l, a_lo));
+        __m256i is_d = _mm256_cmpgt_epi8(d_n, _mm256_sub_epi8(v, d_lo));
+        __m256i is_j =
+            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\'')),
+                                            _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'))),
+                            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(',')));
+        al |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(is_a, is_d))
+              << (32 * b);
+        hi |= (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << (32 * b);
+        jo |= (uint64_t)(uint32_t)_mm256_movemask_epi8(is_j) << (32 * b);
+    }
+    *A = al;
+    *H = hi;
+    *J = jo;
+}
+
+__attribute__((target("avx2"))) static inline uint64_t block_eq_avx2(const __m256i l[2],
+                                                                     uint8_t c) {
+    const __m256i key = _mm256_set1_epi8((char)c);
+    uint64_t m0 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(l[0], key));
+    uint64_t m1 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(l[1], key));
+    return m0 | m1 << 32;
+}
+
+__attribute__((target("avx2"))) static inline uint64_t
+gate_cands_avx2(const ng_analyzer *a, const uint8_t *low, uint64_t starts,
+                uint64_t ends) {
+    __m256i l[2];
+    for (int b = 0; b < 2; b++)
+        l[b] = _mm256_load_si256((const __m256i *)(const void *)(low + 32 * b));
+    uint64_t eq[NGI_GK_BYTES];
+    for (unsigned k = 0; k < a->gk_n_bytes; k++) eq[k] = block_eq_avx2(l, a->gk_bytes[k]);
+    return gate_keys(a, eq, block_eq_avx2(l, 'y'), starts, ends);
+}
+#define HAVE_ISA_BUILDS 1
+#endif
+
+/* The bytes of a word of 1..NGI_STOPWORD_MAX bytes, by its length. */
+static const uint64_t short_mask[NGI_STOPWORD_MAX + 1] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffull};
+
+/* Bit k set for the short words of `shorts` (starting at k, ending at the
+ * next bit of ends) that are stopwords. low holds the block's 64 bytes
+ * lowercased (| 0x20, digits unchanged) and 8 zero bytes after them, so
+ * that one load serves every word (the word's own bytes are kept by
+ * short_mask, as plain_stopword keeps them). This test of each short
+ * word was the tokenizer's hottest loop in grep mode: plain_stopword's
+ * length-dependent mask, its two 32-bit loads and its end-of-text check
+ * cost ~40 instructions a word. */
+static inline uint64_t block_stopwords(const uint8_t *low, uint64_t shorts,
+                                       uint64_t ends) {
+    uint64_t stop = 0;
+    for (; shorts; shorts &= shorts - 1) {
+        unsigned k = (unsigned)__builtin_ctzll(shorts);
+        unsigned n = (unsigned)__builtin_ctzll(ends >> k) + 1;
+        uint64_t v;
+        memcpy(&v, low + k, 8); /* SSE2 is x86: little-endian, like the packing */
+        v &= short_mask[n];
+        stop |= (uint64_t)ngi_stopword_packed(v) << k;
+    }
+    return stop;
+}
+
 /* block_words with the gate on: the plain words of the block are found
  * as block_words finds them, but all at once: the words no key can pass
  * are counted by popcount (stopwords, found among the short ones,
  * excepted), and only the others go through fast_word. Same tokens,
  * positions and counts as block_words. This is grep mode's inner loop. */
-static size_t block_words_gated(tok *t, size_t i, int *rc) {
+static inline __attribute__((always_inline)) size_t
+block_words_gated_(tok *t, size_t i, int *rc, bool hw, bool avx2) {
     ng_analyzer *a = t->a;
     const uint8_t *s = t->s + i;
     uint64_t A, H, J;
-    block_masks(s, &A, &H, &J);
+    /* the block lowercased, and 8 zero bytes for block_stopwords' loads */
+    _Alignas(32) uint8_t low[64 + 32];
+#ifdef HAVE_ISA_BUILDS
+    if (avx2)
+        block_masks_low_avx2(s, &A, &H, &J, low);
+    else
+#endif
+        block_masks_low(s, &A, &H, &J, low);
     *rc = 0;
     if (!A && !H) return i + 64; /* separators and unglued joiners only */
     uint64_t usable = H ? (H & -H) - 1 : ~(uint64_t)0; /* before any high byte */
@@ -716,32 +826,79 @@ static size_t block_words_gated(tok *t, size_t i, int *rc) {
     }
     unsigned last = 63u - (unsigned)__builtin_clzll(good);
     size_t done = (size_t)__builtin_ctzll(ends >> last) + last + 1;
-    uint64_t cand = gate_cands(a, s, good, ends), stop = 0;
+    uint64_t cand, stop = 0;
+#ifdef HAVE_ISA_BUILDS
+    if (avx2)
+        cand = gate_cands_avx2(a, low, good, ends);
+    else
+#endif
+        cand = gate_cands(a, low, good, ends);
     if (a->stop_en) {
         uint64_t shorts =
             good & ~cand & (ends | ends >> 1 | ends >> 2 | ends >> 3 | ends >> 4);
-        for (; shorts; shorts &= shorts - 1) {
-            unsigned k = (unsigned)__builtin_ctzll(shorts);
-            size_t n = (size_t)__builtin_ctzll(ends >> k) + 1;
-            stop |= (uint64_t)plain_stopword(s + k, n, t->len - i - k) << k;
-        }
+        memset(low + 64, 0, 8);
+        stop = block_stopwords(low, shorts, ends);
     }
     uint32_t base = t->pos;
     for (uint64_t c = cand; c; c &= c - 1) {
         unsigned k = (unsigned)__builtin_ctzll(c);
         unsigned e = (unsigned)__builtin_ctzll(ends >> k) + k;
-        t->pos = pos_after(base, popcount64(starts & (((uint64_t)1 << k) - 1)));
+        t->pos = pos_after(base, popcount64(starts & (((uint64_t)1 << k) - 1), hw));
         if ((*rc = fast_word(t, i + k, i + e + 1))) return i;
     }
     uint64_t gated = good & ~cand & ~stop;
     if (gated) {
         unsigned g = 63u - (unsigned)__builtin_clzll(gated);
-        uint32_t p = pos_after(base, popcount64(starts & (((uint64_t)1 << g) - 1)));
-        a->gated += popcount64(gated);
+        uint32_t p = pos_after(base, popcount64(starts & (((uint64_t)1 << g) - 1), hw));
+        a->gated += popcount64(gated, hw);
         if (p > a->gated_last) a->gated_last = p;
     }
-    t->pos = pos_after(base, popcount64(good));
+    t->pos = pos_after(base, popcount64(good, hw));
     return i + done;
+}
+
+/* block_words_gated_ built three times: SSE2 only, with popcnt, and with
+ * AVX2 and popcnt; the best the CPU has is picked once per tokenize call
+ * (__builtin_cpu_supports reads a word libgcc filled in at start-up). */
+enum { ISA_SSE2, ISA_POPCNT, ISA_AVX2 };
+
+static size_t block_words_gated_sw(tok *t, size_t i, int *rc) {
+    return block_words_gated_(t, i, rc, false, false);
+}
+
+#ifdef HAVE_ISA_BUILDS
+__attribute__((target("popcnt"))) static size_t block_words_gated_hw(tok *t, size_t i,
+                                                                     int *rc) {
+    return block_words_gated_(t, i, rc, true, false);
+}
+
+__attribute__((target("avx2,popcnt"))) static size_t
+block_words_gated_avx2(tok *t, size_t i, int *rc) {
+    return block_words_gated_(t, i, rc, true, true);
+}
+#endif
+
+static inline size_t block_words_gated(tok *t, size_t i, int *rc, int isa) {
+#ifdef HAVE_ISA_BUILDS
+    if (isa == ISA_AVX2) return block_words_gated_avx2(t, i, rc);
+    if (isa == ISA_POPCNT) return block_words_gated_hw(t, i, rc);
+#else
+    (void)isa;
+#endif
+    return block_words_gated_sw(t, i, rc);
+}
+
+/* The best build of block_words_gated_ for this CPU, within the test
+ * switches of the analyzer. */
+static int gate_isa(const ng_analyzer *a) {
+#ifdef HAVE_ISA_BUILDS
+    if (a->gate_no_popcnt || !__builtin_cpu_supports("popcnt")) return ISA_SSE2;
+    if (a->gate_no_avx2 || !__builtin_cpu_supports("avx2")) return ISA_POPCNT;
+    return ISA_AVX2;
+#else
+    (void)a;
+    return ISA_SSE2;
+#endif
 }
 #endif
 
@@ -752,13 +909,16 @@ int ng_analyzer_tokenize(ng_analyzer *a, const char *text, size_t len,
     a->gated = a->gated_last = 0;
     const uint8_t *s = t.s;
     size_t i = 0, scalar_until = 0; /* block_words failed: scalar until */
+#ifdef __SSE2__
+    int isa = a->gate_on && a->gate_simd ? gate_isa(a) : 0;
+#endif
     while (i < len) {
         uint8_t c = s[i];
         int rc;
 #ifdef __SSE2__
         if (i >= scalar_until && len - i >= 64 && c < 0x80 &&
             !(i && alnum_flags[s[i - 1]])) {
-            size_t next = a->gate_on && a->gate_simd ? block_words_gated(&t, i, &rc)
+            size_t next = a->gate_on && a->gate_simd ? block_words_gated(&t, i, &rc, isa)
                                                      : block_words(&t, i, &rc);
             if (rc) return rc;
             if (next == i) scalar_until = i + (a->gate_on && a->gate_simd ? t.stall : 64);

@@ -7,6 +7,9 @@
  */
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "extract/charset.h"
 
@@ -29,17 +32,39 @@ size_t ngi_utf8_char(const char *s, size_t len) {
     return n;
 }
 
+/* The first byte >= 0x80 at or after i, or len. Grep mode runs every
+ * JSONL line through ngi_looks_cp1252, and most of a line is ASCII: 32
+ * bytes a step with SSE2 (it was 8 bytes a step, 4% of grep mode's CPU
+ * on wikipedia_en). */
+static size_t skip_ascii(const char *s, size_t i, size_t len) {
+#ifdef __SSE2__
+    while (len - i >= 32) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(a, b));
+        if (m) {
+            unsigned ma = (unsigned)_mm_movemask_epi8(a);
+            return i + (ma ? (size_t)__builtin_ctz(ma)
+                           : 16 + (size_t)__builtin_ctz((unsigned)_mm_movemask_epi8(b)));
+        }
+        i += 32;
+    }
+#endif
+    while (i + 8 <= len) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (x & 0x8080808080808080ull) break;
+        i += 8;
+    }
+    while (i < len && (unsigned char)s[i] < 0x80) i++;
+    return i;
+}
+
 bool ngi_looks_cp1252(const char *s, size_t len) {
     size_t multibyte = 0, invalid = 0;
     for (size_t i = 0; i < len;) {
-        if ((unsigned char)s[i] < 0x80) { /* ASCII: the common case, */
-            i++;                          /* skipped 8 bytes at a time */
-            while (i + 8 <= len) {
-                uint64_t x;
-                memcpy(&x, s + i, 8);
-                if (x & 0x8080808080808080ull) break;
-                i += 8;
-            }
+        if ((unsigned char)s[i] < 0x80) { /* ASCII: the common case */
+            i = skip_ascii(s, i + 1, len);
             continue;
         }
         size_t n = ngi_utf8_char(s + i, len - i);

@@ -349,16 +349,32 @@ static int validate(ng_index *ix, const ng_document *doc, const ng_field **id) {
     return 0;
 }
 
-static int batch_add_field(ngi_batch *b, const ng_field *f) {
-    ngi_batch_field bf;
-    bf.name_off = b->bytes.len;
-    if (ngi_buf_append_str(&b->bytes, f->name, strlen(f->name))) return NG_ENOMEM;
-    bf.value_off = b->bytes.len;
-    bf.value_len = f->value_len;
-    bf.role = f->role;
-    if (ngi_buf_append_str(&b->bytes, f->value ? f->value : "", f->value_len))
+/* Appends the fields with one reservation per document: a reserve, a
+ * memcpy call and a NUL per name and per value were 7% of grep mode's
+ * instructions on reuters21578 (19 fields a line). */
+static int batch_add_fields(ngi_batch *b, const ng_document *doc) {
+    size_t bytes = 0;
+    for (size_t i = 0; i < doc->n_fields; i++)
+        bytes += strlen(doc->fields[i].name) + doc->fields[i].value_len + 2;
+    if (ngi_buf_reserve(&b->bytes, bytes) ||
+        ngi_buf_reserve(&b->fields, doc->n_fields * sizeof(ngi_batch_field)))
         return NG_ENOMEM;
-    return ngi_buf_append(&b->fields, &bf, sizeof bf);
+    ngi_batch_field *bf = (ngi_batch_field *)(void *)(b->fields.data + b->fields.len);
+    for (size_t i = 0; i < doc->n_fields; i++) {
+        const ng_field *f = &doc->fields[i];
+        size_t nl = strlen(f->name);
+        bf[i].name_off = b->bytes.len;
+        memcpy(b->bytes.data + b->bytes.len, f->name, nl + 1);
+        b->bytes.len += nl + 1;
+        bf[i].value_off = b->bytes.len;
+        bf[i].value_len = f->value_len;
+        bf[i].role = f->role;
+        if (f->value_len) memcpy(b->bytes.data + b->bytes.len, f->value, f->value_len);
+        b->bytes.data[b->bytes.len + f->value_len] = '\0';
+        b->bytes.len += f->value_len + 1;
+    }
+    b->fields.len += doc->n_fields * sizeof(ngi_batch_field);
+    return 0;
 }
 
 static int batch_add(ng_index *ix, const ng_document *doc, uint64_t seq) {
@@ -366,9 +382,7 @@ static int batch_add(ng_index *ix, const ng_document *doc, uint64_t seq) {
     ngi_batch *b = ix->cur;
     ngi_batch_doc d = {b->fields.len / sizeof(ngi_batch_field), doc->n_fields, seq};
     size_t bytes_len = b->bytes.len, fields_len = b->fields.len;
-    int rc = 0;
-    for (size_t i = 0; i < doc->n_fields && !rc; i++)
-        rc = batch_add_field(b, &doc->fields[i]);
+    int rc = batch_add_fields(b, doc);
     if (!rc) rc = ngi_buf_append(&b->docs, &d, sizeof d);
     if (rc) { /* leave the batch as it was */
         b->bytes.len = bytes_len;

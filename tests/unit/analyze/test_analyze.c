@@ -576,21 +576,91 @@ static void block_gate_equals_word_gate(void **state) {
         assert_true(ngi_analyzer_set_gate(a, first, pairs));
         assert_true(ngi_analyzer_set_gate(b, first, pairs));
         assert_int_equal(a->gate_simd, simd_expected[g]);
-        b->gate_simd = false; /* the reference: word by word */
+        b->gate_simd = false;             /* the reference: word by word */
+        ng_analyzer *c = NULL, *d = NULL; /* the block path's SSE2 and popcnt builds */
+        assert_int_equal(ng_analyzer_create(&c, "english", 0), 0);
+        assert_int_equal(ng_analyzer_create(&d, "english", 0), 0);
+        assert_true(ngi_analyzer_set_gate(c, first, pairs));
+        assert_true(ngi_analyzer_set_gate(d, first, pairs));
+        c->gate_no_popcnt = true;
+        d->gate_no_avx2 = true;
         for (int round = 0; round < 200; round++) {
             size_t len = random_text(text, sizeof text, &seed);
             uint32_t first_pos = round % 7 == 0 ? UINT32_MAX - 40 : (uint32_t)round;
             gated_run x = gated_tokens(a, text, len, first_pos);
             gated_run y = gated_tokens(b, text, len, first_pos);
+            gated_run z = gated_tokens(c, text, len, first_pos);
+            gated_run w = gated_tokens(d, text, len, first_pos);
             assert_string_equal(x.out ? x.out : "", y.out ? y.out : "");
+            assert_string_equal(z.out ? z.out : "", y.out ? y.out : "");
+            assert_string_equal(w.out ? w.out : "", y.out ? y.out : "");
             assert_int_equal(x.gated, y.gated);
+            assert_int_equal(z.gated, y.gated);
+            assert_int_equal(w.gated, y.gated);
             assert_int_equal(x.gated_last, y.gated_last);
+            assert_int_equal(z.gated_last, y.gated_last);
+            assert_int_equal(w.gated_last, y.gated_last);
             free(x.out);
             free(y.out);
+            free(z.out);
+            free(w.out);
         }
         ng_analyzer_free(a);
         ng_analyzer_free(b);
+        ng_analyzer_free(c);
+        ng_analyzer_free(d);
     }
+}
+
+/* The block gate's stopword test reads each short word from a lowered
+ * copy of the block (block_stopwords): short words and stopwords at
+ * every offset of the block and of the text's end, in all cases and
+ * followed by every kind of byte, give the word-by-word gate's tokens,
+ * counts and last positions. */
+static void gate_stopwords_at_block_edges(void **state) {
+    (void)state;
+    static const char *const words[] = {
+        "the", "The", "THE", "a", "of", "Of",    "is", "their", "THESE", "thes",
+        "tha", "oil", "ox",  "x", "zz", "there", "an", "1",     "12"};
+    static const char *const tails[] = {"", " ", ".", ",", "'", "\xc3\xa9", "9", "!"};
+    static const char *const gate[] = {"zeppelin", "oil", NULL};
+    static bool first[256];
+    static uint8_t pairs[NGI_GATE2_BYTES];
+    gate_for(gate, first, pairs);
+    ng_analyzer *a = NULL, *b = NULL;
+    assert_int_equal(ng_analyzer_create(&a, "english", 0), 0);
+    assert_int_equal(ng_analyzer_create(&b, "english", 0), 0);
+    assert_true(ngi_analyzer_set_gate(a, first, pairs));
+    assert_true(ngi_analyzer_set_gate(b, first, pairs));
+    assert_true(a->gate_simd);
+    b->gate_simd = false;
+    char text[512];
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+        for (size_t t = 0; t < sizeof tails / sizeof *tails; t++)
+            for (size_t lead = 0; lead < 140; lead++) {
+                size_t n = 0; /* filler, the word and its tail, filler: the word
+                               * falls on every offset of a block */
+                for (size_t k = 0; k < lead; k++)
+                    text[n++] = k % 3 == 2 ? ' ' : "ab"[k % 3];
+                if (n && text[n - 1] != ' ') text[n++] = ' ';
+                memcpy(text + n, words[w], strlen(words[w]));
+                n += strlen(words[w]);
+                memcpy(text + n, tails[t], strlen(tails[t]));
+                n += strlen(tails[t]);
+                for (size_t k = 0; k < 150; k++)
+                    text[n++] = k % 4 == 3 ? ' ' : "the"[k % 4];
+                for (size_t cut = n - 80; cut <= n; cut += 80) { /* and at the end */
+                    gated_run x = gated_tokens(a, text, cut, 0);
+                    gated_run y = gated_tokens(b, text, cut, 0);
+                    assert_string_equal(x.out ? x.out : "", y.out ? y.out : "");
+                    assert_int_equal(x.gated, y.gated);
+                    assert_int_equal(x.gated_last, y.gated_last);
+                    free(x.out);
+                    free(y.out);
+                }
+            }
+    ng_analyzer_free(a);
+    ng_analyzer_free(b);
 }
 
 /* Words that joiners or dropped characters make ("U.S." -> "us",
@@ -721,6 +791,7 @@ int main(void) {
         cmocka_unit_test(block_gate_equals_word_gate),
         cmocka_unit_test(gate_counts_joined_words),
         cmocka_unit_test(gate_keeps_wanted_and_counts_rest),
+        cmocka_unit_test(gate_stopwords_at_block_edges),
         cmocka_unit_test(no_allocation_per_token),
         cmocka_unit_test(allocation_failures_are_clean),
     };
