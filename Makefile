@@ -331,7 +331,7 @@ demo: all
 DEB_PKGS := build-essential clang llvm libclang-rt-14-dev pkg-config \
   libutf8proc-dev libzstd-dev libxxhash-dev libstemmer-dev libcmocka-dev \
   libjansson-dev libxml2-dev zlib1g-dev zstd libmicrohttpd-dev curl chromium clang-format
-BENCH_PKGS := libsqlite3-dev libxapian-dev g++ gnuplot-nox time python3
+BENCH_PKGS := libsqlite3-dev libxapian-dev g++ gnuplot-nox time python3 ripgrep
 # The Python binding (python/) and its Dask shards, for /usr/bin/python3.
 PY_PKGS := python3-cffi python3-pytest python3-distributed python3-pandas \
   python3-pip python3-setuptools
