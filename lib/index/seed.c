@@ -63,7 +63,8 @@ int ngi_seed_term_end(ngi_seed_writer *w, uint64_t docs_off, uint32_t df) {
             unsigned l = 0;
             for (unsigned c = w->lo; c <= w->hi && l < NGI_SEED_NLEVELS; c++) {
                 cum += w->hist[j][c];
-                while (l < NGI_SEED_NLEVELS && cum >= seed_levels[l]) at[l++][j] = (uint8_t)c;
+                while (l < NGI_SEED_NLEVELS && cum >= seed_levels[l])
+                    at[l++][j] = (uint8_t)c;
             }
         }
         uint8_t e[ENTRY_BYTES(NGI_SEED_NLEVELS)];
@@ -84,7 +85,8 @@ int ngi_seed_section(const ngi_seed_writer *w, ngi_buf *out) {
     ngi_store_le32(h + 4, w->n);
     for (unsigned l = 0; l < NGI_SEED_NLEVELS; l++)
         ngi_store_le32(h + 8 + 4 * l, seed_levels[l]);
-    return ngi_buf_append(out, h, sizeof h) || ngi_buf_append(out, w->out.data, w->out.len)
+    return ngi_buf_append(out, h, sizeof h) ||
+                   ngi_buf_append(out, w->out.data, w->out.len)
                ? NG_ENOMEM
                : 0;
 }
@@ -148,8 +150,10 @@ static size_t find_entry(const ngi_segment *s, uint64_t docs_off) {
         size_t mid = lo + (hi - lo) / 2;
         uint64_t x = ngi_load_le64(e + mid * w);
         if (x == docs_off) return mid;
-        if (x < docs_off) lo = mid + 1;
-        else hi = mid;
+        if (x < docs_off)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return s->seed_n;
 }
@@ -162,7 +166,8 @@ int ngi_segment_witness(const ngi_segment *s, const ngi_term_postings *tp, ngi_w
     if (rc) return rc;
     size_t i = find_entry(s, tp->docs_off);
     if (i == s->seed_n) return 0;
-    const uint8_t *e = s->seed + HEAD_BYTES(s->seed_levels) + i * ENTRY_BYTES(s->seed_levels);
+    const uint8_t *e =
+        s->seed + HEAD_BYTES(s->seed_levels) + i * ENTRY_BYTES(s->seed_levels);
     for (unsigned l = 0; l < s->seed_levels; l++) {
         uint8_t tf = e[8 + 2 * l], code = e[9 + 2 * l];
         if (!tf || code == 255) continue;
@@ -197,12 +202,14 @@ int ngi_seed_check_term(const ngi_segment *s, const ngi_term_postings *tp, size_
     ngi_cursor_close(&c);
     if (rc) return ngi_seg_corrupt(s, err, "postings disagree with the lexicon");
     for (unsigned l = 0; l < L; l++)
-        if (e[8 + 2 * l] && e[9 + 2 * l] != 255 && got[l] < ngi_load_le32(s->seed + 8 + 4 * l))
+        if (e[8 + 2 * l] && e[9 + 2 * l] != 255 &&
+            got[l] < ngi_load_le32(s->seed + 8 + 4 * l))
             return ngi_seg_corrupt(s, err, "seed witness disagrees with the postings");
     return 0;
 }
 
 int ngi_seed_check_end(const ngi_segment *s, size_t at, ngi_error *err) {
-    if (s->seed && at != s->seed_n) return ngi_seg_corrupt(s, err, "seed entry names no term");
+    if (s->seed && at != s->seed_n)
+        return ngi_seg_corrupt(s, err, "seed entry names no term");
     return 0;
 }

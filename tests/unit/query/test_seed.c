@@ -88,8 +88,8 @@ static double seed_of(ng_reader *r, const char *q, size_t k) {
     ngi_sctx c;
     ngi_error err;
     ngi_error_clear(&err);
-    assert_int_equal(ngi_sctx_init(&c, snap, qq, snap->settings.k1, snap->settings.b, &err),
-                     0);
+    assert_int_equal(
+        ngi_sctx_init(&c, snap, qq, snap->settings.k1, snap->settings.b, &err), 0);
     ngi_topk h = {.k = k, .snap = snap};
     h.e = calloc(k, sizeof *h.e);
     ngi_search_plan p = {.since = INT32_MIN, .until = INT32_MAX};
