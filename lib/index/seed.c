@@ -162,6 +162,11 @@ int ngi_segment_witness(const ngi_segment *s, const ngi_term_postings *tp, ngi_w
                         ngi_error *err) {
     w->n = 0;
     if (!s->seed || tp->df < ngi_load_le32(s->seed + 8)) return 0;
+    ngi_segment *m = (ngi_segment *)s; /* the count is the only mutable state */
+    if (atomic_load_explicit(&m->seed_asks, memory_order_relaxed) < NGI_SEED_AFTER) {
+        atomic_fetch_add_explicit(&m->seed_asks, 1, memory_order_relaxed);
+        return 0;
+    }
     int rc = verify_once(s, err);
     if (rc) return rc;
     size_t i = find_entry(s, tp->docs_off);
