@@ -58,13 +58,13 @@ int ngi_seed_term_end(ngi_seed_writer *w, uint64_t docs_off, uint32_t df) {
     if (df >= seed_levels[0]) {
         uint8_t at[NGI_SEED_NLEVELS][NGI_SEED_NTF]; /* smallest code reaching K */
         memset(at, 255, sizeof at);
-        for (unsigned j = 0; j < NGI_SEED_NTF; j++) {
+        for (unsigned j = 0; j < w->nj; j++) {
             uint64_t cum = 0;
-            unsigned l = 0;
-            for (unsigned c = w->lo; c <= w->hi && l < NGI_SEED_NLEVELS; c++) {
+            unsigned l = 0, reach = 0; /* the scan ends at the last level reached */
+            while (reach < NGI_SEED_NLEVELS && seed_levels[reach] <= w->cnt[j]) reach++;
+            for (unsigned c = w->lo; c <= w->hi && l < reach; c++) {
                 cum += w->hist[j][c];
-                while (l < NGI_SEED_NLEVELS && cum >= seed_levels[l])
-                    at[l++][j] = (uint8_t)c;
+                while (l < reach && cum >= seed_levels[l]) at[l++][j] = (uint8_t)c;
             }
         }
         uint8_t e[ENTRY_BYTES(NGI_SEED_NLEVELS)];
@@ -74,9 +74,16 @@ int ngi_seed_term_end(ngi_seed_writer *w, uint64_t docs_off, uint32_t df) {
         rc = ngi_buf_append(&w->out, e, sizeof e) ? NG_ENOMEM : 0;
         w->n += !rc;
     }
-    for (unsigned j = 0; j < NGI_SEED_NTF; j++)
-        memset(&w->hist[j][w->lo], 0, (w->hi - w->lo + 1) * sizeof w->hist[j][0]);
+    /* most terms have one posting: one store, not six memsets */
+    for (unsigned j = 0; j < w->nj; j++) {
+        if (w->lo == w->hi)
+            w->hist[j][w->lo] = 0;
+        else
+            memset(&w->hist[j][w->lo], 0, (w->hi - w->lo + 1) * sizeof w->hist[j][0]);
+    }
+    memset(w->cnt, 0, sizeof w->cnt);
     w->lo = w->hi = 256;
+    w->nj = 0;
     return rc;
 }
 

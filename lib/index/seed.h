@@ -30,7 +30,9 @@
 
 typedef struct ngi_seed_writer {
     uint32_t hist[NGI_SEED_NTF][256]; /* current term: postings by (tf >= T[j], code) */
-    unsigned lo, hi;                  /* codes touched (lo > hi: none) */
+    unsigned lo, hi;                  /* codes touched (lo > 255: none) */
+    unsigned nj;                      /* tf thresholds touched: hist[0 .. nj) */
+    uint32_t cnt[NGI_SEED_NTF];       /* current term: postings with tf >= T[j] */
     uint64_t sum_len, n_post;         /* every posting so far: avgdl estimate */
     double k1, b;                     /* the index's BM25 settings */
     ngi_buf out;                      /* entries */
@@ -42,8 +44,9 @@ void ngi_seed_writer_free(ngi_seed_writer *w);
 /* One posting of the current term. */
 static inline void ngi_seed_posting(ngi_seed_writer *w, uint32_t tf, uint32_t dl) {
     static const uint32_t T[NGI_SEED_NTF] = {1, 2, 3, 4, 6, 8};
-    unsigned c = ngi_qlen_encode(dl);
-    for (unsigned j = 0; j < NGI_SEED_NTF && tf >= T[j]; j++) w->hist[j][c]++;
+    unsigned c = ngi_qlen_encode(dl), j = 0;
+    for (; j < NGI_SEED_NTF && tf >= T[j]; j++) w->hist[j][c]++, w->cnt[j]++;
+    if (j > w->nj) w->nj = j;
     if (c < w->lo) w->lo = c;
     if (c > w->hi || w->hi > 255) w->hi = c;
     w->sum_len += dl;
