@@ -10,6 +10,7 @@
 
 #include "common/le.h"
 #include "segment_impl.h"
+#include "seed.h"
 #include "signature.h"
 
 static int cmp_id_at(const ngi_segment *s, uint32_t doc, const char *id, size_t len) {
@@ -54,7 +55,7 @@ static int check_postings(const ngi_segment *s, const ngi_term_postings *tp,
 static int check_lexicon(const ngi_segment *s, ngi_error *err) {
     ngi_lex_iter it;
     char prev[NGI_MAX_TERM + 1];
-    size_t prev_len = 0;
+    size_t prev_len = 0, seed_at = 0;
     int rc = ngi_lex_iter_seek(&it, s, 0, err);
     if (rc) return rc;
     while ((rc = ngi_lex_iter_next(&it, err)) == 1) {
@@ -65,9 +66,11 @@ static int check_lexicon(const ngi_segment *s, ngi_error *err) {
                 return ngi_seg_corrupt(s, err, "lexicon block has trailing bytes");
         memcpy(prev, it.term, it.len);
         prev_len = it.len;
-        if ((rc = check_postings(s, &it.tp, err))) return rc;
+        if ((rc = check_postings(s, &it.tp, err)) ||
+            (rc = ngi_seed_check_term(s, &it.tp, &seed_at, err)))
+            return rc;
     }
-    return rc;
+    return rc ? rc : ngi_seed_check_end(s, seed_at, err);
 }
 
 /* CSPD's chunk sums agree with the tables (checked whole above). */

@@ -16,6 +16,7 @@
 #include "common/le.h"
 #include "common/varint.h"
 #include "segment_impl.h"
+#include "seed.h"
 #include "signature.h"
 
 static int corrupt(const ngi_segment *s, ngi_error *err, const char *what) {
@@ -421,6 +422,7 @@ int ngi_segment_open(ngi_segment **out, const char *dir, const uint8_t *index_id
     if (!rc) rc = read_head(s, e, err);
     if (!rc) rc = read_sections(s, err);
     if (!rc) rc = ngi_sign_open(s, err);
+    if (!rc) rc = ngi_seed_open(s, err);
     if (!rc) rc = read_deletes(s, e, err);
     if (rc) {
         ngi_segment_unref(s);

@@ -51,6 +51,11 @@ struct ngi_segment {
     size_t n_srcs;         /* how many */
     const uint8_t *sign;   /* SIGN section or NULL (signature.c) */
     atomic_int sign_state; /* its checksum: 0 unchecked, 1 ok, -1 bad */
+    const uint8_t *seed;   /* SEED section or NULL (seed.c) */
+    unsigned seed_levels;  /* its levels */
+    uint32_t seed_n;       /* its entries */
+    atomic_int seed_state; /* its checksum: 0 unchecked, 1 ok, -1 bad */
+    atomic_uint seed_asks; /* witness asks so far (up to NGI_SEED_AFTER) */
     /* The first 8 bytes of each lexicon block's first term (big-endian,
      * zero-padded), built after NGI_LEX_KEYS_AFTER lookups (segment.c):
      * the binary search over blocks then reads one array, not LEXI. */

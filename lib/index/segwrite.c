@@ -11,6 +11,7 @@
 
 #include "common/le.h"
 #include "internal.h"
+#include "seed.h"
 #include "signature.h"
 #include "spill.h"
 
@@ -43,6 +44,7 @@ struct ngi_segwriter {
     ngi_origin origin;           /* index id and settings */
     ngi_buf sources;             /* SRCS: u64 numbers of merged inputs */
     ngi_sign_writer *sign;       /* SIGN, when signatures are given */
+    ngi_seed_writer *seed;       /* SEED: the terms' score witnesses */
     size_t spill_max;            /* pos and lexi go to files past this (0: never) */
     ngi_spill pos_spill;         /* positions written before w->pos */
     ngi_spill lexi_spill;        /* lexicon bytes written before w->lexi */
@@ -80,11 +82,19 @@ int ngi_segwriter_create(ngi_segwriter **out, const char *dir, const char *name,
         memcpy(id.index_id, origin->index_id, NGI_INDEX_ID_BYTES);
         w->origin = *origin;
     }
+    if ((w->seed = ngi_malloc(sizeof *w->seed)) == NULL) {
+        ngi_postings_writer_free(w->pw);
+        ngi_free(w->dir);
+        ngi_free(w);
+        return ngi_error_set(err, NG_ENOMEM, "out of memory");
+    }
+    ngi_seed_writer_init(w->seed, w->origin.settings.k1, w->origin.settings.b);
     int rc = ngi_file_writer_create(&w->fw, dir, name, NGI_FILE_SEGMENT, &id, err);
     if (!rc) rc = ngi_file_writer_begin_chunked(w->fw, NGI_SEC_POST, &w->sums[0]);
     if (rc) {
         ngi_file_writer_abort(w->fw);
         ngi_postings_writer_free(w->pw);
+        ngi_free(w->seed);
         ngi_free(w->dir);
         ngi_free(w);
         return rc;
@@ -107,6 +117,8 @@ static void segwriter_free(ngi_segwriter *w) {
     for (size_t i = 0; i < 5; i++) ngi_buf_free(&w->colsums[i]);
     ngi_buf_free(&w->sources);
     ngi_sign_writer_free(w->sign);
+    ngi_seed_writer_free(w->seed);
+    ngi_free(w->seed);
     ngi_spill_close(&w->pos_spill);
     ngi_spill_close(&w->lexi_spill);
     ngi_free(w->dir);
@@ -147,6 +159,7 @@ int ngi_segwriter_term_begin(ngi_segwriter *w, const char *term, size_t len) {
 int ngi_segwriter_posting(ngi_segwriter *w, uint32_t doc, uint32_t tf,
                           const uint32_t *positions, uint32_t doc_len) {
     int rc = ngi_postings_writer_add(w->pw, doc, tf, positions, doc_len);
+    if (!rc) ngi_seed_posting(w->seed, tf, doc_len);
     if (rc == NG_ENOMEM) return nomem(w);
     if (rc) return ngi_error_set(w->err, rc, "postings writer failed");
     return 0;
@@ -228,6 +241,7 @@ int ngi_segwriter_term_end(ngi_segwriter *w) {
         ngi_buf_reset(&w->docs);
     }
     if ((rc = spill(w, &w->pos, &w->pos_spill))) return rc;
+    if (ngi_seed_term_end(w->seed, tp.docs_off, tp.df)) return nomem(w);
     if (tp.df == 0) return 0; /* every posting was dropped (merge) */
     if (tp.docs_off < w->docs_end || tp.pos_off < w->pos_end)
         return ngi_error_set(w->err, NG_EINVAL, "postings out of order");
@@ -481,6 +495,16 @@ static int write_chunk_sums(ngi_segwriter *w) {
     return rc ? rc : write_sums(w, NGI_SEC_CSPD, 5, col_tags, w->colsums);
 }
 
+/* SEED: the terms' score witnesses (seed.h). */
+static int write_seed(ngi_segwriter *w) {
+    ngi_buf b = {0};
+    int rc = ngi_seed_section(w->seed, &b) ? nomem(w) : 0;
+    ngi_seed_writer_free(w->seed);
+    if (!rc) rc = ngi_file_writer_section(w->fw, NGI_SEC_SEED, b.data, b.len);
+    ngi_buf_free(&b);
+    return rc;
+}
+
 /* Big streams first, each buffer freed as soon as it is written. */
 static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
     int rc;
@@ -510,6 +534,7 @@ static int write_sections(ngi_segwriter *w, ngi_docstore_writer *ds) {
         return rc;
     if (w->sign && (rc = ngi_sign_writer_write(w->sign, w->fw, w->n_docs)))
         return rc == NG_EINVAL ? ngi_error_set(w->err, rc, "signatures missing") : rc;
+    if ((rc = write_seed(w))) return rc;
     return write_head(w);
 }
 

@@ -127,9 +127,13 @@ static int topk_push(ngi_topk *h, ngi_hitent *x) {
 
 /* Threshold for pruning: -1 until the heap is full (scores are >= 0).
  * Also -1 while the worst kept score is 0: a bound of 0 would prune a
- * zero-score document whose id wins the tie. */
+ * zero-score document whose id wins the tie. A seed (> 0) stands for
+ * it before: k documents are known to score at least that much, so a
+ * document whose bound is below it cannot be in the top k, and one
+ * that ties it is never pruned (bound * SLACK <= seed is false). */
 static double topk_theta(const ngi_topk *h) {
-    return h->k && h->n == h->k && h->e[0].score > 0 ? h->e[0].score : -1.0;
+    double t = h->k && h->n == h->k && h->e[0].score > 0 ? h->e[0].score : -1.0;
+    return t > h->seed ? t : h->seed > 0 ? h->seed : -1.0;
 }
 
 /* ---- per-segment evaluation state ------------------------------------------- */
@@ -608,9 +612,103 @@ static int seval_build(seval *v, uint32_t si, const ngi_search_plan *p) {
     return rc;
 }
 
+/* ---- seeded threshold ---------------------------------------------------------- */
+
+/* One witness: at least n live documents of segment seg score >= v. */
+typedef struct seedw {
+    double v;
+    uint32_t seg, n;
+} seedw;
+
+static int cmp_seedw(const void *a, const void *b) {
+    double x = ((const seedw *)a)->v, y = ((const seedw *)b)->v;
+    return (x < y) - (x > y); /* largest first */
+}
+
+/* Whether a witness document's score is at least its score for one root
+ * child: the root has only SHOULD children (no MUST, NOT, date filter),
+ * every weight is >= 0 (each child adds >= 0, and so does proximity),
+ * and nothing else filters. */
+static int seed_applies(const ngi_sctx *c, const ngi_search_plan *p, const ngi_topk *h) {
+    if (p->exhaustive || h->by_date || h->k == 0 || p->since != INT32_MIN ||
+        p->until != INT32_MAX || !(c->prox_weight >= 0))
+        return 0;
+    const ng_query *q = c->q;
+    for (size_t i = 0; i < q->n_nodes; i++)
+        if (!(q->nodes[i].weight >= 0)) return 0;
+    const ngi_qnode *r = &q->nodes[q->root];
+    for (uint32_t ch = r->child; ch != NGI_QNONE; ch = q->nodes[ch].next)
+        if (q->nodes[ch].occur != NGI_SHOULD) return 0;
+    return 1;
+}
+
+/* The witnesses of root child n (a plain term) in segment si, appended
+ * to w: each level's bound for the term at (tf, largest length), with
+ * the count less the segment's deleted documents (which may be among
+ * the witnesses). */
+static int seed_witnesses(ngi_sctx *c, const ngi_qnode *n, uint32_t si, seedw *w,
+                          size_t *nw) {
+    size_t i = (size_t)si * c->q->n_terms + n->term;
+    if (!c->found[i]) return 0;
+    const ngi_segment *s = c->snap->segs[si];
+    ngi_witness wt;
+    int rc = ngi_segment_witness(s, &c->tps[i], &wt, c->errd);
+    if (rc) return rc;
+    uint32_t dead = ngi_segment_n_deleted(s);
+    double A =
+        (double)n->weight * c->idf[n->term] * (c->k1 + 1.0); /* as ngi_term_build */
+    for (uint32_t l = 0; l < wt.n && A > 0; l++)
+        if (wt.count[l] > dead)
+            w[(*nw)++] = (seedw){ngi_bm25(A, wt.tf[l], ngi_sctx_norm_of(c, wt.max_dl[l])),
+                                 si, wt.count[l] - dead};
+    return 0;
+}
+
+/* The largest v such that the segments' witnesses of score >= v add up
+ * to k live documents: within a segment the term's witness sets may
+ * overlap (the largest counts), across segments they are distinct
+ * documents (the counts add). 0 when none reaches k. */
+static double seed_combine(seedw *w, size_t nw, uint32_t *best, size_t k) {
+    qsort(w, nw, sizeof *w, cmp_seedw);
+    uint64_t sum = 0;
+    for (size_t i = 0; i < nw; i++) {
+        if (w[i].n > best[w[i].seg])
+            sum += w[i].n - best[w[i].seg], best[w[i].seg] = w[i].n;
+        if (sum >= k) return w[i].v;
+    }
+    return 0.0;
+}
+
+/* h->seed: a lower bound of the k-th best score from the SEED sections
+ * (index/seed.h), before any posting is read; 0 when none applies. */
+static int seed_theta(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h) {
+    h->seed = 0.0;
+    if (!seed_applies(c, p, h)) return 0;
+    const ng_query *q = c->q;
+    uint32_t ns = c->snap->n_segs, nt = 0;
+    for (uint32_t ch = q->nodes[q->root].child; ch != NGI_QNONE; ch = q->nodes[ch].next)
+        nt += q->nodes[ch].kind == NGI_Q_TERM && q->nodes[ch].field == NGI_FIELD_ANY;
+    if (!nt || !ns) return 0;
+    seedw *w = ngi_malloc((size_t)ns * nt * NGI_WITNESS_MAX * sizeof *w);
+    uint32_t *best = ngi_calloc(ns, sizeof *best);
+    int rc = w && best ? 0 : NG_ENOMEM;
+    size_t nw = 0;
+    for (uint32_t ch = q->nodes[q->root].child; !rc && ch != NGI_QNONE;
+         ch = q->nodes[ch].next) {
+        const ngi_qnode *n = &q->nodes[ch];
+        if (n->kind != NGI_Q_TERM || n->field != NGI_FIELD_ANY) continue;
+        for (uint32_t si = 0; !rc && si < ns; si++) rc = seed_witnesses(c, n, si, w, &nw);
+    }
+    if (!rc) h->seed = seed_combine(w, nw, best, h->k);
+    ngi_free(w);
+    ngi_free(best);
+    return rc;
+}
+
 int ngi_search_run(ngi_sctx *c, const ngi_search_plan *p, ngi_topk *h, uint64_t *total) {
     seval v = {.c = c, .h = h};
     int rc = seval_alloc(&v, c->q);
+    if (!rc) rc = seed_theta(c, p, h);
     *total = 0;
     int idle = h->k == 0 && !p->count && !p->on_match; /* nothing asked */
     for (uint32_t si = 0; !rc && !idle && si < c->snap->n_segs; si++) {

@@ -35,6 +35,10 @@ typedef struct ngi_topk {
      * doc rt_doc; rt_ok = 0 until computed (search.c, beats_root). */
     uint32_t rt_doc, rt_seg, rt_lo, rt_hi;
     int rt_ok;
+    /* A lower bound of the k-th best score known before any candidate
+     * (search.c, seed_theta from the segments' SEED witnesses); 0 = none.
+     * Set by ngi_search_run. */
+    double seed;
 } ngi_topk;
 
 /* Called for every match the exhaustive path visits (timelines). */

@@ -676,6 +676,71 @@ static void sampled_ids_damage_is_caught(void **state) {
     free(dir);
 }
 
+/* A SEED witness that claims more than the postings hold, under valid
+ * checksums: `check` names it (a search would trust it as a lower bound
+ * of the k-th score and prune winners). A damaged SEED byte fails the
+ * first witness read (a search's), never silently. */
+static void check_verifies_seed_witnesses(void **state) {
+    (void)state;
+    char *dir = test_make_tmp("ng-integrity");
+    ng_index *ix = writer(dir);
+    char id[32];
+    for (int i = 0; i < 12; i++) {
+        snprintf(id, sizeof id, "d%02d", i);
+        add(ix, id, i < 10 ? "common word" : "common word brisk crane drift");
+    }
+    assert_int_equal(ng_index_commit(ix), 0);
+    ng_index_free(ix);
+    char p[4096];
+    path_of(p, dir, "seg_000001.ngs");
+    size_t len, off = 0, slen = 0;
+    uint8_t *f = slurp(p, &len);
+    find_section(f, len, "SEED", &off, &slen);
+    ng_reader *r;
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    assert_int_equal(ng_reader_check(r), 0);
+    const ngi_segment *seg = ngi_reader_snapshot(r)->segs[0];
+    ngi_term_postings tp;
+    ngi_witness w;
+    assert_int_equal(ngi_segment_lookup(seg, "common", 6, &tp, NULL), 0);
+    for (int i = 0; i <= NGI_SEED_AFTER; i++) { /* none before: one-shot searches */
+        assert_int_equal(ngi_segment_witness(seg, &tp, &w, NULL), 0);
+        assert_true(i == NGI_SEED_AFTER || w.n == 0);
+    }
+    uint32_t dl = ngi_segment_doc_len(seg, 0); /* the 10 short documents' */
+    assert_true(dl > 1 && dl < 100 && ngi_segment_doc_len(seg, 11) > dl);
+    assert_true(w.n == 1 && w.count[0] == 10 && w.tf[0] == 1 && w.max_dl[0] == dl);
+    ng_reader_free(r);
+    size_t e = off + 8 + 4 * f[off + 1]; /* entries: docs_off, then (tf, dlq) */
+    while (ngi_load_le64(f + e) != tp.docs_off) e += 8 + 2 * (size_t)f[off + 1];
+    assert_int_equal(f[e + 9], dl);
+    uint8_t *orig = malloc(len);
+    memcpy(orig, f, len);
+    f[e + 9] = (uint8_t)(dl - 1); /* 10 documents of length <= dl - 1: false */
+    reseal(f, len, "SEED");
+    spill(p, f, len);
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    assert_int_equal(ng_reader_check(r), NG_ECORRUPT);
+    assert_non_null(strstr(ng_reader_errmsg(r), "seed witness"));
+    ng_reader_free(r);
+    orig[e + 9] = (uint8_t)(dl - 1); /* the same byte, checksums left alone */
+    spill(p, orig, len);
+    assert_int_equal(ng_reader_open(&r, dir), 0);
+    seg = ngi_reader_snapshot(r)->segs[0];
+    ngi_error err;
+    ngi_error_clear(&err);
+    assert_int_equal(ngi_segment_lookup(seg, "common", 6, &tp, NULL), 0);
+    for (int i = 0; i < NGI_SEED_AFTER; i++)
+        assert_int_equal(ngi_segment_witness(seg, &tp, &w, &err), 0);
+    assert_int_equal(ngi_segment_witness(seg, &tp, &w, &err), NG_ECORRUPT);
+    assert_non_null(strstr(err.msg, "SEED checksum"));
+    ng_reader_free(r);
+    free(orig);
+    free(f);
+    test_rm_rf(dir);
+    free(dir);
+}
+
 static void missing_segment_is_named(void **state) {
     (void)state;
     char *dir = test_make_tmp("ng-integrity");
@@ -736,6 +801,7 @@ int main(void) {
         cmocka_unit_test(check_verifies_quantized_lengths),
         cmocka_unit_test(sampled_ids_and_residual_lengths),
         cmocka_unit_test(sampled_ids_damage_is_caught),
+        cmocka_unit_test(check_verifies_seed_witnesses),
         cmocka_unit_test(missing_segment_is_named),
         cmocka_unit_test(merge_failure_after_commit),
     };
