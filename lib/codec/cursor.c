@@ -212,16 +212,19 @@ static uint32_t skip_search(const ngi_cursor *c, uint32_t j0, uint32_t target) {
 
 /* Positions on the first doc >= target in the decoded block, from index
  * `from`; the caller knows the block's last doc is >= target. */
-static void seek_in_block(ngi_cursor *c, uint32_t from, uint32_t target) {
-    uint32_t lo = from, hi = c->block_len - 1; /* docbuf[hi] >= target */
-    if (c->docbuf[lo] >= target) hi = lo;      /* next(): no search */
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (c->docbuf[mid] >= target)
-            hi = mid;
-        else
-            lo = mid + 1;
+static inline void seek_in_block(ngi_cursor *c, uint32_t from, uint32_t target) {
+    const uint32_t *b = c->docbuf + from;
+    uint32_t n = c->block_len - from; /* b[n - 1] >= target */
+    if (b[0] < target) {              /* else next(): no search */
+        /* branch-free halving: the probes' outcomes are data-dependent
+         * coin flips, which a branch predictor only mispredicts */
+        while (n > 1) {
+            uint32_t half = n / 2;
+            b += half & (0u - (uint32_t)(b[half - 1] < target)); /* no branch */
+            n -= half;
+        }
     }
+    uint32_t lo = (uint32_t)(b - c->docbuf);
     c->in_block = lo;
     c->doc = c->docbuf[lo];
     c->freq = c->tfbuf[lo] + 1;
