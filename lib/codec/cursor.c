@@ -216,6 +216,7 @@ static inline void seek_in_block(ngi_cursor *c, uint32_t from, uint32_t target) 
     const uint32_t *b = c->docbuf + from;
     uint32_t n = c->block_len - from; /* b[n - 1] >= target */
     if (b[0] < target) {              /* else next(): no search */
+        if (n > 8 && b[7] >= target) n = 8; /* a short hop (conjunctions) */
         /* branch-free halving: the probes' outcomes are data-dependent
          * coin flips, which a branch predictor only mispredicts */
         while (n > 1) {
