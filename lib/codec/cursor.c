@@ -214,8 +214,8 @@ static uint32_t skip_search(const ngi_cursor *c, uint32_t j0, uint32_t target) {
  * `from`; the caller knows the block's last doc is >= target. */
 static inline void seek_in_block(ngi_cursor *c, uint32_t from, uint32_t target) {
     const uint32_t *b = c->docbuf + from;
-    uint32_t n = c->block_len - from; /* b[n - 1] >= target */
-    if (b[0] < target) {              /* else next(): no search */
+    uint32_t n = c->block_len - from;       /* b[n - 1] >= target */
+    if (b[0] < target) {                    /* else next(): no search */
         if (n > 8 && b[7] >= target) n = 8; /* a short hop (conjunctions) */
         /* branch-free halving: the probes' outcomes are data-dependent
          * coin flips, which a branch predictor only mispredicts */
