@@ -169,16 +169,100 @@ static void prefix_sum(uint32_t *out, uint32_t first) {
 }
 #endif
 
+#if defined(__SSE2__) && NGI_VECTOR_LE
+/* Unpacking and the prefix sum in one pass (widths 1..24, every block of
+ * a long list): step k's four gaps are still in a register, so their
+ * in-register prefix and the running id are added before the one store,
+ * instead of a second pass that reloads and stores all 128 values. */
+#define NGI_GAPS_STEP(B, k)                                                              \
+    do {                                                                                 \
+        const unsigned bp_ = (k) * (B), w_ = bp_ / 32, s_ = bp_ % 32;                    \
+        ngi_v4 v_ = v4_load(in + 16 * w_) >> s_;                                         \
+        if (s_ + (B) > 32) v_ |= v4_load(in + 16 * (w_ + 1)) << ((32 - s_) & 31);        \
+        __m128i x_ = _mm_add_epi32((__m128i)(v_ & mask), one);                           \
+        x_ = _mm_add_epi32(x_, _mm_slli_si128(x_, 4));                                   \
+        x_ = _mm_add_epi32(x_, _mm_slli_si128(x_, 8));                                   \
+        run = _mm_add_epi32(x_, run);                                                    \
+        _mm_storeu_si128((__m128i *)(void *)(out + 4 * (k)), run);                       \
+        run = _mm_shuffle_epi32(run, 0xff);                                              \
+    } while (0)
+
+#define NGI_GAPS_8(B, k)                                                                 \
+    NGI_GAPS_STEP(B, k);                                                                 \
+    NGI_GAPS_STEP(B, k + 1);                                                             \
+    NGI_GAPS_STEP(B, k + 2);                                                             \
+    NGI_GAPS_STEP(B, k + 3);                                                             \
+    NGI_GAPS_STEP(B, k + 4);                                                             \
+    NGI_GAPS_STEP(B, k + 5);                                                             \
+    NGI_GAPS_STEP(B, k + 6);                                                             \
+    NGI_GAPS_STEP(B, k + 7)
+
+#define NGI_DEFINE_GAPS(B)                                                               \
+    static void gaps_##B(const uint8_t *restrict in, uint32_t first,                     \
+                         uint32_t *restrict out) {                                       \
+        const uint32_t mask = (uint32_t)(0xffffffffu >> (32 - (B)));                     \
+        const __m128i one = _mm_set1_epi32(1);                                           \
+        __m128i run = _mm_set1_epi32((int)(first - 1));                                  \
+        NGI_GAPS_8(B, 0);                                                                \
+        NGI_GAPS_8(B, 8);                                                                \
+        NGI_GAPS_8(B, 16);                                                               \
+        NGI_GAPS_8(B, 24);                                                               \
+    }
+
+NGI_DEFINE_GAPS(1)
+NGI_DEFINE_GAPS(2)
+NGI_DEFINE_GAPS(3)
+NGI_DEFINE_GAPS(4)
+NGI_DEFINE_GAPS(5)
+NGI_DEFINE_GAPS(6)
+NGI_DEFINE_GAPS(7)
+NGI_DEFINE_GAPS(8)
+NGI_DEFINE_GAPS(9)
+NGI_DEFINE_GAPS(10)
+NGI_DEFINE_GAPS(11)
+NGI_DEFINE_GAPS(12)
+NGI_DEFINE_GAPS(13)
+NGI_DEFINE_GAPS(14)
+NGI_DEFINE_GAPS(15)
+NGI_DEFINE_GAPS(16)
+NGI_DEFINE_GAPS(17)
+NGI_DEFINE_GAPS(18)
+NGI_DEFINE_GAPS(19)
+NGI_DEFINE_GAPS(20)
+NGI_DEFINE_GAPS(21)
+NGI_DEFINE_GAPS(22)
+NGI_DEFINE_GAPS(23)
+NGI_DEFINE_GAPS(24)
+
+typedef void (*gaps_fn)(const uint8_t *restrict, uint32_t, uint32_t *restrict);
+
+static const gaps_fn gap_unpackers[25] = {
+    NULL,    gaps_1,  gaps_2,  gaps_3,  gaps_4,  gaps_5,  gaps_6,  gaps_7,  gaps_8,
+    gaps_9,  gaps_10, gaps_11, gaps_12, gaps_13, gaps_14, gaps_15, gaps_16, gaps_17,
+    gaps_18, gaps_19, gaps_20, gaps_21, gaps_22, gaps_23, gaps_24};
+#define NGI_FUSED_GAPS 1
+#else
+#define NGI_FUSED_GAPS 0
+#endif
+
 uint64_t ngi_unpack128_gaps(const uint8_t *in, unsigned bits, uint32_t first,
                             uint32_t out[NGI_BLOCK]) {
-    ngi_unpack128(in, bits, out);
     if (bits <= 24) {
         /* 128 gaps of <= 24 bits sum to < 2^31, so the 32-bit difference
          * between the last id and first + 127 is that sum, exactly. */
-        prefix_sum(out, first);
+#if NGI_FUSED_GAPS
+        if (bits)
+            gap_unpackers[bits](in, first, out);
+        else
+#endif
+        {
+            ngi_unpack128(in, bits, out);
+            prefix_sum(out, first);
+        }
         uint32_t sum = out[NGI_BLOCK - 1] - first - (NGI_BLOCK - 1);
         return (uint64_t)first + sum + (NGI_BLOCK - 1);
     }
+    ngi_unpack128(in, bits, out);
     uint64_t sum = 0; /* wide gaps (rare): a 64-bit sum exposes overflow */
     for (unsigned i = 0; i < NGI_BLOCK; i++) sum += out[i];
     prefix_sum(out, first);

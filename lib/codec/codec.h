@@ -126,7 +126,7 @@ typedef struct ngi_cursor {
     const void *pos_check_ctx;
     ngi_buf posbuf;             /* decoded positions (uint32_t) */
     uint32_t docbuf[NGI_BLOCK]; /* decoded doc ids of the block */
-    uint32_t tfbuf[NGI_BLOCK];  /* decoded tfs of the block */
+    uint32_t tfbuf[NGI_BLOCK];  /* decoded tfs - 1 of the block (as stored) */
 } ngi_cursor;
 
 /* Opens a cursor on a term's bytes (taken from a segment file, already
@@ -149,7 +149,7 @@ static inline int ngi_cursor_next(ngi_cursor *c) {
     if (NGI_LIKELY(i < c->block_len)) {
         c->in_block = i;
         c->doc = c->docbuf[i];
-        c->freq = c->tfbuf[i];
+        c->freq = c->tfbuf[i] + 1;
         return 0;
     }
     return ngi_cursor_next_block(c);

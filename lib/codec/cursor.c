@@ -50,28 +50,24 @@ static int decode_vbyte(ngi_cursor *c, const uint8_t *p, uint32_t n, uint64_t ba
         c->docbuf[i] = (uint32_t)(next + (v >> 1));
         next += (v >> 1) + 1;
         if (v & 1) {
-            c->tfbuf[i] = 1;
+            c->tfbuf[i] = 0; /* tf - 1, as the packed blocks store it */
             continue;
         }
         if (vb(&p, end, &t) || t > UINT32_MAX - 2) return NG_ECORRUPT;
-        c->tfbuf[i] = (uint32_t)t + 2;
+        c->tfbuf[i] = (uint32_t)t + 1;
     }
     return n && next - 1 >= c->max_doc ? NG_ECORRUPT : 0;
 }
 
-/* Stored tf - 1 to tf, four lanes at a time (the scalar loop with its
- * overflow check is not vectorised at -O2); a stored UINT32_MAX is damage. */
-static int tfs_plus_one(uint32_t *tf) {
-    typedef uint32_t u32x4 __attribute__((vector_size(16)));
-    u32x4 bad = {0, 0, 0, 0}, one = {1, 1, 1, 1};
-    for (unsigned i = 0; i < NGI_BLOCK; i += 4) {
-        u32x4 x;
-        memcpy(&x, tf + i, sizeof x);
-        x += one;
-        bad |= (u32x4)(x == 0); /* was UINT32_MAX */
-        memcpy(tf + i, &x, sizeof x);
-    }
-    return (bad[0] | bad[1] | bad[2] | bad[3]) ? NG_ECORRUPT : 0;
+/* tfbuf keeps the stored tf - 1 (the cursor adds the one when it moves
+ * onto a document: one add per visited posting instead of 128 per
+ * block); a stored UINT32_MAX (tf 2^32) is damage, possible only at
+ * width 32. */
+static int tfs_wide_ok(const uint32_t *tf, unsigned bits) {
+    if (NGI_LIKELY(bits < 32)) return 0;
+    for (unsigned i = 0; i < NGI_BLOCK; i++)
+        if (tf[i] == UINT32_MAX) return NG_ECORRUPT;
+    return 0;
 }
 
 /* Decodes full block j (128 postings, bit-packed) at p. */
@@ -83,7 +79,7 @@ static int decode_full(ngi_cursor *c, const uint8_t *p, uint64_t base, uint32_t 
     uint64_t got = ngi_unpack128_gaps(p + 2, bd, (uint32_t)base, c->docbuf);
     if (got != last || got >= c->max_doc) return NG_ECORRUPT;
     ngi_unpack128(p + 2 + 16u * bd, bt, c->tfbuf);
-    return tfs_plus_one(c->tfbuf);
+    return tfs_wide_ok(c->tfbuf, bt);
 }
 
 /* Decodes block j of a list with a skip table into docbuf/tfbuf. */
@@ -182,7 +178,7 @@ int ngi_cursor_next_block(ngi_cursor *c) {
     int rc = load_block(c, j);
     if (rc) return rc;
     c->doc = c->docbuf[0];
-    c->freq = c->tfbuf[0];
+    c->freq = c->tfbuf[0] + 1;
     return 0;
 }
 
@@ -216,19 +212,23 @@ static uint32_t skip_search(const ngi_cursor *c, uint32_t j0, uint32_t target) {
 
 /* Positions on the first doc >= target in the decoded block, from index
  * `from`; the caller knows the block's last doc is >= target. */
-static void seek_in_block(ngi_cursor *c, uint32_t from, uint32_t target) {
-    uint32_t lo = from, hi = c->block_len - 1; /* docbuf[hi] >= target */
-    if (c->docbuf[lo] >= target) hi = lo;      /* next(): no search */
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (c->docbuf[mid] >= target)
-            hi = mid;
-        else
-            lo = mid + 1;
+static inline void seek_in_block(ngi_cursor *c, uint32_t from, uint32_t target) {
+    const uint32_t *b = c->docbuf + from;
+    uint32_t n = c->block_len - from;       /* b[n - 1] >= target */
+    if (b[0] < target) {                    /* else next(): no search */
+        if (n > 8 && b[7] >= target) n = 8; /* a short hop (conjunctions) */
+        /* branch-free halving: the probes' outcomes are data-dependent
+         * coin flips, which a branch predictor only mispredicts */
+        while (n > 1) {
+            uint32_t half = n / 2;
+            b += half & (0u - (uint32_t)(b[half - 1] < target)); /* no branch */
+            n -= half;
+        }
     }
+    uint32_t lo = (uint32_t)(b - c->docbuf);
     c->in_block = lo;
     c->doc = c->docbuf[lo];
-    c->freq = c->tfbuf[lo];
+    c->freq = c->tfbuf[lo] + 1;
 }
 
 int ngi_cursor_advance(ngi_cursor *c, uint32_t target) {
@@ -287,9 +287,9 @@ static const uint8_t *group_start(const ngi_cursor *c) {
     return off < (size_t)(c->pos_end - c->pos) ? c->pos + off : NULL;
 }
 
-/* Sum of n <= 128 tfs, four 32-bit lanes at a time (the vector extension
- * of gcc and clang): a block's tfs are summed at every group a phrase
- * opens. The low and high halves are summed apart, so that no lane can
+/* Sum of n <= 128 tfs (tfbuf holds tf - 1), four 32-bit lanes at a time
+ * (the vector extension of gcc and clang): a block's tfs are summed at
+ * every group a phrase opens. The low and high halves are summed apart, so that no lane can
  * overflow (at most 32 values of < 2^16 each). */
 static uint64_t sum_tfs(const uint32_t *v, uint32_t n) {
     typedef uint32_t u32x4 __attribute__((vector_size(16)));
@@ -305,7 +305,7 @@ static uint64_t sum_tfs(const uint32_t *v, uint32_t n) {
     uint64_t s = (uint64_t)lo[0] + lo[1] + lo[2] + lo[3];
     s += ((uint64_t)hi[0] + hi[1] + hi[2] + hi[3]) << 16;
     for (; i < n; i++) s += v[i];
-    return s;
+    return s + n;
 }
 
 /* Sets up the pg_* state for the decoded block, summed up to the current doc. */

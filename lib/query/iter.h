@@ -99,7 +99,10 @@ void ngi_date_seek(ngi_it *it, uint32_t target);
 static inline void ngi_it_advance(ngi_it *it, uint32_t target) {
     if (it->doc >= target) return;
     if (it->kind == NGI_Q_TERM && !it->field) { /* the cursor directly */
-        int rc = ngi_cursor_advance(it->term.cur, target);
+        /* to the next doc (a conjunction's lead, a released candidate):
+         * the cursor's inline step */
+        int rc = target == it->doc + 1 ? ngi_cursor_next(it->term.cur)
+                                       : ngi_cursor_advance(it->term.cur, target);
         if (rc) ngi_sctx_fail(it->ctx, rc);
         it->doc = it->ctx->err ? NGI_DOC_END : it->term.cur->doc;
         return;

@@ -15,15 +15,25 @@
 
 /* ---- arena ---------------------------------------------------------------- */
 
-void *ngi_sctx_alloc(ngi_sctx *c, size_t n) {
+/* Arena memory as it is (a cursor, whose open zeroes its state but not
+ * its two 512-byte buffers: 1 KiB of stores per cursor per segment). */
+static void *sctx_alloc_raw(ngi_sctx *c, size_t n) {
     n = n ? (n + 15) & ~(size_t)15 : 16;
     if (c->arena && c->arena_used + n <= c->arena_cap) {
         void *p = c->arena + c->arena_used;
         c->arena_used += n;
+        return p;
+    }
+    return NULL;
+}
+
+void *ngi_sctx_alloc(ngi_sctx *c, size_t n) {
+    void *p = sctx_alloc_raw(c, n);
+    if (p) {
         memset(p, 0, n);
         return p;
     }
-    void *p = ngi_calloc(1, n);
+    p = ngi_calloc(1, n ? n : 1);
     if (p && ngi_buf_append(&c->extra, &p, sizeof p)) {
         ngi_free(p);
         p = NULL;
@@ -450,7 +460,8 @@ ngi_cursor *ngi_sctx_cursor(ngi_sctx *c, const ngi_term_postings *tp) {
 }
 
 ngi_cursor *ngi_sctx_cursor_unstarted(ngi_sctx *c, const ngi_term_postings *tp) {
-    ngi_cursor *cur = ngi_sctx_alloc(c, sizeof *cur);
+    ngi_cursor *cur = sctx_alloc_raw(c, sizeof *cur);
+    if (!cur) cur = ngi_sctx_alloc(c, sizeof *cur);
     if (!cur) return NULL;
     int rc = ngi_segment_cursor(c->seg, tp, cur, c->errd);
     if (rc) {

@@ -494,16 +494,19 @@ static void eval_or(seval *v) {
 /* ---- block-max MaxScore with required children ----------------------------------- */
 
 /* Next doc >= d where every MUST child matches, skipping blocks whose
- * bounds (plus every optional bound) cannot beat theta. */
-static uint32_t next_conj(seval *v, uint32_t d, double opt_ub) {
+ * bounds (plus every optional bound) cannot beat theta. A range check
+ * that skipped nothing stands for every doc up to the smallest block end
+ * it saw (*ok_to) while theta stays (*ok_theta): the lead's next docs
+ * then skip the check (most of them, as in eval_or). */
+static uint32_t next_conj(seval *v, uint32_t d, double opt_ub, double theta,
+                          uint32_t *ok_to, double *ok_theta) {
     ngi_it *g = v->root;
     while (d != NGI_DOC_END && !v->c->err) {
         ngi_it *lead = g->grp.mlead[0];
         ngi_it_advance(lead, d);
         d = lead->doc;
         if (d == NGI_DOC_END) break;
-        double theta = topk_theta(v->h);
-        if (theta >= 0) {
+        if (theta >= 0 && (d > *ok_to || theta != *ok_theta)) {
             double bsum = opt_ub;
             uint32_t bmin = NGI_DOC_END;
             for (uint32_t i = 0; i < g->grp.n_must; i++) {
@@ -515,6 +518,8 @@ static uint32_t next_conj(seval *v, uint32_t d, double opt_ub) {
                 d = bmin == NGI_DOC_END ? NGI_DOC_END : bmin + 1;
                 continue;
             }
+            *ok_to = bmin;
+            *ok_theta = theta;
         }
         uint32_t j = 1;
         for (; j < g->grp.n_must; j++) {
@@ -547,16 +552,18 @@ static void eval_and(seval *v) {
     double opt_ub = g->grp.n_should ? v->pref[g->grp.n_should - 1] : 0.0;
     double req_ub = 0.0;
     for (uint32_t i = 0; i < g->grp.n_must; i++) req_ub += g->grp.must[i]->ub;
-    uint32_t d = 0;
-    set_floors(v, topk_theta(v->h), req_ub + opt_ub);
+    uint32_t d = 0, ok_to = 0;
+    double theta = topk_theta(v->h), ok_theta = -1.0; /* theta moves only at a push */
+    set_floors(v, theta, req_ub + opt_ub);
     while (!v->c->err) {
-        double theta = topk_theta(v->h);
         if (theta >= 0 && (req_ub + opt_ub) * SLACK <= theta) break;
-        d = next_conj(v, d, opt_ub);
+        d = next_conj(v, d, opt_ub, theta, &ok_to, &ok_theta);
         if (d == NGI_DOC_END) break;
         double s;
-        if (score_conj(v, d, theta, &s) && push(v, d, s))
-            set_floors(v, topk_theta(v->h), req_ub + opt_ub);
+        if (score_conj(v, d, theta, &s) && push(v, d, s)) {
+            theta = topk_theta(v->h);
+            set_floors(v, theta, req_ub + opt_ub);
+        }
         d++;
     }
 }

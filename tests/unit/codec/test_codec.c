@@ -702,6 +702,42 @@ static void advance_never_decodes_skipped_blocks(void **state) {
     free_list(&l);
 }
 
+/* Every (position, target) pair of a full block and of a variable-byte
+ * tail: from doc i, advance(target) lands on the first doc >= target with
+ * its tf (the in-block search halves without branches; tfs are kept as
+ * stored, tf - 1, and the one is added on landing). */
+static void advance_within_blocks_every_target(void **state) {
+    (void)state;
+    rng_state = 13;
+    ref_list l = gen_list(128 + 77, GAPS_MIXED, 1, 0, 0);
+    streams s;
+    ngi_term_postings tp;
+    encode(&s, &l, &tp);
+    for (uint32_t i = 0; i < l.n; i++) {
+        uint32_t blk_end = i < 128 ? 127 : l.n - 1;
+        for (uint32_t target = l.doc[i] + 1; target <= l.doc[blk_end] + 1; target++) {
+            uint32_t near = l.doc[ref_lower_bound(&l, target)] - 2;
+            if (target - l.doc[i] > 300 && near > target) target = near; /* long gaps */
+            ngi_cursor c;
+            open_cursor(&c, &s, &tp);
+            assert_int_equal(ngi_cursor_advance(&c, l.doc[i]), 0);
+            assert_int_equal(c.freq, l.tf[i]);
+            assert_int_equal(ngi_cursor_advance(&c, target), 0);
+            uint32_t want = ref_lower_bound(&l, target);
+            if (want >= l.n) {
+                assert_int_equal(c.doc, NGI_DOC_END);
+            } else {
+                assert_int_equal(c.doc, l.doc[want]);
+                assert_int_equal(c.freq, l.tf[want]);
+            }
+            ngi_cursor_close(&c);
+        }
+    }
+    ngi_buf_free(&s.docs);
+    ngi_buf_free(&s.pos);
+    free_list(&l);
+}
+
 static void writer_rejects_bad_input(void **state) {
     (void)state;
     ngi_buf d = NGI_BUF_INIT, p = NGI_BUF_INIT;
@@ -929,6 +965,7 @@ int main(void) {
         cmocka_unit_test(lists_of_random_sizes),
         cmocka_unit_test(positions_only_when_asked),
         cmocka_unit_test(advance_never_decodes_skipped_blocks),
+        cmocka_unit_test(advance_within_blocks_every_target),
         cmocka_unit_test(positions_exceptions),
         cmocka_unit_test(positions_all_exceptions),
         cmocka_unit_test(bare_single_position),
