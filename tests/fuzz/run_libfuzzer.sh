@@ -156,9 +156,14 @@ code=$(git log -1 --format=%h -- lib cli include 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- lib cli include 2>/dev/null || code="$code+changes"
 total_execs=0 total_crashes=0 status=0 lines=() targets=0
 if [ "$missing" -gt 0 ]; then status=1; lines+=("build: $missing sources FAILED to compile"); fi
-for t in tests/fuzz/fuzz_*.c; do
+# The targets in FUZZ_TARGETS's order (the first ones get the time when a
+# deadline stops the run), else all in name order.
+target_files=$(ls tests/fuzz/fuzz_*.c)
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  target_files=$(for x in $FUZZ_TARGETS; do ls "tests/fuzz/fuzz_$x.c"; done) || exit 2
+fi
+for t in $target_files; do
   name=$(basename "$t" .c); short=${name#fuzz_}
-  if [ -n "${FUZZ_TARGETS:-}" ] && ! grep -qw "$short" <<<"$FUZZ_TARGETS"; then continue; fi
   time_s=$FUZZ_TIME
   if [ -n "$until_s" ]; then
     left=$((until_s - $(date +%s)))
