@@ -359,9 +359,15 @@ static bool is_update_line(const hx_page *pg, const hx_block *b) {
     if (b->len > 48) return false;
     const char *s = (const char *)pg->text.data + b->start;
     char d[11];
-    for (int i = 0; starts[i]; i++)
-        if (!strncasecmp(s, starts[i], strlen(starts[i])))
+    /* The block is not NUL-terminated: compare only within it (the text
+     * buffer may end right after it; libFuzzer's strncasecmp hook read up
+     * to strlen(label) bytes past a short last block and hit an unmapped
+     * page). */
+    for (int i = 0; starts[i]; i++) {
+        size_t n = strlen(starts[i]);
+        if (b->len >= n && !strncasecmp(s, starts[i], n))
             return ngi_date_in_text(s, b->len, d) == 0;
+    }
     return false;
 }
 
