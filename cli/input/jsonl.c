@@ -203,6 +203,29 @@ static inline uint64_t special8(uint64_t x) {
     return (((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x)) & high;
 }
 
+/* From s + k, the first '"', '\\' or control byte, looked for 16 bytes
+ * at a time (SSE2); or where fewer than 16 bytes are left, from which the
+ * caller's narrower loop goes on. String bodies are most of a JSONL
+ * line's bytes, so this is the reader's hottest scan. */
+static inline size_t skip_plain16(const char *s, size_t k, size_t len) {
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                  ctl = _mm_set1_epi8(0x1f);
+    while (k + 16 <= len) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits) return k + (size_t)__builtin_ctz(bits);
+        k += 16;
+    }
+#else
+    (void)s;
+    (void)len;
+#endif
+    return k;
+}
 /* Scans a string at p->i (on the opening quote). Sets [*start, *end) to the
  * raw body and *esc when it holds escapes. Control characters are invalid
  * JSON; bytes >= 0x80 are passed through (the analyzer copes with bad
@@ -214,23 +237,7 @@ static int scan_string(jp *p, size_t *start, size_t *end, bool *esc) {
     *esc = false;
     *start = k;
     for (;;) {
-#ifdef __SSE2__
-        /* 16 bytes at a time, to the first '"', '\\' or control byte. */
-        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
-                      ctl = _mm_set1_epi8(0x1f);
-        while (k + 16 <= len) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
-            __m128i m = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
-            unsigned bits = (unsigned)_mm_movemask_epi8(m);
-            if (bits) {
-                k += (size_t)__builtin_ctz(bits);
-                break;
-            }
-            k += 16;
-        }
-#endif
+        k = skip_plain16(s, k, len);
         while (k + 8 <= len) {
             uint64_t x;
             memcpy(&x, s + k, 8);
@@ -258,20 +265,7 @@ static int scan_string(jp *p, size_t *start, size_t *end, bool *esc) {
  * opening quote), or p->len. */
 static size_t plain_end(const jp *p) {
     const char *s = p->s;
-    size_t k = p->i + 1, len = p->len;
-#ifdef __SSE2__
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
-                  ctl = _mm_set1_epi8(0x1f);
-    while (k + 16 <= len) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-            _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits) return k + (size_t)__builtin_ctz(bits);
-        k += 16;
-    }
-#endif
+    size_t k = skip_plain16(s, p->i + 1, p->len), len = p->len;
     for (; k < len; k++) {
         unsigned char c = (unsigned char)s[k];
         if (c == '"' || c == '\\' || c < 0x20) break;
