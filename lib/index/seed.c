@@ -102,7 +102,8 @@ int ngi_seed_section(const ngi_seed_writer *w, ngi_buf *out) {
 
 int ngi_seed_open(ngi_segment *s, ngi_error *err) {
     s->seed = NULL;
-    if (!ngi_file_reader_has(s->fr, NGI_SEC_SEED)) return 0; /* written before seeds: none */
+    if (!ngi_file_reader_has(s->fr, NGI_SEC_SEED))
+        return 0; /* written before seeds: none */
     const uint8_t *p;
     size_t len;
     int rc = ngi_file_reader_section(s->fr, NGI_SEC_SEED, &p, &len, err);

@@ -170,7 +170,8 @@ int ngi_sign_writer_write(const ngi_sign_writer *w, ngi_file_writer *fw,
 
 int ngi_sign_open(ngi_segment *s, ngi_error *err) {
     s->sign = NULL;
-    if (!ngi_file_reader_has(s->fr, NGI_SEC_SIGN)) return 0; /* written before signatures: none */
+    if (!ngi_file_reader_has(s->fr, NGI_SEC_SIGN))
+        return 0; /* written before signatures: none */
     const uint8_t *p;
     size_t len;
     int rc = ngi_file_reader_section(s->fr, NGI_SEC_SIGN, &p, &len, err);
