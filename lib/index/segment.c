@@ -966,12 +966,7 @@ static int doc_id_sampled(const ngi_segment *s, uint32_t doc, const char **id,
         }
         p = z + 1;
     }
-    if (p != end) {
-        *id = "";
-        *len = 0;
-        return corrupt(s, err, "bad id table");
-    }
-    return 0;
+    return p == end ? 0 : corrupt(s, err, "bad id table");
 }
 
 int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id, size_t *len,
@@ -979,7 +974,12 @@ int ngi_segment_doc_id(const ngi_segment *s, uint32_t doc, const char **id, size
     *id = "";
     *len = 0;
     if (doc >= s->n_docs) return ngi_error_set(err, NG_EINVAL, "bad doc id");
-    if (s->v6) return doc_id_sampled(s, doc, id, len, err);
+    if (s->v6) {
+        /* a damaged group hands back no id, not a neighbour's */
+        int rc = doc_id_sampled(s, doc, id, len, err);
+        if (rc) *id = "", *len = 0;
+        return rc;
+    }
     /* Lazy ids: the pieces read are verified, and this id's bounds and
      * terminator checked (open checked every id otherwise). */
     if (ngi_chunked_verify(&s->ck_idof, s->idof_w * (uint64_t)doc, 2 * s->idof_w))

@@ -667,6 +667,18 @@ static void sampled_ids_damage_is_caught(void **state) {
         assert_non_null(strstr(ng_reader_errmsg(r), "id"));
         ng_reader_free(r);
         assert_int_equal(ng_reader_open(&r, dir), 0);
+        const ngi_segment *seg = ngi_reader_snapshot(r)->segs[0];
+        for (uint32_t d = 0; d < 20; d++) { /* a failed read hands back no id */
+            const char *got = NULL;
+            size_t got_len = 99;
+            ngi_error e = {0};
+            if (ngi_segment_doc_id(seg, d, &got, &got_len, &e)) {
+                assert_int_equal(got_len, 0);
+                assert_string_equal(got, "");
+            }
+        }
+        ng_reader_free(r);
+        assert_int_equal(ng_reader_open(&r, dir), 0);
         assert_int_equal(ng_reader_check(r), NG_ECORRUPT);
         ng_reader_free(r);
     }
