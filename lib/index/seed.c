@@ -131,15 +131,7 @@ int ngi_seed_open(ngi_segment *s, ngi_error *err) {
  * byte could raise a threshold past a winner. */
 static int verify_once(const ngi_segment *s, ngi_error *err) {
     ngi_segment *m = (ngi_segment *)s; /* the flag is the only mutable state */
-    int st = atomic_load_explicit(&m->seed_state, memory_order_acquire);
-    if (st == 1) return 0;
-    if (st == 0) {
-        ngi_error e;
-        ngi_error_clear(&e);
-        st = ngi_file_reader_verify_section(s->fr, NGI_SEC_SEED, &e) ? -1 : 1;
-        atomic_store_explicit(&m->seed_state, st, memory_order_release);
-    }
-    return st == 1 ? 0 : ngi_seg_corrupt(s, err, "section SEED checksum mismatch");
+    return ngi_seg_verify_once(s, &m->seed_state, NGI_SEC_SEED, "SEED", err);
 }
 
 /* Index of the entry for docs_off, or seed_n. */

@@ -936,6 +936,22 @@ int ngi_segment_docs_in_dates(const ngi_segment *s, int32_t since, int32_t until
     return 0;
 }
 
+int ngi_seg_verify_once(const ngi_segment *s, atomic_int *state, uint32_t tag,
+                        const char *name, ngi_error *err) {
+    int st = atomic_load_explicit(state, memory_order_acquire);
+    if (st == 0) {
+        ngi_error quiet;
+        ngi_error_clear(&quiet);
+        st = ngi_file_reader_verify_section(s->fr, tag, &quiet) ? -1 : 1;
+        atomic_store_explicit(state, st, memory_order_release);
+    }
+    return st == 1
+               ? 0
+               : ngi_error_set(err, NG_ECORRUPT,
+                               "corrupt index: segment %s: section %s checksum mismatch",
+                               s->name, name);
+}
+
 /* ---- ids and stored fields ----------------------------------------------- */
 
 /* Format 6: from the id's sample, past the NUL terminators of the ids

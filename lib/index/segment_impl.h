@@ -81,6 +81,13 @@ static inline int ngi_seg_corrupt(const ngi_segment *s, ngi_error *err,
                          what);
 }
 
+/* The checksum of optional section tag (named name), verified once per
+ * open segment at its first use: *state 0 unchecked, 1 ok, -1 damaged
+ * (published atomically; readers share the segment). NG_ECORRUPT, naming
+ * the section, every time it is damaged. */
+int ngi_seg_verify_once(const ngi_segment *s, atomic_int *state, uint32_t tag,
+                        const char *name, ngi_error *err);
+
 static inline int ngi_seg_cmp_bytes(const char *a, size_t na, const char *b, size_t nb) {
     int c = memcmp(a, b, NGI_MIN(na, nb));
     return c ? c : (na > nb) - (na < nb);

@@ -197,15 +197,7 @@ bool ngi_segment_has_signatures(const ngi_segment *s) {
  * byte would silently join or split clusters. */
 static int verify_once(const ngi_segment *s, ngi_error *err) {
     ngi_segment *m = (ngi_segment *)s; /* the flag is the only mutable state */
-    int st = atomic_load_explicit(&m->sign_state, memory_order_acquire);
-    if (st == 1) return 0;
-    if (st == 0) {
-        ngi_error e;
-        ngi_error_clear(&e);
-        st = ngi_file_reader_verify_section(s->fr, NGI_SEC_SIGN, &e) ? -1 : 1;
-        atomic_store_explicit(&m->sign_state, st, memory_order_release);
-    }
-    return st == 1 ? 0 : ngi_seg_corrupt(s, err, "section SIGN checksum mismatch");
+    return ngi_seg_verify_once(s, &m->sign_state, NGI_SEC_SIGN, "SIGN", err);
 }
 
 int ngi_segment_signature(const ngi_segment *s, uint32_t doc, const uint8_t **sig,
